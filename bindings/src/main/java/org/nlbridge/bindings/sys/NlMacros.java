@@ -49,8 +49,10 @@ public final class NlMacros {
         return nlaAlign(nlaLength(payloadLen));
     }
 
+    private static final int TYPE_MASK = org.nlbridge.bindings.linux.Uapi.NLA_TYPE_MASK() & 0xffff;
+
     /** The attribute type without the {@code NLA_F_NESTED} / {@code NLA_F_NET_BYTEORDER} flag bits. */
     public static int nlaType(int rawType) {
-        return rawType & 0x3fff; // NLA_TYPE_MASK
+        return rawType & TYPE_MASK;
     }
 }

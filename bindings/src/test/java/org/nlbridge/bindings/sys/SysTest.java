@@ -1,0 +1,108 @@
+package org.nlbridge.bindings.sys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.nlbridge.bindings.libc.LibC;
+import org.nlbridge.bindings.linux.Uapi;
+
+class SysTest {
+
+    @Test
+    void failedCallsReturnNegativeErrno() {
+        assertEquals(-LibC.EBADF(), Sys.close(-1));
+        assertEquals(-LibC.EAFNOSUPPORT(), Sys.socket(12345, LibC.SOCK_RAW(), 0));
+        assertEquals(-LibC.ENOENT(), Sys.open("/nonexistent/nlbridge-test", LibC.O_RDONLY(), 0));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(8);
+            assertEquals(-LibC.EBADF(), Sys.read(-1, buf, 8));
+            assertEquals(-LibC.EBADF(), Sys.write(-1, buf, 8));
+            assertEquals(-LibC.EBADF(), Sys.sendmsg(-1, a.allocate(64), 0));
+            assertEquals(-LibC.EBADF(), Sys.recvmsg(-1, a.allocate(64), 0));
+            assertEquals(-LibC.EBADF(), Sys.setsockopt(-1, LibC.SOL_SOCKET(), LibC.SO_RCVBUF(), 1));
+            assertEquals(-LibC.EBADF(), Sys.getsockoptInt(-1, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()));
+            assertEquals(-LibC.EBADF(), Sys.setns(-1, LibC.CLONE_NEWNET()));
+            assertEquals(-LibC.EINVAL(), Sys.unshare(-1));
+        }
+    }
+
+    @Test
+    void netlinkSocketOpensAndCloses() {
+        int fd = Sys.socket(LibC.AF_NETLINK(), LibC.SOCK_RAW() | LibC.SOCK_CLOEXEC(), Uapi.NETLINK_ROUTE());
+        assertTrue(fd >= 0, () -> "socket: " + Errno.describe(fd));
+        assertTrue(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()) > 0);
+        assertEquals(0, Sys.close(fd));
+    }
+
+    @Test
+    void checkThrowsNamedErrno() {
+        ErrnoException e = assertThrows(ErrnoException.class, () -> Sys.check(Sys.close(-1), "close"));
+        assertEquals("close: EBADF (Bad file descriptor)", e.getMessage());
+        assertEquals(LibC.EBADF(), e.errno());
+    }
+
+    /** Each thread sees its own errno even when threads interleave failing calls with different errnos. */
+    @Test
+    void errnoIsPerThread() throws Exception {
+        int threads = 8;
+        int rounds = 20_000;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger wrong = new AtomicInteger();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            boolean even = t % 2 == 0;
+            Thread th = Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < rounds; i++) {
+                    if (even) {
+                        if (Sys.close(-1) != -LibC.EBADF()) wrong.incrementAndGet();
+                    } else {
+                        if (Sys.unshare(-1) != -LibC.EINVAL()) wrong.incrementAndGet();
+                    }
+                }
+            });
+            ts.add(th);
+        }
+        start.countDown();
+        for (Thread th : ts) th.join();
+        assertEquals(0, wrong.get());
+    }
+
+    @Test
+    void errnoNames() {
+        assertEquals("EEXIST", Errno.name(LibC.EEXIST()));
+        assertEquals("EEXIST", Errno.name(-LibC.EEXIST()));
+        assertEquals("ENOBUFS (No buffer space available)", Errno.describe(LibC.ENOBUFS()));
+        assertEquals("errno 999", Errno.name(999));
+    }
+
+    @Test
+    void alignmentMacros() {
+        assertEquals(0, NlMacros.nlmsgAlign(0));
+        assertEquals(4, NlMacros.nlmsgAlign(1));
+        assertEquals(8, NlMacros.nlaSpace(4));
+        assertEquals(8, NlMacros.nlaSpace(3));
+        assertEquals(5, NlMacros.nlaLength(1));
+        assertEquals(Uapi.NLA_HDRLEN(), NlMacros.NLA_HDRLEN);
+        assertEquals((int) nlmsghdrSize(), NlMacros.NLMSG_HDRLEN);
+        assertEquals(0x3fff, Uapi.NLA_TYPE_MASK() & 0xffff);
+        assertEquals(0x1234, NlMacros.nlaType(0x1234 | Uapi.NLA_F_NESTED()));
+    }
+
+    private static long nlmsghdrSize() {
+        return org.nlbridge.bindings.linux.nlmsghdr.layout().byteSize();
+    }
+}
