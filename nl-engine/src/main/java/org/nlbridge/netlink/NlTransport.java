@@ -1,0 +1,31 @@
+package org.nlbridge.netlink;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What the batch and dump machinery needs from a netlink socket: send one datagram, receive one datagram.
+ * {@link NlSocket} is the real one; tests use an in-memory fake that plays the kernel.
+ *
+ * <p>Both calls follow the kernel convention: a non-negative byte count, or {@code -errno}
+ * ({@code -EAGAIN} when a receive timed out, {@code -ENOBUFS} when the kernel dropped messages for us).
+ */
+public interface NlTransport {
+
+    /** Sends bytes {@code [0, length)} of {@code buffer} as one datagram to the kernel. */
+    long send(MemorySegment buffer, long length);
+
+    /**
+     * Receives one datagram into {@code buffer}. A datagram longer than the buffer is never returned truncated:
+     * the implementation reports it as {@code -EMSGSIZE}.
+     */
+    long receive(MemorySegment buffer);
+
+    /** Our netlink port id (the {@code nl_pid} the kernel assigned at bind). */
+    int portId();
+
+    /** Largest datagram {@link #send} accepts (the kernel refuses more than {@code SO_SNDBUF - 32}). */
+    int sendLimit();
+
+    /** The receive queue budget in bytes ({@code SO_RCVBUF} as the kernel reports it). */
+    int receiveBudget();
+}
