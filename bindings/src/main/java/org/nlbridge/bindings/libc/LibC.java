@@ -2282,6 +2282,15 @@ public class LibC {
     public static int MS_SLAVE() {
         return MS_SLAVE;
     }
+    private static final int MS_SHARED = (int)1048576L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MS_SHARED = 1048576
+     * }
+     */
+    public static int MS_SHARED() {
+        return MS_SHARED;
+    }
     private static final int MNT_DETACH = (int)2L;
     /**
      * {@snippet lang=c :

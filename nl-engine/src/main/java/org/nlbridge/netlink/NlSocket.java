@@ -1,0 +1,217 @@
+package org.nlbridge.netlink;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import org.nlbridge.bindings.libc.LibC;
+import org.nlbridge.bindings.libc.iovec;
+import org.nlbridge.bindings.libc.msghdr;
+import org.nlbridge.bindings.libc.timeval;
+import org.nlbridge.bindings.linux.Uapi;
+import org.nlbridge.bindings.linux.sockaddr_nl;
+import org.nlbridge.bindings.sys.ErrnoException;
+import org.nlbridge.bindings.sys.Sys;
+
+/**
+ * A netlink socket ({@code NETLINK_ROUTE} or {@code NETLINK_NETFILTER}) bound to the network namespace of the
+ * thread that opened it, for life. Owns its fd and the native {@code msghdr}/{@code iovec}/address used on every
+ * send and receive, so the hot path allocates nothing.
+ *
+ * <p>Options set at open: {@code NETLINK_EXT_ACK} (the kernel explains refusals), {@code NETLINK_CAP_ACK} (error
+ * acks do not echo the whole request, so they stay small), {@code NETLINK_GET_STRICT_CHK} (dump filters are
+ * honoured or refused, never silently ignored), large send/receive buffers ({@code SO_*BUFFORCE} as root, so
+ * batched acks do not overflow), and a receive timeout so a lost reply cannot hang the engine.
+ *
+ * <p>Not thread-safe: one owner at a time (it may move between threads; its arena is shared for that reason).
+ */
+public final class NlSocket implements NlTransport, AutoCloseable {
+
+    /** Requested buffer sizes; the kernel doubles what it is given and caps non-FORCE values at *mem_max. */
+    static final int SEND_BUFFER = 1 << 20;
+    static final int RECEIVE_BUFFER = 8 << 20;
+    /** Dump replies are sized up to 32 KiB by the kernel; 64 KiB leaves room and is what libmnl suggests. */
+    static final int RECEIVE_DATAGRAM = 64 << 10;
+    static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
+
+    private final int protocol;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment kernelAddr;
+    private final MemorySegment fromAddr;
+    private final MemorySegment iov;
+    private final MemorySegment msg;
+    private final int portId;
+    private final int sendLimit;
+    private final int receiveBudget;
+    private int fd;
+
+    private NlSocket(int protocol, int fd) {
+        this.protocol = protocol;
+        this.fd = fd;
+        try {
+            kernelAddr = arena.allocate(sockaddr_nl.layout());
+            sockaddr_nl.nl_family(kernelAddr, (short) LibC.AF_NETLINK()); // pid 0, groups 0: the kernel
+            fromAddr = arena.allocate(sockaddr_nl.layout());
+            iov = arena.allocate(iovec.layout());
+            msg = arena.allocate(msghdr.layout());
+            msghdr.msg_iov(msg, iov);
+            msghdr.msg_iovlen(msg, 1);
+
+            optional(LibC.SOL_NETLINK(), Uapi.NETLINK_EXT_ACK(), 1);
+            optional(LibC.SOL_NETLINK(), Uapi.NETLINK_CAP_ACK(), 1);
+            optional(LibC.SOL_NETLINK(), Uapi.NETLINK_GET_STRICT_CHK(), 1);
+            bufferSize(LibC.SO_SNDBUFFORCE(), LibC.SO_SNDBUF(), SEND_BUFFER);
+            bufferSize(LibC.SO_RCVBUFFORCE(), LibC.SO_RCVBUF(), RECEIVE_BUFFER);
+            receiveTimeout(DEFAULT_TIMEOUT_MILLIS);
+
+            MemorySegment local = arena.allocate(sockaddr_nl.layout());
+            sockaddr_nl.nl_family(local, (short) LibC.AF_NETLINK());
+            Sys.check(Sys.bind(fd, local, (int) sockaddr_nl.layout().byteSize()), "bind(AF_NETLINK)");
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) sockaddr_nl.layout().byteSize());
+            Sys.check(Sys.getsockname(fd, local, len), "getsockname(AF_NETLINK)");
+            portId = sockaddr_nl.nl_pid(local);
+            // netlink_sendmsg refuses datagrams longer than sk_sndbuf - 32
+            sendLimit = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_SNDBUF()), "getsockopt(SO_SNDBUF)") - 32;
+            receiveBudget = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()), "getsockopt(SO_RCVBUF)");
+        } catch (RuntimeException e) {
+            Sys.close(fd);
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a netlink socket in the network namespace of the calling thread.
+     *
+     * @param protocol {@code NETLINK_ROUTE} or {@code NETLINK_NETFILTER} (from {@code Uapi})
+     */
+    public static NlSocket open(int protocol) {
+        int fd = Sys.socket(LibC.AF_NETLINK(), LibC.SOCK_RAW() | LibC.SOCK_CLOEXEC(), protocol);
+        if (fd < 0) throw new ErrnoException("socket(AF_NETLINK, " + protocolName(protocol) + ")", -fd);
+        return new NlSocket(protocol, fd);
+    }
+
+    /** Opens a {@code NETLINK_ROUTE} socket in the calling thread's network namespace. */
+    public static NlSocket route() {
+        return open(Uapi.NETLINK_ROUTE());
+    }
+
+    /** Opens a {@code NETLINK_NETFILTER} socket in the calling thread's network namespace. */
+    public static NlSocket netfilter() {
+        return open(Uapi.NETLINK_NETFILTER());
+    }
+
+    static String protocolName(int protocol) {
+        if (protocol == Uapi.NETLINK_ROUTE()) return "NETLINK_ROUTE";
+        if (protocol == Uapi.NETLINK_NETFILTER()) return "NETLINK_NETFILTER";
+        return "netlink protocol " + protocol;
+    }
+
+    private void optional(int level, int name, int value) {
+        // older kernels lack some options; the engine works without them, only with poorer errors
+        Sys.setsockopt(fd, level, name, value);
+    }
+
+    private void bufferSize(int force, int plain, int bytes) {
+        if (Sys.setsockopt(fd, LibC.SOL_SOCKET(), force, bytes) < 0) {
+            Sys.check(Sys.setsockopt(fd, LibC.SOL_SOCKET(), plain, bytes), "setsockopt(SOL_SOCKET)");
+        }
+    }
+
+    /** Sets how long {@link #receive} waits before it returns {@code -EAGAIN}; 0 waits for ever. */
+    public void receiveTimeout(int millis) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment tv = a.allocate(timeval.layout());
+            timeval.tv_sec(tv, millis / 1000);
+            timeval.tv_usec(tv, (millis % 1000) * 1000L);
+            Sys.check(Sys.setsockopt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVTIMEO(), tv, (int) timeval.layout().byteSize()),
+                    "setsockopt(SO_RCVTIMEO)");
+        }
+    }
+
+    @Override
+    public long send(MemorySegment buffer, long length) {
+        ensureOpen();
+        msghdr.msg_name(msg, kernelAddr);
+        msghdr.msg_namelen(msg, (int) sockaddr_nl.layout().byteSize());
+        iovec.iov_base(iov, buffer);
+        iovec.iov_len(iov, length);
+        long r;
+        do {
+            r = Sys.sendmsg(fd, msg, 0);
+        } while (r == -LibC.EINTR());
+        return r;
+    }
+
+    @Override
+    public long receive(MemorySegment buffer) {
+        ensureOpen();
+        while (true) {
+            msghdr.msg_name(msg, fromAddr);
+            msghdr.msg_namelen(msg, (int) sockaddr_nl.layout().byteSize());
+            iovec.iov_base(iov, buffer);
+            iovec.iov_len(iov, buffer.byteSize());
+            // MSG_TRUNC makes recvmsg return the datagram's real length, so truncation is detectable
+            long r = Sys.recvmsg(fd, msg, LibC.MSG_TRUNC());
+            if (r == -LibC.EINTR()) continue;
+            if (r < 0) return r;
+            if (r > buffer.byteSize() || (msghdr.msg_flags(msg) & LibC.MSG_TRUNC()) != 0) return -LibC.EMSGSIZE();
+            // only the kernel (port 0) speaks to us; anything else is dropped, as libmnl does
+            if (sockaddr_nl.nl_pid(fromAddr) != 0) continue;
+            return r;
+        }
+    }
+
+    /** A native buffer of this socket's arena, for callers that want one with the socket's lifetime. */
+    public MemorySegment allocate(long bytes) {
+        return arena.allocate(bytes, 8);
+    }
+
+    /** A receive buffer large enough for any datagram the kernel sends on this socket. */
+    public static int receiveDatagramSize() {
+        return RECEIVE_DATAGRAM;
+    }
+
+    @Override
+    public int portId() {
+        return portId;
+    }
+
+    @Override
+    public int sendLimit() {
+        return sendLimit;
+    }
+
+    @Override
+    public int receiveBudget() {
+        return receiveBudget;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    /** The file descriptor, for poll(2); stays owned by this socket. */
+    public int fd() {
+        ensureOpen();
+        return fd;
+    }
+
+    private void ensureOpen() {
+        if (fd < 0) throw new IllegalStateException("netlink socket is closed");
+    }
+
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            Sys.close(fd);
+            fd = -1;
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NlSocket[" + protocolName(protocol) + ", port " + portId + (fd < 0 ? ", closed]" : "]");
+    }
+}

@@ -1,0 +1,89 @@
+package org.nlbridge.testing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Network namespaces for one test, created with iproute2 ({@code ip netns add}, independent of the code under
+ * test) and always deleted afterwards by {@link SandboxExtension}, also when the test fails. Names carry a
+ * per-test random tag ({@code nlbt-<tag>-<name>}) so parallel or crashed runs never collide; processes started
+ * through {@link #spawn} are ended (by PID) before the namespaces go.
+ */
+public final class Sandbox {
+    /** Every namespace name this project's tests create starts with this. */
+    public static final String PREFIX = "nlbt-";
+
+    private final String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    private final Map<String, String> namespaces = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+
+    /** Creates one namespace; returns its full name (for {@code NetNs.open} and {@code ip -n}). */
+    public String netns(String name) {
+        return netns(List.of(name)).getFirst();
+    }
+
+    /** Creates several namespaces with one {@code ip -batch}; returns their full names in order. */
+    public List<String> netns(List<String> names) {
+        StringBuilder batch = new StringBuilder();
+        List<String> full = new ArrayList<>();
+        for (String n : names) {
+            String f = PREFIX + tag + "-" + n;
+            if (namespaces.containsKey(n)) throw new IllegalArgumentException("namespace " + n + " already in this sandbox");
+            namespaces.put(n, f);
+            full.add(f);
+            batch.append("netns add ").append(f).append('\n');
+        }
+        Cmd.run(batch.toString(), "ip", "-batch", "-");
+        return full;
+    }
+
+    /** The full name of a namespace created earlier under {@code name}. */
+    public String name(String name) {
+        String f = namespaces.get(name);
+        if (f == null) throw new IllegalArgumentException("no namespace " + name + " in this sandbox");
+        return f;
+    }
+
+    /** A name in this sandbox's space that was not created (for tests that create it through the engine). */
+    public String reserve(String name) {
+        String f = PREFIX + tag + "-" + name;
+        namespaces.put(name, f);
+        return f;
+    }
+
+    /** Starts a long-running process inside a namespace; it is ended by PID at cleanup. */
+    public Process spawn(String ns, String... argv) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name(ns)));
+        cmd.addAll(List.of(argv));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            processes.add(p);
+            return p;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Ends our processes, then deletes every namespace of this sandbox that exists; reports what failed. */
+    void cleanup() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (Process p : processes) {
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        StringBuilder batch = new StringBuilder();
+        for (String f : namespaces.values()) {
+            if (java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", f))) batch.append("netns del ").append(f).append('\n');
+        }
+        if (!batch.isEmpty()) Cmd.run(batch.toString(), "ip", "-force", "-batch", "-");
+    }
+}

@@ -1,0 +1,38 @@
+package org.nlbridge.testing;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives each test a fresh {@link Sandbox} parameter and removes it afterwards whatever happened. Tests using it
+ * are skipped, with the reason, when not run as root or when {@code ip} is missing.
+ */
+public final class SandboxExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SandboxExtension.class);
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Assumptions.assumeTrue(Host.isRoot(), "needs root to create network namespaces (run as root: sudo ./run-tests)");
+        Assumptions.assumeTrue(Host.has("ip"), "needs iproute2's ip as the test oracle");
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+        return p.getParameter().getType() == Sandbox.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+        return e.getStore(NS).getOrComputeIfAbsent("sandbox", k -> new Sandbox(), Sandbox.class);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Sandbox s = context.getStore(NS).remove("sandbox", Sandbox.class);
+        if (s != null) s.cleanup();
+    }
+}
