@@ -51,10 +51,11 @@ final class IpLiterals {
         if (part.length() > 1 && part.charAt(0) == '0') {
             throw new Invalid("leading zero in part " + Text.quote(part) + " (it could be read as octal)");
         }
-        if (part.length() > 3 || Integer.parseInt(part) > 255) {
+        int v = part.length() > 3 ? 256 : Integer.parseInt(part); // digits only, checked by the caller
+        if (v > 255) {
             throw new Invalid("part " + Text.quote(part) + " above 255");
         }
-        return Integer.parseInt(part);
+        return v;
     }
 
     /** The most helpful reason for a character that is neither a digit nor a '.' in IPv4 text. */
