@@ -45,8 +45,16 @@ public final class Sys {
     }
 
     private static final MethodHandle SOCKET = h(LibC.socket$address(), LibC.socket$descriptor());
-    private static final MethodHandle BIND = h(LibC.bind$address(), LibC.bind$descriptor());
-    private static final MethodHandle GETSOCKNAME = h(LibC.getsockname$address(), LibC.getsockname$descriptor());
+    /*
+     * With _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
+     * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value: the callee would receive the
+     * sockaddr's first bytes as the pointer (EFAULT). The C ABI passes a plain pointer, so say so.
+     */
+    private static final FunctionDescriptor SOCKADDR_CALL =
+            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_INT);
+    private static final MethodHandle BIND = h(LibC.bind$address(), SOCKADDR_CALL);
+    private static final MethodHandle GETSOCKNAME = h(LibC.getsockname$address(),
+            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_POINTER));
     private static final MethodHandle SETSOCKOPT = h(LibC.setsockopt$address(), LibC.setsockopt$descriptor());
     private static final MethodHandle GETSOCKOPT = h(LibC.getsockopt$address(), LibC.getsockopt$descriptor());
     private static final MethodHandle SENDMSG = h(LibC.sendmsg$address(), LibC.sendmsg$descriptor());

@@ -40,6 +40,16 @@ class SysTest {
         int fd = Sys.socket(LibC.AF_NETLINK(), LibC.SOCK_RAW() | LibC.SOCK_CLOEXEC(), Uapi.NETLINK_ROUTE());
         assertTrue(fd >= 0, () -> "socket: " + Errno.describe(fd));
         assertTrue(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()) > 0);
+        try (Arena a = Arena.ofConfined()) {
+            // bind then getsockname: the kernel assigns a non-zero port id (sockaddr passed by pointer)
+            MemorySegment addr = a.allocate(org.nlbridge.bindings.linux.sockaddr_nl.layout());
+            org.nlbridge.bindings.linux.sockaddr_nl.nl_family(addr, (short) LibC.AF_NETLINK());
+            int len = (int) addr.byteSize();
+            assertEquals(0, Sys.bind(fd, addr, len));
+            MemorySegment lenSeg = a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, len);
+            assertEquals(0, Sys.getsockname(fd, addr, lenSeg));
+            assertTrue(org.nlbridge.bindings.linux.sockaddr_nl.nl_pid(addr) != 0);
+        }
         assertEquals(0, Sys.close(fd));
     }
 
