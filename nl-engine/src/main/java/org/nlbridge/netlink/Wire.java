@@ -48,7 +48,8 @@ final class Wire {
     static final int NLM_F_CAPPED = Uapi.NLM_F_CAPPED();
     static final int NLM_F_ACK_TLVS = Uapi.NLM_F_ACK_TLVS();
     static final int NLA_F_NESTED = Uapi.NLA_F_NESTED();
-    static final int NLA_TYPE_MASK = Uapi.NLA_TYPE_MASK();
+    /** {@code NLA_TYPE_MASK} is {@code ~(flags)} as a C int; only its low 16 bits apply to {@code nla_type}. */
+    static final int NLA_TYPE_MASK = Uapi.NLA_TYPE_MASK() & 0xffff;
 
     /** Largest attribute: {@code nla_len} is a u16 that counts the 4-byte header. */
     static final int NLA_MAX_LEN = 0xffff;
