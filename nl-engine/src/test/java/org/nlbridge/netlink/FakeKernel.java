@@ -61,7 +61,10 @@ final class FakeKernel implements NlTransport {
     int frameErrno;
     /** Queue a foreign-seq ack and an ack from another port before every ack. */
     boolean noise;
-    private int pendingError;
+    /** Process requests but queue no reply, as if every ack were lost. */
+    boolean silent;
+    /** Errno the next receive reports before any queued data (the kernel's sk_err), or 0. */
+    int receiveErrno;
 
     @Override
     public long send(MemorySegment buffer, long length) {
@@ -70,6 +73,9 @@ final class FakeKernel implements NlTransport {
             int e = sendErrno;
             sendErrno = 0;
             return -e;
+        }
+        if (length > sendLimit) {
+            return -LibC.EMSGSIZE();
         }
         sendSizes.add((int) length);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
@@ -132,8 +138,11 @@ final class FakeKernel implements NlTransport {
     }
 
     void enqueue(byte[] datagram) {
+        if (silent) {
+            return;
+        }
         if (queue.size() >= queueLimit) {
-            pendingError = LibC.ENOBUFS();
+            receiveErrno = LibC.ENOBUFS();
             return;
         }
         queue.add(datagram);
@@ -141,9 +150,9 @@ final class FakeKernel implements NlTransport {
 
     @Override
     public long receive(MemorySegment buffer) {
-        if (pendingError != 0) {
-            int e = pendingError;
-            pendingError = 0;
+        if (receiveErrno != 0) {
+            int e = receiveErrno;
+            receiveErrno = 0;
             return -e;
         }
         byte[] d = queue.poll();
@@ -190,6 +199,12 @@ final class FakeKernel implements NlTransport {
             b.putShort((short) 8).putShort((short) Uapi.NLMSGERR_ATTR_OFFS()).putInt(offset);
         }
         return b.array();
+    }
+
+    /** Sets {@code nlmsg_pid} of the first message (the writer always writes 0). */
+    static byte[] withPort(byte[] datagram, int port) {
+        ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder()).putInt(12, port);
+        return datagram;
     }
 
     /** Encodes messages with a writer over a scratch buffer and returns the bytes; for dump replies. */
