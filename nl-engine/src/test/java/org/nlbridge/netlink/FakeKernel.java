@@ -45,6 +45,8 @@ final class FakeKernel implements NlTransport {
         List<byte[]> answer(Request r, int attempt);
     }
 
+    /** Plays NETLINK_NETFILTER, where type 0x10 opens a batch (on NETLINK_ROUTE it is RTM_NEWLINK). */
+    final boolean netfilter;
     final List<Request> requests = new ArrayList<>();
     final List<Integer> sendSizes = new ArrayList<>();
     final ArrayDeque<byte[]> queue = new ArrayDeque<>();
@@ -65,6 +67,14 @@ final class FakeKernel implements NlTransport {
     boolean silent;
     /** Errno the next receive reports before any queued data (the kernel's sk_err), or 0. */
     int receiveErrno;
+
+    FakeKernel() {
+        this(false);
+    }
+
+    FakeKernel(boolean netfilter) {
+        this.netfilter = netfilter;
+    }
 
     @Override
     public long send(MemorySegment buffer, long length) {
@@ -89,7 +99,7 @@ final class FakeKernel implements NlTransport {
             at += (len + 3) & ~3;
         }
         requests.addAll(datagram);
-        if (!datagram.isEmpty() && datagram.get(0).type() == Uapi.NFNL_MSG_BATCH_BEGIN()) {
+        if (netfilter && !datagram.isEmpty() && datagram.get(0).type() == Uapi.NFNL_MSG_BATCH_BEGIN()) {
             transaction(datagram);
         } else {
             for (Request r : datagram) {
