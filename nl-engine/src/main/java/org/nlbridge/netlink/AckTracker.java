@@ -20,7 +20,8 @@ import org.nlbridge.bindings.libc.LibC;
  * point, and a later batch would overflow it at once, so it is drained: after reading one more datagram (which makes
  * room) we send an {@code NLMSG_NOOP} with {@code NLM_F_ACK} as a barrier (netlink acks control messages without
  * processing them). Acks read before the barrier's settle their requests; the requests still pending when it arrives
- * were dropped, and their outcome is unknown.
+ * were dropped, and their outcome is unknown. The same barrier marks the end of a failed nftables transaction's
+ * replies, so no stale ack is left to crowd the next send's budget.
  */
 final class AckTracker {
     static final byte PENDING = 0;
@@ -118,7 +119,8 @@ final class AckTracker {
      * Receives until every pending request in {@code [from, to)} has its ack, or until acks can no longer arrive
      * (receive error, timeout, malformed reply), which leaves the rest {@link #UNKNOWN}. When {@code frameSeq} is not
      * 0, an error reported against it (nfnetlink reports transaction-level failures against the batch's first
-     * message) ends the collection and is kept as {@link #frameErrno()}.
+     * message) is kept as {@link #frameErrno()}; whatever the kernel still sends for that batch is drained up to a
+     * barrier, since after such an error it may send every ack or none.
      */
     void collect(int from, int to, int frameSeq) {
         int outstanding = 0;
@@ -131,7 +133,7 @@ final class AckTracker {
         int ourPort = transport.portId();
         boolean overflowed = false;
         int barrierSeq = 0;
-        while (outstanding > 0) {
+        while (outstanding > 0 || barrierSeq != 0) {
             long n = transport.receive(rx);
             if (n == -EINTR) {
                 continue;
@@ -154,15 +156,19 @@ final class AckTracker {
                     }
                     int seq = msg.seq();
                     if (barrierSeq != 0 && seq == barrierSeq) {
-                        giveUp(from, to, ENOBUFS, receiveFailure(ENOBUFS), null);
+                        if (frameErrno == 0) {
+                            giveUp(from, to, ENOBUFS, receiveFailure(ENOBUFS), null);
+                        }
                         return;
                     }
                     if (frameSeq != 0 && seq == frameSeq) {
                         err.reset(msg);
-                        if (!err.isAck()) {
+                        if (!err.isAck() && frameErrno == 0) {
                             frameErrno = -err.error();
                             frameExtack = err.extackMessage();
-                            return;
+                            if (barrierSeq == 0 && (barrierSeq = sendBarrier()) == 0) {
+                                return;
+                            }
                         }
                         continue;
                     }
@@ -185,12 +191,9 @@ final class AckTracker {
                         + RECONCILE, e);
                 return;
             }
-            if (overflowed && barrierSeq == 0 && outstanding > 0) {
-                barrierSeq = sendBarrier();
-                if (barrierSeq == 0) {
-                    giveUp(from, to, ENOBUFS, receiveFailure(ENOBUFS), null);
-                    return;
-                }
+            if (overflowed && barrierSeq == 0 && outstanding > 0 && (barrierSeq = sendBarrier()) == 0) {
+                giveUp(from, to, ENOBUFS, receiveFailure(ENOBUFS), null);
+                return;
             }
         }
     }

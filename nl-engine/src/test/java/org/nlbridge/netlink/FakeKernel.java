@@ -59,8 +59,10 @@ final class FakeKernel implements NlTransport {
     int queueLimit = Integer.MAX_VALUE;
     /** Errno the next send fails with, once. */
     int sendErrno;
-    /** Errno reported against BATCH_BEGIN (transaction-level failure), or 0. */
+    /** Errno reported against BATCH_BEGIN before anything is processed (no CAP_NET_ADMIN), or 0. */
     int frameErrno;
+    /** Errno of a failed commit, reported against BATCH_BEGIN before the per-request acks, or 0. */
+    int commitErrno;
     /** Queue a foreign-seq ack and an ack from another port before every ack. */
     boolean noise;
     /** Process requests but queue no reply, as if every ack were lost. */
@@ -121,22 +123,32 @@ final class FakeKernel implements NlTransport {
         return length;
     }
 
-    /** nfnetlink_rcv_batch: answer every request after processing all of them; commit only if none failed. */
+    /**
+     * nfnetlink_rcv_batch: process every request, then (when none failed) commit, reporting a commit failure against
+     * BATCH_BEGIN, and only then deliver the per-request answers.
+     */
     private void transaction(List<Request> datagram) {
         Request begin = datagram.get(0);
         if (frameErrno != 0) {
             ack(begin, new Verdict(frameErrno, null, -1));
             return;
         }
+        List<Runnable> answers = new ArrayList<>();
+        boolean failed = false;
         for (Request r : datagram.subList(1, datagram.size())) {
             if (r.type() == Uapi.NFNL_MSG_BATCH_END()) {
                 break;
             }
             Verdict v = responder.answer(r);
+            failed |= v.errno() != 0;
             if (v.errno() != 0 || (r.flags() & Uapi.NLM_F_ACK()) != 0) {
-                ack(r, v);
+                answers.add(() -> ack(r, v));
             }
         }
+        if (!failed && commitErrno != 0) {
+            ack(begin, new Verdict(commitErrno, null, -1));
+        }
+        answers.forEach(Runnable::run);
     }
 
     private void ack(Request r, Verdict v) {

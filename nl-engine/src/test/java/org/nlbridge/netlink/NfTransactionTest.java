@@ -108,6 +108,26 @@ class NfTransactionTest {
                     e.getMessage());
             assertSame(e, assertThrows(PermissionException.class, r::throwIfFailed));
         }
+        assertEquals(Uapi.NLMSG_NOOP(), kernel.requests.get(kernel.requests.size() - 1).type());
+        assertTrue(kernel.queue.isEmpty());
+    }
+
+    /** A failed commit is reported against BATCH_BEGIN ahead of acks of 0 that mean nothing; all are drained. */
+    @Test
+    void failedCommitDrainsTheMeaninglessAcks() {
+        kernel.commitErrno = LibC.ENOMEM();
+        try (NfTransaction tx = new NfTransaction(kernel)) {
+            addTable(tx, "a");
+            addTable(tx, "b");
+            BatchResult r = tx.commit();
+            assertEquals(0, r.succeeded());
+            assertEquals(List.of("nftables transaction 2 requests: ENOMEM (Cannot allocate memory): nothing was applied"),
+                    r.failures().stream().map(Throwable::getMessage).toList());
+            assertTrue(kernel.queue.isEmpty());
+            kernel.commitErrno = 0;
+            addTable(tx, "c");
+            assertTrue(tx.commit().ok());
+        }
     }
 
     @Test
