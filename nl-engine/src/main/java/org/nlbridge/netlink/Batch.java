@@ -31,7 +31,10 @@ import java.lang.foreign.Arena;
  *     kernel; extack text adds a few dozen. Hence {@value #ACK_COST} bytes per ack, {@code receiveBudget / 1024}
  *     acks outstanding per send.</li>
  * </ul>
- * Every send is followed by reading its acks, so the queue is empty before the next one.
+ * Every send is followed by reading its acks, so the queue is empty before the next one. The socket must have
+ * {@code NETLINK_CAP_ACK} set, or error acks echo the whole request and cost more than budgeted. If acks are lost
+ * anyway ({@code ENOBUFS}), the acks that did arrive still count, the queue is drained, and the rest of that send
+ * is reported as {@link OutcomeUnknownException}; a receive timeout likewise.
  *
  * <p>The kernel applies each request on its own: a failure does not stop the ones after it. Not thread-safe; no
  * allocation per request once the bookkeeping arrays have grown to the batch size.
@@ -42,6 +45,7 @@ public final class Batch implements AutoCloseable {
     private static final long MAX_CHUNK = 1 << 20;
 
     private final NlTransport transport;
+    /** Shared, not confined: a batch may be built on one thread and executed on another, one at a time. */
     private final Arena arena = Arena.ofShared();
     private final MsgWriter writer;
     private final AckTracker acks;

@@ -1,6 +1,7 @@
 package org.nlbridge.netlink;
 
 /** Receives the reply messages of a {@link Dump}. */
+@FunctionalInterface
 public interface DumpVisitor {
 
     /**
