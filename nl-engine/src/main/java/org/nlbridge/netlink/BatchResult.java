@@ -1,0 +1,81 @@
+package org.nlbridge.netlink;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Outcome of {@link Batch#execute()} or {@link NfTransaction#commit()}. Owned and reused by the batch: read it
+ * before the next execute.
+ *
+ * <p>{@link #failures()} lists refusals (with errno, extack and the request's subject) and, as
+ * {@link OutcomeUnknownException}, requests whose ack was lost; in request order.
+ */
+public final class BatchResult {
+    private final ArrayList<NetlinkException> failures = new ArrayList<>();
+    private final List<NetlinkException> view = Collections.unmodifiableList(failures);
+    private int requests;
+    private int succeeded;
+    private int unknown;
+
+    void reset(int requests) {
+        this.requests = requests;
+        this.succeeded = 0;
+        this.unknown = 0;
+        failures.clear();
+    }
+
+    void succeeded(int n) {
+        succeeded += n;
+    }
+
+    void fail(NetlinkException e) {
+        failures.add(e);
+        if (e instanceof OutcomeUnknownException) {
+            unknown++;
+        }
+    }
+
+    /** Requests in the batch. */
+    public int requests() {
+        return requests;
+    }
+
+    /** Requests the kernel acknowledged as applied. */
+    public int succeeded() {
+        return succeeded;
+    }
+
+    /** Failures whose outcome is unknown (also in {@link #failures()}). */
+    public int unknown() {
+        return unknown;
+    }
+
+    public boolean ok() {
+        return failures.isEmpty();
+    }
+
+    public List<NetlinkException> failures() {
+        return view;
+    }
+
+    /** Throws the first failure, with the others attached as suppressed; returns if there was none. */
+    public void throwIfFailed() {
+        if (failures.isEmpty()) {
+            return;
+        }
+        NetlinkException first = failures.get(0);
+        if (first.getSuppressed().length == 0) {
+            for (int i = 1; i < failures.size(); i++) {
+                first.addSuppressed(failures.get(i));
+            }
+        }
+        throw first;
+    }
+
+    @Override
+    public String toString() {
+        return requests + " requests: " + succeeded + " succeeded, " + (failures.size() - unknown) + " failed, "
+                + unknown + " unknown";
+    }
+}

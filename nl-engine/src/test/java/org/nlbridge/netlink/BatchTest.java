@@ -1,0 +1,273 @@
+package org.nlbridge.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.nlbridge.bindings.libc.LibC;
+import org.nlbridge.bindings.linux.Uapi;
+import org.nlbridge.bindings.linux.ifinfomsg;
+
+class BatchTest {
+    private static final int IFINFOMSG = (int) ifinfomsg.sizeof();
+    private static final int CREATE = Uapi.NLM_F_CREATE() | Uapi.NLM_F_EXCL();
+
+    private final FakeKernel kernel = new FakeKernel();
+
+    record Link(String name) {
+        @Override
+        public String toString() {
+            return "bridge " + name;
+        }
+    }
+
+    private static void addLink(Batch batch, Link link, int padding) {
+        MsgWriter w = batch.begin(Uapi.RTM_NEWLINK(), CREATE, link);
+        w.reserve(IFINFOMSG);
+        w.putString(Uapi.IFLA_IFNAME(), link.name());
+        if (padding > 0) {
+            w.putBytes(Uapi.IFLA_IFALIAS(), new byte[padding]);
+        }
+        batch.end();
+    }
+
+    private static List<Link> links(int n) {
+        return IntStream.range(0, n).mapToObj(i -> new Link("br" + i)).toList();
+    }
+
+    /** The interface name in a request the fake received. */
+    private static String name(FakeKernel.Request r) {
+        MsgCursor m = new MsgCursor().reset(java.lang.foreign.MemorySegment.ofArray(r.bytes()), r.bytes().length);
+        assertTrue(m.next());
+        AttrCursor a = m.attributes(new AttrCursor(), IFINFOMSG);
+        while (a.next()) {
+            if (a.type() == Uapi.IFLA_IFNAME()) {
+                return a.string();
+            }
+        }
+        return null;
+    }
+
+    private static FakeKernel.Responder failing(String name, int errno, String extack) {
+        return r -> name.equals(name(r)) ? new FakeKernel.Verdict(errno, extack, 20) : FakeKernel.Verdict.OK;
+    }
+
+    @Test
+    void requestsShareOneSendAndAreAcked() {
+        try (Batch batch = new Batch(kernel)) {
+            links(10).forEach(l -> addLink(batch, l, 0));
+            assertEquals(10, batch.size());
+            BatchResult r = batch.execute();
+            assertTrue(r.ok());
+            assertEquals(10, r.requests());
+            assertEquals(10, r.succeeded());
+            r.throwIfFailed();
+            assertEquals(1, kernel.sendSizes.size());
+            int previous = 0;
+            for (FakeKernel.Request q : kernel.requests) {
+                assertEquals(Uapi.NLM_F_REQUEST() | Uapi.NLM_F_ACK() | CREATE, q.flags());
+                assertTrue(q.seq() - previous > 0, "sequence numbers increase");
+                previous = q.seq();
+            }
+            assertEquals(0, batch.size());
+        }
+    }
+
+    @Test
+    void failuresNameTheirRequestInRequestOrder() {
+        List<Link> links = links(6);
+        kernel.responder = r -> switch (name(r)) {
+            case "br1" -> new FakeKernel.Verdict(LibC.EEXIST(), "Device already exists", -1);
+            case "br4" -> new FakeKernel.Verdict(LibC.ENODEV(), null, 20);
+            default -> FakeKernel.Verdict.OK;
+        };
+        try (Batch batch = new Batch(kernel)) {
+            links.forEach(l -> addLink(batch, l, 0));
+            BatchResult r = batch.execute();
+            assertEquals(4, r.succeeded());
+            assertEquals(2, r.failures().size());
+            assertEquals(0, r.unknown());
+            NetlinkException first = r.failures().get(0);
+            assertInstanceOf(ObjectExistsException.class, first);
+            assertSame(links.get(1), first.object());
+            assertEquals("RTM_NEWLINK bridge br1: EEXIST (File exists): kernel says \"Device already exists\"",
+                    first.getMessage());
+            NetlinkException second = r.failures().get(1);
+            assertInstanceOf(NoSuchObjectException.class, second);
+            assertEquals("RTM_NEWLINK bridge br4: ENODEV (No such device): the kernel points at byte 20 of the request",
+                    second.getMessage());
+            NetlinkException thrown = assertThrows(NetlinkException.class, r::throwIfFailed);
+            assertSame(first, thrown);
+            assertArrayEquals(new Throwable[] {second}, thrown.getSuppressed());
+            assertEquals("6 requests: 4 succeeded, 2 failed, 0 unknown", r.toString());
+        }
+    }
+
+    @Test
+    void foreignSequenceNumbersAndPortsAreSkipped() {
+        kernel.noise = true;
+        try (Batch batch = new Batch(kernel)) {
+            links(5).forEach(l -> addLink(batch, l, 0));
+            assertEquals(5, batch.execute().succeeded());
+        }
+    }
+
+    @Test
+    void sendsAreSplitByTheAckBudget() {
+        kernel.receiveBudget = 4 * Batch.ACK_COST;
+        try (Batch batch = new Batch(kernel)) {
+            assertEquals(4, batch.ackBudget());
+            links(10).forEach(l -> addLink(batch, l, 0));
+            assertEquals(10, batch.execute().succeeded());
+            assertEquals(3, kernel.sendSizes.size());
+            assertEquals(List.of(4, 4, 2), perSend());
+        }
+    }
+
+    private List<Integer> perSend() {
+        List<Integer> counts = new ArrayList<>();
+        int total = 0;
+        for (int size : kernel.sendSizes) {
+            int n = 0;
+            for (int at = 0; at < size; n++) {
+                at += (kernel.requests.get(total + n).bytes().length + 3) & ~3;
+            }
+            counts.add(n);
+            total += n;
+        }
+        return counts;
+    }
+
+    /** The request crossing the byte limit is finished, the ones before it sent, and it is carried over. */
+    @Test
+    void sendsAreSplitByTheSendLimitCarryingTheOverflow() {
+        kernel.sendLimit = 512;
+        List<Link> links = links(9);
+        try (Batch batch = new Batch(kernel)) {
+            links.forEach(l -> addLink(batch, l, 100)); // 16 + 16 + 8 + 104 = 144 bytes each
+            assertEquals(9, batch.execute().succeeded());
+        }
+        assertEquals(List.of(432, 432, 432), kernel.sendSizes);
+        assertEquals(links.stream().map(Link::name).toList(), kernel.requests.stream().map(BatchTest::name).toList());
+    }
+
+    @Test
+    void aRequestAboveTheSendLimitFailsAloneWithEmsgsize() {
+        kernel.sendLimit = 256;
+        try (Batch batch = new Batch(kernel)) {
+            addLink(batch, new Link("a"), 0);
+            addLink(batch, new Link("huge"), 300);
+            addLink(batch, new Link("b"), 0);
+            BatchResult r = batch.execute();
+            assertEquals(2, r.succeeded());
+            NetlinkException e = r.failures().get(0);
+            assertEquals("RTM_NEWLINK bridge huge: EMSGSIZE (Message too long): sendmsg failed, the kernel did not see"
+                    + " the request", e.getMessage());
+        }
+    }
+
+    @Test
+    void encodingPastTheBufferThrowsAndTheBatchGoesOn() {
+        kernel.sendLimit = 256;
+        try (Batch batch = new Batch(kernel)) {
+            addLink(batch, new Link("a"), 0);
+            assertThrows(BufferFullException.class, () -> addLink(batch, new Link("huge"), 600));
+            addLink(batch, new Link("b"), 0);
+            BatchResult r = batch.execute();
+            assertEquals(2, r.requests());
+            assertEquals(2, r.succeeded());
+        }
+    }
+
+    @Test
+    void enobufsLeavesTheLostAcksUnknownAndDrainsTheQueue() {
+        kernel.queueLimit = 3;
+        try (Batch batch = new Batch(kernel)) {
+            links(10).forEach(l -> addLink(batch, l, 0));
+            BatchResult r = batch.execute();
+            assertEquals(3, r.succeeded());
+            assertEquals(7, r.unknown());
+            assertEquals(7, r.failures().size());
+            NetlinkException e = r.failures().get(0);
+            assertInstanceOf(OutcomeUnknownException.class, e);
+            assertEquals(LibC.ENOBUFS(), e.errno());
+            assertEquals("RTM_NEWLINK bridge br3: ENOBUFS (No buffer space available): the kernel dropped acks because"
+                    + " the receive queue overflowed; the request may or may not have been applied: re-dump and"
+                    + " reconcile", e.getMessage());
+            FakeKernel.Request barrier = kernel.requests.get(kernel.requests.size() - 1);
+            assertEquals(Uapi.NLMSG_NOOP(), barrier.type());
+            assertTrue(kernel.queue.isEmpty(), "acks queued before the barrier were read");
+
+            kernel.queueLimit = Integer.MAX_VALUE;
+            links(4).forEach(l -> addLink(batch, l, 0));
+            assertTrue(batch.execute().ok());
+        }
+    }
+
+    @Test
+    void receiveTimeoutLeavesOutcomeUnknown() {
+        kernel.silent = true;
+        try (Batch batch = new Batch(kernel)) {
+            links(2).forEach(l -> addLink(batch, l, 0));
+            BatchResult r = batch.execute();
+            assertEquals(0, r.succeeded());
+            assertEquals(2, r.unknown());
+            assertEquals(LibC.EAGAIN(), r.failures().get(0).errno());
+            assertTrue(r.failures().get(0).getMessage().contains("no ack arrived within the socket's receive timeout"));
+            assertThrows(OutcomeUnknownException.class, r::throwIfFailed);
+        }
+    }
+
+    @Test
+    void malformedAckLeavesOutcomeUnknownWithTheCause() {
+        kernel.responder = r -> {
+            kernel.enqueue(new byte[] {1, 2, 3});
+            return FakeKernel.Verdict.OK;
+        };
+        try (Batch batch = new Batch(kernel)) {
+            addLink(batch, new Link("x"), 0);
+            NetlinkException e = batch.execute().failures().get(0);
+            assertInstanceOf(OutcomeUnknownException.class, e);
+            assertEquals(LibC.EBADMSG(), e.errno());
+            assertInstanceOf(WireFormatException.class, e.getCause());
+        }
+    }
+
+    @Test
+    void sendFailureFailsTheRequestsOfThatSend() {
+        kernel.sendErrno = LibC.EPERM();
+        try (Batch batch = new Batch(kernel)) {
+            links(3).forEach(l -> addLink(batch, l, 0));
+            BatchResult r = batch.execute();
+            assertEquals(3, r.failures().size());
+            assertInstanceOf(PermissionException.class, r.failures().get(2));
+            assertEquals(0, r.unknown());
+        }
+    }
+
+    @Test
+    void cancelledAndUnfinishedRequests() {
+        try (Batch batch = new Batch(kernel)) {
+            batch.begin(Uapi.RTM_NEWLINK(), CREATE, "dropped").reserve(IFINFOMSG);
+            batch.cancel();
+            assertEquals(0, batch.size());
+            batch.begin(Uapi.RTM_NEWLINK(), CREATE, "open");
+            assertThrows(IllegalStateException.class, () -> batch.begin(Uapi.RTM_NEWLINK(), 0, "second"));
+            assertThrows(IllegalStateException.class, batch::execute);
+            batch.cancel();
+            BatchResult r = batch.execute();
+            assertEquals(0, r.requests());
+            assertTrue(r.ok());
+            assertFalse(kernel.sendSizes.iterator().hasNext(), "nothing was sent");
+        }
+    }
+}
