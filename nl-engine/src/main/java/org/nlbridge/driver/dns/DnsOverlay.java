@@ -121,23 +121,44 @@ public final class DnsOverlay {
         }
     }
 
+    /** Best effort, as teardown must be: deletes what it can, then throws the first failure, the rest suppressed. */
     private static void deleteTree(Path dir) throws IOException {
+        List<IOException> failures = new ArrayList<>();
         // walkFileTree does not follow links: a link is visited as a file and deleted as the link itself
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                delete(file);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                failures.add(e);
                 return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) {
+                if (e != null) {
+                    failures.add(e);
+                }
+                delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void delete(Path p) {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    failures.add(e);
+                }
+            }
         });
+        if (!failures.isEmpty()) {
+            IOException first = failures.getFirst();
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
     }
 }

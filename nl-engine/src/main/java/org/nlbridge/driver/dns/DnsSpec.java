@@ -12,7 +12,7 @@ import org.nlbridge.net.IpAddress;
  * A container's DNS overrides, Docker's {@code --dns}, {@code --dns-search} and {@code --dns-opt}. Each part that
  * is given replaces that part of the host's resolv.conf as a whole; a part left empty keeps the host's. Values are
  * parsed by the strict types of {@code org.nlbridge.net} as they are added, so a bad one fails at the builder,
- * with its field named, long before a file is written.
+ * long before a file is written, with the field named {@code dns}, {@code dns_search} or {@code dns_opt}.
  */
 public final class DnsSpec {
 

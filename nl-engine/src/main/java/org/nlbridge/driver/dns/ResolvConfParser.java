@@ -27,21 +27,18 @@ final class ResolvConfParser {
     /** A resolv.conf is a few hundred bytes; a file beyond this is something else put there by mistake. */
     static final int MAX_FILE_BYTES = 1024 * 1024;
 
-    private final String source;
     private final List<IpAddress> nameservers = new ArrayList<>();
     private List<DnsSearchDomain> search = List.of();
     private final List<DnsOption> options = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
-    private ResolvConfParser(String source) {
-        this.source = source;
-    }
+    private ResolvConfParser() {}
 
     static ResolvConf parse(String source, byte[] content) {
         if (content.length > MAX_FILE_BYTES) {
             throw new ResolvConfException(source, "larger than " + MAX_FILE_BYTES + " bytes");
         }
-        ResolvConfParser p = new ResolvConfParser(source);
+        ResolvConfParser p = new ResolvConfParser();
         int start = 0;
         int lineNo = 1;
         for (int i = 0; i <= content.length; i++) {
