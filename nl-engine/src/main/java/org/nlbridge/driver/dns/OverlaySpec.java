@@ -1,0 +1,137 @@
+package org.nlbridge.driver.dns;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.nlbridge.net.Hostname;
+import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.ValidationException;
+
+/**
+ * Everything the overlay files of one container depend on: its host name, the addresses its interfaces got, whether
+ * IPv6 is disabled inside it, the user's DNS overrides and whether the files are mounted read-only. Checked as a
+ * whole by {@link Builder#build()}, before any file is touched.
+ */
+public final class OverlaySpec {
+
+    static final String ACCEPTED_ADDRESS = "a unicast address of the container's interface, like 172.17.0.2 or fd00::2";
+
+    private final Hostname hostname;
+    private final List<IpAddress> addresses;
+    private final boolean ipv6Disabled;
+    private final DnsSpec dns;
+    private final boolean readOnly;
+
+    private OverlaySpec(Builder b) {
+        this.hostname = b.hostname;
+        this.addresses = List.copyOf(b.addresses);
+        this.ipv6Disabled = b.ipv6Disabled;
+        this.dns = b.dns;
+        this.readOnly = b.readOnly;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Hostname hostname() {
+        return hostname;
+    }
+
+    /** In the order given: the order of the {@code /etc/hosts} lines. */
+    public List<IpAddress> addresses() {
+        return addresses;
+    }
+
+    /** IPv6 off inside the container ({@code disable_ipv6=1}): no IPv6 lines in {@code /etc/hosts}. */
+    public boolean ipv6Disabled() {
+        return ipv6Disabled;
+    }
+
+    /**
+     * Whether the container can reach IPv6 nameservers: it has an IPv6 address. Docker decides the same way (IPv6
+     * on the network), rather than by the sysctl, since {@code ::1} alone routes nowhere.
+     */
+    public boolean hasIpv6() {
+        return addresses.stream().anyMatch(a -> a.family() == IpAddress.AF_INET6);
+    }
+
+    public DnsSpec dns() {
+        return dns;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public static final class Builder {
+        private Hostname hostname;
+        private final List<IpAddress> addresses = new ArrayList<>();
+        private boolean ipv6Disabled;
+        private DnsSpec dns = DnsSpec.HOST;
+        private boolean readOnly;
+
+        private Builder() {}
+
+        /** Required: Docker's {@code --hostname}, by default the first 12 characters of the container id. */
+        public Builder hostname(String text) {
+            return hostname(Hostname.parse("hostname", text));
+        }
+
+        public Builder hostname(Hostname name) {
+            this.hostname = Objects.requireNonNull(name, "hostname");
+            return this;
+        }
+
+        /** An address of the container's interface, as IPAM assigned it. */
+        public Builder address(String text) {
+            return address(IpAddress.parse("address", text));
+        }
+
+        public Builder address(IpAddress address) {
+            Objects.requireNonNull(address, "address");
+            String problem = address.isLoopback() ? "a loopback address"
+                    : address.isMulticast() ? "a multicast address"
+                    : address.isUnspecified() ? "the unspecified address"
+                    : address.isLinkLocal() ? "a link-local address (valid on one link only, never put in /etc/hosts)"
+                    : null;
+            if (problem != null) {
+                throw new ValidationException("address", address.toString(), problem, ACCEPTED_ADDRESS);
+            }
+            addresses.add(address);
+            return this;
+        }
+
+        public Builder ipv6Disabled(boolean disabled) {
+            this.ipv6Disabled = disabled;
+            return this;
+        }
+
+        public Builder dns(DnsSpec spec) {
+            this.dns = Objects.requireNonNull(spec, "dns");
+            return this;
+        }
+
+        /** Mount the files read-only, as Docker does for a container with a read-only root file system. */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        public OverlaySpec build() {
+            if (hostname == null) {
+                throw new ValidationException("hostname", null, "no value given", Hostname.ACCEPTED);
+            }
+            if (ipv6Disabled) {
+                for (IpAddress a : addresses) {
+                    if (a.family() == IpAddress.AF_INET6) {
+                        throw new ValidationException("address", a.toString(),
+                                "an IPv6 address, but IPv6 is disabled in the container", ACCEPTED_ADDRESS);
+                    }
+                }
+            }
+            return new OverlaySpec(this);
+        }
+    }
+}
