@@ -1,0 +1,161 @@
+package org.nlbridge.driver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import org.nlbridge.driver.dns.DnsSpec;
+import org.nlbridge.net.Hostname;
+import org.nlbridge.net.IfName;
+import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.Ipv4Address;
+import org.nlbridge.net.Ipv6Address;
+import org.nlbridge.net.MacAddress;
+import org.nlbridge.net.PortSpec;
+import org.nlbridge.net.ValidationException;
+
+/**
+ * One container's networking, as {@code docker run} options describe it: the namespace it lives in,
+ * {@code --network}, {@code -h}, {@code --mac-address}, {@code --ip}, {@code --ip6}, {@code -p},
+ * {@code --dns*}, and the interface name inside. Immutable; every value is parsed by the strict types.
+ *
+ * @param netns    the named namespace under /run/netns (created when missing)
+ * @param hostname null: the container's name
+ * @param mac      null: random locally administered (or derived from the IPv4 with the network's macFromIp)
+ * @param ip       null: allocated from the network's range
+ */
+public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
+                            MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns) {
+
+    public static final String DEFAULT_IFNAME = "eth0";
+
+    public ContainerSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(netns, "netns");
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(ifname, "ifname");
+        Objects.requireNonNull(hostname, "hostname");
+        publish = List.copyOf(publish);
+        Objects.requireNonNull(dns, "dns");
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public static ContainerSpec of(String name, Consumer<Builder> configure) {
+        Builder b = builder(name);
+        configure.accept(b);
+        return b.build();
+    }
+
+    /** Collects a container's settings; each setter parses and validates at once, naming the field. */
+    public static final class Builder {
+        private final String name;
+        private String netns;
+        private NetworkMode network;
+        private IfName ifname;
+        private Hostname hostname;
+        private MacAddress mac;
+        private Ipv4Address ip;
+        private Ipv6Address ip6;
+        private final List<PortSpec> publish = new ArrayList<>();
+        private DnsSpec dns = DnsSpec.HOST;
+
+        private Builder(String name) {
+            this.name = Names.container("container", name);
+        }
+
+        private String f(String field) {
+            return "container " + name + ": " + field;
+        }
+
+        /** The named network namespace ({@code /run/netns/NAME}); default: the container's name. */
+        public Builder netns(String netns) {
+            this.netns = org.nlbridge.netns.NetNs.validName(f("netns"), netns);
+            return this;
+        }
+
+        /** A bridge network's name, {@code host}, {@code none} or {@code container:<name>}; default {@code bridge}. */
+        public Builder network(String mode) {
+            network = NetworkMode.parse(f("network"), mode);
+            return this;
+        }
+
+        /** The interface name inside the container (default {@value #DEFAULT_IFNAME}). */
+        public Builder ifname(String ifname) {
+            this.ifname = IfName.parseNew(f("ifname"), ifname);
+            return this;
+        }
+
+        public Builder hostname(String hostname) {
+            this.hostname = Hostname.parse(f("hostname"), hostname);
+            return this;
+        }
+
+        /** Docker {@code --mac-address}: a unicast MAC, not all-zero. */
+        public Builder mac(String mac) {
+            this.mac = MacAddress.parseUnicast(f("mac"), mac);
+            if (this.mac.isZero()) {
+                throw new ValidationException(f("mac"), mac, "the all-zero address", MacAddress.ACCEPTED_UNICAST);
+            }
+            return this;
+        }
+
+        /** Docker {@code --ip}: a static IPv4 address inside the network's allocatable range. */
+        public Builder ip(String ip) {
+            this.ip = Ipv4Address.parse(f("ip"), ip);
+            return this;
+        }
+
+        /** Docker {@code --ip6}: a static IPv6 address inside the network's IPv6 subnet. */
+        public Builder ip6(String ip6) {
+            this.ip6 = Ipv6Address.parse(f("ip6"), ip6);
+            return this;
+        }
+
+        /** Docker {@code -p}: {@code [hostIp:]hostPort[-end]:containerPort[-end][/tcp|udp]}; may repeat. */
+        public Builder publish(String spec) {
+            publish.add(PortSpec.parse(f("publish"), spec));
+            return this;
+        }
+
+        public Builder dns(DnsSpec dns) {
+            this.dns = Objects.requireNonNull(dns, "dns");
+            return this;
+        }
+
+        public Builder dns(Consumer<DnsSpec.Builder> configure) {
+            DnsSpec.Builder b = DnsSpec.builder();
+            configure.accept(b);
+            return dns(b.build());
+        }
+
+        public ContainerSpec build() {
+            NetworkMode mode = network != null ? network : new NetworkMode.Bridge("bridge");
+            if (!(mode instanceof NetworkMode.Bridge)) {
+                if (ip != null || ip6 != null) throw notBridge("ip", String.valueOf(ip != null ? ip : ip6), mode);
+                if (mac != null) throw notBridge("mac", mac.toString(), mode);
+                if (!publish.isEmpty()) throw notBridge("publish", publish.getFirst().toString(), mode);
+            }
+            Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
+            return new ContainerSpec(name, netns != null ? netns : name, mode,
+                    ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME), h, mac, ip, ip6,
+                    publish, dns);
+        }
+
+        private ValidationException notBridge(String field, String value, NetworkMode mode) {
+            return new ValidationException(f(field), value, "only a container on a bridge network has its own "
+                    + field + " (this one uses network " + mode + ")", "no " + field + " with network " + mode);
+        }
+    }
+
+    /** All addresses the container is given explicitly (for messages and checks). */
+    public List<IpAddress> staticAddresses() {
+        List<IpAddress> out = new ArrayList<>(2);
+        if (ip != null) out.add(ip);
+        if (ip6 != null) out.add(ip6);
+        return out;
+    }
+}

@@ -1,0 +1,178 @@
+package org.nlbridge.driver;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import org.nlbridge.driver.dns.DnsSpec;
+import org.nlbridge.net.Cidr;
+import org.nlbridge.net.IfName;
+import org.nlbridge.net.Mtu;
+import org.nlbridge.net.ValidationException;
+
+/**
+ * A bridge network as Docker's daemon options describe {@code docker0}: the bridge ({@code -b} to use an
+ * existing one), {@code --bip}, {@code --fixed-cidr}, {@code --fixed-cidr-v6}, {@code --mtu}, {@code --icc},
+ * {@code --ip-masq}, {@code --ip-forward}, {@code --internal}, {@code --iptables=false}. Immutable; built through
+ * {@link #builder(String)} or {@link #of(String, Consumer)}, where every value is parsed by the strict types, so a
+ * spec that exists is well-formed field by field. Rules that involve several fields or other networks (fixed-cidr
+ * inside the subnet, overlaps) are checked by the driver before it touches the kernel.
+ *
+ * @param name        the network's name (a key in the state store)
+ * @param bridge      the bridge interface
+ * @param existing    true for Docker's {@code -b}: the bridge must exist, is never created, changed or deleted
+ * @param bip         gateway address and prefix on the bridge ({@code --bip}); null with {@code -b} means "take it
+ *                    from the bridge"
+ * @param fixedCidr   allocate IPv4 addresses only inside this range (null: the whole subnet)
+ * @param fixedCidrV6 the IPv6 subnet (null: IPv4 only; the container's IPv6 is then disabled)
+ * @param mtu         null: the MTU of the host's default-route interface
+ * @param dns         the network's DNS defaults for its containers (Docker's daemon {@code --dns*})
+ */
+public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip, Cidr fixedCidr, Cidr fixedCidrV6,
+                          Mtu mtu, boolean icc, boolean ipMasq, boolean ipForward, boolean internal,
+                          FirewallBackend firewall, boolean macFromIp, DnsSpec dns) {
+
+    /** Docker's default bridge and address. */
+    public static final String DEFAULT_BRIDGE = "docker0";
+    public static final String DEFAULT_BIP = "172.17.0.1/16";
+
+    public NetworkSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(bridge, "bridge");
+        Objects.requireNonNull(firewall, "firewall");
+        Objects.requireNonNull(dns, "dns");
+        if (!existing) Objects.requireNonNull(bip, "bip");
+    }
+
+    /** The IPv4 subnet, from the bip with the host bits cleared (null for a {@code -b} bridge not yet read). */
+    public Cidr subnet() {
+        return bip == null ? null : bip.subnet();
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public static NetworkSpec of(String name, Consumer<Builder> configure) {
+        Builder b = builder(name);
+        configure.accept(b);
+        return b.build();
+    }
+
+    /** Collects a network's settings; each setter parses and validates its value at once, naming the field. */
+    public static final class Builder {
+        private final String name;
+        private IfName bridge;
+        private boolean existing;
+        private Cidr bip;
+        private Cidr fixedCidr;
+        private Cidr fixedCidrV6;
+        private Mtu mtu;
+        private boolean icc = true;
+        private boolean ipMasq = true;
+        private boolean ipForward = true;
+        private boolean internal;
+        private FirewallBackend firewall = FirewallBackend.NFTABLES;
+        private boolean macFromIp;
+        private DnsSpec dns = DnsSpec.HOST;
+
+        private Builder(String name) {
+            this.name = Names.network("network", name);
+        }
+
+        private String f(String field) {
+            return "network " + name + ": " + field;
+        }
+
+        /** The bridge to create (default {@value #DEFAULT_BRIDGE}). */
+        public Builder bridge(String ifname) {
+            if (bridge != null && existing) throw conflict("bridge", ifname);
+            bridge = IfName.parseNew(f("bridge"), ifname);
+            return this;
+        }
+
+        /** Docker {@code -b}: use this existing bridge; it must exist and is never deleted. */
+        public Builder useBridge(String ifname) {
+            if (bridge != null && !existing) throw conflict("useBridge", ifname);
+            bridge = IfName.parse(f("useBridge"), ifname);
+            existing = true;
+            return this;
+        }
+
+        private ValidationException conflict(String field, String value) {
+            return new ValidationException(f(field), value, "bridge and useBridge are mutually exclusive",
+                    "either bridge NAME (create it) or useBridge NAME (Docker -b: it must exist)");
+        }
+
+        /** Docker {@code --bip}: the bridge's address with the network prefix, e.g. {@code 172.17.42.1/16}. */
+        public Builder bip(String cidr) {
+            bip = Cidr.parseInterface(f("bip"), cidr);
+            return this;
+        }
+
+        public Builder fixedCidr(String cidr) {
+            fixedCidr = Cidr.parseSubnet(f("fixedCidr"), cidr);
+            return this;
+        }
+
+        public Builder fixedCidrV6(String cidr) {
+            fixedCidrV6 = Cidr.parseSubnet(f("fixedCidrV6"), cidr);
+            return this;
+        }
+
+        public Builder mtu(int mtu) {
+            this.mtu = Mtu.parse(f("mtu"), Integer.toString(mtu));
+            return this;
+        }
+
+        public Builder icc(boolean icc) {
+            this.icc = icc;
+            return this;
+        }
+
+        public Builder ipMasq(boolean ipMasq) {
+            this.ipMasq = ipMasq;
+            return this;
+        }
+
+        public Builder ipForward(boolean ipForward) {
+            this.ipForward = ipForward;
+            return this;
+        }
+
+        public Builder internal(boolean internal) {
+            this.internal = internal;
+            return this;
+        }
+
+        public Builder firewall(String backend) {
+            firewall = FirewallBackend.parse(f("firewall"), backend);
+            return this;
+        }
+
+        /** The classic Docker MAC {@code 02:42:} + the IPv4 address, instead of a random one. */
+        public Builder macFromIp(boolean macFromIp) {
+            this.macFromIp = macFromIp;
+            return this;
+        }
+
+        /** DNS settings for the network's containers ({@code dockerd --dns/--dns-search/--dns-opt}). */
+        public Builder dns(DnsSpec dns) {
+            this.dns = Objects.requireNonNull(dns, "dns");
+            return this;
+        }
+
+        public Builder dns(Consumer<DnsSpec.Builder> configure) {
+            DnsSpec.Builder b = DnsSpec.builder();
+            configure.accept(b);
+            return dns(b.build());
+        }
+
+        public NetworkSpec build() {
+            IfName br = bridge != null ? bridge : IfName.parseNew(f("bridge"), DEFAULT_BRIDGE);
+            Cidr b = bip != null || existing ? bip : Cidr.parseInterface(f("bip"), DEFAULT_BIP);
+            if (mtu != null && fixedCidrV6 != null) mtu.requireIpv6(f("mtu"));
+            return new NetworkSpec(name, br, existing, b, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
+                    internal, firewall, macFromIp, dns);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.nlbridge.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nlbridge.net.ValidationException;
+
+class SpecTest {
+
+    @Test
+    void networkDefaultsAreDockers() {
+        NetworkSpec n = NetworkSpec.of("bridge", b -> {});
+        assertEquals("docker0", n.bridge().toString());
+        assertEquals("172.17.0.1/16", n.bip().toString());
+        assertEquals("172.17.0.0/16", n.subnet().toString());
+        assertTrue(n.icc() && n.ipMasq() && n.ipForward());
+        assertFalse(n.internal() || n.existing() || n.macFromIp());
+        assertEquals(FirewallBackend.NFTABLES, n.firewall());
+        assertNull(n.mtu());
+        assertNull(n.fixedCidr());
+    }
+
+    @Test
+    void networkOptions() {
+        NetworkSpec n = NetworkSpec.of("bridge", b -> b.bridge("br1").bip("172.17.42.1/16").fixedCidr("172.17.42.0/24")
+                .fixedCidrV6("fd00:17::/64").mtu(1400).icc(false).ipMasq(false).firewall("none").macFromIp(true));
+        assertEquals("172.17.42.0/24", n.fixedCidr().toString());
+        assertEquals(1400, n.mtu().value());
+        assertEquals(FirewallBackend.NONE, n.firewall());
+        NetworkSpec existing = NetworkSpec.of("b0", b -> b.useBridge("bridge0"));
+        assertTrue(existing.existing());
+        assertNull(existing.bip(), "with -b and no bip the address comes from the bridge");
+    }
+
+    @Test
+    void networkBadInputNamesTheField() {
+        assertMessage("invalid network bridge: bridge \"docker0-bridge-xyz\": ",
+                () -> NetworkSpec.of("bridge", b -> b.bridge("docker0-bridge-xyz")));
+        assertMessage("invalid network bridge: mtu \"67\": ", () -> NetworkSpec.of("bridge", b -> b.mtu(67)));
+        assertMessage("invalid network bridge: mtu \"1000\": ",
+                () -> NetworkSpec.of("bridge", b -> b.mtu(1000).fixedCidrV6("fd00::/64")));
+        assertMessage("invalid network bridge: fixedCidr \"172.17.42.1/24\": host bits set",
+                () -> NetworkSpec.of("bridge", b -> b.fixedCidr("172.17.42.1/24")));
+        assertMessage("invalid network bridge: bip \"10.1/16\": ", () -> NetworkSpec.of("bridge", b -> b.bip("10.1/16")));
+        assertMessage("invalid network bridge: useBridge \"br0\": bridge and useBridge are mutually exclusive",
+                () -> NetworkSpec.of("bridge", b -> b.bridge("docker0").useBridge("br0")));
+        assertMessage("invalid network bridge: firewall \"iptables\": the iptables backend",
+                () -> NetworkSpec.of("bridge", b -> b.firewall("iptables")));
+        assertMessage("invalid network \"a/b\": not a usable network name", () -> NetworkSpec.builder("a/b"));
+        assertMessage("invalid network bridge: bridge \"lo\": ", () -> NetworkSpec.of("bridge", b -> b.bridge("lo")));
+    }
+
+    @Test
+    void containerDefaults() {
+        ContainerSpec c = ContainerSpec.of("web", b -> {});
+        assertEquals("web", c.netns());
+        assertEquals("eth0", c.ifname().toString());
+        assertEquals("web", c.hostname().toString());
+        assertEquals(new NetworkMode.Bridge("bridge"), c.network());
+        assertTrue(c.publish().isEmpty());
+    }
+
+    @Test
+    void containerOptions() {
+        ContainerSpec c = ContainerSpec.of("web", b -> b.netns("ns-web").network("lan").hostname("web1")
+                .mac("02:42:ac:11:00:99").ip("172.17.42.10").publish("5000:22").publish("127.0.0.1:8080:80/udp")
+                .dns(d -> d.nameserver("8.8.8.8")));
+        assertEquals(new NetworkMode.Bridge("lan"), c.network());
+        assertEquals(2, c.publish().size());
+        assertEquals("02:42:ac:11:00:99", c.mac().toString());
+        assertEquals(new NetworkMode.Host(), ContainerSpec.of("h", b -> b.network("host")).network());
+        assertEquals(new NetworkMode.None(), ContainerSpec.of("n", b -> b.network("none")).network());
+        assertEquals(new NetworkMode.Container("db"), ContainerSpec.of("s", b -> b.network("container:db")).network());
+    }
+
+    @Test
+    void containerBadInput() {
+        assertMessage("invalid container web: publish \"70000:80\": ", () -> ContainerSpec.of("web", b -> b.publish("70000:80")));
+        assertMessage("invalid container web: hostname \"web\\n1\": ", () -> ContainerSpec.of("web", b -> b.hostname("web\n1")));
+        assertMessage("invalid container web: mac \"01:00:5e:00:00:01\": ", () -> ContainerSpec.of("web", b -> b.mac("01:00:5e:00:00:01")));
+        assertMessage("invalid container web: mac \"00:00:00:00:00:00\": ", () -> ContainerSpec.of("web", b -> b.mac("00:00:00:00:00:00")));
+        assertMessage("invalid container web: ip \"010.0.0.1\": ", () -> ContainerSpec.of("web", b -> b.ip("010.0.0.1")));
+        assertMessage("invalid container web: publish \"5000:22/tcp\": only a container on a bridge network",
+                () -> ContainerSpec.of("web", b -> b.network("host").publish("5000:22")));
+        assertMessage("invalid container web: network \"container:\": ", () -> ContainerSpec.of("web", b -> b.network("container:")));
+    }
+
+    private static void assertMessage(String prefix, org.junit.jupiter.api.function.Executable e) {
+        ValidationException ex = assertThrows(ValidationException.class, e);
+        assertTrue(ex.getMessage().startsWith(prefix), () -> "expected prefix\n  " + prefix + "\nbut was\n  " + ex.getMessage());
+    }
+}
