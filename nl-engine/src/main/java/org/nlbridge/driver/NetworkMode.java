@@ -45,11 +45,17 @@ public sealed interface NetworkMode {
         if (text.equals("none")) return new None();
         if (text.startsWith("container:")) {
             String other = text.substring("container:".length());
-            if (!Names.isValid(other)) throw new ValidationException(field, text, "not a usable container name", "container:<name>, " + Names.ACCEPTED);
+            if (!Names.isValid(other)) {
+                throw new ValidationException(field, text, "not a usable container name",
+                        "container:<name>, " + Names.ACCEPTED);
+            }
             return new Container(other);
         }
         if (text.equals("bridge") || text.equals("default")) return new Bridge("bridge");
-        if (!Names.isValid(text)) throw new ValidationException(field, text, "not a usable network name", ACCEPTED + "; names are " + Names.ACCEPTED);
+        if (!Names.isValid(text)) {
+            throw new ValidationException(field, text, "not a usable network name",
+                    ACCEPTED + "; names are " + Names.ACCEPTED);
+        }
         return new Bridge(text);
     }
 }
