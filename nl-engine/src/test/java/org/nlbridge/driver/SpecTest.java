@@ -89,6 +89,31 @@ class SpecTest {
         assertMessage("invalid container web: network \"container:\": ", () -> ContainerSpec.of("web", b -> b.network("container:")));
     }
 
+    @Test
+    void desiredStateChecksReferencesAndHostPorts() {
+        NetworkSpec bridge = NetworkSpec.of("bridge", b -> {});
+        ContainerSpec web = ContainerSpec.of("web", b -> b.publish("5000:22"));
+        ContainerSpec db = ContainerSpec.of("db", b -> b.publish("127.0.0.1:5000:80"));
+        assertMessage("invalid container db: publish \"127.0.0.1:5000:80/tcp\": host port tcp/5000 is already published by container web",
+                () -> DesiredState.of(java.util.List.of(bridge), java.util.List.of(web, db)));
+        ContainerSpec other = ContainerSpec.of("db", b -> b.publish("127.0.0.1:5001:80").publish("5000:22/udp"));
+        assertEquals(2, DesiredState.of(java.util.List.of(bridge), java.util.List.of(web, other)).containers().size());
+        assertMessage("invalid container x: network \"lan\": no such network in this script",
+                () -> DesiredState.of(java.util.List.of(bridge), java.util.List.of(ContainerSpec.of("x", b -> b.network("lan")))));
+        assertMessage("invalid container x: network \"container:nope\": no such container",
+                () -> DesiredState.of(java.util.List.of(bridge), java.util.List.of(ContainerSpec.of("x", b -> b.network("container:nope")))));
+        assertMessage("invalid network \"bridge\": defined twice",
+                () -> DesiredState.of(java.util.List.of(bridge, bridge), java.util.List.of()));
+    }
+
+    @Test
+    void userRules() {
+        UserRulesSpec u = UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8", "10.0.0.0/8"));
+        assertEquals("allow only from 8.8.8.8/32, 10.0.0.0/8 on uplink0", u.rules().getFirst().toString());
+        assertMessage("invalid userRules.allowOnlyFrom \"8.8.8\": ", () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8")));
+        assertMessage("invalid userRules.allowOnlyFrom.on \"up/link\": ", () -> UserRulesSpec.of(b -> b.allowOnlyFrom("up/link", "8.8.8.8")));
+    }
+
     private static void assertMessage(String prefix, org.junit.jupiter.api.function.Executable e) {
         ValidationException ex = assertThrows(ValidationException.class, e);
         assertTrue(ex.getMessage().startsWith(prefix), () -> "expected prefix\n  " + prefix + "\nbut was\n  " + ex.getMessage());
