@@ -1,0 +1,48 @@
+package org.nlbridge.driver;
+
+import java.util.List;
+
+/**
+ * The embedded API: Docker's bridge networking for one host namespace, converging the kernel and the state store
+ * to a desired state. Every operation validates first and changes nothing when validation fails; {@code apply}
+ * is all or nothing per container and per network (undone in reverse on failure), and a restart reconciles
+ * whatever a crash left behind.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** What {@link #apply} would change, computed against the live kernel and the state store; changes nothing. */
+    Plan plan(DesiredState desired);
+
+    /** Converges to {@code desired}; returns the changes made. */
+    Plan apply(DesiredState desired, ProgressListener progress);
+
+    /** What {@link #destroy} would remove. */
+    Plan planDestroy(DesiredState desired);
+
+    /** Removes everything {@code desired} owns (never a {@code -b} bridge, never the user hook's rules). */
+    Plan destroy(DesiredState desired, ProgressListener progress);
+
+    /** Networks, containers, addresses, MACs, published ports (with packet counters), files. */
+    EngineStatus status();
+
+    /** The OCI-style mounts (resolv.conf, hosts, hostname) and namespace of a container, for {@code run}. */
+    ContainerRuntime runtime(String container);
+
+    @Override
+    void close();
+
+    /** Told about each change as it is applied (for progress on a terminal). */
+    interface ProgressListener {
+        ProgressListener NONE = (done, total, change) -> { };
+
+        void applied(int done, int total, Change change);
+    }
+
+    /** What {@code nlbridge run} needs to start a process in a container. */
+    record ContainerRuntime(String netns, org.nlbridge.net.Hostname hostname,
+                            List<org.nlbridge.driver.dns.Mount> mounts) {
+        public ContainerRuntime {
+            mounts = List.copyOf(mounts);
+        }
+    }
+}

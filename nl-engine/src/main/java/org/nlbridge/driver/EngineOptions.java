@@ -1,0 +1,21 @@
+package org.nlbridge.driver;
+
+import java.nio.file.Path;
+
+/**
+ * Where an engine works.
+ *
+ * @param hostNetns the named namespace that plays the host (null: the namespace the process runs in)
+ * @param stateDir  the state store and generated files (Docker's /var/lib/docker/network equivalent)
+ */
+public record EngineOptions(String hostNetns, Path stateDir) {
+
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/nlbridge");
+
+    public EngineOptions {
+        if (hostNetns != null) org.nlbridge.netns.NetNs.validName("host-netns", hostNetns);
+        if (stateDir == null) {
+            stateDir = hostNetns == null ? DEFAULT_STATE_DIR : DEFAULT_STATE_DIR.resolve("netns").resolve(hostNetns);
+        }
+    }
+}

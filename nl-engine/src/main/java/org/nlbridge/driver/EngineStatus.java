@@ -1,0 +1,27 @@
+package org.nlbridge.driver;
+
+import java.util.List;
+
+/** A snapshot for {@code nlbridge status}: plain records so they print as text or JSON. */
+public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports) {
+
+    public EngineStatus {
+        networks = List.copyOf(networks);
+        containers = List.copyOf(containers);
+        ports = List.copyOf(ports);
+    }
+
+    public record NetworkStatus(String name, String bridge, String subnet, String gateway, String fixedCidr,
+                                String subnetV6, int mtu, boolean icc, boolean ipMasq, boolean internal,
+                                String firewall, boolean bridgeOwned) {}
+
+    public record ContainerStatus(String name, String network, String netns, String ifname, String hostVeth,
+                                  String ipv4, String ipv6, String mac, String hostname, List<String> files) {
+        public ContainerStatus {
+            files = List.copyOf(files);
+        }
+    }
+
+    public record PortStatus(String container, String protocol, String hostIp, int hostPort, String containerIp,
+                             int containerPort, long packets, long bytes) {}
+}
