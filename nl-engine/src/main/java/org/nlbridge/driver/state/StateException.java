@@ -2,6 +2,7 @@ package org.nlbridge.driver.state;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /** The store itself failed (I/O, corruption, a lock held too long), as opposed to a refused request. */
 public final class StateException extends RuntimeException {
@@ -17,11 +18,11 @@ public final class StateException extends RuntimeException {
         super(message, cause);
     }
 
-    /** Names the file and, for a lock held past the busy timeout, says so instead of SQLite's "database is locked". */
-    static StateException of(Path file, String operation, SQLException e) {
+    /** Names the file and, for a lock another process holds, says so instead of SQLite's "database is locked". */
+    static StateException of(Path file, Duration busyTimeout, String operation, SQLException e) {
         if ((e.getErrorCode() & 0xFF) == SQLITE_BUSY) {
-            return new StateException("state store " + file + ": " + operation + ": locked by another process for more"
-                    + " than " + StateStore.BUSY_TIMEOUT.toSeconds() + " s", e);
+            return new StateException("state store " + file + ": " + operation + ": another process holds the lock"
+                    + " (waited up to " + busyTimeout.toMillis() + " ms)", e);
         }
         return new StateException("state store " + file + ": " + operation + ": " + e.getMessage(), e);
     }

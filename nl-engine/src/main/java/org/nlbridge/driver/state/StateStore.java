@@ -44,13 +44,15 @@ public final class StateStore implements AutoCloseable {
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
     private final Path file;
+    private final Duration busyTimeout;
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private Tx current;
     private boolean closed;
 
-    private StateStore(Path file, Connection connection) {
+    private StateStore(Path file, Duration busyTimeout, Connection connection) {
         this.file = file;
+        this.busyTimeout = busyTimeout;
         this.connection = connection;
     }
 
@@ -61,6 +63,11 @@ public final class StateStore implements AutoCloseable {
      * @throws StateException if the file cannot be opened, cannot use WAL, or was written by a newer nlbridge
      */
     public static StateStore open(Path stateDir) {
+        return open(stateDir, BUSY_TIMEOUT);
+    }
+
+    /** With another busy timeout, so tests need not wait for the real one. */
+    static StateStore open(Path stateDir, Duration busyTimeout) {
         Path dir = stateDir.toAbsolutePath();
         createDirectory(dir);
         Path file = dir.resolve(FILE_NAME);
@@ -69,9 +76,9 @@ public final class StateStore implements AutoCloseable {
             // a URI, so that '?' or '%' in the path cannot be taken for connection parameters
             connection = DriverManager.getConnection("jdbc:sqlite:" + file.toUri());
         } catch (SQLException e) {
-            throw StateException.of(file, "open", e);
+            throw StateException.of(file, busyTimeout, "open", e);
         }
-        StateStore store = new StateStore(file, connection);
+        StateStore store = new StateStore(file, busyTimeout, connection);
         try {
             store.configure();
             store.migrate();
@@ -98,7 +105,7 @@ public final class StateStore implements AutoCloseable {
 
     private void configure() {
         // busy_timeout first: every later pragma may have to wait for another process
-        pragma("busy_timeout = " + BUSY_TIMEOUT.toMillis());
+        pragma("busy_timeout = " + busyTimeout.toMillis());
         String mode = pragma("journal_mode = WAL");
         if (!"wal".equalsIgnoreCase(mode)) {
             // e.g. a file system without shared memory; without WAL readers and writers block each other
@@ -138,7 +145,7 @@ public final class StateStore implements AutoCloseable {
                 return rs.next() ? rs.getString(1) : "";
             }
         } catch (SQLException e) {
-            throw StateException.of(file, "PRAGMA " + text, e);
+            throw failure("PRAGMA " + text, e);
         }
     }
 
@@ -180,7 +187,7 @@ public final class StateStore implements AutoCloseable {
                         + " pass the open Tx down instead");
             }
             execute(begin);
-            Tx tx = new Tx(connection, file, writable);
+            Tx tx = new Tx(this, connection, writable);
             current = tx;
             try {
                 T result = work.apply(tx);
@@ -211,8 +218,12 @@ public final class StateStore implements AutoCloseable {
         try (Statement st = connection.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
-            throw StateException.of(file, sql, e);
+            throw failure(sql, e);
         }
+    }
+
+    StateException failure(String operation, SQLException e) {
+        return StateException.of(file, busyTimeout, operation, e);
     }
 
     @Override
@@ -225,7 +236,7 @@ public final class StateStore implements AutoCloseable {
             closed = true;
             connection.close();
         } catch (SQLException e) {
-            throw StateException.of(file, "close", e);
+            throw failure("close", e);
         } finally {
             lock.unlock();
         }

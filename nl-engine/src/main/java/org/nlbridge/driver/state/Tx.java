@@ -1,6 +1,5 @@
 package org.nlbridge.driver.state;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,8 +21,8 @@ public final class Tx {
         T map(ResultSet rs) throws SQLException;
     }
 
+    private final StateStore store;
     private final Connection connection;
-    private final Path file;
     private final boolean writable;
     private boolean open = true;
 
@@ -32,9 +31,9 @@ public final class Tx {
     private final PortTable ports = new PortTable(this);
     private final MetaTable meta = new MetaTable(this);
 
-    Tx(Connection connection, Path file, boolean writable) {
+    Tx(StateStore store, Connection connection, boolean writable) {
+        this.store = store;
         this.connection = connection;
-        this.file = file;
         this.writable = writable;
     }
 
@@ -68,14 +67,14 @@ public final class Tx {
             }
             return out;
         } catch (SQLException e) {
-            throw StateException.of(file, operation(sql), e);
+            throw store.failure(operation(sql), e);
         }
     }
 
     <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {
         List<T> rows = query(sql, row, args);
         if (rows.size() > 1) {
-            throw new StateException("state store " + file + ": " + operation(sql) + ": " + rows.size()
+            throw new StateException("state store " + store.file() + ": " + operation(sql) + ": " + rows.size()
                     + " rows where at most one was expected");
         }
         return rows.stream().findFirst();
@@ -91,7 +90,7 @@ public final class Tx {
         try (PreparedStatement st = prepare(sql, args)) {
             return st.executeUpdate();
         } catch (SQLException e) {
-            throw StateException.of(file, operation(sql), e);
+            throw store.failure(operation(sql), e);
         }
     }
 
@@ -116,7 +115,7 @@ public final class Tx {
 
     private void checkOpen() {
         if (!open) {
-            throw new IllegalStateException("transaction on " + file + " already ended; use the Tx only inside its work");
+            throw new IllegalStateException("transaction on " + store.file() + " already ended; use the Tx only inside its work");
         }
     }
 

@@ -17,8 +17,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.net.IpAddress;
@@ -104,6 +106,39 @@ class StateStoreTest {
             IllegalStateException ended = assertThrows(IllegalStateException.class, () -> escaped.meta().get("k"));
             assertEquals("transaction on " + store.file() + " already ended; use the Tx only inside its work",
                     ended.getMessage());
+        }
+    }
+
+    @Test
+    void aWriterWaitsForAnotherConnectionsWriteLockThenGivesUpNamingIt() throws Exception {
+        try (StateStore holder = StateStore.open(dir); StateStore waiter = StateStore.open(dir, Duration.ofMillis(300))) {
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread t = Thread.ofPlatform().start(() -> holder.update(tx -> {
+                tx.meta().put("held", "yes");
+                locked.countDown();
+                await(release);
+            }));
+            locked.await();
+            long before = System.nanoTime();
+            StateException e = assertThrows(StateException.class, () -> waiter.update(tx -> tx.meta().put("k", "v")));
+            assertTrue(System.nanoTime() - before >= Duration.ofMillis(250).toNanos(), "did not wait");
+            assertEquals("state store " + waiter.file() + ": BEGIN IMMEDIATE: another process holds the lock"
+                    + " (waited up to 300 ms)", e.getMessage());
+            // a reader is not blocked by the writer, and does not see its uncommitted row
+            assertEquals(Optional.empty(), waiter.read(tx -> tx.meta().get("held")));
+            release.countDown();
+            t.join();
+            waiter.update(tx -> tx.meta().put("k", "v"));
+            assertEquals(Optional.of("yes"), waiter.read(tx -> tx.meta().get("held")));
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
