@@ -58,7 +58,8 @@ public final class EndpointTable {
 
     /**
      * Journals a new endpoint in {@link Phase#ATTACHING}, owned by this process, before any syscall of the
-     * attach. Its addresses count as used from here on; Ipam picks them in the same transaction.
+     * attach. Its addresses count as used from here on. The way in is {@code Ipam.attach}, which picks the
+     * addresses in the same transaction; this method only refuses duplicates.
      *
      * @throws ValidationException if the container is already on the network, or the host veth name or
      *                             the MAC is taken

@@ -13,12 +13,21 @@ import java.util.Optional;
  */
 record Owner(long pid, long started) {
 
+    /** This process, read from /proc once. */
     static Owner current() {
-        ProcessHandle self = ProcessHandle.current();
-        // Linux always reports it for our own process; without it no owner could ever be judged dead
-        long started = self.info().startInstant().map(Instant::toEpochMilli)
-                .orElseThrow(() -> new IllegalStateException("the start time of this process is unknown"));
-        return new Owner(self.pid(), started);
+        return Self.OWNER;
+    }
+
+    private static final class Self {
+        static final Owner OWNER = read();
+
+        private static Owner read() {
+            ProcessHandle self = ProcessHandle.current();
+            // Linux always reports it for our own process; without it no owner could ever be judged dead
+            long started = self.info().startInstant().map(Instant::toEpochMilli)
+                    .orElseThrow(() -> new IllegalStateException("the start time of this process is unknown"));
+            return new Owner(self.pid(), started);
+        }
     }
 
     /**

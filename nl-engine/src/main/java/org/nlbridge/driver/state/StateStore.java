@@ -47,7 +47,8 @@ public final class StateStore implements AutoCloseable {
     private final Duration busyTimeout;
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
-    private Tx current;
+    /** Set while work runs; the connection has one transaction at a time. */
+    private boolean transactionOpen;
     private boolean closed;
 
     private StateStore(Path file, Duration busyTimeout, Connection connection) {
@@ -182,13 +183,13 @@ public final class StateStore implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("state store " + file + " is closed");
             }
-            if (current != null) {
+            if (transactionOpen) {
                 throw new IllegalStateException("state store " + file + ": transactions do not nest;"
                         + " pass the open Tx down instead");
             }
             execute(begin);
             Tx tx = new Tx(this, connection, writable);
-            current = tx;
+            transactionOpen = true;
             try {
                 T result = work.apply(tx);
                 execute("COMMIT");
@@ -198,7 +199,7 @@ public final class StateStore implements AutoCloseable {
                 throw e;
             } finally {
                 tx.end();
-                current = null;
+                transactionOpen = false;
             }
         } finally {
             lock.unlock();

@@ -53,11 +53,6 @@ public final class Tx {
         return meta;
     }
 
-    /** True inside {@link StateStore#write}. */
-    public boolean writable() {
-        return writable;
-    }
-
     <T> List<T> query(String sql, Row<T> row, Object... args) {
         checkOpen();
         try (PreparedStatement st = prepare(sql, args); ResultSet rs = st.executeQuery()) {
