@@ -58,16 +58,18 @@ public final class Ipam {
      * @throws ValidationException for a bad subnet, gateway or range, an overlap, or a taken name or bridge
      */
     public void createNetwork(Network n) {
-        SubnetRules.checkConfig(n.ipv4(), IpAddress.AF_INET);
+        SubnetRules.checkConfig(n.name(), n.ipv4(), IpAddress.AF_INET);
         if (n.ipv6() != null) {
-            SubnetRules.checkConfig(n.ipv6(), IpAddress.AF_INET6);
+            SubnetRules.checkConfig(n.name(), n.ipv6(), IpAddress.AF_INET6);
         }
         store.update(tx -> {
             tx.networks().requireNew(n); // before the overlap check, which would name the network itself
             List<Network> others = tx.networks().all();
-            SubnetRules.checkNoOverlap("subnet", n.ipv4().subnet(), subnets(others, false));
+            SubnetRules.checkNoOverlap(SubnetRules.field(n.name(), "subnet", IpAddress.AF_INET), n.ipv4().subnet(),
+                    subnets(others, false));
             if (n.ipv6() != null) {
-                SubnetRules.checkNoOverlap("subnet-v6", n.ipv6().subnet(), subnets(others, true));
+                SubnetRules.checkNoOverlap(SubnetRules.field(n.name(), "subnet", IpAddress.AF_INET6),
+                        n.ipv6().subnet(), subnets(others, true));
             }
             tx.networks().insert(n);
         });
@@ -97,13 +99,14 @@ public final class Ipam {
     public Endpoint attach(Tx tx, EndpointRequest r) {
         Network n = tx.networks().get(r.network());
         tx.endpoints().requireNotAttached(r.container(), n.name());
-        Ipv4Address ipv4 = (Ipv4Address) pick(tx, n.name(), n.ipv4(), "ip", r.ipv4(), r.container());
+        String field = "container " + r.container() + ": ";
+        Ipv4Address ipv4 = (Ipv4Address) pick(tx, n.name(), n.ipv4(), field + "ip", r.ipv4(), r.container());
         Ipv6Address ipv6 = null;
         if (n.ipv6() != null) {
-            ipv6 = (Ipv6Address) pick(tx, n.name(), n.ipv6(), "ip6", r.ipv6(), r.container());
+            ipv6 = (Ipv6Address) pick(tx, n.name(), n.ipv6(), field + "ip6", r.ipv6(), r.container());
         } else if (r.ipv6() != null) {
-            throw new ValidationException("ip6", r.ipv6().toString(), "network " + n.name() + " has no IPv6 subnet",
-                    "no IPv6 address on an IPv4-only network");
+            throw new ValidationException(field + "ip6", r.ipv6().toString(),
+                    "network " + n.name() + " has no IPv6 subnet", "no IPv6 address on an IPv4-only network");
         }
         MacAddress mac = r.mac() != null ? r.mac()
                 : n.options().macFromIp() ? MacAddress.fromIpv4(ipv4)

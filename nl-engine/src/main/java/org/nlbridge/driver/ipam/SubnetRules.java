@@ -82,7 +82,7 @@ public final class SubnetRules {
         }
     }
 
-    /** The gateway (the bridge's address) lies inside the subnet and is neither its network nor its broadcast address. */
+    /** The gateway (the bridge's address) lies inside the subnet and is not its network or broadcast address. */
     public static void checkGateway(String field, Cidr subnet, IpAddress gateway) {
         boolean v4 = subnet.family() == IpAddress.AF_INET;
         String accepted = "an address inside " + subnet + " other than its network" + (v4 ? " and broadcast" : "")
@@ -127,16 +127,20 @@ public final class SubnetRules {
     }
 
     /**
-     * One family of a network, with Docker's option names for the fields: {@code subnet}, {@code gateway},
-     * {@code fixed-cidr}, and the same with {@code -v6} for IPv6.
+     * One family of a stored network, the fields named as {@link #field} does: {@code network web: subnet},
+     * {@code network web: gateway}, {@code network web: fixedCidr}, and with a {@code V6} suffix for IPv6.
      */
-    public static void checkConfig(SubnetConfig config, int family) {
-        String suffix = family == IpAddress.AF_INET ? "" : "-v6";
-        checkSubnet("subnet" + suffix, config.subnet(), family);
-        checkGateway("gateway" + suffix, config.subnet(), config.gateway());
+    public static void checkConfig(String network, SubnetConfig config, int family) {
+        checkSubnet(field(network, "subnet", family), config.subnet(), family);
+        checkGateway(field(network, "gateway", family), config.subnet(), config.gateway());
         if (config.range() != null) {
-            checkRange("fixed-cidr" + suffix, config.subnet(), config.gateway(), config.range());
+            checkRange(field(network, "fixedCidr", family), config.subnet(), config.gateway(), config.range());
         }
+    }
+
+    /** {@code network <name>: <field>}, with {@code V6} appended for IPv6, as the driver's specs name fields. */
+    static String field(String network, String field, int family) {
+        return "network " + network + ": " + field + (family == IpAddress.AF_INET ? "" : "V6");
     }
 
     /**

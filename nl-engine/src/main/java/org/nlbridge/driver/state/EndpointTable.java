@@ -48,7 +48,8 @@ public final class EndpointTable {
                 CHECK ((owner_pid IS NULL) = (owner_started IS NULL))
             ) STRICT""");
 
-    private static final String COLUMNS = "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase";
+    private static final String COLUMNS =
+            "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase";
 
     private final Tx tx;
 
@@ -76,13 +77,14 @@ public final class EndpointTable {
         Optional<String> vethUser = tx.queryOne("SELECT container || ' on network ' || network FROM endpoints"
                 + " WHERE host_veth = ?", rs -> rs.getString(1), e.hostVeth().toString());
         if (vethUser.isPresent()) {
-            throw new ValidationException("host veth", e.hostVeth().toString(), "already used by container "
-                    + vethUser.get(), "an interface name no other endpoint uses");
+            throw new ValidationException("container " + e.container() + ": host veth", e.hostVeth().toString(),
+                    "already used by container " + vethUser.get(), "an interface name no other endpoint uses");
         }
         Optional<String> macUser = macOwner(e.network(), e.mac());
         if (macUser.isPresent()) {
-            throw new ValidationException("mac", e.mac().toString(), "in use by container " + macUser.get()
-                    + " on network " + e.network(), "a MAC address no other container on " + e.network() + " uses");
+            throw new ValidationException("container " + e.container() + ": mac", e.mac().toString(),
+                    "in use by container " + macUser.get() + " on network " + e.network(),
+                    "a MAC address no other container on " + e.network() + " uses");
         }
         tx.update("INSERT INTO endpoints (" + COLUMNS + ", owner_pid, owner_started)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -210,7 +212,8 @@ public final class EndpointTable {
     }
 
     private void write(Endpoint e, Owner owner) {
-        tx.update("UPDATE endpoints SET phase = ?, owner_pid = ?, owner_started = ? WHERE container = ? AND network = ?",
+        tx.update("UPDATE endpoints SET phase = ?, owner_pid = ?, owner_started = ?"
+                        + " WHERE container = ? AND network = ?",
                 e.phase().column(), owner == null ? null : owner.pid(), owner == null ? null : owner.started(),
                 e.container(), e.network());
     }

@@ -25,10 +25,12 @@ public record Network(String name, IfName bridge, BridgeOrigin bridgeOrigin, Sub
         }
         // the columns are per family, so a swapped family would be stored under the wrong one
         if (ipv4.family() != IpAddress.AF_INET) {
-            throw new IllegalArgumentException("ipv4 config of network " + name + " has an IPv6 subnet " + ipv4.subnet());
+            throw new IllegalArgumentException("ipv4 config of network " + name + " has an IPv6 subnet "
+                    + ipv4.subnet());
         }
         if (ipv6 != null && ipv6.family() != IpAddress.AF_INET6) {
-            throw new IllegalArgumentException("ipv6 config of network " + name + " has an IPv4 subnet " + ipv6.subnet());
+            throw new IllegalArgumentException("ipv6 config of network " + name + " has an IPv4 subnet "
+                    + ipv6.subnet());
         }
     }
 }

@@ -7,12 +7,14 @@ import java.util.Objects;
  *
  * @param icc       containers on the bridge may talk to each other ({@code com.docker.network.bridge.enable_icc})
  * @param ipMasq    masquerade traffic leaving the host ({@code enable_ip_masquerade})
+ * @param ipForward turn on the host's IP forwarding ({@code --ip-forward})
  * @param internal  no route out of the bridge at all ({@code --internal})
- * @param firewall  the firewall backend that owns the network's rules, e.g. {@code nftables}, so that a
- *                  restart with another backend can still remove them
+ * @param firewall  the label of the firewall backend that owns the network's rules ({@code nftables},
+ *                  {@code none}), so that a restart with another backend can still remove them
  * @param macFromIp derive container MACs as {@code 02:42:} + IPv4 bytes instead of random ones
  */
-public record NetworkOptions(boolean icc, boolean ipMasq, boolean internal, String firewall, boolean macFromIp) {
+public record NetworkOptions(boolean icc, boolean ipMasq, boolean ipForward, boolean internal, String firewall,
+                             boolean macFromIp) {
 
     public NetworkOptions {
         Objects.requireNonNull(firewall, "firewall");

@@ -31,6 +31,7 @@ public final class NetworkTable {
                 mtu           INTEGER NOT NULL,
                 icc           INTEGER NOT NULL CHECK (icc IN (0, 1)),
                 ip_masq       INTEGER NOT NULL CHECK (ip_masq IN (0, 1)),
+                ip_forward    INTEGER NOT NULL CHECK (ip_forward IN (0, 1)),
                 internal      INTEGER NOT NULL CHECK (internal IN (0, 1)),
                 firewall      TEXT NOT NULL,
                 mac_from_ip   INTEGER NOT NULL CHECK (mac_from_ip IN (0, 1)),
@@ -41,7 +42,7 @@ public final class NetworkTable {
             ) STRICT""");
 
     private static final String COLUMNS = "name, bridge, bridge_origin, subnet, gateway, ip_range, subnet6, gateway6,"
-            + " ip_range6, mtu, icc, ip_masq, internal, firewall, mac_from_ip";
+            + " ip_range6, mtu, icc, ip_masq, ip_forward, internal, firewall, mac_from_ip";
 
     private final Tx tx;
 
@@ -59,12 +60,12 @@ public final class NetworkTable {
         requireNew(n);
         SubnetConfig v6 = n.ipv6();
         NetworkOptions o = n.options();
-        tx.update("INSERT INTO networks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        tx.update("INSERT INTO networks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 n.name(), n.bridge().toString(), n.bridgeOrigin().column(),
                 n.ipv4().subnet().toString(), n.ipv4().gateway().toString(), text(n.ipv4().range()),
                 v6 == null ? null : v6.subnet().toString(), v6 == null ? null : v6.gateway().toString(),
                 v6 == null ? null : text(v6.range()),
-                n.mtu().value(), o.icc(), o.ipMasq(), o.internal(), o.firewall(), o.macFromIp());
+                n.mtu().value(), o.icc(), o.ipMasq(), o.ipForward(), o.internal(), o.firewall(), o.macFromIp());
     }
 
     /** @throws ValidationException if another network has the name or the bridge of {@code n} */
@@ -76,7 +77,7 @@ public final class NetworkTable {
         Optional<String> bridgeOwner = tx.queryOne("SELECT name FROM networks WHERE bridge = ?",
                 rs -> rs.getString(1), n.bridge().toString());
         if (bridgeOwner.isPresent()) {
-            throw new ValidationException("bridge", n.bridge().toString(),
+            throw new ValidationException("network " + n.name() + ": bridge", n.bridge().toString(),
                     "already used by network " + bridgeOwner.get(), "a bridge no other network uses");
         }
     }
@@ -152,8 +153,8 @@ public final class NetworkTable {
                         subnet(rs, "ip_range")),
                 v6,
                 Mtu.of(rs.getInt("mtu")),
-                new NetworkOptions(rs.getBoolean("icc"), rs.getBoolean("ip_masq"), rs.getBoolean("internal"),
-                        rs.getString("firewall"), rs.getBoolean("mac_from_ip")));
+                new NetworkOptions(rs.getBoolean("icc"), rs.getBoolean("ip_masq"), rs.getBoolean("ip_forward"),
+                        rs.getBoolean("internal"), rs.getString("firewall"), rs.getBoolean("mac_from_ip")));
     }
 
     private static Cidr subnet(ResultSet rs, String column) throws SQLException {

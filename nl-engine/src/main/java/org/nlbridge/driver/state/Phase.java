@@ -10,7 +10,7 @@ import java.util.Locale;
  * <pre>
  *   (insert) ─► ATTACHING ─► ATTACHED ─► DETACHING ─► (delete)
  *                   │                        ▲
- *                   ├────────────────────────┘   reconcile claims a stuck attach before tearing it down
+ *                   ├────────────────────────┘   reconcile claims a stuck attach for its teardown
  *                   └─► (delete)                 a failed attach, released after its rollback
  * </pre>
  * An endpoint is deleted only from an in-flight phase: an ATTACHED one must be marked DETACHING before

@@ -32,7 +32,8 @@ public final class PortTable {
             // the cascade looks bindings up by endpoint
             "CREATE INDEX port_bindings_endpoint ON port_bindings (container, network)");
 
-    private static final String COLUMNS = "protocol, host_ip, host_port, container, network, container_ip, container_port";
+    private static final String COLUMNS =
+            "protocol, host_ip, host_port, container, network, container_ip, container_port";
     private static final String ORDER = " ORDER BY protocol, host_port, ifnull(host_ip, '')";
 
     private final Tx tx;
@@ -50,19 +51,21 @@ public final class PortTable {
      */
     public void publish(PortBinding b) {
         Endpoint e = tx.endpoints().find(b.container(), b.network()).orElseThrow(() -> new IllegalStateException(
-                "no endpoint of container " + b.container() + " on network " + b.network() + " to publish " + b.mapping()
-                        + " to"));
+                "no endpoint of container " + b.container() + " on network " + b.network() + " to publish "
+                        + b.mapping() + " to"));
         if (!b.containerIp().equals(e.ipv4()) && !b.containerIp().equals(e.ipv6())) {
             throw new IllegalArgumentException("port " + b.mapping() + " leads to " + b.containerIp()
                     + ", which is not an address of " + e.describe());
         }
         PortMapping m = b.mapping();
         String protocol = m.protocol().toString();
-        for (PortBinding held : tx.query("SELECT " + COLUMNS + " FROM port_bindings WHERE protocol = ? AND host_port = ?",
-                PortTable::binding, protocol, m.hostPort())) {
+        List<PortBinding> samePort = tx.query("SELECT " + COLUMNS + " FROM port_bindings"
+                + " WHERE protocol = ? AND host_port = ?", PortTable::binding, protocol, m.hostPort());
+        for (PortBinding held : samePort) {
             if (held.conflictsWith(b)) {
-                throw new ValidationException("port", m.toString(), "host port " + protocol + "/" + m.hostPort()
-                        + " is already published by container " + held.container() + " " + held.describeHost(),
+                throw new ValidationException("container " + b.container() + ": publish", m.toString(),
+                        "host port " + protocol + "/" + m.hostPort() + " is already published by container "
+                                + held.container() + " " + held.describeHost(),
                         "a host port that no other published port uses on the same host address");
             }
         }

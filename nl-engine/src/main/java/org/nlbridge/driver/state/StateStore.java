@@ -96,7 +96,8 @@ public final class StateStore implements AutoCloseable {
         }
         try {
             Files.createDirectories(dir.getParent());
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(dir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException raced) {
             // another engine created it in the meantime, which is fine
         } catch (IOException e) {

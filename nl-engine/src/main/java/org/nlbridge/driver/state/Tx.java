@@ -110,7 +110,8 @@ public final class Tx {
 
     private void checkOpen() {
         if (!open) {
-            throw new IllegalStateException("transaction on " + store.file() + " already ended; use the Tx only inside its work");
+            throw new IllegalStateException("transaction on " + store.file()
+                    + " already ended; use the Tx only inside its work");
         }
     }
 

@@ -50,7 +50,8 @@ class AddressPoolPropertyTest {
             BigInteger size = cidr().size();
             // at most network, broadcast and gateway are skipped besides the used ones
             BigInteger steps = size.min(BigInteger.valueOf(used.size() + 4));
-            BigInteger start = cursor == null ? BigInteger.ZERO : num(cursor).subtract(num(cidr().network())).add(BigInteger.ONE);
+            BigInteger start = cursor == null ? BigInteger.ZERO
+                    : num(cursor).subtract(num(cidr().network())).add(BigInteger.ONE);
             for (BigInteger i = BigInteger.ZERO; i.compareTo(steps) < 0; i = i.add(BigInteger.ONE)) {
                 IpAddress a = add(cidr().network(), start.add(i).mod(size));
                 if (allocatable(a) && !used.contains(a)) {
@@ -63,8 +64,8 @@ class AddressPoolPropertyTest {
 
     @Property(tries = 400)
     @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF) // the coverage checks below still run
-    void ipv4PicksFollowTheModelAndExhaustExactly(@ForAll("ipv4Pools") Pool p,
-                                                  @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 9) Integer> ops) {
+    void ipv4PicksFollowTheModelAndExhaustExactly(
+            @ForAll("ipv4Pools") Pool p, @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 9) Integer> ops) {
         Outcome o = run(p, ops);
         // the property is only as good as its cases: make sure pools do run out and picks do wrap round
         Statistics.label("exhausted").collect(o.exhausted());
@@ -74,8 +75,8 @@ class AddressPoolPropertyTest {
     }
 
     @Property(tries = 200)
-    void ipv6PicksFollowTheModelWithoutEnumeratingThePool(@ForAll("ipv6Pools") Pool p,
-                                                          @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 9) Integer> ops) {
+    void ipv6PicksFollowTheModelWithoutEnumeratingThePool(
+            @ForAll("ipv6Pools") Pool p, @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 9) Integer> ops) {
         run(p, ops);
     }
 

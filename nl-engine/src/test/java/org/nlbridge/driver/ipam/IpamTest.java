@@ -136,22 +136,24 @@ class IpamTest {
         ipam.createNetwork(network("bridge", "docker0", "172.17.0.0/16", "172.17.0.1", "172.17.42.0/24"));
         attach("db", "web");
         String web = "; expected a free address in 172.18.0.0/16" + V4_ACCEPTED;
-        assertInvalid("invalid ip \"172.18.0.2\": is in use by container db" + web,
+        assertInvalid("invalid container x: ip \"172.18.0.2\": is in use by container db" + web,
                 () -> ipam.attach(requestIp("x", "web", "172.18.0.2")));
-        assertInvalid("invalid ip \"172.18.0.1\": is the gateway of network web" + web,
+        assertInvalid("invalid container x: ip \"172.18.0.1\": is the gateway of network web" + web,
                 () -> ipam.attach(requestIp("x", "web", "172.18.0.1")));
-        assertInvalid("invalid ip \"172.18.0.0\": is the network address of subnet 172.18.0.0/16" + web,
+        assertInvalid("invalid container x: ip \"172.18.0.0\": is the network address of subnet 172.18.0.0/16" + web,
                 () -> ipam.attach(requestIp("x", "web", "172.18.0.0")));
-        assertInvalid("invalid ip \"172.18.255.255\": is the broadcast address of subnet 172.18.0.0/16" + web,
+        assertInvalid("invalid container x: ip \"172.18.255.255\": is the broadcast address of subnet"
+                        + " 172.18.0.0/16" + web,
                 () -> ipam.attach(requestIp("x", "web", "172.18.255.255")));
-        assertInvalid("invalid ip \"10.0.0.5\": is outside the allocatable range 172.18.0.0/16 of network web" + web,
+        assertInvalid("invalid container x: ip \"10.0.0.5\": is outside the allocatable range 172.18.0.0/16 of"
+                        + " network web" + web,
                 () -> ipam.attach(requestIp("x", "web", "10.0.0.5")));
-        assertInvalid("invalid ip \"172.17.0.5\": is outside the allocatable range 172.17.42.0/24 of network bridge;"
-                        + " expected a free address in 172.17.42.0/24" + V4_ACCEPTED,
+        assertInvalid("invalid container x: ip \"172.17.0.5\": is outside the allocatable range 172.17.42.0/24 of"
+                        + " network bridge; expected a free address in 172.17.42.0/24" + V4_ACCEPTED,
                 () -> ipam.attach(requestIp("x", "bridge", "172.17.0.5")));
         EndpointRequest r = request("x", "web");
-        assertInvalid("invalid ip6 \"fd00::5\": network web has no IPv6 subnet; expected no IPv6 address on an"
-                        + " IPv4-only network",
+        assertInvalid("invalid container x: ip6 \"fd00::5\": network web has no IPv6 subnet; expected no IPv6"
+                        + " address on an IPv4-only network",
                 () -> ipam.attach(new EndpointRequest(r.container(), r.network(), r.netns(), r.ifName(), r.hostVeth(),
                         r.hostname(), null, Ipv6Address.parse("ip6", "fd00::5"), null)));
         // nothing of the refused attaches was kept
@@ -179,8 +181,8 @@ class IpamTest {
                 r.hostname(), null, Ipv6Address.parse("ip6", "fd00:5::ffff:ffff:ffff:ffff"), null));
         assertEquals("fd00:5::ffff:ffff:ffff:ffff", b.ipv6().toString());
         assertEquals("fd00:5::3", ipam.attach(request("c", "dual")).ipv6().toString());
-        assertInvalid("invalid ip6 \"fd00:5::1\": is the gateway of network dual; expected a free address in"
-                        + " fd00:5::/64 other than the network and gateway addresses",
+        assertInvalid("invalid container d: ip6 \"fd00:5::1\": is the gateway of network dual; expected a free"
+                        + " address in fd00:5::/64 other than the network and gateway addresses",
                 () -> ipam.attach(new EndpointRequest("d", "dual", r.netns(), r.ifName(), IfName.parse("v", "veth-d"),
                         r.hostname(), null, Ipv6Address.parse("ip6", "fd00:5::1"), null)));
     }
@@ -194,8 +196,8 @@ class IpamTest {
         for (String c : List.of("a", "b", "c", "d")) {
             picked.add(ipam.attach(request(c, "top")).ipv6().toString());
         }
-        assertEquals(List.of("fd00:6::ffff:ffff:ffff:fffc", "fd00:6::ffff:ffff:ffff:fffd", "fd00:6::ffff:ffff:ffff:fffe",
-                "fd00:6::ffff:ffff:ffff:ffff"), picked);
+        assertEquals(List.of("fd00:6::ffff:ffff:ffff:fffc", "fd00:6::ffff:ffff:ffff:fffd",
+                "fd00:6::ffff:ffff:ffff:fffe", "fd00:6::ffff:ffff:ffff:ffff"), picked);
         assertEquals("no free address in fd00:6::ffff:ffff:ffff:fffc/126 for container e: 4 addresses in use",
                 assertThrows(PoolExhaustedException.class, () -> attach("e", "top")).getMessage());
     }
@@ -204,7 +206,7 @@ class IpamTest {
     void macsAreRandomLocalUnicastOrFollowTheAddressOrAreAsRequested() {
         ipam.createNetwork(network("random", "br-random", "10.7.0.0/24", "10.7.0.1", null));
         ipam.createNetwork(withOptions(network("classic", "br-classic", "172.18.0.0/16", "172.18.0.1", null),
-                new NetworkOptions(true, true, false, "nftables", true)));
+                new NetworkOptions(true, true, true, false, "nftables", true)));
         MacAddress random = ipam.attach(request("a", "random")).mac();
         assertTrue(random.isUnicast() && random.isLocallyAdministered(), random.toString());
         assertEquals("02:42:ac:12:00:02", ipam.attach(request("k", "classic")).mac().toString());
@@ -213,8 +215,8 @@ class IpamTest {
         EndpointRequest withMac = new EndpointRequest(r.container(), r.network(), r.netns(), r.ifName(), r.hostVeth(),
                 r.hostname(), null, null, wanted);
         assertEquals(wanted, ipam.attach(withMac).mac());
-        assertInvalid("invalid mac \"02:aa:bb:cc:dd:ee\": in use by container b on network random; expected a MAC"
-                        + " address no other container on random uses",
+        assertInvalid("invalid container c: mac \"02:aa:bb:cc:dd:ee\": in use by container b on network random;"
+                        + " expected a MAC address no other container on random uses",
                 () -> ipam.attach(new EndpointRequest("c", "random", r.netns(), r.ifName(), IfName.parse("v", "veth-c"),
                         r.hostname(), null, null, wanted)));
     }
@@ -226,8 +228,8 @@ class IpamTest {
         EndpointRequest r = request("b", "web");
         EndpointRequest sameVeth = new EndpointRequest(r.container(), r.network(), r.netns(), r.ifName(),
                 IfName.parse("veth", "veth-a"), r.hostname(), null, null, null);
-        assertInvalid("invalid host veth \"veth-a\": already used by container a on network web; expected an"
-                + " interface name no other endpoint uses", () -> ipam.attach(sameVeth));
+        assertInvalid("invalid container b: host veth \"veth-a\": already used by container a on network web;"
+                + " expected an interface name no other endpoint uses", () -> ipam.attach(sameVeth));
         assertEquals(Optional.of(IpAddress.parse("ip", "172.18.0.2")),
                 store.read(tx -> tx.networks().lastAllocated("web", IpAddress.AF_INET)));
         assertEquals("172.18.0.3", attach("b", "web"));
@@ -263,18 +265,19 @@ class IpamTest {
     @Test
     void createNetworkValidatesThenChecksNamesThenOverlaps() {
         ipam.createNetwork(network("db", "br-db", "10.1.2.0/23", "10.1.2.1", null));
-        assertInvalid("invalid gateway \"10.200.0.1\": not in subnet 10.100.0.0/24; expected an address inside"
-                        + " 10.100.0.0/24 other than its network and broadcast address, like 10.100.0.1",
+        assertInvalid("invalid network x: gateway \"10.200.0.1\": not in subnet 10.100.0.0/24; expected an address"
+                        + " inside 10.100.0.0/24 other than its network and broadcast address, like 10.100.0.1",
                 () -> ipam.createNetwork(network("x", "br-x", "10.100.0.0/24", "10.200.0.1", null)));
         assertInvalid("invalid network \"db\": a network with this name already exists; expected a name no other"
                         + " network uses",
                 () -> ipam.createNetwork(network("db", "br-x", "10.1.2.0/23", "10.1.2.1", null)));
-        assertInvalid("invalid subnet \"10.1.3.248/30\": overlaps subnet 10.1.2.0/23 of network db; expected a subnet"
-                        + " that no other network uses",
+        assertInvalid("invalid network x: subnet \"10.1.3.248/30\": overlaps subnet 10.1.2.0/23 of network db;"
+                        + " expected a subnet that no other network uses",
                 () -> ipam.createNetwork(network("x", "br-x", "10.1.3.248/30", "10.1.3.249", null)));
-        ipam.createNetwork(withIpv6(network("v6a", "br-v6a", "10.9.0.0/24", "10.9.0.1", null), "fd00::/48", "fd00::1", null));
-        assertInvalid("invalid subnet-v6 \"fd00:0:0:1::/64\": overlaps subnet fd00::/48 of network v6a; expected a subnet"
-                        + " that no other network uses",
+        ipam.createNetwork(withIpv6(network("v6a", "br-v6a", "10.9.0.0/24", "10.9.0.1", null),
+                "fd00::/48", "fd00::1", null));
+        assertInvalid("invalid network v6b: subnetV6 \"fd00:0:0:1::/64\": overlaps subnet fd00::/48 of network v6a;"
+                        + " expected a subnet that no other network uses",
                 () -> ipam.createNetwork(withIpv6(network("v6b", "br-v6b", "10.8.0.0/24", "10.8.0.1", null),
                         "fd00:0:0:1::/64", "fd00:0:0:1::1", null)));
         assertEquals(List.of("db", "v6a"), store.read(tx -> tx.networks().all()).stream().map(n -> n.name()).toList());

@@ -46,8 +46,8 @@ class SubnetRulesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "fd00::/127       | a /127 has no room for a gateway and a container (/127 and /128 cannot be bridge networks)",
-            "fd00::/128       | a /128 has no room for a gateway and a container (/127 and /128 cannot be bridge networks)",
+            "fd00::/127 | a /127 has no room for a gateway and a container (/127 and /128 cannot be bridge networks)",
+            "fd00::/128 | a /128 has no room for a gateway and a container (/127 and /128 cannot be bridge networks)",
             "::/0             | overlaps ::/128, the unspecified address",
             "::/64            | overlaps ::/128, the unspecified address",
             "::ffff:0.0.0.0/112 | overlaps ::ffff:0.0.0.0/96, the IPv4-mapped range",
@@ -99,14 +99,17 @@ class SubnetRulesTest {
                 () -> SubnetRules.checkGateway("gateway-v6", subnet("fd00::/64"), ip("fd00::")));
     }
 
+    static final String EMPTY = "holds no allocatable address: only the network, broadcast or gateway address of"
+            + " subnet 172.17.0.0/16";
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "172.16.0.0/15    | /15 is larger than subnet 172.17.0.0/16",
             "172.18.0.0/24    | not inside subnet 172.17.0.0/16",
             "fd00::/64        | is an IPv6 prefix but subnet 172.17.0.0/16 is IPv4",
-            "172.17.0.0/32    | holds no allocatable address: only the network, broadcast or gateway address of subnet 172.17.0.0/16",
-            "172.17.0.0/31    | holds no allocatable address: only the network, broadcast or gateway address of subnet 172.17.0.0/16",
-            "172.17.255.255/32 | holds no allocatable address: only the network, broadcast or gateway address of subnet 172.17.0.0/16",
+            "172.17.0.0/32     | " + EMPTY,
+            "172.17.0.0/31     | " + EMPTY,
+            "172.17.255.255/32 | " + EMPTY,
     })
     void fixedCidrsOutsideLargerOrEmpty(String range, String reason) {
         assertInvalid("invalid fixed-cidr \"" + range + "\": " + reason + "; expected a prefix inside 172.17.0.0/16"
@@ -123,23 +126,26 @@ class SubnetRulesTest {
     }
 
     @Test
-    void checkConfigUsesDockersOptionNamesPerFamily() {
-        assertInvalid("invalid gateway \"10.0.1.1\": not in subnet 10.0.0.0/24; expected an address inside 10.0.0.0/24"
-                        + " other than its network and broadcast address, like 10.0.0.1",
-                () -> SubnetRules.checkConfig(config("10.0.0.0/24", "10.0.1.1", null), IpAddress.AF_INET));
-        assertInvalid("invalid fixed-cidr-v6 \"fd01::/80\": not inside subnet fd00::/64; expected a prefix inside"
-                        + " fd00::/64 holding at least one address besides the network, broadcast and gateway addresses",
-                () -> SubnetRules.checkConfig(config("fd00::/64", "fd00::1", "fd01::/80"), IpAddress.AF_INET6));
-        SubnetRules.checkConfig(config("172.17.0.0/16", "172.17.42.1", "172.17.42.0/24"), IpAddress.AF_INET);
+    void checkConfigNamesTheNetworkAndTheFieldPerFamily() {
+        assertInvalid("invalid network web: gateway \"10.0.1.1\": not in subnet 10.0.0.0/24; expected an address"
+                        + " inside 10.0.0.0/24 other than its network and broadcast address, like 10.0.0.1",
+                () -> SubnetRules.checkConfig("web", config("10.0.0.0/24", "10.0.1.1", null), IpAddress.AF_INET));
+        assertInvalid("invalid network web: fixedCidrV6 \"fd01::/80\": not inside subnet fd00::/64; expected a"
+                        + " prefix inside fd00::/64 holding at least one address besides the network, broadcast and"
+                        + " gateway addresses",
+                () -> SubnetRules.checkConfig("web", config("fd00::/64", "fd00::1", "fd01::/80"), IpAddress.AF_INET6));
+        SubnetRules.checkConfig("web", config("172.17.0.0/16", "172.17.42.1", "172.17.42.0/24"), IpAddress.AF_INET);
     }
 
     @Test
     void overlapsNameBothSubnetsAndTheOtherNetwork() {
         Map<String, Cidr> others = Map.of("db", subnet("10.1.2.0/23"), "cache", subnet("10.9.0.0/16"));
         assertInvalid("invalid subnet \"10.1.3.248/30\": overlaps subnet 10.1.2.0/23 of network db; expected a subnet"
-                + " that no other network uses", () -> SubnetRules.checkNoOverlap("subnet", subnet("10.1.3.248/30"), others));
+                        + " that no other network uses",
+                () -> SubnetRules.checkNoOverlap("subnet", subnet("10.1.3.248/30"), others));
         assertInvalid("invalid subnet \"10.0.0.0/8\": overlaps subnet 10.9.0.0/16 of network cache; expected a subnet"
-                + " that no other network uses", () -> SubnetRules.checkNoOverlap("subnet", subnet("10.0.0.0/8"), others));
+                        + " that no other network uses",
+                () -> SubnetRules.checkNoOverlap("subnet", subnet("10.0.0.0/8"), others));
         SubnetRules.checkNoOverlap("subnet", subnet("10.1.4.0/24"), others);
     }
 

@@ -46,7 +46,8 @@ class EndpointTableTest {
                 store.write(tx -> tx.endpoints().setPhase("web", "net", Phase.ATTACHED)));
         assertEquals(web.withPhase(Phase.DETACHING),
                 store.write(tx -> tx.endpoints().setPhase("web", "net", Phase.DETACHING)));
-        assertEquals(Optional.of(web.withPhase(Phase.DETACHING)), store.write(tx -> tx.endpoints().delete("web", "net")));
+        assertEquals(Optional.of(web.withPhase(Phase.DETACHING)),
+                store.write(tx -> tx.endpoints().delete("web", "net")));
         assertEquals(Optional.empty(), store.write(tx -> tx.endpoints().delete("web", "net")));
         assertEquals(List.of(), store.read(tx -> tx.endpoints().all()));
     }
@@ -94,14 +95,18 @@ class EndpointTableTest {
         store.update(tx -> tx.endpoints().insert(web));
         assertInvalid("invalid container \"web\": already attached to network net; expected a container not yet"
                         + " attached to net",
-                () -> store.update(tx -> tx.endpoints().insert(endpoint("web", "net", "10.1.0.3", "02:00:00:00:00:03"))));
+                () -> insert(endpoint("web", "net", "10.1.0.3", "02:00:00:00:00:03")));
         Endpoint sameVeth = new Endpoint("db", "net", Path.of("/run/netns/db"), web.ifName(), web.hostVeth(),
                 web.hostname(), web.ipv4().next(), null, web.mac(), Phase.ATTACHING);
-        assertInvalid("invalid host veth \"veth-web\": already used by container web on network net; expected an"
-                + " interface name no other endpoint uses", () -> store.update(tx -> tx.endpoints().insert(sameVeth)));
-        assertInvalid("invalid mac \"02:00:00:00:00:02\": in use by container web on network net; expected a MAC"
-                        + " address no other container on net uses",
-                () -> store.update(tx -> tx.endpoints().insert(endpoint("db", "net", "10.1.0.3", "02:00:00:00:00:02"))));
+        assertInvalid("invalid container db: host veth \"veth-web\": already used by container web on network net;"
+                + " expected an interface name no other endpoint uses", () -> insert(sameVeth));
+        assertInvalid("invalid container db: mac \"02:00:00:00:00:02\": in use by container web on network net;"
+                        + " expected a MAC address no other container on net uses",
+                () -> insert(endpoint("db", "net", "10.1.0.3", "02:00:00:00:00:02")));
+    }
+
+    private void insert(Endpoint e) {
+        store.update(tx -> tx.endpoints().insert(e));
     }
 
     @Test

@@ -41,7 +41,7 @@ class NetworkTableTest {
         Network plain = network("bridge", "docker0", "172.17.0.0/16", "172.17.0.1", null);
         Network full = withOptions(withIpv6(network("web", "br-web", "10.10.0.0/16", "10.10.0.254", "10.10.128.0/17"),
                         "fd00:a::/64", "fd00:a::1", "fd00:a::/80"),
-                new NetworkOptions(false, false, true, "iptables", true));
+                new NetworkOptions(false, false, false, true, "none", true));
         Network given = new Network("host", IfName.parse("bridge", "br0"), BridgeOrigin.GIVEN,
                 Samples.config("192.168.50.0/24", "192.168.50.1", null), null, Mtu.of(9000), Samples.DEFAULT_OPTIONS);
         store.update(tx -> {
@@ -59,9 +59,13 @@ class NetworkTableTest {
         store.update(tx -> tx.networks().insert(network("web", "br-web", "10.1.0.0/24", "10.1.0.1", null)));
         assertInvalid("invalid network \"web\": a network with this name already exists; expected a name no other"
                         + " network uses",
-                () -> store.update(tx -> tx.networks().insert(network("web", "br-x", "10.2.0.0/24", "10.2.0.1", null))));
-        assertInvalid("invalid bridge \"br-web\": already used by network web; expected a bridge no other network uses",
-                () -> store.update(tx -> tx.networks().insert(network("db", "br-web", "10.2.0.0/24", "10.2.0.1", null))));
+                () -> insert(network("web", "br-x", "10.2.0.0/24", "10.2.0.1", null)));
+        assertInvalid("invalid network db: bridge \"br-web\": already used by network web; expected a bridge no other"
+                + " network uses", () -> insert(network("db", "br-web", "10.2.0.0/24", "10.2.0.1", null)));
+    }
+
+    private void insert(Network n) {
+        store.update(tx -> tx.networks().insert(n));
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Ipv6Address;
+import org.nlbridge.net.PortMapping;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
 
@@ -52,20 +53,22 @@ class PortTableTest {
         return new PortBinding(mapping, container, "net", target);
     }
 
+    /** Expects {@code container}'s {@code -p spec} to be refused because {@code holder} has the port {@code on}. */
+    private void assertConflict(String container, String spec, String holder, String on) {
+        PortMapping mapping = PortSpec.parse("port", spec).mappings().getFirst();
+        String port = mapping.protocol() + "/" + mapping.hostPort();
+        assertInvalid("invalid container " + container + ": publish \"" + mapping + "\": host port " + port
+                        + " is already published by container " + holder + " " + on + "; expected a host port that"
+                        + " no other published port uses on the same host address",
+                () -> publish(container, spec));
+    }
+
     @Test
     void aHostPortOnAllAddressesBlocksEverySpecificAddressOfItsPort() {
         publish("web", "5000:80");
-        assertInvalid("invalid port \"5000:8080/tcp\": host port tcp/5000 is already published by container web on all"
-                        + " host addresses; expected a host port that no other published port uses on the same host address",
-                () -> publish("api", "5000:8080"));
-        assertInvalid("invalid port \"127.0.0.1:5000:8080/tcp\": host port tcp/5000 is already published by container"
-                        + " web on all host addresses; expected a host port that no other published port uses on the same"
-                        + " host address",
-                () -> publish("api", "127.0.0.1:5000:8080"));
-        assertInvalid("invalid port \"[::1]:5000:8080/tcp\": host port tcp/5000 is already published by container"
-                        + " web on all host addresses; expected a host port that no other published port uses on the same"
-                        + " host address",
-                () -> publish("api", "[::1]:5000:8080"));
+        assertConflict("api", "5000:8080", "web", "on all host addresses");
+        assertConflict("api", "127.0.0.1:5000:8080", "web", "on all host addresses");
+        assertConflict("api", "[::1]:5000:8080/tcp", "web", "on all host addresses");
         // another protocol or another port is fine
         publish("api", "5000:8080/udp");
         publish("api", "5001:8080");
@@ -74,22 +77,22 @@ class PortTableTest {
     @Test
     void aSpecificAddressBlocksAllAddressesAndItsFamilysWildcard() {
         publish("web", "127.0.0.1:5000:80");
-        assertInvalid("invalid port \"5000:80/tcp\": host port tcp/5000 is already published by container web on"
-                        + " 127.0.0.1; expected a host port that no other published port uses on the same host address",
-                () -> publish("api", "5000:80"));
-        assertInvalid("invalid port \"0.0.0.0:5000:80/tcp\": host port tcp/5000 is already published by container web"
-                        + " on 127.0.0.1; expected a host port that no other published port uses on the same host address",
-                () -> publish("api", "0.0.0.0:5000:80"));
-        assertInvalid("invalid port \"127.0.0.1:5000:81/tcp\": host port tcp/5000 is already published by container"
-                        + " web on 127.0.0.1; expected a host port that no other published port uses on the same host"
-                        + " address",
-                () -> publish("web", "127.0.0.1:5000:81"));
+        assertConflict("api", "5000:80", "web", "on 127.0.0.1");
+        assertConflict("api", "0.0.0.0:5000:80", "web", "on 127.0.0.1");
+        assertConflict("web", "127.0.0.1:5000:81", "web", "on 127.0.0.1");
         // other addresses, of either family, may share the port
         publish("api", "127.0.0.2:5000:80");
         publish("api", "[::1]:5000:80");
-        assertInvalid("invalid port \"[::]:5000:80/tcp\": host port tcp/5000 is already published by container api"
-                        + " on ::1; expected a host port that no other published port uses on the same host address",
-                () -> publish("web", "[::]:5000:80"));
+        assertConflict("web", "[::]:5000:80", "api", "on ::1");
+    }
+
+    @Test
+    void theWholeMessageOfTheCommonCase() {
+        publish("web", "5000:80");
+        assertInvalid("invalid container api: publish \"5000:80/tcp\": host port tcp/5000 is already published by"
+                        + " container web on all host addresses; expected a host port that no other published port"
+                        + " uses on the same host address",
+                () -> publish("api", "5000:80"));
     }
 
     @Test
@@ -108,7 +111,8 @@ class PortTableTest {
         publish("web", "[::1]:5001:81/udp");
         publish("api", "5002:80");
         List<PortBinding> web = store.read(tx -> tx.ports().ofEndpoint("web", "net"));
-        assertEquals(List.of("5000:80/tcp", "[::1]:5001:81/udp"), web.stream().map(b -> b.mapping().toString()).toList());
+        assertEquals(List.of("5000:80/tcp", "[::1]:5001:81/udp"),
+                web.stream().map(b -> b.mapping().toString()).toList());
         assertEquals(IpAddress.parse("ip", "fd00::2"), web.get(1).containerIp());
         store.update(tx -> tx.endpoints().delete("web", "net"));
         assertEquals(List.of("5002:80/tcp"),
@@ -131,6 +135,7 @@ class PortTableTest {
         IllegalArgumentException family = assertThrows(IllegalArgumentException.class, () -> new PortBinding(
                 PortSpec.parse("port", "127.0.0.1:5000:80").mappings().getFirst(), "web", "net",
                 IpAddress.parse("ip", "fd00::2")));
-        assertEquals("port 127.0.0.1:5000:80/tcp leads from one address family to another (fd00::2)", family.getMessage());
+        assertEquals("port 127.0.0.1:5000:80/tcp leads from one address family to another (fd00::2)",
+                family.getMessage());
     }
 }

@@ -18,7 +18,7 @@ import org.nlbridge.net.ValidationException;
 /** Records for tests, built from text so each test reads like the configuration it stands for. */
 public final class Samples {
 
-    public static final NetworkOptions DEFAULT_OPTIONS = new NetworkOptions(true, true, false, "nftables", false);
+    public static final NetworkOptions DEFAULT_OPTIONS = new NetworkOptions(true, true, true, false, "nftables", false);
 
     private Samples() {}
 

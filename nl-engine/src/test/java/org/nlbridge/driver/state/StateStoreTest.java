@@ -90,8 +90,8 @@ class StateStoreTest {
                         tx.meta().put("k", "v");
                         return null;
                     }));
-            assertEquals("a read transaction cannot write (INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (...);"
-                    + " use StateStore.write or update", e.getMessage());
+            assertEquals("a read transaction cannot write (INSERT INTO meta (key, value) VALUES (?, ?)"
+                    + " ON CONFLICT (...); use StateStore.write or update", e.getMessage());
         }
     }
 
@@ -111,7 +111,8 @@ class StateStoreTest {
 
     @Test
     void aWriterWaitsForAnotherConnectionsWriteLockThenGivesUpNamingIt() throws Exception {
-        try (StateStore holder = StateStore.open(dir); StateStore waiter = StateStore.open(dir, Duration.ofMillis(300))) {
+        try (StateStore holder = StateStore.open(dir);
+             StateStore waiter = StateStore.open(dir, Duration.ofMillis(300))) {
             CountDownLatch locked = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Thread t = Thread.ofPlatform().start(() -> holder.update(tx -> {
