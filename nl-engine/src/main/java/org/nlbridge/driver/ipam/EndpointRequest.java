@@ -1,0 +1,30 @@
+package org.nlbridge.driver.ipam;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.nlbridge.net.Hostname;
+import org.nlbridge.net.IfName;
+import org.nlbridge.net.Ipv4Address;
+import org.nlbridge.net.Ipv6Address;
+import org.nlbridge.net.MacAddress;
+
+/**
+ * What the driver knows about an endpoint before its addresses are picked.
+ *
+ * @param ipv4 a requested address ({@code --ip}), or null to allocate one
+ * @param ipv6 a requested address ({@code --ip6}), or null to allocate one on a network with IPv6
+ * @param mac  a requested MAC ({@code --mac-address}, already checked to be unicast), or null to derive
+ *             one as the network says (random, or {@code 02:42:} + the IPv4 address)
+ */
+public record EndpointRequest(String container, String network, Path netns, IfName ifName, IfName hostVeth,
+                              Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac) {
+
+    public EndpointRequest {
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(netns, "netns");
+        Objects.requireNonNull(ifName, "ifName");
+        Objects.requireNonNull(hostVeth, "hostVeth");
+        Objects.requireNonNull(hostname, "hostname");
+    }
+}

@@ -1,0 +1,34 @@
+package org.nlbridge.driver.state;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code meta} table: small engine-wide facts that belong to no network, such as which firewall
+ * backend last installed the engine's tables, so that a restart with another backend can remove them.
+ */
+public final class MetaTable {
+
+    static final List<String> DDL = List.of("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT");
+
+    private final Tx tx;
+
+    MetaTable(Tx tx) {
+        this.tx = tx;
+    }
+
+    public Optional<String> get(String key) {
+        return tx.queryOne("SELECT value FROM meta WHERE key = ?", rs -> rs.getString(1), key);
+    }
+
+    /** Sets or replaces the value. */
+    public void put(String key, String value) {
+        tx.update("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                key, value);
+    }
+
+    /** @return false if the key was not set */
+    public boolean remove(String key) {
+        return tx.update("DELETE FROM meta WHERE key = ?", key) == 1;
+    }
+}
