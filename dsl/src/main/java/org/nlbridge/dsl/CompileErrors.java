@@ -64,11 +64,15 @@ final class CompileErrors {
         return sb.append("; the keys here are ").append(String.join(", ", block.keys().keySet())).toString();
     }
 
-    /** A bare name that is not a variable: a key without its value, or text without quotes. */
-    static String unresolvedName(Vocabulary.Block block, String name) {
+    /**
+     * A bare name that is not a variable: a key written as an assignment ({@code mtu = 1400}), a key without its
+     * value ({@code icc}), or text without quotes ({@code bridge docker0}).
+     */
+    static String unresolvedName(Vocabulary.Block block, String name, boolean assigned) {
         Vocabulary.Key key = block.keys().get(name);
         if (key != null) {
-            return name + " " + block.where() + " needs a value after it, without '=' (like " + key.example() + ")";
+            return name + " " + block.where() + (assigned ? " is written without '='" : " needs a value")
+                    + " (like " + key.example() + ")";
         }
         return "unknown name '" + name + "' " + block.where() + " (is it text without quotes? write '" + name + "')";
     }

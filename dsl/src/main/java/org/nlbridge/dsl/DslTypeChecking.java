@@ -9,6 +9,7 @@ import org.codehaus.groovy.ast.ASTNode;
 import org.codehaus.groovy.ast.ClassNode;
 import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.expr.ArgumentListExpression;
+import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.MethodCall;
@@ -17,6 +18,7 @@ import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
 import org.codehaus.groovy.transform.stc.AbstractTypeCheckingExtension;
 import org.codehaus.groovy.transform.stc.StaticTypeCheckingVisitor;
+import org.codehaus.groovy.syntax.Types;
 import org.codehaus.groovy.transform.stc.TypeCheckingContext;
 
 /**
@@ -48,7 +50,10 @@ public final class DslTypeChecking extends AbstractTypeCheckingExtension {
 
     @Override
     public boolean handleUnresolvedVariableExpression(VariableExpression variable) {
-        String message = CompileErrors.unresolvedName(currentBlock(), variable.getName());
+        BinaryExpression enclosing = getEnclosingBinaryExpression();
+        boolean assigned = enclosing != null && enclosing.getLeftExpression() == variable
+                && enclosing.getOperation().getType() == Types.ASSIGN;
+        String message = CompileErrors.unresolvedName(currentBlock(), variable.getName(), assigned);
         addStaticTypeError(message, variable);
         unresolved.add(variable);
         makeDynamic(variable);

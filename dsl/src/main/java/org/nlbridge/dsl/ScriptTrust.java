@@ -18,7 +18,7 @@ import java.util.function.IntSupplier;
  */
 public final class ScriptTrust {
 
-    /** The script may not be run; the message says why and what to do. */
+    /** The script may not be run; the message says why and what to do (the caller names the file). */
     public static final class UntrustedScriptException extends Exception {
         UntrustedScriptException(String message) {
             super(message);
@@ -57,7 +57,7 @@ public final class ScriptTrust {
         if (root) before = check(file);
         String text = ScriptLoader.decode(Files.readAllBytes(file));
         if (root && !before.equals(check(file))) {
-            throw new UntrustedScriptException("refusing to run " + file + " as root: it was replaced while being read");
+            throw new UntrustedScriptException("refusing to run this script as root: it was replaced while being read");
         }
         return text;
     }
@@ -66,14 +66,14 @@ public final class ScriptTrust {
     Object check(Path file) throws IOException, UntrustedScriptException {
         Path real = file.toRealPath();
         if (!Files.isRegularFile(real)) {
-            throw new UntrustedScriptException("refusing to run " + file + ": not a regular file");
+            throw new UntrustedScriptException("not a regular file");
         }
         int uid = (Integer) Files.getAttribute(real, "unix:uid");
         int gid = (Integer) Files.getAttribute(real, "unix:gid");
         int mode = (Integer) Files.getAttribute(real, "unix:mode");
         if (uid != 0) {
             throw refuse(file, "it is owned by uid " + uid + ", not root",
-                    "chown root " + file + ", after reading it");
+                    "chown root " + file + " after reading it");
         }
         if ((mode & S_IWOTH) != 0 || ((mode & S_IWGRP) != 0 && gid != 0)) {
             throw refuse(file, "it is writable by " + ((mode & S_IWOTH) != 0 ? "every user" : "group " + gid)
@@ -102,7 +102,7 @@ public final class ScriptTrust {
     }
 
     private static UntrustedScriptException refuse(Path file, String why, String fix) {
-        return new UntrustedScriptException("refusing to run " + file + " as root: " + why + " (scripts run as root,"
+        return new UntrustedScriptException("refusing to run this script as root: " + why + " (scripts run as root,"
                 + " so only root may be able to change them; " + fix + ")");
     }
 
