@@ -93,7 +93,7 @@ public final class ScriptLoader {
             throw new IllegalStateException("cannot instantiate the compiled script " + type.getName(), e);
         } catch (InvokerInvocationException e) {
             throw failure(file, recorder, e.getCause() != null ? e.getCause() : e);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
             throw failure(file, recorder, e);
         }
         try {
@@ -106,6 +106,9 @@ public final class ScriptLoader {
     private static DslException failure(String file, Recorder recorder, Throwable t) {
         if (t instanceof DslException d) return d;
         String detail = t instanceof ValidationException ? t.getMessage()
+                // Groovy's power assert draws a diagram below the expression: keep the expression
+                : t instanceof AssertionError && t.getMessage() != null
+                        ? "assertion failed: " + t.getMessage().strip().lines().findFirst().orElse("")
                 : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         return new DslException(file, recorder.lineOf(t), oneLine(detail), t);
     }

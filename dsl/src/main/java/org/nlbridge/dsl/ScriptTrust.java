@@ -56,7 +56,7 @@ public final class ScriptTrust {
         Object before = null;
         if (root) before = check(file);
         String text = ScriptLoader.decode(Files.readAllBytes(file));
-        if (root && !before.equals(check(file))) {
+        if (root && !java.util.Objects.equals(before, check(file))) {
             throw new UntrustedScriptException("refusing to run this script as root: it was replaced while being read");
         }
         return text;

@@ -91,6 +91,8 @@ class RunTimeErrorTest {
         assertEquals(3, e.line());
         assertInstanceOf(NullPointerException.class, e.getCause());
         assertEquals("net.groovy:3: IllegalStateException: boom", Scripts.error("\n\nthrow new IllegalStateException('boom')\n"));
+        assertEquals("net.groovy:2: assertion failed: assert subnet.endsWith('/16')",
+                Scripts.error("def subnet = '10.0.0.1/24'\nassert subnet.endsWith('/16')\nnetwork('b') { bip subnet }\n"));
     }
 
     @Test
