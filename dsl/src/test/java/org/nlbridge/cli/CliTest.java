@@ -183,6 +183,22 @@ class CliTest {
     }
 
     @Test
+    void usageAndVersion() {
+        CliRun.Result usage = cli.run();
+        assertEquals(0, usage.code());
+        assertTrue(usage.out().startsWith("Usage: nlbridge [-hvV] [--host-netns=NAME] [-o=FORMAT] [--state=DIR] [COMMAND]"),
+                usage.out());
+        for (String command : List.of("check", "plan", "apply", "destroy", "status", "run", "version")) {
+            assertTrue(usage.out().contains("\n  " + command + " "), command);
+        }
+        CliRun.Result version = cli.run("version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("nlbridge "), version.out());
+        assertEquals(3, version.out().lines().count());
+        assertEquals(0, cli.engine.opened);
+    }
+
+    @Test
     void progressOnATerminalOnly() {
         cli.run("apply", script.toString());
         cli.run("destroy", script.toString());
