@@ -20,9 +20,13 @@ public final class VersionCommand implements Runnable {
         };
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        for (String l : lines()) System.out.println(l);
+        for (String l : lines()) spec.commandLine().getOut().println(l);
+        spec.commandLine().getOut().flush();
     }
 
     /** Makes {@code nlbridge --version} print the same lines. */

@@ -1,0 +1,41 @@
+package org.nlbridge.cli;
+
+import java.io.Console;
+import java.io.PrintWriter;
+import java.util.Objects;
+
+import org.nlbridge.driver.run.NetnsLauncher;
+import org.nlbridge.dsl.ScriptLoader;
+
+/**
+ * What the commands need from the world, in one place so that tests can replace it: the engine, the script
+ * loader, the output streams, whether stderr is a terminal (progress is shown only then), and how {@code run}
+ * starts a process.
+ */
+public record Cli(EngineFactory engines, ScriptLoader scripts, PrintWriter out, PrintWriter err, boolean terminal,
+                  Launcher launcher) {
+
+    /** Starts a prepared launcher and waits for the command; returns its exit status. */
+    @FunctionalInterface
+    public interface Launcher {
+        int run(NetnsLauncher launcher) throws InterruptedException;
+
+        /** The real thing: the command shares nlbridge's stdin, stdout and stderr. */
+        Launcher INHERIT_IO = l -> l.inheritIO().start().waitFor();
+    }
+
+    public Cli {
+        Objects.requireNonNull(engines, "engines");
+        Objects.requireNonNull(scripts, "scripts");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(err, "err");
+        Objects.requireNonNull(launcher, "launcher");
+    }
+
+    /** The production wiring: the bridge engine, root-owned scripts, the process's streams. */
+    public static Cli system() {
+        Console c = System.console();
+        return new Cli(EngineFactory.BRIDGE, ScriptLoader.standard(), new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true), c != null && c.isTerminal(), Launcher.INHERIT_IO);
+    }
+}

@@ -1,0 +1,90 @@
+package org.nlbridge.dsl;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+import org.codehaus.groovy.ast.ASTNode;
+import org.codehaus.groovy.ast.ClassNode;
+import org.codehaus.groovy.ast.MethodNode;
+import org.codehaus.groovy.ast.expr.ArgumentListExpression;
+import org.codehaus.groovy.ast.expr.BinaryExpression;
+import org.codehaus.groovy.ast.expr.ClosureExpression;
+import org.codehaus.groovy.ast.expr.Expression;
+import org.codehaus.groovy.ast.expr.MethodCall;
+import org.codehaus.groovy.ast.expr.MethodCallExpression;
+import org.codehaus.groovy.ast.expr.TupleExpression;
+import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.transform.stc.AbstractTypeCheckingExtension;
+import org.codehaus.groovy.transform.stc.StaticTypeCheckingVisitor;
+import org.codehaus.groovy.syntax.Types;
+import org.codehaus.groovy.transform.stc.TypeCheckingContext;
+
+/**
+ * A type-checking extension that words the compiler's complaints about DSL keys the way a script's author thinks
+ * of them: which block they are in, the key they probably meant, and what the key takes. It changes no rule: what
+ * does not type-check still fails, only with a better message. Loaded by class name through
+ * {@code @CompileStatic(extensions = ...)}.
+ */
+public final class DslTypeChecking extends AbstractTypeCheckingExtension {
+
+    /** Names already reported as unresolved: a call taking one is not reported again as a wrong value. */
+    private final Set<VariableExpression> unresolved = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    public DslTypeChecking(StaticTypeCheckingVisitor visitor) {
+        super(visitor);
+    }
+
+    @Override
+    public List<MethodNode> handleMissingMethod(ClassNode receiver, String name, ArgumentListExpression arguments,
+                                                ClassNode[] argumentTypes, MethodCall call) {
+        if (!(call instanceof MethodCallExpression mce) || !mce.isImplicitThis()) return List.of();
+        for (Expression a : arguments.getExpressions()) {
+            if (a instanceof VariableExpression v && unresolved.contains(v)) return List.of(makeDynamic(call));
+        }
+        addStaticTypeError(CompileErrors.missingKey(currentBlock(), name, argumentTypes), (ASTNode) call);
+        // reported once, in our words; marking the call dynamic keeps the compiler from adding its own message
+        return List.of(makeDynamic(call));
+    }
+
+    @Override
+    public boolean handleUnresolvedVariableExpression(VariableExpression variable) {
+        BinaryExpression enclosing = getEnclosingBinaryExpression();
+        boolean assigned = enclosing != null && enclosing.getLeftExpression() == variable
+                && enclosing.getOperation().getType() == Types.ASSIGN;
+        String message = CompileErrors.unresolvedName(currentBlock(), variable.getName(), assigned);
+        addStaticTypeError(message, variable);
+        unresolved.add(variable);
+        makeDynamic(variable);
+        return true;
+    }
+
+    /**
+     * The innermost DSL block around the expression being checked: walks out through the enclosing closures
+     * (skipping plain ones such as an {@code each { }} body) to the first that is the block argument of a key that
+     * opens one ({@code network}, {@code container}, {@code dns}, {@code userRules}); the top level if none.
+     */
+    private Vocabulary.Block currentBlock() {
+        TypeCheckingContext ctx = context;
+        List<TypeCheckingContext.EnclosingClosure> closures = ctx.getEnclosingClosureStack();
+        List<Expression> calls = ctx.getEnclosingMethodCalls();
+        for (TypeCheckingContext.EnclosingClosure ec : closures) { // innermost first
+            ClosureExpression closure = ec.getClosureExpression();
+            for (Expression e : calls) {
+                if (e instanceof MethodCallExpression m && m.isImplicitThis() && takes(m, closure)) {
+                    Vocabulary.Block b = Vocabulary.opens(m.getMethodAsString());
+                    if (b != null) return b;
+                }
+            }
+        }
+        return Vocabulary.TOP;
+    }
+
+    private static boolean takes(MethodCallExpression call, ClosureExpression closure) {
+        if (call.getArguments() instanceof TupleExpression t) {
+            for (Expression a : t.getExpressions()) if (a == closure) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,92 @@
+package org.nlbridge.dsl;
+
+import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
+
+import org.nlbridge.driver.NetworkSpec;
+
+/**
+ * The body of {@code network(NAME) { ... }}: Docker's daemon options for a bridge network. Each key hands its value
+ * to {@link NetworkSpec.Builder}, which validates it on the spot, so the script stops at the line of a bad value.
+ */
+public final class NetworkBlock {
+
+    private final String name;
+    private final NetworkSpec.Builder builder;
+
+    NetworkBlock(String name) {
+        this.builder = NetworkSpec.builder(name);
+        this.name = name;
+    }
+
+    /** The bridge to create (default {@code docker0}). */
+    public void bridge(String ifname) {
+        builder.bridge(ifname);
+    }
+
+    /** Docker {@code -b}: an existing bridge, never created, changed or deleted. */
+    public void useBridge(String ifname) {
+        builder.useBridge(ifname);
+    }
+
+    /** Docker {@code --bip}: the bridge's address with the network prefix. */
+    public void bip(String cidr) {
+        builder.bip(cidr);
+    }
+
+    /** Docker {@code --fixed-cidr}: allocate container addresses only inside this subnet of the bip's. */
+    public void fixedCidr(String cidr) {
+        builder.fixedCidr(cidr);
+    }
+
+    /** Docker {@code --fixed-cidr-v6}: the IPv6 subnet (without it, the network is IPv4 only). */
+    public void fixedCidrV6(String cidr) {
+        builder.fixedCidrV6(cidr);
+    }
+
+    /** Docker {@code --mtu} (omitted: the MTU of the host's default-route interface). */
+    public void mtu(int mtu) {
+        builder.mtu(mtu);
+    }
+
+    /** Docker {@code --icc}: may containers on this bridge talk to each other (default true). */
+    public void icc(boolean icc) {
+        builder.icc(icc);
+    }
+
+    /** Docker {@code --ip-masq}: masquerade traffic leaving the subnet (default true). */
+    public void ipMasq(boolean ipMasq) {
+        builder.ipMasq(ipMasq);
+    }
+
+    /** Docker {@code --ip-forward}: enable IPv4 forwarding on the host (default true). */
+    public void ipForward(boolean ipForward) {
+        builder.ipForward(ipForward);
+    }
+
+    /** Docker {@code --internal}: no route out, no masquerade, no published ports. */
+    public void internal(boolean internal) {
+        builder.internal(internal);
+    }
+
+    /** Docker {@code --iptables} / {@code --firewall-backend}: {@code 'nftables'} (default) or {@code 'none'}. */
+    public void firewall(String backend) {
+        builder.firewall(backend);
+    }
+
+    /** The classic Docker MAC {@code 02:42:} + the container's IPv4 bytes, instead of a random one. */
+    public void macFromIp(boolean macFromIp) {
+        builder.macFromIp(macFromIp);
+    }
+
+    /** Docker {@code dockerd --dns*}: DNS defaults for this network's containers. */
+    public void dns(@DelegatesTo(value = DnsBlock.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
+        DnsBlock dns = new DnsBlock("network " + name);
+        Blocks.call(body, dns);
+        builder.dns(dns.build());
+    }
+
+    NetworkSpec build() {
+        return builder.build();
+    }
+}

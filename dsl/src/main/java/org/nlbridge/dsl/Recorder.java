@@ -1,0 +1,100 @@
+package org.nlbridge.dsl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.nlbridge.driver.ContainerSpec;
+import org.nlbridge.driver.DesiredState;
+import org.nlbridge.driver.NetworkSpec;
+import org.nlbridge.driver.UserRulesSpec;
+import org.nlbridge.net.ValidationException;
+
+/**
+ * What a running script has declared so far, with the line of each declaration, so that a failure of the
+ * cross-checks that {@link DesiredState} makes after the script returns can still be reported at a script line.
+ */
+final class Recorder {
+
+    record At<T>(T spec, int line) {}
+
+    private final String sourceFile;
+    private final List<At<NetworkSpec>> networks = new ArrayList<>();
+    private final List<At<ContainerSpec>> containers = new ArrayList<>();
+    private final UserRulesSpec.Builder userRules = new UserRulesSpec.Builder();
+    private int userRulesLine;
+
+    /** @param sourceFile the file name the compiled script's stack frames carry */
+    Recorder(String sourceFile) {
+        this.sourceFile = sourceFile;
+    }
+
+    void network(NetworkSpec spec, int line) {
+        networks.add(new At<>(spec, line));
+    }
+
+    void container(ContainerSpec spec, int line) {
+        containers.add(new At<>(spec, line));
+    }
+
+    UserRulesSpec.Builder userRules(int line) {
+        if (userRulesLine == 0) userRulesLine = line;
+        return userRules;
+    }
+
+    /** The line of the innermost script frame on the current stack (0 if none). */
+    int callerLine() {
+        return StackWalker.getInstance().walk(s -> s
+                .filter(f -> sourceFile.equals(f.getFileName()) && f.getLineNumber() > 0)
+                .findFirst().map(StackWalker.StackFrame::getLineNumber).orElse(0));
+    }
+
+    /** The line of the innermost script frame in {@code t}'s stack trace (0 if none). */
+    int lineOf(Throwable t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (sourceFile.equals(e.getFileName()) && e.getLineNumber() > 0) return e.getLineNumber();
+        }
+        return 0;
+    }
+
+    /** The cross-checked whole; a {@link ValidationException} from the checks is left to {@link #lineOf(ValidationException)}. */
+    DesiredState desiredState() {
+        return new DesiredState(networks.stream().map(At::spec).toList(), containers.stream().map(At::spec).toList(),
+                userRules.build());
+    }
+
+    /**
+     * The declaration a cross-check failure is about: its field names the spec ({@code network NAME: ...},
+     * {@code container NAME: ...}), or, for a duplicate, the field is {@code network}/{@code container} and the value
+     * the name, reported at the second declaration.
+     */
+    int lineOf(ValidationException e) {
+        String f = e.field();
+        if (f.equals("network")) return last(networks, e.value(), true);
+        if (f.equals("container")) return last(containers, e.value(), false);
+        if (f.startsWith("network ")) return first(networks, owner(f, "network "), true);
+        if (f.startsWith("container ")) return first(containers, owner(f, "container "), false);
+        if (f.startsWith("userRules")) return userRulesLine;
+        return 0;
+    }
+
+    private static String owner(String field, String prefix) {
+        String rest = field.substring(prefix.length());
+        int colon = rest.indexOf(':');
+        return colon < 0 ? rest : rest.substring(0, colon);
+    }
+
+    private static <T> int first(List<At<T>> list, String name, boolean network) {
+        return list.stream().filter(a -> name(a.spec(), network).equals(name)).findFirst().map(At::line).orElse(0);
+    }
+
+    private static <T> int last(List<At<T>> list, String name, boolean network) {
+        Optional<At<T>> found = Optional.empty();
+        for (At<T> a : list) if (name(a.spec(), network).equals(name)) found = Optional.of(a);
+        return found.map(At::line).orElse(0);
+    }
+
+    private static String name(Object spec, boolean network) {
+        return network ? ((NetworkSpec) spec).name() : ((ContainerSpec) spec).name();
+    }
+}

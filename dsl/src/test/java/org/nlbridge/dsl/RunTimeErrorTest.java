@@ -1,0 +1,107 @@
+package org.nlbridge.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nlbridge.net.ValidationException;
+
+/**
+ * A value the Java validators reject stops the script at its line, with the validator's message; the cross-checks
+ * of the whole are reported at the declaration they are about. Either way there is no desired state.
+ */
+class RunTimeErrorTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            mtu 67                     | net.groovy:3: invalid network bridge: mtu "67": below the IPv4 minimum 68; expected an integer 68..65535
+            mtu(-1)                    | net.groovy:3: invalid network bridge: mtu "-1": not a decimal integer (unexpected '-'); expected an integer 68..65535
+            bridge 'docker0-too-long1' | net.groovy:3: invalid network bridge: bridge "docker0-too-long1": 17 bytes, above the limit of 15 (IFNAMSIZ 16 includes the NUL); expected an interface name of 1..15 bytes from A-Z a-z 0-9 _ . -, not starting with '-' or '.', other than all, default and lo
+            bip '172.17.0.0/33'        | net.groovy:3: invalid network bridge: bip "172.17.0.0/33": prefix length "33" above the IPv4 maximum 32; expected an address with prefix length like 172.17.42.1/16 or fd00::1/64 (prefix 0..32 for IPv4, 0..128 for IPv6)
+            firewall 'iptables'        | net.groovy:3: invalid network bridge: firewall "iptables": the iptables backend would need the iptables-restore program, and nlbridge never runs firewall programs (it speaks nf_tables over netlink); expected nftables or none
+            dns { search 'a b' }       | net.groovy:3: invalid network bridge: dns_search "a b": forbidden character ' ' (it could inject text into resolv.conf or /etc/hosts); expected a domain like example.internal (labels of 1..63 letters, digits or '-' separated by '.', no '-' at either end of a label, 253 bytes in all)
+            """)
+    void aBadValueStopsTheScriptAtItsLine(String line, String expected) {
+        assertEquals(expected, Scripts.error("// line 1\nnetwork('bridge') {\n    " + line + "\n}\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', textBlock = """
+            publish '70000:80' => net.groovy:3: invalid container web: publish "70000:80": host port "70000" outside 1..65535; expected [host-ip:]host-port[-end]:container-port[-end][/tcp|/udp], like 8080:80, 127.0.0.1:8080:80/tcp or [::1]:8000-8001:80-81/udp (ports 1..65535)
+            hostname "web\\nevil" => net.groovy:3: invalid container web: hostname "web\\nevil": forbidden character '\\n' (it could inject text into resolv.conf or /etc/hosts); expected a host name like web-1 or db.example.internal (labels of 1..63 letters, digits or '-' separated by '.', no '-' at either end of a label, 64 bytes in all)
+            ip '172.17.0.010' => net.groovy:3: invalid container web: ip "172.17.0.010": leading zero in part "010" (it could be read as octal); expected an IPv4 address like 10.0.0.1 (four decimal parts 0..255, no leading zeros)
+            mac '01:00:5e:00:00:01' => net.groovy:3: invalid container web: mac "01:00:5e:00:00:01": multicast address (lowest bit of the first octet set); expected a unicast MAC address like 02:42:ac:11:00:02 (six two-digit hex groups separated by ':', lowest bit of the first octet clear)
+            dns { nameserver 'dns.google' } => net.groovy:3: invalid container web: dns "dns.google": looks like a host name; only IP literals are accepted, names are never resolved; expected an IP address like 10.0.0.1 or fd00::1
+            """)
+    void aBadContainerValueStopsTheScriptAtItsLine(String line, String expected) {
+        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('web') {\n    " + line + "\n}\n"));
+    }
+
+    @Test
+    void aRuleThatNeedsTheWholeBlockIsReportedAtTheBlock() {
+        assertEquals("net.groovy:3: invalid container web: ip \"172.17.0.5\": only a container on a bridge network"
+                        + " has its own ip (this one uses network host); expected no ip with network host",
+                Scripts.error("network 'bridge'\n\ncontainer('web') {\n    network 'host'\n    ip '172.17.0.5'\n}\n"));
+    }
+
+    @Test
+    void aDuplicateHostPortIsReportedAtTheSecondContainer() {
+        assertEquals("net.groovy:4: invalid container b: publish \"8080:81/tcp\": host port tcp/8080 is already"
+                        + " published by container a; expected a host port not used by another container",
+                Scripts.error("""
+                        network 'bridge'
+                        container('a') { publish '8080:80' }
+                        // b
+                        container('b') {
+                            publish '8080:81'
+                        }
+                        """));
+    }
+
+    @Test
+    void aNetworkDefinedTwiceIsReportedAtTheSecondDefinition() {
+        assertEquals("net.groovy:3: invalid network \"bridge\": defined twice; expected unique network names",
+                Scripts.error("network('bridge') { bridge 'br1' }\n\nnetwork('bridge') { bridge 'br2' }\n"));
+    }
+
+    @Test
+    void anUnknownNetworkIsReportedAtTheContainer() {
+        assertEquals("net.groovy:2: invalid container web: network \"lan\": no such network in this script;"
+                + " expected one of [bridge], host, none or container:<name>",
+                Scripts.error("network 'bridge'\ncontainer('web') { network 'lan' }\n"));
+    }
+
+    @Test
+    void aBadNameIsReportedAtItsDeclaration() {
+        assertEquals("net.groovy:2: invalid network \"../etc\": not a usable network name; expected 1..64"
+                + " characters from [A-Za-z0-9_.-], starting with a letter or digit",
+                Scripts.error("\nnetwork('../etc') { mtu 1500 }\n"));
+    }
+
+    @Test
+    void anExceptionOfTheScriptItselfIsReportedAtItsLine() {
+        DslException e = assertThrows(DslException.class, () -> Scripts.eval("""
+                network 'bridge'
+                String s = null
+                container(s.trim())
+                """));
+        assertEquals(3, e.line());
+        assertInstanceOf(NullPointerException.class, e.getCause());
+        assertEquals("net.groovy:3: IllegalStateException: boom", Scripts.error("\n\nthrow new IllegalStateException('boom')\n"));
+        assertEquals("net.groovy:2: assertion failed: assert subnet.endsWith('/16')",
+                Scripts.error("def subnet = '10.0.0.1/24'\nassert subnet.endsWith('/16')\nnetwork('b') { bip subnet }\n"));
+    }
+
+    @Test
+    void theValidationExceptionIsKeptAsTheCause() {
+        DslException e = assertThrows(DslException.class, () -> Scripts.eval("network('b') { mtu 10 }\n"));
+        ValidationException v = assertInstanceOf(ValidationException.class, e.getCause());
+        assertEquals("network b: mtu", v.field());
+        assertEquals(1, e.line());
+        assertEquals("invalid network b: mtu \"10\": below the IPv4 minimum 68; expected an integer 68..65535",
+                e.detail());
+    }
+}
