@@ -42,7 +42,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     private final MemorySegment msg;
     private final int portId;
     private final int sendLimit;
-    private final int receiveBudget;
+    private int receiveBudget;
     private int fd;
 
     private NlSocket(int protocol, int fd) {
@@ -116,6 +116,17 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         if (Sys.setsockopt(fd, LibC.SOL_SOCKET(), force, bytes) < 0) {
             Sys.check(Sys.setsockopt(fd, LibC.SOL_SOCKET(), plain, bytes), "setsockopt(SOL_SOCKET)");
         }
+    }
+
+    /**
+     * Sets the receive queue size ({@code SO_RCVBUFFORCE}, or {@code SO_RCVBUF} capped at {@code rmem_max} without
+     * {@code CAP_NET_ADMIN}; the kernel doubles the value) and re-reads {@link #receiveBudget()}. A {@link Batch}
+     * sizes its sends by the budget it saw when it was created, so create batches afterwards.
+     */
+    public void receiveBuffer(int bytes) {
+        ensureOpen();
+        bufferSize(LibC.SO_RCVBUFFORCE(), LibC.SO_RCVBUF(), bytes);
+        receiveBudget = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()), "getsockopt(SO_RCVBUF)");
     }
 
     /** Sets how long {@link #receive} waits before it returns {@code -EAGAIN}; 0 waits for ever. */

@@ -51,6 +51,8 @@ final class FakeKernel implements NlTransport {
     final List<Integer> sendSizes = new ArrayList<>();
     final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     Responder responder = r -> Verdict.OK;
+    /** Replies a request that succeeds gets before its ack (RTM_GETLINK by name answers with one RTM_NEWLINK). */
+    java.util.function.Function<Request, List<byte[]>> replies = r -> List.of();
     DumpResponder dumps;
     int dumpAttempts;
     int sendLimit = 64 * 1024;
@@ -114,6 +116,9 @@ final class FakeKernel implements NlTransport {
                     ack(r, Verdict.OK); // control messages are acked unprocessed
                 } else {
                     Verdict v = responder.answer(r);
+                    if (v.errno() == 0) {
+                        replies.apply(r).forEach(this::enqueue);
+                    }
                     if (v.errno() != 0 || (r.flags() & Uapi.NLM_F_ACK()) != 0) {
                         ack(r, v);
                     }
