@@ -28,8 +28,10 @@ public abstract sealed class AddressRequests permits Addresses, RtnlBatch.BatchA
     }
 
     /**
-     * Makes it so: adds the address, or updates its flags, scope and broadcast if the link has it already
-     * (converges, for reconcile). Equivalent to: {@code ip addr replace $address dev $link}.
+     * Makes it so: adds the address, or accepts it as it is if the link has it already (converges, for reconcile
+     * and re-runs after a crash). For an existing IPv4 address the kernel refreshes only its lifetimes and metric,
+     * not its broadcast or scope: delete and add to change those. Equivalent to: {@code ip addr replace $address dev
+     * $link}.
      */
     public void replace(AddressSpec spec) {
         send(Rt.RTM_NEWADDR, Rt.REPLACE, spec);
