@@ -26,8 +26,8 @@ import org.nlbridge.netns.NetNs;
 public final class Rtnl implements AutoCloseable {
     /** Send limit of the direct path: any single rtnetlink request fits many times over (buffer: twice this). */
     private static final int DIRECT_SEND_LIMIT = 16 * 1024;
-    /** Send limit of {@link #batch()}: a few hundred link creates per datagram. */
-    private static final int BATCH_SEND_LIMIT = 256 * 1024;
+    /** Send limit of {@link #batch()}: some 400 veth creates per datagram, in a 128 KiB buffer. */
+    private static final int BATCH_SEND_LIMIT = 64 * 1024;
 
     private final NlSocket socket;
     private final String where;
