@@ -156,6 +156,15 @@ public final class NlSocket implements NlTransport, AutoCloseable {
 
     @Override
     public long receive(MemorySegment buffer) {
+        return receive(buffer, 0);
+    }
+
+    @Override
+    public long receiveNow(MemorySegment buffer) {
+        return receive(buffer, LibC.MSG_DONTWAIT());
+    }
+
+    private long receive(MemorySegment buffer, int flags) {
         ensureOpen();
         while (true) {
             msghdr.msg_name(msg, fromAddr);
@@ -163,7 +172,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
             iovec.iov_base(iov, buffer);
             iovec.iov_len(iov, buffer.byteSize());
             // MSG_TRUNC makes recvmsg return the datagram's real length, so truncation is detectable
-            long r = Sys.recvmsg(fd, msg, LibC.MSG_TRUNC());
+            long r = Sys.recvmsg(fd, msg, LibC.MSG_TRUNC() | flags);
             if (r == -LibC.EINTR()) continue;
             if (r < 0) return r;
             if (r > buffer.byteSize() || (msghdr.msg_flags(msg) & LibC.MSG_TRUNC()) != 0) return -LibC.EMSGSIZE();

@@ -30,6 +30,11 @@ final class Limited implements NlTransport {
     }
 
     @Override
+    public long receiveNow(MemorySegment buffer) {
+        return socket.receiveNow(buffer);
+    }
+
+    @Override
     public int portId() {
         return socket.portId();
     }

@@ -206,6 +206,7 @@ class BatchTest {
             FakeKernel.Request barrier = kernel.requests.get(kernel.requests.size() - 1);
             assertEquals(Uapi.NLMSG_NOOP(), barrier.type());
             assertTrue(kernel.queue.isEmpty(), "acks queued before the barrier were read");
+            assertEquals(7, kernel.dropped, "the barrier went out once the queue was read empty, so its ack arrived");
 
             kernel.queueLimit = Integer.MAX_VALUE;
             links(4).forEach(l -> addLink(batch, l, 0));

@@ -57,8 +57,15 @@ final class FakeKernel implements NlTransport {
     int dumpAttempts;
     int sendLimit = 64 * 1024;
     int receiveBudget = 256 * 1024;
-    /** Queued datagrams beyond this are dropped with ENOBUFS, like a full receive queue. */
+    /**
+     * Queued datagrams beyond this are dropped with ENOBUFS, like a full receive queue. As in the kernel
+     * ({@code netlink_overrun}, {@code netlink_rcv_wake}), the socket is then congested: everything sent to it is
+     * dropped until its queue has been read empty.
+     */
     int queueLimit = Integer.MAX_VALUE;
+    boolean congested;
+    /** Datagrams dropped because the queue was full or congested. */
+    int dropped;
     /** Errno the next send fails with, once. */
     int sendErrno;
     /** Errno reported against BATCH_BEGIN before anything is processed (no CAP_NET_ADMIN), or 0. */
@@ -168,8 +175,14 @@ final class FakeKernel implements NlTransport {
         if (silent) {
             return;
         }
+        if (congested) {
+            dropped++;
+            return;
+        }
         if (queue.size() >= queueLimit) {
             receiveErrno = LibC.ENOBUFS();
+            congested = true;
+            dropped++;
             return;
         }
         queue.add(datagram);
@@ -183,6 +196,9 @@ final class FakeKernel implements NlTransport {
             return -e;
         }
         byte[] d = queue.poll();
+        if (queue.isEmpty()) {
+            congested = false;
+        }
         if (d == null) {
             return -LibC.EAGAIN();
         }
