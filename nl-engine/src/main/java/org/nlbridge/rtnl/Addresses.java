@@ -6,6 +6,7 @@ import java.util.List;
 import org.nlbridge.netlink.DumpRequest;
 import org.nlbridge.netlink.DumpVisitor;
 import org.nlbridge.netlink.MsgCursor;
+import org.nlbridge.netlink.NoSuchObjectException;
 
 /**
  * Addresses of one namespace, through an {@link Rtnl} handle: the verbs of {@link AddressRequests}, each sent at
@@ -45,6 +46,19 @@ public final class Addresses extends AddressRequests {
     @Override
     void commit() {
         batch.execute().throwIfFailed();
+    }
+
+    /**
+     * Removes an address if the link has it; returns whether it did. For teardown, where "already gone" (or the link
+     * gone) counts as done. Equivalent to: {@code ip addr del $address dev $link}, ignoring "Cannot assign".
+     */
+    public boolean deleteIfExists(AddressSpec spec) {
+        try {
+            delete(spec);
+            return true;
+        } catch (NoSuchObjectException e) {
+            return false;
+        }
     }
 
     /** Every IPv4 and IPv6 address of the namespace. Equivalent to: {@code ip addr show}. */

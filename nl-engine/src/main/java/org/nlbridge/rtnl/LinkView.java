@@ -111,7 +111,8 @@ public final class LinkView {
             return false;
         }
         for (int i = 0; i < prefix.length(); i++) {
-            if (seg.get(ValueLayout.JAVA_BYTE, p + i) != (byte) prefix.charAt(i) || prefix.charAt(i) > 0x7f) {
+            char c = prefix.charAt(i);
+            if (c > 0x7f || seg.get(ValueLayout.JAVA_BYTE, p + i) != (byte) c) {
                 return false;
             }
         }

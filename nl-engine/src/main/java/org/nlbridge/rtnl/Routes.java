@@ -6,6 +6,7 @@ import java.util.List;
 import org.nlbridge.netlink.DumpRequest;
 import org.nlbridge.netlink.DumpVisitor;
 import org.nlbridge.netlink.MsgCursor;
+import org.nlbridge.netlink.NoSuchObjectException;
 
 /**
  * Routes of one namespace, through an {@link Rtnl} handle: the verbs of {@link RouteRequests}, each sent at once and
@@ -48,6 +49,19 @@ public final class Routes extends RouteRequests {
     @Override
     void commit() {
         batch.execute().throwIfFailed();
+    }
+
+    /**
+     * Deletes the route matching {@code spec} if there is one; returns whether there was. For teardown, where
+     * "already gone" counts as done. Equivalent to: {@code ip route del ...}, ignoring "No such process".
+     */
+    public boolean deleteIfExists(RouteSpec spec) {
+        try {
+            delete(spec);
+            return true;
+        } catch (NoSuchObjectException e) {
+            return false;
+        }
     }
 
     /**

@@ -96,6 +96,7 @@ class AddressesTest {
                     gone.getMessage());
             h.addresses().delete(va, Cidr.parseInterface("address", "192.168.6.2/24"));
             assertNull(addr(ns, "va", "192.168.6.2"));
+            assertFalse(h.addresses().deleteIfExists(spec), "already gone counts as done");
         }
     }
 

@@ -310,6 +310,22 @@ class LinksTest {
     }
 
     @Test
+    void currentIsTheCallingThreadsNamespace(Sandbox sb) {
+        String ns = sb.netns("h");
+        Cmd.run(null, "ip", "-n", ns, "link", "add", "marker0", "type", "bridge");
+        try (org.nlbridge.netns.NetNs n = org.nlbridge.netns.NetNs.open(ns)) {
+            Set<String> names = n.call(() -> {
+                try (Rtnl r = Rtnl.current()) { // opened on a thread inside the sandbox namespace
+                    Set<String> out = new TreeSet<>();
+                    r.links().list().forEach(l -> out.add(l.name()));
+                    return out;
+                }
+            });
+            assertEquals(Set.of("lo", "marker0"), names);
+        }
+    }
+
+    @Test
     void badNamesAreRefusedBeforeAnySyscall(Sandbox sb) {
         String ns = sb.netns("h");
         String before = Cmd.run(null, "ip", "-n", ns, "-o", "link", "show");
