@@ -16,12 +16,13 @@ import org.nlbridge.bindings.libc.LibC;
  * batch on a shared socket), and non-error replies ({@code NLM_F_ECHO} copies, which precede their ack).
  *
  * <p>{@code ENOBUFS}: the kernel processes a whole datagram inside {@code sendmsg}, queueing acks in request order
- * and dropping them once the queue is full, so the acks that survived are a prefix. The receive queue is full at that
- * point, and a later batch would overflow it at once, so it is drained: after reading one more datagram (which makes
- * room) we send an {@code NLMSG_NOOP} with {@code NLM_F_ACK} as a barrier (netlink acks control messages without
- * processing them). Acks read before the barrier's settle their requests; the requests still pending when it arrives
- * were dropped, and their outcome is unknown. The same barrier marks the end of a failed nftables transaction's
- * replies, so no stale ack is left to crowd the next send's budget.
+ * and dropping them once the queue is full, so the acks that survived are a prefix. After an overflow the socket is
+ * marked congested and the kernel drops every further message to it until its queue has been read empty
+ * ({@code netlink_rcv_wake}), so the queue is first read without waiting until it is empty, and only then an
+ * {@code NLMSG_NOOP} with {@code NLM_F_ACK} is sent as a barrier (netlink acks control messages without processing
+ * them). Acks read before the barrier's settle their requests; the requests still pending when it arrives were
+ * dropped, and their outcome is unknown. The same barrier marks the end of a failed nftables transaction's replies,
+ * so no stale ack is left to crowd the next send's budget.
  */
 final class AckTracker {
     static final byte PENDING = 0;
@@ -134,12 +135,21 @@ final class AckTracker {
         boolean overflowed = false;
         int barrierSeq = 0;
         while (outstanding > 0 || barrierSeq != 0) {
-            long n = transport.receive(rx);
+            boolean draining = overflowed && barrierSeq == 0;
+            long n = draining ? transport.receiveNow(rx) : transport.receive(rx);
             if (n == -EINTR) {
                 continue;
             }
             if (n == -ENOBUFS && !overflowed) {
                 overflowed = true;
+                continue;
+            }
+            if (n == -EAGAIN && draining) {
+                // read empty, so no longer congested: the barrier's ack will be queued
+                if ((barrierSeq = sendBarrier()) == 0) {
+                    giveUp(from, to, ENOBUFS, receiveFailure(ENOBUFS), null);
+                    return;
+                }
                 continue;
             }
             if (n < 0) {
@@ -189,10 +199,6 @@ final class AckTracker {
             } catch (WireFormatException e) {
                 giveUp(from, to, EBADMSG, "a malformed reply arrived while reading acks (" + e.getMessage() + "); "
                         + RECONCILE, e);
-                return;
-            }
-            if (overflowed && barrierSeq == 0 && outstanding > 0 && (barrierSeq = sendBarrier()) == 0) {
-                giveUp(from, to, ENOBUFS, receiveFailure(ENOBUFS), null);
                 return;
             }
         }

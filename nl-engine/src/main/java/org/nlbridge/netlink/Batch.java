@@ -83,7 +83,7 @@ public final class Batch implements AutoCloseable {
             throw new IllegalStateException("the request for " + pendingSubject + " was begun but not ended");
         }
         if (acks.count() - chunkStart >= ackBudget || writer.position() >= chunkLimit) {
-            flush();
+            sendPending();
         }
         pendingSeq = Seq.next();
         pendingType = type;
@@ -125,7 +125,7 @@ public final class Batch implements AutoCloseable {
             throw new IllegalStateException("the request for " + pendingSubject + " was begun but not ended");
         }
         try {
-            flush();
+            sendPending();
             int n = acks.count();
             result.reset(n);
             for (int i = 0; i < n; i++) {
@@ -143,7 +143,27 @@ public final class Batch implements AutoCloseable {
         }
     }
 
-    private void flush() {
+    /**
+     * Sends the requests not yet sent and reads their acks without ending the batch: for requests that only make
+     * sense once earlier ones were applied (set a link's alias only after its create was acked, see
+     * {@link #acked(int)}). Their outcomes stay part of the next {@link #execute()}'s result.
+     */
+    public void flush() {
+        if (writer.inMessage()) {
+            throw new IllegalStateException("the request for " + pendingSubject + " was begun but not ended");
+        }
+        sendPending();
+    }
+
+    /**
+     * Whether request {@code index} (0 is the first one begun since the last {@link #execute()}) has been acked as
+     * applied; false while it is unsent or its ack has not been read, and after a failure.
+     */
+    public boolean acked(int index) {
+        return index >= 0 && index < acks.count() && acks.state(index) == AckTracker.OK;
+    }
+
+    private void sendPending() {
         if (acks.count() > chunkStart) {
             send(writer.position(), chunkStart, acks.count());
         }

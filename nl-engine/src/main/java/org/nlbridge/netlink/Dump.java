@@ -28,6 +28,9 @@ import org.nlbridge.bindings.libc.LibC;
  *
  * <p>The receive buffer is 32 KiB at least: the kernel sizes dump skbs up to 32 KiB from the largest read it has
  * seen, and a smaller buffer could not hold one. Not thread-safe.
+ *
+ * <p>{@link #call} runs a single request that is not a dump but is answered before its ack, such as
+ * {@code RTM_GETLINK} by name ({@link Batch} skips such replies): same receive loop, finished by the ack.
  */
 public final class Dump implements AutoCloseable {
     /** Smallest receive buffer that holds any dump skb the kernel builds. */
@@ -39,6 +42,7 @@ public final class Dump implements AutoCloseable {
     private static final int EAGAIN = LibC.EAGAIN();
     private static final int ENOBUFS = LibC.ENOBUFS();
     private static final int EMSGSIZE = LibC.EMSGSIZE();
+    private static final String RECONCILE = "the request may or may not have been applied: re-dump and reconcile";
 
     private final NlTransport transport;
     private final Arena arena = Arena.ofShared();
@@ -84,7 +88,7 @@ public final class Dump implements AutoCloseable {
             if (sent < 0) {
                 throw NetlinkException.of((int) -sent, MsgTypes.name(type), subject, null, "sendmsg failed");
             }
-            int delivered = receive(type, subject, seq, visitor);
+            int delivered = receive(type, subject, seq, visitor, true);
             if (delivered >= 0) {
                 return delivered;
             }
@@ -95,20 +99,59 @@ public final class Dump implements AutoCloseable {
         }
     }
 
-    /** Reads one attempt to its end; returns the messages delivered, or -1 if the dump was interrupted. */
-    private int receive(int type, Object subject, int seq, DumpVisitor visitor) {
+    /**
+     * Sends one request that is not a dump, with {@code NLM_F_REQUEST | NLM_F_ACK} added to {@code flags}, and feeds
+     * the replies that precede its ack to {@code visitor} (e.g. the {@code RTM_NEWLINK} that answers an
+     * {@code RTM_GETLINK} by name). Returns once the ack arrives.
+     *
+     * <p>A refusal throws the {@link NetlinkException} for it, with the kernel's extended-ack text. If no ack can be
+     * read (receive timeout, lost to {@code ENOBUFS}, a reply too large for the buffer), the request may have been
+     * applied: {@link OutcomeUnknownException}. If the visitor throws, the replies are read up to the ack first, so
+     * the socket is left ready for the next request.
+     *
+     * @param subject what the request is about, named in failures (only {@code toString} on failure)
+     * @param visitor receives the replies; may be null when none are expected
+     * @return the number of replies delivered
+     */
+    public int call(int type, int flags, Object subject, DumpRequest request, DumpVisitor visitor) {
+        int seq = Seq.next();
+        writer.reset();
+        writer.begin(type, flags | Wire.NLM_F_REQUEST | Wire.NLM_F_ACK, seq);
+        request.encode(writer);
+        writer.end();
+        long sent = transport.send(writer.segment(), writer.position());
+        if (sent < 0) {
+            throw NetlinkException.of((int) -sent, MsgTypes.name(type), subject, null,
+                    "sendmsg failed, the kernel did not see the request");
+        }
+        return receive(type, subject, seq, visitor, false);
+    }
+
+    /**
+     * Reads the replies to request {@code seq}: for a dump ({@code dump}), one attempt to its {@code NLMSG_DONE},
+     * returning the messages delivered or -1 if the dump was interrupted; otherwise up to its ack.
+     */
+    private int receive(int type, Object subject, int seq, DumpVisitor visitor, boolean dump) {
         int ourPort = transport.portId();
         int delivered = 0;
         boolean interrupted = false;
+        boolean overflowed = false;
         RuntimeException visitorFailure = null;
         while (true) {
             long n = transport.receive(rx);
-            if (n == -EINTR || n == -ENOBUFS) {
+            if (n == -EINTR) {
+                continue;
+            }
+            if (n == -ENOBUFS) {
+                // a dump is flow-controlled and loses nothing of its own; a single request's ack may be gone
+                overflowed = true;
                 continue;
             }
             if (n < 0) {
-                NetlinkException e = NetlinkException.of((int) -n, MsgTypes.name(type), subject, null,
-                        receiveFailure((int) -n));
+                NetlinkException e = dump
+                        ? NetlinkException.of((int) -n, MsgTypes.name(type), subject, null, receiveFailure((int) -n))
+                        : new OutcomeUnknownException(overflowed ? ENOBUFS : (int) -n, MsgTypes.name(type), subject,
+                                null, ackFailure(overflowed ? ENOBUFS : (int) -n));
                 if (visitorFailure != null) {
                     visitorFailure.addSuppressed(e);
                     throw visitorFailure;
@@ -121,8 +164,33 @@ public final class Dump implements AutoCloseable {
                 if (msg.seq() != seq || (pid != 0 && pid != ourPort)) {
                     continue;
                 }
-                interrupted |= (msg.flags() & Wire.NLM_F_DUMP_INTR) != 0;
                 int t = msg.type();
+                if (!dump) {
+                    if (t == Wire.NLMSG_ERROR) {
+                        err.reset(msg);
+                        if (visitorFailure != null) {
+                            throw visitorFailure;
+                        }
+                        if (!err.isAck()) {
+                            int offs = err.extackOffset();
+                            throw NetlinkException.of(-err.error(), MsgTypes.name(type), subject, err.extackMessage(),
+                                    offs >= 0 ? "the kernel points at byte " + offs + " of the request" : null);
+                        }
+                        return delivered;
+                    }
+                    // NLMSG_DONE ends a multipart answer; the ack still follows
+                    if (t == Wire.NLMSG_DONE || t == Wire.NLMSG_NOOP || visitorFailure != null || visitor == null) {
+                        continue;
+                    }
+                    try {
+                        visitor.message(msg);
+                        delivered++;
+                    } catch (RuntimeException e) {
+                        visitorFailure = e;
+                    }
+                    continue;
+                }
+                interrupted |= (msg.flags() & Wire.NLM_F_DUMP_INTR) != 0;
                 if (t == Wire.NLMSG_DONE || t == Wire.NLMSG_ERROR) {
                     err.reset(msg);
                     if (t == Wire.NLMSG_ERROR && err.isAck()) {
@@ -147,6 +215,19 @@ public final class Dump implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private String ackFailure(int errno) {
+        if (errno == ENOBUFS) {
+            return "the kernel dropped replies because the receive queue overflowed; " + RECONCILE;
+        }
+        if (errno == EAGAIN) {
+            return "no ack arrived within the socket's receive timeout; " + RECONCILE;
+        }
+        if (errno == EMSGSIZE) {
+            return "a reply larger than the " + rx.byteSize() + "-byte receive buffer was discarded; " + RECONCILE;
+        }
+        return "receiving the ack failed; " + RECONCILE;
     }
 
     private String receiveFailure(int errno) {

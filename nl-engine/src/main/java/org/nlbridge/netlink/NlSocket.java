@@ -42,7 +42,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     private final MemorySegment msg;
     private final int portId;
     private final int sendLimit;
-    private final int receiveBudget;
+    private int receiveBudget;
     private int fd;
 
     private NlSocket(int protocol, int fd) {
@@ -118,6 +118,17 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         }
     }
 
+    /**
+     * Sets the receive queue size ({@code SO_RCVBUFFORCE}, or {@code SO_RCVBUF} capped at {@code rmem_max} without
+     * {@code CAP_NET_ADMIN}; the kernel doubles the value) and re-reads {@link #receiveBudget()}. A {@link Batch}
+     * sizes its sends by the budget it saw when it was created, so create batches afterwards.
+     */
+    public void receiveBuffer(int bytes) {
+        ensureOpen();
+        bufferSize(LibC.SO_RCVBUFFORCE(), LibC.SO_RCVBUF(), bytes);
+        receiveBudget = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()), "getsockopt(SO_RCVBUF)");
+    }
+
     /** Sets how long {@link #receive} waits before it returns {@code -EAGAIN}; 0 waits for ever. */
     public void receiveTimeout(int millis) {
         try (Arena a = Arena.ofConfined()) {
@@ -145,6 +156,15 @@ public final class NlSocket implements NlTransport, AutoCloseable {
 
     @Override
     public long receive(MemorySegment buffer) {
+        return receive(buffer, 0);
+    }
+
+    @Override
+    public long receiveNow(MemorySegment buffer) {
+        return receive(buffer, LibC.MSG_DONTWAIT());
+    }
+
+    private long receive(MemorySegment buffer, int flags) {
         ensureOpen();
         while (true) {
             msghdr.msg_name(msg, fromAddr);
@@ -152,7 +172,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
             iovec.iov_base(iov, buffer);
             iovec.iov_len(iov, buffer.byteSize());
             // MSG_TRUNC makes recvmsg return the datagram's real length, so truncation is detectable
-            long r = Sys.recvmsg(fd, msg, LibC.MSG_TRUNC());
+            long r = Sys.recvmsg(fd, msg, LibC.MSG_TRUNC() | flags);
             if (r == -LibC.EINTR()) continue;
             if (r < 0) return r;
             if (r > buffer.byteSize() || (msghdr.msg_flags(msg) & LibC.MSG_TRUNC()) != 0) return -LibC.EMSGSIZE();

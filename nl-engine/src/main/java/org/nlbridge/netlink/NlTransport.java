@@ -20,6 +20,15 @@ public interface NlTransport {
      */
     long receive(MemorySegment buffer);
 
+    /**
+     * Like {@link #receive}, but returns {@code -EAGAIN} at once when nothing is queued ({@code MSG_DONTWAIT}): how the
+     * ack reader learns that an overflowed queue is empty again. The default suits transports whose receive never
+     * blocks.
+     */
+    default long receiveNow(MemorySegment buffer) {
+        return receive(buffer);
+    }
+
     /** Our netlink port id (the {@code nl_pid} the kernel assigned at bind). */
     int portId();
 

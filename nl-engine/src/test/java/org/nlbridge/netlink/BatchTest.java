@@ -206,6 +206,7 @@ class BatchTest {
             FakeKernel.Request barrier = kernel.requests.get(kernel.requests.size() - 1);
             assertEquals(Uapi.NLMSG_NOOP(), barrier.type());
             assertTrue(kernel.queue.isEmpty(), "acks queued before the barrier were read");
+            assertEquals(7, kernel.dropped, "the barrier went out once the queue was read empty, so its ack arrived");
 
             kernel.queueLimit = Integer.MAX_VALUE;
             links(4).forEach(l -> addLink(batch, l, 0));
@@ -268,6 +269,39 @@ class BatchTest {
             assertEquals(0, r.requests());
             assertTrue(r.ok());
             assertFalse(kernel.sendSizes.iterator().hasNext(), "nothing was sent");
+        }
+    }
+
+    @Test
+    void flushSendsWhatIsQueuedAndTellsWhichWereApplied() {
+        kernel.responder = failing("br1", LibC.EEXIST(), null);
+        try (Batch batch = new Batch(kernel)) {
+            links(2).forEach(l -> addLink(batch, l, 0));
+            assertFalse(batch.acked(0), "not sent yet");
+            batch.flush();
+            assertEquals(1, kernel.sendSizes.size());
+            assertTrue(batch.acked(0));
+            assertFalse(batch.acked(1), "refused");
+            assertFalse(batch.acked(2), "no such request");
+            addLink(batch, new Link("br2"), 0);
+            BatchResult r = batch.execute();
+            assertEquals(3, r.requests());
+            assertEquals(2, r.succeeded());
+            assertEquals(1, r.failures().size());
+            assertEquals(new Link("br1"), r.failures().get(0).object());
+            assertEquals(2, kernel.sendSizes.size());
+            assertFalse(batch.acked(0), "execute empties the batch");
+        }
+    }
+
+    @Test
+    void flushWithARequestOpenIsRefused() {
+        try (Batch batch = new Batch(kernel)) {
+            batch.begin(Uapi.RTM_NEWLINK(), CREATE, "open").reserve(IFINFOMSG);
+            assertThrows(IllegalStateException.class, batch::flush);
+            batch.cancel();
+            batch.flush();
+            assertTrue(kernel.sendSizes.isEmpty(), "nothing to send");
         }
     }
 }

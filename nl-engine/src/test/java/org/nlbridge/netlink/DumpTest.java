@@ -243,4 +243,79 @@ class DumpTest {
         assertThrows(IllegalArgumentException.class, () -> new Dump(kernel, 4096, 5));
         assertThrows(IllegalArgumentException.class, () -> new Dump(kernel, Dump.MIN_RECEIVE_BUFFER, 0));
     }
+
+    /** One RTM_NEWLINK answering request {@code r}, as rtnl_getlink sends it (no NLM_F_MULTI). */
+    private static byte[] reply(FakeKernel.Request r, String name) {
+        return FakeKernel.encode(w -> {
+            w.begin(Uapi.RTM_NEWLINK(), 0, r.seq());
+            long h = w.reserve(IFINFOMSG);
+            w.setU32(h + ifinfomsg.ifi_index$offset(), 7);
+            w.putString(Uapi.IFLA_IFNAME(), name);
+            w.end();
+        });
+    }
+
+    private static final DumpRequest BY_NAME = w -> {
+        w.reserve(IFINFOMSG);
+        w.putString(Uapi.IFLA_IFNAME(), "br0");
+    };
+
+    @Test
+    void callDeliversTheReplyThatPrecedesTheAck() {
+        kernel.replies = r -> List.of(reply(r, "br0"));
+        kernel.noise = true;
+        Names names = new Names();
+        assertEquals(1, dump.call(Uapi.RTM_GETLINK(), 0, "link br0", BY_NAME, names));
+        assertEquals(List.of("br0"), names.names);
+        FakeKernel.Request sent = kernel.requests.get(0);
+        assertEquals(Uapi.NLM_F_REQUEST() | Uapi.NLM_F_ACK(), sent.flags());
+        assertTrue(kernel.queue.isEmpty(), "nothing of ours is left to confuse the next request");
+    }
+
+    @Test
+    void callOfARequestWithoutRepliesReturnsAtItsAck() {
+        assertEquals(0, dump.call(Uapi.RTM_NEWLINK(), Uapi.NLM_F_CREATE(), "bridge br0", BY_NAME, null));
+        assertEquals(Uapi.NLM_F_REQUEST() | Uapi.NLM_F_ACK() | Uapi.NLM_F_CREATE(), kernel.requests.get(0).flags());
+    }
+
+    @Test
+    void callRefusalNamesTheRequestAndTheKernelText() {
+        kernel.responder = r -> new FakeKernel.Verdict(LibC.ENODEV(), "no such link", 20);
+        NoSuchObjectException e = assertThrows(NoSuchObjectException.class,
+                () -> dump.call(Uapi.RTM_GETLINK(), 0, "link br0", BY_NAME, new Names()));
+        assertEquals("RTM_GETLINK link br0: ENODEV (No such device): kernel says \"no such link\": the kernel points at"
+                + " byte 20 of the request", e.getMessage());
+    }
+
+    @Test
+    void callWithoutAckHasAnUnknownOutcome() {
+        kernel.silent = true;
+        OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
+                () -> dump.call(Uapi.RTM_NEWLINK(), 0, "link br0", BY_NAME, null));
+        assertEquals(LibC.EAGAIN(), e.errno());
+        assertTrue(e.getMessage().endsWith("no ack arrived within the socket's receive timeout; the request may or may"
+                + " not have been applied: re-dump and reconcile"), e.getMessage());
+
+        kernel.silent = false;
+        kernel.queueLimit = 0; // the ack is dropped: ENOBUFS, then nothing
+        e = assertThrows(OutcomeUnknownException.class,
+                () -> dump.call(Uapi.RTM_NEWLINK(), 0, "link br0", BY_NAME, null));
+        assertEquals(LibC.ENOBUFS(), e.errno());
+    }
+
+    @Test
+    void callVisitorFailureReadsUpToTheAckFirst() {
+        kernel.replies = r -> List.of(reply(r, "a"), reply(r, "b"));
+        RuntimeException boom = new IllegalStateException("decoder bug");
+        RuntimeException thrown = assertThrows(RuntimeException.class,
+                () -> dump.call(Uapi.RTM_GETLINK(), 0, "link br0", BY_NAME, msg -> {
+                    throw boom;
+                }));
+        assertSame(boom, thrown);
+        assertTrue(kernel.queue.isEmpty());
+        kernel.replies = r -> List.of(reply(r, "c"));
+        Names names = new Names();
+        assertEquals(1, dump.call(Uapi.RTM_GETLINK(), 0, "link br0", BY_NAME, names));
+        assertEquals(List.of("c"), names.names);
+    }
 }

@@ -51,12 +51,21 @@ final class FakeKernel implements NlTransport {
     final List<Integer> sendSizes = new ArrayList<>();
     final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     Responder responder = r -> Verdict.OK;
+    /** Replies a request that succeeds gets before its ack (RTM_GETLINK by name answers with one RTM_NEWLINK). */
+    java.util.function.Function<Request, List<byte[]>> replies = r -> List.of();
     DumpResponder dumps;
     int dumpAttempts;
     int sendLimit = 64 * 1024;
     int receiveBudget = 256 * 1024;
-    /** Queued datagrams beyond this are dropped with ENOBUFS, like a full receive queue. */
+    /**
+     * Queued datagrams beyond this are dropped with ENOBUFS, like a full receive queue. As in the kernel
+     * ({@code netlink_overrun}, {@code netlink_rcv_wake}), the socket is then congested: everything sent to it is
+     * dropped until its queue has been read empty.
+     */
     int queueLimit = Integer.MAX_VALUE;
+    boolean congested;
+    /** Datagrams dropped because the queue was full or congested. */
+    int dropped;
     /** Errno the next send fails with, once. */
     int sendErrno;
     /** Errno reported against BATCH_BEGIN before anything is processed (no CAP_NET_ADMIN), or 0. */
@@ -114,6 +123,9 @@ final class FakeKernel implements NlTransport {
                     ack(r, Verdict.OK); // control messages are acked unprocessed
                 } else {
                     Verdict v = responder.answer(r);
+                    if (v.errno() == 0) {
+                        replies.apply(r).forEach(this::enqueue);
+                    }
                     if (v.errno() != 0 || (r.flags() & Uapi.NLM_F_ACK()) != 0) {
                         ack(r, v);
                     }
@@ -163,8 +175,14 @@ final class FakeKernel implements NlTransport {
         if (silent) {
             return;
         }
+        if (congested) {
+            dropped++;
+            return;
+        }
         if (queue.size() >= queueLimit) {
             receiveErrno = LibC.ENOBUFS();
+            congested = true;
+            dropped++;
             return;
         }
         queue.add(datagram);
@@ -178,6 +196,9 @@ final class FakeKernel implements NlTransport {
             return -e;
         }
         byte[] d = queue.poll();
+        if (queue.isEmpty()) {
+            congested = false;
+        }
         if (d == null) {
             return -LibC.EAGAIN();
         }

@@ -1,0 +1,129 @@
+package org.nlbridge.rtnl;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nlbridge.netlink.Batch;
+import org.nlbridge.netlink.BatchResult;
+
+/**
+ * Many requests to one namespace, queued with the same verbs as the direct handle and sent back to back, many per
+ * {@code sendmsg}, each acknowledged on its own (a {@link Batch}): attaching 100 containers' host sides is 100 veth
+ * creates in one or two datagrams, not 100 round trips.
+ *
+ * <pre>{@code
+ * RtnlBatch b = host.batch();
+ * for (Container c : containers) {
+ *     b.links().add(VethSpec.builder(c.hostName(), "eth0").peerNetns(c.netns()).master(br).up().build());
+ * }
+ * BatchResult r = b.execute();          // every failure names its request: r.failures().get(i).object() is the spec
+ * }</pre>
+ *
+ * <p>The kernel applies each request on its own: a failure does not stop the ones after it, and rtnetlink has no
+ * transactions, so the caller undoes what succeeded if it needs all or nothing. An ack lost to a receive queue
+ * overflow is reported as {@link org.nlbridge.netlink.OutcomeUnknownException}, never as success.
+ *
+ * <p>The batch belongs to its {@link Rtnl} and is reused: requests queue until {@link #execute()}, which sends what
+ * is left, waits for every ack and empties the batch. Requests may go out before {@code execute} when the batch
+ * passes its send or ack budget. Not thread-safe.
+ */
+public final class RtnlBatch {
+    private final Batch batch;
+    private final BatchLinks links;
+    private final BatchAddresses addresses;
+    private final BatchRoutes routes;
+    /** Creates whose alias goes out once they are acknowledged: request index and spec. */
+    private final List<LinkSpec> aliased = new ArrayList<>();
+    private int[] aliasedRequests = new int[16];
+
+    RtnlBatch(Batch batch) {
+        this.batch = batch;
+        this.links = new BatchLinks(this);
+        this.addresses = new BatchAddresses(batch);
+        this.routes = new BatchRoutes(batch);
+    }
+
+    /** Queues link requests. */
+    public LinkRequests links() {
+        return links;
+    }
+
+    /** Queues address requests. */
+    public AddressRequests addresses() {
+        return addresses;
+    }
+
+    /** Queues route requests. */
+    public RouteRequests routes() {
+        return routes;
+    }
+
+    /** Requests queued since the last {@link #execute()}. */
+    public int size() {
+        return batch.size();
+    }
+
+    /**
+     * Sends every queued request, reads every ack and reports, in request order; the batch is then empty. Aliases of
+     * links created in this batch go out in a second round, only for the creates that were acknowledged, and are part
+     * of the result. The result is valid until the next {@code execute} of any batch of this handle.
+     */
+    public BatchResult execute() {
+        if (!aliased.isEmpty()) {
+            batch.flush();
+            for (int i = 0; i < aliased.size(); i++) {
+                if (batch.acked(aliasedRequests[i])) {
+                    LinkSpec spec = aliased.get(i);
+                    links.alias(spec.name(), 0, spec.alias());
+                }
+            }
+            aliased.clear();
+        }
+        return batch.execute();
+    }
+
+    private void followUp(LinkSpec spec, int request) {
+        if (aliased.size() == aliasedRequests.length) {
+            aliasedRequests = java.util.Arrays.copyOf(aliasedRequests, aliasedRequests.length * 2);
+        }
+        aliasedRequests[aliased.size()] = request;
+        aliased.add(spec);
+    }
+
+    static final class BatchLinks extends LinkRequests {
+        private final RtnlBatch owner;
+
+        BatchLinks(RtnlBatch owner) {
+            super(owner.batch);
+            this.owner = owner;
+        }
+
+        @Override
+        void commit() {}
+
+        @Override
+        void created(LinkSpec spec, int request) {
+            if (spec.alias() != null) {
+                owner.followUp(spec, request);
+            }
+        }
+    }
+
+    static final class BatchAddresses extends AddressRequests {
+        BatchAddresses(Batch batch) {
+            super(batch);
+        }
+
+        @Override
+        void commit() {}
+    }
+
+    static final class BatchRoutes extends RouteRequests {
+        BatchRoutes(Batch batch) {
+            super(batch);
+        }
+
+        @Override
+        void commit() {}
+    }
+}
