@@ -65,11 +65,7 @@ public final class DnsOverlay {
      */
     public List<Mount> write(String container, OverlaySpec spec) {
         Path dir = directory(container);
-        SequencedMap<String, String> files = new LinkedHashMap<>();
-        files.put(RESOLV_CONF, ResolvConf.readHost(hostResolvConf, resolvedResolvConf)
-                .forContainer(spec.dns(), spec.hasIpv6()));
-        files.put(HOSTS, HostsFile.hosts(spec.hostname(), spec.addresses(), spec.ipv6Disabled()));
-        files.put(HOSTNAME, HostsFile.hostname(spec.hostname()));
+        SequencedMap<String, String> files = render(spec);
 
         boolean created = false;
         try {
@@ -86,11 +82,27 @@ public final class DnsOverlay {
             throw failure;
         }
 
+        return mounts(container, spec.readOnly());
+    }
+
+    /** The three files' contents for {@code spec}, by file name, without writing anything. */
+    public SequencedMap<String, String> render(OverlaySpec spec) {
+        SequencedMap<String, String> files = new LinkedHashMap<>();
+        files.put(RESOLV_CONF, ResolvConf.readHost(hostResolvConf, resolvedResolvConf)
+                .forContainer(spec.dns(), spec.hasIpv6()));
+        files.put(HOSTS, HostsFile.hosts(spec.hostname(), spec.addresses(), spec.ipv6Disabled()));
+        files.put(HOSTNAME, HostsFile.hostname(spec.hostname()));
+        return files;
+    }
+
+    /** The bind mounts of a container's overlay (whether or not the files exist yet). */
+    public List<Mount> mounts(String container, boolean readOnly) {
+        Path dir = directory(container);
         List<String> options = new ArrayList<>(BIND_OPTIONS);
-        if (spec.readOnly()) {
+        if (readOnly) {
             options.add("ro");
         }
-        return files.keySet().stream()
+        return List.of(RESOLV_CONF, HOSTS, HOSTNAME).stream()
                 .map(name -> new Mount("/etc/" + name, "bind", dir.resolve(name).toString(), options))
                 .toList();
     }

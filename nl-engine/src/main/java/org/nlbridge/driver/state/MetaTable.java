@@ -27,6 +27,13 @@ public final class MetaTable {
                 key, value);
     }
 
+    /** Every key starting with {@code prefix}, in key order. */
+    public List<String> keys(String prefix) {
+        // range scan on the primary key instead of LIKE, whose wildcards the prefix could contain
+        return tx.query("SELECT key FROM meta WHERE key >= ? AND key < ? ORDER BY key", rs -> rs.getString(1),
+                prefix, prefix + Character.MAX_VALUE);
+    }
+
     /** @return false if the key was not set */
     public boolean remove(String key) {
         return tx.update("DELETE FROM meta WHERE key = ?", key) == 1;
