@@ -18,9 +18,9 @@ public record Element(KeyType keyType, List<Object> key, KeyType valueType, List
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(Elements.format(keyType, key));
+        if (comment != null) b.append(" comment \"").append(comment).append('"');
         if (verdict != null) b.append(" : ").append(verdict);
         else if (!value.isEmpty()) b.append(" : ").append(Elements.format(valueType, value));
-        if (comment != null) b.append(" comment \"").append(comment).append('"');
         return b.toString();
     }
 }

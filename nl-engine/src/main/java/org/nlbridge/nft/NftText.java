@@ -270,7 +270,7 @@ final class NftText {
         Src addr = n.addrMin() != 0 ? regs.get(slot(n.addrMin())) : null;
         Src port = n.protoMin() != 0 ? regs.get(slot(n.protoMin())) : null;
         boolean viaMap = addr != null && addr.load instanceof Expr.Lookup;
-        if (family == Family.INET || (viaMap && port != null && port.load instanceof Expr.Lookup)) {
+        if (family == Family.INET || (viaMap && n.protoMin() != 0)) {
             b.append(' ').append(n.family());
         }
         b.append(" to ");
@@ -293,7 +293,74 @@ final class NftText {
         return Stmt.of(b.toString());
     }
 
+    /** A listed table as {@code nft list table} prints it: sets and maps first, then chains, blocks apart. */
     static String table(Listing l) {
-        throw new UnsupportedOperationException("in progress");
+        StringBuilder b = new StringBuilder();
+        Table t = l.table();
+        b.append("table ").append(t.ref().family()).append(' ').append(t.ref().name()).append(" {\n");
+        if (t.comment() != null) b.append("\tcomment \"").append(t.comment()).append("\"\n");
+        boolean first = true;
+        for (Listing.SetListing s : l.sets()) {
+            if (!first) b.append('\n');
+            first = false;
+            set(b, s.set(), s.elements());
+        }
+        for (Listing.ChainListing c : l.chains()) {
+            if (!first) b.append('\n');
+            first = false;
+            chain(b, c.chain(), c.rules());
+        }
+        return b.append("}\n").toString();
+    }
+
+    static void set(StringBuilder b, NamedSet s, List<Element> elements) {
+        b.append('\t').append(s.isMap() ? "map " : "set ").append(s.name()).append(" {\n");
+        b.append("\t\ttype ").append(s.key());
+        if (s.isMap()) b.append(" : ").append(s.data());
+        b.append('\n');
+        if (s.interval()) b.append("\t\tflags interval\n");
+        if (s.comment() != null) b.append("\t\tcomment \"").append(s.comment()).append("\"\n");
+        if (!elements.isEmpty()) {
+            b.append("\t\telements = { ");
+            int perLine = perLine(s.key());
+            int count = 0;
+            for (int i = 0; i < elements.size(); i++) {
+                if (i > 0) {
+                    // nft's calculate_delim: a few short values per line, long ones one per line
+                    if (perLine > 0 && count < perLine) {
+                        b.append(", ");
+                    } else {
+                        count = 0;
+                        b.append(",\n\t\t\t     ");
+                    }
+                }
+                b.append(elements.get(i));
+                count++;
+            }
+            b.append(" }\n");
+        }
+        b.append("\t}\n");
+    }
+
+    /** Elements nft prints per line for a key type; 0 for one per line. */
+    private static int perLine(KeyType key) {
+        if (key.isConcat()) return 0;
+        return switch (key.field(0)) {
+            case INET_PROTO, INET_SERVICE, MARK -> 5;
+            case IPV4_ADDR -> 2;
+            default -> 0;
+        };
+    }
+
+    static void chain(StringBuilder b, Chain c, List<Rule> rules) {
+        b.append("\tchain ").append(c.name()).append(" {\n");
+        if (c.comment() != null) b.append("\t\tcomment \"").append(c.comment()).append("\"\n");
+        Chain.Base base = c.base();
+        if (base != null) {
+            b.append("\t\ttype ").append(base.type()).append(" hook ").append(base.hook()).append(" priority ")
+                    .append(base.priority().toString(base.hook())).append("; policy ").append(base.policy()).append(";\n");
+        }
+        for (Rule r : rules) b.append("\t\t").append(r).append('\n');
+        b.append("\t}\n");
     }
 }
