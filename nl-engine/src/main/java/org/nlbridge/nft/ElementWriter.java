@@ -35,6 +35,8 @@ public final class ElementWriter {
     private final boolean delete;
     private final KeyType key;
     private final KeyType data;
+    private final int keyLen;
+    private final int dataLen;
     private final byte[] keyBuf;
     private final byte[] endBuf;
     private final byte[] dataBuf;
@@ -58,9 +60,12 @@ public final class ElementWriter {
         this.delete = delete;
         this.key = set.key();
         this.data = set.isMap() && !set.isVerdictMap() ? set.data() : null;
-        this.keyBuf = new byte[key.length()];
-        this.endBuf = new byte[key.length()];
-        this.dataBuf = data == null ? null : new byte[data.length()];
+        // room for the writers' padding to 4; only length() bytes are sent
+        this.keyLen = key.length();
+        this.keyBuf = new byte[(keyLen + 3) & ~3];
+        this.endBuf = new byte[(keyLen + 3) & ~3];
+        this.dataLen = data == null ? 0 : data.length();
+        this.dataBuf = data == null ? null : new byte[(dataLen + 3) & ~3];
     }
 
     public NamedSet set() {
@@ -109,12 +114,13 @@ public final class ElementWriter {
         }
         key(first);
         FieldType t = key.field(0);
+        String field = elementName() + " range end (" + t + ")";
         if (last instanceof Integer i) {
-            t.writeInt(i, endBuf, 0, keyFieldName());
+            t.writeInt(i, endBuf, 0, field);
         } else {
-            t.write(last, endBuf, 0, keyFieldName());
+            t.write(last, endBuf, 0, field);
         }
-        if (Arrays.compareUnsigned(keyBuf, endBuf) > 0) {
+        if (Arrays.compareUnsigned(keyBuf, 0, keyLen, endBuf, 0, keyLen) > 0) {
             throw new ValidationException(elementName() + " range", first + "-" + last, "the start is above the end",
                     "first <= last");
         }
@@ -174,9 +180,9 @@ public final class ElementWriter {
             throw new ValidationException(elementName(), partial(), "a delete takes only the key", "the key alone");
         }
         if (set.interval()) {
-            if (!endGiven) System.arraycopy(keyBuf, 0, endBuf, 0, keyBuf.length);
+            if (!endGiven) System.arraycopy(keyBuf, 0, endBuf, 0, keyLen);
             appendElement(keyBuf, 0, true);
-            if (increment(endBuf)) appendElement(endBuf, Uapi.NFT_SET_ELEM_INTERVAL_END(), false);
+            if (increment(endBuf, keyLen)) appendElement(endBuf, Uapi.NFT_SET_ELEM_INTERVAL_END(), false);
         } else {
             appendElement(keyBuf, 0, true);
         }
@@ -213,7 +219,7 @@ public final class ElementWriter {
             attrBe32(Uapi.NFTA_SET_ELEM_FLAGS(), flags);
         }
         int n = nestStart(Uapi.NFTA_SET_ELEM_KEY() | NESTED);
-        attr(Uapi.NFTA_DATA_VALUE(), k, k.length);
+        attr(Uapi.NFTA_DATA_VALUE(), k, keyLen);
         nestEnd(n);
         if (withValue && !delete) {
             if (set.isVerdictMap()) {
@@ -228,7 +234,7 @@ public final class ElementWriter {
                 nestEnd(d);
             } else if (data != null) {
                 int d = nestStart(Uapi.NFTA_SET_ELEM_DATA() | NESTED);
-                attr(Uapi.NFTA_DATA_VALUE(), dataBuf, dataBuf.length);
+                attr(Uapi.NFTA_DATA_VALUE(), dataBuf, dataLen);
                 nestEnd(d);
             }
         }
@@ -242,8 +248,8 @@ public final class ElementWriter {
     }
 
     /** Adds one to a big-endian value; false if it wrapped (the range reached the top). */
-    private static boolean increment(byte[] v) {
-        for (int i = v.length - 1; i >= 0; i--) {
+    private static boolean increment(byte[] v, int n) {
+        for (int i = n - 1; i >= 0; i--) {
             if (++v[i] != 0) return true;
         }
         return false;

@@ -136,7 +136,7 @@ final class Encoder {
             w.putBe32(NFTA_SET_DATA_LEN(), s.data().length());
         }
         w.putBe32(NFTA_SET_ID(), SET_IDS.incrementAndGet()); // the kernel requires one; we refer to sets by name
-        if (s.comment() != null) w.putBytes(NFTA_SET_USERDATA(), Userdata.comment(Userdata.SET_COMMENT, s.comment()));
+        w.putBytes(NFTA_SET_USERDATA(), Userdata.set(s));
         tx.end();
     }
 

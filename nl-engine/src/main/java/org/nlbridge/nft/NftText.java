@@ -321,6 +321,7 @@ final class NftText {
         if (s.interval()) b.append("\t\tflags interval\n");
         if (s.comment() != null) b.append("\t\tcomment \"").append(s.comment()).append("\"\n");
         if (!elements.isEmpty()) {
+            if (!s.interval()) elements = sorted(s.key(), elements);
             b.append("\t\telements = { ");
             int perLine = perLine(s.key());
             int count = 0;
@@ -340,6 +341,43 @@ final class NftText {
             b.append(" }\n");
         }
         b.append("\t}\n");
+    }
+
+    /**
+     * Elements in the order nft prints them: by key, read as one number the way nft holds it (a concatenation or
+     * a host-order field in host order, a network-order field in network order).
+     */
+    private static List<Element> sorted(KeyType key, List<Element> elements) {
+        boolean littleEndian = key.isConcat() || key.field(0) == FieldType.IFNAME || key.field(0) == FieldType.MARK;
+        int n = (key.length() + 3) & ~3;
+        List<byte[]> keys = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < elements.size(); i++) {
+            byte[] k = new byte[n + 4];
+            List<Object> v = elements.get(i).key();
+            for (int f = 0; f < v.size(); f++) {
+                Object o = v.get(f);
+                int off = key.isConcat() ? key.offset(f) : 0;
+                if (o instanceof Integer x) key.field(f).writeInt(x, k, off, "key");
+                else key.field(f).write(o, k, off, "key");
+            }
+            keys.add(java.util.Arrays.copyOf(k, key.length()));
+            order.add(i);
+        }
+        order.sort((x, y) -> {
+            byte[] a = keys.get(x), c = keys.get(y);
+            if (littleEndian) {
+                for (int i = a.length - 1; i >= 0; i--) {
+                    int d = Integer.compare(a[i] & 0xff, c[i] & 0xff);
+                    if (d != 0) return d;
+                }
+                return 0;
+            }
+            return java.util.Arrays.compareUnsigned(a, c);
+        });
+        List<Element> out = new ArrayList<>(elements.size());
+        for (int i : order) out.add(elements.get(i));
+        return out;
     }
 
     /** Elements nft prints per line for a key type; 0 for one per line. */

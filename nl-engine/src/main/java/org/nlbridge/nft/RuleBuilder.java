@@ -125,19 +125,19 @@ public final class RuleBuilder {
 
     /** {@code ip saddr ADDR/LEN} or {@code ip6 saddr ...}, by the prefix's family. */
     public RuleBuilder saddr(Cidr prefix) {
-        return prefix(prefix.family() == 4 ? Selector.IP_SADDR : Selector.IP6_SADDR, Expr.CmpOp.EQ, prefix);
+        return prefix(prefix.address() instanceof Ipv4Address ? Selector.IP_SADDR : Selector.IP6_SADDR, Expr.CmpOp.EQ, prefix);
     }
 
     public RuleBuilder saddrNot(Cidr prefix) {
-        return prefix(prefix.family() == 4 ? Selector.IP_SADDR : Selector.IP6_SADDR, Expr.CmpOp.NEQ, prefix);
+        return prefix(prefix.address() instanceof Ipv4Address ? Selector.IP_SADDR : Selector.IP6_SADDR, Expr.CmpOp.NEQ, prefix);
     }
 
     public RuleBuilder daddr(Cidr prefix) {
-        return prefix(prefix.family() == 4 ? Selector.IP_DADDR : Selector.IP6_DADDR, Expr.CmpOp.EQ, prefix);
+        return prefix(prefix.address() instanceof Ipv4Address ? Selector.IP_DADDR : Selector.IP6_DADDR, Expr.CmpOp.EQ, prefix);
     }
 
     public RuleBuilder daddrNot(Cidr prefix) {
-        return prefix(prefix.family() == 4 ? Selector.IP_DADDR : Selector.IP6_DADDR, Expr.CmpOp.NEQ, prefix);
+        return prefix(prefix.address() instanceof Ipv4Address ? Selector.IP_DADDR : Selector.IP6_DADDR, Expr.CmpOp.NEQ, prefix);
     }
 
     /** {@code ip saddr ADDR} or {@code ip6 saddr ADDR}, by the address's family. */

@@ -15,6 +15,42 @@ final class Userdata {
     static final int SET_COMMENT = 7;
     static final int ELEM_COMMENT = 0;
 
+    static final int SET_KEY_BYTEORDER = 0;
+    static final int SET_DATA_BYTEORDER = 1;
+    private static final int HOST_ENDIAN = 1;
+    private static final int BIG_ENDIAN = 2;
+
+    /**
+     * A set's userdata as nft writes it: the byte order of the key and of the value (nft needs it to print
+     * host-order types such as ifname and mark; 0 for concatenations and verdicts), then the comment.
+     */
+    static byte[] set(NamedSet s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        u32(out, SET_KEY_BYTEORDER, byteOrder(s.key()));
+        if (s.isMap()) u32(out, SET_DATA_BYTEORDER, byteOrder(s.data()));
+        if (s.comment() != null) out.writeBytes(comment(SET_COMMENT, s.comment()));
+        return out.toByteArray();
+    }
+
+    private static int byteOrder(KeyType k) {
+        if (k.isConcat() || k.isVerdict()) return 0;
+        return switch (k.field(0)) {
+            case IFNAME, MARK -> HOST_ENDIAN;
+            default -> BIG_ENDIAN;
+        };
+    }
+
+    private static void u32(java.io.ByteArrayOutputStream out, int type, int v) {
+        out.write(type);
+        out.write(4);
+        // host order, as libnftnl's nftnl_udata_put_u32 writes it
+        if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+            out.write(v); out.write(v >>> 8); out.write(v >>> 16); out.write(v >>> 24);
+        } else {
+            out.write(v >>> 24); out.write(v >>> 16); out.write(v >>> 8); out.write(v);
+        }
+    }
+
     /** One comment TLV. */
     static byte[] comment(int type, String comment) {
         byte[] s = comment.getBytes(StandardCharsets.UTF_8);
