@@ -121,7 +121,8 @@ class NftObjectsTest {
             \tcomment "owned by nlbridge"
             \tmap hostports {
             \t\ttype inet_proto . ipv4_addr . inet_service : ipv4_addr . inet_service
-            \t\telements = { ELEMENTS }
+            \t\telements = { tcp . 10.0.0.1 . 8080 : 192.168.0.2 . 80,
+            \t\t\t     udp . 10.0.0.1 . 5353 comment "dns" : 192.168.0.3 . 53 }
             \t}
 
             \tmap filter-forward-in-jumps {
@@ -144,7 +145,8 @@ class NftObjectsTest {
 
             \tset ports {
             \t\ttype inet_service
-            \t\telements = { PORTS }
+            \t\telements = { 53, 67, 68, 123, 5353,
+            \t\t\t     5354 }
             \t}
 
             \tchain filter-FORWARD {
