@@ -172,8 +172,8 @@ public enum FieldType {
                 dst[off + 2] = (byte) (v >>> 16);
                 dst[off + 3] = (byte) (v >>> 24);
             }
-            default -> throw new ValidationException(field, Integer.toString(v), "an integer does not fit a " + nftName
-                    + " field", accepted);
+            default -> throw new ValidationException(field, Integer.toString(v), "an Integer does not fit type " + nftName,
+                    accepted);
         }
     }
 
@@ -225,8 +225,9 @@ public enum FieldType {
 
     private ValidationException mismatch(String field, Object value) {
         String shown = value == null ? null : value.toString();
-        String kind = value == null ? "no value" : "a " + value.getClass().getSimpleName();
-        return new ValidationException(field, shown, kind + " does not fit a " + nftName + " field", accepted);
+        String name = value == null ? null : value.getClass().getSimpleName();
+        String kind = name == null ? "no value" : ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+        return new ValidationException(field, shown, kind + " does not fit type " + nftName, accepted);
     }
 
     static void be32(byte[] d, int off, int v) {
