@@ -317,4 +317,22 @@ class NftTransactionsTest {
             assertTrue(nft.list(T).orElseThrow().chains().isEmpty());
         }
     }
+
+    @Test
+    void namesUpToTheKernelLimitAreAccepted(Sandbox sb) {
+        String ns = sb.netns("limits");
+        String longest = "n".repeat(NftNames.MAX_NAME_BYTES);
+        try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, T)) {
+            nft.apply(tx -> {
+                tx.addTable(Table.of(T).withComment("t".repeat(NftNames.MAX_COMMENT_BYTES)));
+                tx.addChain(Chain.regular(T.chain(longest)));
+                tx.addSet(NamedSet.set(T.set(longest), KeyType.of(FieldType.MARK)));
+                tx.add(Rule.in(T.chain(longest)).counter().comment("c".repeat(NftNames.MAX_COMMENT_BYTES)));
+            });
+            Listing l = nft.list(T).orElseThrow();
+            assertEquals(longest, l.chains().get(0).chain().name());
+            assertEquals("c".repeat(128), l.chains().get(0).rules().get(0).comment());
+            assertEquals(nft(ns, "nft", "list", "table", "ip", "nlbridge"), l.toString());
+        }
+    }
 }
