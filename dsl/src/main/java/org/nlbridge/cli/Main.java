@@ -21,8 +21,9 @@ import org.nlbridge.driver.EngineOptions;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Docker-style bridge networking over netlink, for the JVM.",
-        subcommands = {Commands.CheckCommand.class, Commands.PlanCommand.class, Commands.ApplyCommand.class, Commands.DestroyCommand.class,
-                Commands.StatusCommand.class, Commands.RunCommand.class, VersionCommand.class})
+        subcommands = {Commands.CheckCommand.class, Commands.PlanCommand.class, Commands.ApplyCommand.class,
+                Commands.DestroyCommand.class, Commands.StatusCommand.class, Commands.RunCommand.class,
+                DoctorCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--host-netns", paramLabel = "NAME", scope = ScopeType.INHERIT,
