@@ -44,6 +44,8 @@ public final class NfTransaction implements AutoCloseable {
     private final long sendLimit;
     private final int ackBudget;
     private int beginSeq;
+    private boolean stamped;
+    private int genId;
     private int pendingSeq;
     private int pendingType;
     private Object pendingSubject;
@@ -71,7 +73,7 @@ public final class NfTransaction implements AutoCloseable {
         }
         if (writer.position() == 0) {
             beginSeq = Seq.next();
-            frame(Uapi.NFNL_MSG_BATCH_BEGIN(), beginSeq);
+            frame(Uapi.NFNL_MSG_BATCH_BEGIN(), beginSeq, stamped);
         }
         pendingSeq = Seq.next();
         pendingType = SUBSYS_BASE | msgType;
@@ -103,6 +105,20 @@ public final class NfTransaction implements AutoCloseable {
         pendingSubject = null;
     }
 
+    /**
+     * Stamps the transaction with the ruleset generation it was built against ({@code NFNL_BATCH_GENID} in
+     * {@code BATCH_BEGIN}, from {@code NFT_MSG_GETGEN}): if the ruleset has changed since, the kernel refuses the
+     * whole transaction with {@code ERESTART}, reported against {@code BATCH_BEGIN}. Kernels before 5.x ignore
+     * it. Call before the first request; it applies to this transaction only (commit and discard clear it).
+     */
+    public void generation(int genId) {
+        if (writer.position() != 0) {
+            throw new IllegalStateException("the generation must be set before the first request");
+        }
+        this.genId = genId;
+        this.stamped = true;
+    }
+
     /** Drops the request begun last. */
     public void cancel() {
         writer.cancel();
@@ -113,6 +129,7 @@ public final class NfTransaction implements AutoCloseable {
     public void discard() {
         acks.clear();
         writer.reset();
+        stamped = false;
         pendingSubject = null;
     }
 
@@ -133,10 +150,11 @@ public final class NfTransaction implements AutoCloseable {
         result.reset(n);
         if (n == 0) {
             writer.reset();
+            stamped = false;
             return result;
         }
         try {
-            frame(Uapi.NFNL_MSG_BATCH_END(), Seq.next());
+            frame(Uapi.NFNL_MSG_BATCH_END(), Seq.next(), false);
             long sent = transport.send(writer.segment(), writer.position());
             if (sent < 0) {
                 result.fail(NetlinkException.of((int) -sent, OPERATION, n + " requests", null,
@@ -149,6 +167,7 @@ public final class NfTransaction implements AutoCloseable {
         } finally {
             acks.clear();
             writer.reset();
+            stamped = false;
         }
     }
 
@@ -179,9 +198,12 @@ public final class NfTransaction implements AutoCloseable {
         }
     }
 
-    private void frame(int type, int seq) {
+    private void frame(int type, int seq, boolean withGenId) {
         writer.begin(type, Wire.NLM_F_REQUEST, seq);
         nfgen(LibC.AF_UNSPEC(), Uapi.NFNL_SUBSYS_NFTABLES());
+        if (withGenId) {
+            writer.putBe32(Uapi.NFNL_BATCH_GENID(), genId);
+        }
         writer.end();
     }
 

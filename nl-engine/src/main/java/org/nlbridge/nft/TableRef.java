@@ -1,0 +1,29 @@
+package org.nlbridge.nft;
+
+import java.util.Objects;
+
+/** A table by family and name, e.g. {@code ip nlbridge}. */
+public record TableRef(Family family, String name) {
+    public TableRef {
+        Objects.requireNonNull(family, "family");
+        NftNames.name("table name", name);
+    }
+
+    public static TableRef of(Family family, String name) {
+        return new TableRef(family, name);
+    }
+
+    public ChainRef chain(String chain) {
+        return new ChainRef(this, chain);
+    }
+
+    public SetRef set(String set) {
+        return new SetRef(this, set);
+    }
+
+    /** {@code ip nlbridge}, as nft names a table. */
+    @Override
+    public String toString() {
+        return family + " " + name;
+    }
+}

@@ -1,0 +1,206 @@
+package org.nlbridge.nft;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.nlbridge.net.ValidationException;
+
+/**
+ * One logical change to the engine's tables, recorded here and sent by {@link Nft#commit} as one nftables
+ * transaction ({@code NFNL_MSG_BATCH_BEGIN … END}): the kernel applies all of it or none of it. Operations are
+ * sent in the order they were recorded, so create a table before its chains, a set before the rules that look it
+ * up, and delete rules before the chains they are in.
+ *
+ * <p>Everything is validated while recording, before anything is sent: names, hooks, priorities, set key types,
+ * element values, and that every object lies in a table the engine owns. The verbs follow the kernel's two
+ * meanings: {@code add*} creates or leaves an existing object as it is ({@code NLM_F_CREATE}, like {@code nft add});
+ * {@code create*} fails with {@link org.nlbridge.netlink.ObjectExistsException} if it exists ({@code NLM_F_EXCL},
+ * like {@code nft create}).
+ */
+public final class Transaction {
+
+    /** What a recorded operation does. */
+    enum Verb { ADD, CREATE, DELETE, FLUSH, APPEND, INSERT, INSERT_BEFORE, ADD_AFTER, REPLACE, ADD_ELEMENTS, DELETE_ELEMENTS }
+
+    /** One recorded operation: a verb, its object, and for rules the handle it refers to. */
+    record Op(Verb verb, Object object, long handle) {}
+
+    private final Set<TableRef> owned;
+    private final List<Op> ops = new ArrayList<>();
+
+    Transaction(Set<TableRef> owned) {
+        this.owned = owned;
+    }
+
+    /** Operations recorded so far (element batches count once). */
+    public int size() {
+        return ops.size();
+    }
+
+    public boolean isEmpty() {
+        return ops.isEmpty();
+    }
+
+    List<Op> ops() {
+        return Collections.unmodifiableList(ops);
+    }
+
+    /** Forgets everything recorded. */
+    public void clear() {
+        ops.clear();
+    }
+
+    // ---------------------------------------------------------------- tables
+
+    /** {@code nft add table}: creates the table, or leaves it as it is. */
+    public Transaction addTable(Table t) {
+        return record(Verb.ADD, own(t.ref()), t);
+    }
+
+    /** {@code nft create table}: fails if the table exists. */
+    public Transaction createTable(Table t) {
+        return record(Verb.CREATE, own(t.ref()), t);
+    }
+
+    /** {@code nft delete table}: the table and everything in it. */
+    public Transaction deleteTable(TableRef t) {
+        return record(Verb.DELETE, own(t), t);
+    }
+
+    /** {@code nft flush table}: every rule of every chain in it (chains and sets stay). */
+    public Transaction flushTable(TableRef t) {
+        return record(Verb.FLUSH, own(t), t);
+    }
+
+    // ---------------------------------------------------------------- chains
+
+    /** {@code nft add chain}: creates the chain, or updates an existing base chain's policy. */
+    public Transaction addChain(Chain c) {
+        return record(Verb.ADD, own(c.table()), c);
+    }
+
+    public Transaction createChain(Chain c) {
+        return record(Verb.CREATE, own(c.table()), c);
+    }
+
+    /** {@code nft delete chain}: the chain must be empty and unreferenced (flush it and remove jumps first). */
+    public Transaction deleteChain(ChainRef c) {
+        return record(Verb.DELETE, own(c.table()), c);
+    }
+
+    /** {@code nft flush chain}: all its rules. */
+    public Transaction flushChain(ChainRef c) {
+        return record(Verb.FLUSH, own(c.table()), c);
+    }
+
+    // ---------------------------------------------------------------- sets and maps
+
+    /** {@code nft add set|map}. */
+    public Transaction addSet(NamedSet s) {
+        return record(Verb.ADD, own(s.table()), s);
+    }
+
+    public Transaction createSet(NamedSet s) {
+        return record(Verb.CREATE, own(s.table()), s);
+    }
+
+    /** {@code nft delete set|map}: no rule may still refer to it. */
+    public Transaction deleteSet(SetRef s) {
+        return record(Verb.DELETE, own(s.table()), s);
+    }
+
+    /** {@code nft flush set|map}: all its elements. */
+    public Transaction flushSet(SetRef s) {
+        return record(Verb.FLUSH, own(s.table()), s);
+    }
+
+    /** {@code nft add element}: returns the writer to append elements with (see {@link ElementWriter}). */
+    public ElementWriter addElements(NamedSet s) {
+        own(s.table());
+        ElementWriter w = new ElementWriter(s, false);
+        ops.add(new Op(Verb.ADD_ELEMENTS, w, 0));
+        return w;
+    }
+
+    /** {@code nft delete element}: the writer takes keys only. Deleting an element that is absent fails. */
+    public ElementWriter deleteElements(NamedSet s) {
+        own(s.table());
+        ElementWriter w = new ElementWriter(s, true);
+        ops.add(new Op(Verb.DELETE_ELEMENTS, w, 0));
+        return w;
+    }
+
+    // ---------------------------------------------------------------- rules
+
+    /** {@code nft add rule}: appends at the end of the chain. */
+    public Transaction add(Rule r) {
+        return record(Verb.APPEND, own(r.chain().table()), r);
+    }
+
+    public Transaction add(RuleBuilder r) {
+        return add(r.build());
+    }
+
+    /** {@code nft insert rule}: at the start of the chain. */
+    public Transaction insert(Rule r) {
+        return record(Verb.INSERT, own(r.chain().table()), r);
+    }
+
+    public Transaction insert(RuleBuilder r) {
+        return insert(r.build());
+    }
+
+    /** {@code nft insert rule ... position H}: before the rule with handle {@code h}. */
+    public Transaction insertBefore(long h, Rule r) {
+        return record(Verb.INSERT_BEFORE, own(r.chain().table()), r, handle(h));
+    }
+
+    /** {@code nft add rule ... position H}: after the rule with handle {@code h}. */
+    public Transaction addAfter(long h, Rule r) {
+        return record(Verb.ADD_AFTER, own(r.chain().table()), r, handle(h));
+    }
+
+    /** {@code nft replace rule ... handle H}. */
+    public Transaction replace(long h, Rule r) {
+        return record(Verb.REPLACE, own(r.chain().table()), r, handle(h));
+    }
+
+    /** {@code nft delete rule ... handle H}. */
+    public Transaction deleteRule(ChainRef c, long h) {
+        return record(Verb.DELETE, own(c.table()), c, handle(h));
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private Transaction record(Verb v, TableRef owner, Object o) {
+        return record(v, owner, o, 0);
+    }
+
+    private Transaction record(Verb v, TableRef owner, Object o, long h) {
+        Objects.requireNonNull(o);
+        ops.add(new Op(v, o, h));
+        return this;
+    }
+
+    private static long handle(long h) {
+        if (h <= 0) {
+            throw new ValidationException("rule handle", Long.toString(h), "not a handle", "a positive handle from a listing");
+        }
+        return h;
+    }
+
+    /** The engine writes only the tables it was opened for. */
+    private TableRef own(TableRef t) {
+        Objects.requireNonNull(t, "table");
+        if (!owned.contains(t)) {
+            throw new ValidationException("table", t.toString(), "is not a table this engine owns; it never writes others",
+                    owned.isEmpty() ? "no tables (none were given to Nft.open)"
+                            : owned.stream().map(TableRef::toString).sorted().collect(Collectors.joining(", ")));
+        }
+        return t;
+    }
+}

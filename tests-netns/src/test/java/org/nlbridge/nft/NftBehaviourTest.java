@@ -1,0 +1,115 @@
+package org.nlbridge.nft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.nlbridge.net.IpProtocol;
+import org.nlbridge.net.Ipv4Address;
+import org.nlbridge.netns.NetNs;
+import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Host;
+import org.nlbridge.testing.Sandbox;
+import org.nlbridge.testing.SandboxExtension;
+
+/**
+ * Packets, not listings: a DNAT map element really forwards a TCP connection from a client namespace through a
+ * router namespace (where the engine's table lives) to a server namespace, and deleting the element stops it.
+ * <pre>
+ *   client 10.1.0.2 ── 10.1.0.1 router 10.2.0.1 ── 10.2.0.2 server (socat on :80)
+ *   client connects to 10.1.0.1:8080; the router's map says tcp . 10.1.0.1 . 8080 : 10.2.0.2 . 80
+ * </pre>
+ */
+@ExtendWith(SandboxExtension.class)
+class NftBehaviourTest {
+    static final TableRef T = TableRef.of(Family.IP, "nlbridge");
+
+    static void ip(String ns, String... args) {
+        String[] argv = new String[args.length + 3];
+        argv[0] = "ip";
+        argv[1] = "-n";
+        argv[2] = ns;
+        System.arraycopy(args, 0, argv, 3, args.length);
+        Cmd.run(null, argv);
+    }
+
+    /** One connection attempt from the client: what the server said, or null if it failed. */
+    static String connect(String client, String addr, int port) {
+        Cmd.Result r = Cmd.exec(null, "ip", "netns", "exec", client, "timeout", "5", "socat", "-T2", "-",
+                "TCP:" + addr + ":" + port + ",connect-timeout=2");
+        return r.exit() == 0 ? r.out().strip() : null;
+    }
+
+    @Test
+    void aDnatMapElementForwardsAConnectionAndDeletingItStops(Sandbox sb) throws Exception {
+        Assumptions.assumeTrue(Host.has("socat"), "needs socat for the TCP client and server");
+        List<String> names = sb.netns(List.of("client", "router", "server"));
+        String cli = names.get(0), rtr = names.get(1), srv = names.get(2);
+        ip(rtr, "link", "add", "r0", "type", "veth", "peer", "name", "c0", "netns", cli);
+        ip(rtr, "link", "add", "r1", "type", "veth", "peer", "name", "s0", "netns", srv);
+        ip(cli, "addr", "add", "10.1.0.2/24", "dev", "c0");
+        ip(rtr, "addr", "add", "10.1.0.1/24", "dev", "r0");
+        ip(rtr, "addr", "add", "10.2.0.1/24", "dev", "r1");
+        ip(srv, "addr", "add", "10.2.0.2/24", "dev", "s0");
+        for (String[] l : new String[][] {{cli, "c0"}, {cli, "lo"}, {rtr, "r0"}, {rtr, "r1"}, {rtr, "lo"}, {srv, "s0"}, {srv, "lo"}}) {
+            ip(l[0], "link", "set", l[1], "up");
+        }
+        ip(cli, "route", "add", "default", "via", "10.1.0.1");
+        ip(srv, "route", "add", "default", "via", "10.2.0.1");
+
+        Process server = sb.spawn("server", "socat", "TCP-LISTEN:80,reuseaddr,fork", "SYSTEM:echo hello-from-server");
+        Ipv4Address routerIp = Ipv4Address.parse("t", "10.1.0.1");
+        Ipv4Address serverIp = Ipv4Address.parse("t", "10.2.0.2");
+        NamedSet hostports = NamedSet.map(T.set("hostports"), KeyType.of(FieldType.INET_PROTO, FieldType.IPV4_ADDR,
+                FieldType.INET_SERVICE), KeyType.of(FieldType.IPV4_ADDR, FieldType.INET_SERVICE));
+        Chain pre = Chain.base(T.chain("nat-PREROUTING"), ChainType.NAT, Hook.PREROUTING, Priority.DSTNAT, Policy.ACCEPT);
+        Chain dnat = Chain.regular(T.chain("nat-prerouting-and-output"));
+        Chain fwd = Chain.base(T.chain("filter-FORWARD"), ChainType.FILTER, Hook.FORWARD, Priority.FILTER, Policy.DROP);
+
+        try (NetNs router = NetNs.open(rtr); Nft nft = Nft.open(router, T)) {
+            router.writeSysctl("net/ipv4/ip_forward", "1");
+            // the server is up before we count on it: direct reachability of the server is not the point, so wait
+            // for its listener from inside its own namespace
+            waitForListener(srv);
+            nft.apply(tx -> {
+                tx.addTable(Table.of(T)).addSet(hostports).addChain(pre).addChain(dnat).addChain(fwd);
+                tx.add(Rule.in(pre).fibDaddrTypeLocal().counter().jump(dnat));
+                tx.add(Rule.in(dnat).counter().dnatMap(hostports, Selector.L4PROTO, Selector.IP_DADDR, Selector.TH_DPORT));
+                tx.add(Rule.in(fwd).ctState(CtState.ESTABLISHED, CtState.RELATED).accept());
+                tx.add(Rule.in(fwd).ctStatus(CtStatus.DNAT).counter().accept().comment("published"));
+            });
+            // nothing published yet: the forward policy drops, the router has nothing on 8080
+            assertEquals(null, connect(cli, "10.1.0.1", 8080));
+
+            nft.apply(tx -> tx.addElements(hostports).key(IpProtocol.TCP).key(routerIp).key(8080)
+                    .value(serverIp).value(80).add());
+            assertEquals("hello-from-server", connect(cli, "10.1.0.1", 8080));
+            assertEquals("hello-from-server", connect(cli, "10.1.0.1", 8080));
+
+            // counters are readable: the jump rule and the published-accept rule saw the connections
+            long jumps = nft.rules(pre.ref()).get(0).counter().orElseThrow().packets();
+            Rule published = nft.rules(fwd.ref()).get(1);
+            assertEquals("published", published.comment());
+            assertTrue(jumps >= 2, "prerouting counter " + jumps);
+            assertTrue(published.counter().orElseThrow().packets() >= 2, published.toString());
+            assertNotEquals(0, published.counter().orElseThrow().bytes());
+
+            nft.apply(tx -> tx.deleteElements(hostports).key(IpProtocol.TCP).key(routerIp).key(8080).add());
+            assertEquals(null, connect(cli, "10.1.0.1", 8080));
+            // the server itself is still there: it is the mapping that is gone
+            assertTrue(server.isAlive());
+        }
+    }
+
+    private static void waitForListener(String ns) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (Cmd.exec(null, "ip", "netns", "exec", ns, "ss", "-Hltn", "sport = :80").out().contains(":80")) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("socat did not start listening in " + ns);
+    }
+}
