@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.nlbridge.driver.firewall.nftables.NftBatch;
 import org.nlbridge.driver.firewall.nftables.NftExecutor;
 import org.nlbridge.driver.firewall.nftables.NftFamily;
+import org.nlbridge.driver.firewall.nftables.NftFeatures;
 import org.nlbridge.driver.firewall.nftables.NftTableState;
 import org.nlbridge.driver.firewall.nftables.NftText;
 import org.nlbridge.testing.Cmd;
@@ -24,10 +25,17 @@ import org.nlbridge.testing.Cmd;
 final class CliNftExecutor implements NftExecutor {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String ns;
+    private final NftFeatures features;
     final List<String> scripts = new ArrayList<>();
 
-    CliNftExecutor(String ns) {
+    CliNftExecutor(String ns, NftFeatures features) {
         this.ns = ns;
+        this.features = features;
+    }
+
+    @Override
+    public NftFeatures features() {
+        return features;
     }
 
     @Override
@@ -57,16 +65,18 @@ final class CliNftExecutor implements NftExecutor {
             if (o.has("chain")) {
                 JsonNode c = o.get("chain");
                 String name = c.path("name").asText();
-                chains.put(name, new NftTableState.Chain(name, c.has("hook"), 0, 0));
+                chains.put(name, new NftTableState.Chain(name, c.has("hook"), List.of()));
             } else if (o.has("rule")) {
                 JsonNode rule = o.get("rule");
                 String name = rule.path("chain").asText();
-                long packets = 0;
+                long packets = -1;
                 for (JsonNode e : rule.path("expr")) {
-                    if (e.has("counter")) packets += e.get("counter").path("packets").asLong();
+                    if (e.has("counter") && packets < 0) packets = e.get("counter").path("packets").asLong();
                 }
                 NftTableState.Chain c = chains.get(name);
-                chains.put(name, new NftTableState.Chain(name, c.base(), c.rules() + 1, c.packets() + packets));
+                List<Long> p = new ArrayList<>(c.rulePackets());
+                p.add(packets);
+                chains.put(name, new NftTableState.Chain(name, c.base(), p));
             } else if (o.has("set") || o.has("map")) {
                 JsonNode s = o.has("set") ? o.get("set") : o.get("map");
                 List<String> keyTypes = types(s.path("type"));

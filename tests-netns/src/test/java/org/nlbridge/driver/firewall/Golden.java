@@ -22,7 +22,7 @@ final class Golden {
         Path file = DIR.resolve(name + ".nft");
         try {
             if (Boolean.getBoolean("nlbridge.golden.update")) {
-                Files.createDirectories(DIR);
+                Files.createDirectories(file.getParent());
                 Files.writeString(file, actual, StandardCharsets.UTF_8);
                 return;
             }

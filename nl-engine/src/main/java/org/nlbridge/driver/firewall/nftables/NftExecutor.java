@@ -17,6 +17,9 @@ public interface NftExecutor {
      */
     void apply(NftBatch batch);
 
+    /** What the executor can express; the layout leaves out what it cannot. */
+    NftFeatures features();
+
     /** Reads a table (chains with rule counts and counter sums, sets with elements); empty if it does not exist. */
     Optional<NftTableState> read(NftFamily family, String table);
 }

@@ -30,21 +30,50 @@ import org.nlbridge.net.IfName;
  */
 public final class NftFirewallDriver implements FirewallDriver {
 
-    /** Writes a sysctl of the engine's network namespace, e.g. {@code net/ipv4/conf/nlb0/route_localnet}. */
-    @FunctionalInterface
+    /**
+     * The sysctls of the engine's network namespace, slash-separated ({@code net/ipv4/conf/nlb0/route_localnet});
+     * {@link org.nlbridge.netns.NetNs#sysctl} and {@link org.nlbridge.netns.NetNs#writeSysctl} fit. A missing key
+     * throws {@link UncheckedIOException}.
+     */
     public interface Sysctls {
+        String read(String key);
+
         void write(String key, String value);
+
+        /** The sysctls of a namespace. */
+        static Sysctls of(org.nlbridge.netns.NetNs ns) {
+            return new Sysctls() {
+                @Override
+                public String read(String key) {
+                    return ns.sysctl(key);
+                }
+
+                @Override
+                public void write(String key, String value) {
+                    ns.writeSysctl(key, value);
+                }
+            };
+        }
     }
 
-    private static final List<NftFamily> OUR_FAMILIES = List.of(NftFamily.IP, NftFamily.IP6, NftFamily.BRIDGE);
+    static final String BRNF4 = "net/bridge/bridge-nf-call-iptables";
+    static final String BRNF6 = "net/bridge/bridge-nf-call-ip6tables";
+
 
     private final NftExecutor nft;
+    private final NftFeatures features;
     private final Sysctls sysctls;
     private FirewallModel model; // null until the first reconcile
 
     public NftFirewallDriver(NftExecutor nft, Sysctls sysctls) {
         this.nft = Objects.requireNonNull(nft, "nft");
+        this.features = nft.features();
         this.sysctls = Objects.requireNonNull(sysctls, "sysctls");
+    }
+
+    /** The layout features in use (from the executor). */
+    public NftFeatures features() {
+        return features;
     }
 
     @Override
@@ -75,6 +104,10 @@ public final class NftFirewallDriver implements FirewallDriver {
     public synchronized void setupNetwork(NetworkFirewallSpec n) {
         FirewallModel m = model();
         if (!m.checkNetwork(n)) return;
+        String l2 = layer2IccProblem(n);
+        if (l2 != null) {
+            throw new FirewallException("set up network " + n.bridge() + ": " + l2);
+        }
         boolean localnet = n.subnet4() != null && !n.internal();
         if (localnet) {
             routeLocalnet(n.bridge(), true); // first: it also proves the bridge exists
@@ -102,7 +135,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         if (n == null) return;
         NftBatch.Builder b = new NftBatch.Builder("tear down network " + bridge);
         List<EndpointFirewallSpec> gone = m.removeNetwork(bridge);
-        for (EndpointFirewallSpec e : gone) b.addAll(NftLayout.removeEndpoint(e, n));
+        for (EndpointFirewallSpec e : gone) b.addAll(NftLayout.removeEndpoint(e, n, features));
         b.addAll(NftLayout.removeNetwork(n));
         List<RuntimeException> errors = new ArrayList<>();
         try {
@@ -127,7 +160,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         FirewallModel m = model();
         if (!m.checkEndpoint(e)) return;
         NetworkFirewallSpec n = m.network(e.bridge());
-        applyOrRebuild(new NftBatch.Builder("add endpoint " + e.id()).addAll(NftLayout.endpoint(e, n)).build(),
+        applyOrRebuild(new NftBatch.Builder("add endpoint " + e.id()).addAll(NftLayout.endpoint(e, n, features)).build(),
                 with(m.state(), null, e));
         m.putEndpoint(e);
     }
@@ -138,8 +171,8 @@ public final class NftFirewallDriver implements FirewallDriver {
         EndpointFirewallSpec e = m.removeEndpoint(endpointId);
         if (e == null) return;
         NetworkFirewallSpec n = m.network(e.bridge());
-        applyOrRebuild(new NftBatch.Builder("remove endpoint " + endpointId).addAll(NftLayout.removeEndpoint(e, n))
-                .build(), m.state());
+        applyOrRebuild(new NftBatch.Builder("remove endpoint " + endpointId).addAll(NftLayout.removeEndpoint(e, n,
+                features)).build(), m.state());
     }
 
     @Override
@@ -172,30 +205,36 @@ public final class NftFirewallDriver implements FirewallDriver {
     public synchronized FirewallStatus status() {
         FirewallState s = model().state();
         List<PublishedPort> ports = listPorts();
+        // each counting rule of ours by its text: "ip/direct__nlb0: iifname != \"nlb0\" counter drop" -> packets
+        Map<String, List<NftRule>> expected = new LinkedHashMap<>();
+        for (NftOp op : NftLayout.rebuild("status", s, features).ops()) {
+            if (op instanceof NftOp.AddRule r) {
+                expected.computeIfAbsent(op.family() + "/" + r.chain(), k -> new ArrayList<>()).add(r.rule());
+            }
+        }
         Map<String, Long> counters = new LinkedHashMap<>();
         for (NftTableState t : readOurs().values()) {
             for (NftTableState.Chain c : t.chains().values()) {
-                if (c.packets() > 0 || counting(t.family(), c.name())) {
-                    counters.put(t.family() + "/" + c.name(), c.packets());
+                List<NftRule> rules = expected.get(t.family() + "/" + c.name());
+                if (rules == null || rules.size() != c.rules()) continue; // drifted: reconcile reports it
+                for (int i = 0; i < rules.size(); i++) {
+                    if (rules.get(i).counts()) {
+                        counters.put(t.family() + "/" + c.name() + ": " + rules.get(i), Math.max(0, c.rulePackets().get(i)));
+                    }
                 }
             }
         }
-        String summary = "nftables: tables ip/ip6/bridge " + NftLayout.TABLE + "; " + s.networks().size()
-                + " network(s), " + s.endpoints().size() + " endpoint(s), " + ports.size()
+        String summary = "nftables: tables " + (features.bridgeTable() ? "ip/ip6/bridge " : "ip/ip6 ") + NftLayout.TABLE
+                + "; " + s.networks().size() + " network(s), " + s.endpoints().size() + " endpoint(s), " + ports.size()
                 + " published port(s); user hook " + NftLayout.USER_TABLE + " " + NftLayout.USER_CHAIN
                 + " (forward, priority filter - 10) runs before our rules and is never touched by nlbridge.";
         return new FirewallStatus(backend(), true, summary, ports, counters);
     }
 
-    private boolean counting(NftFamily f, String chain) {
-        return chain.startsWith(NftLayout.DIRECT + "__") || chain.startsWith(NftLayout.FWD_TO + "__")
-                || chain.equals(NftLayout.RAW_PREROUTING) && f == NftFamily.IP || chain.equals(NftLayout.BRIDGE_FORWARD);
-    }
-
     @Override
     public synchronized ReconcileReport reconcile(FirewallState desired) {
         FirewallModel next = FirewallModel.of(desired);
-        NftBatch rebuild = NftLayout.rebuild("reconcile", desired);
+        NftBatch rebuild = NftLayout.rebuild("reconcile", desired, features);
         Map<String, NftTableState> expected = NftTableState.fold(rebuild.ops());
         Map<String, NftTableState> actual = readOurs();
         List<String> drift = new ArrayList<>();
@@ -219,15 +258,20 @@ public final class NftFirewallDriver implements FirewallDriver {
         for (NetworkFirewallSpec n : desired.networks()) {
             if (n.subnet4() != null && !n.internal()) routeLocalnet(n.bridge(), true);
         }
+        List<String> warnings = new ArrayList<>();
+        for (NetworkFirewallSpec n : desired.networks()) {
+            String l2 = layer2IccProblem(n);
+            if (l2 != null) warnings.add("network " + n.bridge() + ": " + l2);
+        }
         model = next;
-        return new ReconcileReport(!drift.isEmpty(), drift);
+        return new ReconcileReport(!drift.isEmpty(), drift, warnings);
     }
 
     @Override
     public synchronized void teardownAll() {
         List<RuntimeException> errors = new ArrayList<>();
         try {
-            nft.apply(new NftBatch("remove the nlbridge tables", NftLayout.deleteTables()));
+            nft.apply(new NftBatch("remove the nlbridge tables", NftLayout.deleteTables(features)));
         } catch (RuntimeException e) {
             errors.add(e);
         }
@@ -260,7 +304,8 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     private Map<String, NftTableState> readOurs() {
         Map<String, NftTableState> out = new LinkedHashMap<>();
-        for (NftFamily f : OUR_FAMILIES) {
+        for (NftFamily f : NftFamily.values()) {
+            if (f == NftFamily.BRIDGE && !features.bridgeTable()) continue;
             nft.read(f, NftLayout.TABLE).ifPresent(t -> out.put(f + " " + NftLayout.TABLE, t));
         }
         return out;
@@ -273,13 +318,39 @@ public final class NftFirewallDriver implements FirewallDriver {
         } catch (RuntimeException first) {
             try {
                 nft.apply(NftLayout.rebuild(incremental.what() + " (rebuilding the tables after: "
-                        + first.getMessage() + ")", desiredAfter));
+                        + first.getMessage() + ")", desiredAfter, features));
             } catch (RuntimeException second) {
                 second.addSuppressed(first);
                 throw new FirewallException(incremental.what() + " failed, and so did rebuilding the tables: "
                         + second.getMessage(), second);
             }
         }
+    }
+
+    /**
+     * Without the bridge table, icc=false between containers of one bridge is enforced only if bridged packets
+     * pass the ip/ip6 hooks (br_netfilter): null if they do (or nothing needs them), else what is wrong.
+     */
+    private String layer2IccProblem(NetworkFirewallSpec n) {
+        if (n.icc() || features.bridgeTable()) return null;
+        List<String> keys = new ArrayList<>();
+        if (n.subnet4() != null) keys.add(BRNF4);
+        if (n.subnet6() != null) keys.add(BRNF6);
+        for (String key : keys) {
+            String value;
+            try {
+                value = sysctls.read(key);
+            } catch (UncheckedIOException e) {
+                value = null;
+            }
+            if (!"1".equals(value)) {
+                return "icc=false needs bridged traffic to pass the ip hooks, but " + key.replace('/', '.')
+                        + (value == null ? " does not exist (br_netfilter is not loaded)" : " is " + value)
+                        + "; load br_netfilter and set " + key.replace('/', '.') + "=1 (nlbridge does not change it:"
+                        + " it affects every bridge of the host)";
+            }
+        }
+        return null;
     }
 
     private void routeLocalnet(IfName bridge, boolean on) {

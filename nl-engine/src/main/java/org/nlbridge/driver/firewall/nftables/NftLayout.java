@@ -65,7 +65,8 @@ import org.nlbridge.net.IpAddress;
  *       restriction).</li>
  *   <li>{@code fwd-to__br} (traffic entering the bridge; always ends in a verdict): established/related accept;
  *       {@code iifname "br"} accept, or drop when {@code icc=false}; {@code ip daddr . meta l4proto . th dport
- *       @published4 ct status dnat accept} (only translated connections to published container ports); drop.
+ *       @published4 ct status dnat counter accept} (only translated connections to published container ports;
+ *       the counter counts them, as only their first packets get here); drop.
  *       On an internal network: drop anything not from the bridge, then the icc rule.</li>
  *   <li>{@code fwd-internal__br} (internal networks only, evaluated first): {@code oifname != "br" counter drop},
  *       so an internal container reaches nothing beyond its bridge, not even another network's published
@@ -175,12 +176,13 @@ public final class NftLayout {
 
     // ---------------------------------------------------------------------------------------------- tables
 
-    /** Our three tables with their sets, maps and base chains, empty of networks. */
-    public static List<NftOp> tables() {
+    /** Our tables with their sets, maps and base chains, empty of networks. */
+    public static List<NftOp> tables(NftFeatures features) {
         List<NftOp> ops = new ArrayList<>();
         for (NftFamily f : List.of(NftFamily.IP, NftFamily.IP6)) {
-            ops.addAll(inetTable(f));
+            ops.addAll(inetTable(f, features));
         }
+        if (!features.bridgeTable()) return ops;
         NftFamily b = NftFamily.BRIDGE;
         ops.add(new NftOp.AddTable(b, TABLE));
         ops.add(new NftOp.AddSet(b, TABLE, NftSet.set(ICC_OFF_PORTS, NftType.IFNAME)));
@@ -189,14 +191,16 @@ public final class NftLayout {
         return ops;
     }
 
-    private static List<NftOp> inetTable(NftFamily f) {
+    private static List<NftOp> inetTable(NftFamily f, NftFeatures features) {
         NftType addr = addrType(f);
         List<NftOp> ops = new ArrayList<>();
         ops.add(new NftOp.AddTable(f, TABLE));
         ops.add(new NftOp.AddSet(f, TABLE, new NftSet(ports(f),
-                List.of(NftType.INET_PROTO, addr, NftType.INET_SERVICE), List.of(addr, NftType.INET_SERVICE), true)));
+                List.of(NftType.INET_PROTO, addr, NftType.INET_SERVICE), List.of(addr, NftType.INET_SERVICE),
+                features.elementCounters())));
         ops.add(new NftOp.AddSet(f, TABLE, new NftSet(portsAny(f),
-                List.of(NftType.INET_PROTO, NftType.INET_SERVICE), List.of(addr, NftType.INET_SERVICE), true)));
+                List.of(NftType.INET_PROTO, NftType.INET_SERVICE), List.of(addr, NftType.INET_SERVICE),
+                features.elementCounters())));
         ops.add(new NftOp.AddSet(f, TABLE, NftSet.set(published(f), addr, NftType.INET_PROTO, NftType.INET_SERVICE)));
         ops.add(new NftOp.AddSet(f, TABLE, verdictMap(direct(f), addr)));
         for (String m : List.of(FWD_INTERNAL, FWD_TO, FWD_FROM, NAT_FROM, NAT_TO)) {
@@ -243,6 +247,16 @@ public final class NftLayout {
         return ops;
     }
 
+    /** The definition of one of our sets or maps by family and name (for executors that need its types). */
+    public static NftSet set(NftFamily family, String name) {
+        for (NftOp op : tables(NftFeatures.FULL)) {
+            if (op instanceof NftOp.AddSet s && s.family() == family && s.set().name().equals(name)) {
+                return s.set();
+            }
+        }
+        throw new IllegalArgumentException("no set " + family + " " + TABLE + " " + name);
+    }
+
     private static NftSet verdictMap(String name, NftType key) {
         return new NftSet(name, List.of(key), List.of(NftType.VERDICT), false);
     }
@@ -251,10 +265,11 @@ public final class NftLayout {
         return new NftOp.AddRule(f, TABLE, chain, NftRule.of(exprs));
     }
 
-    /** Deletes our three tables; adding each first makes the delete succeed when it is already gone. */
-    public static List<NftOp> deleteTables() {
+    /** Deletes our tables; adding each first makes the delete succeed when it is already gone. */
+    public static List<NftOp> deleteTables(NftFeatures features) {
         List<NftOp> ops = new ArrayList<>();
         for (NftFamily f : NftFamily.values()) {
+            if (f == NftFamily.BRIDGE && !features.bridgeTable()) continue;
             ops.add(new NftOp.AddTable(f, TABLE));
             ops.add(new NftOp.DeleteTable(f, TABLE));
         }
@@ -262,17 +277,17 @@ public final class NftLayout {
     }
 
     /** Our tables rebuilt from scratch with {@code state} in them: one transaction, no window without rules. */
-    public static NftBatch rebuild(String what, FirewallState state) {
+    public static NftBatch rebuild(String what, FirewallState state, NftFeatures features) {
         NftBatch.Builder b = new NftBatch.Builder(what);
-        b.addAll(deleteTables());
-        b.addAll(tables());
+        b.addAll(deleteTables(features));
+        b.addAll(tables(features));
         for (NetworkFirewallSpec n : state.networks()) {
             b.addAll(network(n));
         }
         for (EndpointFirewallSpec e : state.endpoints()) {
             NetworkFirewallSpec n = state.networks().stream().filter(x -> x.bridge().equals(e.bridge())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("endpoint " + e.id() + " without its network"));
-            b.addAll(endpoint(e, n));
+            b.addAll(endpoint(e, n, features));
         }
         return b.build();
     }
@@ -326,7 +341,7 @@ public final class NftLayout {
                             : rule(f, name, new IfNameIs(IIFNAME, false, br), new Counter(), new Drop()));
                     if (!n.internal()) {
                         rules.add(rule(f, name, new InSet(List.of(daddr, L4PROTO, TH_DPORT), published(f)),
-                                new CtStatusDnat(), new Accept()));
+                                new CtStatusDnat(), new Counter(), new Accept()));
                         rules.add(rule(f, name, new Counter(), new Drop()));
                     }
                 }
@@ -384,16 +399,17 @@ public final class NftLayout {
     // -------------------------------------------------------------------------------------------- endpoints
 
     /** An endpoint's elements: direct-access dispatch, published ports, forward accepts, icc=false port. */
-    public static List<NftOp> endpoint(EndpointFirewallSpec e, NetworkFirewallSpec n) {
-        return endpointOps(e, n, true);
+    public static List<NftOp> endpoint(EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features) {
+        return endpointOps(e, n, features, true);
     }
 
     /** The inverse of {@link #endpoint}. */
-    public static List<NftOp> removeEndpoint(EndpointFirewallSpec e, NetworkFirewallSpec n) {
-        return endpointOps(e, n, false);
+    public static List<NftOp> removeEndpoint(EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features) {
+        return endpointOps(e, n, features, false);
     }
 
-    private static List<NftOp> endpointOps(EndpointFirewallSpec e, NetworkFirewallSpec n, boolean add) {
+    private static List<NftOp> endpointOps(EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features,
+                                           boolean add) {
         List<NftOp> ops = new ArrayList<>();
         for (NftFamily f : List.of(NftFamily.IP, NftFamily.IP6)) {
             int af = f == NftFamily.IP ? IpAddress.AF_INET : IpAddress.AF_INET6;
@@ -421,7 +437,7 @@ public final class NftLayout {
             ops.add(elements(add, f, portsAny(f), anyPorts));
             ops.add(elements(add, f, published(f), List.copyOf(published)));
         }
-        if (!n.icc()) {
+        if (!n.icc() && features.bridgeTable()) {
             ops.add(elements(add, NftFamily.BRIDGE, ICC_OFF_PORTS, List.of(NftElement.of(new NftValue.Name(e.hostVeth())))));
         }
         ops.removeIf(op -> op instanceof NftOp.AddElements a && a.elements().isEmpty()

@@ -18,8 +18,21 @@ public record NftTableState(NftFamily family, String name, Map<String, Chain> ch
         sets = Map.copyOf(sets);
     }
 
-    /** @param packets the sum of the packet counts of the chain's counters (0 without counters) */
-    public record Chain(String name, boolean base, int rules, long packets) {}
+    /** @param rulePackets per rule in order: its counter's packets, or -1 for a rule without a counter */
+    public record Chain(String name, boolean base, List<Long> rulePackets) {
+        public Chain {
+            rulePackets = List.copyOf(rulePackets);
+        }
+
+        public int rules() {
+            return rulePackets.size();
+        }
+
+        /** The sum of the chain's counters. */
+        public long packets() {
+            return rulePackets.stream().mapToLong(Long::longValue).filter(p -> p > 0).sum();
+        }
+    }
 
     /** @param elements by key text */
     public record Set(String name, Map<String, Element> elements) {
@@ -113,12 +126,12 @@ public record NftTableState(NftFamily family, String name, Map<String, Chain> ch
 
         void apply(NftOp op) {
             switch (op) {
-                case NftOp.AddChain c -> chains.putIfAbsent(c.chain().name(), new Chain(c.chain().name(), c.chain().isBase(), 0, 0));
-                case NftOp.FlushChain c -> chains.computeIfPresent(c.chain(), (k, v) -> new Chain(k, v.base(), 0, 0));
+                case NftOp.AddChain c -> chains.putIfAbsent(c.chain().name(), new Chain(c.chain().name(), c.chain().isBase(), List.of()));
+                case NftOp.FlushChain c -> chains.computeIfPresent(c.chain(), (k, v) -> new Chain(k, v.base(), List.of()));
                 case NftOp.DeleteChain c -> chains.remove(c.chain());
                 case NftOp.AddSet s -> sets.putIfAbsent(s.set().name(), new LinkedHashMap<>());
-                case NftOp.AddRule r -> bump(r.chain());
-                case NftOp.InsertRule r -> bump(r.chain());
+                case NftOp.AddRule r -> bump(r.chain(), r.rule(), false);
+                case NftOp.InsertRule r -> bump(r.chain(), r.rule(), true);
                 case NftOp.AddElements e -> {
                     Map<String, Element> m = sets.get(e.set());
                     for (NftElement el : e.elements()) m.put(el.keyText(), new Element(el.keyText(), el.dataText(), 0));
@@ -131,9 +144,11 @@ public record NftTableState(NftFamily family, String name, Map<String, Chain> ch
             }
         }
 
-        private void bump(String chain) {
+        private void bump(String chain, NftRule rule, boolean first) {
             Chain c = Objects.requireNonNull(chains.get(chain), () -> "no chain " + chain);
-            chains.put(chain, new Chain(chain, c.base(), c.rules() + 1, 0));
+            List<Long> p = new ArrayList<>(c.rulePackets());
+            p.add(first ? 0 : p.size(), rule.counts() ? 0L : -1L);
+            chains.put(chain, new Chain(chain, c.base(), p));
         }
 
         NftTableState build() {

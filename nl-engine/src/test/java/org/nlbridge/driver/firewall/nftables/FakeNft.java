@@ -19,6 +19,12 @@ final class FakeNft implements NftExecutor {
     private Map<String, Table> tables = new LinkedHashMap<>();
     /** When set, the next apply fails with this message before looking at the batch. */
     String failNext;
+    NftFeatures features = NftFeatures.FULL;
+
+    @Override
+    public NftFeatures features() {
+        return features;
+    }
 
     static final class Table {
         final NftFamily family;
@@ -142,7 +148,8 @@ final class FakeNft implements NftExecutor {
         Table t = tables.get(family + " " + table);
         if (t == null) return Optional.empty();
         Map<String, NftTableState.Chain> chains = new LinkedHashMap<>();
-        t.chains.forEach((k, v) -> chains.put(k, new NftTableState.Chain(k, t.chainDefs.get(k).isBase(), v.size(), 0)));
+        t.chains.forEach((k, v) -> chains.put(k, new NftTableState.Chain(k, t.chainDefs.get(k).isBase(),
+                v.stream().map(r -> r.counts() ? 3L : -1L).toList())));
         Map<String, NftTableState.Set> sets = new LinkedHashMap<>();
         t.sets.forEach((k, v) -> {
             Map<String, NftTableState.Element> els = new LinkedHashMap<>();

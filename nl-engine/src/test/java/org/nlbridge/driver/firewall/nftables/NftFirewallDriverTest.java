@@ -36,12 +36,26 @@ class NftFirewallDriverTest {
         nft = new FakeNft();
         sysctls = new LinkedHashMap<>();
         missingInterfaces = new ArrayList<>();
-        driver = new NftFirewallDriver(nft, (k, v) -> {
-            for (String m : missingInterfaces) {
-                if (k.contains("/" + m + "/")) throw new UncheckedIOException(new NoSuchFileException(k));
+        driver = new NftFirewallDriver(nft, sysctls());
+    }
+
+    private NftFirewallDriver.Sysctls sysctls() {
+        return new NftFirewallDriver.Sysctls() {
+            @Override
+            public String read(String key) {
+                String v = sysctls.get(key);
+                if (v == null) throw new UncheckedIOException(new NoSuchFileException(key));
+                return v;
             }
-            sysctls.put(k, v);
-        });
+
+            @Override
+            public void write(String key, String value) {
+                for (String m : missingInterfaces) {
+                    if (key.contains("/" + m + "/")) throw new UncheckedIOException(new NoSuchFileException(key));
+                }
+                sysctls.put(key, value);
+            }
+        };
     }
 
     @Test
@@ -139,8 +153,13 @@ class NftFirewallDriverTest {
             public java.util.Optional<NftTableState> read(NftFamily family, String table) {
                 return nft.read(family, table);
             }
+
+            @Override
+            public NftFeatures features() {
+                return NftFeatures.FULL;
+            }
         };
-        NftFirewallDriver d = new NftFirewallDriver(failing, sysctls::put);
+        NftFirewallDriver d = new NftFirewallDriver(failing, sysctls());
         d.reconcile(FirewallState.EMPTY);
         d.setupNetwork(network("nlb0", "172.18.0.0/16").build());
         failures[0] = 2;
@@ -184,6 +203,29 @@ class NftFirewallDriverTest {
     }
 
     @Test
+    void withoutTheBridgeTableIccFalseNeedsBrNetfilter() {
+        nft.features = NftFeatures.BASIC;
+        driver = new NftFirewallDriver(nft, sysctls());
+        driver.reconcile(FirewallState.EMPTY);
+        FirewallException e = assertThrows(FirewallException.class,
+                () -> driver.setupNetwork(network("nlb0", "172.18.0.0/16").icc(false).build()));
+        assertEquals("set up network nlb0: icc=false needs bridged traffic to pass the ip hooks, but"
+                + " net.bridge.bridge-nf-call-iptables does not exist (br_netfilter is not loaded); load br_netfilter"
+                + " and set net.bridge.bridge-nf-call-iptables=1 (nlbridge does not change it: it affects every bridge"
+                + " of the host)", e.getMessage());
+        sysctls.put("net/bridge/bridge-nf-call-iptables", "1");
+        driver.setupNetwork(network("nlb0", "172.18.0.0/16").icc(false).build());
+        driver.addEndpoint(endpoint("c1", "nlb0", "veth1", "172.18.0.2"));
+        assertFalse(nft.hasTable(NftFamily.BRIDGE, NftLayout.TABLE));
+        sysctls.put("net/bridge/bridge-nf-call-iptables", "0");
+        ReconcileReport r = driver.reconcile(new FirewallState(List.of(network("nlb0", "172.18.0.0/16").icc(false).build()),
+                List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2"))));
+        assertFalse(r.rebuilt());
+        assertEquals(1, r.warnings().size());
+        assertTrue(r.warnings().getFirst().startsWith("network nlb0: icc=false needs bridged traffic"), r.warnings().toString());
+    }
+
+    @Test
     void listPortsAndStatusCarryTheKernelCounters() {
         driver.reconcile(FirewallState.EMPTY);
         driver.setupNetwork(network("nlb0", "172.18.0.0/16").ipv6(subnet("fd00:6::/64")).build());
@@ -196,7 +238,10 @@ class NftFirewallDriverTest {
         var status = driver.status();
         assertTrue(status.enforced());
         assertEquals("nftables", status.backend());
-        assertTrue(status.counters().containsKey("ip/direct__nlb0"), status.counters().toString());
+        assertEquals(3L, status.counters().get("ip/direct__nlb0: iifname != \"nlb0\" counter drop"),
+                status.counters().toString());
+        assertEquals(3L, status.counters().get("ip/fwd-to__nlb0: ip daddr . meta l4proto . th dport @published4"
+                + " ct status dnat counter accept"), status.counters().toString());
         assertTrue(status.summary().contains("1 network(s), 1 endpoint(s), 3 published port(s)"), status.summary());
     }
 }

@@ -36,7 +36,7 @@ class NftLayoutTest {
                 "add rule ip nlbridge direct__nlb0 iifname != \"nlb0\" counter drop",
                 "add rule ip nlbridge fwd-to__nlb0 ct state established,related accept",
                 "add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" accept",
-                "add rule ip nlbridge fwd-to__nlb0 ip daddr . meta l4proto . th dport @published4 ct status dnat accept",
+                "add rule ip nlbridge fwd-to__nlb0 ip daddr . meta l4proto . th dport @published4 ct status dnat counter accept",
                 "add rule ip nlbridge fwd-to__nlb0 counter drop",
                 "add rule ip nlbridge fwd-from__nlb0 accept",
                 "add rule ip nlbridge nat-from__nlb0 oifname != \"nlb0\" ip saddr 172.18.0.0/16 counter masquerade",
@@ -78,7 +78,7 @@ class NftLayoutTest {
                 "add element ip6 nlbridge ports6-any { tcp . 5000 : fd00:db8:6::2 . 22, tcp . 5001 : fd00:db8:6::2 . 22,"
                         + " udp . 53 : fd00:db8:6::2 . 53 }",
                 "add element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
-                "add element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(NftLayout.endpoint(e, n)));
+                "add element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(NftLayout.endpoint(e, n, NftFeatures.FULL)));
         assertEquals(List.of(
                 "delete element ip nlbridge direct4 { 172.18.0.2 }",
                 "delete element ip nlbridge ports4 { tcp . 127.0.0.1 . 8080 }",
@@ -87,15 +87,15 @@ class NftLayoutTest {
                 "delete element ip6 nlbridge direct6 { fd00:db8:6::2 }",
                 "delete element ip6 nlbridge ports6-any { tcp . 5000, tcp . 5001, udp . 53 }",
                 "delete element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
-                "delete element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(NftLayout.removeEndpoint(e, n)));
+                "delete element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(NftLayout.removeEndpoint(e, n, NftFeatures.FULL)));
     }
 
     @Test
     void baseChainsNeverChangeWithNetworks() {
         FirewallState s = new FirewallState(List.of(NLB0), List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22")));
-        List<String> skeleton = lines(NftLayout.tables());
-        List<String> full = lines(NftLayout.rebuild("x", s).ops());
-        assertEquals(lines(NftLayout.deleteTables()), full.subList(0, 6));
+        List<String> skeleton = lines(NftLayout.tables(NftFeatures.FULL));
+        List<String> full = lines(NftLayout.rebuild("x", s, NftFeatures.FULL).ops());
+        assertEquals(lines(NftLayout.deleteTables(NftFeatures.FULL)), full.subList(0, 6));
         assertEquals(skeleton, full.subList(6, 6 + skeleton.size()), "networks only append chains and elements");
         assertTrue(skeleton.contains("add rule ip nlbridge raw-prerouting iifname != \"lo\" ip daddr 127.0.0.0/8 counter drop"));
         assertTrue(skeleton.contains("add rule ip nlbridge nat-prerouting fib daddr type local"
@@ -113,7 +113,7 @@ class NftLayoutTest {
         FakeNft nft = new FakeNft();
         List<NetworkFirewallSpec> nets = new ArrayList<>();
         List<EndpointFirewallSpec> eps = new ArrayList<>();
-        nft.apply(NftLayout.rebuild("start", FirewallState.EMPTY));
+        nft.apply(NftLayout.rebuild("start", FirewallState.EMPTY, NftFeatures.FULL));
         NetworkFirewallSpec n1 = NLB0;
         NetworkFirewallSpec n2 = network("nlb2", "172.20.0.0/16").ipv6(subnet("fd00:2::/64")).icc(false).build();
         NetworkFirewallSpec n3 = network("nlb3", "172.21.0.0/16").internal(true).build();
@@ -133,7 +133,7 @@ class NftLayoutTest {
         step(nft, nets, eps, null, b, false);
         step(nft, nets, eps, null, a, true);
         // tearing down a network with endpoints on it: the endpoints' elements first, same batch
-        List<NftOp> down = new ArrayList<>(NftLayout.removeEndpoint(d, n2));
+        List<NftOp> down = new ArrayList<>(NftLayout.removeEndpoint(d, n2, NftFeatures.FULL));
         down.addAll(NftLayout.removeNetwork(n2));
         nft.apply(new NftBatch("down", down));
         nets.remove(n2);
@@ -150,7 +150,8 @@ class NftLayoutTest {
             if (add) nets.add(n); else nets.remove(n);
         } else {
             NetworkFirewallSpec net = nets.stream().filter(x -> x.bridge().equals(e.bridge())).findFirst().orElseThrow();
-            nft.apply(new NftBatch("ep", add ? NftLayout.endpoint(e, net) : NftLayout.removeEndpoint(e, net)));
+            nft.apply(new NftBatch("ep", add ? NftLayout.endpoint(e, net, NftFeatures.FULL)
+                    : NftLayout.removeEndpoint(e, net, NftFeatures.FULL)));
             if (add) eps.add(e); else eps.remove(e);
         }
         assertMatchesRebuild(nft, nets, eps);
@@ -158,11 +159,22 @@ class NftLayoutTest {
 
     private static void assertMatchesRebuild(FakeNft nft, List<NetworkFirewallSpec> nets, List<EndpointFirewallSpec> eps) {
         FirewallState s = new FirewallState(nets, eps).validated();
-        Map<String, NftTableState> expected = NftTableState.fold(NftLayout.rebuild("x", s).ops());
+        Map<String, NftTableState> expected = NftTableState.fold(NftLayout.rebuild("x", s, NftFeatures.FULL).ops());
         for (NftTableState t : expected.values()) {
             NftTableState actual = nft.read(t.family(), t.name()).orElse(null);
             assertEquals(List.of(), NftTableState.diff(t, actual));
         }
+    }
+
+    @Test
+    void theBasicFeaturesLeaveOutTheBridgeTableAndElementCounters() {
+        FirewallState s = new FirewallState(List.of(network("nlb0", "172.18.0.0/16").icc(false).build()),
+                List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22")));
+        List<String> basic = lines(NftLayout.rebuild("x", s, NftFeatures.BASIC).ops());
+        assertTrue(basic.stream().noneMatch(l -> l.contains(" bridge nlbridge")), basic.toString());
+        assertTrue(basic.contains("add map ip nlbridge ports4 { type inet_proto . ipv4_addr . inet_service"
+                + " : ipv4_addr . inet_service; }"));
+        assertTrue(basic.contains("add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" counter drop"));
     }
 
     @Test
