@@ -378,6 +378,11 @@ public final class NftFirewallDriver implements FirewallDriver {
         throw e;
     }
 
+    /** The desired state the driver holds (what reconcile would restore). */
+    public synchronized FirewallState state() {
+        return model().state();
+    }
+
     /** Whether the driver was given its state yet (by {@link #reconcile}). */
     public synchronized boolean initialised() {
         return model != null;

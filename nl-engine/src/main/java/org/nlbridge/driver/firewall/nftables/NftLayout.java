@@ -35,9 +35,12 @@ import org.nlbridge.net.IpAddress;
  * kernel access, so every shape here is unit-tested and golden-tested.
  *
  * <h2>Tables</h2>
- * {@code ip nlbridge} and {@code ip6 nlbridge} hold everything for IPv4 and IPv6; {@code bridge nlbridge} holds
- * the layer-2 half of {@code icc=false}. We own these three tables outright: teardown and reconcile delete and
- * re-create them whole, and we never touch any other table.
+ * {@code ip nlbridge} and {@code ip6 nlbridge} hold everything for IPv4 and IPv6; with {@link NftFeatures#FULL},
+ * {@code bridge nlbridge} holds the layer-2 half of {@code icc=false} and the port maps count connections per
+ * element. (The netlink engine has neither the bridge family nor set counters yet, so the engine runs
+ * {@link NftFeatures#BASIC}: icc=false between containers of one bridge then relies on br_netfilter, which the
+ * driver checks.) We own these tables outright: teardown and reconcile delete and re-create them whole, and we
+ * never touch any other table.
  *
  * <h2>Base chains (created once, never edited afterwards)</h2>
  * <pre>
@@ -47,7 +50,7 @@ import org.nlbridge.net.IpAddress;
  * nat-postrouting  nat    postrouting  100 (srcnat)  {@code iifname vmap @nat-from}; {@code oifname vmap @nat-to}
  * filter-forward   filter forward        0 (filter)  {@code iifname vmap @fwd-internal}; {@code oifname vmap @fwd-to};
  *                                                    {@code iifname vmap @fwd-from}
- * bridge: forward  filter forward     -200 (filter)  {@code iifname @icc-off-ports counter drop}
+ * bridge: forward  filter forward     -200 (filter)  {@code iifname @icc-off-ports counter drop}  (FULL only)
  * </pre>
  * Per-network and per-endpoint state lives only in regular chains and in set/map elements, so a network costs a
  * few chains plus one element per dispatch map, and a published port costs one element in {@code ports4} (or
@@ -247,14 +250,20 @@ public final class NftLayout {
         return ops;
     }
 
+    /** Our sets and maps by "family name", as {@link NftFeatures#FULL} declares them. */
+    private static final java.util.Map<String, NftSet> SETS = new java.util.HashMap<>();
+
+    static {
+        for (NftOp op : tables(NftFeatures.FULL)) {
+            if (op instanceof NftOp.AddSet s) SETS.put(s.family() + " " + s.set().name(), s.set());
+        }
+    }
+
     /** The definition of one of our sets or maps by family and name (for executors that need its types). */
     public static NftSet set(NftFamily family, String name) {
-        for (NftOp op : tables(NftFeatures.FULL)) {
-            if (op instanceof NftOp.AddSet s && s.family() == family && s.set().name().equals(name)) {
-                return s.set();
-            }
-        }
-        throw new IllegalArgumentException("no set " + family + " " + TABLE + " " + name);
+        NftSet s = SETS.get(family + " " + name);
+        if (s == null) throw new IllegalArgumentException("no set " + family + " " + TABLE + " " + name);
+        return s;
     }
 
     private static NftSet verdictMap(String name, NftType key) {
