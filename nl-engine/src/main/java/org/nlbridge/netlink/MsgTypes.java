@@ -80,6 +80,12 @@ public final class MsgTypes {
         nft(Uapi.NFT_MSG_NEWFLOWTABLE(), "NFT_MSG_NEWFLOWTABLE");
         nft(Uapi.NFT_MSG_GETFLOWTABLE(), "NFT_MSG_GETFLOWTABLE");
         nft(Uapi.NFT_MSG_DELFLOWTABLE(), "NFT_MSG_DELFLOWTABLE");
+        // Linux 6.3, newer than the uapi header of the bindings
+        nft(26, "NFT_MSG_DESTROYTABLE");
+        nft(27, "NFT_MSG_DESTROYCHAIN");
+        nft(28, "NFT_MSG_DESTROYRULE");
+        nft(29, "NFT_MSG_DESTROYSET");
+        nft(30, "NFT_MSG_DESTROYSETELEM");
     }
 
     /** The kernel name of {@code type}, or {@code type 0x…} for one not in the table. */

@@ -37,6 +37,8 @@ public final class ElementWriter {
     private final KeyType data;
     private final int keyLen;
     private final int dataLen;
+    private final int[] keyOffsets;
+    private final int[] dataOffsets;
     private final byte[] keyBuf;
     private final byte[] endBuf;
     private final byte[] dataBuf;
@@ -66,6 +68,14 @@ public final class ElementWriter {
         this.endBuf = new byte[(keyLen + 3) & ~3];
         this.dataLen = data == null ? 0 : data.length();
         this.dataBuf = data == null ? null : new byte[(dataLen + 3) & ~3];
+        this.keyOffsets = offsets(key);
+        this.dataOffsets = data == null ? null : offsets(data);
+    }
+
+    private static int[] offsets(KeyType k) {
+        int[] o = new int[k.size()];
+        for (int i = 0; i < o.length; i++) o[i] = k.isConcat() ? k.offset(i) : 0;
+        return o;
     }
 
     public NamedSet set() {
@@ -79,20 +89,21 @@ public final class ElementWriter {
 
     /** The next key field; checked against the key type at once. */
     public ElementWriter key(Object value) {
-        FieldType t = nextKeyField(value);
-        if (value instanceof Integer i) {
-            t.writeInt(i, keyBuf, key.offset(keyField), keyFieldName());
-        } else {
-            t.write(value, keyBuf, key.offset(keyField), keyFieldName());
-        }
+        if (keyField >= key.size()) throw tooManyKeyFields(String.valueOf(value));
+        FieldType t = key.field(keyField);
+        String why = value instanceof Integer i ? t.tryWriteInt(i, keyBuf, keyOffsets[keyField])
+                : t.tryWrite(value, keyBuf, keyOffsets[keyField]);
+        if (why != null) throw new ValidationException(keyFieldName(), String.valueOf(value), why, t.accepted());
         keyField++;
         return this;
     }
 
     /** The next key field as an int (a port, a protocol number, a mark), without boxing. */
     public ElementWriter key(int value) {
-        FieldType t = nextKeyField(value);
-        t.writeInt(value, keyBuf, key.offset(keyField), keyFieldName());
+        if (keyField >= key.size()) throw tooManyKeyFields(Integer.toString(value));
+        FieldType t = key.field(keyField);
+        String why = t.tryWriteInt(value, keyBuf, keyOffsets[keyField]);
+        if (why != null) throw new ValidationException(keyFieldName(), Integer.toString(value), why, t.accepted());
         keyField++;
         return this;
     }
@@ -130,19 +141,20 @@ public final class ElementWriter {
 
     /** The next value field of a map; checked against the value type at once. */
     public ElementWriter value(Object value) {
-        FieldType t = nextDataField(value);
-        if (value instanceof Integer i) {
-            t.writeInt(i, dataBuf, data.offset(dataField), dataFieldName());
-        } else {
-            t.write(value, dataBuf, data.offset(dataField), dataFieldName());
-        }
+        if (!dataFieldReady()) throw dataFieldRefused(String.valueOf(value));
+        FieldType t = data.field(dataField);
+        String why = value instanceof Integer i ? t.tryWriteInt(i, dataBuf, dataOffsets[dataField])
+                : t.tryWrite(value, dataBuf, dataOffsets[dataField]);
+        if (why != null) throw new ValidationException(dataFieldName(), String.valueOf(value), why, t.accepted());
         dataField++;
         return this;
     }
 
     public ElementWriter value(int value) {
-        FieldType t = nextDataField(value);
-        t.writeInt(value, dataBuf, data.offset(dataField), dataFieldName());
+        if (!dataFieldReady()) throw dataFieldRefused(Integer.toString(value));
+        FieldType t = data.field(dataField);
+        String why = t.tryWriteInt(value, dataBuf, dataOffsets[dataField]);
+        if (why != null) throw new ValidationException(dataFieldName(), Integer.toString(value), why, t.accepted());
         dataField++;
         return this;
     }
@@ -332,29 +344,27 @@ public final class ElementWriter {
 
     // ---------------------------------------------------------------- checks
 
-    private FieldType nextKeyField(Object value) {
-        if (keyField >= key.size()) {
-            throw new ValidationException(elementName() + " key", String.valueOf(value), "one field more than the key's "
-                    + key.size(), "a key of type " + key);
-        }
-        return key.field(keyField);
+    private ValidationException tooManyKeyFields(String value) {
+        return new ValidationException(elementName() + " key", value, "one field more than the key's " + key.size(),
+                "a key of type " + key);
     }
 
-    private FieldType nextDataField(Object value) {
+    private boolean dataFieldReady() {
+        return data != null && keyField == key.size() && dataField < data.size();
+    }
+
+    private ValidationException dataFieldRefused(String value) {
         if (data == null) {
-            throw new ValidationException(elementName() + " value", String.valueOf(value),
+            return new ValidationException(elementName() + " value", value,
                     set.isVerdictMap() ? "a verdict map takes a verdict()" : "a set has no values", set.isVerdictMap()
                             ? "verdict(...)" : "keys only");
         }
         if (keyField != key.size()) {
-            throw new ValidationException(elementName() + " value", String.valueOf(value), "given before the key is complete ("
+            return new ValidationException(elementName() + " value", value, "given before the key is complete ("
                     + keyField + " of " + key.size() + " fields)", "the key fields first");
         }
-        if (dataField >= data.size()) {
-            throw new ValidationException(elementName() + " value", String.valueOf(value), "one field more than the value's "
-                    + data.size(), "a value of type " + data);
-        }
-        return data.field(dataField);
+        return new ValidationException(elementName() + " value", value, "one field more than the value's "
+                + data.size(), "a value of type " + data);
     }
 
     private String keyFieldName() {

@@ -11,6 +11,16 @@ final class Encoder {
 
     /** Largest {@code NFTA_SET_ELEM_LIST_ELEMENTS} payload per message, safely below the 64 KiB of {@code nla_len}. */
     static final int ELEMENTS_PER_MESSAGE_BYTES = 60_000;
+    /**
+     * The destroy messages of Linux 6.3 (delete, but no error when absent). Newer than the uapi header the bindings
+     * were generated from, so spelled out here: {@code enum nf_tables_msg_types} continues
+     * {@code NFT_MSG_GETRULE_RESET = 25, NFT_MSG_DESTROYTABLE, DESTROYCHAIN, DESTROYRULE, DESTROYSET,
+     * DESTROYSETELEM}.
+     */
+    static final int NFT_MSG_DESTROYTABLE = 26;
+    static final int NFT_MSG_DESTROYCHAIN = 27;
+    static final int NFT_MSG_DESTROYSET = 29;
+    static final int NFT_MSG_DESTROYSETELEM = 30;
     private static final java.util.concurrent.atomic.AtomicInteger SET_IDS = new java.util.concurrent.atomic.AtomicInteger();
 
     /** What a request is about, named in its failure; its text is built only if it is printed. */
@@ -63,7 +73,10 @@ final class Encoder {
     }
 
     private static void tableRef(NfTransaction tx, Transaction.Verb v, TableRef t) {
-        if (v == Transaction.Verb.DELETE) {
+        if (v == Transaction.Verb.DESTROY) {
+            MsgWriter w = tx.begin(NFT_MSG_DESTROYTABLE, 0, t.family().nfproto(), new Subject("destroy table", t));
+            w.putString(NFTA_TABLE_NAME(), t.name());
+        } else if (v == Transaction.Verb.DELETE) {
             MsgWriter w = tx.begin(NFT_MSG_DELTABLE(), 0, t.family().nfproto(), new Subject("delete table", t));
             w.putString(NFTA_TABLE_NAME(), t.name());
         } else {
@@ -107,6 +120,11 @@ final class Encoder {
                     w.putString(NFTA_CHAIN_NAME(), c.name());
                 }
             }
+            case DESTROY -> {
+                MsgWriter w = tx.begin(NFT_MSG_DESTROYCHAIN, 0, fam, new Subject("destroy chain", c));
+                w.putString(NFTA_CHAIN_TABLE(), c.table().name());
+                w.putString(NFTA_CHAIN_NAME(), c.name());
+            }
             case FLUSH -> {
                 MsgWriter w = tx.begin(NFT_MSG_DELRULE(), 0, fam, new Subject("flush chain", c));
                 w.putString(NFTA_RULE_TABLE(), c.table().name());
@@ -142,8 +160,10 @@ final class Encoder {
 
     private static void setRef(NfTransaction tx, Transaction.Verb v, SetRef s) {
         int fam = s.table().family().nfproto();
-        if (v == Transaction.Verb.DELETE) {
-            MsgWriter w = tx.begin(NFT_MSG_DELSET(), 0, fam, new Subject("delete set", s));
+        if (v == Transaction.Verb.DELETE || v == Transaction.Verb.DESTROY) {
+            boolean destroy = v == Transaction.Verb.DESTROY;
+            MsgWriter w = tx.begin(destroy ? NFT_MSG_DESTROYSET : NFT_MSG_DELSET(), 0, fam,
+                    new Subject(destroy ? "destroy set" : "delete set", s));
             w.putString(NFTA_SET_TABLE(), s.table().name());
             w.putString(NFTA_SET_NAME(), s.name());
         } else {
@@ -181,6 +201,7 @@ final class Encoder {
     /** Element batches, split into messages whose element list stays below the attribute size limit. */
     private static void elements(NfTransaction tx, Transaction.Verb v, ElementWriter el) {
         boolean add = v == Transaction.Verb.ADD_ELEMENTS;
+        boolean destroy = v == Transaction.Verb.DESTROY_ELEMENTS;
         int n = el.encodedCount();
         int fam = el.set().table().family().nfproto();
         byte[] buf = el.buffer();
@@ -193,8 +214,9 @@ final class Encoder {
                 bytes += 4 + el.length(to);
                 to++;
             }
-            MsgWriter w = tx.begin(add ? NFT_MSG_NEWSETELEM() : NFT_MSG_DELSETELEM(), add ? NLM_F_CREATE() : 0, fam,
-                    new ElementsSubject(add ? "add" : "delete", el, from, to - 1));
+            int type = add ? NFT_MSG_NEWSETELEM() : destroy ? NFT_MSG_DESTROYSETELEM : NFT_MSG_DELSETELEM();
+            MsgWriter w = tx.begin(type, add ? NLM_F_CREATE() : 0, fam,
+                    new ElementsSubject(add ? "add" : destroy ? "destroy" : "delete", el, from, to - 1));
             w.putString(NFTA_SET_ELEM_LIST_TABLE(), el.set().table().name());
             w.putString(NFTA_SET_ELEM_LIST_SET(), el.set().name());
             long list = w.nestStart(NFTA_SET_ELEM_LIST_ELEMENTS());

@@ -186,11 +186,43 @@ public sealed interface Expr {
         }
     }
 
-    /** {@code nat snat|dnat FAMILY addr_min reg proto_min reg flags}; registers are 0 when absent. */
+    /**
+     * {@code nat snat|dnat FAMILY addr_min reg proto_min reg flags}; registers are 0 when absent. Equality is by
+     * meaning: the kernel reports a missing maximum register as the minimum one and adds the flags a register
+     * implies ({@code NF_NAT_RANGE_MAP_IPS}, {@code NF_NAT_RANGE_PROTO_SPECIFIED}), so a listed nat equals the one
+     * that was sent.
+     */
     record Nat(boolean dnat, Family family, int addrMin, int addrMax, int protoMin, int protoMax, int flags)
             implements Expr {
         public String name() {
             return "nat";
+        }
+
+        private int impliedAddrMax() {
+            return addrMax == addrMin ? 0 : addrMax;
+        }
+
+        private int impliedProtoMax() {
+            return protoMax == protoMin ? 0 : protoMax;
+        }
+
+        private int explicitFlags() {
+            int f = flags;
+            if (addrMin != 0) f &= ~Uapi.NF_NAT_RANGE_MAP_IPS();
+            if (protoMin != 0) f &= ~Uapi.NF_NAT_RANGE_PROTO_SPECIFIED();
+            return f;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Nat n && n.dnat == dnat && n.family == family && n.addrMin == addrMin
+                    && n.protoMin == protoMin && n.impliedAddrMax() == impliedAddrMax()
+                    && n.impliedProtoMax() == impliedProtoMax() && n.explicitFlags() == explicitFlags();
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(dnat, family, addrMin, protoMin, impliedAddrMax(), impliedProtoMax(), explicitFlags());
         }
 
         @Override

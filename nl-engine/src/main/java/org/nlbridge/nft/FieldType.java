@@ -102,44 +102,59 @@ public enum FieldType {
      * @throws ValidationException naming {@code field} if the value does not fit this type
      */
     void write(Object value, byte[] dst, int off, String field) {
+        String why = tryWrite(value, dst, off);
+        if (why != null) throw new ValidationException(field, value == null ? null : value.toString(), why, accepted);
+    }
+
+    /** The int fast path for {@code inet_proto}, {@code inet_service} and {@code mark}: no boxing. */
+    void writeInt(int v, byte[] dst, int off, String field) {
+        String why = tryWriteInt(v, dst, off);
+        if (why != null) throw new ValidationException(field, Integer.toString(v), why, accepted);
+    }
+
+    /**
+     * Writes {@code value} at {@code off} and returns null, or returns why it does not fit (and writes nothing
+     * useful): the hot path of element encoding builds no message unless there is a failure.
+     */
+    String tryWrite(Object value, byte[] dst, int off) {
         switch (this) {
             case IPV4_ADDR -> {
-                if (!(value instanceof Ipv4Address a)) throw mismatch(field, value);
+                if (!(value instanceof Ipv4Address a)) return mismatch(value);
                 be32(dst, off, a.toInt());
             }
             case IPV6_ADDR -> {
-                if (!(value instanceof Ipv6Address a)) throw mismatch(field, value);
+                if (!(value instanceof Ipv6Address a)) return mismatch(value);
                 be64(dst, off, a.high());
                 be64(dst, off + 8, a.low());
             }
             case INET_PROTO -> {
-                if (value instanceof IpProtocol p) {
-                    writeInt(p.number(), dst, off, field);
-                } else if (value instanceof Integer i) {
-                    writeInt(i, dst, off, field);
-                } else {
-                    throw mismatch(field, value);
-                }
+                if (value instanceof IpProtocol p) return tryWriteInt(p.number(), dst, off);
+                if (value instanceof Integer i) return tryWriteInt(i, dst, off);
+                return mismatch(value);
             }
             case INET_SERVICE, MARK -> {
-                if (!(value instanceof Integer i)) throw mismatch(field, value);
-                writeInt(i, dst, off, field);
+                if (!(value instanceof Integer i)) return mismatch(value);
+                return tryWriteInt(i, dst, off);
             }
             case IFNAME -> {
                 IfName n;
                 if (value instanceof IfName x) {
                     n = x;
                 } else if (value instanceof String s) {
-                    n = IfName.parse(field, s);
+                    try {
+                        n = IfName.parse("ifname", s);
+                    } catch (ValidationException e) {
+                        return e.reason();
+                    }
                 } else {
-                    throw mismatch(field, value);
+                    return mismatch(value);
                 }
-                byte[] b = n.toString().getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(b, 0, dst, off, b.length);
-                for (int i = b.length; i < 16; i++) dst[off + i] = 0;
+                String name = n.toString();
+                int len = name.length();
+                for (int i = 0; i < 16; i++) dst[off + i] = i < len ? (byte) name.charAt(i) : 0;
             }
             case ETHER_ADDR -> {
-                if (!(value instanceof MacAddress m)) throw mismatch(field, value);
+                if (!(value instanceof MacAddress m)) return mismatch(value);
                 long v = m.toLong();
                 for (int i = 0; i < 6; i++) dst[off + i] = (byte) (v >>> (8 * (5 - i)));
                 dst[off + 6] = 0;
@@ -147,20 +162,21 @@ public enum FieldType {
             }
             case VERDICT -> throw new IllegalStateException("a verdict is encoded as a nest, not as data");
         }
+        return null;
     }
 
-    /** The int fast path for {@code inet_proto}, {@code inet_service} and {@code mark}: no boxing. */
-    void writeInt(int v, byte[] dst, int off, String field) {
+    /** As {@link #tryWrite} for an int. */
+    String tryWriteInt(int v, byte[] dst, int off) {
         switch (this) {
             case INET_PROTO -> {
-                if (v < 0 || v > 255) throw new ValidationException(field, Integer.toString(v), "not a protocol number", "0..255");
+                if (v < 0 || v > 255) return "not a protocol number 0..255";
                 dst[off] = (byte) v;
                 dst[off + 1] = 0;
                 dst[off + 2] = 0;
                 dst[off + 3] = 0;
             }
             case INET_SERVICE -> {
-                if (v < 0 || v > 65535) throw new ValidationException(field, Integer.toString(v), "not a port", "0..65535");
+                if (v < 0 || v > 65535) return "not a port 0..65535";
                 dst[off] = (byte) (v >>> 8);
                 dst[off + 1] = (byte) v;
                 dst[off + 2] = 0;
@@ -172,9 +188,11 @@ public enum FieldType {
                 dst[off + 2] = (byte) (v >>> 16);
                 dst[off + 3] = (byte) (v >>> 24);
             }
-            default -> throw new ValidationException(field, Integer.toString(v), "an Integer does not fit type " + nftName,
-                    accepted);
+            default -> {
+                return "an Integer does not fit type " + nftName;
+            }
         }
+        return null;
     }
 
     /** Reads a value written by {@link #write}. */
@@ -223,11 +241,10 @@ public enum FieldType {
         };
     }
 
-    private ValidationException mismatch(String field, Object value) {
-        String shown = value == null ? null : value.toString();
+    private String mismatch(Object value) {
         String name = value == null ? null : value.getClass().getSimpleName();
         String kind = name == null ? "no value" : ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
-        return new ValidationException(field, shown, kind + " does not fit type " + nftName, accepted);
+        return kind + " does not fit type " + nftName;
     }
 
     static void be32(byte[] d, int off, int v) {

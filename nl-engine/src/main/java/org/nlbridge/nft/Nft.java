@@ -43,6 +43,11 @@ import org.nlbridge.netns.NetNs;
  * <p>Ownership: every write is refused before it is sent unless it lies in one of the tables given at open; the
  * engine never flushes the ruleset or touches another table. Reading is not restricted.
  *
+ * <p>Generations: each commit reads the ruleset generation ({@code NFT_MSG_GETGEN}) and stamps the transaction with
+ * it ({@code NFNL_BATCH_GENID}); if another process committed in between, the kernel refuses the whole transaction
+ * with {@code ERESTART} and it is rebuilt (with {@link #apply}) or re-sent (with {@link #commit}), at most
+ * {@link #MAX_ATTEMPTS} times. A {@link Transaction} is not cleared by {@link #commit}.
+ *
  * <p>Not thread-safe: one owner at a time, like the socket.
  */
 public final class Nft implements AutoCloseable {
@@ -68,7 +73,6 @@ public final class Nft implements AutoCloseable {
     private final MsgCursor msg = new MsgCursor();
     private final AttrCursor attrs = new AttrCursor();
     private int lastAttempts;
-    private Runnable onStale;
 
     private Nft(NlSocket socket, boolean ownsSocket, Collection<TableRef> owned) {
         this.socket = socket;
@@ -145,15 +149,9 @@ public final class Nft implements AutoCloseable {
                 r.throwIfFailed();
             }
             last = first;
-            if (onStale != null) onStale.run();
         }
         throw new NetlinkException(ERESTART, "nftables transaction", tx.size() + " operations", last.extack(),
                 "the ruleset generation changed before each of " + MAX_ATTEMPTS + " attempts; nothing was applied");
-    }
-
-    /** Test hook: runs after a commit was refused for a stale generation, before the retry. */
-    void onStaleGeneration(Runnable hook) {
-        this.onStale = hook;
     }
 
     /** Attempts the last commit took (1 unless the generation went stale). */

@@ -20,7 +20,7 @@ public final class NftNames {
     public static final int MAX_COMMENT_BYTES = 128;
 
     static final String ACCEPTED_NAME = "1..255 bytes from A-Z a-z 0-9 _ . -, starting with a letter or _";
-    static final String ACCEPTED_COMMENT = "at most 128 bytes of printable text without '\"' or '\\\\'";
+    static final String ACCEPTED_COMMENT = "at most 128 bytes of printable text without '\"' or '\\'";
 
     /** Checks a table, chain or set name. */
     public static String name(String field, String name) {
@@ -72,7 +72,7 @@ public final class NftNames {
     }
 
     private static String describe(char c) {
-        if (c >= 0x21 && c < 0x7f) return "'" + c + "'";
+        if (c >= 0x20 && c < 0x7f) return "'" + c + "'";
         return String.format("U+%04X", (int) c);
     }
 }

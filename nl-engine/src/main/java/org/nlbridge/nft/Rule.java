@@ -34,6 +34,25 @@ public record Rule(ChainRef chain, List<Expr> exprs, String comment, long handle
         return new Rule(chain, exprs, comment, handle);
     }
 
+    /**
+     * This rule without what the kernel adds to it: no handle, counters at zero. A listed rule's
+     * {@code withoutState()} equals the built rule it was created from, so desired and actual rules can be compared
+     * with {@code equals} when reconciling.
+     */
+    public Rule withoutState() {
+        boolean changed = handle != 0;
+        List<Expr> out = new java.util.ArrayList<>(exprs.size());
+        for (Expr e : exprs) {
+            if (e instanceof Expr.Counter c && (c.packets() != 0 || c.bytes() != 0)) {
+                out.add(Expr.Counter.ZERO);
+                changed = true;
+            } else {
+                out.add(e);
+            }
+        }
+        return changed ? new Rule(chain, out, comment, 0) : this;
+    }
+
     /** The first counter's packets and bytes, as the kernel last reported them (zero on a rule not listed). */
     public Optional<Expr.Counter> counter() {
         for (Expr e : exprs) {

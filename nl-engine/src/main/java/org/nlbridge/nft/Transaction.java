@@ -24,7 +24,10 @@ import org.nlbridge.net.ValidationException;
 public final class Transaction {
 
     /** What a recorded operation does. */
-    enum Verb { ADD, CREATE, DELETE, FLUSH, APPEND, INSERT, INSERT_BEFORE, ADD_AFTER, REPLACE, ADD_ELEMENTS, DELETE_ELEMENTS }
+    enum Verb {
+        ADD, CREATE, DELETE, DESTROY, FLUSH, APPEND, INSERT, INSERT_BEFORE, ADD_AFTER, REPLACE, ADD_ELEMENTS,
+        DELETE_ELEMENTS, DESTROY_ELEMENTS
+    }
 
     /** One recorded operation: a verb, its object, and for rules the handle it refers to. */
     record Op(Verb verb, Object object, long handle) {}
@@ -71,6 +74,14 @@ public final class Transaction {
         return record(Verb.DELETE, own(t), t);
     }
 
+    /**
+     * {@code nft destroy table}: deletes the table and everything in it if it exists, and is no error if it does
+     * not, so teardown can be repeated (kernel 6.3 or later; older kernels refuse the message).
+     */
+    public Transaction destroyTable(TableRef t) {
+        return record(Verb.DESTROY, own(t), t);
+    }
+
     /** {@code nft flush table}: every rule of every chain in it (chains and sets stay). */
     public Transaction flushTable(TableRef t) {
         return record(Verb.FLUSH, own(t), t);
@@ -90,6 +101,11 @@ public final class Transaction {
     /** {@code nft delete chain}: the chain must be empty and unreferenced (flush it and remove jumps first). */
     public Transaction deleteChain(ChainRef c) {
         return record(Verb.DELETE, own(c.table()), c);
+    }
+
+    /** {@code nft destroy chain}: as {@link #deleteChain}, but no error if it is absent (kernel 6.3 or later). */
+    public Transaction destroyChain(ChainRef c) {
+        return record(Verb.DESTROY, own(c.table()), c);
     }
 
     /** {@code nft flush chain}: all its rules. */
@@ -113,6 +129,11 @@ public final class Transaction {
         return record(Verb.DELETE, own(s.table()), s);
     }
 
+    /** {@code nft destroy set|map}: as {@link #deleteSet}, but no error if it is absent (kernel 6.3 or later). */
+    public Transaction destroySet(SetRef s) {
+        return record(Verb.DESTROY, own(s.table()), s);
+    }
+
     /** {@code nft flush set|map}: all its elements. */
     public Transaction flushSet(SetRef s) {
         return record(Verb.FLUSH, own(s.table()), s);
@@ -131,6 +152,17 @@ public final class Transaction {
         own(s.table());
         ElementWriter w = new ElementWriter(s, true);
         ops.add(new Op(Verb.DELETE_ELEMENTS, w, 0));
+        return w;
+    }
+
+    /**
+     * {@code nft destroy element}: keys only; an element that is absent is no error, so releasing a port twice is
+     * harmless (kernel 6.3 or later).
+     */
+    public ElementWriter destroyElements(NamedSet s) {
+        own(s.table());
+        ElementWriter w = new ElementWriter(s, true);
+        ops.add(new Op(Verb.DESTROY_ELEMENTS, w, 0));
         return w;
     }
 

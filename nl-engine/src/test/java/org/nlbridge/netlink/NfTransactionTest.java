@@ -196,4 +196,48 @@ class NfTransactionTest {
             assertTrue(kernel.sendSizes.isEmpty());
         }
     }
+
+    @Test
+    void aGenerationStampsBatchBeginOnly() {
+        try (NfTransaction tx = new NfTransaction(kernel)) {
+            tx.generation(0x01020304);
+            addTable(tx, "a");
+            assertTrue(tx.commit().ok());
+            addTable(tx, "b"); // the stamp applies to one transaction
+            assertTrue(tx.commit().ok());
+        }
+        FakeKernel.Request begin = kernel.requests.get(0);
+        assertEquals(Uapi.NFNL_MSG_BATCH_BEGIN(), begin.type());
+        AttrCursor a = parse(begin).attributes(new AttrCursor(), Wire.NFGENMSG_SIZE);
+        assertTrue(a.next());
+        assertEquals(Uapi.NFNL_BATCH_GENID(), a.type());
+        assertEquals(0x01020304, a.be32());
+        assertEquals(false, a.next());
+        FakeKernel.Request end = kernel.requests.get(2);
+        assertEquals(Uapi.NFNL_MSG_BATCH_END(), end.type());
+        assertEquals(Wire.NLMSG_HDRLEN + Wire.NFGENMSG_SIZE, end.bytes().length);
+        FakeKernel.Request secondBegin = kernel.requests.get(3);
+        assertEquals(Uapi.NFNL_MSG_BATCH_BEGIN(), secondBegin.type());
+        assertEquals(Wire.NLMSG_HDRLEN + Wire.NFGENMSG_SIZE, secondBegin.bytes().length, "unstamped");
+    }
+
+    @Test
+    void aStaleGenerationFailsTheWholeTransactionWithErestart() {
+        kernel.frameErrno = LibC.ERESTART();
+        try (NfTransaction tx = new NfTransaction(kernel)) {
+            tx.generation(7);
+            addTable(tx, "a");
+            BatchResult r = tx.commit();
+            assertEquals(0, r.succeeded());
+            assertEquals(LibC.ERESTART(), r.failures().get(0).errno());
+        }
+    }
+
+    @Test
+    void theGenerationIsSetBeforeTheFirstRequest() {
+        try (NfTransaction tx = new NfTransaction(kernel)) {
+            addTable(tx, "a");
+            assertThrows(IllegalStateException.class, () -> tx.generation(1));
+        }
+    }
 }

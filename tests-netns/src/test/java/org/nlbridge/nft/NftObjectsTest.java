@@ -284,4 +284,31 @@ class NftObjectsTest {
             assertEquals(2, seen);
         }
     }
+
+    @Test
+    void listedRulesEqualTheRulesTheyWereBuiltFrom(Sandbox sb) {
+        String ns = sb.netns("equal");
+        java.util.List<Rule> built = new java.util.ArrayList<>();
+        try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, IP, IP6, INET)) {
+            nft.apply(tx -> {
+                dockerLike(tx);
+                ip6AndInet(tx);
+                for (Transaction.Op op : tx.ops()) {
+                    if (op.object() instanceof Rule r) built.add(r);
+                }
+            });
+            java.util.List<Rule> listed = new java.util.ArrayList<>();
+            for (TableRef t : java.util.List.of(IP, IP6, INET)) {
+                for (Listing.ChainListing c : nft.list(t).orElseThrow().chains()) {
+                    for (Rule r : c.rules()) listed.add(r.withoutState());
+                }
+            }
+            assertEquals(built.size(), listed.size());
+            for (Rule r : built) {
+                assertEquals(true, listed.contains(r), "listed back unchanged: " + r + "\n" + r.toDebugString()
+                        + "listed:\n" + listed.stream().filter(l -> l.chain().equals(r.chain()))
+                        .map(Rule::toDebugString).reduce("", String::concat));
+            }
+        }
+    }
 }

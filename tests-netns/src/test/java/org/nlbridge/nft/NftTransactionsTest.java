@@ -317,4 +317,76 @@ class NftTransactionsTest {
             assertTrue(nft.list(T).orElseThrow().chains().isEmpty());
         }
     }
+
+    @Test
+    void namesUpToTheKernelLimitAreAccepted(Sandbox sb) {
+        String ns = sb.netns("limits");
+        String longest = "n".repeat(NftNames.MAX_NAME_BYTES);
+        try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, T)) {
+            nft.apply(tx -> {
+                tx.addTable(Table.of(T).withComment("t".repeat(NftNames.MAX_COMMENT_BYTES)));
+                tx.addChain(Chain.regular(T.chain(longest)));
+                tx.addSet(NamedSet.set(T.set(longest), KeyType.of(FieldType.MARK)));
+                tx.add(Rule.in(T.chain(longest)).counter().comment("c".repeat(NftNames.MAX_COMMENT_BYTES)));
+            });
+            Listing l = nft.list(T).orElseThrow();
+            assertEquals(longest, l.chains().get(0).chain().name());
+            assertEquals("c".repeat(128), l.chains().get(0).rules().get(0).comment());
+            assertEquals(nft(ns, "nft", "list", "table", "ip", "nlbridge"), l.toString());
+        }
+    }
+
+    @Test
+    void destroyIsDeleteThatToleratesAbsence(Sandbox sb) {
+        String ns = sb.netns("destroy");
+        NamedSet ports = NamedSet.set(T.set("ports"), KeyType.of(FieldType.INET_SERVICE));
+        try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, T)) {
+            nft.apply(tx -> tx.destroyTable(T)); // nothing there yet: no error
+            nft.apply(tx -> {
+                tx.addTable(Table.of(T)).addSet(ports).addChain(Chain.regular(T.chain("c")));
+                tx.addElements(ports).add(80).add(443);
+            });
+            nft.apply(tx -> {
+                tx.destroyElements(ports).add(80).add(8080); // 8080 was never there
+                tx.destroyChain(T.chain("c"));
+                tx.destroyChain(T.chain("never"));
+                tx.destroySet(T.set("never"));
+            });
+            assertEquals("[443]", nft.elements(ports).toString());
+            assertTrue(nft.list(T).orElseThrow().chains().isEmpty());
+            nft.apply(tx -> tx.destroyTable(T));
+            assertFalse(nft.exists(T));
+            nft.apply(tx -> tx.destroyTable(T));
+            assertEquals(0, objects(ns));
+        }
+    }
+
+    @Test
+    void aBatchCutShortBeforeEndAppliesNothing(Sandbox sb) throws Exception {
+        String ns = sb.netns("cut");
+        try (NetNs n = NetNs.open(ns);
+                org.nlbridge.netlink.NlSocket s = n.openSocket(org.nlbridge.bindings.linux.Uapi.NETLINK_NETFILTER());
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            org.nlbridge.netlink.MsgWriter w = new org.nlbridge.netlink.MsgWriter(arena.allocate(4096, 8)).nestedFlag(true);
+            long h = w.begin(org.nlbridge.bindings.linux.Uapi.NFNL_MSG_BATCH_BEGIN(), org.nlbridge.bindings.linux.Uapi.NLM_F_REQUEST(), 1);
+            long g = w.reserve(4);
+            w.setBe16(g + 2, org.nlbridge.bindings.linux.Uapi.NFNL_SUBSYS_NFTABLES());
+            w.end();
+            w.begin((org.nlbridge.bindings.linux.Uapi.NFNL_SUBSYS_NFTABLES() << 8) | org.nlbridge.bindings.linux.Uapi.NFT_MSG_NEWTABLE(),
+                    org.nlbridge.bindings.linux.Uapi.NLM_F_REQUEST() | org.nlbridge.bindings.linux.Uapi.NLM_F_CREATE()
+                            | org.nlbridge.bindings.linux.Uapi.NLM_F_ACK(), 2);
+            long t = w.reserve(4);
+            w.setU8(t, org.nlbridge.bindings.linux.Uapi.NFPROTO_IPV4());
+            w.putString(org.nlbridge.bindings.linux.Uapi.NFTA_TABLE_NAME(), "half");
+            w.end();
+            assertTrue(s.send(w.segment(), w.position()) > 0); // BEGIN and a table, but no END
+            java.lang.foreign.MemorySegment rx = arena.allocate(65536, 8);
+            s.receiveTimeout(500);
+            while (s.receive(rx) > 0) {
+                // whatever the kernel says about the aborted batch
+            }
+            assertEquals(0, objects(ns), "a batch without END is aborted whole");
+            assertTrue(h == 0);
+        }
+    }
 }
