@@ -1,0 +1,54 @@
+package org.nlbridge.driver.firewall;
+
+import java.util.List;
+
+import org.nlbridge.net.IfName;
+
+/**
+ * The firewall half of the bridge driver: NAT, published ports, isolation and the user hook, for networks the
+ * bridge driver has already created (the bridge interface exists before {@link #setupNetwork} is called).
+ *
+ * <p>Every method validates its whole input before touching the kernel and either applies all of its change or
+ * none of it. The driver keeps the desired state in memory; after a process start, call {@link #reconcile} once
+ * with the state from the store (an empty {@link FirewallState} on a fresh host) before any incremental call, so
+ * that leftovers of a crashed run are removed rather than silently kept. Implementations are thread-safe.
+ */
+public interface FirewallDriver {
+
+    /** {@code "nftables"} or {@code "none"}. */
+    String backend();
+
+    /**
+     * Creates the user hook if it does not exist (see {@code NftLayout#USER_TABLE}); never flushes, edits or
+     * deletes it, also not in {@link #teardownAll}. Idempotent.
+     */
+    void ensureUserHook();
+
+    /** Installs one network's rules (masquerade, forward policy, isolation, direct-access drop). Idempotent for an equal spec. */
+    void setupNetwork(NetworkFirewallSpec network);
+
+    /** Removes one network's rules and those of endpoints still attached to it. Unknown bridge: no-op. */
+    void teardownNetwork(IfName bridge);
+
+    /** Adds a container's addresses and all its published ports in one transaction. Idempotent for an equal spec. */
+    void addEndpoint(EndpointFirewallSpec endpoint);
+
+    /** Removes a container's addresses and published ports in one transaction. Unknown id: no-op. */
+    void removeEndpoint(String endpointId);
+
+    /** The published ports in force, with the connections counted by the kernel where the backend counts them. */
+    List<PublishedPort> listPorts();
+
+    /** Backend, whether rules are enforced at all, published ports and drop counters, for {@code nlbridge status}. */
+    FirewallStatus status();
+
+    /**
+     * Makes the kernel match {@code desired} (after a restart, or after someone ran {@code nft flush ruleset}):
+     * compares what is installed with what should be, and if anything differs rebuilds our tables in one
+     * transaction. {@code desired} becomes the driver's state. Never touches the user hook's rules.
+     */
+    ReconcileReport reconcile(FirewallState desired);
+
+    /** Removes every rule, set and table this driver owns; leaves the user hook and its rules alone. Idempotent. */
+    void teardownAll();
+}

@@ -1,0 +1,19 @@
+/**
+ * Firewall drivers: the Docker bridge-driver firewall policy behind one interface, netavark style (the bridge
+ * driver is handed a {@link org.nlbridge.driver.firewall.FirewallDriver}; never the other way round).
+ *
+ * <ul>
+ *   <li>{@link org.nlbridge.driver.firewall.FirewallDriver}: per network {@code setupNetwork}/{@code
+ *       teardownNetwork}, per container {@code addEndpoint}/{@code removeEndpoint}, the user hook, status and
+ *       {@code reconcile}.</li>
+ *   <li>{@link org.nlbridge.driver.firewall.NoneFirewallDriver}: Docker's {@code --iptables=false}; validates,
+ *       installs nothing, and says so in its status.</li>
+ *   <li>{@link org.nlbridge.driver.firewall.nftables.NftFirewallDriver}: the nftables policy (tables
+ *       {@code ip nlbridge}, {@code ip6 nlbridge}, {@code bridge nlbridge}; the user hook in
+ *       {@code ip nlbridge-user} / {@code ip6 nlbridge-user}). Its layout is documented in
+ *       {@link org.nlbridge.driver.firewall.nftables.NftLayout}.</li>
+ * </ul>
+ * There is deliberately no iptables backend: the engine never spawns {@code iptables}/{@code iptables-restore}
+ * (or {@code nft}), and speaking the legacy x_tables setsockopt ABI buys nothing over nf_tables.
+ */
+package org.nlbridge.driver.firewall;

@@ -1,0 +1,192 @@
+package org.nlbridge.driver.firewall.nftables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nlbridge.driver.firewall.Specs.endpoint;
+import static org.nlbridge.driver.firewall.Specs.ifname;
+import static org.nlbridge.driver.firewall.Specs.network;
+import static org.nlbridge.driver.firewall.Specs.subnet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.nlbridge.driver.firewall.EndpointFirewallSpec;
+import org.nlbridge.driver.firewall.FirewallState;
+import org.nlbridge.driver.firewall.NetworkFirewallSpec;
+import org.nlbridge.net.IpAddress;
+
+class NftLayoutTest {
+
+    private static final NetworkFirewallSpec NLB0 = network("nlb0", "172.18.0.0/16").build();
+
+    private static List<String> lines(List<NftOp> ops) {
+        return ops.stream().map(NftText::line).toList();
+    }
+
+    @Test
+    void aNetworkIsChainsRulesAndDispatchElements() {
+        assertEquals(List.of(
+                "add chain ip nlbridge direct__nlb0",
+                "add chain ip nlbridge fwd-to__nlb0",
+                "add chain ip nlbridge fwd-from__nlb0",
+                "add chain ip nlbridge nat-from__nlb0",
+                "add chain ip nlbridge nat-to__nlb0",
+                "add rule ip nlbridge direct__nlb0 iifname != \"nlb0\" counter drop",
+                "add rule ip nlbridge fwd-to__nlb0 ct state established,related accept",
+                "add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" accept",
+                "add rule ip nlbridge fwd-to__nlb0 ip daddr . meta l4proto . th dport @published4 ct status dnat counter accept",
+                "add rule ip nlbridge fwd-to__nlb0 counter drop",
+                "add rule ip nlbridge fwd-from__nlb0 accept",
+                "add rule ip nlbridge nat-from__nlb0 oifname != \"nlb0\" ip saddr 172.18.0.0/16 counter masquerade",
+                "add rule ip nlbridge nat-to__nlb0 ip saddr 127.0.0.0/8 counter masquerade",
+                "add rule ip nlbridge nat-to__nlb0 ip saddr 172.18.0.0/16 ct status dnat counter masquerade",
+                "add element ip nlbridge fwd-to { \"nlb0\" : jump fwd-to__nlb0 }",
+                "add element ip nlbridge fwd-from { \"nlb0\" : jump fwd-from__nlb0 }",
+                "add element ip nlbridge nat-from { \"nlb0\" : jump nat-from__nlb0 }",
+                "add element ip nlbridge nat-to { \"nlb0\" : jump nat-to__nlb0 }"), lines(NftLayout.network(NLB0)));
+    }
+
+    @Test
+    void internalAndIccFalseNetworks() {
+        NetworkFirewallSpec n = network("nlbint", "172.19.0.0/16").internal(true).icc(false).build();
+        assertEquals(List.of(
+                "add chain ip nlbridge direct__nlbint",
+                "add chain ip nlbridge fwd-internal__nlbint",
+                "add chain ip nlbridge fwd-to__nlbint",
+                "add rule ip nlbridge direct__nlbint iifname != \"nlbint\" counter drop",
+                "add rule ip nlbridge fwd-internal__nlbint oifname != \"nlbint\" counter drop",
+                "add rule ip nlbridge fwd-to__nlbint iifname != \"nlbint\" counter drop",
+                "add rule ip nlbridge fwd-to__nlbint iifname \"nlbint\" counter drop",
+                "add element ip nlbridge fwd-internal { \"nlbint\" : jump fwd-internal__nlbint }",
+                "add element ip nlbridge fwd-to { \"nlbint\" : jump fwd-to__nlbint }"), lines(NftLayout.network(n)));
+    }
+
+    @Test
+    void anEndpointIsElementsOnly() {
+        NetworkFirewallSpec n = network("nlb0", "172.18.0.0/16").ipv6(subnet("fd00:db8:6::/64")).icc(false).build();
+        EndpointFirewallSpec e = endpoint("c1", "nlb0", "veth1", "172.18.0.2,fd00:db8:6::2",
+                "5000:22", "5001:22", "127.0.0.1:8080:80", "53:53/udp");
+        assertEquals(List.of(
+                "add element ip nlbridge direct4 { 172.18.0.2 : jump direct__nlb0 }",
+                "add element ip nlbridge ports4 { tcp . 127.0.0.1 . 8080 : 172.18.0.2 . 80 }",
+                "add element ip nlbridge ports4-any { tcp . 5000 : 172.18.0.2 . 22, tcp . 5001 : 172.18.0.2 . 22,"
+                        + " udp . 53 : 172.18.0.2 . 53 }",
+                "add element ip nlbridge published4 { 172.18.0.2 . tcp . 22, 172.18.0.2 . tcp . 80, 172.18.0.2 . udp . 53 }",
+                "add element ip6 nlbridge direct6 { fd00:db8:6::2 : jump direct__nlb0 }",
+                "add element ip6 nlbridge ports6-any { tcp . 5000 : fd00:db8:6::2 . 22, tcp . 5001 : fd00:db8:6::2 . 22,"
+                        + " udp . 53 : fd00:db8:6::2 . 53 }",
+                "add element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
+                "add element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(NftLayout.endpoint(e, n, NftFeatures.FULL)));
+        assertEquals(List.of(
+                "delete element ip nlbridge direct4 { 172.18.0.2 }",
+                "delete element ip nlbridge ports4 { tcp . 127.0.0.1 . 8080 }",
+                "delete element ip nlbridge ports4-any { tcp . 5000, tcp . 5001, udp . 53 }",
+                "delete element ip nlbridge published4 { 172.18.0.2 . tcp . 22, 172.18.0.2 . tcp . 80, 172.18.0.2 . udp . 53 }",
+                "delete element ip6 nlbridge direct6 { fd00:db8:6::2 }",
+                "delete element ip6 nlbridge ports6-any { tcp . 5000, tcp . 5001, udp . 53 }",
+                "delete element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
+                "delete element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(NftLayout.removeEndpoint(e, n, NftFeatures.FULL)));
+    }
+
+    @Test
+    void baseChainsNeverChangeWithNetworks() {
+        FirewallState s = new FirewallState(List.of(NLB0), List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22")));
+        List<String> skeleton = lines(NftLayout.tables(NftFeatures.FULL));
+        List<String> full = lines(NftLayout.rebuild("x", s, NftFeatures.FULL).ops());
+        assertEquals(lines(NftLayout.deleteTables(NftFeatures.FULL)), full.subList(0, 6));
+        assertEquals(skeleton, full.subList(6, 6 + skeleton.size()), "networks only append chains and elements");
+        assertTrue(skeleton.contains("add rule ip nlbridge raw-prerouting iifname != \"lo\" ip daddr 127.0.0.0/8 counter drop"));
+        assertTrue(skeleton.contains("add rule ip nlbridge nat-prerouting fib daddr type local"
+                + " dnat ip to meta l4proto . ip daddr . th dport map @ports4"));
+        assertTrue(skeleton.contains("add rule ip6 nlbridge nat-output ip6 daddr != ::1 fib daddr type local"
+                + " dnat ip6 to meta l4proto . th dport map @ports6-any"));
+        assertTrue(skeleton.contains("add chain bridge nlbridge forward { type filter hook forward priority -200; policy accept; }"));
+        assertTrue(skeleton.contains("add map ip nlbridge ports4 { type inet_proto . ipv4_addr . inet_service"
+                + " : ipv4_addr . inet_service; counter; }"));
+    }
+
+    /** Any sequence of incremental changes leaves exactly what a rebuild from the final state would. */
+    @Test
+    void incrementalEqualsRebuild() {
+        FakeNft nft = new FakeNft();
+        List<NetworkFirewallSpec> nets = new ArrayList<>();
+        List<EndpointFirewallSpec> eps = new ArrayList<>();
+        nft.apply(NftLayout.rebuild("start", FirewallState.EMPTY, NftFeatures.FULL));
+        NetworkFirewallSpec n1 = NLB0;
+        NetworkFirewallSpec n2 = network("nlb2", "172.20.0.0/16").ipv6(subnet("fd00:2::/64")).icc(false).build();
+        NetworkFirewallSpec n3 = network("nlb3", "172.21.0.0/16").internal(true).build();
+        EndpointFirewallSpec a = endpoint("a", "nlb0", "va", "172.18.0.2", "5000:22", "127.0.0.1:8080:80");
+        EndpointFirewallSpec b = endpoint("b", "nlb2", "vb", "172.20.0.2,fd00:2::2", "6000-6002:7000-7002/udp");
+        EndpointFirewallSpec c = endpoint("c", "nlb3", "vc", "172.21.0.2");
+        EndpointFirewallSpec d = endpoint("d", "nlb2", "vd", "fd00:2::3", "[fd00::1]:443:443");
+
+        step(nft, nets, eps, n1, null, true);
+        step(nft, nets, eps, n2, null, true);
+        step(nft, nets, eps, null, a, true);
+        step(nft, nets, eps, null, b, true);
+        step(nft, nets, eps, n3, null, true);
+        step(nft, nets, eps, null, c, true);
+        step(nft, nets, eps, null, d, true);
+        step(nft, nets, eps, null, a, false);
+        step(nft, nets, eps, null, b, false);
+        step(nft, nets, eps, null, a, true);
+        // tearing down a network with endpoints on it: the endpoints' elements first, same batch
+        List<NftOp> down = new ArrayList<>(NftLayout.removeEndpoint(d, n2, NftFeatures.FULL));
+        down.addAll(NftLayout.removeNetwork(n2));
+        nft.apply(new NftBatch("down", down));
+        nets.remove(n2);
+        eps.remove(d);
+        assertMatchesRebuild(nft, nets, eps);
+        step(nft, nets, eps, n2, null, true);
+        step(nft, nets, eps, null, b, true);
+    }
+
+    private static void step(FakeNft nft, List<NetworkFirewallSpec> nets, List<EndpointFirewallSpec> eps,
+                             NetworkFirewallSpec n, EndpointFirewallSpec e, boolean add) {
+        if (n != null) {
+            nft.apply(new NftBatch("net", add ? NftLayout.network(n) : NftLayout.removeNetwork(n)));
+            if (add) nets.add(n); else nets.remove(n);
+        } else {
+            NetworkFirewallSpec net = nets.stream().filter(x -> x.bridge().equals(e.bridge())).findFirst().orElseThrow();
+            nft.apply(new NftBatch("ep", add ? NftLayout.endpoint(e, net, NftFeatures.FULL)
+                    : NftLayout.removeEndpoint(e, net, NftFeatures.FULL)));
+            if (add) eps.add(e); else eps.remove(e);
+        }
+        assertMatchesRebuild(nft, nets, eps);
+    }
+
+    private static void assertMatchesRebuild(FakeNft nft, List<NetworkFirewallSpec> nets, List<EndpointFirewallSpec> eps) {
+        FirewallState s = new FirewallState(nets, eps).validated();
+        Map<String, NftTableState> expected = NftTableState.fold(NftLayout.rebuild("x", s, NftFeatures.FULL).ops());
+        for (NftTableState t : expected.values()) {
+            NftTableState actual = nft.read(t.family(), t.name()).orElse(null);
+            assertEquals(List.of(), NftTableState.diff(t, actual));
+        }
+    }
+
+    @Test
+    void theBasicFeaturesLeaveOutTheBridgeTableAndElementCounters() {
+        FirewallState s = new FirewallState(List.of(network("nlb0", "172.18.0.0/16").icc(false).build()),
+                List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22")));
+        List<String> basic = lines(NftLayout.rebuild("x", s, NftFeatures.BASIC).ops());
+        assertTrue(basic.stream().noneMatch(l -> l.contains(" bridge nlbridge")), basic.toString());
+        assertTrue(basic.contains("add map ip nlbridge ports4 { type inet_proto . ipv4_addr . inet_service"
+                + " : ipv4_addr . inet_service; }"));
+        assertTrue(basic.contains("add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" counter drop"));
+    }
+
+    @Test
+    void userHookHelperRendersTheSeedExample() {
+        assertEquals("insert rule ip nlbridge-user forward iifname \"eth0\" ip saddr != 8.8.8.8 counter drop",
+                UserHookRules.nftCommand(ifname("eth0"), subnet("8.8.8.8/32")));
+        assertEquals("iifname \"eth0\" ip6 saddr != 2001:db8::/32 counter drop",
+                UserHookRules.onlyFrom(ifname("eth0"), subnet("2001:db8::/32")).toString());
+        assertEquals("iifname \"eth0\" ip saddr != 8.8.8.8 counter drop",
+                UserHookRules.onlyFrom(ifname("eth0"), IpAddress.parse("ip", "8.8.8.8")).toString());
+        assertEquals(List.of("add table ip6 nlbridge-user",
+                "add chain ip6 nlbridge-user forward { type filter hook forward priority -10; policy accept; }"),
+                lines(NftLayout.userHook(NftFamily.IP6)));
+    }
+}
