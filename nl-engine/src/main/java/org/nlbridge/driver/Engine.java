@@ -10,6 +10,11 @@ import java.util.List;
  */
 public interface Engine extends AutoCloseable {
 
+    /** Opens the bridge engine on a host namespace and state directory, reconciling what an earlier run left. */
+    static Engine open(EngineOptions options) {
+        return org.nlbridge.driver.bridge.BridgeEngine.open(options);
+    }
+
     /** What {@link #apply} would change, computed against the live kernel and the state store; changes nothing. */
     Plan plan(DesiredState desired);
 

@@ -58,6 +58,12 @@ public record UserRulesSpec(List<AllowOnlyFrom> rules) {
                 throw new ValidationException("userRules.allowOnlyFrom", "", "no source given",
                         "one or more IP addresses or subnets, e.g. 8.8.8.8 or 10.0.0.0/8");
             }
+            if (sources.length > 1) {
+                // nft needs an anonymous set for "not any of these"; until the engine has them, say so
+                throw new ValidationException("userRules.allowOnlyFrom", String.join(", ", sources),
+                        "one source per rule is supported (several would need an nft anonymous set)",
+                        "a single IP address or subnet, e.g. 8.8.8.8 or 10.0.0.0/8");
+            }
             List<Cidr> cidrs = new ArrayList<>();
             for (String s : sources) cidrs.add(source(s));
             rules.add(new AllowOnlyFrom(cidrs, iface));

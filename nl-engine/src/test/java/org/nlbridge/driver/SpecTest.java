@@ -108,8 +108,10 @@ class SpecTest {
 
     @Test
     void userRules() {
-        UserRulesSpec u = UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8", "10.0.0.0/8"));
-        assertEquals("allow only from 8.8.8.8/32, 10.0.0.0/8 on uplink0", u.rules().getFirst().toString());
+        UserRulesSpec u = UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8").allowOnlyFrom("eth1", "10.0.0.0/8"));
+        assertEquals("allow only from 8.8.8.8/32 on uplink0", u.rules().getFirst().toString());
+        assertMessage("invalid userRules.allowOnlyFrom \"8.8.8.8, 10.0.0.0/8\": one source per rule",
+                () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8", "10.0.0.0/8")));
         assertMessage("invalid userRules.allowOnlyFrom \"8.8.8\": ", () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8")));
         assertMessage("invalid userRules.allowOnlyFrom.on \"up/link\": ", () -> UserRulesSpec.of(b -> b.allowOnlyFrom("up/link", "8.8.8.8")));
     }

@@ -1,0 +1,194 @@
+package org.nlbridge.driver.bridge;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.nlbridge.driver.Change;
+import org.nlbridge.driver.EngineStatus;
+import org.nlbridge.driver.FirewallBackend;
+import org.nlbridge.driver.UserRulesSpec;
+import org.nlbridge.driver.firewall.EndpointFirewallSpec;
+import org.nlbridge.driver.firewall.FirewallDriver;
+import org.nlbridge.driver.firewall.FirewallState;
+import org.nlbridge.driver.firewall.NetworkFirewallSpec;
+import org.nlbridge.driver.firewall.NoneFirewallDriver;
+import org.nlbridge.driver.firewall.PublishedPort;
+import org.nlbridge.driver.state.Endpoint;
+import org.nlbridge.driver.state.Network;
+import org.nlbridge.driver.state.PortBinding;
+import org.nlbridge.net.PortMapping;
+import org.nlbridge.netns.NetNs;
+
+/**
+ * The bridge driver's side of the NetworkDriver/FirewallDriver split: picks each network's firewall driver by its
+ * backend ({@code nftables} or {@code none}), translates the store's records into the firewall's specs, and keeps
+ * which bridges are set up so {@code plan} can say what a network's firewall still needs.
+ */
+final class Firewalls implements AutoCloseable {
+    private final NetNs host;
+    private final FirewallDriver none = new NoneFirewallDriver();
+    private FirewallDriver nft; // opened on first use: hosts that only use firewall 'none' need no nf_tables
+    private final Set<String> setUp = new HashSet<>();
+
+    Firewalls(NetNs host) {
+        this.host = host;
+    }
+
+    private FirewallDriver of(Network n) {
+        return backend(n) == FirewallBackend.NONE ? none : nft();
+    }
+
+    private static FirewallBackend backend(Network n) {
+        return FirewallBackend.parse("firewall", n.options().firewall());
+    }
+
+    private FirewallDriver nft() {
+        if (nft == null) {
+            nft = NftFirewalls.open(host);
+            nft.reconcile(FirewallState.EMPTY.validated());
+        }
+        return nft;
+    }
+
+    static NetworkFirewallSpec spec(Network n) {
+        return new NetworkFirewallSpec(n.bridge(), n.ipv4().subnet(), n.ipv6() == null ? null : n.ipv6().subnet(),
+                n.options().icc(), n.options().ipMasq(), n.options().internal());
+    }
+
+    static EndpointFirewallSpec spec(Network n, Endpoint e, List<PortMapping> ports) {
+        return new EndpointFirewallSpec(Naming.endpointId(e.network(), e.container()), n.bridge(), e.hostVeth(),
+                e.ipv4(), e.ipv6(), ports);
+    }
+
+    List<Change> plan(Network n) {
+        if (setUp.contains(n.name())) return List.of();
+        String what = backend(n) == FirewallBackend.NONE ? "none: no rules (--iptables=false)"
+                : (n.options().ipMasq() && !n.options().internal() ? "masquerade, " : "")
+                + "forward, isolation" + (n.options().icc() ? "" : ", icc drop") + ", published-port maps";
+        return List.of(new Change(Change.Action.CREATE, "firewall", "network " + n.name(), what));
+    }
+
+    void setupNetwork(Network n) {
+        of(n).setupNetwork(spec(n));
+        setUp.add(n.name());
+    }
+
+    void teardownNetwork(Network n) {
+        of(n).teardownNetwork(n.bridge());
+        setUp.remove(n.name());
+    }
+
+    void addEndpoint(Network n, Endpoint e, List<PortMapping> ports) {
+        of(n).addEndpoint(spec(n, e, ports));
+    }
+
+    void removeEndpoint(Network n, Endpoint e) {
+        if (n != null) of(n).removeEndpoint(Naming.endpointId(e.network(), e.container()));
+    }
+
+    /** For reconcile of a half-done endpoint: its entries may or may not exist. */
+    void removeEndpointQuietly(Network n, Endpoint e) {
+        try {
+            removeEndpoint(n, e);
+        } catch (RuntimeException ignored) {
+            // the full reconcile that follows rebuilds the firewall from the store anyway
+        }
+    }
+
+    /** Makes each backend's rules match the store (after a restart, a crash or an external flush). */
+    void reconcile(Collection<Network> networks, List<Endpoint> endpoints, List<PortBinding> ports) {
+        Map<String, Network> byName = new HashMap<>();
+        networks.forEach(n -> byName.put(n.name(), n));
+        Map<String, List<PortMapping>> portsOf = new HashMap<>();
+        for (PortBinding b : ports) portsOf.computeIfAbsent(b.network() + "/" + b.container(), k -> new ArrayList<>()).add(b.mapping());
+        List<NetworkFirewallSpec> nftNets = new ArrayList<>();
+        List<EndpointFirewallSpec> nftEps = new ArrayList<>();
+        for (Network n : networks) {
+            if (backend(n) == FirewallBackend.NFTABLES) nftNets.add(spec(n));
+            setUp.add(n.name());
+        }
+        for (Endpoint e : endpoints) {
+            Network n = byName.get(e.network());
+            if (n == null || backend(n) != FirewallBackend.NFTABLES) continue;
+            nftEps.add(spec(n, e, portsOf.getOrDefault(e.network() + "/" + e.container(), List.of())));
+        }
+        if (!nftNets.isEmpty() || nft != null) {
+            nft();
+            nft.reconcile(new FirewallState(nftNets, nftEps).validated());
+        }
+    }
+
+    /**
+     * The script's user rules not inserted yet. The hook belongs to the user: each rule is inserted once, when a
+     * script first asks for it (recorded in the store), and never re-added, edited or removed by the engine after
+     * that, so a rule the user deleted stays deleted.
+     */
+    List<Change> planUserRules(UserRulesSpec rules, java.util.function.Predicate<String> inserted) {
+        List<Change> out = new ArrayList<>();
+        for (UserRulesSpec.AllowOnlyFrom r : rules.rules()) {
+            if (!inserted.test(r.toString())) out.add(new Change(Change.Action.CREATE, "user rule", r.toString(), ""));
+        }
+        return out;
+    }
+
+    /** Creates the user hook (once) and inserts the rules {@link #planUserRules} listed; returns what it inserted. */
+    List<String> applyUserRules(UserRulesSpec rules, Collection<Network> networks,
+                                java.util.function.Predicate<String> inserted) {
+        boolean anyNft = networks.stream().anyMatch(n -> backend(n) == FirewallBackend.NFTABLES);
+        List<String> done = new ArrayList<>();
+        if (!anyNft && rules.rules().isEmpty()) return done;
+        nft().ensureUserHook();
+        for (UserRulesSpec.AllowOnlyFrom r : rules.rules()) {
+            if (inserted.test(r.toString())) continue;
+            NftFirewalls.insertUserRule(nft, r);
+            done.add(r.toString());
+        }
+        return done;
+    }
+
+    /** Published ports from the store, with the kernel's connection counters where the backend has them. */
+    List<EngineStatus.PortStatus> ports(List<PortBinding> bindings) {
+        Map<String, Long> counters = new HashMap<>();
+        if (nft != null) {
+            for (PublishedPort p : nft.listPorts()) counters.put(key(p.protocol().toString(), p.hostPort(), p.containerPort(),
+                    p.containerIp().toString()), p.connections());
+        }
+        List<EngineStatus.PortStatus> out = new ArrayList<>();
+        for (PortBinding b : bindings) {
+            PortMapping m = b.mapping();
+            long c = counters.getOrDefault(key(m.protocol().toString(), m.hostPort(), m.containerPort(),
+                    b.containerIp().toString()), 0L);
+            out.add(new EngineStatus.PortStatus(b.container(), m.protocol().toString().toLowerCase(Locale.ROOT),
+                    m.hostIp() == null ? null : m.hostIp().toString(), m.hostPort(), b.containerIp().toString(),
+                    m.containerPort(), c, 0));
+        }
+        return out;
+    }
+
+    /** With no network left, our tables go too (never the user hook): a destroyed host is left as it was found. */
+    void teardownIfUnused(Collection<Network> remaining) {
+        if (nft != null && remaining.stream().noneMatch(n -> backend(n) == FirewallBackend.NFTABLES)) nft.teardownAll();
+    }
+
+    private static String key(String proto, int hostPort, int containerPort, String ip) {
+        return proto + "/" + hostPort + "/" + ip + "/" + containerPort;
+    }
+
+    @Override
+    public void close() {
+        // the drivers hold no kernel resources between calls beyond their netlink sockets
+        if (nft instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

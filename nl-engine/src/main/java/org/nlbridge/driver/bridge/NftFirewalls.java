@@ -1,0 +1,40 @@
+package org.nlbridge.driver.bridge;
+
+import org.nlbridge.driver.UserRulesSpec;
+import org.nlbridge.driver.firewall.FirewallDriver;
+import org.nlbridge.driver.firewall.nftables.NetlinkNftExecutor;
+import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
+import org.nlbridge.driver.firewall.nftables.UserHookRules;
+import org.nlbridge.netns.NetNs;
+
+/** Builds the nftables firewall driver for a host namespace, and the user-hook rules of a script. */
+final class NftFirewalls {
+    private NftFirewalls() {}
+
+    /** The nftables driver speaking nf_tables over netlink in {@code host}, with the host's sysctls. */
+    static FirewallDriver open(NetNs host) {
+        NetlinkNftExecutor executor = NetlinkNftExecutor.open(host);
+        return new ClosingDriver(new NftFirewallDriver(executor, NftFirewallDriver.Sysctls.of(host)), executor);
+    }
+
+    /** Inserts "accept only from" at the top of the user hook (one rule per source family). */
+    static void insertUserRule(FirewallDriver driver, UserRulesSpec.AllowOnlyFrom rule) {
+        NftFirewallDriver nft = ((ClosingDriver) driver).driver();
+        nft.insertUserRule(UserHookRules.insertOnlyFrom(rule.on(), rule.sources().getFirst()));
+    }
+
+    /** A driver that also closes the executor's socket. */
+    record ClosingDriver(NftFirewallDriver driver, NetlinkNftExecutor executor) implements FirewallDriver, AutoCloseable {
+        @Override public String backend() { return driver.backend(); }
+        @Override public void ensureUserHook() { driver.ensureUserHook(); }
+        @Override public void setupNetwork(org.nlbridge.driver.firewall.NetworkFirewallSpec n) { driver.setupNetwork(n); }
+        @Override public void teardownNetwork(org.nlbridge.net.IfName bridge) { driver.teardownNetwork(bridge); }
+        @Override public void addEndpoint(org.nlbridge.driver.firewall.EndpointFirewallSpec e) { driver.addEndpoint(e); }
+        @Override public void removeEndpoint(String id) { driver.removeEndpoint(id); }
+        @Override public java.util.List<org.nlbridge.driver.firewall.PublishedPort> listPorts() { return driver.listPorts(); }
+        @Override public org.nlbridge.driver.firewall.FirewallStatus status() { return driver.status(); }
+        @Override public org.nlbridge.driver.firewall.ReconcileReport reconcile(org.nlbridge.driver.firewall.FirewallState d) { return driver.reconcile(d); }
+        @Override public void teardownAll() { driver.teardownAll(); }
+        @Override public void close() { executor.close(); }
+    }
+}
