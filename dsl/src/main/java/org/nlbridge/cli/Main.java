@@ -23,7 +23,7 @@ import org.nlbridge.driver.EngineOptions;
         description = "Docker-style bridge networking over netlink, for the JVM.",
         subcommands = {Commands.CheckCommand.class, Commands.PlanCommand.class, Commands.ApplyCommand.class,
                 Commands.DestroyCommand.class, Commands.StatusCommand.class, Commands.RunCommand.class,
-                DoctorCommand.class, VersionCommand.class})
+                DemoCommand.class, DoctorCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--host-netns", paramLabel = "NAME", scope = ScopeType.INHERIT,

@@ -18,7 +18,7 @@ import org.nlbridge.driver.Plan;
 
 /**
  * How plans and status are printed: {@code text} for people, {@code json} (one document, one line) for programs.
- * The formats are documented in dsl/README.md and pinned by CliTest.
+ * The formats are documented in the README (The command line) and pinned by CliTest.
  */
 final class Output {
     private Output() {}
@@ -148,7 +148,7 @@ final class Output {
         Table ports = new Table("CONTAINER", "PROTO", "HOST", "TO", "PACKETS", "BYTES");
         for (EngineStatus.PortStatus p : s.ports()) {
             ports.row(p.container(), p.protocol(), endpoint(p.hostIp(), p.hostPort()),
-                    endpoint(p.containerIp(), p.containerPort()), p.packets(), p.bytes());
+                    endpoint(p.containerIp(), p.containerPort()), counter(p.packets()), counter(p.bytes()));
         }
         for (Table t : List.of(nets, ctrs, ports, files)) {
             if (t.isEmpty()) continue;
@@ -156,6 +156,11 @@ final class Output {
             sb.append(t.render());
         }
         return sb.toString();
+    }
+
+    /** A kernel counter, or "-" where the firewall backend does not count (negative). */
+    private static String counter(long n) {
+        return n < 0 ? "-" : Long.toString(n);
     }
 
     private static String yes(boolean b) {

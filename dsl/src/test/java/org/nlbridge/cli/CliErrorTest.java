@@ -104,24 +104,4 @@ class CliErrorTest {
                 cli.run("destroy", tmp.resolve("none.groovy").toString()));
     }
 
-    @Test
-    void withoutAnEngineTheMessageSaysSo() {
-        // the real factory, until nl-engine provides Engine.open(EngineOptions)
-        boolean hasOpen;
-        try {
-            org.nlbridge.driver.Engine.class.getMethod("open", org.nlbridge.driver.EngineOptions.class);
-            hasOpen = true;
-        } catch (NoSuchMethodException e) {
-            hasOpen = false;
-        }
-        org.junit.jupiter.api.Assumptions.assumeFalse(hasOpen, "the real engine is here: this test can go");
-        java.io.StringWriter err = new java.io.StringWriter();
-        Cli c = new Cli(EngineFactory.BRIDGE, org.nlbridge.dsl.ScriptLoader.withTrust(org.nlbridge.dsl.ScriptTrust.none()),
-                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), false,
-                Cli.Launcher.INHERIT_IO);
-        int code = Main.execute(c, "status");
-        assertEquals(1, code);
-        assertEquals("nlbridge: this build of nlbridge has no bridge engine yet (Engine.open(EngineOptions) is missing);"
-                + " 'nlbridge check FILE' checks a script without it\n", err.toString());
-    }
 }

@@ -22,6 +22,7 @@ public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> c
         }
     }
 
+    /** {@code packets} and {@code bytes} are the kernel's counters for the port, or -1 where it keeps none. */
     public record PortStatus(String container, String protocol, String hostIp, int hostPort, String containerIp,
                              int containerPort, long packets, long bytes) {}
 }

@@ -163,10 +163,10 @@ final class Firewalls implements AutoCloseable {
         for (PortBinding b : bindings) {
             PortMapping m = b.mapping();
             long c = counters.getOrDefault(key(m.protocol().toString(), m.hostPort(), m.containerPort(),
-                    b.containerIp().toString()), 0L);
+                    b.containerIp().toString()), -1L);
             out.add(new EngineStatus.PortStatus(b.container(), m.protocol().toString().toLowerCase(Locale.ROOT),
                     m.hostIp() == null ? null : m.hostIp().toString(), m.hostPort(), b.containerIp().toString(),
-                    m.containerPort(), c, 0));
+                    m.containerPort(), c, -1)); // the firewall counts connections, not bytes
         }
         return out;
     }
