@@ -94,7 +94,7 @@ class CliErrorTest {
 
     @Test
     void aBadHostNamespaceName() {
-        assertFails("nlbridge: invalid host-netns \"../x\": not a usable network namespace name; expected 1-64"
+        assertFails("nlbridge: invalid host-netns \"../x\": starts with '.'; expected 1-64"
                 + " characters from [A-Za-z0-9_.-], not starting with '.' or '-'", cli.run("status", "--host-netns", "../x"));
     }
 

@@ -76,8 +76,8 @@ class RunTimeErrorTest {
 
     @Test
     void aBadNameIsReportedAtItsDeclaration() {
-        assertEquals("net.groovy:2: invalid network \"../etc\": not a usable network name; expected 1..64"
-                + " characters from [A-Za-z0-9_.-], starting with a letter or digit",
+        assertEquals("net.groovy:2: invalid network \"../etc\": starts with '.'; expected 1-64"
+                + " characters from [A-Za-z0-9_.-], not starting with '.' or '-'",
                 Scripts.error("\nnetwork('../etc') { mtu 1500 }\n"));
     }
 

@@ -13,6 +13,7 @@ import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.Ipv6Address;
 import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.PortSpec;
+import org.nlbridge.net.SafeName;
 import org.nlbridge.net.ValidationException;
 
 /**
@@ -64,7 +65,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private DnsSpec dns = DnsSpec.HOST;
 
         private Builder(String name) {
-            this.name = Names.container("container", name);
+            this.name = SafeName.check("container", name);
         }
 
         private String f(String field) {

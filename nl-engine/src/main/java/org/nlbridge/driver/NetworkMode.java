@@ -1,5 +1,6 @@
 package org.nlbridge.driver;
 
+import org.nlbridge.net.SafeName;
 import org.nlbridge.net.ValidationException;
 
 /** Docker's {@code --network}: a bridge network by name, {@code host}, {@code none} or {@code container:<name>}. */
@@ -45,16 +46,16 @@ public sealed interface NetworkMode {
         if (text.equals("none")) return new None();
         if (text.startsWith("container:")) {
             String other = text.substring("container:".length());
-            if (!Names.isValid(other)) {
+            if (!SafeName.isValid(other)) {
                 throw new ValidationException(field, text, "not a usable container name",
-                        "container:<name>, " + Names.ACCEPTED);
+                        "container:<name>, " + SafeName.ACCEPTED);
             }
             return new Container(other);
         }
         if (text.equals("bridge") || text.equals("default")) return new Bridge("bridge");
-        if (!Names.isValid(text)) {
+        if (!SafeName.isValid(text)) {
             throw new ValidationException(field, text, "not a usable network name",
-                    ACCEPTED + "; names are " + Names.ACCEPTED);
+                    ACCEPTED + "; names are " + SafeName.ACCEPTED);
         }
         return new Bridge(text);
     }

@@ -7,6 +7,7 @@ import org.nlbridge.driver.dns.DnsSpec;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.Mtu;
+import org.nlbridge.net.SafeName;
 import org.nlbridge.net.ValidationException;
 
 /**
@@ -76,7 +77,7 @@ public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip
         private DnsSpec dns = DnsSpec.HOST;
 
         private Builder(String name) {
-            this.name = Names.network("network", name);
+            this.name = SafeName.check("network", name);
         }
 
         private String f(String field) {

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.nlbridge.bindings.libc.LibC;
 import org.nlbridge.bindings.sys.ErrnoException;
 import org.nlbridge.bindings.sys.Sys;
+import org.nlbridge.net.SafeName;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netlink.NlSocket;
 
@@ -29,7 +30,6 @@ public final class NetNs implements AutoCloseable {
 
     /** Where {@code ip netns add} bind-mounts named namespaces. */
     public static final Path RUN_DIR = Path.of("/run/netns");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern SYSCTL = Pattern.compile("net(/[A-Za-z0-9_.@-]+)+");
 
     private final String name; // null for one opened by path or pid
@@ -42,14 +42,9 @@ public final class NetNs implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** Checks a namespace name as {@code ip netns} would accept it, and safe as a file name. */
+    /** Checks a namespace name: one {@code ip netns} accepts, and safe as a file name under /run/netns. */
     public static String validName(String field, String name) {
-        if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw new ValidationException(field, name,
-                    "not a usable network namespace name",
-                    "1-64 characters from [A-Za-z0-9_.-], not starting with '.' or '-'");
-        }
-        return name;
+        return SafeName.check(field, name);
     }
 
     /** Opens the named namespace {@code /run/netns/NAME}. */

@@ -50,7 +50,7 @@ class SpecTest {
                 () -> NetworkSpec.of("bridge", b -> b.bridge("docker0").useBridge("br0")));
         assertMessage("invalid network bridge: firewall \"iptables\": the iptables backend",
                 () -> NetworkSpec.of("bridge", b -> b.firewall("iptables")));
-        assertMessage("invalid network \"a/b\": not a usable network name", () -> NetworkSpec.builder("a/b"));
+        assertMessage("invalid network \"a/b\": character U+002F at index 1 not allowed", () -> NetworkSpec.builder("a/b"));
         assertMessage("invalid network bridge: bridge \"lo\": ", () -> NetworkSpec.of("bridge", b -> b.bridge("lo")));
     }
 

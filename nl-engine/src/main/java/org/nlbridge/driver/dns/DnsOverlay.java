@@ -52,7 +52,7 @@ public final class DnsOverlay {
 
     /** Where the files of {@code container} live (whether or not they exist yet). */
     public Path directory(String container) {
-        return containersDir.resolve(ContainerName.check("container", container));
+        return containersDir.resolve(org.nlbridge.net.SafeName.check("container", container));
     }
 
     /**

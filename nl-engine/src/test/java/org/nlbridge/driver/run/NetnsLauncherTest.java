@@ -140,7 +140,7 @@ class NetnsLauncherTest {
     @Test
     void refusesWhatItCannotLaunch() {
         ValidationException bad = assertThrows(ValidationException.class, () -> NetnsLauncher.inNamespace("../x"));
-        assertEquals("invalid netns \"../x\": not a usable network namespace name; expected 1-64 characters from"
+        assertEquals("invalid netns \"../x\": starts with '.'; expected 1-64 characters from"
                 + " [A-Za-z0-9_.-], not starting with '.' or '-'", bad.getMessage());
         NetnsLauncher l = NetnsLauncher.inNamespace("c");
         assertEquals("only bind mounts can be launched, not type tmpfs at /tmp",

@@ -1,16 +1,19 @@
-package org.nlbridge.driver.dns;
+package org.nlbridge.net;
 
-import org.nlbridge.net.ValidationException;
+/**
+ * The names nlbridge keeps and builds paths from: networks, containers, namespaces under /run/netns. A name
+ * becomes a file or directory name (state directory, /run/netns), a key in the state store and part of log
+ * lines, so it must not be able to leave its directory, read as a command-line option or hide a control character:
+ * 1-64 characters from {@code [A-Za-z0-9_.-]}, not starting with '.' or '-'.
+ */
+public final class SafeName {
+    private SafeName() {}
 
-/** A container name becomes a directory name under the state directory, so it must not be able to leave it. */
-final class ContainerName {
+    public static final int MAX = 64;
+    public static final String ACCEPTED = "1-64 characters from [A-Za-z0-9_.-], not starting with '.' or '-'";
 
-    static final int MAX = 64;
-    static final String ACCEPTED = "1-64 characters from [A-Za-z0-9_.-], not starting with '.' or '-'";
-
-    private ContainerName() {}
-
-    static String check(String field, String name) {
+    /** Returns {@code name} if it is safe, else throws naming the field, the value and the exact problem. */
+    public static String check(String field, String name) {
         if (name == null) {
             throw new ValidationException(field, null, "no value given", ACCEPTED);
         }
@@ -19,6 +22,10 @@ final class ContainerName {
             throw new ValidationException(field, name, problem, ACCEPTED);
         }
         return name;
+    }
+
+    public static boolean isValid(String name) {
+        return name != null && problem(name) == null;
     }
 
     private static String problem(String name) {
