@@ -62,6 +62,7 @@ public final class BridgeEngine implements Engine {
     private final NetworkOps networkOps;
     private final EndpointOps endpointOps;
     private final Firewalls firewalls;
+    private final BridgePorts bridgePorts;
 
     private BridgeEngine(EngineOptions options, NetNs host, Rtnl rtnl, StateStore store) {
         this.options = options;
@@ -71,7 +72,8 @@ public final class BridgeEngine implements Engine {
         this.ipam = new Ipam(store);
         this.overlay = new DnsOverlay(options.stateDir());
         this.networkOps = new NetworkOps(host, rtnl);
-        this.endpointOps = new EndpointOps(rtnl);
+        this.bridgePorts = new BridgePorts(host);
+        this.endpointOps = new EndpointOps(rtnl, bridgePorts);
         this.firewalls = new Firewalls(host);
     }
 
@@ -645,6 +647,7 @@ public final class BridgeEngine implements Engine {
             firewalls.close();
         } finally {
             try {
+                bridgePorts.close();
                 store.close();
             } finally {
                 try {
