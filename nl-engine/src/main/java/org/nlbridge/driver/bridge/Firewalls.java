@@ -49,9 +49,20 @@ final class Firewalls implements AutoCloseable {
     }
 
     private FirewallDriver nft() {
+        return nft(FirewallState.EMPTY);
+    }
+
+    /**
+     * The nftables driver, opened on first use and reconciled to {@code initial}: what the store says when the engine
+     * opens ({@link #reconcile}), else nothing (no nftables network is stored, so any table of ours is a leftover).
+     * Never EMPTY first and the store's state after: that deleted every network's rules and rebuilt them at each
+     * engine open (plan and status included), a window without isolation or published ports.
+     */
+    private FirewallDriver nft(FirewallState initial) {
         if (nft == null) {
-            nft = NftFirewalls.open(host);
-            nft.reconcile(FirewallState.EMPTY.validated());
+            FirewallDriver d = NftFirewalls.open(host);
+            d.reconcile(initial.validated());
+            nft = d;
         }
         return nft;
     }
@@ -94,6 +105,7 @@ final class Firewalls implements AutoCloseable {
 
     /** For reconcile of a half-done endpoint: its entries may or may not exist. */
     void removeEndpointQuietly(Network n, Endpoint e) {
+        if (nft == null) return; // not opened yet: the reconcile that follows builds the rules from the store
         try {
             removeEndpoint(n, e);
         } catch (RuntimeException ignored) {
@@ -119,8 +131,12 @@ final class Firewalls implements AutoCloseable {
             nftEps.add(spec(n, e, portsOf.getOrDefault(e.network() + "/" + e.container(), List.of())));
         }
         if (!nftNets.isEmpty() || nft != null) {
-            nft();
-            nft.reconcile(new FirewallState(nftNets, nftEps).validated());
+            FirewallState desired = new FirewallState(nftNets, nftEps);
+            if (nft == null) {
+                nft(desired);
+            } else {
+                nft.reconcile(desired.validated());
+            }
         }
     }
 
