@@ -1,0 +1,139 @@
+package org.nlbridge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.nlbridge.driver.bridge.Leftovers;
+import org.nlbridge.driver.bridge.World;
+import org.nlbridge.testing.Host;
+import org.nlbridge.testing.Sandbox;
+import org.nlbridge.testing.SandboxExtension;
+
+/**
+ * Bad inputs only the engine can judge (they depend on the kernel or on other networks): the exact one-line error,
+ * exit code 1 for both plan and apply, and nothing half-applied: the host's links, addresses, routes and nft
+ * ruleset (handles included), the store and the overlay files are as they were.
+ */
+@ExtendWith(SandboxExtension.class)
+class CliEngineErrorTest {
+
+    @TempDir
+    Path tmp;
+
+    private World world;
+    private RealCli cli;
+
+    @BeforeEach
+    void tools() {
+        Assumptions.assumeTrue(Host.has("nft"), "needs the nft binary as the oracle");
+    }
+
+    @AfterEach
+    void close() {
+        if (world != null) world.close();
+    }
+
+    private void world(Sandbox sb) {
+        world = new World(sb, tmp.resolve("state"));
+        cli = new RealCli(world);
+    }
+
+    /** plan and apply both fail with exactly {@code error}, and change nothing. */
+    private void refused(String script, String error) {
+        String file = RealCli.script(tmp, "bad.groovy", script).toString();
+        String kernel = CliScenarioTest.kernel(world.host);
+        List<String> store = Leftovers.store(world.state);
+        List<String> files = Leftovers.overlays(world.state);
+        for (String command : List.of("plan", "apply")) {
+            RealCli.Result r = cli.run(command, file);
+            assertEquals(new RealCli.Result(1, "", "nlbridge: " + error + "\n"), r, command);
+            CliScenarioTest.assertSame(kernel, CliScenarioTest.kernel(world.host), command + " changed nothing in the kernel");
+            assertEquals(store, Leftovers.store(world.state), command + " changed nothing in the store");
+            assertEquals(files, Leftovers.overlays(world.state), command + " wrote no files");
+        }
+    }
+
+    @Test
+    void fixedCidrOutsideTheBip(Sandbox sb) {
+        world(sb);
+        refused("""
+                network('bridge') {
+                    bridge 'docker0'
+                    bip '172.17.0.1/16'
+                    fixedCidr '172.18.0.0/24'
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web")),
+                "invalid network bridge: fixedCidr \"172.18.0.0/24\": not inside subnet 172.17.0.0/16; expected a prefix"
+                        + " inside 172.17.0.0/16 holding at least one address besides the network, broadcast and"
+                        + " gateway addresses");
+    }
+
+    @Test
+    void anExistingLinkThatIsNotABridge(Sandbox sb) {
+        world(sb);
+        refused("""
+                network('bridge') {
+                    bridge 'eup'
+                    bip '172.17.0.1/16'
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web")),
+                "invalid network bridge: bridge \"eup\": exists but is a veth interface; expected a bridge, or a name"
+                        + " that is not taken");
+    }
+
+    @Test
+    void overlappingSubnetsInOneScript(Sandbox sb) {
+        world(sb);
+        refused("""
+                network('a') {
+                    bridge 'br-a'
+                    bip '172.23.0.1/16'
+                }
+                network('b') {
+                    bridge 'br-b'
+                    bip '172.23.5.1/24'
+                }
+                container('web') { netns '%s'; network 'a' }
+                container('db') { netns '%s'; network 'b' }
+                """.formatted(world.ctr("web"), world.ctr("db")),
+                "invalid network a: bip \"172.23.0.0/16\": overlaps subnet 172.23.5.0/24 of network b; expected a"
+                        + " subnet that no other network uses");
+    }
+
+    /** The other network exists already (applied before): the new one is refused, the old one is left alone. */
+    @Test
+    void aSubnetOverlappingAnAppliedNetwork(Sandbox sb) {
+        world(sb);
+        String first = RealCli.script(tmp, "first.groovy", """
+                network('a') {
+                    bridge 'br-a'
+                    bip '172.23.0.1/16'
+                }
+                container('web') { netns '%s'; network 'a' }
+                """.formatted(world.ctr("web"))).toString();
+        assertEquals(0, cli.run("apply", first).code());
+        refused("""
+                network('a') {
+                    bridge 'br-a'
+                    bip '172.23.0.1/16'
+                }
+                network('b') {
+                    bridge 'br-b'
+                    bip '172.23.5.1/24'
+                }
+                container('web') { netns '%s'; network 'a' }
+                """.formatted(world.sandbox.name("web")),
+                "invalid network b: bip \"172.23.5.0/24\": overlaps subnet 172.23.0.0/16 of network a; expected a"
+                        + " subnet that no other network uses");
+    }
+}
