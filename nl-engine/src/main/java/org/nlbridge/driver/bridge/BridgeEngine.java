@@ -172,6 +172,10 @@ public final class BridgeEngine implements Engine {
         }
 
         for (ContainerSpec c : desired.containers()) {
+            if (!known.contains(c.name()) && sharesANamespace(c.network())) {
+                // its record is all apply makes for it (runtime() and status read it), so the plan says so
+                w.changes.add(new Change(Action.CREATE, "container", c.name(), "network " + c.network()));
+            }
             if (c.network() instanceof NetworkMode.Host) continue;
             if (!(c.network() instanceof NetworkMode.Container) && !NetNs.exists(c.netns())) {
                 w.createNetns.add(c.netns());
@@ -210,6 +214,7 @@ public final class BridgeEngine implements Engine {
             }
         }
         for (String gone : w.forgetContainers) {
+            planForgetRecord(gone, w);
             if (Files.exists(overlay.directory(gone))) {
                 w.changes.add(new Change(Action.DELETE, "files", overlay.directory(gone).toString(), ""));
             }
@@ -218,6 +223,19 @@ public final class BridgeEngine implements Engine {
         }
         w.changes.addAll(firewalls.planUserRules(desired.userRules(), this::userRuleInserted));
         return w;
+    }
+
+    /** Host and container:<name> modes: no namespace of their own, nothing in the kernel, only the record. */
+    private static boolean sharesANamespace(NetworkMode mode) {
+        return mode instanceof NetworkMode.Host || mode instanceof NetworkMode.Container;
+    }
+
+    /** Forgetting a container that shares a namespace only deletes its record: say so, or the plan is empty. */
+    private void planForgetRecord(String container, Work w) {
+        String netns = netnsOfKnown(container);
+        if (netns.equals("-") || netns.startsWith("container:")) {
+            w.changes.add(new Change(Action.DELETE, "container", container, netns.equals("-") ? "network host" : "network " + netns));
+        }
     }
 
     private static boolean sameSettings(Network a, Network b) {
@@ -527,6 +545,7 @@ public final class BridgeEngine implements Engine {
         for (String c : store.read(tx -> knownContainers(tx.meta()))) {
             if (!ctrs.contains(c)) continue;
             w.forgetContainers.add(c);
+            planForgetRecord(c, w);
             if (Files.exists(overlay.directory(c))) {
                 w.changes.add(new Change(Action.DELETE, "files", overlay.directory(c).toString(), ""));
             }
