@@ -391,7 +391,9 @@ public final class BridgeEngine implements Engine {
                 specs.put(c.name(), c);
                 work.add(new EndpointOps.Work(e, n, ns, bridgeIndex.get(net)));
             }
+            CrashPoint.at(CrashPoint.JOURNALLED);
             List<EndpointOps.Failure> failed = endpointOps.attach(work);
+            CrashPoint.at(CrashPoint.CONTAINER_SIDE);
             Set<String> failedNames = new HashSet<>();
             for (EndpointOps.Failure f : failed) {
                 Endpoint e = f.work().endpoint();
@@ -404,7 +406,9 @@ public final class BridgeEngine implements Engine {
                 if (failedNames.contains(e.container())) continue;
                 try {
                     firewalls.addEndpoint(ok.network(), e, mappings(specs.get(e.container())));
+                    CrashPoint.at(CrashPoint.BEFORE_ATTACHED);
                     store.update(tx -> tx.endpoints().setPhase(e.container(), e.network(), Phase.ATTACHED));
+                    CrashPoint.at(CrashPoint.AFTER_ATTACHED);
                     p.advance("endpoint", e.container());
                 } catch (RuntimeException ex) {
                     errors.add("container " + e.container() + ": " + ex.getMessage());

@@ -77,6 +77,7 @@ final class EndpointOps {
             failures.add(new Failure(w, f));
         }
         hairpin(created, failures);
+        CrashPoint.at(CrashPoint.HOST_BATCH);
         for (Work w : created) {
             try {
                 configureContainerSide(w);
