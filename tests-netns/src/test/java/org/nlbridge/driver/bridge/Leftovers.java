@@ -140,10 +140,14 @@ public final class Leftovers {
         Set<String> addresses = new TreeSet<>();
         try (StateStore s = StateStore.open(w.state)) {
             s.read(tx -> {
+                Set<String> owners = new TreeSet<>();
                 for (Endpoint e : tx.endpoints().all()) {
                     attached.add("nlbridge:endpoint:" + e.network() + "/" + e.container());
                     addresses.add(e.ipv4().toString());
+                    owners.add(e.network() + "/" + e.container());
                 }
+                tx.ports().all().forEach(p -> assertTrue(owners.contains(p.network() + "/" + p.container()),
+                        "port binding " + p + " of a stored endpoint"));
                 return null;
             });
         }
