@@ -466,17 +466,44 @@ public final class BridgeEngine implements Engine {
         p.advance("network", n.name());
     }
 
+    /**
+     * New published ports for an attached container. The store first (it refuses a host port another container
+     * holds), then the firewall, which cannot change an endpoint in place: its entries are removed and added back
+     * with the new ports (two transactions; in between the bridge's forward chain still drops what is not
+     * established or published). If the firewall refuses, the old ports go back into the store and the firewall,
+     * so a failed change never leaves the store saying what the kernel does not do.
+     */
     private void updatePorts(ContainerSpec c, Work w, List<String> errors) {
         Endpoint e = store.read(tx -> tx.endpoints().ofContainer(c.name())).getFirst();
+        Network n = w.networks.get(e.network());
+        List<PortMapping> old = store.read(tx -> tx.ports().ofEndpoint(e.container(), e.network())).stream()
+                .map(PortBinding::mapping).toList();
         try {
-            store.update(tx -> {
-                tx.ports().unpublish(e.container(), e.network());
-                for (PortMapping m : mappings(c)) tx.ports().publish(new PortBinding(m, c.name(), e.network(), e.ipv4()));
-            });
-            firewalls.addEndpoint(w.networks.get(e.network()), e, mappings(c));
+            setPorts(e, mappings(c));
         } catch (RuntimeException ex) {
             errors.add("container " + c.name() + ": ports: " + ex.getMessage());
+            return;
         }
+        try {
+            firewalls.removeEndpoint(n, e);
+            firewalls.addEndpoint(n, e, mappings(c));
+        } catch (RuntimeException ex) {
+            errors.add("container " + c.name() + ": ports: " + ex.getMessage());
+            try {
+                setPorts(e, old);
+                firewalls.removeEndpoint(n, e);
+                firewalls.addEndpoint(n, e, old);
+            } catch (RuntimeException undo) {
+                errors.add("container " + c.name() + ": ports: restoring " + old + ": " + undo.getMessage());
+            }
+        }
+    }
+
+    private void setPorts(Endpoint e, List<PortMapping> ports) {
+        store.update(tx -> {
+            tx.ports().unpublish(e.container(), e.network());
+            for (PortMapping m : ports) tx.ports().publish(new PortBinding(m, e.container(), e.network(), e.ipv4()));
+        });
     }
 
     // ------------------------------------------------------------------------- containers known by name
