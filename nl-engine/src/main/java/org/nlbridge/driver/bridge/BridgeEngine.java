@@ -129,7 +129,10 @@ public final class BridgeEngine implements Engine {
                 throw new ValidationException("network " + n.name(), describe(n), "it exists with other settings ("
                         + describe(old) + ")", "the settings it was created with; destroy it first to change them");
             }
-            if (old == null) checkNoOverlap(n, storedNets, desired);
+            if (old == null) {
+                checkNoOverlap(n, storedNets, desired);
+                if (!spec.existing()) checkNotForeign(n, stored, desired);
+            }
             w.networks.put(n.name(), old != null ? old : n);
             w.networkSpecs.put(n.name(), spec);
         }
@@ -267,6 +270,27 @@ public final class BridgeEngine implements Engine {
             if (!s.name().equals(n.name()) && s.subnet() != null) others.putIfAbsent(s.name(), s.subnet());
         }
         SubnetRules.checkNoOverlap("network " + n.name() + ": bip", n.ipv4().subnet(), others);
+    }
+
+    /**
+     * A new network's bridge to create may exist only if it is ours: it carries this network's alias, or that of a
+     * stored network this apply removes (which deletes it first). Anything else is someone's bridge, and adopting
+     * it as created would let destroy delete it; Docker's -b ({@code useBridge}) is the way to use it.
+     */
+    private void checkNotForeign(Network n, Map<String, Network> stored, DesiredState desired) {
+        String br = n.bridge().toString();
+        Optional<org.nlbridge.rtnl.Link> l = rtnl.links().find(br);
+        if (l.isEmpty()) return;
+        String alias = l.get().alias();
+        if (Naming.bridgeAlias(n.name()).equals(alias)) return;
+        String prefix = Naming.bridgeAlias("");
+        if (alias != null && alias.startsWith(prefix)) {
+            String owner = alias.substring(prefix.length());
+            if (stored.containsKey(owner) && desired.networks().stream().noneMatch(s -> s.name().equals(owner))) return;
+        }
+        throw new ValidationException("network " + n.name() + ": bridge", br, "exists but was not created by nlbridge"
+                + " for this network (it has no " + Naming.bridgeAlias(n.name()) + " alias), and destroy would delete it",
+                "a name that is not taken, or useBridge " + br + " to attach to it without owning it (Docker -b)");
     }
 
     private static boolean sameEndpoint(Endpoint e, ContainerSpec c) {
