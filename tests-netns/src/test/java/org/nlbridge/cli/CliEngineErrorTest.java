@@ -91,6 +91,26 @@ class CliEngineErrorTest {
                         + " that is not taken");
     }
 
+    /**
+     * A bridge that exists but that nlbridge did not create, named with {@code bridge} (create) instead of
+     * {@code useBridge}: adopting it would make destroy delete the administrator's bridge.
+     */
+    @Test
+    void anExistingBridgeNlbridgeDidNotCreate(Sandbox sb) {
+        world(sb);
+        World.ip(world.host, "link add br-admin type bridge", "addr add 172.17.0.1/16 dev br-admin", "link set br-admin up");
+        refused("""
+                network('bridge') {
+                    bridge 'br-admin'
+                    bip '172.17.0.1/16'
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web")),
+                "invalid network bridge: bridge \"br-admin\": exists but was not created by nlbridge for this network"
+                        + " (it has no nlbridge:network:bridge alias), and destroy would delete it; expected a name that"
+                        + " is not taken, or useBridge br-admin to attach to it without owning it (Docker -b)");
+    }
+
     @Test
     void overlappingSubnetsInOneScript(Sandbox sb) {
         world(sb);
