@@ -111,6 +111,23 @@ class CliEngineErrorTest {
                         + " is not taken, or useBridge br-admin to attach to it without owning it (Docker -b)");
     }
 
+    /** useBridge with a bip the bridge does not have: nlbridge would have to add it to the administrator's bridge. */
+    @Test
+    void useBridgeWithABipTheBridgeDoesNotHave(Sandbox sb) {
+        world(sb);
+        World.ip(world.host, "link add bridge0 type bridge", "addr add 192.168.5.1/24 dev bridge0", "link set bridge0 up");
+        refused("""
+                network('bridge') {
+                    useBridge 'bridge0'
+                    bip '192.168.6.1/24'
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web")),
+                "invalid network bridge: bip \"192.168.6.1/24\": bridge bridge0 (useBridge) does not have this address"
+                        + " (it has 192.168.5.1/24), and nlbridge never changes a useBridge bridge; expected no bip (the"
+                        + " bridge's own address is used), or an address the bridge has");
+    }
+
     @Test
     void overlappingSubnetsInOneScript(Sandbox sb) {
         world(sb);
