@@ -124,6 +124,7 @@ public final class BridgeEngine implements Engine {
         // networks: resolve and validate all before anything else, so a bad one stops the whole plan
         for (NetworkSpec spec : desired.networks()) {
             Network n = networkOps.resolve(spec);
+            Firewalls.spec(n); // the firewall's own checks, now rather than halfway through apply
             Network old = stored.get(n.name());
             if (old != null && !sameSettings(old, n)) {
                 throw new ValidationException("network " + n.name(), describe(n), "it exists with other settings ("

@@ -67,9 +67,13 @@ final class Firewalls implements AutoCloseable {
         return nft;
     }
 
+    /**
+     * The firewall's view of a network. An internal network masquerades nothing whatever ipMasq says (it is on by
+     * default, and Docker ignores it for --internal); the firewall refuses the combination, so it is not passed on.
+     */
     static NetworkFirewallSpec spec(Network n) {
         return new NetworkFirewallSpec(n.bridge(), n.ipv4().subnet(), n.ipv6() == null ? null : n.ipv6().subnet(),
-                n.options().icc(), n.options().ipMasq(), n.options().internal());
+                n.options().icc(), n.options().ipMasq() && !n.options().internal(), n.options().internal());
     }
 
     static EndpointFirewallSpec spec(Network n, Endpoint e, List<PortMapping> ports) {
