@@ -97,6 +97,29 @@ class BridgeKernelTest {
         assertEquals(1400, Oracle.link(world.host, "nlb-b").path("mtu").asInt());
     }
 
+    /** Dual stack: an IPv6 address and default route inside, the gateway on the bridge, no RAs accepted there. */
+    @Test
+    void ipv6NetworkGivesEth0AnAddressAndARoute(Sandbox sb) {
+        world = new World(sb, state);
+        Engine e = world.engine();
+        e.apply(DesiredState.of(List.of(NetworkSpec.of("v6", b -> b.bridge("nlb6").bip("172.24.0.1/24")
+                        .fixedCidrV6("fd00:17::/64"))),
+                List.of(ContainerSpec.of("c6", b -> b.netns(world.ctr("c6")).network("v6")))), null);
+        String ns = sb.name("c6");
+        var status = e.status().containers().getFirst();
+        assertNotNull(status.ipv6(), "an IPv6 address was allocated");
+        assertTrue(Oracle.addresses(ns, "eth0").contains(status.ipv6() + "/64"), Oracle.addresses(ns, "eth0").toString());
+        assertEquals("0", World.sysctl(ns, "net.ipv6.conf.eth0.disable_ipv6"));
+        assertEquals("0", World.sysctl(ns, "net.ipv6.conf.eth0.accept_ra"), "no RAs accepted inside");
+        JsonNode route = Oracle.ip(ns, "-6", "route", "show", "default");
+        assertEquals(1, route.size(), route.toString());
+        assertEquals("fd00:17::1", route.get(0).path("gateway").asText());
+        assertTrue(Oracle.addresses(world.host, "nlb6").contains("fd00:17::1/64"), Oracle.addresses(world.host, "nlb6").toString());
+        assertEquals("0", World.sysctl(world.host, "net.ipv6.conf.nlb6.accept_ra"), "no RAs from containers (CVE-2020-13401)");
+        Net.assumeAvailable();
+        assertTrue(Net.ping(ns, "fd00:17::1") || Net.ping(ns, "fd00:17::1"), "the IPv6 gateway answers");
+    }
+
     /** 5. useBridge (Docker -b): containers join the administrator's bridge, which destroy leaves as it was. */
     @Test
     void useBridgeAttachesToTheUsersBridgeAndLeavesItAsItWas(Sandbox sb) {

@@ -180,6 +180,20 @@ class BridgePacketTest {
         assertEquals("0", World.sysctl(world.host, "net.ipv4.conf.eatk.route_localnet"));
     }
 
+    /** internal: no default route inside, and a container that adds one by hand still gets nowhere. */
+    @Test
+    void anInternalNetworkHasNoWayOut(Sandbox sb) {
+        Engine e = engine(sb);
+        e.apply(state(List.of(NetworkSpec.of("int", b -> b.bridge("br-int").bip("172.30.10.1/24").internal(true))),
+                List.of(ctr("c1", "int"), ctr("c2", "int"))), null);
+        String c1 = sb.name("c1");
+        assertEquals(0, org.nlbridge.testing.Oracle.ip(c1, "route", "show", "default").size(), "no default route");
+        pings(c1, ipOf(e, "c2"));                                             // inside the network: fine
+        World.ip(c1, "route add default via 172.30.10.1");
+        Net.serve(sb, "upstream", "up-7000", 7000);
+        blocked(c1, UPSTREAM, 7000);
+    }
+
     /**
      * 6. The user hook: "only 8.8.8.8 on eup" drops upstream's connection to a published port; deleting the rule by
      * hand restores it; apply/destroy cycles neither re-add the deleted rule nor touch a rule the user added.
