@@ -366,8 +366,15 @@ public final class BridgeEngine implements Engine {
         for (Network n : w.createNetworks) ipam.createNetwork(n);
         Map<String, Integer> bridgeIndex = new HashMap<>();
         for (Network n : w.networks.values()) {
-            bridgeIndex.put(n.name(), networkOps.ensure(n));
-            firewalls.setupNetwork(n);
+            try {
+                bridgeIndex.put(n.name(), networkOps.ensure(n));
+                firewalls.setupNetwork(n);
+            } catch (RuntimeException ex) {
+                // e.g. icc=false without br_netfilter, found only by the firewall's setup: the networks this apply
+                // creates are undone, in reverse, so a failed apply leaves no bridge or record behind
+                undoCreatedNetworks(w, ex);
+                throw ex;
+            }
             p.advance("network", n.name());
         }
         for (String ns : w.createNetns) {
@@ -393,6 +400,29 @@ public final class BridgeEngine implements Engine {
         }
         if (!errors.isEmpty()) throw new ApplyException(errors);
         return new Plan(w.changes);
+    }
+
+    private void undoCreatedNetworks(Work w, RuntimeException failure) {
+        for (Network n : w.createNetworks.reversed()) {
+            List<String> errors = new ArrayList<>();
+            try {
+                firewalls.teardownNetwork(n);
+            } catch (RuntimeException e) {
+                errors.add("firewall: " + e.getMessage());
+            }
+            networkOps.remove(n, errors);
+            try {
+                store.update(tx -> tx.networks().delete(n.name()));
+            } catch (RuntimeException e) {
+                errors.add("state: " + e.getMessage());
+            }
+            for (String e : errors) failure.addSuppressed(new IllegalStateException("undoing network " + n.name() + ": " + e));
+        }
+        try {
+            firewalls.teardownIfUnused(store.read(tx -> tx.networks().all())); // a host left as it was found
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void attach(Work w, Map<String, Integer> bridgeIndex, List<String> errors, Progress p) {
