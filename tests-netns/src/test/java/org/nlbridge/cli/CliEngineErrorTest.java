@@ -128,6 +128,46 @@ class CliEngineErrorTest {
                         + " bridge's own address is used), or an address the bridge has");
     }
 
+    /**
+     * icc=false when bridged traffic skips the ip hooks (br_netfilter's bridge-nf-call-iptables=0 in the host): only
+     * the firewall's setup finds out, after the bridge exists. Apply fails with the firewall's reason and undoes the
+     * network: no bridge, no record. Plan cannot know it, so only apply is checked. The sysctl is set to 0 in the
+     * sandbox's host namespace only, which needs per-namespace br_netfilter sysctls (Linux 5.3+); never in the root
+     * namespace.
+     */
+    @Test
+    void iccFalseWithoutBrNetfilterIsUndone(Sandbox sb) {
+        world(sb);
+        Assumptions.assumeTrue(perNamespaceBrNetfilter(), "br_netfilter sysctls are per namespace only from Linux 5.3;"
+                + " here " + System.getProperty("os.version") + ": not changing what may be the whole host's");
+        Assumptions.assumeTrue(World.sysctl(world.host, "net.bridge.bridge-nf-call-iptables") != null,
+                "br_netfilter is not loaded");
+        World.sysctl(world.host, "net.bridge.bridge-nf-call-iptables", "0");
+        String file = RealCli.script(tmp, "icc.groovy", """
+                network('bridge') {
+                    bridge 'docker0'
+                    bip '172.17.0.1/16'
+                    icc false
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web"))).toString();
+        String kernel = CliScenarioTest.kernel(world.host);
+        RealCli.Result r = cli.run("apply", file);
+        assertEquals(new RealCli.Result(1, "", "nlbridge: set up network docker0: icc=false needs bridged traffic to pass"
+                + " the ip hooks, but net.bridge.bridge-nf-call-iptables is 0; load br_netfilter and set"
+                + " net.bridge.bridge-nf-call-iptables=1 (nlbridge does not change it: it affects every bridge of the"
+                + " host)\n"), r);
+        CliScenarioTest.assertSame(kernel, CliScenarioTest.kernel(world.host), "apply undid the network");
+        assertEquals(List.of(), Leftovers.store(world.state).stream().filter(s -> s.startsWith("network")).toList());
+    }
+
+    static boolean perNamespaceBrNetfilter() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(v[0]);
+        int minor = Integer.parseInt(v[1]);
+        return major > 5 || major == 5 && minor >= 3;
+    }
+
     @Test
     void overlappingSubnetsInOneScript(Sandbox sb) {
         world(sb);
