@@ -230,6 +230,7 @@ class BridgeKernelTest {
         }
         assertEquals(1, v4.size(), "one address on eth0: " + v4);
         assertEquals("1", World.sysctl(ns, "net.ipv6.conf.eth0.disable_ipv6"), "IPv6 disabled on eth0");
+        assertEquals("1", World.sysctl(ns, "net.ipv4.conf.eth0.arp_notify"), "gratuitous ARP when the MAC is new");
         JsonNode routes = Oracle.ip(ns, "route", "show", "default");
         assertEquals(1, routes.size(), "one default route: " + routes);
         assertEquals("eth0", routes.get(0).path("dev").asText());
