@@ -377,6 +377,9 @@ public final class BridgeEngine implements Engine {
             }
             p.advance("network", n.name());
         }
+        // the containers' records first: they are how destroy finds the namespaces created next, even if this
+        // process dies before it gets to anything else
+        for (ContainerSpec c : desired.containers()) remember(c);
         for (String ns : w.createNetns) {
             NetNs.create(ns).close();
             store.update(tx -> tx.meta().put(Naming.createdNetnsKey(ns), "1"));
@@ -388,7 +391,6 @@ public final class BridgeEngine implements Engine {
                 EndpointOps.loopbackOnly(ns);
             }
         }
-        for (ContainerSpec c : desired.containers()) remember(c);
         for (ContainerSpec c : w.files) {
             Optional<Endpoint> e = store.read(tx -> tx.endpoints().ofContainer(c.name())).stream().findFirst();
             if (c.network() instanceof NetworkMode.Bridge && e.isEmpty()) continue; // its attach failed: reported
