@@ -55,19 +55,7 @@ class AttachCrashTest {
         world = new World(sb, tmp.resolve("state"));
         String web = world.ctr("web");
         String db = world.ctr("db");
-        Path script = Files.writeString(tmp.resolve("app.groovy"), """
-                network('bridge') {
-                    bridge 'docker0'
-                    bip '172.17.0.1/16'
-                }
-                container('web') {
-                    netns '%s'
-                    publish '5000:22'
-                }
-                container('db') {
-                    netns '%s'
-                }
-                """.formatted(web, db));
+        Path script = script(web, db);
 
         Child crashed = apply(step, script);
         assertEquals(137, crashed.exit(), () -> "the child halted at " + step + ":\n" + crashed.output());
@@ -91,6 +79,44 @@ class AttachCrashTest {
             e.destroy(d, null);
         }
         Leftovers.assertNothingOfOurs(world, Set.of("lo", "eup", "eatk"), List.of(web, db));
+    }
+
+    /**
+     * The other way out of a crash: destroy the script at once (no apply in between). Everything the dead apply
+     * made, the namespaces it created included, must go.
+     */
+    @ParameterizedTest(name = "crash at {0}")
+    @ValueSource(strings = {CrashPoint.JOURNALLED, CrashPoint.HOST_BATCH, CrashPoint.CONTAINER_SIDE,
+            CrashPoint.BEFORE_ATTACHED, CrashPoint.AFTER_ATTACHED})
+    void destroyRightAfterACrashLeavesNothing(String step, Sandbox sb) throws Exception {
+        Assumptions.assumeTrue(Host.has("nft"), "needs the nft binary as the oracle");
+        world = new World(sb, tmp.resolve("state"));
+        String web = world.ctr("web");
+        String db = world.ctr("db");
+        Path script = script(web, db);
+        Child crashed = apply(step, script);
+        assertEquals(137, crashed.exit(), () -> "the child halted at " + step + ":\n" + crashed.output());
+        try (Engine e = Engine.open(new org.nlbridge.driver.EngineOptions(world.host, world.state))) {
+            Leftovers.assertConsistent(world);
+            e.destroy(ScriptLoader.withTrust(ScriptTrust.none()).load(script), null);
+        }
+        Leftovers.assertNothingOfOurs(world, Set.of("lo", "eup", "eatk"), List.of(web, db));
+    }
+
+    private Path script(String web, String db) throws IOException {
+        return Files.writeString(tmp.resolve("app.groovy"), """
+                network('bridge') {
+                    bridge 'docker0'
+                    bip '172.17.0.1/16'
+                }
+                container('web') {
+                    netns '%s'
+                    publish '5000:22'
+                }
+                container('db') {
+                    netns '%s'
+                }
+                """.formatted(web, db));
     }
 
     /** Outside tests the hook is a static final null: nothing to check at run time, nothing the JIT keeps. */
