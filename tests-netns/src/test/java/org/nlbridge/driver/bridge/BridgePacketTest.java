@@ -180,6 +180,29 @@ class BridgePacketTest {
         assertEquals("0", World.sysctl(world.host, "net.ipv4.conf.eatk.route_localnet"));
     }
 
+    /**
+     * Someone flushes the whole ruleset (a firewall reload): direct routing to a container works until the engine
+     * opens again, whose reconcile rebuilds every rule from the store (CVE-2025-54410: isolation must survive).
+     */
+    @Test
+    void aFlushedRulesetIsRebuiltWhenTheEngineOpens(Sandbox sb) {
+        Engine e = engine(sb);
+        e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.11.1/24"))),
+                List.of(ctr("c1", "pub", "5000:22"))), null);
+        Net.serve(sb, "c1", "c1-23", 23);
+        Net.serve(sb, "c1", "c1-22", 22);
+        world.attackerRoutesThroughHost("172.30.11.0/24");
+        String c1 = ipOf(e, "c1");
+        blocked(world.attacker, c1, 23);
+
+        World.nft(world.host, "flush", "ruleset");
+        reaches(world.attacker, c1, 23, "c1-23 from " + ATTACKER);             // the protection is gone...
+        world.engine();                                                       // ...until an engine opens
+        blocked(world.attacker, c1, 23);
+        reaches(world.attacker, HOST_ATK, 5000, "c1-22 from " + ATTACKER);
+        blocked(world.attacker, "127.0.0.1", 5000);
+    }
+
     /** internal: no default route inside, and a container that adds one by hand still gets nowhere. */
     @Test
     void anInternalNetworkHasNoWayOut(Sandbox sb) {
