@@ -62,6 +62,7 @@ public final class BridgeEngine implements Engine {
     private final NetworkOps networkOps;
     private final EndpointOps endpointOps;
     private final Firewalls firewalls;
+    private final BridgePorts bridgePorts;
 
     private BridgeEngine(EngineOptions options, NetNs host, Rtnl rtnl, StateStore store) {
         this.options = options;
@@ -71,7 +72,8 @@ public final class BridgeEngine implements Engine {
         this.ipam = new Ipam(store);
         this.overlay = new DnsOverlay(options.stateDir());
         this.networkOps = new NetworkOps(host, rtnl);
-        this.endpointOps = new EndpointOps(rtnl);
+        this.bridgePorts = new BridgePorts(host);
+        this.endpointOps = new EndpointOps(rtnl, bridgePorts);
         this.firewalls = new Firewalls(host);
     }
 
@@ -122,12 +124,16 @@ public final class BridgeEngine implements Engine {
         // networks: resolve and validate all before anything else, so a bad one stops the whole plan
         for (NetworkSpec spec : desired.networks()) {
             Network n = networkOps.resolve(spec);
+            Firewalls.spec(n); // the firewall's own checks, now rather than halfway through apply
             Network old = stored.get(n.name());
             if (old != null && !sameSettings(old, n)) {
                 throw new ValidationException("network " + n.name(), describe(n), "it exists with other settings ("
                         + describe(old) + ")", "the settings it was created with; destroy it first to change them");
             }
-            if (old == null) checkNoOverlap(n, storedNets, desired);
+            if (old == null) {
+                checkNoOverlap(n, storedNets, desired);
+                if (!spec.existing()) checkNotForeign(n, stored, desired);
+            }
             w.networks.put(n.name(), old != null ? old : n);
             w.networkSpecs.put(n.name(), spec);
         }
@@ -170,6 +176,10 @@ public final class BridgeEngine implements Engine {
         }
 
         for (ContainerSpec c : desired.containers()) {
+            if (!known.contains(c.name()) && sharesANamespace(c.network())) {
+                // its record is all apply makes for it (runtime() and status read it), so the plan says so
+                w.changes.add(new Change(Action.CREATE, "container", c.name(), "network " + c.network()));
+            }
             if (c.network() instanceof NetworkMode.Host) continue;
             if (!(c.network() instanceof NetworkMode.Container) && !NetNs.exists(c.netns())) {
                 w.createNetns.add(c.netns());
@@ -208,6 +218,7 @@ public final class BridgeEngine implements Engine {
             }
         }
         for (String gone : w.forgetContainers) {
+            planForgetRecord(gone, w);
             if (Files.exists(overlay.directory(gone))) {
                 w.changes.add(new Change(Action.DELETE, "files", overlay.directory(gone).toString(), ""));
             }
@@ -216,6 +227,19 @@ public final class BridgeEngine implements Engine {
         }
         w.changes.addAll(firewalls.planUserRules(desired.userRules(), this::userRuleInserted));
         return w;
+    }
+
+    /** Host and container:<name> modes: no namespace of their own, nothing in the kernel, only the record. */
+    private static boolean sharesANamespace(NetworkMode mode) {
+        return mode instanceof NetworkMode.Host || mode instanceof NetworkMode.Container;
+    }
+
+    /** Forgetting a container that shares a namespace only deletes its record: say so, or the plan is empty. */
+    private void planForgetRecord(String container, Work w) {
+        String netns = netnsOfKnown(container);
+        if (netns.equals("-") || netns.startsWith("container:")) {
+            w.changes.add(new Change(Action.DELETE, "container", container, netns.equals("-") ? "network host" : "network " + netns));
+        }
     }
 
     private static boolean sameSettings(Network a, Network b) {
@@ -247,6 +271,27 @@ public final class BridgeEngine implements Engine {
             if (!s.name().equals(n.name()) && s.subnet() != null) others.putIfAbsent(s.name(), s.subnet());
         }
         SubnetRules.checkNoOverlap("network " + n.name() + ": bip", n.ipv4().subnet(), others);
+    }
+
+    /**
+     * A new network's bridge to create may exist only if it is ours: it carries this network's alias, or that of a
+     * stored network this apply removes (which deletes it first). Anything else is someone's bridge, and adopting
+     * it as created would let destroy delete it; Docker's -b ({@code useBridge}) is the way to use it.
+     */
+    private void checkNotForeign(Network n, Map<String, Network> stored, DesiredState desired) {
+        String br = n.bridge().toString();
+        Optional<org.nlbridge.rtnl.Link> l = rtnl.links().find(br);
+        if (l.isEmpty()) return;
+        String alias = l.get().alias();
+        if (Naming.bridgeAlias(n.name()).equals(alias)) return;
+        String prefix = Naming.bridgeAlias("");
+        if (alias != null && alias.startsWith(prefix)) {
+            String owner = alias.substring(prefix.length());
+            if (stored.containsKey(owner) && desired.networks().stream().noneMatch(s -> s.name().equals(owner))) return;
+        }
+        throw new ValidationException("network " + n.name() + ": bridge", br, "exists but was not created by nlbridge"
+                + " for this network (it has no " + Naming.bridgeAlias(n.name()) + " alias), and destroy would delete it",
+                "a name that is not taken, or useBridge " + br + " to attach to it without owning it (Docker -b)");
     }
 
     private static boolean sameEndpoint(Endpoint e, ContainerSpec c) {
@@ -321,10 +366,20 @@ public final class BridgeEngine implements Engine {
         for (Network n : w.createNetworks) ipam.createNetwork(n);
         Map<String, Integer> bridgeIndex = new HashMap<>();
         for (Network n : w.networks.values()) {
-            bridgeIndex.put(n.name(), networkOps.ensure(n));
-            firewalls.setupNetwork(n);
+            try {
+                bridgeIndex.put(n.name(), networkOps.ensure(n));
+                firewalls.setupNetwork(n);
+            } catch (RuntimeException ex) {
+                // e.g. icc=false without br_netfilter, found only by the firewall's setup: the networks this apply
+                // creates are undone, in reverse, so a failed apply leaves no bridge or record behind
+                undoCreatedNetworks(w, ex);
+                throw ex;
+            }
             p.advance("network", n.name());
         }
+        // the containers' records first: they are how destroy finds the namespaces created next, even if this
+        // process dies before it gets to anything else
+        for (ContainerSpec c : desired.containers()) remember(c);
         for (String ns : w.createNetns) {
             NetNs.create(ns).close();
             store.update(tx -> tx.meta().put(Naming.createdNetnsKey(ns), "1"));
@@ -336,7 +391,6 @@ public final class BridgeEngine implements Engine {
                 EndpointOps.loopbackOnly(ns);
             }
         }
-        for (ContainerSpec c : desired.containers()) remember(c);
         for (ContainerSpec c : w.files) {
             Optional<Endpoint> e = store.read(tx -> tx.endpoints().ofContainer(c.name())).stream().findFirst();
             if (c.network() instanceof NetworkMode.Bridge && e.isEmpty()) continue; // its attach failed: reported
@@ -348,6 +402,29 @@ public final class BridgeEngine implements Engine {
         }
         if (!errors.isEmpty()) throw new ApplyException(errors);
         return new Plan(w.changes);
+    }
+
+    private void undoCreatedNetworks(Work w, RuntimeException failure) {
+        for (Network n : w.createNetworks.reversed()) {
+            List<String> errors = new ArrayList<>();
+            try {
+                firewalls.teardownNetwork(n);
+            } catch (RuntimeException e) {
+                errors.add("firewall: " + e.getMessage());
+            }
+            networkOps.remove(n, errors);
+            try {
+                store.update(tx -> tx.networks().delete(n.name()));
+            } catch (RuntimeException e) {
+                errors.add("state: " + e.getMessage());
+            }
+            for (String e : errors) failure.addSuppressed(new IllegalStateException("undoing network " + n.name() + ": " + e));
+        }
+        try {
+            firewalls.teardownIfUnused(store.read(tx -> tx.networks().all())); // a host left as it was found
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void attach(Work w, Map<String, Integer> bridgeIndex, List<String> errors, Progress p) {
@@ -371,7 +448,9 @@ public final class BridgeEngine implements Engine {
                 specs.put(c.name(), c);
                 work.add(new EndpointOps.Work(e, n, ns, bridgeIndex.get(net)));
             }
+            CrashPoint.at(CrashPoint.JOURNALLED);
             List<EndpointOps.Failure> failed = endpointOps.attach(work);
+            CrashPoint.at(CrashPoint.CONTAINER_SIDE);
             Set<String> failedNames = new HashSet<>();
             for (EndpointOps.Failure f : failed) {
                 Endpoint e = f.work().endpoint();
@@ -384,7 +463,9 @@ public final class BridgeEngine implements Engine {
                 if (failedNames.contains(e.container())) continue;
                 try {
                     firewalls.addEndpoint(ok.network(), e, mappings(specs.get(e.container())));
+                    CrashPoint.at(CrashPoint.BEFORE_ATTACHED);
                     store.update(tx -> tx.endpoints().setPhase(e.container(), e.network(), Phase.ATTACHED));
+                    CrashPoint.at(CrashPoint.AFTER_ATTACHED);
                     p.advance("endpoint", e.container());
                 } catch (RuntimeException ex) {
                     errors.add("container " + e.container() + ": " + ex.getMessage());
@@ -442,17 +523,44 @@ public final class BridgeEngine implements Engine {
         p.advance("network", n.name());
     }
 
+    /**
+     * New published ports for an attached container. The store first (it refuses a host port another container
+     * holds), then the firewall, which cannot change an endpoint in place: its entries are removed and added back
+     * with the new ports (two transactions; in between the bridge's forward chain still drops what is not
+     * established or published). If the firewall refuses, the old ports go back into the store and the firewall,
+     * so a failed change never leaves the store saying what the kernel does not do.
+     */
     private void updatePorts(ContainerSpec c, Work w, List<String> errors) {
         Endpoint e = store.read(tx -> tx.endpoints().ofContainer(c.name())).getFirst();
+        Network n = w.networks.get(e.network());
+        List<PortMapping> old = store.read(tx -> tx.ports().ofEndpoint(e.container(), e.network())).stream()
+                .map(PortBinding::mapping).toList();
         try {
-            store.update(tx -> {
-                tx.ports().unpublish(e.container(), e.network());
-                for (PortMapping m : mappings(c)) tx.ports().publish(new PortBinding(m, c.name(), e.network(), e.ipv4()));
-            });
-            firewalls.addEndpoint(w.networks.get(e.network()), e, mappings(c));
+            setPorts(e, mappings(c));
         } catch (RuntimeException ex) {
             errors.add("container " + c.name() + ": ports: " + ex.getMessage());
+            return;
         }
+        try {
+            firewalls.removeEndpoint(n, e);
+            firewalls.addEndpoint(n, e, mappings(c));
+        } catch (RuntimeException ex) {
+            errors.add("container " + c.name() + ": ports: " + ex.getMessage());
+            try {
+                setPorts(e, old);
+                firewalls.removeEndpoint(n, e);
+                firewalls.addEndpoint(n, e, old);
+            } catch (RuntimeException undo) {
+                errors.add("container " + c.name() + ": ports: restoring " + old + ": " + undo.getMessage());
+            }
+        }
+    }
+
+    private void setPorts(Endpoint e, List<PortMapping> ports) {
+        store.update(tx -> {
+            tx.ports().unpublish(e.container(), e.network());
+            for (PortMapping m : ports) tx.ports().publish(new PortBinding(m, e.container(), e.network(), e.ipv4()));
+        });
     }
 
     // ------------------------------------------------------------------------- containers known by name
@@ -525,6 +633,7 @@ public final class BridgeEngine implements Engine {
         for (String c : store.read(tx -> knownContainers(tx.meta()))) {
             if (!ctrs.contains(c)) continue;
             w.forgetContainers.add(c);
+            planForgetRecord(c, w);
             if (Files.exists(overlay.directory(c))) {
                 w.changes.add(new Change(Action.DELETE, "files", overlay.directory(c).toString(), ""));
             }
@@ -645,6 +754,7 @@ public final class BridgeEngine implements Engine {
             firewalls.close();
         } finally {
             try {
+                bridgePorts.close();
                 store.close();
             } finally {
                 try {

@@ -34,9 +34,11 @@ import org.nlbridge.rtnl.VethSpec;
  */
 final class EndpointOps {
     private final Rtnl host;
+    private final BridgePorts ports;
 
-    EndpointOps(Rtnl host) {
+    EndpointOps(Rtnl host, BridgePorts ports) {
         this.host = host;
+        this.ports = ports;
     }
 
     /** One endpoint to bring up: its journalled record, its network, its namespace and the bridge's index. */
@@ -74,6 +76,8 @@ final class EndpointOps {
             created.remove(w);
             failures.add(new Failure(w, f));
         }
+        hairpin(created, failures);
+        CrashPoint.at(CrashPoint.HOST_BATCH);
         for (Work w : created) {
             try {
                 configureContainerSide(w);
@@ -83,6 +87,24 @@ final class EndpointOps {
             }
         }
         return failures;
+    }
+
+    /**
+     * Hairpin mode on every new host-side veth (see {@link BridgePorts}), one batch; an endpoint whose port cannot be
+     * set is rolled back like any other failed attach.
+     */
+    private void hairpin(List<Work> created, List<Failure> failures) {
+        if (created.isEmpty()) return;
+        Map<String, Work> byVeth = new java.util.HashMap<>();
+        for (Work w : created) byVeth.put(w.endpoint().hostVeth().toString(), w);
+        BatchResult r = ports.hairpinOn(List.copyOf(byVeth.keySet()));
+        for (NetlinkException f : r.failures()) {
+            Work w = f.object() instanceof BridgePorts.Subject s ? byVeth.get(s.port()) : null;
+            if (w == null) throw f;
+            created.remove(w);
+            removeHostVeth(w.endpoint().hostVeth(), new ArrayList<>());
+            failures.add(new Failure(w, f));
+        }
     }
 
     /** Inside the container: sysctls first (IPv6 off before the link comes up), then addresses, up, routes. */

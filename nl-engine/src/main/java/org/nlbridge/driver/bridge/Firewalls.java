@@ -49,16 +49,31 @@ final class Firewalls implements AutoCloseable {
     }
 
     private FirewallDriver nft() {
+        return nft(FirewallState.EMPTY);
+    }
+
+    /**
+     * The nftables driver, opened on first use and reconciled to {@code initial}: what the store says when the engine
+     * opens ({@link #reconcile}), else nothing (no nftables network is stored, so any table of ours is a leftover).
+     * Never EMPTY first and the store's state after: that deleted every network's rules and rebuilt them at each
+     * engine open (plan and status included), a window without isolation or published ports.
+     */
+    private FirewallDriver nft(FirewallState initial) {
         if (nft == null) {
-            nft = NftFirewalls.open(host);
-            nft.reconcile(FirewallState.EMPTY.validated());
+            FirewallDriver d = NftFirewalls.open(host);
+            d.reconcile(initial.validated());
+            nft = d;
         }
         return nft;
     }
 
+    /**
+     * The firewall's view of a network. An internal network masquerades nothing whatever ipMasq says (it is on by
+     * default, and Docker ignores it for --internal); the firewall refuses the combination, so it is not passed on.
+     */
     static NetworkFirewallSpec spec(Network n) {
         return new NetworkFirewallSpec(n.bridge(), n.ipv4().subnet(), n.ipv6() == null ? null : n.ipv6().subnet(),
-                n.options().icc(), n.options().ipMasq(), n.options().internal());
+                n.options().icc(), n.options().ipMasq() && !n.options().internal(), n.options().internal());
     }
 
     static EndpointFirewallSpec spec(Network n, Endpoint e, List<PortMapping> ports) {
@@ -94,6 +109,7 @@ final class Firewalls implements AutoCloseable {
 
     /** For reconcile of a half-done endpoint: its entries may or may not exist. */
     void removeEndpointQuietly(Network n, Endpoint e) {
+        if (nft == null) return; // not opened yet: the reconcile that follows builds the rules from the store
         try {
             removeEndpoint(n, e);
         } catch (RuntimeException ignored) {
@@ -119,8 +135,12 @@ final class Firewalls implements AutoCloseable {
             nftEps.add(spec(n, e, portsOf.getOrDefault(e.network() + "/" + e.container(), List.of())));
         }
         if (!nftNets.isEmpty() || nft != null) {
-            nft();
-            nft.reconcile(new FirewallState(nftNets, nftEps).validated());
+            FirewallState desired = new FirewallState(nftNets, nftEps);
+            if (nft == null) {
+                nft(desired);
+            } else {
+                nft.reconcile(desired.validated());
+            }
         }
     }
 

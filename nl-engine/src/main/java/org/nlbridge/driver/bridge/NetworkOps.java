@@ -53,9 +53,21 @@ final class NetworkOps {
             Link l = existing.orElseThrow(() -> new ValidationException(field + ": useBridge", spec.bridge().toString(),
                     "no such interface in the host namespace", "the name of an existing bridge (Docker -b)"));
             requireBridge(field + ": useBridge", l);
-            if (bip == null) bip = firstIpv4(l).orElseThrow(() -> new ValidationException(field + ": useBridge",
-                    spec.bridge().toString(), "the bridge has no IPv4 address and no bip was given",
-                    "a bridge with an address, or bip ADDRESS/PREFIX"));
+            if (bip == null) {
+                bip = firstIpv4(l).orElseThrow(() -> new ValidationException(field + ": useBridge",
+                        spec.bridge().toString(), "the bridge has no IPv4 address and no bip was given",
+                        "a bridge with an address, or bip ADDRESS/PREFIX"));
+            } else {
+                // the bridge is the administrator's: nlbridge never adds an address to it (Docker refuses -b with --bip)
+                List<Cidr> has = rtnl.addresses().list(IpAddress.AF_INET, l.index()).stream().map(Address::address).toList();
+                if (!has.contains(bip)) {
+                    throw new ValidationException(field + ": bip", bip.toString(), "bridge " + spec.bridge()
+                            + " (useBridge) does not have this address (it has " + (has.isEmpty() ? "none" : has.stream()
+                            .map(Cidr::toString).reduce((a, b) -> a + ", " + b).orElseThrow()) + "), and nlbridge never"
+                            + " changes a useBridge bridge", "no bip (the bridge's own address is used), or an address"
+                            + " the bridge has");
+                }
+            }
         } else if (existing.isPresent()) {
             requireBridge(field + ": bridge", existing.get());
         }

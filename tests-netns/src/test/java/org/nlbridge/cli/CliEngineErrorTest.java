@@ -1,0 +1,216 @@
+package org.nlbridge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.nlbridge.driver.bridge.Leftovers;
+import org.nlbridge.driver.bridge.World;
+import org.nlbridge.testing.Host;
+import org.nlbridge.testing.Sandbox;
+import org.nlbridge.testing.SandboxExtension;
+
+/**
+ * Bad inputs only the engine can judge (they depend on the kernel or on other networks): the exact one-line error,
+ * exit code 1 for both plan and apply, and nothing half-applied: the host's links, addresses, routes and nft
+ * ruleset (handles included), the store and the overlay files are as they were.
+ */
+@ExtendWith(SandboxExtension.class)
+class CliEngineErrorTest {
+
+    @TempDir
+    Path tmp;
+
+    private World world;
+    private RealCli cli;
+
+    @BeforeEach
+    void tools() {
+        Assumptions.assumeTrue(Host.has("nft"), "needs the nft binary as the oracle");
+    }
+
+    @AfterEach
+    void close() {
+        if (world != null) world.close();
+    }
+
+    private void world(Sandbox sb) {
+        world = new World(sb, tmp.resolve("state"));
+        cli = new RealCli(world);
+    }
+
+    /** plan and apply both fail with exactly {@code error}, and change nothing. */
+    private void refused(String script, String error) {
+        String file = RealCli.script(tmp, "bad.groovy", script).toString();
+        String kernel = CliScenarioTest.kernel(world.host);
+        List<String> store = Leftovers.store(world.state);
+        List<String> files = Leftovers.overlays(world.state);
+        for (String command : List.of("plan", "apply")) {
+            RealCli.Result r = cli.run(command, file);
+            assertEquals(new RealCli.Result(1, "", "nlbridge: " + error + "\n"), r, command);
+            CliScenarioTest.assertSame(kernel, CliScenarioTest.kernel(world.host), command + " changed nothing in the kernel");
+            assertEquals(store, Leftovers.store(world.state), command + " changed nothing in the store");
+            assertEquals(files, Leftovers.overlays(world.state), command + " wrote no files");
+        }
+    }
+
+    @Test
+    void fixedCidrOutsideTheBip(Sandbox sb) {
+        world(sb);
+        refused("""
+                network('bridge') {
+                    bridge 'docker0'
+                    bip '172.17.0.1/16'
+                    fixedCidr '172.18.0.0/24'
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web")),
+                "invalid network bridge: fixedCidr \"172.18.0.0/24\": not inside subnet 172.17.0.0/16; expected a prefix"
+                        + " inside 172.17.0.0/16 holding at least one address besides the network, broadcast and"
+                        + " gateway addresses");
+    }
+
+    @Test
+    void anExistingLinkThatIsNotABridge(Sandbox sb) {
+        world(sb);
+        refused("""
+                network('bridge') {
+                    bridge 'eup'
+                    bip '172.17.0.1/16'
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web")),
+                "invalid network bridge: bridge \"eup\": exists but is a veth interface; expected a bridge, or a name"
+                        + " that is not taken");
+    }
+
+    /**
+     * A bridge that exists but that nlbridge did not create, named with {@code bridge} (create) instead of
+     * {@code useBridge}: adopting it would make destroy delete the administrator's bridge.
+     */
+    @Test
+    void anExistingBridgeNlbridgeDidNotCreate(Sandbox sb) {
+        world(sb);
+        World.ip(world.host, "link add br-admin type bridge", "addr add 172.17.0.1/16 dev br-admin", "link set br-admin up");
+        refused("""
+                network('bridge') {
+                    bridge 'br-admin'
+                    bip '172.17.0.1/16'
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web")),
+                "invalid network bridge: bridge \"br-admin\": exists but was not created by nlbridge for this network"
+                        + " (it has no nlbridge:network:bridge alias), and destroy would delete it; expected a name that"
+                        + " is not taken, or useBridge br-admin to attach to it without owning it (Docker -b)");
+    }
+
+    /** useBridge with a bip the bridge does not have: nlbridge would have to add it to the administrator's bridge. */
+    @Test
+    void useBridgeWithABipTheBridgeDoesNotHave(Sandbox sb) {
+        world(sb);
+        World.ip(world.host, "link add bridge0 type bridge", "addr add 192.168.5.1/24 dev bridge0", "link set bridge0 up");
+        refused("""
+                network('bridge') {
+                    useBridge 'bridge0'
+                    bip '192.168.6.1/24'
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web")),
+                "invalid network bridge: bip \"192.168.6.1/24\": bridge bridge0 (useBridge) does not have this address"
+                        + " (it has 192.168.5.1/24), and nlbridge never changes a useBridge bridge; expected no bip (the"
+                        + " bridge's own address is used), or an address the bridge has");
+    }
+
+    /**
+     * icc=false when bridged traffic skips the ip hooks (br_netfilter's bridge-nf-call-iptables=0 in the host): only
+     * the firewall's setup finds out, after the bridge exists. Apply fails with the firewall's reason and undoes the
+     * network: no bridge, no record. Plan cannot know it, so only apply is checked. The sysctl is set to 0 in the
+     * sandbox's host namespace only, which needs per-namespace br_netfilter sysctls (Linux 5.3+); never in the root
+     * namespace.
+     */
+    @Test
+    void iccFalseWithoutBrNetfilterIsUndone(Sandbox sb) {
+        world(sb);
+        Assumptions.assumeTrue(perNamespaceBrNetfilter(), "br_netfilter sysctls are per namespace only from Linux 5.3;"
+                + " here " + System.getProperty("os.version") + ": not changing what may be the whole host's");
+        Assumptions.assumeTrue(World.sysctl(world.host, "net.bridge.bridge-nf-call-iptables") != null,
+                "br_netfilter is not loaded");
+        World.sysctl(world.host, "net.bridge.bridge-nf-call-iptables", "0");
+        String file = RealCli.script(tmp, "icc.groovy", """
+                network('bridge') {
+                    bridge 'docker0'
+                    bip '172.17.0.1/16'
+                    icc false
+                }
+                container('web') { netns '%s' }
+                """.formatted(world.ctr("web"))).toString();
+        String kernel = CliScenarioTest.kernel(world.host);
+        RealCli.Result r = cli.run("apply", file);
+        assertEquals(new RealCli.Result(1, "", "nlbridge: set up network docker0: icc=false needs bridged traffic to pass"
+                + " the ip hooks, but net.bridge.bridge-nf-call-iptables is 0; load br_netfilter and set"
+                + " net.bridge.bridge-nf-call-iptables=1 (nlbridge does not change it: it affects every bridge of the"
+                + " host)\n"), r);
+        CliScenarioTest.assertSame(kernel, CliScenarioTest.kernel(world.host), "apply undid the network");
+        assertEquals(List.of(), Leftovers.store(world.state).stream().filter(s -> s.startsWith("network")).toList());
+    }
+
+    static boolean perNamespaceBrNetfilter() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(v[0]);
+        int minor = Integer.parseInt(v[1]);
+        return major > 5 || major == 5 && minor >= 3;
+    }
+
+    @Test
+    void overlappingSubnetsInOneScript(Sandbox sb) {
+        world(sb);
+        refused("""
+                network('a') {
+                    bridge 'br-a'
+                    bip '172.23.0.1/16'
+                }
+                network('b') {
+                    bridge 'br-b'
+                    bip '172.23.5.1/24'
+                }
+                container('web') { netns '%s'; network 'a' }
+                container('db') { netns '%s'; network 'b' }
+                """.formatted(world.ctr("web"), world.ctr("db")),
+                "invalid network a: bip \"172.23.0.0/16\": overlaps subnet 172.23.5.0/24 of network b; expected a"
+                        + " subnet that no other network uses");
+    }
+
+    /** The other network exists already (applied before): the new one is refused, the old one is left alone. */
+    @Test
+    void aSubnetOverlappingAnAppliedNetwork(Sandbox sb) {
+        world(sb);
+        String first = RealCli.script(tmp, "first.groovy", """
+                network('a') {
+                    bridge 'br-a'
+                    bip '172.23.0.1/16'
+                }
+                container('web') { netns '%s'; network 'a' }
+                """.formatted(world.ctr("web"))).toString();
+        assertEquals(0, cli.run("apply", first).code());
+        refused("""
+                network('a') {
+                    bridge 'br-a'
+                    bip '172.23.0.1/16'
+                }
+                network('b') {
+                    bridge 'br-b'
+                    bip '172.23.5.1/24'
+                }
+                container('web') { netns '%s'; network 'a' }
+                """.formatted(world.sandbox.name("web")),
+                "invalid network b: bip \"172.23.5.0/24\": overlaps subnet 172.23.0.0/16 of network a; expected a"
+                        + " subnet that no other network uses");
+    }
+}

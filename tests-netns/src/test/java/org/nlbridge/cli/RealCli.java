@@ -1,0 +1,53 @@
+package org.nlbridge.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.nlbridge.driver.bridge.World;
+import org.nlbridge.dsl.ScriptLoader;
+
+/**
+ * The command line as users run it ({@code Main.execute}), with the real bridge engine and the standard script
+ * loader (root-owned scripts only), on a {@link World}'s host namespace and state directory; output captured.
+ */
+final class RealCli {
+    private final World world;
+
+    RealCli(World world) {
+        this.world = world;
+    }
+
+    record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** {@code nlbridge --host-netns HOST --state DIR ARGS...} */
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Cli cli = new Cli(EngineFactory.BRIDGE, ScriptLoader.standard(), new PrintWriter(out), new PrintWriter(err),
+                false, Cli.Launcher.INHERIT_IO);
+        List<String> argv = new ArrayList<>(List.of("--host-netns", world.host, "--state", world.state.toString()));
+        argv.addAll(List.of(args));
+        int code = Main.execute(cli, argv.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Writes a script file (root-owned, in a directory only root can write: what the standard loader accepts). */
+    static Path script(Path dir, String name, String text) {
+        try {
+            return Files.writeString(dir.resolve(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

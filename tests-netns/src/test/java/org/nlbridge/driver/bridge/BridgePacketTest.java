@@ -1,0 +1,271 @@
+package org.nlbridge.driver.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nlbridge.driver.bridge.Net.blocked;
+import static org.nlbridge.driver.bridge.Net.noPing;
+import static org.nlbridge.driver.bridge.Net.pings;
+import static org.nlbridge.driver.bridge.Net.reaches;
+import static org.nlbridge.driver.bridge.World.ATTACKER;
+import static org.nlbridge.driver.bridge.World.HOST_ATK;
+import static org.nlbridge.driver.bridge.World.HOST_UP;
+import static org.nlbridge.driver.bridge.World.UPSTREAM;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.nlbridge.driver.ContainerSpec;
+import org.nlbridge.driver.DesiredState;
+import org.nlbridge.driver.Engine;
+import org.nlbridge.driver.NetworkSpec;
+import org.nlbridge.driver.UserRulesSpec;
+import org.nlbridge.testing.Sandbox;
+import org.nlbridge.testing.SandboxExtension;
+
+/**
+ * Real packets through what {@link BridgeEngine} sets up in a sandbox "host" ({@link World}): containers on
+ * bridges, the outside world upstream, an attacker next door. Each test applies one desired state through the
+ * embedded API and probes it with ping and TCP from the namespaces involved.
+ */
+@ExtendWith(SandboxExtension.class)
+class BridgePacketTest {
+
+    @TempDir
+    Path state;
+
+    private World world;
+
+    @BeforeEach
+    void tools() {
+        World.assumeTools();
+    }
+
+    @AfterEach
+    void close() {
+        if (world != null) world.close();
+    }
+
+    private Engine engine(Sandbox sb) {
+        world = new World(sb, state);
+        return world.engine();
+    }
+
+    private ContainerSpec ctr(String name, String network, String... publish) {
+        return ContainerSpec.of(name, b -> {
+            b.netns(world.ctr(name)).network(network);
+            for (String p : publish) b.publish(p);
+        });
+    }
+
+    static String ipOf(Engine e, String container) {
+        return e.status().containers().stream().filter(c -> c.name().equals(container)).findFirst()
+                .orElseThrow(() -> new AssertionError("no container " + container + " in " + e.status())).ipv4();
+    }
+
+    static DesiredState state(List<NetworkSpec> nets, List<ContainerSpec> ctrs) {
+        return DesiredState.of(nets, ctrs);
+    }
+
+    /** 1. icc=true: neighbours and the gateway answer; a container on another network is out of reach. */
+    @Test
+    void iccOnNeighboursAndGatewayPingButOtherNetworksDoNot(Sandbox sb) {
+        Engine e = engine(sb);
+        e.apply(state(List.of(NetworkSpec.of("on", b -> b.bridge("br-on").bip("172.30.0.1/24")),
+                        NetworkSpec.of("other", b -> b.bridge("br-other").bip("172.30.9.1/24"))),
+                List.of(ctr("c1", "on"), ctr("c2", "on"), ctr("c9", "other"))), null);
+        String c1 = sb.name("c1");
+        String c2 = sb.name("c2");
+        pings(c1, ipOf(e, "c2"));
+        pings(c2, ipOf(e, "c1"));
+        pings(c1, "172.30.0.1");
+        pings(c2, "172.30.0.1");
+        noPing(c1, ipOf(e, "c9"));                                              // networks are isolated
+    }
+
+    /** 1. icc=false: neighbours cannot reach each other; the gateway and the outside still answer. */
+    @Test
+    void iccOffBlocksNeighboursButNotTheGateway(Sandbox sb) {
+        Engine e = engine(sb);
+        world.assumeBrNetfilter();
+        e.apply(state(List.of(NetworkSpec.of("off", b -> b.bridge("br-off").bip("172.30.1.1/24").icc(false))),
+                List.of(ctr("c3", "off"), ctr("c4", "off"))), null);
+        String c3 = sb.name("c3");
+        String c4 = sb.name("c4");
+        pings(c3, "172.30.1.1");
+        pings(c4, "172.30.1.1");
+        noPing(c3, ipOf(e, "c4"));
+        noPing(c4, ipOf(e, "c3"));
+        Net.serve(sb, "c3", "c3-23", 23);
+        blocked(c4, ipOf(e, "c3"), 23);                                         // TCP too, not just ICMP
+        pings(c3, UPSTREAM);                                                   // the way out is not affected
+    }
+
+    /** 2. Masquerade: the upstream server sees the host's upstream address. */
+    @Test
+    void upstreamSeesTheHostAddress(Sandbox sb) {
+        engine(sb).apply(state(List.of(NetworkSpec.of("masq", b -> b.bridge("br-masq").bip("172.30.2.1/24"))),
+                List.of(ctr("c1", "masq"))), null);
+        Net.serve(sb, "upstream", "up-7000", 7000);
+        reaches(sb.name("c1"), UPSTREAM, 7000, "up-7000 from " + HOST_UP);
+    }
+
+    /**
+     * 2. ipMasq=false: the upstream server (which routes the subnet back through the host) sees the container's
+     * own address.
+     *
+     * <p>Fails today, in the firewall layout (NftLayout, not the bridge driver): {@code raw-prerouting} sends every
+     * packet addressed to a container that does not come from its bridge to {@code direct__<bridge>}, {@code
+     * iifname != "<bridge>" counter drop}, before conntrack. Without masquerade the replies of the container's own
+     * connections are addressed to the container, so they are dropped there (the chain's counter counts them).
+     * Docker's raw PREROUTING drop matches only published container ports, and its filter chains accept
+     * established traffic first.
+     */
+    @Test
+    @Disabled("firewall layout bug: raw-prerouting direct__<bridge> drops the replies to a container on an ipMasq=false"
+            + " network (see the comment)")
+    void withoutMasqueradeUpstreamSeesTheContainer(Sandbox sb) {
+        Engine e = engine(sb);
+        e.apply(state(List.of(NetworkSpec.of("plain", b -> b.bridge("br-plain").bip("172.30.3.1/24").ipMasq(false))),
+                List.of(ctr("c2", "plain"))), null);
+        World.ip(world.upstream, "route add 172.30.3.0/24 via " + HOST_UP);    // the way back to the container
+        Net.serve(sb, "upstream", "up-7000", 7000);
+        reaches(sb.name("c2"), UPSTREAM, 7000, "up-7000 from " + ipOf(e, "c2"));
+    }
+
+    /** 3. -p 5000:22 from upstream, from the container itself (hairpin), from a neighbour and from the host. */
+    @Test
+    void publishedPortFromUpstreamTheContainerItselfAndTheHost(Sandbox sb) {
+        Engine e = engine(sb);
+        e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.4.1/24"))),
+                List.of(ctr("c1", "pub", "5000:22"), ctr("c2", "pub"))), null);
+        Net.serve(sb, "c1", "c1-22", 22);
+        reaches(world.upstream, HOST_UP, 5000, "c1-22 from " + UPSTREAM);      // DNAT keeps the client address
+        reaches(sb.name("c1"), HOST_UP, 5000, "c1-22 from 172.30.4.1");         // hairpin, masqueraded to the gateway
+        reaches(sb.name("c2"), HOST_UP, 5000, "c1-22 from 172.30.4.1");         // a neighbour via the host address
+        reaches(world.host, "127.0.0.1", 5000, "c1-22 from 172.30.4.1");        // the host via localhost
+        blocked(world.upstream, HOST_UP, 5001);
+    }
+
+    /**
+     * 4. A port published on 127.0.0.1 is the host's only (CVE-2025-54388, moby#45610), and routing straight to a
+     * container reaches nothing (moby#14041), not even its published port; the same published port via the host
+     * address works, as a control.
+     */
+    @Test
+    void loopbackPortAndDirectRoutingAreClosedToTheAttacker(Sandbox sb) {
+        Engine e = engine(sb);
+        e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.5.1/24"))),
+                List.of(ctr("c1", "pub", "127.0.0.1:8080:80", "5000:22"))), null);
+        Net.serve(sb, "c1", "c1-80", 80);
+        Net.serve(sb, "c1", "c1-22", 22);
+        Net.serve(sb, "c1", "c1-23", 23);
+        world.attackerRoutesThroughHost("172.30.5.0/24");
+        String c1 = ipOf(e, "c1");
+        String atk = world.attacker;
+
+        reaches(world.host, "127.0.0.1", 8080, "c1-80 from 172.30.5.1");
+        blocked(atk, "127.0.0.1", 8080);
+        blocked(atk, HOST_ATK, 8080);
+        blocked(atk, c1, 23);                                                  // unpublished
+        blocked(atk, c1, 22);                                                  // published, but not as published
+        reaches(atk, HOST_ATK, 5000, "c1-22 from " + ATTACKER);
+        assertEquals("0", World.sysctl(world.host, "net.ipv4.conf.all.route_localnet"));
+        assertEquals("0", World.sysctl(world.host, "net.ipv4.conf.default.route_localnet"));
+        assertEquals("0", World.sysctl(world.host, "net.ipv4.conf.eatk.route_localnet"));
+    }
+
+    /**
+     * Someone flushes the whole ruleset (a firewall reload): direct routing to a container works until the engine
+     * opens again, whose reconcile rebuilds every rule from the store (CVE-2025-54410: isolation must survive).
+     */
+    @Test
+    void aFlushedRulesetIsRebuiltWhenTheEngineOpens(Sandbox sb) {
+        Engine e = engine(sb);
+        e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.11.1/24"))),
+                List.of(ctr("c1", "pub", "5000:22"))), null);
+        Net.serve(sb, "c1", "c1-23", 23);
+        Net.serve(sb, "c1", "c1-22", 22);
+        world.attackerRoutesThroughHost("172.30.11.0/24");
+        String c1 = ipOf(e, "c1");
+        blocked(world.attacker, c1, 23);
+
+        World.nft(world.host, "flush", "ruleset");
+        reaches(world.attacker, c1, 23, "c1-23 from " + ATTACKER);             // the protection is gone...
+        world.engine();                                                       // ...until an engine opens
+        blocked(world.attacker, c1, 23);
+        reaches(world.attacker, HOST_ATK, 5000, "c1-22 from " + ATTACKER);
+        blocked(world.attacker, "127.0.0.1", 5000);
+    }
+
+    /** internal: no default route inside, and a container that adds one by hand still gets nowhere. */
+    @Test
+    void anInternalNetworkHasNoWayOut(Sandbox sb) {
+        Engine e = engine(sb);
+        e.apply(state(List.of(NetworkSpec.of("int", b -> b.bridge("br-int").bip("172.30.10.1/24").internal(true))),
+                List.of(ctr("c1", "int"), ctr("c2", "int"))), null);
+        String c1 = sb.name("c1");
+        assertEquals(0, org.nlbridge.testing.Oracle.ip(c1, "route", "show", "default").size(), "no default route");
+        pings(c1, ipOf(e, "c2"));                                             // inside the network: fine
+        World.ip(c1, "route add default via 172.30.10.1");
+        Net.serve(sb, "upstream", "up-7000", 7000);
+        blocked(c1, UPSTREAM, 7000);
+    }
+
+    /**
+     * 6. The user hook: "only 8.8.8.8 on eup" drops upstream's connection to a published port; deleting the rule by
+     * hand restores it; apply/destroy cycles neither re-add the deleted rule nor touch a rule the user added.
+     */
+    @Test
+    void userHookAllowOnlyFromIsTheUsersToKeepOrDelete(Sandbox sb) {
+        Engine e = engine(sb);
+        DesiredState d = new DesiredState(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.6.1/24"))),
+                List.of(ctr("c1", "pub", "5000:22")), UserRulesSpec.of(u -> u.allowOnlyFrom("eup", "8.8.8.8")));
+        e.apply(d, null);
+        Net.serve(sb, "c1", "c1-22", 22);
+        blocked(world.upstream, HOST_UP, 5000);
+        reaches(world.attacker, HOST_ATK, 5000, "c1-22 from " + ATTACKER);     // another interface: not affected
+
+        World.nft(world.host, "add", "rule", "ip", "nlbridge-user", "forward", "ip", "saddr", "192.0.2.0/24", "counter", "drop");
+        String before = userChain(world.host);
+        assertTrue(before.contains("iifname \"eup\" ip saddr != 8.8.8.8"), before);
+        cycle(e, d);
+        assertEquals(before, userChain(world.host), "apply/destroy/apply left the user hook as it was, handles and all");
+
+        Net.serve(sb, "c1", "c1-22b", 22);                                     // the cycle made a new container
+        blocked(world.upstream, HOST_UP, 5000);
+
+        World.nft(world.host, "delete", "rule", "ip", "nlbridge-user", "forward", "handle", handleOf(before, "8.8.8.8"));
+        reaches(world.upstream, HOST_UP, 5000, "c1-22b from " + UPSTREAM);
+        String after = userChain(world.host);
+        cycle(e, d);
+        assertEquals(after, userChain(world.host), "the deleted rule stays deleted, the user's own rule stays");
+        Net.serve(sb, "c1", "c1-22c", 22);
+        reaches(world.upstream, HOST_UP, 5000, "c1-22c from " + UPSTREAM);
+    }
+
+    private static void cycle(Engine e, DesiredState d) {
+        assertTrue(e.plan(d).isEmpty(), () -> "nothing to do: " + e.plan(d));
+        e.apply(d, null);
+        e.destroy(d, null);
+        e.apply(d, null);
+    }
+
+    /** The user chain with handles and without counter values. */
+    private static String userChain(String ns) {
+        return World.nft(ns, "-a", "list", "chain", "ip", "nlbridge-user", "forward")
+                .replaceAll("counter packets \\d+ bytes \\d+", "counter");
+    }
+
+    private static String handleOf(String listing, String text) {
+        for (String line : listing.split("\n")) {
+            if (line.contains(text)) return line.substring(line.lastIndexOf("# handle ") + "# handle ".length()).strip();
+        }
+        throw new AssertionError("no rule with " + text + " in " + listing);
+    }
+}
