@@ -256,7 +256,7 @@ final class ExprCodec {
             else if (t == NFTA_NAT_FLAGS()) flags = a.be32();
         }
         Family f = Family.ofNfproto(fam);
-        if (f == null) return new Expr.Unknown("nat");
+        if (f != Family.IP && f != Family.IP6) return new Expr.Unknown("nat");
         return new Expr.Nat(type == NFT_NAT_DNAT(), f, amin, amax, pmin, pmax, flags);
     }
 

@@ -396,7 +396,7 @@ final class NftText {
         Chain.Base base = c.base();
         if (base != null) {
             b.append("\t\ttype ").append(base.type()).append(" hook ").append(base.hook()).append(" priority ")
-                    .append(base.priority().toString(base.hook())).append("; policy ").append(base.policy()).append(";\n");
+                    .append(base.priority().toString(c.table().family(), base.hook())).append("; policy ").append(base.policy()).append(";\n");
         }
         for (Rule r : rules) b.append("\t\t").append(r).append('\n');
         b.append("\t}\n");

@@ -115,7 +115,9 @@ public final class RuleBuilder {
 
     /** {@code meta nfproto ipv4|ipv6} (only meaningful in an inet table). */
     public RuleBuilder nfproto(Family f) {
-        if (f == Family.INET) throw new ValidationException("meta nfproto", "inet", "not a packet family", "ip or ip6");
+        if (f != Family.IP && f != Family.IP6) {
+            throw new ValidationException("meta nfproto", f.toString(), "not a packet family", "ip or ip6");
+        }
         matchable();
         exprs.add(new Expr.Meta(Uapi.NFT_META_NFPROTO(), R1));
         exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.u8(f.nfproto())));
@@ -470,6 +472,10 @@ public final class RuleBuilder {
 
     /** {@code masquerade}. */
     public RuleBuilder masquerade() {
+        if (family == Family.BRIDGE) {
+            throw new ValidationException("masquerade", chain.toString(), "the bridge family has no nat",
+                    "masquerade in an ip, ip6 or inet table");
+        }
         terminal();
         exprs.add(new Expr.Masq(0, 0, 0));
         return this;
@@ -552,7 +558,12 @@ public final class RuleBuilder {
         if (s.l3 != null) {
             if (family != Family.INET && family != s.l3) {
                 throw new ValidationException(s.toString(), chain.toString(), s + " cannot match in a table of family "
-                        + family, family == Family.IP ? "ip fields (ip saddr, ip daddr)" : "ip6 fields (ip6 saddr, ip6 daddr)");
+                        + family, switch (family) {
+                            case IP -> "ip fields (ip saddr, ip daddr)";
+                            case IP6 -> "ip6 fields (ip6 saddr, ip6 daddr)";
+                            default -> "fields without a network header (iifname, oifname, meta l4proto, th dport,"
+                                    + " marks): the engine adds no ether type dependency in the bridge family";
+                        });
             }
             if (family == Family.INET && nfproto != s.l3.nfproto()) {
                 if (nfproto != 0) {

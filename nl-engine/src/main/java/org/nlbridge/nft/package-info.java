@@ -1,6 +1,6 @@
 /**
  * nftables over {@code NETLINK_NETFILTER}, without exec: atomic transactions ({@link org.nlbridge.nft.Nft},
- * {@link org.nlbridge.nft.Transaction}), tables, base and regular chains, rules built in nft's word order
+ * {@link org.nlbridge.nft.Transaction}), tables of the ip, ip6, inet and bridge families, base and regular chains, rules built in nft's word order
  * ({@link org.nlbridge.nft.RuleBuilder}), named sets and maps with typed and concatenated keys, interval sets and
  * verdict maps, elements added at O(1) each ({@link org.nlbridge.nft.ElementWriter}), and listing back into the same
  * objects, printed as {@code nft list} prints them.

@@ -31,6 +31,8 @@ class RuleBuilderTest {
             FieldType.INET_SERVICE), KeyType.of(FieldType.IPV4_ADDR, FieldType.INET_SERVICE));
     static final NamedSet JUMPS = NamedSet.verdictMap(IP.set("vm"), KeyType.of(FieldType.IFNAME));
     static final NamedSet CIDRS = NamedSet.intervalSet(IP.set("cidrs"), FieldType.IPV4_ADDR);
+    static final TableRef BRIDGE = TableRef.of(Family.BRIDGE, "nlbridge");
+    static final NamedSet PORTS = NamedSet.set(BRIDGE.set("ports"), KeyType.of(FieldType.IFNAME));
     static final NamedSet PAIRS = NamedSet.set(INET.set("s"), KeyType.of(FieldType.IPV4_ADDR, FieldType.INET_SERVICE));
 
     static Ipv4Address v4(String s) {
@@ -206,6 +208,23 @@ class RuleBuilderTest {
                         [ payload load 4b @ network header + 16 => reg 1 ]
                         [ payload load 2b @ transport header + 2 => reg 9 ]
                         [ lookup reg 1 set s 0x1 ]
+                        """),
+                rule(BRIDGE, r -> r.inSet(PORTS, Selector.IIFNAME).counter().drop(),
+                        "iifname @ports counter packets 0 bytes 0 drop", """
+                        [ meta load iifname => reg 1 ]
+                        [ lookup reg 1 set ports ]
+                        [ counter pkts 0 bytes 0 ]
+                        [ immediate reg 0 drop ]
+                        """),
+                rule(BRIDGE, r -> r.oifname("vc2").l4proto(IpProtocol.TCP).thDport(22).accept(),
+                        "oifname \"vc2\" tcp dport 22 accept", """
+                        [ meta load oifname => reg 1 ]
+                        [ cmp eq reg 1 0x00326376 0x00000000 0x00000000 0x00000000 ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp eq reg 1 0x00000006 ]
+                        [ payload load 2b @ transport header + 2 => reg 1 ]
+                        [ cmp eq reg 1 0x00001600 ]
+                        [ immediate reg 0 accept ]
                         """),
                 rule(IP, r -> r.l4proto(IpProtocol.UDP).thDport(53), "udp dport 53", """
                         [ meta load l4proto => reg 1 ]

@@ -59,7 +59,7 @@ class ValidationTest {
 
     @Test
     void hooksTypesAndPriorities() {
-        assertEquals("invalid hook \"ingress\": not a hook of the ip, ip6 and inet families; expected prerouting, input,"
+        assertEquals("invalid hook \"ingress\": not a hook of the ip, ip6, inet and bridge families; expected prerouting, input,"
                 + " forward, output or postrouting", refused(() -> Hook.parse("hook", "ingress")));
         assertEquals("invalid chain hook \"input\": a route chain cannot attach to the input hook; expected for type"
                 + " route: output", refused(() -> Chain.base(IP.chain("r"), ChainType.ROUTE, Hook.INPUT,
@@ -81,6 +81,43 @@ class ValidationTest {
         assertEquals("25", Priority.of(25).toString(Hook.FORWARD));
         assertEquals("invalid chain type \"mangle\": not a base chain type; expected filter, nat or route",
                 refused(() -> ChainType.parse("chain type", "mangle")));
+    }
+
+    @Test
+    void theBridgeFamily() {
+        TableRef br = TableRef.of(Family.BRIDGE, "nlbridge");
+        assertEquals(Family.BRIDGE, Family.parse("family", "bridge"));
+        assertEquals(Family.BRIDGE, Family.ofNfproto(7));
+        assertEquals(false, Family.BRIDGE.hasIpv4());
+        // the bridge family has its own priority scale, and nft its own names for it
+        assertEquals("filter", Priority.BRIDGE_FILTER.toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals("filter + 1", Priority.of(-199).toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals("-200", Priority.BRIDGE_FILTER.toString(Family.IP, Hook.FORWARD));
+        assertEquals("dstnat", Priority.BRIDGE_DSTNAT.toString(Family.BRIDGE, Hook.PREROUTING));
+        assertEquals("-300", Priority.BRIDGE_DSTNAT.toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals("out", Priority.BRIDGE_OUT.toString(Family.BRIDGE, Hook.OUTPUT));
+        assertEquals("100", Priority.BRIDGE_OUT.toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals("srcnat - 2", Priority.of(298).toString(Family.BRIDGE, Hook.POSTROUTING));
+        assertEquals("0", Priority.FILTER.toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals(-200, Priority.parse(Family.BRIDGE, "p", "filter").value());
+        assertEquals(105, Priority.parse(Family.BRIDGE, "p", "out + 5").value());
+        assertEquals("invalid p \"raw\": unknown priority name \"raw\"; expected an integer -2147483648..2147483647, or"
+                + " dstnat, filter, out, srcnat, optionally followed by + N or - N",
+                refused(() -> Priority.parse(Family.BRIDGE, "p", "raw")));
+        Chain.base(br.chain("f"), ChainType.FILTER, Hook.FORWARD, Priority.BRIDGE_FILTER, Policy.ACCEPT);
+        assertEquals("invalid chain type \"nat\": the bridge family has no nat chains; expected for a table of family"
+                + " bridge: filter", refused(() -> Chain.base(br.chain("n"), ChainType.NAT, Hook.PREROUTING,
+                Priority.DSTNAT, Policy.ACCEPT)));
+        assertEquals("invalid chain type \"route\": the inet family has no route chains; expected for a table of family"
+                + " inet: filter or nat", refused(() -> Chain.base(TableRef.of(Family.INET, "t").chain("r"),
+                ChainType.ROUTE, Hook.OUTPUT, Priority.MANGLE, Policy.ACCEPT)));
+        RuleBuilder r = Rule.in(br.chain("f"));
+        assertEquals("invalid ip saddr \"bridge nlbridge f\": ip saddr cannot match in a table of family bridge; expected"
+                + " fields without a network header (iifname, oifname, meta l4proto, th dport, marks): the engine adds no"
+                + " ether type dependency in the bridge family", refused(() -> r.ipSaddr(Ipv4Address.parse("a", "1.2.3.4"))));
+        assertEquals(true, refused(() -> r.nfproto(Family.BRIDGE)).contains("not a packet family"));
+        assertEquals(true, refused(r::masquerade).contains("the bridge family has no nat"));
+        assertEquals(true, refused(() -> r.dnat(Ipv4Address.parse("a", "1.2.3.4"))).contains("table of family bridge"));
     }
 
     @Test

@@ -22,6 +22,7 @@ class NftObjectsTest {
     static final TableRef IP = TableRef.of(Family.IP, "nlbridge");
     static final TableRef IP6 = TableRef.of(Family.IP6, "nlbridge");
     static final TableRef INET = TableRef.of(Family.INET, "nlbridge");
+    static final TableRef BRIDGE = TableRef.of(Family.BRIDGE, "nlbridge");
 
     static Ipv4Address v4(String s) {
         return Ipv4Address.parse("test", s);
@@ -309,6 +310,67 @@ class NftObjectsTest {
                         + "listed:\n" + listed.stream().filter(l -> l.chain().equals(r.chain()))
                         .map(Rule::toDebugString).reduce("", String::concat));
             }
+        }
+    }
+
+    /** The bridge family: its own hooks' priorities (printed with its own names), ifname sets of bridge ports. */
+    static void bridge(Transaction tx) {
+        tx.addTable(Table.of(BRIDGE));
+        NamedSet ports = NamedSet.set(BRIDGE.set("icc-off-ports"), KeyType.of(FieldType.IFNAME));
+        Chain forward = Chain.base(BRIDGE.chain("forward"), ChainType.FILTER, Hook.FORWARD, Priority.BRIDGE_FILTER,
+                Policy.ACCEPT);
+        Chain pre = Chain.base(BRIDGE.chain("prerouting"), ChainType.FILTER, Hook.PREROUTING, Priority.BRIDGE_DSTNAT,
+                Policy.ACCEPT);
+        Chain out = Chain.base(BRIDGE.chain("output"), ChainType.FILTER, Hook.OUTPUT, Priority.BRIDGE_OUT.plus(1),
+                Policy.ACCEPT);
+        tx.addSet(ports).addChain(forward).addChain(pre).addChain(out);
+        tx.add(Rule.in(forward).inSet(ports, Selector.IIFNAME).counter().drop().comment("icc=false"));
+        tx.add(Rule.in(forward).oifname("vc2").l4proto(IpProtocol.TCP).thDport(22).accept());
+        tx.add(Rule.in(pre).iifnameNot("vc1").counter());
+        tx.addElements(ports).add("vc1").add("vc3");
+    }
+
+    static final String BRIDGE_TEXT = """
+            table bridge nlbridge {
+            \tset icc-off-ports {
+            \t\ttype ifname
+            \t\telements = { "vc1",
+            \t\t\t     "vc3" }
+            \t}
+
+            \tchain forward {
+            \t\ttype filter hook forward priority filter; policy accept;
+            \t\tiifname @icc-off-ports counter packets 0 bytes 0 drop comment "icc=false"
+            \t\toifname "vc2" tcp dport 22 accept
+            \t}
+
+            \tchain prerouting {
+            \t\ttype filter hook prerouting priority dstnat; policy accept;
+            \t\tiifname != "vc1" counter packets 0 bytes 0
+            \t}
+
+            \tchain output {
+            \t\ttype filter hook output priority out + 1; policy accept;
+            \t}
+            }
+            """;
+
+    @Test
+    void theBridgeFamilyIsListedByNftAsExpectedAndReadBackIdentically(Sandbox sb) {
+        String ns = sb.netns("bridge");
+        List<Rule> built = new java.util.ArrayList<>();
+        try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, BRIDGE)) {
+            nft.apply(tx -> {
+                bridge(tx);
+                for (Transaction.Op op : tx.ops()) {
+                    if (op.object() instanceof Rule r) built.add(r);
+                }
+            });
+            assertEquals(BRIDGE_TEXT, nftList(ns, BRIDGE));
+            Listing listed = nft.list(BRIDGE).orElseThrow();
+            assertEquals(BRIDGE_TEXT, listed.toString());
+            assertEquals(built, listed.chains().stream().flatMap(c -> c.rules().stream()).map(Rule::withoutState).toList());
+            assertEquals(true, nft.tables().contains(BRIDGE));
         }
     }
 }
