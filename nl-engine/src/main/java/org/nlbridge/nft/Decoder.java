@@ -133,10 +133,13 @@ final class Decoder {
         long handle = 0;
         int flags = 0, keyType = 0, keyLen = 0, dataType = 0, dataLen = 0;
         boolean hasData = false;
+        boolean counter = false;
         byte[] udata = null;
         while (a.next()) {
             int t = a.type();
-            if (t == NFTA_SET_TABLE()) tname = a.string();
+            if (t == NFTA_SET_EXPR()) counter |= ExprCodec.decode(a) instanceof Expr.Counter;
+            else if (t == NFTA_SET_EXPRESSIONS()) counter |= firstCounter(a) != null;
+            else if (t == NFTA_SET_TABLE()) tname = a.string();
             else if (t == NFTA_SET_NAME()) name = a.string();
             else if (t == NFTA_SET_HANDLE()) handle = a.be64();
             else if (t == NFTA_SET_FLAGS()) flags = a.be32();
@@ -156,15 +159,24 @@ final class Decoder {
         }
         try {
             String comment = udata == null ? null : Userdata.findComment(udata, Userdata.SET_COMMENT);
-            return new SetRow(new NamedSet(table.set(name), key, data, (flags & NFT_SET_INTERVAL()) != 0, comment),
-                    handle);
+            return new SetRow(new NamedSet(table.set(name), key, data, (flags & NFT_SET_INTERVAL()) != 0, counter,
+                    comment), handle);
         } catch (ValidationException e) {
             return null;
         }
     }
 
-    /** One raw element: key bytes, flags, value bytes or verdict, comment. */
-    record RawElement(byte[] key, int flags, byte[] value, Verdict verdict, String comment) {}
+    /** The first counter in an expression list nest ({@code NFTA_SET_EXPRESSIONS}), or null. */
+    private static Expr.Counter firstCounter(AttrCursor list) {
+        AttrCursor in = list.enter(new AttrCursor());
+        while (in.next()) {
+            if (in.type() == NFTA_LIST_ELEM() && ExprCodec.decode(in) instanceof Expr.Counter c) return c;
+        }
+        return null;
+    }
+
+    /** One raw element: key bytes, flags, value bytes or verdict, comment, counter (null without). */
+    record RawElement(byte[] key, int flags, byte[] value, Verdict verdict, String comment, Expr.Counter counter) {}
 
     /** Appends the elements of a GETSETELEM reply message to {@code out}. */
     static void elements(MsgCursor m, List<RawElement> out) {
@@ -179,9 +191,14 @@ final class Decoder {
                 Verdict verdict = null;
                 int flags = 0;
                 String comment = null;
+                Expr.Counter counter = null;
                 while (e.next()) {
                     int t = e.type();
-                    if (t == NFTA_SET_ELEM_KEY()) {
+                    if (t == NFTA_SET_ELEM_EXPR()) {
+                        if (ExprCodec.decode(e) instanceof Expr.Counter c) counter = c;
+                    } else if (t == NFTA_SET_ELEM_EXPRESSIONS()) {
+                        counter = firstCounter(e);
+                    } else if (t == NFTA_SET_ELEM_KEY()) {
                         Data d = ExprCodec.valueOf(e);
                         key = d == null ? null : d.array();
                     } else if (t == NFTA_SET_ELEM_FLAGS()) {
@@ -206,7 +223,7 @@ final class Decoder {
                     if ((flags & NFT_SET_ELEM_CATCHALL()) != 0) continue;
                     throw new WireFormatException("set element without a key");
                 }
-                out.add(new RawElement(key, flags, value, verdict, comment));
+                out.add(new RawElement(key, flags, value, verdict, comment, counter));
             }
         }
     }
@@ -218,7 +235,7 @@ final class Decoder {
         if (!set.interval()) {
             for (RawElement r : raw) {
                 List<Object> value = r.value != null && set.isMap() && !set.isVerdictMap() ? Elements.decode(set.data(), r.value) : null;
-                out.add(new Element(kt, Elements.decode(kt, r.key), set.data(), value, r.verdict, r.comment));
+                out.add(new Element(kt, Elements.decode(kt, r.key), set.data(), value, r.verdict, r.comment, r.counter));
             }
             return out;
         }
@@ -240,7 +257,8 @@ final class Decoder {
                 last = new byte[start.key.length];
                 Arrays.fill(last, (byte) 0xff);
             }
-            out.add(new Element(kt, List.of(interval(ft, start.key, last)), null, null, null, start.comment));
+            out.add(new Element(kt, List.of(interval(ft, start.key, last)), null, null, null, start.comment,
+                    start.counter));
         }
         return out;
     }

@@ -139,6 +139,13 @@ final class Encoder {
         String kind = s.isMap() ? " map" : " set";
         MsgWriter w = tx.begin(NFT_MSG_NEWSET(), createFlags(v), s.table().family().nfproto(),
                 new Subject((v == Transaction.Verb.CREATE ? "create" : "add") + kind, s.ref()));
+        // the kernel requires an id; we refer to named sets by name
+        set(w, s, SET_IDS.incrementAndGet());
+        tx.end();
+    }
+
+    /** The attributes of a {@code NFT_MSG_NEWSET} for {@code s}, in the order nft sends them. */
+    static void set(MsgWriter w, NamedSet s, int id) {
         w.putString(NFTA_SET_TABLE(), s.table().name());
         w.putString(NFTA_SET_NAME(), s.name());
         int flags = 0;
@@ -153,9 +160,11 @@ final class Encoder {
             w.putBe32(NFTA_SET_DATA_TYPE(), s.data().typeId());
             w.putBe32(NFTA_SET_DATA_LEN(), s.data().length());
         }
-        w.putBe32(NFTA_SET_ID(), SET_IDS.incrementAndGet()); // the kernel requires one; we refer to sets by name
+        w.putBe32(NFTA_SET_ID(), id);
         w.putBytes(NFTA_SET_USERDATA(), Userdata.set(s));
-        tx.end();
+        // one expression goes in NFTA_SET_EXPR (NFTA_SET_EXPRESSIONS is for several); the kernel gives each element
+        // its own instance of it
+        if (s.counter()) ExprCodec.encodeIn(w, NFTA_SET_EXPR(), Expr.Counter.ZERO);
     }
 
     private static void setRef(NfTransaction tx, Transaction.Verb v, SetRef s) {

@@ -24,7 +24,15 @@ final class ExprCodec {
     }
 
     static void encode(MsgWriter w, Expr e) {
-        long elem = w.nestStart(NFTA_LIST_ELEM());
+        encodeIn(w, NFTA_LIST_ELEM(), e);
+    }
+
+    /**
+     * One expression as a nest of {@code type} holding {@code NFTA_EXPR_NAME} and {@code NFTA_EXPR_DATA}: a list
+     * element, or a set's {@code NFTA_SET_EXPR}.
+     */
+    static void encodeIn(MsgWriter w, int type, Expr e) {
+        long elem = w.nestStart(type);
         w.putString(NFTA_EXPR_NAME(), e.name());
         long d = w.nestStart(NFTA_EXPR_DATA());
         switch (e) {

@@ -319,6 +319,7 @@ final class NftText {
         if (s.isMap()) b.append(" : ").append(s.data());
         b.append('\n');
         if (s.interval()) b.append("\t\tflags interval\n");
+        if (s.counter()) b.append("\t\tcounter\n");
         if (s.comment() != null) b.append("\t\tcomment \"").append(s.comment()).append("\"\n");
         if (!elements.isEmpty()) {
             if (!s.interval()) elements = sorted(s.key(), elements);

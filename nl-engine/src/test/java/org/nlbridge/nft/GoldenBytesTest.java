@@ -109,4 +109,34 @@ class GoldenBytesTest {
         assertEquals(h("08000300 00000001  0c000180 08000100 0b000000"),
                 HexFormat.of().formatHex(w.buffer(), w.start(1), w.start(1) + w.length(1)));
     }
+
+    static String hex(MsgWriter w, long from) {
+        return HexFormat.of().formatHex(w.segment().asSlice(from, w.position() - from)
+                .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+    }
+
+    /** A set with a counter, attribute for attribute as nft 1.0.6 sends it ({@code nft --debug=mnl}). */
+    @Test
+    void aSetWithACounterAsNftSendsIt() {
+        NamedSet cs = NamedSet.set(TableRef.of(Family.IP, "t").set("cs"), KeyType.of(FieldType.INET_SERVICE)).withCounter();
+        MsgWriter w = new MsgWriter(MemorySegment.ofArray(new byte[512])).nestedFlag(true);
+        w.begin(0, 0, 1);
+        long from = w.position();
+        Encoder.set(w, cs, 1);
+        w.end();
+        String nft = h("""
+                06000100 74000000
+                07000200 63730000
+                08000300 00000000
+                08000400 0000000d
+                08000500 00000002
+                08000a00 00000001
+                0a000d00 00040200 00000000
+                14001180 0c000100 636f756e 74657200
+                         04000280
+                """);
+        // TABLE "t", NAME "cs", FLAGS 0, KEY_TYPE 13 (inet_service), KEY_LEN 2, ID 1,
+        // USERDATA { KEYBYTEORDER (type 0, 4 bytes) 2: big endian }, EXPR(17) { NAME "counter", DATA {} }
+        assertEquals(nft, hex(w, from));
+    }
 }

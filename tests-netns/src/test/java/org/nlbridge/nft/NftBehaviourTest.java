@@ -18,7 +18,8 @@ import org.nlbridge.testing.SandboxExtension;
 
 /**
  * Packets, not listings: a DNAT map element really forwards a TCP connection from a client namespace through a
- * router namespace (where the engine's table lives) to a server namespace, and deleting the element stops it.
+ * router namespace (where the engine's table lives) to a server namespace, counts the connections it translated,
+ * and deleting the element stops it.
  * <pre>
  *   client 10.1.0.2 ── 10.1.0.1 router 10.2.0.1 ── 10.2.0.2 server (socat on :80)
  *   client connects to 10.1.0.1:8080; the router's map says tcp . 10.1.0.1 . 8080 : 10.2.0.2 . 80
@@ -65,7 +66,7 @@ class NftBehaviourTest {
         Ipv4Address routerIp = Ipv4Address.parse("t", "10.1.0.1");
         Ipv4Address serverIp = Ipv4Address.parse("t", "10.2.0.2");
         NamedSet hostports = NamedSet.map(T.set("hostports"), KeyType.of(FieldType.INET_PROTO, FieldType.IPV4_ADDR,
-                FieldType.INET_SERVICE), KeyType.of(FieldType.IPV4_ADDR, FieldType.INET_SERVICE));
+                FieldType.INET_SERVICE), KeyType.of(FieldType.IPV4_ADDR, FieldType.INET_SERVICE)).withCounter();
         Chain pre = Chain.base(T.chain("nat-PREROUTING"), ChainType.NAT, Hook.PREROUTING, Priority.DSTNAT, Policy.ACCEPT);
         Chain dnat = Chain.regular(T.chain("nat-prerouting-and-output"));
         Chain fwd = Chain.base(T.chain("filter-FORWARD"), ChainType.FILTER, Hook.FORWARD, Priority.FILTER, Policy.DROP);
@@ -97,6 +98,9 @@ class NftBehaviourTest {
             assertTrue(jumps >= 2, "prerouting counter " + jumps);
             assertTrue(published.counter().orElseThrow().packets() >= 2, published.toString());
             assertNotEquals(0, published.counter().orElseThrow().bytes());
+            // and the map element counts what it translated: nat sees the first packet of each connection
+            Element mapping = nft.elements(hostports).getFirst();
+            assertEquals(2, mapping.counter().packets(), mapping.toString());
 
             nft.apply(tx -> tx.deleteElements(hostports).key(IpProtocol.TCP).key(routerIp).key(8080).add());
             assertEquals(null, connect(cli, "10.1.0.1", 8080));

@@ -373,4 +373,58 @@ class NftObjectsTest {
             assertEquals(true, nft.tables().contains(BRIDGE));
         }
     }
+
+    static final String COUNTED_TEXT = """
+            table ip nlbridge {
+            \tmap ports {
+            \t\ttype inet_proto . inet_service : ipv4_addr . inet_service
+            \t\tcounter
+            \t\telements = { udp . 53 counter packets 0 bytes 0 : 172.18.0.3 . 53,
+            \t\t\t     tcp . 5000 counter packets 0 bytes 0 comment "web" : 172.18.0.2 . 22 }
+            \t}
+
+            \tset nets {
+            \t\ttype ipv4_addr
+            \t\tflags interval
+            \t\tcounter
+            \t\tcomment "counted"
+            \t\telements = { 10.0.0.0/8 counter packets 0 bytes 0 }
+            \t}
+
+            \tmap jumps {
+            \t\ttype ifname : verdict
+            \t\tcounter
+            \t\telements = { "br0" counter packets 0 bytes 0 : jump c }
+            \t}
+
+            \tchain c {
+            \t}
+            }
+            """;
+
+    /** Sets with a counter: nft lists the flag and a counter on every element; the engine reads them back. */
+    @Test
+    void setsWithACounterCountEachElement(Sandbox sb) {
+        String ns = sb.netns("counted");
+        NamedSet ports = NamedSet.map(IP.set("ports"), KeyType.of(FieldType.INET_PROTO, FieldType.INET_SERVICE),
+                KeyType.of(FieldType.IPV4_ADDR, FieldType.INET_SERVICE)).withCounter();
+        NamedSet nets = NamedSet.intervalSet(IP.set("nets"), FieldType.IPV4_ADDR).withCounter().withComment("counted");
+        NamedSet jumps = NamedSet.verdictMap(IP.set("jumps"), KeyType.of(FieldType.IFNAME)).withCounter();
+        try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, IP)) {
+            nft.apply(tx -> {
+                tx.addTable(Table.of(IP)).addSet(ports).addSet(nets).addSet(jumps).addChain(Chain.regular(IP.chain("c")));
+                tx.addElements(ports).key(IpProtocol.TCP).key(5000).value(v4("172.18.0.2")).value(22).comment("web").add()
+                        .add(IpProtocol.UDP, 53, v4("172.18.0.3"), 53);
+                tx.addElements(nets).prefix(net("10.0.0.0/8")).add();
+                tx.addElements(jumps).add("br0", Verdict.jump("c"));
+            });
+            assertEquals(COUNTED_TEXT, nftList(ns, IP));
+            Listing l = nft.list(IP).orElseThrow();
+            assertEquals(COUNTED_TEXT, l.toString());
+            assertEquals(List.of(ports, nets, jumps), l.sets().stream().map(Listing.SetListing::set).toList());
+            Element web = nft.elements(ports).stream().filter(e -> e.key().equals(List.of(IpProtocol.TCP, 5000)))
+                    .findFirst().orElseThrow();
+            assertEquals(Expr.Counter.ZERO, web.counter());
+        }
+    }
 }
