@@ -31,7 +31,8 @@ final class Decoder {
 
     record ChainRow(Chain chain, long handle) {}
 
-    record SetRow(NamedSet set, long handle) {}
+    /** A set as listed; {@code anonymous} for the set of a rule ({@code __set0}), which nft prints inside it. */
+    record SetRow(NamedSet set, long handle, boolean anonymous) {}
 
     /** The table name of a table message, or null. */
     static TableRow table(MsgCursor m) {
@@ -125,7 +126,7 @@ final class Decoder {
         }
     }
 
-    /** A set message, if it belongs to {@code table} and has types the engine knows; else null. */
+    /** A set message (named or anonymous), if it belongs to {@code table} and has types the engine knows; else null. */
     static SetRow set(MsgCursor m, TableRef table) {
         if (family(m) != table.family().nfproto()) return null;
         AttrCursor a = m.attributes(new AttrCursor(), NFGENMSG);
@@ -149,7 +150,7 @@ final class Decoder {
             else if (t == NFTA_SET_DATA_LEN()) dataLen = a.be32();
             else if (t == NFTA_SET_USERDATA()) udata = a.bytes();
         }
-        if (!table.name().equals(tname) || name == null || (flags & NFT_SET_ANONYMOUS()) != 0) return null;
+        if (!table.name().equals(tname) || name == null) return null;
         KeyType key = KeyType.ofTypeId(keyType, keyLen);
         if (key == null) return null;
         KeyType data = null;
@@ -160,7 +161,7 @@ final class Decoder {
         try {
             String comment = udata == null ? null : Userdata.findComment(udata, Userdata.SET_COMMENT);
             return new SetRow(new NamedSet(table.set(name), key, data, (flags & NFT_SET_INTERVAL()) != 0, counter,
-                    comment), handle);
+                    comment), handle, (flags & NFT_SET_ANONYMOUS()) != 0);
         } catch (ValidationException e) {
             return null;
         }
@@ -242,7 +243,8 @@ final class Decoder {
         List<RawElement> sorted = new ArrayList<>(raw);
         sorted.sort((x, y) -> {
             int c = Arrays.compareUnsigned(x.key, y.key);
-            return c != 0 ? c : Integer.compare(x.flags & NFT_SET_ELEM_INTERVAL_END(), y.flags & NFT_SET_ELEM_INTERVAL_END());
+            // at one key, the end of the interval before comes first, then the start of the next (adjacent intervals)
+            return c != 0 ? c : Integer.compare(y.flags & NFT_SET_ELEM_INTERVAL_END(), x.flags & NFT_SET_ELEM_INTERVAL_END());
         });
         FieldType ft = kt.field(0);
         for (int i = 0; i < sorted.size(); i++) {
@@ -263,7 +265,8 @@ final class Decoder {
         return out;
     }
 
-    private static Object interval(FieldType ft, byte[] first, byte[] last) {
+    /** The element {@code first..last} as listed: one value, a prefix ({@link Cidr}) or a {@link Range}. */
+    static Object interval(FieldType ft, byte[] first, byte[] last) {
         Object a = ft.read(first, 0);
         if (Arrays.equals(first, last)) return a;
         if (a instanceof IpAddress addr) {

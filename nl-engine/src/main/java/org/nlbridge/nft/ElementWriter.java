@@ -72,6 +72,21 @@ public final class ElementWriter {
         this.dataOffsets = data == null ? null : offsets(data);
     }
 
+    /**
+     * The elements of an anonymous set of a rule in {@code table}, encoded as for a named interval (or plain) set;
+     * the encoder sends them under the anonymous set's name and id.
+     */
+    static ElementWriter anonymous(TableRef table, AnonymousSet a) {
+        ElementWriter w = new ElementWriter(new NamedSet(table.set("__set"), a.key(), null, a.interval(), null), false);
+        for (Object e : a.elements()) {
+            if (e instanceof Cidr c) w.prefix(c);
+            else if (e instanceof Range r) w.range(r.first(), r.last());
+            else w.key(e);
+            w.add();
+        }
+        return w;
+    }
+
     private static int[] offsets(KeyType k) {
         int[] o = new int[k.size()];
         for (int i = 0; i < o.length; i++) o[i] = k.isConcat() ? k.offset(i) : 0;

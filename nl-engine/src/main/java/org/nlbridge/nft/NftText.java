@@ -82,12 +82,14 @@ final class NftText {
                     }
                     String k = key.length() == 0 ? "[ key in reg " + l.sreg() + " ]" : key.toString();
                     regs.clear();
+                    // a named set by name, an anonymous one by its elements: ip saddr != { 8.8.8.8, 10.0.0.0/8 }
+                    String target = l.anonymous() != null ? l.anonymous().toString() : "@" + l.set();
                     if (l.dreg() > 0) {
-                        regs.put(slot(l.dreg()), new Src(l, null, k + " map @" + l.set(), needsNf, needsL4));
+                        regs.put(slot(l.dreg()), new Src(l, null, k + " map " + target, needsNf, needsL4));
                     } else if (l.dreg() == 0) {
-                        stmts.add(new Stmt(k + " vmap @" + l.set(), 0, 0, needsNf, needsL4));
+                        stmts.add(new Stmt(k + " vmap " + target, 0, 0, needsNf, needsL4));
                     } else {
-                        stmts.add(new Stmt(k + (l.inverted() ? " != @" : " @") + l.set(), 0, 0, needsNf, needsL4));
+                        stmts.add(new Stmt(k + (l.inverted() ? " != " : " ") + target, 0, 0, needsNf, needsL4));
                     }
                 }
                 case Expr.Nat n -> {
@@ -349,7 +351,6 @@ final class NftText {
      * a host-order field in host order, a network-order field in network order).
      */
     private static List<Element> sorted(KeyType key, List<Element> elements) {
-        boolean littleEndian = key.isConcat() || key.field(0) == FieldType.IFNAME || key.field(0) == FieldType.MARK;
         int n = (key.length() + 3) & ~3;
         List<byte[]> keys = new ArrayList<>();
         List<Integer> order = new ArrayList<>();
@@ -365,17 +366,7 @@ final class NftText {
             keys.add(java.util.Arrays.copyOf(k, key.length()));
             order.add(i);
         }
-        order.sort((x, y) -> {
-            byte[] a = keys.get(x), c = keys.get(y);
-            if (littleEndian) {
-                for (int i = a.length - 1; i >= 0; i--) {
-                    int d = Integer.compare(a[i] & 0xff, c[i] & 0xff);
-                    if (d != 0) return d;
-                }
-                return 0;
-            }
-            return java.util.Arrays.compareUnsigned(a, c);
-        });
+        order.sort((x, y) -> Elements.compareKeys(key, keys.get(x), keys.get(y)));
         List<Element> out = new ArrayList<>(elements.size());
         for (int i : order) out.add(elements.get(i));
         return out;

@@ -1,6 +1,8 @@
 package org.nlbridge.nft;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -24,6 +26,7 @@ import org.nlbridge.net.ValidationException;
  * Rule.in(dnat).dnatMap(hostports, Selector.L4PROTO, Selector.IP_DADDR, Selector.TH_DPORT)
  * Rule.in(forwardIn).ctState(CtState.ESTABLISHED, CtState.RELATED).counter().accept()
  * Rule.in(forward).oifname(bridge).lookupVerdict(jumps, Selector.OIFNAME)   // oifname vmap @jumps
+ * Rule.in(hook).iifname("eth0").noneOf(Selector.IP_SADDR, a, subnet).counter().drop()  // ip saddr != { ... }
  * }</pre>
  *
  * <p>Everything is checked here, before anything is sent: a field of the wrong family for the table ({@code ip6
@@ -217,7 +220,7 @@ public final class RuleBuilder {
         if (plen % 8 == 0 && plen > 0) {
             int n = plen / 8;
             exprs.add(new Expr.Payload(s.key, s.offset, n, R1));
-            exprs.add(new Expr.Cmp(R1, op, Data.wrap(java.util.Arrays.copyOf(net, n))));
+            exprs.add(new Expr.Cmp(R1, op, Data.wrap(Arrays.copyOf(net, n))));
         } else {
             exprs.add(s.load(R1));
             exprs.add(new Expr.Bitwise(R1, R1, Data.wrap(prefix.mask().bytes()), Data.wrap(new byte[net.length])));
@@ -279,7 +282,7 @@ public final class RuleBuilder {
         } else {
             s.type().write(value, b, 0, s.toString());
         }
-        return cmp(s, op, Data.wrap(java.util.Arrays.copyOf(b, s.len)));
+        return cmp(s, op, Data.wrap(Arrays.copyOf(b, s.len)));
     }
 
     private RuleBuilder cmp(Selector s, Expr.CmpOp op, Data data) {
@@ -339,6 +342,39 @@ public final class RuleBuilder {
     /** {@code KEY != @set}. */
     public RuleBuilder notInSet(NamedSet set, Selector... key) {
         return lookup(set, key, -1, true, false);
+    }
+
+    /**
+     * {@code SELECTOR { V1, V2, ... }}: the field is one of the values, sent as an {@link AnonymousSet} with the rule.
+     * Values have the selector's type (addresses, ports, interface names, protocols); an address field also takes
+     * {@link Cidr} prefixes and a port or address field {@link Range}s. E.g. {@code anyOf(Selector.TCP_DPORT, 22, 80)}
+     * is {@code tcp dport { 22, 80 }}.
+     */
+    public RuleBuilder anyOf(Selector s, Collection<?> values) {
+        return anonymous(s, false, values);
+    }
+
+    public RuleBuilder anyOf(Selector s, Object... values) {
+        return anyOf(s, Arrays.asList(values));
+    }
+
+    /** {@code SELECTOR != { V1, V2, ... }}: the field is none of the values (see {@link #anyOf(Selector, Collection)}). */
+    public RuleBuilder noneOf(Selector s, Collection<?> values) {
+        return anonymous(s, true, values);
+    }
+
+    public RuleBuilder noneOf(Selector s, Object... values) {
+        return noneOf(s, Arrays.asList(values));
+    }
+
+    private RuleBuilder anonymous(Selector s, boolean inverted, Collection<?> values) {
+        Objects.requireNonNull(s, "selector");
+        String field = s + (inverted ? " != " : " ") + "{ ... }";
+        AnonymousSet set = new AnonymousSet(s.type(), AnonymousSet.canonical(field, s.type(), values));
+        dependencies(s);
+        exprs.add(s.load(R1));
+        exprs.add(new Expr.Lookup(AnonymousSet.NAME, R1, -1, inverted, set));
+        return this;
     }
 
     /** {@code KEY vmap @map}: the verdict map's verdict for the key ends the rule. */

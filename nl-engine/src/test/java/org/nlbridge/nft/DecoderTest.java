@@ -106,4 +106,19 @@ class DecoderTest {
         NamedSet plain = NamedSet.set(T.set("s"), KeyType.of(FieldType.IFNAME));
         assertEquals(plain, Decoder.set(message(Uapi.NFPROTO_IPV4(), w -> Encoder.set(w, plain, 1)), T).set());
     }
+
+    /** Adjacent intervals share a key: the end of one and the start of the next; they stay two intervals. */
+    @Test
+    void adjacentIntervalsStayApart() {
+        NamedSet nets = NamedSet.intervalSet(T.set("nets"), FieldType.IPV4_ADDR);
+        int end = Uapi.NFT_SET_ELEM_INTERVAL_END();
+        // as the kernel might dump them, and with nft's leading end at 0.0.0.0
+        List<Decoder.RawElement> raw = List.of(
+                new Decoder.RawElement(new byte[] {11, 0, 0, 0}, 0, null, null, null, null),
+                new Decoder.RawElement(new byte[] {12, 0, 0, 0}, end, null, null, null, null),
+                new Decoder.RawElement(new byte[] {11, 0, 0, 0}, end, null, null, null, null),
+                new Decoder.RawElement(new byte[] {10, 0, 0, 0}, 0, null, null, null, null),
+                new Decoder.RawElement(new byte[] {0, 0, 0, 0}, end, null, null, null, null));
+        assertEquals("[10.0.0.0/8, 11.0.0.0/8]", Decoder.elements(nets, raw).toString());
+    }
 }

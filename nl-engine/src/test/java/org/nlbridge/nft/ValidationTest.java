@@ -215,4 +215,47 @@ class ValidationTest {
                 KeyType.of(FieldType.IPV6_ADDR)))).startsWith("invalid table \"ip6 nlbridge\""));
         assertEquals(0, tx.size());
     }
+
+    @Test
+    void anonymousSets() {
+        RuleBuilder r = Rule.in(IP.chain("c"));
+        Ipv4Address a = Ipv4Address.parse("a", "8.8.8.8");
+        assertEquals("invalid ip saddr != { ... } \"{ }\": no elements; expected one or more distinct values (an"
+                + " Ipv4Address, Cidr prefixes or Ranges), not overlapping", refused(() -> r.noneOf(Selector.IP_SADDR)));
+        assertEquals("invalid ip saddr { ... } \"fd00::1\": an Ipv6Address does not fit type ipv4_addr; expected one or"
+                + " more distinct values (an Ipv4Address, Cidr prefixes or Ranges), not overlapping",
+                refused(() -> r.anyOf(Selector.IP_SADDR, a, Ipv6Address.parse("a", "fd00::1"))));
+        assertEquals(true, refused(() -> r.anyOf(Selector.IP_SADDR, Cidr.parseInterface("a", "10.1.2.3/8")))
+                .contains("\"10.1.2.3/8\": host bits set; did you mean 10.0.0.0/8?"));
+        assertEquals(true, refused(() -> r.noneOf(Selector.IP_SADDR, Cidr.parseSubnet("a", "10.0.0.0/8"), a,
+                Cidr.parseSubnet("a", "10.1.0.0/16"))).contains("\"10.1.0.0/16\": overlaps 10.0.0.0/8"));
+        assertEquals(true, refused(() -> r.noneOf(Selector.IP_SADDR, a, Cidr.parseSubnet("a", "8.8.8.8/32")))
+                .contains("\"8.8.8.8\": given twice"));
+        assertEquals(true, refused(() -> r.anyOf(Selector.TCP_DPORT, new Range(90, 80)))
+                .contains("\"90-80\": the start is above the end"));
+        assertEquals(true, refused(() -> r.anyOf(Selector.TCP_DPORT, Cidr.parseSubnet("a", "10.0.0.0/8")))
+                .contains("a prefix does not fit type inet_service"));
+        assertEquals(true, refused(() -> r.anyOf(Selector.IIFNAME, new Range("a", "b")))
+                .contains("a range does not fit type ifname"));
+        assertEquals(true, refused(() -> r.anyOf(Selector.TCP_DPORT, 70000)).contains("not a port 0..65535"));
+        // nothing was recorded by the refusals
+        assertEquals("", r.build().toString());
+    }
+
+    @Test
+    void anonymousSetsAreKeptInOneCanonicalForm() {
+        AnonymousSet s = AnonymousSet.of(FieldType.IPV4_ADDR, Cidr.parseSubnet("a", "10.0.0.0/8"),
+                Cidr.parseSubnet("a", "8.8.8.8/32"), new Range(Ipv4Address.parse("a", "9.0.0.1"), Ipv4Address.parse("a", "9.0.0.1")),
+                new Range(Ipv4Address.parse("a", "11.0.0.0"), Ipv4Address.parse("a", "11.255.255.255")));
+        assertEquals(java.util.List.of(Ipv4Address.parse("a", "8.8.8.8"), Ipv4Address.parse("a", "9.0.0.1"),
+                Cidr.parseSubnet("a", "10.0.0.0/8"), Cidr.parseSubnet("a", "11.0.0.0/8")), s.elements());
+        assertEquals("{ 8.8.8.8, 9.0.0.1, 10.0.0.0/8, 11.0.0.0/8 }", s.toString(), "adjacent intervals stay apart");
+        assertEquals(true, s.interval());
+        AnonymousSet p = AnonymousSet.of(FieldType.INET_PROTO, 17, IpProtocol.TCP);
+        assertEquals(java.util.List.of(IpProtocol.TCP, IpProtocol.UDP), p.elements());
+        assertEquals(false, p.interval());
+        assertEquals(AnonymousSet.of(FieldType.IFNAME, "eth0"), AnonymousSet.of(FieldType.IFNAME,
+                org.nlbridge.net.IfName.parse("i", "eth0")));
+        assertEquals("{ 22, 80-90 }", AnonymousSet.of(FieldType.INET_SERVICE, new Range(80, 90), 22).toString());
+    }
 }

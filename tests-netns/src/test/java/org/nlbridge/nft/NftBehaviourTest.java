@@ -169,4 +169,36 @@ class NftBehaviourTest {
     private static boolean ping(String ns, String addr) {
         return Cmd.exec(null, "ip", "netns", "exec", ns, "ping", "-c1", "-W1", addr).exit() == 0;
     }
+
+    /**
+     * An anonymous interval set decides for real packets: the server drops pings from any source that is not
+     * {@code 10.4.0.2} or in {@code 10.6.0.0/16}, and the client tries from three of its addresses.
+     */
+    @Test
+    void anAnonymousSetDecidesWhichSourcesPass(Sandbox sb) {
+        Assumptions.assumeTrue(Host.has("ping"), "needs ping");
+        List<String> names = sb.netns(List.of("client", "server"));
+        String cli = names.get(0), srv = names.get(1);
+        ip(srv, "link", "add", "s0", "type", "veth", "peer", "name", "c0", "netns", cli);
+        for (String a : new String[] {"10.4.0.2/16", "10.4.0.3/16", "10.6.1.1/16"}) ip(cli, "addr", "add", a, "dev", "c0");
+        ip(srv, "addr", "add", "10.4.0.1/16", "dev", "s0");
+        ip(cli, "link", "set", "c0", "up");
+        ip(srv, "link", "set", "s0", "up");
+        ip(srv, "route", "add", "10.6.0.0/16", "dev", "s0");
+        TableRef t = TableRef.of(Family.IP, "nlbridge");
+        Chain input = Chain.base(t.chain("input"), ChainType.FILTER, Hook.INPUT, Priority.FILTER, Policy.ACCEPT);
+        try (NetNs server = NetNs.open(srv); Nft nft = Nft.open(server, t)) {
+            nft.apply(tx -> tx.addTable(Table.of(t)).addChain(input).add(Rule.in(input)
+                    .noneOf(Selector.IP_SADDR, Ipv4Address.parse("a", "10.4.0.2"), org.nlbridge.net.Cidr.parseSubnet("a",
+                            "10.6.0.0/16")).counter().drop()));
+            assertTrue(pingFrom(cli, "10.4.0.2", "10.4.0.1"), "in the set");
+            assertTrue(pingFrom(cli, "10.6.1.1", "10.4.0.1"), "in a prefix of the set");
+            assertEquals(false, pingFrom(cli, "10.4.0.3", "10.4.0.1"), "not in the set");
+            assertEquals(1, nft.rules(input.ref()).getFirst().counter().orElseThrow().packets());
+        }
+    }
+
+    private static boolean pingFrom(String ns, String from, String addr) {
+        return Cmd.exec(null, "ip", "netns", "exec", ns, "ping", "-c1", "-W1", "-I", from, addr).exit() == 0;
+    }
 }
