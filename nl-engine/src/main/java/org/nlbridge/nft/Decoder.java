@@ -187,46 +187,54 @@ final class Decoder {
             AttrCursor list = a.enter(new AttrCursor());
             while (list.next()) {
                 if (list.type() != NFTA_LIST_ELEM()) continue;
-                AttrCursor e = list.enter(new AttrCursor());
-                byte[] key = null, value = null;
-                Verdict verdict = null;
-                int flags = 0;
-                String comment = null;
-                Expr.Counter counter = null;
-                while (e.next()) {
-                    int t = e.type();
-                    if (t == NFTA_SET_ELEM_EXPR()) {
-                        if (ExprCodec.decode(e) instanceof Expr.Counter c) counter = c;
-                    } else if (t == NFTA_SET_ELEM_EXPRESSIONS()) {
-                        counter = firstCounter(e);
-                    } else if (t == NFTA_SET_ELEM_KEY()) {
-                        Data d = ExprCodec.valueOf(e);
-                        key = d == null ? null : d.array();
-                    } else if (t == NFTA_SET_ELEM_FLAGS()) {
-                        flags = e.be32();
-                    } else if (t == NFTA_SET_ELEM_USERDATA()) {
-                        comment = Userdata.findComment(e.bytes(), Userdata.ELEM_COMMENT);
-                    } else if (t == NFTA_SET_ELEM_DATA()) {
-                        AttrCursor d = e.enter(new AttrCursor());
-                        while (d.next()) {
-                            if (d.type() == NFTA_DATA_VALUE()) value = d.bytes();
-                            else if (d.type() == NFTA_DATA_VERDICT()) {
-                                try {
-                                    verdict = ExprCodec.verdictOf(d);
-                                } catch (ValidationException ex) {
-                                    verdict = null;
-                                }
-                            }
+                RawElement r = element(list.enter(new AttrCursor()));
+                if (r != null) out.add(r);
+            }
+        }
+    }
+
+    /**
+     * One element from a cursor over its attributes ({@code NFTA_SET_ELEM_*}), or null for a catch-all element
+     * (which has no key).
+     */
+    static RawElement element(AttrCursor e) {
+        byte[] key = null, value = null;
+        Verdict verdict = null;
+        int flags = 0;
+        String comment = null;
+        Expr.Counter counter = null;
+        while (e.next()) {
+            int t = e.type();
+            if (t == NFTA_SET_ELEM_EXPR()) {
+                if (ExprCodec.decode(e) instanceof Expr.Counter c) counter = c;
+            } else if (t == NFTA_SET_ELEM_EXPRESSIONS()) {
+                counter = firstCounter(e);
+            } else if (t == NFTA_SET_ELEM_KEY()) {
+                Data d = ExprCodec.valueOf(e);
+                key = d == null ? null : d.array();
+            } else if (t == NFTA_SET_ELEM_FLAGS()) {
+                flags = e.be32();
+            } else if (t == NFTA_SET_ELEM_USERDATA()) {
+                comment = Userdata.findComment(e.bytes(), Userdata.ELEM_COMMENT);
+            } else if (t == NFTA_SET_ELEM_DATA()) {
+                AttrCursor d = e.enter(new AttrCursor());
+                while (d.next()) {
+                    if (d.type() == NFTA_DATA_VALUE()) value = d.bytes();
+                    else if (d.type() == NFTA_DATA_VERDICT()) {
+                        try {
+                            verdict = ExprCodec.verdictOf(d);
+                        } catch (ValidationException ex) {
+                            verdict = null;
                         }
                     }
                 }
-                if (key == null) {
-                    if ((flags & NFT_SET_ELEM_CATCHALL()) != 0) continue;
-                    throw new WireFormatException("set element without a key");
-                }
-                out.add(new RawElement(key, flags, value, verdict, comment, counter));
             }
         }
+        if (key == null) {
+            if ((flags & NFT_SET_ELEM_CATCHALL()) != 0) return null;
+            throw new WireFormatException("set element without a key");
+        }
+        return new RawElement(key, flags, value, verdict, comment, counter);
     }
 
     /** Raw elements as the engine's elements; interval sets pair each start with the end after it. */

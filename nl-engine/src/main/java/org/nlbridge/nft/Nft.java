@@ -134,6 +134,7 @@ public final class Nft implements AutoCloseable {
                 build.accept(tx);
             }
             if (tx.isEmpty()) return;
+            ownsAll(tx);
             BatchResult r;
             try {
                 nfTx.generation(gen);
@@ -152,6 +153,19 @@ public final class Nft implements AutoCloseable {
         }
         throw new NetlinkException(ERESTART, "nftables transaction", tx.size() + " operations", last.extack(),
                 "the ruleset generation changed before each of " + MAX_ATTEMPTS + " attempts; nothing was applied");
+    }
+
+    /** A transaction may come from elsewhere ({@link Transaction#Transaction}): every table it writes must be ours. */
+    private void ownsAll(Transaction tx) {
+        for (Transaction.Op op : tx.ops()) {
+            TableRef t = op.table();
+            if (!owned.contains(t)) {
+                throw new org.nlbridge.net.ValidationException("table", t.toString(),
+                        "is not a table this engine owns; it never writes others", owned.isEmpty()
+                        ? "no tables (none were given to Nft.open)" : owned.stream().map(TableRef::toString).sorted()
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
+        }
     }
 
     /** Attempts the last commit took (1 unless the generation went stale). */

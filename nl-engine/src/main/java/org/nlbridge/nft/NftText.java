@@ -295,6 +295,62 @@ final class NftText {
         return Stmt.of(b.toString());
     }
 
+    /** One recorded operation as the {@code nft -f} command that does the same. */
+    static String command(Transaction.Op op) {
+        String verb = op.verb().name().toLowerCase(java.util.Locale.ROOT);
+        return switch (op.object()) {
+            case Table t -> (op.verb() == Transaction.Verb.CREATE ? "create" : "add") + " table " + t.ref()
+                    + (t.comment() == null ? "" : " { comment \"" + t.comment() + "\"; }");
+            case TableRef t -> verb + " table " + t;
+            case Chain c -> (op.verb() == Transaction.Verb.CREATE ? "create" : "add") + " chain " + c.ref()
+                    + chainSpec(c);
+            case ChainRef c -> op.verb() == Transaction.Verb.DELETE && op.handle() != 0
+                    ? "delete rule " + c + " handle " + op.handle() : verb + " chain " + c;
+            case NamedSet n -> (op.verb() == Transaction.Verb.CREATE ? "create " : "add ") + (n.isMap() ? "map " : "set ")
+                    + n.ref() + setSpec(n);
+            case SetRef r -> verb + " set " + r;
+            case Rule r -> switch (op.verb()) {
+                case APPEND -> "add rule " + r.chain() + " " + r;
+                case INSERT -> "insert rule " + r.chain() + " " + r;
+                case INSERT_BEFORE -> "insert rule " + r.chain() + " position " + op.handle() + " " + r;
+                case ADD_AFTER -> "add rule " + r.chain() + " position " + op.handle() + " " + r;
+                case REPLACE -> "replace rule " + r.chain() + " handle " + op.handle() + " " + r;
+                default -> throw new IllegalStateException(op.verb().toString());
+            };
+            case ElementWriter w -> {
+                StringJoiner j = new StringJoiner(", ", " { ", " }");
+                for (Element e : w.elements()) j.add(w.deletes() ? Elements.format(e.keyType(), e.key()) : e.toString());
+                String v = op.verb() == Transaction.Verb.ADD_ELEMENTS ? "add"
+                        : op.verb() == Transaction.Verb.DESTROY_ELEMENTS ? "destroy" : "delete";
+                yield v + " element " + w.set().ref() + j;
+            }
+            default -> throw new IllegalStateException("unknown operation " + op.object());
+        };
+    }
+
+    /** A base chain's {@code { type T hook H priority P; policy X; }} (priority as a number), or a comment. */
+    private static String chainSpec(Chain c) {
+        StringBuilder b = new StringBuilder();
+        Chain.Base base = c.base();
+        if (base != null) {
+            b.append(" type ").append(base.type()).append(" hook ").append(base.hook()).append(" priority ")
+                    .append(base.priority().value()).append("; policy ").append(base.policy()).append(";");
+        }
+        if (c.comment() != null) b.append(" comment \"").append(c.comment()).append("\";");
+        return b.isEmpty() ? "" : " {" + b + " }";
+    }
+
+    /** {@code { type K [: V]; [flags interval;] [counter;] [comment "C";] }}. */
+    private static String setSpec(NamedSet s) {
+        StringBuilder b = new StringBuilder(" { type ").append(s.key());
+        if (s.isMap()) b.append(" : ").append(s.data());
+        b.append(";");
+        if (s.interval()) b.append(" flags interval;");
+        if (s.counter()) b.append(" counter;");
+        if (s.comment() != null) b.append(" comment \"").append(s.comment()).append("\";");
+        return b.append(" }").toString();
+    }
+
     /** A listed table as {@code nft list table} prints it: sets and maps first, then chains, blocks apart. */
     static String table(Listing l) {
         StringBuilder b = new StringBuilder();

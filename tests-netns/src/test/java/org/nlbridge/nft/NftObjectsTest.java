@@ -402,27 +402,30 @@ class NftObjectsTest {
             }
             """;
 
+    static final NamedSet PORTS = NamedSet.map(IP.set("ports"), KeyType.of(FieldType.INET_PROTO, FieldType.INET_SERVICE),
+            KeyType.of(FieldType.IPV4_ADDR, FieldType.INET_SERVICE)).withCounter();
+    static final NamedSet NETS = NamedSet.intervalSet(IP.set("nets"), FieldType.IPV4_ADDR).withCounter().withComment("counted");
+    static final NamedSet JUMPS = NamedSet.verdictMap(IP.set("jumps"), KeyType.of(FieldType.IFNAME)).withCounter();
+
+    static void counted(Transaction tx) {
+        tx.addTable(Table.of(IP)).addSet(PORTS).addSet(NETS).addSet(JUMPS).addChain(Chain.regular(IP.chain("c")));
+        tx.addElements(PORTS).key(IpProtocol.TCP).key(5000).value(v4("172.18.0.2")).value(22).comment("web").add()
+                .add(IpProtocol.UDP, 53, v4("172.18.0.3"), 53);
+        tx.addElements(NETS).prefix(net("10.0.0.0/8")).add();
+        tx.addElements(JUMPS).add("br0", Verdict.jump("c"));
+    }
+
     /** Sets with a counter: nft lists the flag and a counter on every element; the engine reads them back. */
     @Test
     void setsWithACounterCountEachElement(Sandbox sb) {
         String ns = sb.netns("counted");
-        NamedSet ports = NamedSet.map(IP.set("ports"), KeyType.of(FieldType.INET_PROTO, FieldType.INET_SERVICE),
-                KeyType.of(FieldType.IPV4_ADDR, FieldType.INET_SERVICE)).withCounter();
-        NamedSet nets = NamedSet.intervalSet(IP.set("nets"), FieldType.IPV4_ADDR).withCounter().withComment("counted");
-        NamedSet jumps = NamedSet.verdictMap(IP.set("jumps"), KeyType.of(FieldType.IFNAME)).withCounter();
         try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, IP)) {
-            nft.apply(tx -> {
-                tx.addTable(Table.of(IP)).addSet(ports).addSet(nets).addSet(jumps).addChain(Chain.regular(IP.chain("c")));
-                tx.addElements(ports).key(IpProtocol.TCP).key(5000).value(v4("172.18.0.2")).value(22).comment("web").add()
-                        .add(IpProtocol.UDP, 53, v4("172.18.0.3"), 53);
-                tx.addElements(nets).prefix(net("10.0.0.0/8")).add();
-                tx.addElements(jumps).add("br0", Verdict.jump("c"));
-            });
+            nft.apply(NftObjectsTest::counted);
             assertEquals(COUNTED_TEXT, nftList(ns, IP));
             Listing l = nft.list(IP).orElseThrow();
             assertEquals(COUNTED_TEXT, l.toString());
-            assertEquals(List.of(ports, nets, jumps), l.sets().stream().map(Listing.SetListing::set).toList());
-            Element web = nft.elements(ports).stream().filter(e -> e.key().equals(List.of(IpProtocol.TCP, 5000)))
+            assertEquals(List.of(PORTS, NETS, JUMPS), l.sets().stream().map(Listing.SetListing::set).toList());
+            Element web = nft.elements(PORTS).stream().filter(e -> e.key().equals(List.of(IpProtocol.TCP, 5000)))
                     .findFirst().orElseThrow();
             assertEquals(Expr.Counter.ZERO, web.counter());
         }
@@ -440,6 +443,19 @@ class NftObjectsTest {
             }
             """;
 
+    static final Chain FORWARD = Chain.base(INET.chain("forward"), ChainType.FILTER, Hook.FORWARD,
+            Priority.FILTER.plus(-10), Policy.ACCEPT);
+    static final List<Rule> ANONYMOUS = List.of(
+            Rule.in(FORWARD).iifname("eth0").noneOf(Selector.IP_SADDR, v4("8.8.8.8"), net("10.0.0.0/8")).counter().drop().build(),
+            Rule.in(FORWARD).iifname("eth0").noneOf(Selector.IP6_SADDR, net("fd00::/8"), v6("2001:db8::1")).counter().drop().build(),
+            Rule.in(FORWARD).anyOf(Selector.TCP_DPORT, 22, new Range(80, 90)).accept().build(),
+            Rule.in(FORWARD).anyOf(Selector.IIFNAME, "eth1", "eth2").anyOf(Selector.UDP_DPORT, 53, 5353).accept().build());
+
+    static void anonymous(Transaction tx) {
+        tx.addTable(Table.of(INET)).addChain(FORWARD);
+        ANONYMOUS.forEach(tx::add);
+    }
+
     /**
      * Anonymous sets: sent with their rules, listed by nft inside them, read back into them by the engine, and gone
      * with them.
@@ -447,18 +463,10 @@ class NftObjectsTest {
     @Test
     void anonymousSetsTravelWithTheirRules(Sandbox sb) {
         String ns = sb.netns("anonymous");
-        Chain fwd = Chain.base(INET.chain("forward"), ChainType.FILTER, Hook.FORWARD, Priority.FILTER.plus(-10),
-                Policy.ACCEPT);
-        List<Rule> built = List.of(
-                Rule.in(fwd).iifname("eth0").noneOf(Selector.IP_SADDR, v4("8.8.8.8"), net("10.0.0.0/8")).counter().drop().build(),
-                Rule.in(fwd).iifname("eth0").noneOf(Selector.IP6_SADDR, net("fd00::/8"), v6("2001:db8::1")).counter().drop().build(),
-                Rule.in(fwd).anyOf(Selector.TCP_DPORT, 22, new Range(80, 90)).accept().build(),
-                Rule.in(fwd).anyOf(Selector.IIFNAME, "eth1", "eth2").anyOf(Selector.UDP_DPORT, 53, 5353).accept().build());
+        Chain fwd = FORWARD;
+        List<Rule> built = ANONYMOUS;
         try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, INET)) {
-            nft.apply(tx -> {
-                tx.addTable(Table.of(INET)).addChain(fwd);
-                built.forEach(tx::add);
-            });
+            nft.apply(NftObjectsTest::anonymous);
             assertEquals(ANONYMOUS_TEXT, nftList(ns, INET));
             assertEquals(ANONYMOUS_TEXT, nft.list(INET).orElseThrow().toString());
             List<Rule> listed = nft.rules(fwd.ref());
@@ -475,5 +483,33 @@ class NftObjectsTest {
 
     static long anonymousSets(Nft nft) {
         return nft.setsOf(INET).stream().filter(Decoder.SetRow::anonymous).count();
+    }
+
+    /**
+     * A transaction's {@code nft -f} script is what nft loads into the same tables: each group committed by the engine
+     * in one namespace and loaded by nft from the script in another lists identically.
+     */
+    @Test
+    void aTransactionsScriptIsWhatNftLoadsIdentically(Sandbox sb) {
+        List<java.util.function.Consumer<Transaction>> groups = List.of(tx -> {
+            dockerLike(tx);
+            ip6AndInet(tx);
+        }, NftObjectsTest::bridge, NftObjectsTest::counted, NftObjectsTest::anonymous);
+        int i = 0;
+        for (java.util.function.Consumer<Transaction> group : groups) {
+            List<String> ns = sb.netns(List.of("engine" + i, "script" + i));
+            i++;
+            try (NetNs n = NetNs.open(ns.get(0)); Nft nft = Nft.open(n, IP, IP6, INET, BRIDGE)) {
+                Transaction tx = nft.transaction();
+                group.accept(tx);
+                nft.commit(tx);
+                Cmd.run(tx.toScript(), "ip", "netns", "exec", ns.get(1), "nft", "-f", "-");
+                for (TableRef t : tx.tables()) {
+                    if (!nft.exists(t)) continue;
+                    assertEquals(nftList(ns.get(0), t), nftList(ns.get(1), t), "table " + t + " from the script:\n"
+                            + tx.toScript());
+                }
+            }
+        }
     }
 }
