@@ -65,9 +65,9 @@ public record UserRulesSpec(List<AllowOnlyFrom> rules) {
                 for (Cidr before : cidrs) {
                     // the firewall puts several sources of a family in one nft set, which holds each address once
                     if (before.family() == c.family() && before.overlaps(c)) {
-                        throw new ValidationException("userRules.allowOnlyFrom", s, before.equals(c) ? "given twice"
-                                : "overlaps " + before + ", given before it", "addresses or subnets that do not overlap,"
-                                + " e.g. 8.8.8.8, 10.0.0.0/8");
+                        String why = before.equals(c) ? "given twice" : "overlaps " + before + ", given before it";
+                        throw new ValidationException("userRules.allowOnlyFrom", s, why,
+                                "addresses or subnets that do not overlap, e.g. 8.8.8.8, 10.0.0.0/8");
                     }
                 }
                 cidrs.add(c);

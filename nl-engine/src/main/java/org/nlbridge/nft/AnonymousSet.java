@@ -79,8 +79,8 @@ public record AnonymousSet(FieldType type, List<Object> elements) {
                     throw new ValidationException(field, c.toString(), "a prefix does not fit type " + type, accepted);
                 }
                 if (c.hasHostBits()) {
-                    throw new ValidationException(field, c.toString(), "host bits set; did you mean " + c.subnet() + "?",
-                            accepted);
+                    throw new ValidationException(field, c.toString(), "host bits set; did you mean " + c.subnet()
+                            + "?", accepted);
                 }
                 spans.add(new Span(bytes(field, type, c.network(), accepted), bytes(field, type, c.last(), accepted)));
             } else if (v instanceof Range r) {

@@ -244,7 +244,8 @@ final class Decoder {
         if (!set.interval()) {
             for (RawElement r : raw) {
                 List<Object> value = r.value != null && set.isMap() && !set.isVerdictMap() ? Elements.decode(set.data(), r.value) : null;
-                out.add(new Element(kt, Elements.decode(kt, r.key), set.data(), value, r.verdict, r.comment, r.counter));
+                out.add(new Element(kt, Elements.decode(kt, r.key), set.data(), value, r.verdict, r.comment,
+                        r.counter));
             }
             return out;
         }
@@ -252,7 +253,8 @@ final class Decoder {
         sorted.sort((x, y) -> {
             int c = Arrays.compareUnsigned(x.key, y.key);
             // at one key, the end of the interval before comes first, then the start of the next (adjacent intervals)
-            return c != 0 ? c : Integer.compare(y.flags & NFT_SET_ELEM_INTERVAL_END(), x.flags & NFT_SET_ELEM_INTERVAL_END());
+            int end = NFT_SET_ELEM_INTERVAL_END();
+            return c != 0 ? c : Integer.compare(y.flags & end, x.flags & end);
         });
         FieldType ft = kt.field(0);
         for (int i = 0; i < sorted.size(); i++) {

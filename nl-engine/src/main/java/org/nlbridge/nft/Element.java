@@ -37,7 +37,9 @@ public record Element(KeyType keyType, List<Object> key, KeyType valueType, List
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(Elements.format(keyType, key));
-        if (counter != null) b.append(" counter packets ").append(counter.packets()).append(" bytes ").append(counter.bytes());
+        if (counter != null) {
+            b.append(" counter packets ").append(counter.packets()).append(" bytes ").append(counter.bytes());
+        }
         if (comment != null) b.append(" comment \"").append(comment).append('"');
         if (verdict != null) b.append(" : ").append(verdict);
         else if (!value.isEmpty()) b.append(" : ").append(Elements.format(valueType, value));

@@ -4,14 +4,18 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.nlbridge.bindings.libc.LibC;
 import org.nlbridge.bindings.linux.Uapi;
+import org.nlbridge.net.ValidationException;
 import org.nlbridge.netlink.AttrCursor;
 import org.nlbridge.netlink.BatchResult;
 import org.nlbridge.netlink.Dump;
@@ -160,10 +164,10 @@ public final class Nft implements AutoCloseable {
         for (Transaction.Op op : tx.ops()) {
             TableRef t = op.table();
             if (!owned.contains(t)) {
-                throw new org.nlbridge.net.ValidationException("table", t.toString(),
+                throw new ValidationException("table", t.toString(),
                         "is not a table this engine owns; it never writes others", owned.isEmpty()
                         ? "no tables (none were given to Nft.open)" : owned.stream().map(TableRef::toString).sorted()
-                        .collect(java.util.stream.Collectors.joining(", ")));
+                        .collect(Collectors.joining(", ")));
             }
         }
     }
@@ -293,14 +297,14 @@ public final class Nft implements AutoCloseable {
      */
     private List<Rule> withAnonymousSets(List<Rule> rules, List<Decoder.SetRow> sets) {
         if (!anonymousLookups(rules)) return rules;
-        java.util.Map<String, AnonymousSet> anonymous = new java.util.HashMap<>();
+        Map<String, AnonymousSet> anonymous = new HashMap<>();
         for (Decoder.SetRow s : sets) {
             if (!s.anonymous() || s.set().isMap() || s.set().key().isConcat()) continue;
             List<Object> values = new ArrayList<>();
             for (Element e : elements(s.set())) values.add(e.key().getFirst());
             try {
                 anonymous.put(s.set().name(), new AnonymousSet(s.set().key().field(0), values));
-            } catch (org.nlbridge.net.ValidationException notOurs) {
+            } catch (ValidationException notOurs) {
                 // e.g. overlapping intervals someone else wrote: leave the lookup by name
             }
         }
@@ -308,9 +312,11 @@ public final class Nft implements AutoCloseable {
         for (Rule r : rules) {
             List<Expr> exprs = new ArrayList<>(r.exprs().size());
             for (Expr e : r.exprs()) {
-                AnonymousSet a = e instanceof Expr.Lookup l ? anonymous.get(l.set()) : null;
-                Expr.Lookup l = a == null ? null : (Expr.Lookup) e;
-                exprs.add(a == null ? e : new Expr.Lookup(l.set(), l.sreg(), l.dreg(), l.inverted(), a));
+                if (e instanceof Expr.Lookup l && anonymous.get(l.set()) instanceof AnonymousSet a) {
+                    exprs.add(new Expr.Lookup(l.set(), l.sreg(), l.dreg(), l.inverted(), a));
+                } else {
+                    exprs.add(e);
+                }
             }
             out.add(new Rule(r.chain(), exprs, r.comment(), r.handle()));
         }

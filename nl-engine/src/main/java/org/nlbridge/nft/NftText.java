@@ -306,8 +306,8 @@ final class NftText {
                     + chainSpec(c);
             case ChainRef c -> op.verb() == Transaction.Verb.DELETE && op.handle() != 0
                     ? "delete rule " + c + " handle " + op.handle() : verb + " chain " + c;
-            case NamedSet n -> (op.verb() == Transaction.Verb.CREATE ? "create " : "add ") + (n.isMap() ? "map " : "set ")
-                    + n.ref() + setSpec(n);
+            case NamedSet n -> (op.verb() == Transaction.Verb.CREATE ? "create " : "add ")
+                    + (n.isMap() ? "map " : "set ") + n.ref() + setSpec(n);
             case SetRef r -> verb + " set " + r;
             case Rule r -> switch (op.verb()) {
                 case APPEND -> "add rule " + r.chain() + " " + r;
@@ -319,7 +319,9 @@ final class NftText {
             };
             case ElementWriter w -> {
                 StringJoiner j = new StringJoiner(", ", " { ", " }");
-                for (Element e : w.elements()) j.add(w.deletes() ? Elements.format(e.keyType(), e.key()) : e.toString());
+                for (Element e : w.elements()) {
+                    j.add(w.deletes() ? Elements.format(e.keyType(), e.key()) : e.toString());
+                }
                 String v = op.verb() == Transaction.Verb.ADD_ELEMENTS ? "add"
                         : op.verb() == Transaction.Verb.DESTROY_ELEMENTS ? "destroy" : "delete";
                 yield v + " element " + w.set().ref() + j;
@@ -444,7 +446,8 @@ final class NftText {
         Chain.Base base = c.base();
         if (base != null) {
             b.append("\t\ttype ").append(base.type()).append(" hook ").append(base.hook()).append(" priority ")
-                    .append(base.priority().toString(c.table().family(), base.hook())).append("; policy ").append(base.policy()).append(";\n");
+                    .append(base.priority().toString(c.table().family(), base.hook())).append("; policy ")
+                    .append(base.policy()).append(";\n");
         }
         for (Rule r : rules) b.append("\t\t").append(r).append('\n');
         b.append("\t}\n");

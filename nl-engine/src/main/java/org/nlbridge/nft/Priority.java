@@ -35,7 +35,7 @@ public record Priority(int value) {
 
     private static final String[] NAMES = {"raw", "mangle", "dstnat", "filter", "security", "srcnat"};
     private static final int[] VALUES = {-300, -150, -100, 0, 50, 100};
-    /** The hook each name is limited to when printed (null: every hook), as nft's {@code std_prio_family_hook_compat}. */
+    /** The hook each name is limited to when printed (null: every hook): nft's {@code std_prio_family_hook_compat}. */
     private static final Hook[] ONLY = {null, null, Hook.PREROUTING, null, null, Hook.POSTROUTING};
     private static final String[] BRIDGE_NAMES = {"dstnat", "filter", "out", "srcnat"};
     private static final int[] BRIDGE_VALUES = {-300, -200, 100, 300};
@@ -75,7 +75,9 @@ public record Priority(int value) {
             rest = t.substring(i).strip();
             if (rest.isEmpty()) return new Priority((int) base);
             char sign = rest.charAt(0);
-            if (sign != '+' && sign != '-') throw new ValidationException(field, text, "expected + or - after " + name, accepted);
+            if (sign != '+' && sign != '-') {
+                throw new ValidationException(field, text, "expected + or - after " + name, accepted);
+            }
             String num = rest.substring(1).strip();
             long off = number(field, text, num, accepted);
             base += sign == '+' ? off : -off;

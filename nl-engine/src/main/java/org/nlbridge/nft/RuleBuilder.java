@@ -358,7 +358,7 @@ public final class RuleBuilder {
         return anyOf(s, Arrays.asList(values));
     }
 
-    /** {@code SELECTOR != { V1, V2, ... }}: the field is none of the values (see {@link #anyOf(Selector, Collection)}). */
+    /** {@code SELECTOR != { V1, V2, ... }}: the field is none of the values ({@link #anyOf(Selector, Collection)}). */
     public RuleBuilder noneOf(Selector s, Collection<?> values) {
         return anonymous(s, true, values);
     }

@@ -53,7 +53,7 @@ public final class Transaction {
             };
         }
 
-        /** The operation as an {@code nft -f} command, e.g. {@code add rule ip nlbridge forward oifname "br0" accept}. */
+        /** The operation as an {@code nft -f} command: {@code add rule ip nlbridge forward oifname "br0" accept}. */
         @Override
         public String toString() {
             return NftText.command(this);

@@ -66,8 +66,11 @@ final class Drift {
                 int i = indexOfChain(chains, c.name());
                 if (i >= 0) {
                     Listing.ChainListing old = chains.get(i);
-                    if (op.verb() == Transaction.Verb.FLUSH) chains.set(i, new Listing.ChainListing(old.chain(), 0, List.of()));
-                    else if (op.handle() == 0) chains.remove(i);
+                    if (op.verb() == Transaction.Verb.FLUSH) {
+                        chains.set(i, new Listing.ChainListing(old.chain(), 0, List.of()));
+                    } else if (op.handle() == 0) {
+                        chains.remove(i);
+                    }
                 }
             }
             case NamedSet s -> {
@@ -137,7 +140,9 @@ final class Drift {
             for (int i = 0; i < c.rules().size(); i++) {
                 Rule want = c.rules().get(i).withoutState();
                 Rule have = a.rules().get(i).withoutState();
-                if (!have.equals(want)) out.add(chain + " rule " + (i + 1) + " is \"" + have + "\", expected \"" + want + "\"");
+                if (!have.equals(want)) {
+                    out.add(chain + " rule " + (i + 1) + " is \"" + have + "\", expected \"" + want + "\"");
+                }
             }
         }
         for (Listing.ChainListing a : actual.chains()) {

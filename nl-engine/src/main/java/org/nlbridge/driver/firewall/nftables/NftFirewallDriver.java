@@ -48,7 +48,7 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
      * also load the same transactions with the real nft ({@link Transaction#toScript()}), or keep them in memory.
      */
     public interface Nftables {
-        /** All of {@code tx} or none of it; throws (a {@link org.nlbridge.netlink.NetlinkException} from the engine). */
+        /** Commits all of {@code tx} or none of it, and throws then (the engine's {@code NetlinkException}). */
         void commit(Transaction tx);
 
         /** The table with its sets, elements, chains and rules, or empty if it does not exist. */

@@ -394,7 +394,10 @@ public final class NftLayout {
         return roles;
     }
 
-    /** Removes a network's dispatch elements, then its chains. Its endpoints must be removed first (or before, in the same transaction). */
+    /**
+     * Removes a network's dispatch elements, then its chains. Its endpoints must be removed first (or before, in the
+     * same transaction).
+     */
     public static void removeNetwork(Transaction tx, NetworkFirewallSpec n) {
         for (Family f : families(n)) {
             TableRef t = table(f);
