@@ -175,10 +175,6 @@ public final class NftLayout {
         return f == Family.IP ? FieldType.IPV4_ADDR : FieldType.IPV6_ADDR;
     }
 
-    private static Selector saddr(Family f) {
-        return f == Family.IP ? Selector.IP_SADDR : Selector.IP6_SADDR;
-    }
-
     private static Selector daddr(Family f) {
         return f == Family.IP ? Selector.IP_DADDR : Selector.IP6_DADDR;
     }
