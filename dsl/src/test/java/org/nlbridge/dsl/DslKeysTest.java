@@ -79,12 +79,12 @@ class DslKeysTest {
         DesiredState s = Scripts.eval("""
                 userRules {
                     allowOnlyFrom '8.8.8.8', on: 'uplink0'
-                    allowOnlyFrom '10.0.0.0/8', on: 'eth9'
+                    allowOnlyFrom '10.0.0.0/8', '192.168.1.7', on: 'eth9'
                 }
-                userRules { allowOnlyFrom on: 'wan0', 'fd00::/8' }
+                userRules { allowOnlyFrom on: 'wan0', 'fd00::/8', '2001:db8::/32' }
                 """);
         UserRulesSpec expected = UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8")
-                .allowOnlyFrom("eth9", "10.0.0.0/8").allowOnlyFrom("wan0", "fd00::/8"));
+                .allowOnlyFrom("eth9", "10.0.0.0/8", "192.168.1.7").allowOnlyFrom("wan0", "fd00::/8", "2001:db8::/32"));
         assertEquals(expected, s.userRules());
     }
 

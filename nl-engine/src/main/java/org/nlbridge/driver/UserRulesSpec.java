@@ -14,7 +14,7 @@ import org.nlbridge.net.ValidationException;
  * Rules for the user hook (Docker's {@code DOCKER-USER} idea): evaluated before the engine's own forwarding rules
  * for traffic to containers. The engine creates the hook once and never flushes it; these rules are what a script
  * asks to be in it. Today one rule shape: "accept only traffic from these sources on this interface", the seed's
- * {@code iptables -I DOCKER-USER -i ext_if ! -s 8.8.8.8 -j DROP}.
+ * {@code iptables -I DOCKER-USER -i ext_if ! -s 8.8.8.8 -j DROP}, with one source or several.
  */
 public record UserRulesSpec(List<AllowOnlyFrom> rules) {
 
@@ -49,8 +49,9 @@ public record UserRulesSpec(List<AllowOnlyFrom> rules) {
         private final List<AllowOnlyFrom> rules = new ArrayList<>();
 
         /**
-         * Accept traffic arriving on interface {@code on} only from the given sources (addresses or subnets).
-         * Equivalent to Docker's {@code iptables -I DOCKER-USER -i ON ! -s SOURCE -j DROP}.
+         * Accept traffic arriving on interface {@code on} only from the given sources (addresses or subnets, which
+         * must not overlap). Equivalent to Docker's {@code iptables -I DOCKER-USER -i ON ! -s SOURCE -j DROP} with
+         * one source, and to an ipset of them with several; IPv4 and IPv6 sources each restrict their own family.
          */
         public Builder allowOnlyFrom(String on, String... sources) {
             IfName iface = IfName.parse("userRules.allowOnlyFrom.on", on);
@@ -58,14 +59,19 @@ public record UserRulesSpec(List<AllowOnlyFrom> rules) {
                 throw new ValidationException("userRules.allowOnlyFrom", "", "no source given",
                         "one or more IP addresses or subnets, e.g. 8.8.8.8 or 10.0.0.0/8");
             }
-            if (sources.length > 1) {
-                // nft needs an anonymous set for "not any of these"; until the engine has them, say so
-                throw new ValidationException("userRules.allowOnlyFrom", String.join(", ", sources),
-                        "one source per rule is supported (several would need an nft anonymous set)",
-                        "a single IP address or subnet, e.g. 8.8.8.8 or 10.0.0.0/8");
-            }
             List<Cidr> cidrs = new ArrayList<>();
-            for (String s : sources) cidrs.add(source(s));
+            for (String s : sources) {
+                Cidr c = source(s);
+                for (Cidr before : cidrs) {
+                    // the firewall puts several sources of a family in one nft set, which holds each address once
+                    if (before.family() == c.family() && before.overlaps(c)) {
+                        String why = before.equals(c) ? "given twice" : "overlaps " + before + ", given before it";
+                        throw new ValidationException("userRules.allowOnlyFrom", s, why,
+                                "addresses or subnets that do not overlap, e.g. 8.8.8.8, 10.0.0.0/8");
+                    }
+                }
+                cidrs.add(c);
+            }
             rules.add(new AllowOnlyFrom(cidrs, iface));
             return this;
         }

@@ -1,6 +1,8 @@
 package org.nlbridge.nft;
 
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 import org.nlbridge.net.ValidationException;
 
@@ -31,6 +33,13 @@ public record Chain(ChainRef ref, Base base, String comment) {
 
     public Chain {
         Objects.requireNonNull(ref, "ref");
+        Family family = ref.table().family();
+        if (base != null && !base.type().allows(family)) {
+            String types = Arrays.stream(ChainType.values()).filter(t -> t.allows(family)).map(ChainType::toString)
+                    .collect(Collectors.joining(" or "));
+            throw new ValidationException("chain type", base.type().toString(), "the " + family + " family has no "
+                    + base.type() + " chains", "for a table of family " + family + ": " + types);
+        }
         NftNames.comment("chain comment", comment);
     }
 

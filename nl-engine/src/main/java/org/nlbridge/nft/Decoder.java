@@ -31,7 +31,8 @@ final class Decoder {
 
     record ChainRow(Chain chain, long handle) {}
 
-    record SetRow(NamedSet set, long handle) {}
+    /** A set as listed; {@code anonymous} for the set of a rule ({@code __set0}), which nft prints inside it. */
+    record SetRow(NamedSet set, long handle, boolean anonymous) {}
 
     /** The table name of a table message, or null. */
     static TableRow table(MsgCursor m) {
@@ -125,7 +126,7 @@ final class Decoder {
         }
     }
 
-    /** A set message, if it belongs to {@code table} and has types the engine knows; else null. */
+    /** A set message (named or anonymous), if it belongs to {@code table} and has types the engine knows; else null. */
     static SetRow set(MsgCursor m, TableRef table) {
         if (family(m) != table.family().nfproto()) return null;
         AttrCursor a = m.attributes(new AttrCursor(), NFGENMSG);
@@ -133,10 +134,13 @@ final class Decoder {
         long handle = 0;
         int flags = 0, keyType = 0, keyLen = 0, dataType = 0, dataLen = 0;
         boolean hasData = false;
+        boolean counter = false;
         byte[] udata = null;
         while (a.next()) {
             int t = a.type();
-            if (t == NFTA_SET_TABLE()) tname = a.string();
+            if (t == NFTA_SET_EXPR()) counter |= ExprCodec.decode(a) instanceof Expr.Counter;
+            else if (t == NFTA_SET_EXPRESSIONS()) counter |= firstCounter(a) != null;
+            else if (t == NFTA_SET_TABLE()) tname = a.string();
             else if (t == NFTA_SET_NAME()) name = a.string();
             else if (t == NFTA_SET_HANDLE()) handle = a.be64();
             else if (t == NFTA_SET_FLAGS()) flags = a.be32();
@@ -146,7 +150,7 @@ final class Decoder {
             else if (t == NFTA_SET_DATA_LEN()) dataLen = a.be32();
             else if (t == NFTA_SET_USERDATA()) udata = a.bytes();
         }
-        if (!table.name().equals(tname) || name == null || (flags & NFT_SET_ANONYMOUS()) != 0) return null;
+        if (!table.name().equals(tname) || name == null) return null;
         KeyType key = KeyType.ofTypeId(keyType, keyLen);
         if (key == null) return null;
         KeyType data = null;
@@ -156,15 +160,24 @@ final class Decoder {
         }
         try {
             String comment = udata == null ? null : Userdata.findComment(udata, Userdata.SET_COMMENT);
-            return new SetRow(new NamedSet(table.set(name), key, data, (flags & NFT_SET_INTERVAL()) != 0, comment),
-                    handle);
+            return new SetRow(new NamedSet(table.set(name), key, data, (flags & NFT_SET_INTERVAL()) != 0, counter,
+                    comment), handle, (flags & NFT_SET_ANONYMOUS()) != 0);
         } catch (ValidationException e) {
             return null;
         }
     }
 
-    /** One raw element: key bytes, flags, value bytes or verdict, comment. */
-    record RawElement(byte[] key, int flags, byte[] value, Verdict verdict, String comment) {}
+    /** The first counter in an expression list nest ({@code NFTA_SET_EXPRESSIONS}), or null. */
+    private static Expr.Counter firstCounter(AttrCursor list) {
+        AttrCursor in = list.enter(new AttrCursor());
+        while (in.next()) {
+            if (in.type() == NFTA_LIST_ELEM() && ExprCodec.decode(in) instanceof Expr.Counter c) return c;
+        }
+        return null;
+    }
+
+    /** One raw element: key bytes, flags, value bytes or verdict, comment, counter (null without). */
+    record RawElement(byte[] key, int flags, byte[] value, Verdict verdict, String comment, Expr.Counter counter) {}
 
     /** Appends the elements of a GETSETELEM reply message to {@code out}. */
     static void elements(MsgCursor m, List<RawElement> out) {
@@ -174,41 +187,54 @@ final class Decoder {
             AttrCursor list = a.enter(new AttrCursor());
             while (list.next()) {
                 if (list.type() != NFTA_LIST_ELEM()) continue;
-                AttrCursor e = list.enter(new AttrCursor());
-                byte[] key = null, value = null;
-                Verdict verdict = null;
-                int flags = 0;
-                String comment = null;
-                while (e.next()) {
-                    int t = e.type();
-                    if (t == NFTA_SET_ELEM_KEY()) {
-                        Data d = ExprCodec.valueOf(e);
-                        key = d == null ? null : d.array();
-                    } else if (t == NFTA_SET_ELEM_FLAGS()) {
-                        flags = e.be32();
-                    } else if (t == NFTA_SET_ELEM_USERDATA()) {
-                        comment = Userdata.findComment(e.bytes(), Userdata.ELEM_COMMENT);
-                    } else if (t == NFTA_SET_ELEM_DATA()) {
-                        AttrCursor d = e.enter(new AttrCursor());
-                        while (d.next()) {
-                            if (d.type() == NFTA_DATA_VALUE()) value = d.bytes();
-                            else if (d.type() == NFTA_DATA_VERDICT()) {
-                                try {
-                                    verdict = ExprCodec.verdictOf(d);
-                                } catch (ValidationException ex) {
-                                    verdict = null;
-                                }
-                            }
+                RawElement r = element(list.enter(new AttrCursor()));
+                if (r != null) out.add(r);
+            }
+        }
+    }
+
+    /**
+     * One element from a cursor over its attributes ({@code NFTA_SET_ELEM_*}), or null for a catch-all element
+     * (which has no key).
+     */
+    static RawElement element(AttrCursor e) {
+        byte[] key = null, value = null;
+        Verdict verdict = null;
+        int flags = 0;
+        String comment = null;
+        Expr.Counter counter = null;
+        while (e.next()) {
+            int t = e.type();
+            if (t == NFTA_SET_ELEM_EXPR()) {
+                if (ExprCodec.decode(e) instanceof Expr.Counter c) counter = c;
+            } else if (t == NFTA_SET_ELEM_EXPRESSIONS()) {
+                counter = firstCounter(e);
+            } else if (t == NFTA_SET_ELEM_KEY()) {
+                Data d = ExprCodec.valueOf(e);
+                key = d == null ? null : d.array();
+            } else if (t == NFTA_SET_ELEM_FLAGS()) {
+                flags = e.be32();
+            } else if (t == NFTA_SET_ELEM_USERDATA()) {
+                comment = Userdata.findComment(e.bytes(), Userdata.ELEM_COMMENT);
+            } else if (t == NFTA_SET_ELEM_DATA()) {
+                AttrCursor d = e.enter(new AttrCursor());
+                while (d.next()) {
+                    if (d.type() == NFTA_DATA_VALUE()) value = d.bytes();
+                    else if (d.type() == NFTA_DATA_VERDICT()) {
+                        try {
+                            verdict = ExprCodec.verdictOf(d);
+                        } catch (ValidationException ex) {
+                            verdict = null;
                         }
                     }
                 }
-                if (key == null) {
-                    if ((flags & NFT_SET_ELEM_CATCHALL()) != 0) continue;
-                    throw new WireFormatException("set element without a key");
-                }
-                out.add(new RawElement(key, flags, value, verdict, comment));
             }
         }
+        if (key == null) {
+            if ((flags & NFT_SET_ELEM_CATCHALL()) != 0) return null;
+            throw new WireFormatException("set element without a key");
+        }
+        return new RawElement(key, flags, value, verdict, comment, counter);
     }
 
     /** Raw elements as the engine's elements; interval sets pair each start with the end after it. */
@@ -218,14 +244,17 @@ final class Decoder {
         if (!set.interval()) {
             for (RawElement r : raw) {
                 List<Object> value = r.value != null && set.isMap() && !set.isVerdictMap() ? Elements.decode(set.data(), r.value) : null;
-                out.add(new Element(kt, Elements.decode(kt, r.key), set.data(), value, r.verdict, r.comment));
+                out.add(new Element(kt, Elements.decode(kt, r.key), set.data(), value, r.verdict, r.comment,
+                        r.counter));
             }
             return out;
         }
         List<RawElement> sorted = new ArrayList<>(raw);
         sorted.sort((x, y) -> {
             int c = Arrays.compareUnsigned(x.key, y.key);
-            return c != 0 ? c : Integer.compare(x.flags & NFT_SET_ELEM_INTERVAL_END(), y.flags & NFT_SET_ELEM_INTERVAL_END());
+            // at one key, the end of the interval before comes first, then the start of the next (adjacent intervals)
+            int end = NFT_SET_ELEM_INTERVAL_END();
+            return c != 0 ? c : Integer.compare(y.flags & end, x.flags & end);
         });
         FieldType ft = kt.field(0);
         for (int i = 0; i < sorted.size(); i++) {
@@ -240,12 +269,14 @@ final class Decoder {
                 last = new byte[start.key.length];
                 Arrays.fill(last, (byte) 0xff);
             }
-            out.add(new Element(kt, List.of(interval(ft, start.key, last)), null, null, null, start.comment));
+            out.add(new Element(kt, List.of(interval(ft, start.key, last)), null, null, null, start.comment,
+                    start.counter));
         }
         return out;
     }
 
-    private static Object interval(FieldType ft, byte[] first, byte[] last) {
+    /** The element {@code first..last} as listed: one value, a prefix ({@link Cidr}) or a {@link Range}. */
+    static Object interval(FieldType ft, byte[] first, byte[] last) {
         Object a = ft.read(first, 0);
         if (Arrays.equals(first, last)) return a;
         if (a instanceof IpAddress addr) {

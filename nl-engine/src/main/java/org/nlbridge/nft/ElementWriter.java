@@ -1,13 +1,17 @@
 package org.nlbridge.nft;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import org.nlbridge.bindings.linux.Uapi;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.netlink.AttrCursor;
 
 /**
  * Appends elements to one set or map within a {@link Transaction}, type-checked field by field against the set's
@@ -70,6 +74,21 @@ public final class ElementWriter {
         this.dataBuf = data == null ? null : new byte[(dataLen + 3) & ~3];
         this.keyOffsets = offsets(key);
         this.dataOffsets = data == null ? null : offsets(data);
+    }
+
+    /**
+     * The elements of an anonymous set of a rule in {@code table}, encoded as for a named interval (or plain) set;
+     * the encoder sends them under the anonymous set's name and id.
+     */
+    static ElementWriter anonymous(TableRef table, AnonymousSet a) {
+        ElementWriter w = new ElementWriter(new NamedSet(table.set("__set"), a.key(), null, a.interval(), null), false);
+        for (Object e : a.elements()) {
+            if (e instanceof Cidr c) w.prefix(c);
+            else if (e instanceof Range r) w.range(r.first(), r.last());
+            else w.key(e);
+            w.add();
+        }
+        return w;
     }
 
     private static int[] offsets(KeyType k) {
@@ -221,6 +240,20 @@ public final class ElementWriter {
     /** Elements added (an interval counts once). */
     public int count() {
         return added;
+    }
+
+    /**
+     * The elements completed so far, decoded back from what will be sent, as a listing would show them (an
+     * interval set's as prefixes and ranges, in order; a delete's as keys only).
+     */
+    public List<Element> elements() {
+        MemorySegment seg = MemorySegment.ofArray(buf);
+        List<Decoder.RawElement> raw = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Decoder.RawElement r = Decoder.element(new AttrCursor().reset(seg, starts[i], length(i)));
+            if (r != null) raw.add(r);
+        }
+        return Decoder.elements(set, raw);
     }
 
     // ---------------------------------------------------------------- encoding

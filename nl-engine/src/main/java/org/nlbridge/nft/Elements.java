@@ -28,6 +28,23 @@ final class Elements {
         return out;
     }
 
+    /**
+     * Compares two keys of {@code type} ({@code type.length()} bytes each) the way nft orders elements when it prints
+     * them: as one number the way nft holds it, a concatenation or a host-order field (ifname, mark) in host
+     * (little-endian) order, a network-order field in network order.
+     */
+    static int compareKeys(KeyType type, byte[] a, byte[] b) {
+        boolean littleEndian = type.isConcat() || type.field(0) == FieldType.IFNAME || type.field(0) == FieldType.MARK;
+        if (littleEndian) {
+            for (int i = Math.min(a.length, b.length) - 1; i >= 0; i--) {
+                int d = Integer.compare(a[i] & 0xff, b[i] & 0xff);
+                if (d != 0) return d;
+            }
+            return Integer.compare(a.length, b.length);
+        }
+        return java.util.Arrays.compareUnsigned(a, b);
+    }
+
     static String formatKey(KeyType type, byte[] bytes) {
         return format(type, decode(type, bytes));
     }

@@ -139,6 +139,13 @@ final class Encoder {
         String kind = s.isMap() ? " map" : " set";
         MsgWriter w = tx.begin(NFT_MSG_NEWSET(), createFlags(v), s.table().family().nfproto(),
                 new Subject((v == Transaction.Verb.CREATE ? "create" : "add") + kind, s.ref()));
+        // the kernel requires an id; we refer to named sets by name
+        set(w, s, SET_IDS.incrementAndGet());
+        tx.end();
+    }
+
+    /** The attributes of a {@code NFT_MSG_NEWSET} for {@code s}, in the order nft sends them. */
+    static void set(MsgWriter w, NamedSet s, int id) {
         w.putString(NFTA_SET_TABLE(), s.table().name());
         w.putString(NFTA_SET_NAME(), s.name());
         int flags = 0;
@@ -153,9 +160,11 @@ final class Encoder {
             w.putBe32(NFTA_SET_DATA_TYPE(), s.data().typeId());
             w.putBe32(NFTA_SET_DATA_LEN(), s.data().length());
         }
-        w.putBe32(NFTA_SET_ID(), SET_IDS.incrementAndGet()); // the kernel requires one; we refer to sets by name
+        w.putBe32(NFTA_SET_ID(), id);
         w.putBytes(NFTA_SET_USERDATA(), Userdata.set(s));
-        tx.end();
+        // one expression goes in NFTA_SET_EXPR (NFTA_SET_EXPRESSIONS is for several); the kernel gives each element
+        // its own instance of it
+        if (s.counter()) ExprCodec.encodeIn(w, NFTA_SET_EXPR(), Expr.Counter.ZERO);
     }
 
     private static void setRef(NfTransaction tx, Transaction.Verb v, SetRef s) {
@@ -186,6 +195,7 @@ final class Encoder {
             case REPLACE -> { flags = NLM_F_REPLACE(); what = "replace rule handle " + op.handle(); }
             default -> throw new IllegalStateException(op.toString());
         }
+        int[] anonymousIds = anonymousSets(tx, r);
         MsgWriter w = tx.begin(NFT_MSG_NEWRULE(), flags, r.chain().table().family().nfproto(), new Subject(what, r));
         w.putString(NFTA_RULE_TABLE(), r.chain().table().name());
         w.putString(NFTA_RULE_CHAIN(), r.chain().name());
@@ -193,13 +203,23 @@ final class Encoder {
         if (op.verb() == Transaction.Verb.INSERT_BEFORE || op.verb() == Transaction.Verb.ADD_AFTER) {
             w.putBe64(NFTA_RULE_POSITION(), op.handle());
         }
-        ExprCodec.encodeList(w, NFTA_RULE_EXPRESSIONS(), r.exprs());
+        ExprCodec.encodeList(w, NFTA_RULE_EXPRESSIONS(), r.exprs(), anonymousIds);
         if (r.comment() != null) w.putBytes(NFTA_RULE_USERDATA(), Userdata.comment(Userdata.RULE_COMMENT, r.comment()));
         tx.end();
     }
 
     /** Element batches, split into messages whose element list stays below the attribute size limit. */
     private static void elements(NfTransaction tx, Transaction.Verb v, ElementWriter el) {
+        elements(tx, v, el, el.set().name(), 0, null);
+    }
+
+    /**
+     * {@code el}'s elements for the set named {@code setName}, which is also known by {@code setId} when that is
+     * not 0 (an anonymous set, sent in the same transaction); failures name {@code subject}, or when it is null the
+     * elements of each message.
+     */
+    private static void elements(NfTransaction tx, Transaction.Verb v, ElementWriter el, String setName, int setId,
+                                 Object subject) {
         boolean add = v == Transaction.Verb.ADD_ELEMENTS;
         boolean destroy = v == Transaction.Verb.DESTROY_ELEMENTS;
         int n = el.encodedCount();
@@ -215,10 +235,11 @@ final class Encoder {
                 to++;
             }
             int type = add ? NFT_MSG_NEWSETELEM() : destroy ? NFT_MSG_DESTROYSETELEM : NFT_MSG_DELSETELEM();
-            MsgWriter w = tx.begin(type, add ? NLM_F_CREATE() : 0, fam,
-                    new ElementsSubject(add ? "add" : destroy ? "destroy" : "delete", el, from, to - 1));
+            MsgWriter w = tx.begin(type, add ? NLM_F_CREATE() : 0, fam, subject != null ? subject
+                    : new ElementsSubject(add ? "add" : destroy ? "destroy" : "delete", el, from, to - 1));
             w.putString(NFTA_SET_ELEM_LIST_TABLE(), el.set().table().name());
-            w.putString(NFTA_SET_ELEM_LIST_SET(), el.set().name());
+            w.putString(NFTA_SET_ELEM_LIST_SET(), setName);
+            if (setId != 0) w.putBe32(NFTA_SET_ELEM_LIST_SET_ID(), setId);
             long list = w.nestStart(NFTA_SET_ELEM_LIST_ELEMENTS());
             for (int k = from; k < to; k++) {
                 w.putBytes(ElementWriter.LIST_ELEM, buf, el.start(k), el.length(k));
@@ -227,5 +248,53 @@ final class Encoder {
             tx.end();
             i = to;
         }
+    }
+
+    /**
+     * The anonymous sets of a rule's lookups, each sent before the rule as nft sends it: a constant set named
+     * {@code __set%d} and its elements, both referred to by a fresh {@code NFTA_SET_ID}, which the rule's lookup
+     * gives too. Returns those ids in the order of the lookups.
+     */
+    private static int[] anonymousSets(NfTransaction tx, Rule r) {
+        int count = 0;
+        for (Expr e : r.exprs()) {
+            if (e instanceof Expr.Lookup l && l.anonymous() != null) count++;
+        }
+        int[] ids = new int[count];
+        if (count == 0) return ids;
+        TableRef t = r.chain().table();
+        int k = 0;
+        for (Expr e : r.exprs()) {
+            if (!(e instanceof Expr.Lookup l) || l.anonymous() == null) continue;
+            int id = SET_IDS.incrementAndGet();
+            ids[k++] = id;
+            ElementWriter el = ElementWriter.anonymous(t, l.anonymous());
+            Subject subject = new Subject("add the anonymous set " + l.anonymous() + " of rule", r);
+            MsgWriter w = tx.begin(NFT_MSG_NEWSET(), NLM_F_CREATE(), t.family().nfproto(), subject);
+            anonymousSet(w, t, l.anonymous(), el.encodedCount(), id);
+            tx.end();
+            elements(tx, Transaction.Verb.ADD_ELEMENTS, el, AnonymousSet.NAME, id, subject);
+        }
+        return ids;
+    }
+
+    /**
+     * The attributes of the {@code NFT_MSG_NEWSET} of an anonymous set of {@code size} encoded elements, in the order
+     * nft sends them: anonymous and constant (and interval, with prefixes or ranges), its size as a hint for the
+     * kernel's choice of backend.
+     */
+    static void anonymousSet(MsgWriter w, TableRef t, AnonymousSet a, int size, int id) {
+        w.putString(NFTA_SET_TABLE(), t.name());
+        w.putString(NFTA_SET_NAME(), AnonymousSet.NAME);
+        int flags = NFT_SET_ANONYMOUS() | NFT_SET_CONSTANT();
+        if (a.interval()) flags |= NFT_SET_INTERVAL();
+        w.putBe32(NFTA_SET_FLAGS(), flags);
+        w.putBe32(NFTA_SET_KEY_TYPE(), a.key().typeId());
+        w.putBe32(NFTA_SET_KEY_LEN(), a.key().length());
+        w.putBe32(NFTA_SET_ID(), id);
+        long desc = w.nestStart(NFTA_SET_DESC());
+        w.putBe32(NFTA_SET_DESC_SIZE(), size);
+        w.nestEnd(desc);
+        w.putBytes(NFTA_SET_USERDATA(), Userdata.set(a.key(), null, null));
     }
 }

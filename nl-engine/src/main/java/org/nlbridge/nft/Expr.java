@@ -168,11 +168,19 @@ public sealed interface Expr {
 
     /**
      * {@code lookup reg SREG set NAME [dreg D] [0x1]}: set membership ({@code dreg} -1), a map lookup into a data
-     * register, or a verdict map lookup ({@code dreg} 0). {@code inverted} is {@code NFT_LOOKUP_F_INV}.
+     * register, or a verdict map lookup ({@code dreg} 0). {@code inverted} is {@code NFT_LOOKUP_F_INV}. In a rule
+     * with an {@link AnonymousSet} ({@code ip saddr { ... }}), {@code anonymous} holds its elements and {@code set}
+     * its name: {@code __set%d} as built, the name the kernel gave it as listed ({@link Rule#withoutState()} puts
+     * the first back).
      */
-    record Lookup(String set, int sreg, int dreg, boolean inverted) implements Expr {
+    record Lookup(String set, int sreg, int dreg, boolean inverted, AnonymousSet anonymous) implements Expr {
         public Lookup {
             Objects.requireNonNull(set, "set");
+        }
+
+        /** A lookup in a named set. */
+        public Lookup(String set, int sreg, int dreg, boolean inverted) {
+            this(set, sreg, dreg, inverted, null);
         }
 
         public String name() {

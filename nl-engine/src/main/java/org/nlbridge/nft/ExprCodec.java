@@ -18,13 +18,41 @@ final class ExprCodec {
 
     /** Writes {@code NFTA_RULE_EXPRESSIONS} (or any list attribute of type {@code listType}). */
     static void encodeList(MsgWriter w, int listType, List<Expr> exprs) {
+        encodeList(w, listType, exprs, new int[0]);
+    }
+
+    /**
+     * As {@link #encodeList(MsgWriter, int, List)}, the {@code i}-th lookup in an anonymous set referring to it by
+     * {@code anonymousIds[i]}, the {@code NFTA_SET_ID} it was sent with in the same transaction.
+     */
+    static void encodeList(MsgWriter w, int listType, List<Expr> exprs, int[] anonymousIds) {
         long list = w.nestStart(listType);
-        for (Expr e : exprs) encode(w, e);
+        int next = 0;
+        for (Expr e : exprs) {
+            int id = 0;
+            if (e instanceof Expr.Lookup l && l.anonymous() != null && next < anonymousIds.length) {
+                id = anonymousIds[next++];
+            }
+            encodeIn(w, NFTA_LIST_ELEM(), e, id);
+        }
         w.nestEnd(list);
     }
 
     static void encode(MsgWriter w, Expr e) {
-        long elem = w.nestStart(NFTA_LIST_ELEM());
+        encodeIn(w, NFTA_LIST_ELEM(), e);
+    }
+
+    /**
+     * One expression as a nest of {@code type} holding {@code NFTA_EXPR_NAME} and {@code NFTA_EXPR_DATA}: a list
+     * element, or a set's {@code NFTA_SET_EXPR}.
+     */
+    static void encodeIn(MsgWriter w, int type, Expr e) {
+        encodeIn(w, type, e, 0);
+    }
+
+    /** As {@link #encodeIn(MsgWriter, int, Expr)}; a lookup in an anonymous set names it by {@code setId} too. */
+    private static void encodeIn(MsgWriter w, int type, Expr e, int setId) {
+        long elem = w.nestStart(type);
         w.putString(NFTA_EXPR_NAME(), e.name());
         long d = w.nestStart(NFTA_EXPR_DATA());
         switch (e) {
@@ -68,6 +96,7 @@ final class ExprCodec {
                 w.putBe32(NFTA_LOOKUP_SREG(), l.sreg());
                 if (l.dreg() >= 0) w.putBe32(NFTA_LOOKUP_DREG(), l.dreg());
                 w.putString(NFTA_LOOKUP_SET(), l.set());
+                if (setId != 0) w.putBe32(NFTA_LOOKUP_SET_ID(), setId);
                 if (l.inverted()) w.putBe32(NFTA_LOOKUP_FLAGS(), NFT_LOOKUP_F_INV());
             }
             case Expr.Nat n -> {
@@ -256,7 +285,7 @@ final class ExprCodec {
             else if (t == NFTA_NAT_FLAGS()) flags = a.be32();
         }
         Family f = Family.ofNfproto(fam);
-        if (f == null) return new Expr.Unknown("nat");
+        if (f != Family.IP && f != Family.IP6) return new Expr.Unknown("nat");
         return new Expr.Nat(type == NFT_NAT_DNAT(), f, amin, amax, pmin, pmax, flags);
     }
 

@@ -3,7 +3,10 @@ package org.nlbridge.nft;
 import org.nlbridge.bindings.linux.Uapi;
 import org.nlbridge.net.ValidationException;
 
-/** The netfilter hooks of the ip, ip6 and inet families a base chain can attach to. */
+/**
+ * The netfilter hooks a base chain can attach to. The bridge family's hooks ({@code NF_BR_*}) have the same names
+ * and numbers as the ip, ip6 and inet families' ({@code NF_INET_*}); there they see frames crossing a bridge.
+ */
 public enum Hook {
     PREROUTING("prerouting", Uapi.NF_INET_PRE_ROUTING()),
     INPUT("input", Uapi.NF_INET_LOCAL_IN()),
@@ -21,7 +24,7 @@ public enum Hook {
         this.number = number;
     }
 
-    /** {@code NF_INET_*}. */
+    /** {@code NF_INET_*}, which is also the {@code NF_BR_*} number of the bridge hook of the same name. */
     public int number() {
         return number;
     }
@@ -40,7 +43,7 @@ public enum Hook {
                 if (h.nftName.equals(text)) return h;
             }
         }
-        throw new ValidationException(field, text, "not a hook of the ip, ip6 and inet families", ACCEPTED);
+        throw new ValidationException(field, text, "not a hook of the ip, ip6, inet and bridge families", ACCEPTED);
     }
 
     @Override

@@ -7,9 +7,11 @@ import org.nlbridge.net.ValidationException;
 /**
  * A named set ({@code data} null), map ({@code data} a value type) or verdict map ({@code data}
  * {@link KeyType#VERDICT}) in a table. An {@code interval} set holds ranges and prefixes of a single
- * {@linkplain FieldType#rangeable() rangeable} field.
+ * {@linkplain FieldType#rangeable() rangeable} field. A set with a {@code counter} (nft's {@code counter;} in a set
+ * declaration, the kernel's {@code NFTA_SET_EXPR}) gives every element its own counter of the packets that matched
+ * it, listed with the element ({@link Element#counter()}).
  */
-public record NamedSet(SetRef ref, KeyType key, KeyType data, boolean interval, String comment) {
+public record NamedSet(SetRef ref, KeyType key, KeyType data, boolean interval, boolean counter, String comment) {
     public NamedSet {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(key, "key");
@@ -23,6 +25,11 @@ public record NamedSet(SetRef ref, KeyType key, KeyType data, boolean interval, 
                     "a single rangeable field, or no interval flag");
         }
         NftNames.comment("set " + ref.name() + " comment", comment);
+    }
+
+    /** Without a counter. */
+    public NamedSet(SetRef ref, KeyType key, KeyType data, boolean interval, String comment) {
+        this(ref, key, data, interval, false, comment);
     }
 
     /** {@code set NAME { type KEY; }}. */
@@ -47,7 +54,12 @@ public record NamedSet(SetRef ref, KeyType key, KeyType data, boolean interval, 
     }
 
     public NamedSet withComment(String comment) {
-        return new NamedSet(ref, key, data, interval, comment);
+        return new NamedSet(ref, key, data, interval, counter, comment);
+    }
+
+    /** This set with a counter on every element: {@code set NAME { type KEY; counter; }}. */
+    public NamedSet withCounter() {
+        return new NamedSet(ref, key, data, interval, true, comment);
     }
 
     public boolean isMap() {

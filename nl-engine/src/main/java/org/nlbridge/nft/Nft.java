@@ -4,14 +4,18 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.nlbridge.bindings.libc.LibC;
 import org.nlbridge.bindings.linux.Uapi;
+import org.nlbridge.net.ValidationException;
 import org.nlbridge.netlink.AttrCursor;
 import org.nlbridge.netlink.BatchResult;
 import org.nlbridge.netlink.Dump;
@@ -134,6 +138,7 @@ public final class Nft implements AutoCloseable {
                 build.accept(tx);
             }
             if (tx.isEmpty()) return;
+            ownsAll(tx);
             BatchResult r;
             try {
                 nfTx.generation(gen);
@@ -152,6 +157,19 @@ public final class Nft implements AutoCloseable {
         }
         throw new NetlinkException(ERESTART, "nftables transaction", tx.size() + " operations", last.extack(),
                 "the ruleset generation changed before each of " + MAX_ATTEMPTS + " attempts; nothing was applied");
+    }
+
+    /** A transaction may come from elsewhere ({@link Transaction#Transaction}): every table it writes must be ours. */
+    private void ownsAll(Transaction tx) {
+        for (Transaction.Op op : tx.ops()) {
+            TableRef t = op.table();
+            if (!owned.contains(t)) {
+                throw new ValidationException("table", t.toString(),
+                        "is not a table this engine owns; it never writes others", owned.isEmpty()
+                        ? "no tables (none were given to Nft.open)" : owned.stream().map(TableRef::toString).sorted()
+                        .collect(Collectors.joining(", ")));
+            }
+        }
     }
 
     /** Attempts the last commit took (1 unless the generation went stale). */
@@ -223,14 +241,7 @@ public final class Nft implements AutoCloseable {
     public Optional<Listing> list(TableRef table) {
         Decoder.TableRow t = findTable(table);
         if (t == null) return Optional.empty();
-        List<Decoder.SetRow> sets = new ArrayList<>();
-        dump.run(NFT_BASE | Uapi.NFT_MSG_GETSET(), "sets of table " + table, w -> {
-            nfgen(w, table.family().nfproto());
-            w.putString(Uapi.NFTA_SET_TABLE(), table.name());
-        }, m -> {
-            Decoder.SetRow s = Decoder.set(m, table);
-            if (s != null) sets.add(s);
-        });
+        List<Decoder.SetRow> sets = setsOf(table);
         List<Decoder.ChainRow> chains = new ArrayList<>();
         dump.run(NFT_BASE | Uapi.NFT_MSG_GETCHAIN(), "chains of table " + table, w -> {
             nfgen(w, table.family().nfproto());
@@ -239,9 +250,11 @@ public final class Nft implements AutoCloseable {
             Decoder.ChainRow c = Decoder.chain(m, table);
             if (c != null) chains.add(c);
         });
-        List<Rule> rules = rulesOf(table, null);
+        List<Rule> rules = withAnonymousSets(rulesOf(table, null), sets);
         List<Listing.SetListing> setListings = new ArrayList<>();
-        for (Decoder.SetRow s : sets) setListings.add(new Listing.SetListing(s.set(), s.handle(), elements(s.set())));
+        for (Decoder.SetRow s : sets) {
+            if (!s.anonymous()) setListings.add(new Listing.SetListing(s.set(), s.handle(), elements(s.set())));
+        }
         List<Listing.ChainListing> chainListings = new ArrayList<>();
         for (Decoder.ChainRow c : chains) {
             List<Rule> mine = rules.stream().filter(r -> r.chain().equals(c.chain().ref())).toList();
@@ -250,9 +263,64 @@ public final class Nft implements AutoCloseable {
         return Optional.of(new Listing(t.table(), t.handle(), setListings, chainListings));
     }
 
-    /** The rules of a chain, in order, with handles and counters. */
+    /** The rules of a chain, in order, with handles and counters (and the elements of their anonymous sets). */
     public List<Rule> rules(ChainRef chain) {
-        return rulesOf(chain.table(), chain.name());
+        List<Rule> rules = rulesOf(chain.table(), chain.name());
+        return anonymousLookups(rules) ? withAnonymousSets(rules, setsOf(chain.table())) : rules;
+    }
+
+    List<Decoder.SetRow> setsOf(TableRef table) {
+        List<Decoder.SetRow> sets = new ArrayList<>();
+        dump.run(NFT_BASE | Uapi.NFT_MSG_GETSET(), "sets of table " + table, w -> {
+            nfgen(w, table.family().nfproto());
+            w.putString(Uapi.NFTA_SET_TABLE(), table.name());
+        }, m -> {
+            Decoder.SetRow s = Decoder.set(m, table);
+            if (s != null) sets.add(s);
+        });
+        return sets;
+    }
+
+    private static boolean anonymousLookups(List<Rule> rules) {
+        for (Rule r : rules) {
+            for (Expr e : r.exprs()) {
+                if (e instanceof Expr.Lookup l && l.set().startsWith("__")) return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code rules} with the elements of the anonymous sets their lookups name put into the lookups, so they print
+     * as nft prints them ({@code ip saddr != { 8.8.8.8, 10.0.0.0/8 }}) and equal the rules they were built from. An
+     * anonymous set the engine cannot represent (a concatenation) stays a lookup by name.
+     */
+    private List<Rule> withAnonymousSets(List<Rule> rules, List<Decoder.SetRow> sets) {
+        if (!anonymousLookups(rules)) return rules;
+        Map<String, AnonymousSet> anonymous = new HashMap<>();
+        for (Decoder.SetRow s : sets) {
+            if (!s.anonymous() || s.set().isMap() || s.set().key().isConcat()) continue;
+            List<Object> values = new ArrayList<>();
+            for (Element e : elements(s.set())) values.add(e.key().getFirst());
+            try {
+                anonymous.put(s.set().name(), new AnonymousSet(s.set().key().field(0), values));
+            } catch (ValidationException notOurs) {
+                // e.g. overlapping intervals someone else wrote: leave the lookup by name
+            }
+        }
+        List<Rule> out = new ArrayList<>(rules.size());
+        for (Rule r : rules) {
+            List<Expr> exprs = new ArrayList<>(r.exprs().size());
+            for (Expr e : r.exprs()) {
+                if (e instanceof Expr.Lookup l && anonymous.get(l.set()) instanceof AnonymousSet a) {
+                    exprs.add(new Expr.Lookup(l.set(), l.sreg(), l.dreg(), l.inverted(), a));
+                } else {
+                    exprs.add(e);
+                }
+            }
+            out.add(new Rule(r.chain(), exprs, r.comment(), r.handle()));
+        }
+        return out;
     }
 
     private List<Rule> rulesOf(TableRef table, String chain) {

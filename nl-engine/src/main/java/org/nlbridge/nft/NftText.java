@@ -82,12 +82,14 @@ final class NftText {
                     }
                     String k = key.length() == 0 ? "[ key in reg " + l.sreg() + " ]" : key.toString();
                     regs.clear();
+                    // a named set by name, an anonymous one by its elements: ip saddr != { 8.8.8.8, 10.0.0.0/8 }
+                    String target = l.anonymous() != null ? l.anonymous().toString() : "@" + l.set();
                     if (l.dreg() > 0) {
-                        regs.put(slot(l.dreg()), new Src(l, null, k + " map @" + l.set(), needsNf, needsL4));
+                        regs.put(slot(l.dreg()), new Src(l, null, k + " map " + target, needsNf, needsL4));
                     } else if (l.dreg() == 0) {
-                        stmts.add(new Stmt(k + " vmap @" + l.set(), 0, 0, needsNf, needsL4));
+                        stmts.add(new Stmt(k + " vmap " + target, 0, 0, needsNf, needsL4));
                     } else {
-                        stmts.add(new Stmt(k + (l.inverted() ? " != @" : " @") + l.set(), 0, 0, needsNf, needsL4));
+                        stmts.add(new Stmt(k + (l.inverted() ? " != " : " ") + target, 0, 0, needsNf, needsL4));
                     }
                 }
                 case Expr.Nat n -> {
@@ -293,6 +295,64 @@ final class NftText {
         return Stmt.of(b.toString());
     }
 
+    /** One recorded operation as the {@code nft -f} command that does the same. */
+    static String command(Transaction.Op op) {
+        String verb = op.verb().name().toLowerCase(java.util.Locale.ROOT);
+        return switch (op.object()) {
+            case Table t -> (op.verb() == Transaction.Verb.CREATE ? "create" : "add") + " table " + t.ref()
+                    + (t.comment() == null ? "" : " { comment \"" + t.comment() + "\"; }");
+            case TableRef t -> verb + " table " + t;
+            case Chain c -> (op.verb() == Transaction.Verb.CREATE ? "create" : "add") + " chain " + c.ref()
+                    + chainSpec(c);
+            case ChainRef c -> op.verb() == Transaction.Verb.DELETE && op.handle() != 0
+                    ? "delete rule " + c + " handle " + op.handle() : verb + " chain " + c;
+            case NamedSet n -> (op.verb() == Transaction.Verb.CREATE ? "create " : "add ")
+                    + (n.isMap() ? "map " : "set ") + n.ref() + setSpec(n);
+            case SetRef r -> verb + " set " + r;
+            case Rule r -> switch (op.verb()) {
+                case APPEND -> "add rule " + r.chain() + " " + r;
+                case INSERT -> "insert rule " + r.chain() + " " + r;
+                case INSERT_BEFORE -> "insert rule " + r.chain() + " position " + op.handle() + " " + r;
+                case ADD_AFTER -> "add rule " + r.chain() + " position " + op.handle() + " " + r;
+                case REPLACE -> "replace rule " + r.chain() + " handle " + op.handle() + " " + r;
+                default -> throw new IllegalStateException(op.verb().toString());
+            };
+            case ElementWriter w -> {
+                StringJoiner j = new StringJoiner(", ", " { ", " }");
+                for (Element e : w.elements()) {
+                    j.add(w.deletes() ? Elements.format(e.keyType(), e.key()) : e.toString());
+                }
+                String v = op.verb() == Transaction.Verb.ADD_ELEMENTS ? "add"
+                        : op.verb() == Transaction.Verb.DESTROY_ELEMENTS ? "destroy" : "delete";
+                yield v + " element " + w.set().ref() + j;
+            }
+            default -> throw new IllegalStateException("unknown operation " + op.object());
+        };
+    }
+
+    /** A base chain's {@code { type T hook H priority P; policy X; }} (priority as a number), or a comment. */
+    private static String chainSpec(Chain c) {
+        StringBuilder b = new StringBuilder();
+        Chain.Base base = c.base();
+        if (base != null) {
+            b.append(" type ").append(base.type()).append(" hook ").append(base.hook()).append(" priority ")
+                    .append(base.priority().value()).append("; policy ").append(base.policy()).append(";");
+        }
+        if (c.comment() != null) b.append(" comment \"").append(c.comment()).append("\";");
+        return b.isEmpty() ? "" : " {" + b + " }";
+    }
+
+    /** {@code { type K [: V]; [flags interval;] [counter;] [comment "C";] }}. */
+    private static String setSpec(NamedSet s) {
+        StringBuilder b = new StringBuilder(" { type ").append(s.key());
+        if (s.isMap()) b.append(" : ").append(s.data());
+        b.append(";");
+        if (s.interval()) b.append(" flags interval;");
+        if (s.counter()) b.append(" counter;");
+        if (s.comment() != null) b.append(" comment \"").append(s.comment()).append("\";");
+        return b.append(" }").toString();
+    }
+
     /** A listed table as {@code nft list table} prints it: sets and maps first, then chains, blocks apart. */
     static String table(Listing l) {
         StringBuilder b = new StringBuilder();
@@ -319,6 +379,7 @@ final class NftText {
         if (s.isMap()) b.append(" : ").append(s.data());
         b.append('\n');
         if (s.interval()) b.append("\t\tflags interval\n");
+        if (s.counter()) b.append("\t\tcounter\n");
         if (s.comment() != null) b.append("\t\tcomment \"").append(s.comment()).append("\"\n");
         if (!elements.isEmpty()) {
             if (!s.interval()) elements = sorted(s.key(), elements);
@@ -348,7 +409,6 @@ final class NftText {
      * a host-order field in host order, a network-order field in network order).
      */
     private static List<Element> sorted(KeyType key, List<Element> elements) {
-        boolean littleEndian = key.isConcat() || key.field(0) == FieldType.IFNAME || key.field(0) == FieldType.MARK;
         int n = (key.length() + 3) & ~3;
         List<byte[]> keys = new ArrayList<>();
         List<Integer> order = new ArrayList<>();
@@ -364,17 +424,7 @@ final class NftText {
             keys.add(java.util.Arrays.copyOf(k, key.length()));
             order.add(i);
         }
-        order.sort((x, y) -> {
-            byte[] a = keys.get(x), c = keys.get(y);
-            if (littleEndian) {
-                for (int i = a.length - 1; i >= 0; i--) {
-                    int d = Integer.compare(a[i] & 0xff, c[i] & 0xff);
-                    if (d != 0) return d;
-                }
-                return 0;
-            }
-            return java.util.Arrays.compareUnsigned(a, c);
-        });
+        order.sort((x, y) -> Elements.compareKeys(key, keys.get(x), keys.get(y)));
         List<Element> out = new ArrayList<>(elements.size());
         for (int i : order) out.add(elements.get(i));
         return out;
@@ -396,7 +446,8 @@ final class NftText {
         Chain.Base base = c.base();
         if (base != null) {
             b.append("\t\ttype ").append(base.type()).append(" hook ").append(base.hook()).append(" priority ")
-                    .append(base.priority().toString(base.hook())).append("; policy ").append(base.policy()).append(";\n");
+                    .append(base.priority().toString(c.table().family(), base.hook())).append("; policy ")
+                    .append(base.policy()).append(";\n");
         }
         for (Rule r : rules) b.append("\t\t").append(r).append('\n');
         b.append("\t}\n");

@@ -35,9 +35,9 @@ public record Rule(ChainRef chain, List<Expr> exprs, String comment, long handle
     }
 
     /**
-     * This rule without what the kernel adds to it: no handle, counters at zero. A listed rule's
-     * {@code withoutState()} equals the built rule it was created from, so desired and actual rules can be compared
-     * with {@code equals} when reconciling.
+     * This rule without what the kernel adds to it: no handle, counters at zero, anonymous sets under the name they
+     * are sent with rather than the one the kernel gave them. A listed rule's {@code withoutState()} equals the built
+     * rule it was created from, so desired and actual rules can be compared with {@code equals} when reconciling.
      */
     public Rule withoutState() {
         boolean changed = handle != 0;
@@ -45,6 +45,9 @@ public record Rule(ChainRef chain, List<Expr> exprs, String comment, long handle
         for (Expr e : exprs) {
             if (e instanceof Expr.Counter c && (c.packets() != 0 || c.bytes() != 0)) {
                 out.add(Expr.Counter.ZERO);
+                changed = true;
+            } else if (e instanceof Expr.Lookup l && l.anonymous() != null && !l.set().equals(AnonymousSet.NAME)) {
+                out.add(new Expr.Lookup(AnonymousSet.NAME, l.sreg(), l.dreg(), l.inverted(), l.anonymous()));
                 changed = true;
             } else {
                 out.add(e);

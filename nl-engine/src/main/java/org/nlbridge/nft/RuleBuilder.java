@@ -1,6 +1,8 @@
 package org.nlbridge.nft;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -24,6 +26,7 @@ import org.nlbridge.net.ValidationException;
  * Rule.in(dnat).dnatMap(hostports, Selector.L4PROTO, Selector.IP_DADDR, Selector.TH_DPORT)
  * Rule.in(forwardIn).ctState(CtState.ESTABLISHED, CtState.RELATED).counter().accept()
  * Rule.in(forward).oifname(bridge).lookupVerdict(jumps, Selector.OIFNAME)   // oifname vmap @jumps
+ * Rule.in(hook).iifname("eth0").noneOf(Selector.IP_SADDR, a, subnet).counter().drop()  // ip saddr != { ... }
  * }</pre>
  *
  * <p>Everything is checked here, before anything is sent: a field of the wrong family for the table ({@code ip6
@@ -115,7 +118,9 @@ public final class RuleBuilder {
 
     /** {@code meta nfproto ipv4|ipv6} (only meaningful in an inet table). */
     public RuleBuilder nfproto(Family f) {
-        if (f == Family.INET) throw new ValidationException("meta nfproto", "inet", "not a packet family", "ip or ip6");
+        if (f != Family.IP && f != Family.IP6) {
+            throw new ValidationException("meta nfproto", f.toString(), "not a packet family", "ip or ip6");
+        }
         matchable();
         exprs.add(new Expr.Meta(Uapi.NFT_META_NFPROTO(), R1));
         exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.u8(f.nfproto())));
@@ -215,7 +220,7 @@ public final class RuleBuilder {
         if (plen % 8 == 0 && plen > 0) {
             int n = plen / 8;
             exprs.add(new Expr.Payload(s.key, s.offset, n, R1));
-            exprs.add(new Expr.Cmp(R1, op, Data.wrap(java.util.Arrays.copyOf(net, n))));
+            exprs.add(new Expr.Cmp(R1, op, Data.wrap(Arrays.copyOf(net, n))));
         } else {
             exprs.add(s.load(R1));
             exprs.add(new Expr.Bitwise(R1, R1, Data.wrap(prefix.mask().bytes()), Data.wrap(new byte[net.length])));
@@ -277,7 +282,7 @@ public final class RuleBuilder {
         } else {
             s.type().write(value, b, 0, s.toString());
         }
-        return cmp(s, op, Data.wrap(java.util.Arrays.copyOf(b, s.len)));
+        return cmp(s, op, Data.wrap(Arrays.copyOf(b, s.len)));
     }
 
     private RuleBuilder cmp(Selector s, Expr.CmpOp op, Data data) {
@@ -337,6 +342,39 @@ public final class RuleBuilder {
     /** {@code KEY != @set}. */
     public RuleBuilder notInSet(NamedSet set, Selector... key) {
         return lookup(set, key, -1, true, false);
+    }
+
+    /**
+     * {@code SELECTOR { V1, V2, ... }}: the field is one of the values, sent as an {@link AnonymousSet} with the rule.
+     * Values have the selector's type (addresses, ports, interface names, protocols); an address field also takes
+     * {@link Cidr} prefixes and a port or address field {@link Range}s. E.g. {@code anyOf(Selector.TCP_DPORT, 22, 80)}
+     * is {@code tcp dport { 22, 80 }}.
+     */
+    public RuleBuilder anyOf(Selector s, Collection<?> values) {
+        return anonymous(s, false, values);
+    }
+
+    public RuleBuilder anyOf(Selector s, Object... values) {
+        return anyOf(s, Arrays.asList(values));
+    }
+
+    /** {@code SELECTOR != { V1, V2, ... }}: the field is none of the values ({@link #anyOf(Selector, Collection)}). */
+    public RuleBuilder noneOf(Selector s, Collection<?> values) {
+        return anonymous(s, true, values);
+    }
+
+    public RuleBuilder noneOf(Selector s, Object... values) {
+        return noneOf(s, Arrays.asList(values));
+    }
+
+    private RuleBuilder anonymous(Selector s, boolean inverted, Collection<?> values) {
+        Objects.requireNonNull(s, "selector");
+        String field = s + (inverted ? " != " : " ") + "{ ... }";
+        AnonymousSet set = new AnonymousSet(s.type(), AnonymousSet.canonical(field, s.type(), values));
+        dependencies(s);
+        exprs.add(s.load(R1));
+        exprs.add(new Expr.Lookup(AnonymousSet.NAME, R1, -1, inverted, set));
+        return this;
     }
 
     /** {@code KEY vmap @map}: the verdict map's verdict for the key ends the rule. */
@@ -470,6 +508,10 @@ public final class RuleBuilder {
 
     /** {@code masquerade}. */
     public RuleBuilder masquerade() {
+        if (family == Family.BRIDGE) {
+            throw new ValidationException("masquerade", chain.toString(), "the bridge family has no nat",
+                    "masquerade in an ip, ip6 or inet table");
+        }
         terminal();
         exprs.add(new Expr.Masq(0, 0, 0));
         return this;
@@ -552,7 +594,12 @@ public final class RuleBuilder {
         if (s.l3 != null) {
             if (family != Family.INET && family != s.l3) {
                 throw new ValidationException(s.toString(), chain.toString(), s + " cannot match in a table of family "
-                        + family, family == Family.IP ? "ip fields (ip saddr, ip daddr)" : "ip6 fields (ip6 saddr, ip6 daddr)");
+                        + family, switch (family) {
+                            case IP -> "ip fields (ip saddr, ip daddr)";
+                            case IP6 -> "ip6 fields (ip6 saddr, ip6 daddr)";
+                            default -> "fields without a network header (iifname, oifname, meta l4proto, th dport,"
+                                    + " marks): the engine adds no ether type dependency in the bridge family";
+                        });
             }
             if (family == Family.INET && nfproto != s.l3.nfproto()) {
                 if (nfproto != 0) {

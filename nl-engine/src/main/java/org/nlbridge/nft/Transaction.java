@@ -1,6 +1,7 @@
 package org.nlbridge.nft;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -23,20 +24,57 @@ import org.nlbridge.net.ValidationException;
  */
 public final class Transaction {
 
-    /** What a recorded operation does. */
-    enum Verb {
+    /** What a recorded operation does; the verbs are the methods that record them. */
+    public enum Verb {
         ADD, CREATE, DELETE, DESTROY, FLUSH, APPEND, INSERT, INSERT_BEFORE, ADD_AFTER, REPLACE, ADD_ELEMENTS,
         DELETE_ELEMENTS, DESTROY_ELEMENTS
     }
 
-    /** One recorded operation: a verb, its object, and for rules the handle it refers to. */
-    record Op(Verb verb, Object object, long handle) {}
+    /**
+     * One recorded operation: a verb, its object and for rules the handle it refers to (0 for none). The object is
+     * a {@link Table} (add, create), {@link TableRef} (delete, destroy, flush), {@link Chain} (add, create),
+     * {@link ChainRef} (delete, destroy, flush; delete with a handle: a rule), {@link NamedSet} (add, create),
+     * {@link SetRef} (delete, destroy, flush), {@link Rule} (append, insert, insert before, add after, replace) or
+     * {@link ElementWriter} (add, delete, destroy elements).
+     */
+    public record Op(Verb verb, Object object, long handle) {
+        /** The table the operation writes. */
+        public TableRef table() {
+            return switch (object) {
+                case Table t -> t.ref();
+                case TableRef t -> t;
+                case Chain c -> c.table();
+                case ChainRef c -> c.table();
+                case NamedSet n -> n.table();
+                case SetRef r -> r.table();
+                case Rule r -> r.chain().table();
+                case ElementWriter w -> w.set().table();
+                default -> throw new IllegalStateException("unknown operation object " + object);
+            };
+        }
+
+        /** The operation as an {@code nft -f} command: {@code add rule ip nlbridge forward oifname "br0" accept}. */
+        @Override
+        public String toString() {
+            return NftText.command(this);
+        }
+    }
 
     private final Set<TableRef> owned;
     private final List<Op> ops = new ArrayList<>();
 
-    Transaction(Set<TableRef> owned) {
-        this.owned = owned;
+    /**
+     * An empty transaction that may write {@code tables}. {@link Nft#transaction()} gives one for the tables the
+     * engine owns; one made here can be rendered ({@link #toScript()}) or committed to an engine, which refuses it if
+     * it writes a table the engine does not own.
+     */
+    public Transaction(Collection<TableRef> tables) {
+        this.owned = Set.copyOf(tables);
+    }
+
+    /** The tables this transaction may write. */
+    public Set<TableRef> tables() {
+        return owned;
     }
 
     /** Operations recorded so far (element batches count once). */
@@ -48,8 +86,23 @@ public final class Transaction {
         return ops.isEmpty();
     }
 
-    List<Op> ops() {
+    /** The operations recorded so far, in the order they are sent. */
+    public List<Op> ops() {
         return Collections.unmodifiableList(ops);
+    }
+
+    /**
+     * The transaction as an {@code nft -f} script, one command per line, which nft applies as one transaction too:
+     * for plans, logs, and tests that load our objects with the real nft. Element batches are decoded back from their
+     * encoding, so the script shows exactly what would be sent.
+     */
+    public String toScript() {
+        StringBuilder b = new StringBuilder();
+        for (Op op : ops) {
+            if (op.object() instanceof ElementWriter w && w.count() == 0) continue; // nothing is sent for it either
+            b.append(NftText.command(op)).append('\n');
+        }
+        return b.toString();
     }
 
     /** Forgets everything recorded. */

@@ -25,10 +25,15 @@ final class Userdata {
      * host-order types such as ifname and mark; 0 for concatenations and verdicts), then the comment.
      */
     static byte[] set(NamedSet s) {
+        return set(s.key(), s.data(), s.comment());
+    }
+
+    /** As {@link #set(NamedSet)}: {@code data} null for a set, {@code comment} null for none. */
+    static byte[] set(KeyType key, KeyType data, String comment) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        u32(out, SET_KEY_BYTEORDER, byteOrder(s.key()));
-        if (s.isMap()) u32(out, SET_DATA_BYTEORDER, byteOrder(s.data()));
-        if (s.comment() != null) out.writeBytes(comment(SET_COMMENT, s.comment()));
+        u32(out, SET_KEY_BYTEORDER, byteOrder(key));
+        if (data != null) u32(out, SET_DATA_BYTEORDER, byteOrder(data));
+        if (comment != null) out.writeBytes(comment(SET_COMMENT, comment));
         return out.toByteArray();
     }
 

@@ -110,8 +110,14 @@ class SpecTest {
     void userRules() {
         UserRulesSpec u = UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8").allowOnlyFrom("eth1", "10.0.0.0/8"));
         assertEquals("allow only from 8.8.8.8/32 on uplink0", u.rules().getFirst().toString());
-        assertMessage("invalid userRules.allowOnlyFrom \"8.8.8.8, 10.0.0.0/8\": one source per rule",
-                () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8", "10.0.0.0/8")));
+        UserRulesSpec several = UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8", "10.0.0.0/8", "fd00::/8", "1.1.1.1"));
+        assertEquals("allow only from 8.8.8.8/32, 10.0.0.0/8, fd00::/8, 1.1.1.1/32 on uplink0",
+                several.rules().getFirst().toString());
+        assertMessage("invalid userRules.allowOnlyFrom \"10.1.0.0/16\": overlaps 10.0.0.0/8, given before it; expected"
+                + " addresses or subnets that do not overlap, e.g. 8.8.8.8, 10.0.0.0/8",
+                () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "10.0.0.0/8", "8.8.8.8", "10.1.0.0/16")));
+        assertMessage("invalid userRules.allowOnlyFrom \"8.8.8.8/32\": given twice",
+                () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8", "8.8.8.8/32")));
         assertMessage("invalid userRules.allowOnlyFrom \"8.8.8\": ", () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8")));
         assertMessage("invalid userRules.allowOnlyFrom.on \"up/link\": ", () -> UserRulesSpec.of(b -> b.allowOnlyFrom("up/link", "8.8.8.8")));
     }

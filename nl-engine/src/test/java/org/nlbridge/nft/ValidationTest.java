@@ -59,7 +59,7 @@ class ValidationTest {
 
     @Test
     void hooksTypesAndPriorities() {
-        assertEquals("invalid hook \"ingress\": not a hook of the ip, ip6 and inet families; expected prerouting, input,"
+        assertEquals("invalid hook \"ingress\": not a hook of the ip, ip6, inet and bridge families; expected prerouting, input,"
                 + " forward, output or postrouting", refused(() -> Hook.parse("hook", "ingress")));
         assertEquals("invalid chain hook \"input\": a route chain cannot attach to the input hook; expected for type"
                 + " route: output", refused(() -> Chain.base(IP.chain("r"), ChainType.ROUTE, Hook.INPUT,
@@ -81,6 +81,43 @@ class ValidationTest {
         assertEquals("25", Priority.of(25).toString(Hook.FORWARD));
         assertEquals("invalid chain type \"mangle\": not a base chain type; expected filter, nat or route",
                 refused(() -> ChainType.parse("chain type", "mangle")));
+    }
+
+    @Test
+    void theBridgeFamily() {
+        TableRef br = TableRef.of(Family.BRIDGE, "nlbridge");
+        assertEquals(Family.BRIDGE, Family.parse("family", "bridge"));
+        assertEquals(Family.BRIDGE, Family.ofNfproto(7));
+        assertEquals(false, Family.BRIDGE.hasIpv4());
+        // the bridge family has its own priority scale, and nft its own names for it
+        assertEquals("filter", Priority.BRIDGE_FILTER.toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals("filter + 1", Priority.of(-199).toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals("-200", Priority.BRIDGE_FILTER.toString(Family.IP, Hook.FORWARD));
+        assertEquals("dstnat", Priority.BRIDGE_DSTNAT.toString(Family.BRIDGE, Hook.PREROUTING));
+        assertEquals("-300", Priority.BRIDGE_DSTNAT.toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals("out", Priority.BRIDGE_OUT.toString(Family.BRIDGE, Hook.OUTPUT));
+        assertEquals("100", Priority.BRIDGE_OUT.toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals("srcnat - 2", Priority.of(298).toString(Family.BRIDGE, Hook.POSTROUTING));
+        assertEquals("0", Priority.FILTER.toString(Family.BRIDGE, Hook.FORWARD));
+        assertEquals(-200, Priority.parse(Family.BRIDGE, "p", "filter").value());
+        assertEquals(105, Priority.parse(Family.BRIDGE, "p", "out + 5").value());
+        assertEquals("invalid p \"raw\": unknown priority name \"raw\"; expected an integer -2147483648..2147483647, or"
+                + " dstnat, filter, out, srcnat, optionally followed by + N or - N",
+                refused(() -> Priority.parse(Family.BRIDGE, "p", "raw")));
+        Chain.base(br.chain("f"), ChainType.FILTER, Hook.FORWARD, Priority.BRIDGE_FILTER, Policy.ACCEPT);
+        assertEquals("invalid chain type \"nat\": the bridge family has no nat chains; expected for a table of family"
+                + " bridge: filter", refused(() -> Chain.base(br.chain("n"), ChainType.NAT, Hook.PREROUTING,
+                Priority.DSTNAT, Policy.ACCEPT)));
+        assertEquals("invalid chain type \"route\": the inet family has no route chains; expected for a table of family"
+                + " inet: filter or nat", refused(() -> Chain.base(TableRef.of(Family.INET, "t").chain("r"),
+                ChainType.ROUTE, Hook.OUTPUT, Priority.MANGLE, Policy.ACCEPT)));
+        RuleBuilder r = Rule.in(br.chain("f"));
+        assertEquals("invalid ip saddr \"bridge nlbridge f\": ip saddr cannot match in a table of family bridge; expected"
+                + " fields without a network header (iifname, oifname, meta l4proto, th dport, marks): the engine adds no"
+                + " ether type dependency in the bridge family", refused(() -> r.ipSaddr(Ipv4Address.parse("a", "1.2.3.4"))));
+        assertEquals(true, refused(() -> r.nfproto(Family.BRIDGE)).contains("not a packet family"));
+        assertEquals(true, refused(r::masquerade).contains("the bridge family has no nat"));
+        assertEquals(true, refused(() -> r.dnat(Ipv4Address.parse("a", "1.2.3.4"))).contains("table of family bridge"));
     }
 
     @Test
@@ -177,5 +214,48 @@ class ValidationTest {
         assertEquals(true, refused(() -> tx.addElements(NamedSet.set(TableRef.of(Family.IP6, "nlbridge").set("s"),
                 KeyType.of(FieldType.IPV6_ADDR)))).startsWith("invalid table \"ip6 nlbridge\""));
         assertEquals(0, tx.size());
+    }
+
+    @Test
+    void anonymousSets() {
+        RuleBuilder r = Rule.in(IP.chain("c"));
+        Ipv4Address a = Ipv4Address.parse("a", "8.8.8.8");
+        assertEquals("invalid ip saddr != { ... } \"{ }\": no elements; expected one or more distinct values (an"
+                + " Ipv4Address, Cidr prefixes or Ranges), not overlapping", refused(() -> r.noneOf(Selector.IP_SADDR)));
+        assertEquals("invalid ip saddr { ... } \"fd00::1\": an Ipv6Address does not fit type ipv4_addr; expected one or"
+                + " more distinct values (an Ipv4Address, Cidr prefixes or Ranges), not overlapping",
+                refused(() -> r.anyOf(Selector.IP_SADDR, a, Ipv6Address.parse("a", "fd00::1"))));
+        assertEquals(true, refused(() -> r.anyOf(Selector.IP_SADDR, Cidr.parseInterface("a", "10.1.2.3/8")))
+                .contains("\"10.1.2.3/8\": host bits set; did you mean 10.0.0.0/8?"));
+        assertEquals(true, refused(() -> r.noneOf(Selector.IP_SADDR, Cidr.parseSubnet("a", "10.0.0.0/8"), a,
+                Cidr.parseSubnet("a", "10.1.0.0/16"))).contains("\"10.1.0.0/16\": overlaps 10.0.0.0/8"));
+        assertEquals(true, refused(() -> r.noneOf(Selector.IP_SADDR, a, Cidr.parseSubnet("a", "8.8.8.8/32")))
+                .contains("\"8.8.8.8\": given twice"));
+        assertEquals(true, refused(() -> r.anyOf(Selector.TCP_DPORT, new Range(90, 80)))
+                .contains("\"90-80\": the start is above the end"));
+        assertEquals(true, refused(() -> r.anyOf(Selector.TCP_DPORT, Cidr.parseSubnet("a", "10.0.0.0/8")))
+                .contains("a prefix does not fit type inet_service"));
+        assertEquals(true, refused(() -> r.anyOf(Selector.IIFNAME, new Range("a", "b")))
+                .contains("a range does not fit type ifname"));
+        assertEquals(true, refused(() -> r.anyOf(Selector.TCP_DPORT, 70000)).contains("not a port 0..65535"));
+        // nothing was recorded by the refusals
+        assertEquals("", r.build().toString());
+    }
+
+    @Test
+    void anonymousSetsAreKeptInOneCanonicalForm() {
+        AnonymousSet s = AnonymousSet.of(FieldType.IPV4_ADDR, Cidr.parseSubnet("a", "10.0.0.0/8"),
+                Cidr.parseSubnet("a", "8.8.8.8/32"), new Range(Ipv4Address.parse("a", "9.0.0.1"), Ipv4Address.parse("a", "9.0.0.1")),
+                new Range(Ipv4Address.parse("a", "11.0.0.0"), Ipv4Address.parse("a", "11.255.255.255")));
+        assertEquals(java.util.List.of(Ipv4Address.parse("a", "8.8.8.8"), Ipv4Address.parse("a", "9.0.0.1"),
+                Cidr.parseSubnet("a", "10.0.0.0/8"), Cidr.parseSubnet("a", "11.0.0.0/8")), s.elements());
+        assertEquals("{ 8.8.8.8, 9.0.0.1, 10.0.0.0/8, 11.0.0.0/8 }", s.toString(), "adjacent intervals stay apart");
+        assertEquals(true, s.interval());
+        AnonymousSet p = AnonymousSet.of(FieldType.INET_PROTO, 17, IpProtocol.TCP);
+        assertEquals(java.util.List.of(IpProtocol.TCP, IpProtocol.UDP), p.elements());
+        assertEquals(false, p.interval());
+        assertEquals(AnonymousSet.of(FieldType.IFNAME, "eth0"), AnonymousSet.of(FieldType.IFNAME,
+                org.nlbridge.net.IfName.parse("i", "eth0")));
+        assertEquals("{ 22, 80-90 }", AnonymousSet.of(FieldType.INET_SERVICE, new Range(80, 90), 22).toString());
     }
 }

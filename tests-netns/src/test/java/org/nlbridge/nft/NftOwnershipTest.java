@@ -91,6 +91,11 @@ class NftOwnershipTest {
             assertThrows(ValidationException.class, () -> nft.transaction().flushTable(TableRef.of(Family.IP, "foreign")));
             assertThrows(ValidationException.class, () -> nft.transaction().deleteTable(TableRef.of(Family.INET, "filter")));
             assertThrows(ValidationException.class, () -> nft.transaction().addTable(Table.of(Family.IP6, "nlbridge")));
+            // also in a transaction recorded elsewhere, for tables it was allowed: the engine checks at commit
+            Transaction elsewhere = new Transaction(java.util.List.of(T, TableRef.of(Family.IP, "foreign")));
+            elsewhere.addTable(Table.of(T)).flushTable(TableRef.of(Family.IP, "foreign"));
+            assertThrows(ValidationException.class, () -> nft.commit(elsewhere));
+            assertFalse(nft.exists(T), "nothing of it was sent");
             assertTrue(nft.tables().contains(TableRef.of(Family.IP, "foreign")), "reading others is fine");
         }
         assertEquals(before, exec(ns, "nft", "list", "ruleset"));

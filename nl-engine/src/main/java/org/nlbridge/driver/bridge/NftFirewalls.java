@@ -2,7 +2,6 @@ package org.nlbridge.driver.bridge;
 
 import org.nlbridge.driver.UserRulesSpec;
 import org.nlbridge.driver.firewall.FirewallDriver;
-import org.nlbridge.driver.firewall.nftables.NetlinkNftExecutor;
 import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
 import org.nlbridge.driver.firewall.nftables.UserHookRules;
 import org.nlbridge.netns.NetNs;
@@ -13,18 +12,17 @@ final class NftFirewalls {
 
     /** The nftables driver speaking nf_tables over netlink in {@code host}, with the host's sysctls. */
     static FirewallDriver open(NetNs host) {
-        NetlinkNftExecutor executor = NetlinkNftExecutor.open(host);
-        return new ClosingDriver(new NftFirewallDriver(executor, NftFirewallDriver.Sysctls.of(host)), executor);
+        return new ClosingDriver(NftFirewallDriver.open(host));
     }
 
     /** Inserts "accept only from" at the top of the user hook (one rule per source family). */
     static void insertUserRule(FirewallDriver driver, UserRulesSpec.AllowOnlyFrom rule) {
         NftFirewallDriver nft = ((ClosingDriver) driver).driver();
-        nft.insertUserRule(UserHookRules.insertOnlyFrom(rule.on(), rule.sources().getFirst()));
+        nft.insertUserRules(UserHookRules.onlyFrom(rule.on(), rule.sources()));
     }
 
-    /** A driver that also closes the executor's socket. */
-    record ClosingDriver(NftFirewallDriver driver, NetlinkNftExecutor executor) implements FirewallDriver, AutoCloseable {
+    /** A driver that also closes the engine's socket. */
+    record ClosingDriver(NftFirewallDriver driver) implements FirewallDriver, AutoCloseable {
         @Override public String backend() { return driver.backend(); }
         @Override public void ensureUserHook() { driver.ensureUserHook(); }
         @Override public void setupNetwork(org.nlbridge.driver.firewall.NetworkFirewallSpec n) { driver.setupNetwork(n); }
@@ -35,6 +33,6 @@ final class NftFirewalls {
         @Override public org.nlbridge.driver.firewall.FirewallStatus status() { return driver.status(); }
         @Override public org.nlbridge.driver.firewall.ReconcileReport reconcile(org.nlbridge.driver.firewall.FirewallState d) { return driver.reconcile(d); }
         @Override public void teardownAll() { driver.teardownAll(); }
-        @Override public void close() { executor.close(); }
+        @Override public void close() { driver.close(); }
     }
 }

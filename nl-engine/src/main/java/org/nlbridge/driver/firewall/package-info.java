@@ -10,7 +10,8 @@
  *       installs nothing, and says so in its status.</li>
  *   <li>{@link org.nlbridge.driver.firewall.nftables.NftFirewallDriver}: the nftables policy (tables
  *       {@code ip nlbridge}, {@code ip6 nlbridge}, {@code bridge nlbridge}; the user hook in
- *       {@code ip nlbridge-user} / {@code ip6 nlbridge-user}). Its layout is documented in
+ *       {@code ip nlbridge-user} / {@code ip6 nlbridge-user}), built from the nftables engine's own objects
+ *       ({@link org.nlbridge.nft}) and committed through it. Its layout is documented in
  *       {@link org.nlbridge.driver.firewall.nftables.NftLayout}.</li>
  * </ul>
  * There is deliberately no iptables backend: the engine never spawns {@code iptables}/{@code iptables-restore}

@@ -14,24 +14,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.nlbridge.driver.firewall.nftables.NftFamily;
 import org.nlbridge.driver.firewall.nftables.NftFeatures;
 import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
 import org.nlbridge.driver.firewall.nftables.NftLayout;
-import org.nlbridge.driver.firewall.nftables.NftText;
 import org.nlbridge.driver.firewall.nftables.UserHookRules;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
+import org.nlbridge.nft.Family;
+import org.nlbridge.nft.Transaction;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
 
 /**
- * The golden rulesets: each scenario's tables as the real nft lists them. The policy's full script loaded with
- * {@code nft -f}, and the driver building the same state call by call (reconcile, setupNetwork, addEndpoint)
- * through each {@link Backend}, must all list exactly as the golden file; the netlink engine and the nft binary
- * share the basic goldens.
+ * The golden rulesets: each scenario's tables as the real nft lists them. The policy's whole rebuild transaction
+ * loaded with {@code nft -f} as the script it renders, and the driver building the same state call by call
+ * (reconcile, setupNetwork, addEndpoint) through each {@link Backend}, must all list exactly as the golden file of
+ * their layout: the engine and the nft binary share the goldens of each.
  */
 @ExtendWith(SandboxExtension.class)
 class FirewallGoldenTest {
@@ -62,7 +62,7 @@ class FirewallGoldenTest {
     @MethodSource("scriptCases")
     void theRenderedScriptListsAsTheGolden(FirewallScenarios sc, Backend backend, Sandbox sandbox) {
         String ns = sandbox.netns("host");
-        NftCli.load(ns, NftText.script(NftLayout.rebuild("golden " + sc.golden, sc.state(), backend.features)));
+        NftCli.load(ns, rebuild(sc.state(), backend.features).toScript());
         Golden.assertMatches(backend.golden(sc.golden), NftCli.listOurs(ns));
     }
 
@@ -108,16 +108,40 @@ class FirewallGoldenTest {
             NftFirewallDriver driver = o.driver();
             driver.reconcile(FirewallState.EMPTY);
             driver.ensureUserHook();
-            driver.insertUserRule(UserHookRules.insertOnlyFrom(IfName.parse("ext", "eth0"),
-                    Cidr.parseSubnet("src", "8.8.8.8/32")));
+            driver.insertUserRule(UserHookRules.onlyFrom(IfName.parse("ext", "eth0"), Cidr.parseSubnet("src", "8.8.8.8/32")));
             driver.ensureUserHook(); // present: left as it is
             Golden.assertMatches("user-hook", NftCli.listUserHook(ns));
             driver.teardownAll();
             driver.reconcile(FirewallState.EMPTY);
-            assertTrue(NftCli.listTable(ns, NftFamily.IP, NftLayout.USER_TABLE)
+            assertTrue(NftCli.listTable(ns, NftLayout.userTable(Family.IP))
                     .contains("iifname \"eth0\" ip saddr != 8.8.8.8 counter packets 0 bytes 0 drop"));
             Golden.assertMatches("user-hook", NftCli.listUserHook(ns));
         }
+    }
+
+    /** Several sources: an anonymous set in the hook of each family that has sources, in one transaction. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"NETLINK", "NFT_CLI"})
+    void theUserHookWithSeveralSources(Backend backend, Sandbox sandbox) {
+        String ns = sandbox.netns("host");
+        try (Backend.Opened o = backend.open(ns)) {
+            NftFirewallDriver driver = o.driver();
+            driver.reconcile(FirewallState.EMPTY);
+            driver.ensureUserHook();
+            driver.insertUserRules(UserHookRules.onlyFrom(IfName.parse("ext", "eth0"), List.of(
+                    Cidr.parseSubnet("src", "10.0.0.0/8"), Cidr.parseSubnet("src", "8.8.8.8/32"),
+                    Cidr.parseSubnet("src", "2001:db8::/32"), Cidr.parseSubnet("src", "fd00::1/128"))));
+            Golden.assertMatches("user-hook-sources", NftCli.listUserHook(ns));
+            // the engine reads the rules back with their sets' elements, as nft prints them
+            assertEquals("iifname \"eth0\" ip saddr != { 8.8.8.8, 10.0.0.0/8 } counter packets 0 bytes 0 drop",
+                    o.reader().rules(NftLayout.userChain(Family.IP).ref()).getFirst().toString());
+        }
+    }
+
+    private static Transaction rebuild(FirewallState state, NftFeatures features) {
+        Transaction tx = new Transaction(NftLayout.TABLES);
+        NftLayout.rebuild(tx, state, features);
+        return tx;
     }
 
     /** The basic layout is the full one minus the bridge table and the element counters, nothing else. */
@@ -125,13 +149,13 @@ class FirewallGoldenTest {
     @EnumSource(FirewallScenarios.class)
     void fullAndBasicDifferOnlyInTheBridgeTableAndCounters(FirewallScenarios sc, Sandbox sandbox) {
         String ns = sandbox.netns("host");
-        NftCli.load(ns, NftText.script(NftLayout.rebuild("full", sc.state(), NftFeatures.FULL)));
-        String full = NftCli.listTable(ns, NftFamily.IP, NftLayout.TABLE) + NftCli.listTable(ns, NftFamily.IP6, NftLayout.TABLE);
+        NftCli.load(ns, rebuild(sc.state(), NftFeatures.FULL).toScript());
+        String full = NftCli.listTable(ns, NftLayout.table(Family.IP)) + NftCli.listTable(ns, NftLayout.table(Family.IP6));
         String ns2 = sandbox.netns("host2");
-        NftCli.load(ns2, NftText.script(NftLayout.rebuild("basic", sc.state(), NftFeatures.BASIC)));
-        String basic = NftCli.listTable(ns2, NftFamily.IP, NftLayout.TABLE) + NftCli.listTable(ns2, NftFamily.IP6, NftLayout.TABLE);
+        NftCli.load(ns2, rebuild(sc.state(), NftFeatures.BASIC).toScript());
+        String basic = NftCli.listTable(ns2, NftLayout.table(Family.IP)) + NftCli.listTable(ns2, NftLayout.table(Family.IP6));
         assertEquals(NftCli.normalise(basic), NftCli.normalise(full.replaceAll("\n\t\tcounter\n", "\n")
                 .replaceAll(" counter packets \\d+ bytes \\d+ :", " :")));
-        assertEquals("", NftCli.listTable(ns2, NftFamily.BRIDGE, NftLayout.TABLE));
+        assertEquals("", NftCli.listTable(ns2, NftLayout.table(Family.BRIDGE)));
     }
 }

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.nlbridge.driver.firewall.nftables.NftFamily;
 import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
 import org.nlbridge.driver.firewall.nftables.NftLayout;
 import org.nlbridge.driver.firewall.nftables.UserHookRules;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
+import org.nlbridge.nft.Family;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
@@ -121,7 +121,7 @@ class FirewallPacketTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"NETLINK", "NFT_CLI_FULL"})
+    @EnumSource(value = Backend.class, names = {"NETLINK", "NETLINK_BASIC", "NFT_CLI_FULL"})
     void iccFalseBlocksContainerToContainerWithAndWithoutBrNetfilter(Backend backend, Sandbox sandbox) {
         Topology t = new Topology(sandbox);
         NftFirewallDriver d = driver(t, backend);
@@ -180,7 +180,7 @@ class FirewallPacketTest {
         blocked(t.c2, "127.0.0.1", 9999);
         reaches(t.host, "127.0.0.1", 9999, "host-lo-9999 from 127.0.0.1");
 
-        long dropped = NftCli.packets(NftCli.listTable(t.host, NftFamily.IP, NftLayout.TABLE),
+        long dropped = NftCli.packets(NftCli.listTable(t.host, NftLayout.table(Family.IP)),
                 "iifname != \"lo\" ip daddr 127.0.0.0/8 counter");
         assertTrue(dropped > 0, "the loopback guard counted the attempts");
         assertTrue(d.status().counters().get("ip/raw-prerouting: iifname != \"lo\" ip daddr 127.0.0.0/8 counter drop") > 0);
@@ -213,7 +213,7 @@ class FirewallPacketTest {
         reaches(t.upstream, HOST_UP, 5000, "c1-22 from " + UPSTREAM);
 
         // the seed's example: only 8.8.8.8 may come in on the external interface
-        d.insertUserRule(UserHookRules.insertOnlyFrom(IfName.parse("ext", "eup"), Cidr.parseSubnet("src", "8.8.8.8/32")));
+        d.insertUserRule(UserHookRules.onlyFrom(IfName.parse("ext", "eup"), Cidr.parseSubnet("src", "8.8.8.8/32")));
         blocked(t.upstream, HOST_UP, 5000);
         reaches(t.attacker, HOST_ATK, 5000, "c1-22 from 10.98.0.2");         // another interface: not affected
         // literally "only 8.8.8.8 on eup": that includes the replies to the containers' own connections out
@@ -224,12 +224,19 @@ class FirewallPacketTest {
         NftCli.run(t.host, null, "flush", "chain", "ip", NftLayout.USER_TABLE, NftLayout.USER_CHAIN);
         reaches(t.upstream, HOST_UP, 5000, "c1-22 from " + UPSTREAM);
 
-        d.insertUserRule(UserHookRules.insertOnlyFrom(IfName.parse("ext", "eup"), Cidr.parseSubnet("src", "8.8.8.8/32")));
+        // several sources, upstream's subnet among them: an anonymous set, and upstream is let in (and its replies)
+        d.insertUserRules(UserHookRules.onlyFrom(IfName.parse("ext", "eup"), List.of(Cidr.parseSubnet("src", "8.8.8.8/32"),
+                Cidr.parseSubnet("src", "10.99.0.0/24"))));
+        reaches(t.upstream, HOST_UP, 5000, "c1-22 from " + UPSTREAM);
+        reaches(t.c1, UPSTREAM, 7000, "up-7000 from " + HOST_UP);
+        NftCli.run(t.host, null, "flush", "chain", "ip", NftLayout.USER_TABLE, NftLayout.USER_CHAIN);
+
+        d.insertUserRule(UserHookRules.onlyFrom(IfName.parse("ext", "eup"), Cidr.parseSubnet("src", "8.8.8.8/32")));
         d.teardownAll();
         d.reconcile(new FirewallState(List.of(net("nlb0", "172.18.0.0/16", null, true, false)),
                 List.of(ep("c1", "nlb0", "vc1", C1, "5000:22"))));
         d.ensureUserHook();
-        assertTrue(NftCli.listTable(t.host, NftFamily.IP, NftLayout.USER_TABLE)
+        assertTrue(NftCli.listTable(t.host, NftLayout.userTable(Family.IP))
                 .contains("iifname \"eup\" ip saddr != 8.8.8.8 counter packets"), "teardown and reconcile keep user rules");
         blocked(t.upstream, HOST_UP, 5000);
     }

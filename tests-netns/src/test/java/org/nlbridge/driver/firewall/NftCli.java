@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.nlbridge.driver.firewall.nftables.NftFamily;
 import org.nlbridge.driver.firewall.nftables.NftLayout;
+import org.nlbridge.nft.Family;
+import org.nlbridge.nft.TableRef;
 import org.nlbridge.testing.Cmd;
 
 /** The real nft, run inside a test namespace: the oracle for what the kernel holds. */
@@ -31,11 +32,11 @@ final class NftCli {
     }
 
     /** {@code nft list table FAMILY NAME}, or "" if the table does not exist. */
-    static String listTable(String ns, NftFamily family, String table) {
-        Cmd.Result r = exec(ns, null, "list", "table", family.toString(), table);
+    static String listTable(String ns, TableRef table) {
+        Cmd.Result r = exec(ns, null, "list", "table", table.family().toString(), table.name());
         if (r.exit() != 0) {
             if (r.err().contains("No such file or directory")) return "";
-            throw new AssertionError("nft list table " + family + " " + table + ": " + r.err());
+            throw new AssertionError("nft list table " + table + ": " + r.err());
         }
         return r.out();
     }
@@ -43,15 +44,15 @@ final class NftCli {
     /** Our three tables as nft lists them, in the order ip, ip6, bridge, normalised ({@link #normalise}). */
     static String listOurs(String ns) {
         StringBuilder b = new StringBuilder();
-        for (NftFamily f : List.of(NftFamily.IP, NftFamily.IP6, NftFamily.BRIDGE)) {
-            b.append(listTable(ns, f, NftLayout.TABLE));
+        for (Family f : List.of(Family.IP, Family.IP6, Family.BRIDGE)) {
+            b.append(listTable(ns, NftLayout.table(f)));
         }
         return normalise(b.toString());
     }
 
     /** The user hook tables, ip then ip6, normalised. */
     static String listUserHook(String ns) {
-        return normalise(listTable(ns, NftFamily.IP, NftLayout.USER_TABLE) + listTable(ns, NftFamily.IP6, NftLayout.USER_TABLE));
+        return normalise(listTable(ns, NftLayout.userTable(Family.IP)) + listTable(ns, NftLayout.userTable(Family.IP6)));
     }
 
     private static final Pattern COUNTER = Pattern.compile("counter packets \\d+ bytes \\d+");

@@ -1,7 +1,7 @@
 package org.nlbridge.driver.firewall.nftables;
 
 /**
- * The parts of the layout that depend on what the executor can express. The full layout adds, over the basic one:
+ * The parts of the layout that depend on what the kernel offers. The full layout adds, over the basic one:
  *
  * @param bridgeTable     the {@code bridge nlbridge} table: icc=false enforced on bridged (layer 2) traffic by the
  *                        bridge family's forward hook, whatever {@code br_netfilter} does. Without it, icc=false
@@ -12,9 +12,12 @@ package org.nlbridge.driver.firewall.nftables;
  */
 public record NftFeatures(boolean bridgeTable, boolean elementCounters) {
 
-    /** Everything: what the real nft can load. */
+    /** Everything: what the driver runs ({@link NftFirewallDriver#open}). */
     public static final NftFeatures FULL = new NftFeatures(true, true);
 
-    /** What the netlink engine ({@code org.nlbridge.nft}) expresses today: no bridge family, no set counters. */
+    /**
+     * No bridge table and no set counters: for a kernel without nf_tables for the bridge family
+     * ({@code CONFIG_NF_TABLES_BRIDGE}) or set expressions (Linux 5.11).
+     */
     public static final NftFeatures BASIC = new NftFeatures(false, false);
 }

@@ -2,6 +2,7 @@ package org.nlbridge.driver.firewall.nftables;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,21 +19,60 @@ import org.nlbridge.driver.firewall.NetworkFirewallSpec;
 import org.nlbridge.driver.firewall.PublishedPort;
 import org.nlbridge.driver.firewall.ReconcileReport;
 import org.nlbridge.net.IfName;
+import org.nlbridge.netns.NetNs;
+import org.nlbridge.nft.Element;
+import org.nlbridge.nft.Expr;
+import org.nlbridge.nft.Family;
+import org.nlbridge.nft.Listing;
+import org.nlbridge.nft.NamedSet;
+import org.nlbridge.nft.Nft;
+import org.nlbridge.nft.Rule;
+import org.nlbridge.nft.SetRef;
+import org.nlbridge.nft.TableRef;
+import org.nlbridge.nft.Transaction;
 
 /**
- * The nftables firewall driver: the layout of {@link NftLayout}, applied through an {@link NftExecutor}, one
- * transaction per call. If an incremental transaction fails (a table someone flushed, an element a crash left
- * behind), the driver rebuilds its tables from the desired state in one transaction instead, so the kernel always
- * converges to the model; only if that fails too is the call an error, and then nothing changed.
+ * The nftables firewall driver: the layout of {@link NftLayout}, recorded as the engine's {@link Transaction}s and
+ * committed through the engine ({@link Nft}), one transaction per call. If an incremental transaction fails (a table
+ * someone flushed, an element a crash left behind), the driver rebuilds its tables from the desired state in one
+ * transaction instead, so the kernel always converges to the model; only if that fails too is the call an error,
+ * and then nothing changed.
  *
  * <p>It also sets {@code net.ipv4.conf.<bridge>.route_localnet=1} on each non-internal IPv4 bridge (for the host
  * reaching published ports through 127.0.0.1) and back to 0 at teardown; never on {@code all} or {@code default}.
  */
-public final class NftFirewallDriver implements FirewallDriver {
+public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
+
+    /**
+     * Where the driver's transactions go and its tables are read back from: the engine ({@link #of(Nft)}). Tests
+     * also load the same transactions with the real nft ({@link Transaction#toScript()}), or keep them in memory.
+     */
+    public interface Nftables {
+        /** Commits all of {@code tx} or none of it, and throws then (the engine's {@code NetlinkException}). */
+        void commit(Transaction tx);
+
+        /** The table with its sets, elements, chains and rules, or empty if it does not exist. */
+        Optional<Listing> list(TableRef table);
+
+        /** The engine: transactions over netlink, listings decoded from the kernel. */
+        static Nftables of(Nft nft) {
+            return new Nftables() {
+                @Override
+                public void commit(Transaction tx) {
+                    nft.commit(tx);
+                }
+
+                @Override
+                public Optional<Listing> list(TableRef table) {
+                    return nft.list(table);
+                }
+            };
+        }
+    }
 
     /**
      * The sysctls of the engine's network namespace, slash-separated ({@code net/ipv4/conf/nlb0/route_localnet});
-     * {@link org.nlbridge.netns.NetNs#sysctl} and {@link org.nlbridge.netns.NetNs#writeSysctl} fit. A missing key
+     * {@link NetNs#sysctl} and {@link NetNs#writeSysctl} fit. A missing key
      * throws {@link UncheckedIOException}.
      */
     public interface Sysctls {
@@ -41,7 +81,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         void write(String key, String value);
 
         /** The sysctls of a namespace. */
-        static Sysctls of(org.nlbridge.netns.NetNs ns) {
+        static Sysctls of(NetNs ns) {
             return new Sysctls() {
                 @Override
                 public String read(String key) {
@@ -59,19 +99,38 @@ public final class NftFirewallDriver implements FirewallDriver {
     static final String BRNF4 = "net/bridge/bridge-nf-call-iptables";
     static final String BRNF6 = "net/bridge/bridge-nf-call-ip6tables";
 
-
-    private final NftExecutor nft;
+    private final Nftables nft;
     private final NftFeatures features;
     private final Sysctls sysctls;
+    private final AutoCloseable owned;
     private FirewallModel model; // null until the first reconcile
 
-    public NftFirewallDriver(NftExecutor nft, Sysctls sysctls) {
-        this.nft = Objects.requireNonNull(nft, "nft");
-        this.features = nft.features();
-        this.sysctls = Objects.requireNonNull(sysctls, "sysctls");
+    /**
+     * The driver over the engine in {@code ns} ({@link NftFeatures#FULL}), with that namespace's sysctls; it owns
+     * the engine's socket until {@link #close}.
+     */
+    public static NftFirewallDriver open(NetNs ns) {
+        return open(ns, NftFeatures.FULL);
     }
 
-    /** The layout features in use (from the executor). */
+    /** As {@link #open(NetNs)} with the layout {@code features}. */
+    public static NftFirewallDriver open(NetNs ns, NftFeatures features) {
+        Nft engine = Nft.open(ns, NftLayout.TABLES.toArray(TableRef[]::new));
+        return new NftFirewallDriver(Nftables.of(engine), Sysctls.of(ns), features, engine);
+    }
+
+    public NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features) {
+        this(nft, sysctls, features, null);
+    }
+
+    private NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features, AutoCloseable owned) {
+        this.nft = Objects.requireNonNull(nft, "nft");
+        this.sysctls = Objects.requireNonNull(sysctls, "sysctls");
+        this.features = Objects.requireNonNull(features, "features");
+        this.owned = owned;
+    }
+
+    /** The layout features in use. */
     public NftFeatures features() {
         return features;
     }
@@ -91,12 +150,13 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized void ensureUserHook() {
-        for (NftFamily f : List.of(NftFamily.IP, NftFamily.IP6)) {
-            Optional<NftTableState> t = nft.read(f, NftLayout.USER_TABLE);
-            if (t.isPresent() && t.get().chains().containsKey(NftLayout.USER_CHAIN)) continue;
-            List<NftOp> ops = NftLayout.userHook(f);
-            if (t.isPresent()) ops = ops.subList(1, ops.size()); // the table is there: only the chain is missing
-            nft.apply(new NftBatch("create the user hook " + f + " " + NftLayout.USER_TABLE, ops));
+        for (Family f : NftLayout.IP_FAMILIES) {
+            Optional<Listing> t = list(NftLayout.userTable(f));
+            if (t.isPresent() && t.get().chain(NftLayout.USER_CHAIN).isPresent()) continue;
+            Transaction tx = transaction();
+            if (t.isPresent()) tx.addChain(NftLayout.userChain(f)); // the table is there: only the chain is missing
+            else NftLayout.userHook(tx, f);
+            commit("create the user hook " + NftLayout.userTable(f), tx);
         }
     }
 
@@ -113,8 +173,9 @@ public final class NftFirewallDriver implements FirewallDriver {
             routeLocalnet(n.bridge(), true); // first: it also proves the bridge exists
         }
         try {
-            applyOrRebuild(new NftBatch.Builder("set up network " + n.bridge()).addAll(NftLayout.network(n)).build(),
-                    with(m.state(), n, null));
+            Transaction tx = transaction();
+            NftLayout.network(tx, n);
+            applyOrRebuild("set up network " + n.bridge(), tx, with(m.state(), n, null));
         } catch (RuntimeException e) {
             if (localnet) {
                 try {
@@ -133,13 +194,13 @@ public final class NftFirewallDriver implements FirewallDriver {
         FirewallModel m = model();
         NetworkFirewallSpec n = m.network(bridge);
         if (n == null) return;
-        NftBatch.Builder b = new NftBatch.Builder("tear down network " + bridge);
+        Transaction tx = transaction();
         List<EndpointFirewallSpec> gone = m.removeNetwork(bridge);
-        for (EndpointFirewallSpec e : gone) b.addAll(NftLayout.removeEndpoint(e, n, features));
-        b.addAll(NftLayout.removeNetwork(n));
+        for (EndpointFirewallSpec e : gone) NftLayout.removeEndpoint(tx, e, n, features);
+        NftLayout.removeNetwork(tx, n);
         List<RuntimeException> errors = new ArrayList<>();
         try {
-            applyOrRebuild(b.build(), m.state());
+            applyOrRebuild("tear down network " + bridge, tx, m.state());
         } catch (RuntimeException e) {
             errors.add(e);
         }
@@ -160,8 +221,9 @@ public final class NftFirewallDriver implements FirewallDriver {
         FirewallModel m = model();
         if (!m.checkEndpoint(e)) return;
         NetworkFirewallSpec n = m.network(e.bridge());
-        applyOrRebuild(new NftBatch.Builder("add endpoint " + e.id()).addAll(NftLayout.endpoint(e, n, features)).build(),
-                with(m.state(), null, e));
+        Transaction tx = transaction();
+        NftLayout.endpoint(tx, e, n, features);
+        applyOrRebuild("add endpoint " + e.id(), tx, with(m.state(), null, e));
         m.putEndpoint(e);
     }
 
@@ -171,55 +233,55 @@ public final class NftFirewallDriver implements FirewallDriver {
         EndpointFirewallSpec e = m.removeEndpoint(endpointId);
         if (e == null) return;
         NetworkFirewallSpec n = m.network(e.bridge());
-        applyOrRebuild(new NftBatch.Builder("remove endpoint " + endpointId).addAll(NftLayout.removeEndpoint(e, n,
-                features)).build(), m.state());
+        Transaction tx = transaction();
+        NftLayout.removeEndpoint(tx, e, n, features);
+        applyOrRebuild("remove endpoint " + endpointId, tx, m.state());
     }
 
     @Override
     public synchronized List<PublishedPort> listPorts() {
         FirewallModel m = model();
-        Map<String, NftTableState> tables = readOurs();
+        // every element of our sets by set and key, so each port is one lookup however many there are
+        Map<SetRef, Map<List<Object>, Element>> elements = new HashMap<>();
+        for (Listing t : readOurs().values()) {
+            for (Listing.SetListing s : t.sets()) {
+                Map<List<Object>, Element> byKey = new HashMap<>();
+                for (Element e : s.elements()) byKey.put(e.key(), e);
+                elements.put(s.set().ref(), byKey);
+            }
+        }
         List<PublishedPort> out = new ArrayList<>();
         for (EndpointFirewallSpec e : m.state().endpoints()) {
             for (PublishedPort p : e.publications()) {
-                NftFamily f = NftLayout.family(p.family());
-                NftTableState t = tables.get(f + " " + NftLayout.TABLE);
-                String set = p.hostIp() == null ? NftLayout.portsAny(f) : NftLayout.ports(f);
-                NftTableState.Set s = t == null ? null : t.sets().get(set);
-                NftTableState.Element el = s == null ? null : s.elements().get(portKey(p));
-                out.add(p.withConnections(el == null ? -1 : el.packets()));
+                Family f = NftLayout.family(p.family());
+                NamedSet map = p.hostIp() == null ? NftLayout.portsAny(f, features) : NftLayout.ports(f, features);
+                List<Object> key = p.hostIp() == null ? List.of(p.protocol(), p.hostPort())
+                        : List.of(p.protocol(), p.hostIp(), p.hostPort());
+                Element el = elements.getOrDefault(map.ref(), Map.of()).get(key);
+                out.add(p.withConnections(el == null || el.counter() == null ? -1 : el.counter().packets()));
             }
         }
         return out;
-    }
-
-    private static String portKey(PublishedPort p) {
-        NftValue proto = new NftValue.Proto(p.protocol());
-        NftValue port = new NftValue.Port(p.hostPort());
-        NftElement key = p.hostIp() == null ? NftElement.of(proto, port)
-                : NftElement.of(proto, new NftValue.Addr(p.hostIp()), port);
-        return key.keyText();
     }
 
     @Override
     public synchronized FirewallStatus status() {
         FirewallState s = model().state();
         List<PublishedPort> ports = listPorts();
-        // each counting rule of ours by its text: "ip/direct__nlb0: iifname != \"nlb0\" counter drop" -> packets
-        Map<String, List<NftRule>> expected = new LinkedHashMap<>();
-        for (NftOp op : NftLayout.rebuild("status", s, features).ops()) {
-            if (op instanceof NftOp.AddRule r) {
-                expected.computeIfAbsent(op.family() + "/" + r.chain(), k -> new ArrayList<>()).add(r.rule());
-            }
-        }
+        // each counting rule of ours by its text: "ip/direct__nlb0: iifname != \"nlb0\" counter drop" -> packets;
+        // endpoints add elements only, so the networks alone give every rule
+        Map<TableRef, Listing> expected = Drift.expected(rebuild(new FirewallState(s.networks(), List.of())));
         Map<String, Long> counters = new LinkedHashMap<>();
-        for (NftTableState t : readOurs().values()) {
-            for (NftTableState.Chain c : t.chains().values()) {
-                List<NftRule> rules = expected.get(t.family() + "/" + c.name());
-                if (rules == null || rules.size() != c.rules()) continue; // drifted: reconcile reports it
+        for (Listing actual : readOurs().values()) {
+            Listing want = expected.get(actual.ref());
+            if (want == null) continue;
+            for (Listing.ChainListing c : actual.chains()) {
+                List<Rule> rules = want.chain(c.chain().name()).map(Listing.ChainListing::rules).orElse(null);
+                if (rules == null || rules.size() != c.rules().size()) continue; // drifted: reconcile reports it
                 for (int i = 0; i < rules.size(); i++) {
-                    if (rules.get(i).counts()) {
-                        counters.put(t.family() + "/" + c.name() + ": " + rules.get(i), Math.max(0, c.rulePackets().get(i)));
+                    if (rules.get(i).counter().isPresent()) {
+                        counters.put(actual.ref().family() + "/" + c.chain().name() + ": " + statements(rules.get(i)),
+                                c.rules().get(i).counter().map(Expr.Counter::packets).orElse(0L));
                     }
                 }
             }
@@ -231,18 +293,22 @@ public final class NftFirewallDriver implements FirewallDriver {
         return new FirewallStatus(backend(), true, summary, ports, counters);
     }
 
+    /** A rule as it is written ({@code counter}, not the counts), for the names of status counters. */
+    private static String statements(Rule r) {
+        return r.withoutState().toString().replace("counter packets 0 bytes 0", "counter");
+    }
+
     @Override
     public synchronized ReconcileReport reconcile(FirewallState desired) {
         FirewallModel next = FirewallModel.of(desired);
-        NftBatch rebuild = NftLayout.rebuild("reconcile", desired, features);
-        Map<String, NftTableState> expected = NftTableState.fold(rebuild.ops());
-        Map<String, NftTableState> actual = readOurs();
+        Transaction rebuild = rebuild(desired);
+        Map<TableRef, Listing> actual = readOurs();
         List<String> drift = new ArrayList<>();
-        for (Map.Entry<String, NftTableState> e : expected.entrySet()) {
-            drift.addAll(NftTableState.diff(e.getValue(), actual.get(e.getKey())));
+        for (Listing expected : Drift.expected(rebuild).values()) {
+            drift.addAll(Drift.between(expected, actual.get(expected.ref())));
         }
         if (!drift.isEmpty()) {
-            nft.apply(rebuild);
+            commit("reconcile", rebuild);
         }
         if (model != null) {
             for (NetworkFirewallSpec old : model.state().networks()) {
@@ -271,7 +337,9 @@ public final class NftFirewallDriver implements FirewallDriver {
     public synchronized void teardownAll() {
         List<RuntimeException> errors = new ArrayList<>();
         try {
-            nft.apply(new NftBatch("remove the nlbridge tables", NftLayout.deleteTables(features)));
+            Transaction tx = transaction();
+            NftLayout.deleteTables(tx, features);
+            commit("remove the nlbridge tables", tx);
         } catch (RuntimeException e) {
             errors.add(e);
         }
@@ -292,37 +360,72 @@ public final class NftFirewallDriver implements FirewallDriver {
     }
 
     /**
-     * Inserts a rule at the top of the user hook, on the user's explicit request (CLI, tests); the engine never
-     * calls this on its own. See {@link UserHookRules}.
+     * Inserts rules at the top of the user hook, in one transaction, on the user's explicit request (CLI, tests,
+     * a script's {@code userRules}); the engine never calls this on its own. See {@link UserHookRules}.
      */
-    public synchronized void insertUserRule(NftOp.InsertRule rule) {
-        if (!rule.table().equals(NftLayout.USER_TABLE) || !rule.chain().equals(NftLayout.USER_CHAIN)) {
-            throw new IllegalArgumentException("not a user hook rule: " + NftText.line(rule));
+    public synchronized void insertUserRules(List<Rule> rules) {
+        Transaction tx = transaction();
+        for (Rule r : rules) {
+            boolean hook = r.chain().name().equals(NftLayout.USER_CHAIN)
+                    && NftLayout.IP_FAMILIES.stream().anyMatch(f -> r.chain().table().equals(NftLayout.userTable(f)));
+            if (!hook) throw new IllegalArgumentException("not a user hook rule: " + r.chain() + " " + r);
+            tx.insert(r);
         }
-        nft.apply(new NftBatch("insert a user hook rule", List.of(rule)));
+        commit("insert user hook rules", tx);
     }
 
-    private Map<String, NftTableState> readOurs() {
-        Map<String, NftTableState> out = new LinkedHashMap<>();
-        for (NftFamily f : NftFamily.values()) {
-            if (f == NftFamily.BRIDGE && !features.bridgeTable()) continue;
-            nft.read(f, NftLayout.TABLE).ifPresent(t -> out.put(f + " " + NftLayout.TABLE, t));
+    /** {@link #insertUserRules} for one rule. */
+    public void insertUserRule(Rule rule) {
+        insertUserRules(List.of(rule));
+    }
+
+    private Transaction transaction() {
+        return new Transaction(NftLayout.TABLES);
+    }
+
+    /** The transaction that rebuilds our tables with {@code state} in them. */
+    private Transaction rebuild(FirewallState state) {
+        Transaction tx = transaction();
+        NftLayout.rebuild(tx, state, features);
+        return tx;
+    }
+
+    /** Commits {@code tx}; a failure names {@code what} and keeps the kernel's error as the cause. */
+    private void commit(String what, Transaction tx) {
+        try {
+            nft.commit(tx);
+        } catch (RuntimeException e) {
+            throw new FirewallException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Listing> list(TableRef t) {
+        try {
+            return nft.list(t);
+        } catch (RuntimeException e) {
+            throw new FirewallException("read table " + t + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<TableRef, Listing> readOurs() {
+        Map<TableRef, Listing> out = new LinkedHashMap<>();
+        for (TableRef t : NftLayout.tables(features)) {
+            list(t).ifPresent(l -> out.put(t, l));
         }
         return out;
     }
 
-    private void applyOrRebuild(NftBatch incremental, FirewallState desiredAfter) {
+    private void applyOrRebuild(String what, Transaction incremental, FirewallState desiredAfter) {
         if (incremental.isEmpty()) return;
         try {
-            nft.apply(incremental);
+            commit(what, incremental);
         } catch (RuntimeException first) {
             try {
-                nft.apply(NftLayout.rebuild(incremental.what() + " (rebuilding the tables after: "
-                        + first.getMessage() + ")", desiredAfter, features));
+                commit(what + " (rebuilding the tables after: " + first.getMessage() + ")", rebuild(desiredAfter));
             } catch (RuntimeException second) {
                 second.addSuppressed(first);
-                throw new FirewallException(incremental.what() + " failed, and so did rebuilding the tables: "
-                        + second.getMessage(), second);
+                throw new FirewallException(what + " failed, and so did rebuilding the tables: " + second.getMessage(),
+                        second);
             }
         }
     }
@@ -386,5 +489,17 @@ public final class NftFirewallDriver implements FirewallDriver {
     /** Whether the driver was given its state yet (by {@link #reconcile}). */
     public synchronized boolean initialised() {
         return model != null;
+    }
+
+    /** Closes the engine's socket if {@link #open} opened it. */
+    @Override
+    public synchronized void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("close the nftables engine", e);
+            }
+        }
     }
 }

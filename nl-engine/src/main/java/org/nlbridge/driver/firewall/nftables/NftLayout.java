@@ -1,10 +1,5 @@
 package org.nlbridge.driver.firewall.nftables;
 
-import static org.nlbridge.driver.firewall.nftables.NftField.IIFNAME;
-import static org.nlbridge.driver.firewall.nftables.NftField.L4PROTO;
-import static org.nlbridge.driver.firewall.nftables.NftField.OIFNAME;
-import static org.nlbridge.driver.firewall.nftables.NftField.TH_DPORT;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,33 +9,43 @@ import org.nlbridge.driver.firewall.EndpointFirewallSpec;
 import org.nlbridge.driver.firewall.FirewallState;
 import org.nlbridge.driver.firewall.NetworkFirewallSpec;
 import org.nlbridge.driver.firewall.PublishedPort;
-import org.nlbridge.driver.firewall.nftables.NftExpr.Accept;
-import org.nlbridge.driver.firewall.nftables.NftExpr.Counter;
-import org.nlbridge.driver.firewall.nftables.NftExpr.CtEstablishedRelated;
-import org.nlbridge.driver.firewall.nftables.NftExpr.CtStatusDnat;
-import org.nlbridge.driver.firewall.nftables.NftExpr.DnatMap;
-import org.nlbridge.driver.firewall.nftables.NftExpr.Drop;
-import org.nlbridge.driver.firewall.nftables.NftExpr.FibDaddrLocal;
-import org.nlbridge.driver.firewall.nftables.NftExpr.IfNameIs;
-import org.nlbridge.driver.firewall.nftables.NftExpr.InPrefix;
-import org.nlbridge.driver.firewall.nftables.NftExpr.InSet;
-import org.nlbridge.driver.firewall.nftables.NftExpr.Masquerade;
-import org.nlbridge.driver.firewall.nftables.NftExpr.VerdictMap;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.nft.Chain;
+import org.nlbridge.nft.ChainRef;
+import org.nlbridge.nft.ChainType;
+import org.nlbridge.nft.CtState;
+import org.nlbridge.nft.CtStatus;
+import org.nlbridge.nft.ElementWriter;
+import org.nlbridge.nft.Family;
+import org.nlbridge.nft.FieldType;
+import org.nlbridge.nft.Hook;
+import org.nlbridge.nft.KeyType;
+import org.nlbridge.nft.NamedSet;
+import org.nlbridge.nft.Policy;
+import org.nlbridge.nft.Priority;
+import org.nlbridge.nft.Rule;
+import org.nlbridge.nft.RuleBuilder;
+import org.nlbridge.nft.Selector;
+import org.nlbridge.nft.Table;
+import org.nlbridge.nft.TableRef;
+import org.nlbridge.nft.Transaction;
+import org.nlbridge.nft.Verdict;
 
 /**
- * The nftables layout of nlbridge's Docker bridge-driver policy, and the transactions that build it. Pure: no
- * kernel access, so every shape here is unit-tested and golden-tested.
+ * The nftables layout of nlbridge's Docker bridge-driver policy, and the transactions that build it: the engine's own
+ * objects ({@link org.nlbridge.nft.Table}, {@link org.nlbridge.nft.Chain}, {@link org.nlbridge.nft.NamedSet},
+ * {@link org.nlbridge.nft.Rule}, elements) recorded into a {@link Transaction}. Pure: no kernel access, so every
+ * shape here is unit-tested, and golden-tested both through the engine and as the {@code nft -f} script the
+ * transaction renders ({@link Transaction#toScript()}).
  *
  * <h2>Tables</h2>
- * {@code ip nlbridge} and {@code ip6 nlbridge} hold everything for IPv4 and IPv6; with {@link NftFeatures#FULL},
- * {@code bridge nlbridge} holds the layer-2 half of {@code icc=false} and the port maps count connections per
- * element. (The netlink engine has neither the bridge family nor set counters yet, so the engine runs
- * {@link NftFeatures#BASIC}: icc=false between containers of one bridge then relies on br_netfilter, which the
- * driver checks.) We own these tables outright: teardown and reconcile delete and re-create them whole, and we
- * never touch any other table.
+ * {@code ip nlbridge} and {@code ip6 nlbridge} hold everything for IPv4 and IPv6; with {@link NftFeatures#FULL} (what
+ * the driver runs), {@code bridge nlbridge} holds the layer-2 half of {@code icc=false} and the port maps count
+ * connections per element. ({@link NftFeatures#BASIC} leaves both out, for a kernel without the bridge family:
+ * icc=false between containers of one bridge then relies on br_netfilter, which the driver checks.) We own these
+ * tables outright: teardown and reconcile delete and re-create them whole, and we never touch any other table.
  *
  * <h2>Base chains (created once, never edited afterwards)</h2>
  * <pre>
@@ -102,7 +107,7 @@ import org.nlbridge.net.IpAddress;
  * would go with them. At -10 it runs before our forward chain, after DNAT (so it sees container addresses; match
  * the host port with {@code ct original proto-dst}). A drop there is final; an accept cannot override our drops
  * (nftables accept is per base chain), so the hook narrows, never widens. {@link UserHookRules} renders the
- * seed's example, "only 8.8.8.8 on the external interface".
+ * seed's example, "only 8.8.8.8 on the external interface" (or several sources, as an anonymous set).
  */
 public final class NftLayout {
 
@@ -110,13 +115,7 @@ public final class NftLayout {
     public static final String USER_TABLE = "nlbridge-user";
     public static final String USER_CHAIN = "forward";
     /** {@code filter - 10}: before our forward chain (priority filter, 0). */
-    public static final int USER_PRIORITY = -10;
-
-    public static final int PRIO_RAW = -300;
-    public static final int PRIO_DSTNAT = -100;
-    public static final int PRIO_FILTER = 0;
-    public static final int PRIO_SRCNAT = 100;
-    public static final int PRIO_BRIDGE_FILTER = -200;
+    public static final Priority USER_PRIORITY = Priority.FILTER.plus(-10);
 
     public static final String RAW_PREROUTING = "raw-prerouting";
     public static final String NAT_PREROUTING = "nat-prerouting";
@@ -136,36 +135,87 @@ public final class NftLayout {
     static final Cidr LOOPBACK4 = Cidr.parseSubnet("loopback", "127.0.0.0/8");
     static final Cidr LOOPBACK6 = Cidr.parseSubnet("loopback", "::1/128");
     static final Cidr LINK_LOCAL6 = Cidr.parseSubnet("link-local", "fe80::/10");
+    private static final IfName LO = IfName.parse("lo", "lo");
+
+    /** The families of our ip-level tables, in the order they are created and listed. */
+    static final List<Family> IP_FAMILIES = List.of(Family.IP, Family.IP6);
+
+    /** Every table the driver writes: ours (ip, ip6, bridge) and the user hook's (ip, ip6), which it only creates. */
+    public static final List<TableRef> TABLES = List.of(table(Family.IP), table(Family.IP6), table(Family.BRIDGE),
+            userTable(Family.IP), userTable(Family.IP6));
 
     private NftLayout() {}
 
+    /** {@code ip nlbridge}, {@code ip6 nlbridge}, {@code bridge nlbridge}. */
+    public static TableRef table(Family f) {
+        return TableRef.of(f, TABLE);
+    }
+
+    /** {@code ip nlbridge-user}, {@code ip6 nlbridge-user}. */
+    public static TableRef userTable(Family f) {
+        return TableRef.of(f, USER_TABLE);
+    }
+
+    /** Our tables for {@code features}: ip and ip6, and bridge with the bridge table. */
+    public static List<TableRef> tables(NftFeatures features) {
+        return features.bridgeTable() ? List.of(table(Family.IP), table(Family.IP6), table(Family.BRIDGE))
+                : List.of(table(Family.IP), table(Family.IP6));
+    }
+
     /** {@code ip} or {@code ip6}. */
-    public static NftFamily family(int addressFamily) {
-        return addressFamily == IpAddress.AF_INET ? NftFamily.IP : NftFamily.IP6;
+    public static Family family(int addressFamily) {
+        return addressFamily == IpAddress.AF_INET ? Family.IP : Family.IP6;
     }
 
-    private static String suffix(NftFamily f) {
-        return f == NftFamily.IP ? "4" : "6";
+    private static String suffix(Family f) {
+        return f == Family.IP ? "4" : "6";
     }
 
-    /** {@code ports4}: protocol . host address . host port to container address . port. */
-    public static String ports(NftFamily f) {
-        return "ports" + suffix(f);
+    private static FieldType addrType(Family f) {
+        return f == Family.IP ? FieldType.IPV4_ADDR : FieldType.IPV6_ADDR;
+    }
+
+    private static Selector daddr(Family f) {
+        return f == Family.IP ? Selector.IP_DADDR : Selector.IP6_DADDR;
+    }
+
+    // ------------------------------------------------------------------------------------------------ sets
+
+    /** {@code ports4}: protocol . host address . host port to container address . port; counted with FULL. */
+    public static NamedSet ports(Family f, NftFeatures features) {
+        FieldType addr = addrType(f);
+        NamedSet s = NamedSet.map(table(f).set("ports" + suffix(f)), KeyType.of(FieldType.INET_PROTO, addr,
+                FieldType.INET_SERVICE), KeyType.of(addr, FieldType.INET_SERVICE));
+        return features.elementCounters() ? s.withCounter() : s;
     }
 
     /** {@code ports4-any}: protocol . host port to container address . port, for every local address. */
-    public static String portsAny(NftFamily f) {
-        return "ports" + suffix(f) + "-any";
+    public static NamedSet portsAny(Family f, NftFeatures features) {
+        FieldType addr = addrType(f);
+        NamedSet s = NamedSet.map(table(f).set("ports" + suffix(f) + "-any"), KeyType.of(FieldType.INET_PROTO,
+                FieldType.INET_SERVICE), KeyType.of(addr, FieldType.INET_SERVICE));
+        return features.elementCounters() ? s.withCounter() : s;
     }
 
     /** {@code published4}: container address . protocol . container port that forward accepts after DNAT. */
-    public static String published(NftFamily f) {
-        return "published" + suffix(f);
+    public static NamedSet published(Family f) {
+        return NamedSet.set(table(f).set("published" + suffix(f)), KeyType.of(addrType(f), FieldType.INET_PROTO,
+                FieldType.INET_SERVICE));
     }
 
     /** {@code direct4}: container address to its network's {@code direct__br} chain. */
-    public static String direct(NftFamily f) {
-        return DIRECT + suffix(f);
+    public static NamedSet direct(Family f) {
+        return NamedSet.verdictMap(table(f).set(DIRECT + suffix(f)), KeyType.of(addrType(f)));
+    }
+
+    /** A dispatch map ({@code fwd-to}, ...): bridge name to the network's chain of that role. */
+    public static NamedSet dispatch(Family f, String role) {
+        return NamedSet.verdictMap(table(f).set(role), KeyType.of(FieldType.IFNAME));
+    }
+
+    /** {@code bridge nlbridge icc-off-ports}: the host veths of containers on icc=false networks. */
+    public static NamedSet iccOffPorts() {
+        return NamedSet.set(table(Family.BRIDGE).set(ICC_OFF_PORTS), KeyType.of(FieldType.IFNAME));
     }
 
     /** A per-network chain: {@code fwd-to__nlb0}. */
@@ -173,208 +223,160 @@ public final class NftLayout {
         return role + "__" + bridge;
     }
 
-    private static NftType addrType(NftFamily f) {
-        return f == NftFamily.IP ? NftType.IPV4_ADDR : NftType.IPV6_ADDR;
+    private static Chain base(TableRef t, String name, ChainType type, Hook hook, Priority priority) {
+        return Chain.base(t.chain(name), type, hook, priority, Policy.ACCEPT);
     }
 
     // ---------------------------------------------------------------------------------------------- tables
 
-    /** Our tables with their sets, maps and base chains, empty of networks. */
-    public static List<NftOp> tables(NftFeatures features) {
-        List<NftOp> ops = new ArrayList<>();
-        for (NftFamily f : List.of(NftFamily.IP, NftFamily.IP6)) {
-            ops.addAll(inetTable(f, features));
+    /** Records our tables with their sets, maps and base chains, empty of networks. */
+    public static void tables(Transaction tx, NftFeatures features) {
+        for (Family f : IP_FAMILIES) {
+            ipTable(tx, f, features);
         }
-        if (!features.bridgeTable()) return ops;
-        NftFamily b = NftFamily.BRIDGE;
-        ops.add(new NftOp.AddTable(b, TABLE));
-        ops.add(new NftOp.AddSet(b, TABLE, NftSet.set(ICC_OFF_PORTS, NftType.IFNAME)));
-        ops.add(new NftOp.AddChain(b, TABLE, NftChain.base(BRIDGE_FORWARD, "filter", "forward", PRIO_BRIDGE_FILTER)));
-        ops.add(rule(b, BRIDGE_FORWARD, new InSet(List.of(IIFNAME), ICC_OFF_PORTS), new Counter(), new Drop()));
-        return ops;
+        if (!features.bridgeTable()) return;
+        TableRef b = table(Family.BRIDGE);
+        NamedSet icc = iccOffPorts();
+        Chain forward = base(b, BRIDGE_FORWARD, ChainType.FILTER, Hook.FORWARD, Priority.BRIDGE_FILTER);
+        tx.addTable(Table.of(b)).addSet(icc).addChain(forward);
+        tx.add(Rule.in(forward).inSet(icc, Selector.IIFNAME).counter().drop());
     }
 
-    private static List<NftOp> inetTable(NftFamily f, NftFeatures features) {
-        NftType addr = addrType(f);
-        List<NftOp> ops = new ArrayList<>();
-        ops.add(new NftOp.AddTable(f, TABLE));
-        ops.add(new NftOp.AddSet(f, TABLE, new NftSet(ports(f),
-                List.of(NftType.INET_PROTO, addr, NftType.INET_SERVICE), List.of(addr, NftType.INET_SERVICE),
-                features.elementCounters())));
-        ops.add(new NftOp.AddSet(f, TABLE, new NftSet(portsAny(f),
-                List.of(NftType.INET_PROTO, NftType.INET_SERVICE), List.of(addr, NftType.INET_SERVICE),
-                features.elementCounters())));
-        ops.add(new NftOp.AddSet(f, TABLE, NftSet.set(published(f), addr, NftType.INET_PROTO, NftType.INET_SERVICE)));
-        ops.add(new NftOp.AddSet(f, TABLE, verdictMap(direct(f), addr)));
+    private static void ipTable(Transaction tx, Family f, NftFeatures features) {
+        TableRef t = table(f);
+        NamedSet ports = ports(f, features);
+        NamedSet portsAny = portsAny(f, features);
+        NamedSet direct = direct(f);
+        tx.addTable(Table.of(t)).addSet(ports).addSet(portsAny).addSet(published(f)).addSet(direct);
         for (String m : List.of(FWD_INTERNAL, FWD_TO, FWD_FROM, NAT_FROM, NAT_TO)) {
-            ops.add(new NftOp.AddSet(f, TABLE, verdictMap(m, NftType.IFNAME)));
+            tx.addSet(dispatch(f, m));
         }
 
-        NftField daddr = NftField.addr(f, false);
-        NftField saddr = NftField.addr(f, true);
-        ops.add(new NftOp.AddChain(f, TABLE, NftChain.base(RAW_PREROUTING, "filter", "prerouting", PRIO_RAW)));
-        if (f == NftFamily.IP) {
-            IfName lo = IfName.parse("lo", "lo");
-            ops.add(rule(f, RAW_PREROUTING, new IfNameIs(IIFNAME, true, lo), new InPrefix(daddr, false, LOOPBACK4),
-                    new Counter(), new Drop()));
-            ops.add(rule(f, RAW_PREROUTING, new IfNameIs(IIFNAME, true, lo), new InPrefix(saddr, false, LOOPBACK4),
-                    new Counter(), new Drop()));
+        Chain raw = base(t, RAW_PREROUTING, ChainType.FILTER, Hook.PREROUTING, Priority.RAW);
+        tx.addChain(raw);
+        if (f == Family.IP) {
+            tx.add(Rule.in(raw).iifnameNot(LO).ipDaddr(LOOPBACK4).counter().drop());
+            tx.add(Rule.in(raw).iifnameNot(LO).ipSaddr(LOOPBACK4).counter().drop());
         }
-        ops.add(rule(f, RAW_PREROUTING, new VerdictMap(daddr, direct(f))));
+        tx.add(Rule.in(raw).vmap(direct, daddr(f)));
 
-        List<NftField> hostKey = List.of(L4PROTO, daddr, TH_DPORT);
-        List<NftField> anyKey = List.of(L4PROTO, TH_DPORT);
-        ops.add(new NftOp.AddChain(f, TABLE, NftChain.base(NAT_PREROUTING, "nat", "prerouting", PRIO_DSTNAT)));
-        ops.add(new NftOp.AddChain(f, TABLE, NftChain.base(NAT_OUTPUT, "nat", "output", PRIO_DSTNAT)));
-        for (String chain : List.of(NAT_PREROUTING, NAT_OUTPUT)) {
-            // IPv6: no DNAT for link-local sources (they cannot be routed on), and never for ::1 from the host
-            NftExpr guard = f == NftFamily.IP ? null : chain.equals(NAT_PREROUTING)
-                    ? new InPrefix(saddr, true, LINK_LOCAL6) : new InPrefix(daddr, true, LOOPBACK6);
-            for (List<NftField> key : List.of(hostKey, anyKey)) {
-                List<NftExpr> e = new ArrayList<>();
-                if (guard != null) e.add(guard);
-                e.add(new FibDaddrLocal());
-                e.add(new DnatMap(f, key, key == hostKey ? ports(f) : portsAny(f)));
-                ops.add(new NftOp.AddRule(f, TABLE, chain, new NftRule(e)));
+        Chain pre = base(t, NAT_PREROUTING, ChainType.NAT, Hook.PREROUTING, Priority.DSTNAT);
+        Chain out = base(t, NAT_OUTPUT, ChainType.NAT, Hook.OUTPUT, Priority.DSTNAT);
+        tx.addChain(pre).addChain(out);
+        for (Chain c : List.of(pre, out)) {
+            for (NamedSet map : List.of(ports, portsAny)) {
+                RuleBuilder r = Rule.in(c);
+                // IPv6: no DNAT for link-local sources (they cannot be routed on), and never for ::1 from the host
+                if (f == Family.IP6) {
+                    if (c == pre) r.saddrNot(LINK_LOCAL6);
+                    else r.daddrNot(LOOPBACK6);
+                }
+                Selector[] key = map == ports ? new Selector[] {Selector.L4PROTO, daddr(f), Selector.TH_DPORT}
+                        : new Selector[] {Selector.L4PROTO, Selector.TH_DPORT};
+                tx.add(r.fibDaddrTypeLocal().dnatMap(map, key));
             }
         }
 
-        ops.add(new NftOp.AddChain(f, TABLE, NftChain.base(NAT_POSTROUTING, "nat", "postrouting", PRIO_SRCNAT)));
-        ops.add(rule(f, NAT_POSTROUTING, new VerdictMap(IIFNAME, NAT_FROM)));
-        ops.add(rule(f, NAT_POSTROUTING, new VerdictMap(OIFNAME, NAT_TO)));
+        Chain post = base(t, NAT_POSTROUTING, ChainType.NAT, Hook.POSTROUTING, Priority.SRCNAT);
+        tx.addChain(post);
+        tx.add(Rule.in(post).vmap(dispatch(f, NAT_FROM), Selector.IIFNAME));
+        tx.add(Rule.in(post).vmap(dispatch(f, NAT_TO), Selector.OIFNAME));
 
-        ops.add(new NftOp.AddChain(f, TABLE, NftChain.base(FILTER_FORWARD, "filter", "forward", PRIO_FILTER)));
-        ops.add(rule(f, FILTER_FORWARD, new VerdictMap(IIFNAME, FWD_INTERNAL)));
-        ops.add(rule(f, FILTER_FORWARD, new VerdictMap(OIFNAME, FWD_TO)));
-        ops.add(rule(f, FILTER_FORWARD, new VerdictMap(IIFNAME, FWD_FROM)));
-        return ops;
+        Chain forward = base(t, FILTER_FORWARD, ChainType.FILTER, Hook.FORWARD, Priority.FILTER);
+        tx.addChain(forward);
+        tx.add(Rule.in(forward).vmap(dispatch(f, FWD_INTERNAL), Selector.IIFNAME));
+        tx.add(Rule.in(forward).vmap(dispatch(f, FWD_TO), Selector.OIFNAME));
+        tx.add(Rule.in(forward).vmap(dispatch(f, FWD_FROM), Selector.IIFNAME));
     }
 
-    /** Our sets and maps by "family name", as {@link NftFeatures#FULL} declares them. */
-    private static final java.util.Map<String, NftSet> SETS = new java.util.HashMap<>();
-
-    static {
-        for (NftOp op : tables(NftFeatures.FULL)) {
-            if (op instanceof NftOp.AddSet s) SETS.put(s.family() + " " + s.set().name(), s.set());
+    /** Deletes our tables; adding each first makes the delete succeed when it is already gone (on any kernel). */
+    public static void deleteTables(Transaction tx, NftFeatures features) {
+        for (TableRef t : tables(features)) {
+            tx.addTable(Table.of(t)).deleteTable(t);
         }
-    }
-
-    /** The definition of one of our sets or maps by family and name (for executors that need its types). */
-    public static NftSet set(NftFamily family, String name) {
-        NftSet s = SETS.get(family + " " + name);
-        if (s == null) throw new IllegalArgumentException("no set " + family + " " + TABLE + " " + name);
-        return s;
-    }
-
-    private static NftSet verdictMap(String name, NftType key) {
-        return new NftSet(name, List.of(key), List.of(NftType.VERDICT), false);
-    }
-
-    private static NftOp rule(NftFamily f, String chain, NftExpr... exprs) {
-        return new NftOp.AddRule(f, TABLE, chain, NftRule.of(exprs));
-    }
-
-    /** Deletes our tables; adding each first makes the delete succeed when it is already gone. */
-    public static List<NftOp> deleteTables(NftFeatures features) {
-        List<NftOp> ops = new ArrayList<>();
-        for (NftFamily f : NftFamily.values()) {
-            if (f == NftFamily.BRIDGE && !features.bridgeTable()) continue;
-            ops.add(new NftOp.AddTable(f, TABLE));
-            ops.add(new NftOp.DeleteTable(f, TABLE));
-        }
-        return ops;
     }
 
     /** Our tables rebuilt from scratch with {@code state} in them: one transaction, no window without rules. */
-    public static NftBatch rebuild(String what, FirewallState state, NftFeatures features) {
-        NftBatch.Builder b = new NftBatch.Builder(what);
-        b.addAll(deleteTables(features));
-        b.addAll(tables(features));
+    public static void rebuild(Transaction tx, FirewallState state, NftFeatures features) {
+        deleteTables(tx, features);
+        tables(tx, features);
         for (NetworkFirewallSpec n : state.networks()) {
-            b.addAll(network(n));
+            network(tx, n);
         }
         for (EndpointFirewallSpec e : state.endpoints()) {
             NetworkFirewallSpec n = state.networks().stream().filter(x -> x.bridge().equals(e.bridge())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("endpoint " + e.id() + " without its network"));
-            b.addAll(endpoint(e, n, features));
+            endpoint(tx, e, n, features);
         }
-        return b.build();
     }
 
-    /** The user hook tables and chains (callers add them only when absent). */
-    public static List<NftOp> userHook(NftFamily f) {
-        return List.of(new NftOp.AddTable(f, USER_TABLE),
-                new NftOp.AddChain(f, USER_TABLE, NftChain.base(USER_CHAIN, "filter", "forward", USER_PRIORITY)));
+    /** The user hook's base chain of a family. */
+    public static Chain userChain(Family f) {
+        return base(userTable(f), USER_CHAIN, ChainType.FILTER, Hook.FORWARD, USER_PRIORITY);
+    }
+
+    /** The user hook table and chain (callers add them only when absent). */
+    public static void userHook(Transaction tx, Family f) {
+        tx.addTable(Table.of(userTable(f))).addChain(userChain(f));
     }
 
     // --------------------------------------------------------------------------------------------- networks
 
     /** The families a network has a subnet in. */
-    static List<NftFamily> families(NetworkFirewallSpec n) {
-        List<NftFamily> out = new ArrayList<>(2);
-        if (n.subnet4() != null) out.add(NftFamily.IP);
-        if (n.subnet6() != null) out.add(NftFamily.IP6);
+    static List<Family> families(NetworkFirewallSpec n) {
+        List<Family> out = new ArrayList<>(2);
+        if (n.subnet4() != null) out.add(Family.IP);
+        if (n.subnet6() != null) out.add(Family.IP6);
         return out;
     }
 
     /** A network's chains, their rules and its dispatch elements, in every family it has a subnet in. */
-    public static List<NftOp> network(NetworkFirewallSpec n) {
-        List<NftOp> ops = new ArrayList<>();
-        for (NftFamily f : families(n)) {
-            ops.addAll(network(f, n));
+    public static void network(Transaction tx, NetworkFirewallSpec n) {
+        for (Family f : families(n)) {
+            network(tx, f, n);
         }
-        return ops;
     }
 
-    private static List<NftOp> network(NftFamily f, NetworkFirewallSpec n) {
+    private static void network(Transaction tx, Family f, NetworkFirewallSpec n) {
         IfName br = n.bridge();
-        Cidr subnet = n.subnet(f == NftFamily.IP ? IpAddress.AF_INET : IpAddress.AF_INET6);
-        NftField daddr = NftField.addr(f, false);
-        NftField saddr = NftField.addr(f, true);
-        List<NftOp> chains = new ArrayList<>();
-        List<NftOp> rules = new ArrayList<>();
-        List<NftOp> elements = new ArrayList<>();
+        TableRef t = table(f);
+        Cidr subnet = n.subnet(f == Family.IP ? IpAddress.AF_INET : IpAddress.AF_INET6);
+        List<Rule> rules = new ArrayList<>();
         for (String role : roles(n)) {
-            String name = chain(role, br);
-            chains.add(new NftOp.AddChain(f, TABLE, NftChain.regular(name)));
+            Chain c = Chain.regular(t.chain(chain(role, br)));
+            tx.addChain(c);
             switch (role) {
-                case DIRECT -> rules.add(rule(f, name, new IfNameIs(IIFNAME, true, br), new Counter(), new Drop()));
-                case FWD_INTERNAL -> rules.add(rule(f, name, new IfNameIs(OIFNAME, true, br), new Counter(), new Drop()));
+                case DIRECT -> rules.add(Rule.in(c).iifnameNot(br).counter().drop().build());
+                case FWD_INTERNAL -> rules.add(Rule.in(c).oifnameNot(br).counter().drop().build());
                 case FWD_TO -> {
                     if (n.internal()) {
-                        rules.add(rule(f, name, new IfNameIs(IIFNAME, true, br), new Counter(), new Drop()));
+                        rules.add(Rule.in(c).iifnameNot(br).counter().drop().build());
                     } else {
-                        rules.add(rule(f, name, new CtEstablishedRelated(), new Accept()));
+                        rules.add(Rule.in(c).ctState(CtState.ESTABLISHED, CtState.RELATED).accept().build());
                     }
-                    rules.add(n.icc() ? rule(f, name, new IfNameIs(IIFNAME, false, br), new Accept())
-                            : rule(f, name, new IfNameIs(IIFNAME, false, br), new Counter(), new Drop()));
+                    rules.add(n.icc() ? Rule.in(c).iifname(br).accept().build()
+                            : Rule.in(c).iifname(br).counter().drop().build());
                     if (!n.internal()) {
-                        rules.add(rule(f, name, new InSet(List.of(daddr, L4PROTO, TH_DPORT), published(f)),
-                                new CtStatusDnat(), new Counter(), new Accept()));
-                        rules.add(rule(f, name, new Counter(), new Drop()));
+                        rules.add(Rule.in(c).inSet(published(f), daddr(f), Selector.L4PROTO, Selector.TH_DPORT)
+                                .ctStatus(CtStatus.DNAT).counter().accept().build());
+                        rules.add(Rule.in(c).counter().drop().build());
                     }
                 }
-                case FWD_FROM -> rules.add(rule(f, name, new Accept()));
-                case NAT_FROM -> rules.add(rule(f, name, new IfNameIs(OIFNAME, true, br),
-                        new InPrefix(saddr, false, subnet), new Counter(), new Masquerade()));
+                case FWD_FROM -> rules.add(Rule.in(c).accept().build());
+                case NAT_FROM -> rules.add(Rule.in(c).oifnameNot(br).saddr(subnet).counter().masquerade().build());
                 case NAT_TO -> {
-                    if (f == NftFamily.IP) {
-                        rules.add(rule(f, name, new InPrefix(saddr, false, LOOPBACK4), new Counter(), new Masquerade()));
-                    }
-                    rules.add(rule(f, name, new InPrefix(saddr, false, subnet), new CtStatusDnat(), new Counter(),
-                            new Masquerade()));
+                    if (f == Family.IP) rules.add(Rule.in(c).ipSaddr(LOOPBACK4).counter().masquerade().build());
+                    rules.add(Rule.in(c).saddr(subnet).ctStatus(CtStatus.DNAT).counter().masquerade().build());
                 }
                 default -> throw new IllegalStateException(role);
             }
+        }
+        rules.forEach(tx::add);
+        for (String role : roles(n)) {
             if (!role.equals(DIRECT)) {
-                elements.add(new NftOp.AddElements(f, TABLE, role,
-                        List.of(NftElement.mapping(List.of(new NftValue.Name(br)), new NftValue.Jump(name)))));
+                tx.addElements(dispatch(f, role)).key(br.toString()).verdict(Verdict.jump(chain(role, br))).add();
             }
         }
-        List<NftOp> ops = new ArrayList<>(chains);
-        ops.addAll(rules);
-        ops.addAll(elements);
-        return ops;
     }
 
     /** The chain roles a network has, in creation order (which is also the listing order). */
@@ -388,73 +390,80 @@ public final class NftLayout {
         return roles;
     }
 
-    /** Removes a network's dispatch elements, then its chains. Its endpoints must be removed first (or in the same batch, before). */
-    public static List<NftOp> removeNetwork(NetworkFirewallSpec n) {
-        List<NftOp> ops = new ArrayList<>();
-        for (NftFamily f : families(n)) {
+    /**
+     * Removes a network's dispatch elements, then its chains. Its endpoints must be removed first (or before, in the
+     * same transaction).
+     */
+    public static void removeNetwork(Transaction tx, NetworkFirewallSpec n) {
+        for (Family f : families(n)) {
+            TableRef t = table(f);
             for (String role : roles(n)) {
-                if (!role.equals(DIRECT)) {
-                    ops.add(new NftOp.DeleteElements(f, TABLE, role, List.of(NftElement.of(new NftValue.Name(n.bridge())))));
-                }
+                if (!role.equals(DIRECT)) tx.deleteElements(dispatch(f, role)).key(n.bridge().toString()).add();
             }
             for (String role : roles(n)) {
-                ops.add(new NftOp.FlushChain(f, TABLE, chain(role, n.bridge())));
-                ops.add(new NftOp.DeleteChain(f, TABLE, chain(role, n.bridge())));
+                ChainRef c = t.chain(chain(role, n.bridge()));
+                tx.flushChain(c).deleteChain(c);
             }
         }
-        return ops;
     }
 
     // -------------------------------------------------------------------------------------------- endpoints
 
     /** An endpoint's elements: direct-access dispatch, published ports, forward accepts, icc=false port. */
-    public static List<NftOp> endpoint(EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features) {
-        return endpointOps(e, n, features, true);
+    public static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features) {
+        endpointElements(tx, e, n, features, true);
     }
 
     /** The inverse of {@link #endpoint}. */
-    public static List<NftOp> removeEndpoint(EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features) {
-        return endpointOps(e, n, features, false);
+    public static void removeEndpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
+                                      NftFeatures features) {
+        endpointElements(tx, e, n, features, false);
     }
 
-    private static List<NftOp> endpointOps(EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features,
-                                           boolean add) {
-        List<NftOp> ops = new ArrayList<>();
-        for (NftFamily f : List.of(NftFamily.IP, NftFamily.IP6)) {
-            int af = f == NftFamily.IP ? IpAddress.AF_INET : IpAddress.AF_INET6;
+    private static void endpointElements(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
+                                         NftFeatures features, boolean add) {
+        for (Family f : IP_FAMILIES) {
+            int af = f == Family.IP ? IpAddress.AF_INET : IpAddress.AF_INET6;
             IpAddress addr = e.address(af);
             if (addr == null) continue;
-            List<NftElement> direct = List.of(NftElement.mapping(List.of(new NftValue.Addr(addr)),
-                    new NftValue.Jump(chain(DIRECT, n.bridge()))));
-            List<NftElement> hostPorts = new ArrayList<>();
-            List<NftElement> anyPorts = new ArrayList<>();
-            Set<NftElement> published = new LinkedHashSet<>(); // two host ports may lead to one container port
+            List<PublishedPort> host = new ArrayList<>();
+            List<PublishedPort> any = new ArrayList<>();
+            Set<List<Object>> published = new LinkedHashSet<>(); // two host ports may lead to one container port
             for (PublishedPort p : e.publications()) {
                 if (p.family() != af) continue;
-                NftValue proto = new NftValue.Proto(p.protocol());
-                NftValue[] to = {new NftValue.Addr(p.containerIp()), new NftValue.Port(p.containerPort())};
-                if (p.hostIp() == null) {
-                    anyPorts.add(NftElement.mapping(List.of(proto, new NftValue.Port(p.hostPort())), to));
-                } else {
-                    hostPorts.add(NftElement.mapping(List.of(proto, new NftValue.Addr(p.hostIp()),
-                            new NftValue.Port(p.hostPort())), to));
-                }
-                published.add(NftElement.of(new NftValue.Addr(p.containerIp()), proto, new NftValue.Port(p.containerPort())));
+                (p.hostIp() == null ? any : host).add(p);
+                published.add(List.of(p.containerIp(), p.protocol(), p.containerPort()));
             }
-            ops.add(elements(add, f, direct(f), direct));
-            ops.add(elements(add, f, ports(f), hostPorts));
-            ops.add(elements(add, f, portsAny(f), anyPorts));
-            ops.add(elements(add, f, published(f), List.copyOf(published)));
+            ElementWriter direct = elements(tx, direct(f), add).key(addr);
+            if (add) direct.verdict(Verdict.jump(chain(DIRECT, n.bridge())));
+            direct.add();
+            if (!host.isEmpty()) {
+                ElementWriter w = elements(tx, ports(f, features), add);
+                for (PublishedPort p : host) {
+                    w.key(p.protocol()).key(p.hostIp()).key(p.hostPort());
+                    if (add) w.value(p.containerIp()).value(p.containerPort());
+                    w.add();
+                }
+            }
+            if (!any.isEmpty()) {
+                ElementWriter w = elements(tx, portsAny(f, features), add);
+                for (PublishedPort p : any) {
+                    w.key(p.protocol()).key(p.hostPort());
+                    if (add) w.value(p.containerIp()).value(p.containerPort());
+                    w.add();
+                }
+            }
+            if (!published.isEmpty()) {
+                ElementWriter w = elements(tx, published(f), add);
+                for (List<Object> k : published) w.add(k.toArray());
+            }
         }
         if (!n.icc() && features.bridgeTable()) {
-            ops.add(elements(add, NftFamily.BRIDGE, ICC_OFF_PORTS, List.of(NftElement.of(new NftValue.Name(e.hostVeth())))));
+            elements(tx, iccOffPorts(), add).key(e.hostVeth().toString()).add();
         }
-        ops.removeIf(op -> op instanceof NftOp.AddElements a && a.elements().isEmpty()
-                || op instanceof NftOp.DeleteElements d && d.elements().isEmpty());
-        return ops;
     }
 
-    private static NftOp elements(boolean add, NftFamily f, String set, List<NftElement> elements) {
-        return add ? new NftOp.AddElements(f, TABLE, set, elements) : new NftOp.DeleteElements(f, TABLE, set, elements);
+    private static ElementWriter elements(Transaction tx, NamedSet set, boolean add) {
+        return add ? tx.addElements(set) : tx.deleteElements(set);
     }
 }

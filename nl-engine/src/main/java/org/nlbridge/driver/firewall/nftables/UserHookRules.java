@@ -1,14 +1,16 @@
 package org.nlbridge.driver.firewall.nftables;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
-import org.nlbridge.driver.firewall.nftables.NftExpr.Counter;
-import org.nlbridge.driver.firewall.nftables.NftExpr.Drop;
-import org.nlbridge.driver.firewall.nftables.NftExpr.IfNameIs;
-import org.nlbridge.driver.firewall.nftables.NftExpr.InPrefix;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.nft.Family;
+import org.nlbridge.nft.Rule;
+import org.nlbridge.nft.RuleBuilder;
+import org.nlbridge.nft.Selector;
 
 /**
  * Rules for the user hook ({@link NftLayout#USER_TABLE}, chain {@link NftLayout#USER_CHAIN}), for users and the
@@ -20,32 +22,51 @@ public final class UserHookRules {
     /**
      * Docker's DOCKER-USER example "accept only traffic from 8.8.8.8 on the external interface", as nftables says
      * it: drop what arrives on {@code external} from any other source, {@code iifname "eth0" ip saddr != 8.8.8.8
-     * counter drop}. Everything else falls through to our rules. Covers forwarded traffic (containers and
-     * anything else routed through the host), not connections to the host itself.
+     * counter drop}, or with several sources {@code ip saddr != { 8.8.8.8, 10.0.0.0/8 }}. One rule per address
+     * family the sources have (ip first, then ip6), each for the hook of its family; a family without sources is
+     * left alone. Everything else falls through to our rules. Covers forwarded traffic (containers and anything else
+     * routed through the host), not connections to the host itself.
+     *
+     * @throws org.nlbridge.net.ValidationException for no sources, or sources that repeat or overlap
      */
-    public static NftRule onlyFrom(IfName external, Cidr allowed) {
-        NftFamily f = NftLayout.family(allowed.family());
-        return NftRule.of(new IfNameIs(NftField.IIFNAME, false, external),
-                new InPrefix(NftField.addr(f, true), true, allowed.subnet()), new Counter(), new Drop());
+    public static List<Rule> onlyFrom(IfName external, List<Cidr> allowed) {
+        Objects.requireNonNull(external, "external");
+        if (allowed.isEmpty()) {
+            throw new org.nlbridge.net.ValidationException("allowed sources", "", "no source given",
+                    "one or more addresses or subnets");
+        }
+        List<Rule> out = new ArrayList<>(2);
+        for (Family f : NftLayout.IP_FAMILIES) {
+            List<Cidr> sources = new ArrayList<>();
+            for (Cidr c : allowed) {
+                if (NftLayout.family(c.family()) == f) sources.add(c.subnet());
+            }
+            if (sources.isEmpty()) continue;
+            RuleBuilder r = Rule.in(NftLayout.userChain(f)).iifname(external);
+            if (sources.size() == 1) {
+                r.saddrNot(sources.getFirst());
+            } else {
+                r.noneOf(f == Family.IP ? Selector.IP_SADDR : Selector.IP6_SADDR, sources);
+            }
+            out.add(r.counter().drop().build());
+        }
+        return out;
     }
 
-    public static NftRule onlyFrom(IfName external, IpAddress allowed) {
+    /** The rule for one source. */
+    public static Rule onlyFrom(IfName external, Cidr allowed) {
+        return onlyFrom(external, List.of(allowed)).getFirst();
+    }
+
+    public static Rule onlyFrom(IfName external, IpAddress allowed) {
         return onlyFrom(external, Cidr.of(allowed, allowed.bitLength()));
     }
 
-    /** The rule inserted at the top of the hook of the source's family. */
-    public static NftOp.InsertRule insertOnlyFrom(IfName external, Cidr allowed) {
-        return new NftOp.InsertRule(NftLayout.family(allowed.family()), NftLayout.USER_TABLE, NftLayout.USER_CHAIN,
-                onlyFrom(external, allowed));
-    }
-
-    /** The same as an nft command line: {@code insert rule ip nlbridge-user forward iifname "eth0" ip saddr != 8.8.8.8 counter drop}. */
-    public static String nftCommand(IfName external, Cidr allowed) {
-        return NftText.line(insertOnlyFrom(external, allowed));
-    }
-
-    /** A one-op batch for {@link NftExecutor#apply}. */
-    public static NftBatch batch(IfName external, Cidr allowed) {
-        return new NftBatch("insert user hook rule", List.of(insertOnlyFrom(external, allowed)));
+    /**
+     * The same as nft command lines: {@code insert rule ip nlbridge-user forward iifname "eth0" ip saddr != 8.8.8.8
+     * counter packets 0 bytes 0 drop}.
+     */
+    public static List<String> nftCommands(IfName external, List<Cidr> allowed) {
+        return onlyFrom(external, allowed).stream().map(r -> "insert rule " + r.chain() + " " + r).toList();
     }
 }

@@ -6,157 +6,115 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.nlbridge.driver.firewall.FirewallException;
+import org.nlbridge.nft.ChainRef;
+import org.nlbridge.nft.Element;
+import org.nlbridge.nft.ElementWriter;
+import org.nlbridge.nft.Expr;
+import org.nlbridge.nft.Listing;
+import org.nlbridge.nft.Rule;
+import org.nlbridge.nft.TableRef;
+import org.nlbridge.nft.Transaction;
+import org.nlbridge.nft.Verdict;
 
 /**
- * An in-memory nf_tables that is as strict as the kernel about what our ops can get wrong: a missing table,
- * chain or set, a duplicate element (NLM_F_EXCL), a missing element on delete, deleting a chain a verdict map
- * still jumps to. Transactions are atomic: a failing batch leaves nothing behind.
+ * An in-memory nf_tables that is as strict as the kernel about what our transactions can get wrong: a missing
+ * table, chain or set, a duplicate element ({@code NLM_F_EXCL}), a missing element on delete, deleting a chain that
+ * has rules or that a verdict map still jumps to. Transactions are atomic: a failing one leaves nothing behind.
+ * Listed rules with a counter report 3 packets, listed elements of a set with a counter 7.
  */
-final class FakeNft implements NftExecutor {
+final class FakeNft implements NftFirewallDriver.Nftables {
 
-    final List<NftBatch> applied = new ArrayList<>();
-    private Map<String, Table> tables = new LinkedHashMap<>();
-    /** When set, the next apply fails with this message before looking at the batch. */
+    final List<Transaction> applied = new ArrayList<>();
+    private Map<TableRef, Listing> tables = new LinkedHashMap<>();
+    /** When set, the next commit fails with this message before looking at the transaction. */
     String failNext;
-    NftFeatures features = NftFeatures.FULL;
 
     @Override
-    public NftFeatures features() {
-        return features;
-    }
-
-    static final class Table {
-        final NftFamily family;
-        final String name;
-        final Map<String, List<NftRule>> chains = new LinkedHashMap<>();
-        final Map<String, NftChain> chainDefs = new LinkedHashMap<>();
-        final Map<String, Map<String, NftElement>> sets = new LinkedHashMap<>();
-
-        Table(NftFamily family, String name) {
-            this.family = family;
-            this.name = name;
-        }
-
-        Table copy() {
-            Table t = new Table(family, name);
-            chains.forEach((k, v) -> t.chains.put(k, new ArrayList<>(v)));
-            t.chainDefs.putAll(chainDefs);
-            sets.forEach((k, v) -> t.sets.put(k, new LinkedHashMap<>(v)));
-            return t;
-        }
-    }
-
-    @Override
-    public void apply(NftBatch batch) {
+    public void commit(Transaction tx) {
         if (failNext != null) {
             String m = failNext;
             failNext = null;
-            throw new FirewallException(batch.what() + ": " + m);
+            throw new IllegalStateException(m);
         }
-        Map<String, Table> work = new LinkedHashMap<>();
-        tables.forEach((k, v) -> work.put(k, v.copy()));
-        for (NftOp op : batch.ops()) {
+        Map<TableRef, Listing> work = tables;
+        for (Transaction.Op op : tx.ops()) {
             try {
-                apply(work, op);
+                check(work, op);
             } catch (IllegalStateException e) {
-                throw new FirewallException(batch.what() + ": " + NftText.line(op) + ": " + e.getMessage());
+                throw new IllegalStateException(op + ": " + e.getMessage(), e);
             }
+            work = Drift.apply(work, op);
         }
         tables = work;
-        applied.add(batch);
+        applied.add(tx);
     }
 
-    private static void apply(Map<String, Table> tables, NftOp op) {
-        String id = op.family() + " " + op.table();
-        if (op instanceof NftOp.AddTable t) {
-            tables.putIfAbsent(id, new Table(t.family(), t.table()));
-            return;
-        }
-        Table t = tables.get(id);
-        if (t == null) throw new IllegalStateException("ENOENT: no table " + id);
-        switch (op) {
-            case NftOp.DeleteTable d -> tables.remove(id);
-            case NftOp.AddChain c -> {
-                t.chains.putIfAbsent(c.chain().name(), new ArrayList<>());
-                t.chainDefs.putIfAbsent(c.chain().name(), c.chain());
-            }
-            case NftOp.FlushChain c -> chain(t, c.chain()).clear();
-            case NftOp.DeleteChain c -> {
-                if (!chain(t, c.chain()).isEmpty()) throw new IllegalStateException("EBUSY: chain has rules");
-                for (Map<String, NftElement> s : t.sets.values()) {
-                    for (NftElement e : s.values()) {
-                        if (e.dataText().equals("jump " + c.chain())) throw new IllegalStateException("EBUSY: chain in use");
+    private static void check(Map<TableRef, Listing> tables, Transaction.Op op) {
+        if (op.object() instanceof org.nlbridge.nft.Table) return;
+        Listing t = tables.get(op.table());
+        if (t == null) throw new IllegalStateException("ENOENT: no table " + op.table());
+        switch (op.object()) {
+            case ChainRef c -> {
+                Listing.ChainListing chain = chain(t, c.name());
+                if (op.verb() != Transaction.Verb.DELETE) return;
+                if (!chain.rules().isEmpty()) throw new IllegalStateException("EBUSY: chain has rules");
+                for (Listing.SetListing s : t.sets()) {
+                    for (Element e : s.elements()) {
+                        if (Verdict.jump(c.name()).equals(e.verdict())) throw new IllegalStateException("EBUSY: chain in use");
                     }
                 }
-                t.chains.remove(c.chain());
-                t.chainDefs.remove(c.chain());
             }
-            case NftOp.AddSet s -> t.sets.putIfAbsent(s.set().name(), new LinkedHashMap<>());
-            case NftOp.AddRule r -> {
-                checkRefs(t, r.rule());
-                chain(t, r.chain()).add(r.rule());
+            case Rule r -> {
+                chain(t, r.chain().name());
+                for (Expr e : r.exprs()) {
+                    if (e instanceof Expr.Lookup l && l.anonymous() == null) set(t, l.set());
+                }
             }
-            case NftOp.InsertRule r -> {
-                checkRefs(t, r.rule());
-                chain(t, r.chain()).addFirst(r.rule());
-            }
-            case NftOp.AddElements e -> {
-                Map<String, NftElement> s = set(t, e.set());
-                for (NftElement el : e.elements()) {
-                    for (NftValue v : el.data()) {
-                        if (v instanceof NftValue.Jump j) chain(t, j.chain());
+            case ElementWriter w -> {
+                Map<List<Object>, Element> present = new LinkedHashMap<>();
+                for (Element e : set(t, w.set().name()).elements()) present.put(e.key(), e);
+                for (Element e : w.elements()) {
+                    if (w.deletes()) {
+                        if (!present.containsKey(e.key())) throw new IllegalStateException("ENOENT: element " + e);
+                        continue;
                     }
-                    if (s.putIfAbsent(el.keyText(), el) != null) throw new IllegalStateException("EEXIST: " + el.keyText());
+                    if (e.verdict() != null && e.verdict().chain() != null) chain(t, e.verdict().chain());
+                    if (present.put(e.key(), e) != null) throw new IllegalStateException("EEXIST: " + e);
                 }
             }
-            case NftOp.DeleteElements e -> {
-                Map<String, NftElement> s = set(t, e.set());
-                for (NftElement el : e.elements()) {
-                    if (s.remove(el.keyText()) == null) throw new IllegalStateException("ENOENT: element " + el.keyText());
-                }
-            }
-            default -> throw new IllegalStateException("unexpected " + op);
+            default -> { }
         }
     }
 
-    private static void checkRefs(Table t, NftRule r) {
-        for (NftExpr e : r.exprs()) {
-            switch (e) {
-                case NftExpr.InSet s -> set(t, s.set());
-                case NftExpr.VerdictMap m -> set(t, m.map());
-                case NftExpr.DnatMap m -> set(t, m.map());
-                default -> { }
-            }
-        }
+    private static Listing.ChainListing chain(Listing t, String name) {
+        return t.chain(name).orElseThrow(() -> new IllegalStateException("ENOENT: no chain " + name));
     }
 
-    private static List<NftRule> chain(Table t, String name) {
-        List<NftRule> c = t.chains.get(name);
-        if (c == null) throw new IllegalStateException("ENOENT: no chain " + name);
-        return c;
-    }
-
-    private static Map<String, NftElement> set(Table t, String name) {
-        Map<String, NftElement> s = t.sets.get(name);
-        if (s == null) throw new IllegalStateException("ENOENT: no set " + name);
-        return s;
+    private static Listing.SetListing set(Listing t, String name) {
+        return t.set(name).orElseThrow(() -> new IllegalStateException("ENOENT: no set " + name));
     }
 
     @Override
-    public Optional<NftTableState> read(NftFamily family, String table) {
-        Table t = tables.get(family + " " + table);
+    public Optional<Listing> list(TableRef table) {
+        Listing t = tables.get(table);
         if (t == null) return Optional.empty();
-        Map<String, NftTableState.Chain> chains = new LinkedHashMap<>();
-        t.chains.forEach((k, v) -> chains.put(k, new NftTableState.Chain(k, t.chainDefs.get(k).isBase(),
-                v.stream().map(r -> r.counts() ? 3L : -1L).toList())));
-        Map<String, NftTableState.Set> sets = new LinkedHashMap<>();
-        t.sets.forEach((k, v) -> {
-            Map<String, NftTableState.Element> els = new LinkedHashMap<>();
-            v.forEach((key, el) -> els.put(key, new NftTableState.Element(key, el.dataText(), 7)));
-            sets.put(k, new NftTableState.Set(k, els));
-        });
-        return Optional.of(new NftTableState(family, table, chains, sets));
+        List<Listing.ChainListing> chains = new ArrayList<>();
+        for (Listing.ChainListing c : t.chains()) {
+            List<Rule> rules = new ArrayList<>();
+            for (Rule r : c.rules()) {
+                List<Expr> exprs = r.exprs().stream().map(e -> e instanceof Expr.Counter ? new Expr.Counter(3, 300) : e)
+                        .toList();
+                rules.add(new Rule(r.chain(), exprs, r.comment(), rules.size() + 1));
+            }
+            chains.add(new Listing.ChainListing(c.chain(), 1, rules));
+        }
+        List<Listing.SetListing> sets = new ArrayList<>();
+        for (Listing.SetListing s : t.sets()) {
+            List<Element> elements = s.elements().stream().map(e -> !s.set().counter() ? e : new Element(e.keyType(),
+                    e.key(), e.valueType(), e.value(), e.verdict(), e.comment(), new Expr.Counter(7, 700))).toList();
+            sets.add(new Listing.SetListing(s.set(), 1, elements));
+        }
+        return Optional.of(new Listing(t.table(), 1, sets, chains));
     }
 
     /** External interference: what {@code nft flush ruleset} does. */
@@ -165,15 +123,21 @@ final class FakeNft implements NftExecutor {
     }
 
     /** External interference: remove one element. */
-    void deleteElement(NftFamily f, String table, String set, String key) {
-        tables.get(f + " " + table).sets.get(set).remove(key);
+    void deleteElement(TableRef table, String set, List<Object> key) {
+        Listing t = tables.get(table);
+        List<Listing.SetListing> sets = new ArrayList<>();
+        for (Listing.SetListing s : t.sets()) {
+            sets.add(!s.set().name().equals(set) ? s : new Listing.SetListing(s.set(), 0,
+                    s.elements().stream().filter(e -> !e.key().equals(key)).toList()));
+        }
+        tables.put(table, new Listing(t.table(), 0, sets, t.chains()));
     }
 
-    List<NftRule> rules(NftFamily f, String table, String chain) {
-        return tables.get(f + " " + table).chains.get(chain);
+    List<Rule> rules(TableRef table, String chain) {
+        return tables.get(table).chain(chain).orElseThrow().rules();
     }
 
-    boolean hasTable(NftFamily f, String table) {
-        return tables.containsKey(f + " " + table);
+    boolean hasTable(TableRef table) {
+        return tables.containsKey(table);
     }
 }

@@ -22,9 +22,17 @@ import org.nlbridge.driver.firewall.FirewallException;
 import org.nlbridge.driver.firewall.FirewallState;
 import org.nlbridge.driver.firewall.PublishedPort;
 import org.nlbridge.driver.firewall.ReconcileReport;
+import org.nlbridge.net.IpProtocol;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.nft.ElementWriter;
+import org.nlbridge.nft.Family;
+import org.nlbridge.nft.Listing;
+import org.nlbridge.nft.TableRef;
+import org.nlbridge.nft.Transaction;
 
 class NftFirewallDriverTest {
+    private static final TableRef IP = NftLayout.table(Family.IP);
+    private static final TableRef USER = NftLayout.userTable(Family.IP);
 
     private FakeNft nft;
     private Map<String, String> sysctls;
@@ -36,7 +44,7 @@ class NftFirewallDriverTest {
         nft = new FakeNft();
         sysctls = new LinkedHashMap<>();
         missingInterfaces = new ArrayList<>();
-        driver = new NftFirewallDriver(nft, sysctls());
+        driver = new NftFirewallDriver(nft, sysctls(), NftFeatures.FULL);
     }
 
     private NftFirewallDriver.Sysctls sysctls() {
@@ -83,9 +91,9 @@ class NftFirewallDriverTest {
         driver.setupNetwork(network("nlbint", "172.19.0.0/16").internal(true).build());
         driver.addEndpoint(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000-5009:22-31", "127.0.0.1:8080:80"));
         assertEquals(before + 3, nft.applied.size());
-        NftBatch ep = nft.applied.getLast();
-        assertEquals("add endpoint c1", ep.what());
-        assertTrue(ep.ops().stream().allMatch(op -> op instanceof NftOp.AddElements), "an endpoint is elements only");
+        Transaction ep = nft.applied.getLast();
+        assertTrue(ep.ops().stream().allMatch(op -> op.object() instanceof ElementWriter w && !w.deletes()),
+                "an endpoint is elements only: " + ep.toScript());
         assertEquals(Map.of("net/ipv4/conf/nlb0/route_localnet", "1"), sysctls,
                 "route_localnet on the published bridge only: not on the internal one, never on all or default");
 
@@ -131,10 +139,12 @@ class NftFirewallDriverTest {
         driver.reconcile(FirewallState.EMPTY);
         driver.setupNetwork(network("nlb0", "172.18.0.0/16").build());
         driver.addEndpoint(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22"));
-        nft.deleteElement(NftFamily.IP, "nlbridge", "ports4-any", "tcp . 5000"); // someone else's hand
+        nft.deleteElement(IP, "ports4-any", List.of(IpProtocol.TCP, 5000)); // someone else's hand
+        int before = nft.applied.size();
         driver.removeEndpoint("c1"); // its DELSETELEM fails with ENOENT; the rebuild converges
-        assertTrue(nft.applied.getLast().what().startsWith("remove endpoint c1 (rebuilding the tables after:"),
-                nft.applied.getLast().what());
+        assertEquals(before + 1, nft.applied.size(), "the incremental change failed, the rebuild was applied");
+        assertTrue(nft.applied.getLast().toScript().startsWith("add table ip nlbridge\ndelete table ip nlbridge\n"),
+                nft.applied.getLast().toScript());
         assertEquals(ReconcileReport.unchanged(), driver.reconcile(
                 new FirewallState(List.of(network("nlb0", "172.18.0.0/16").build()), List.of())));
     }
@@ -142,24 +152,19 @@ class NftFirewallDriverTest {
     @Test
     void whenTheRebuildFailsTooTheCallFailsAndNothingChanges() {
         int[] failures = {0};
-        NftExecutor failing = new NftExecutor() {
+        NftFirewallDriver.Nftables failing = new NftFirewallDriver.Nftables() {
             @Override
-            public void apply(NftBatch batch) {
-                if (failures[0]-- > 0) throw new FirewallException(batch.what() + ": EPERM");
-                nft.apply(batch);
+            public void commit(Transaction tx) {
+                if (failures[0]-- > 0) throw new IllegalStateException("EPERM");
+                nft.commit(tx);
             }
 
             @Override
-            public java.util.Optional<NftTableState> read(NftFamily family, String table) {
-                return nft.read(family, table);
-            }
-
-            @Override
-            public NftFeatures features() {
-                return NftFeatures.FULL;
+            public java.util.Optional<Listing> list(TableRef table) {
+                return nft.list(table);
             }
         };
-        NftFirewallDriver d = new NftFirewallDriver(failing, sysctls());
+        NftFirewallDriver d = new NftFirewallDriver(failing, sysctls(), NftFeatures.FULL);
         d.reconcile(FirewallState.EMPTY);
         d.setupNetwork(network("nlb0", "172.18.0.0/16").build());
         failures[0] = 2;
@@ -178,34 +183,32 @@ class NftFirewallDriverTest {
         driver.reconcile(FirewallState.EMPTY);
         driver.ensureUserHook();
         driver.ensureUserHook();
-        driver.insertUserRule(UserHookRules.insertOnlyFrom(ifname("eth0"), subnet("8.8.8.8/32")));
+        driver.insertUserRule(UserHookRules.onlyFrom(ifname("eth0"), subnet("8.8.8.8/32")));
         driver.setupNetwork(network("nlb0", "172.18.0.0/16").icc(false).build());
         driver.addEndpoint(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22"));
         FirewallState desired = new FirewallState(
                 List.of(network("nlb0", "172.18.0.0/16").icc(false).build()),
                 List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22")));
 
-        nft.deleteElement(NftFamily.BRIDGE, "nlbridge", "icc-off-ports", "\"veth1\"");
+        nft.deleteElement(NftLayout.table(Family.BRIDGE), "icc-off-ports", List.of("veth1"));
         ReconcileReport r = driver.reconcile(desired);
         assertEquals(List.of("table bridge nlbridge: set icc-off-ports lacks element \"veth1\""), r.drift());
         assertEquals(ReconcileReport.unchanged(), driver.reconcile(desired));
-        assertEquals(1, nft.rules(NftFamily.IP, NftLayout.USER_TABLE, NftLayout.USER_CHAIN).size(),
-                "the rebuild leaves the user hook alone");
+        assertEquals(1, nft.rules(USER, NftLayout.USER_CHAIN).size(), "the rebuild leaves the user hook alone");
 
         driver.teardownAll();
-        assertFalse(nft.hasTable(NftFamily.IP, NftLayout.TABLE));
-        assertFalse(nft.hasTable(NftFamily.BRIDGE, NftLayout.TABLE));
-        assertEquals("iifname \"eth0\" ip saddr != 8.8.8.8 counter drop",
-                nft.rules(NftFamily.IP, NftLayout.USER_TABLE, NftLayout.USER_CHAIN).getFirst().toString());
+        assertFalse(nft.hasTable(IP));
+        assertFalse(nft.hasTable(NftLayout.table(Family.BRIDGE)));
+        assertEquals("iifname \"eth0\" ip saddr != 8.8.8.8 counter packets 3 bytes 300 drop",
+                nft.list(USER).orElseThrow().chain(NftLayout.USER_CHAIN).orElseThrow().rules().getFirst().toString());
         driver.teardownAll(); // idempotent
         driver.ensureUserHook(); // finds it, adds nothing
-        assertEquals(1, nft.rules(NftFamily.IP, NftLayout.USER_TABLE, NftLayout.USER_CHAIN).size());
+        assertEquals(1, nft.rules(USER, NftLayout.USER_CHAIN).size());
     }
 
     @Test
     void withoutTheBridgeTableIccFalseNeedsBrNetfilter() {
-        nft.features = NftFeatures.BASIC;
-        driver = new NftFirewallDriver(nft, sysctls());
+        driver = new NftFirewallDriver(nft, sysctls(), NftFeatures.BASIC);
         driver.reconcile(FirewallState.EMPTY);
         FirewallException e = assertThrows(FirewallException.class,
                 () -> driver.setupNetwork(network("nlb0", "172.18.0.0/16").icc(false).build()));
@@ -216,7 +219,7 @@ class NftFirewallDriverTest {
         sysctls.put("net/bridge/bridge-nf-call-iptables", "1");
         driver.setupNetwork(network("nlb0", "172.18.0.0/16").icc(false).build());
         driver.addEndpoint(endpoint("c1", "nlb0", "veth1", "172.18.0.2"));
-        assertFalse(nft.hasTable(NftFamily.BRIDGE, NftLayout.TABLE));
+        assertFalse(nft.hasTable(NftLayout.table(Family.BRIDGE)));
         sysctls.put("net/bridge/bridge-nf-call-iptables", "0");
         ReconcileReport r = driver.reconcile(new FirewallState(List.of(network("nlb0", "172.18.0.0/16").icc(false).build()),
                 List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2"))));
@@ -243,5 +246,50 @@ class NftFirewallDriverTest {
         assertEquals(3L, status.counters().get("ip/fwd-to__nlb0: ip daddr . meta l4proto . th dport @published4"
                 + " ct status dnat counter accept"), status.counters().toString());
         assertTrue(status.summary().contains("1 network(s), 1 endpoint(s), 3 published port(s)"), status.summary());
+    }
+
+    /** Drift is compared rule by rule and set by set, not only counted. */
+    @Test
+    void reconcileSeesAChangedRuleAndASetDeclaredOtherwise() {
+        FirewallState state = new FirewallState(List.of(network("nlb0", "172.18.0.0/16").build()), List.of());
+        driver.reconcile(state);
+        // someone else's hand: the same number of rules, another bridge name
+        Transaction tx = new Transaction(NftLayout.TABLES);
+        org.nlbridge.nft.ChainRef direct = IP.chain("direct__nlb0");
+        tx.flushChain(direct).add(org.nlbridge.nft.Rule.in(direct).iifnameNot("nlb9").counter().drop());
+        nft.commit(tx);
+        // and an nlbridge with the basic layout rebuilt the tables: the port maps have no counters
+        new NftFirewallDriver(nft, sysctls(), NftFeatures.BASIC).reconcile(state);
+        nft.commit(tx);
+        ReconcileReport r = driver.reconcile(state);
+        assertEquals(List.of(
+                "table ip nlbridge: chain direct__nlb0 rule 1 is \"iifname != \"nlb9\" counter packets 0 bytes 0 drop\","
+                        + " expected \"iifname != \"nlb0\" counter packets 0 bytes 0 drop\"",
+                "table ip nlbridge: set ports4 is declared type inet_proto . ipv4_addr . inet_service : ipv4_addr ."
+                        + " inet_service, expected type inet_proto . ipv4_addr . inet_service : ipv4_addr . inet_service counter",
+                "table ip nlbridge: set ports4-any is declared type inet_proto . inet_service : ipv4_addr . inet_service,"
+                        + " expected type inet_proto . inet_service : ipv4_addr . inet_service counter",
+                "table ip6 nlbridge: set ports6 is declared type inet_proto . ipv6_addr . inet_service : ipv6_addr ."
+                        + " inet_service, expected type inet_proto . ipv6_addr . inet_service : ipv6_addr . inet_service counter",
+                "table ip6 nlbridge: set ports6-any is declared type inet_proto . inet_service : ipv6_addr . inet_service,"
+                        + " expected type inet_proto . inet_service : ipv6_addr . inet_service counter"), r.drift());
+        assertTrue(r.rebuilt());
+        assertEquals(ReconcileReport.unchanged(), driver.reconcile(state));
+    }
+
+    @Test
+    void userRulesGoInOneTransactionAndOnlyIntoTheHook() {
+        driver.reconcile(FirewallState.EMPTY);
+        driver.ensureUserHook();
+        int before = nft.applied.size();
+        driver.insertUserRules(UserHookRules.onlyFrom(ifname("eth0"), List.of(subnet("8.8.8.8/32"),
+                subnet("10.0.0.0/8"), subnet("2001:db8::/32"))));
+        assertEquals(before + 1, nft.applied.size());
+        assertEquals("iifname \"eth0\" ip saddr != { 8.8.8.8, 10.0.0.0/8 } counter packets 3 bytes 300 drop",
+                nft.list(USER).orElseThrow().chain(NftLayout.USER_CHAIN).orElseThrow().rules().getFirst().toString());
+        assertEquals(1, nft.rules(NftLayout.userTable(Family.IP6), NftLayout.USER_CHAIN).size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> driver.insertUserRule(
+                org.nlbridge.nft.Rule.in(IP.chain(NftLayout.FILTER_FORWARD)).drop().build()));
+        assertEquals("not a user hook rule: ip nlbridge filter-forward drop", e.getMessage());
     }
 }

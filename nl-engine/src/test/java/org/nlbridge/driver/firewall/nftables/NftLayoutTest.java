@@ -9,20 +9,27 @@ import static org.nlbridge.driver.firewall.Specs.subnet;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.nlbridge.driver.firewall.EndpointFirewallSpec;
 import org.nlbridge.driver.firewall.FirewallState;
 import org.nlbridge.driver.firewall.NetworkFirewallSpec;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.ValidationException;
+import org.nlbridge.nft.Family;
+import org.nlbridge.nft.Listing;
+import org.nlbridge.nft.Transaction;
 
+/** The layout's transactions, as the nft commands they render to ({@link Transaction#toScript()}). */
 class NftLayoutTest {
 
     private static final NetworkFirewallSpec NLB0 = network("nlb0", "172.18.0.0/16").build();
 
-    private static List<String> lines(List<NftOp> ops) {
-        return ops.stream().map(NftText::line).toList();
+    private static List<String> lines(Consumer<Transaction> layout) {
+        Transaction tx = new Transaction(NftLayout.TABLES);
+        layout.accept(tx);
+        return tx.toScript().lines().toList();
     }
 
     @Test
@@ -33,19 +40,19 @@ class NftLayoutTest {
                 "add chain ip nlbridge fwd-from__nlb0",
                 "add chain ip nlbridge nat-from__nlb0",
                 "add chain ip nlbridge nat-to__nlb0",
-                "add rule ip nlbridge direct__nlb0 iifname != \"nlb0\" counter drop",
+                "add rule ip nlbridge direct__nlb0 iifname != \"nlb0\" counter packets 0 bytes 0 drop",
                 "add rule ip nlbridge fwd-to__nlb0 ct state established,related accept",
                 "add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" accept",
-                "add rule ip nlbridge fwd-to__nlb0 ip daddr . meta l4proto . th dport @published4 ct status dnat counter accept",
-                "add rule ip nlbridge fwd-to__nlb0 counter drop",
+                "add rule ip nlbridge fwd-to__nlb0 ip daddr . meta l4proto . th dport @published4 ct status dnat counter packets 0 bytes 0 accept",
+                "add rule ip nlbridge fwd-to__nlb0 counter packets 0 bytes 0 drop",
                 "add rule ip nlbridge fwd-from__nlb0 accept",
-                "add rule ip nlbridge nat-from__nlb0 oifname != \"nlb0\" ip saddr 172.18.0.0/16 counter masquerade",
-                "add rule ip nlbridge nat-to__nlb0 ip saddr 127.0.0.0/8 counter masquerade",
-                "add rule ip nlbridge nat-to__nlb0 ip saddr 172.18.0.0/16 ct status dnat counter masquerade",
+                "add rule ip nlbridge nat-from__nlb0 oifname != \"nlb0\" ip saddr 172.18.0.0/16 counter packets 0 bytes 0 masquerade",
+                "add rule ip nlbridge nat-to__nlb0 ip saddr 127.0.0.0/8 counter packets 0 bytes 0 masquerade",
+                "add rule ip nlbridge nat-to__nlb0 ip saddr 172.18.0.0/16 ct status dnat counter packets 0 bytes 0 masquerade",
                 "add element ip nlbridge fwd-to { \"nlb0\" : jump fwd-to__nlb0 }",
                 "add element ip nlbridge fwd-from { \"nlb0\" : jump fwd-from__nlb0 }",
                 "add element ip nlbridge nat-from { \"nlb0\" : jump nat-from__nlb0 }",
-                "add element ip nlbridge nat-to { \"nlb0\" : jump nat-to__nlb0 }"), lines(NftLayout.network(NLB0)));
+                "add element ip nlbridge nat-to { \"nlb0\" : jump nat-to__nlb0 }"), lines(tx -> NftLayout.network(tx, NLB0)));
     }
 
     @Test
@@ -55,12 +62,12 @@ class NftLayoutTest {
                 "add chain ip nlbridge direct__nlbint",
                 "add chain ip nlbridge fwd-internal__nlbint",
                 "add chain ip nlbridge fwd-to__nlbint",
-                "add rule ip nlbridge direct__nlbint iifname != \"nlbint\" counter drop",
-                "add rule ip nlbridge fwd-internal__nlbint oifname != \"nlbint\" counter drop",
-                "add rule ip nlbridge fwd-to__nlbint iifname != \"nlbint\" counter drop",
-                "add rule ip nlbridge fwd-to__nlbint iifname \"nlbint\" counter drop",
+                "add rule ip nlbridge direct__nlbint iifname != \"nlbint\" counter packets 0 bytes 0 drop",
+                "add rule ip nlbridge fwd-internal__nlbint oifname != \"nlbint\" counter packets 0 bytes 0 drop",
+                "add rule ip nlbridge fwd-to__nlbint iifname != \"nlbint\" counter packets 0 bytes 0 drop",
+                "add rule ip nlbridge fwd-to__nlbint iifname \"nlbint\" counter packets 0 bytes 0 drop",
                 "add element ip nlbridge fwd-internal { \"nlbint\" : jump fwd-internal__nlbint }",
-                "add element ip nlbridge fwd-to { \"nlbint\" : jump fwd-to__nlbint }"), lines(NftLayout.network(n)));
+                "add element ip nlbridge fwd-to { \"nlbint\" : jump fwd-to__nlbint }"), lines(tx -> NftLayout.network(tx, n)));
     }
 
     @Test
@@ -78,7 +85,7 @@ class NftLayoutTest {
                 "add element ip6 nlbridge ports6-any { tcp . 5000 : fd00:db8:6::2 . 22, tcp . 5001 : fd00:db8:6::2 . 22,"
                         + " udp . 53 : fd00:db8:6::2 . 53 }",
                 "add element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
-                "add element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(NftLayout.endpoint(e, n, NftFeatures.FULL)));
+                "add element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.FULL)));
         assertEquals(List.of(
                 "delete element ip nlbridge direct4 { 172.18.0.2 }",
                 "delete element ip nlbridge ports4 { tcp . 127.0.0.1 . 8080 }",
@@ -87,22 +94,26 @@ class NftLayoutTest {
                 "delete element ip6 nlbridge direct6 { fd00:db8:6::2 }",
                 "delete element ip6 nlbridge ports6-any { tcp . 5000, tcp . 5001, udp . 53 }",
                 "delete element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
-                "delete element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(NftLayout.removeEndpoint(e, n, NftFeatures.FULL)));
+                "delete element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(tx -> NftLayout.removeEndpoint(tx, e, n, NftFeatures.FULL)));
     }
 
     @Test
     void baseChainsNeverChangeWithNetworks() {
         FirewallState s = new FirewallState(List.of(NLB0), List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22")));
-        List<String> skeleton = lines(NftLayout.tables(NftFeatures.FULL));
-        List<String> full = lines(NftLayout.rebuild("x", s, NftFeatures.FULL).ops());
-        assertEquals(lines(NftLayout.deleteTables(NftFeatures.FULL)), full.subList(0, 6));
+        List<String> skeleton = lines(tx -> NftLayout.tables(tx, NftFeatures.FULL));
+        List<String> full = lines(tx -> NftLayout.rebuild(tx, s, NftFeatures.FULL));
+        assertEquals(lines(tx -> NftLayout.deleteTables(tx, NftFeatures.FULL)), full.subList(0, 6));
+        assertEquals(List.of("add table ip nlbridge", "delete table ip nlbridge", "add table ip6 nlbridge",
+                "delete table ip6 nlbridge", "add table bridge nlbridge", "delete table bridge nlbridge"), full.subList(0, 6));
         assertEquals(skeleton, full.subList(6, 6 + skeleton.size()), "networks only append chains and elements");
-        assertTrue(skeleton.contains("add rule ip nlbridge raw-prerouting iifname != \"lo\" ip daddr 127.0.0.0/8 counter drop"));
+        assertTrue(skeleton.contains("add rule ip nlbridge raw-prerouting iifname != \"lo\" ip daddr 127.0.0.0/8"
+                + " counter packets 0 bytes 0 drop"));
         assertTrue(skeleton.contains("add rule ip nlbridge nat-prerouting fib daddr type local"
                 + " dnat ip to meta l4proto . ip daddr . th dport map @ports4"));
         assertTrue(skeleton.contains("add rule ip6 nlbridge nat-output ip6 daddr != ::1 fib daddr type local"
                 + " dnat ip6 to meta l4proto . th dport map @ports6-any"));
         assertTrue(skeleton.contains("add chain bridge nlbridge forward { type filter hook forward priority -200; policy accept; }"));
+        assertTrue(skeleton.contains("add rule bridge nlbridge forward iifname @icc-off-ports counter packets 0 bytes 0 drop"));
         assertTrue(skeleton.contains("add map ip nlbridge ports4 { type inet_proto . ipv4_addr . inet_service"
                 + " : ipv4_addr . inet_service; counter; }"));
     }
@@ -113,7 +124,7 @@ class NftLayoutTest {
         FakeNft nft = new FakeNft();
         List<NetworkFirewallSpec> nets = new ArrayList<>();
         List<EndpointFirewallSpec> eps = new ArrayList<>();
-        nft.apply(NftLayout.rebuild("start", FirewallState.EMPTY, NftFeatures.FULL));
+        nft.commit(tx(tx -> NftLayout.rebuild(tx, FirewallState.EMPTY, NftFeatures.FULL)));
         NetworkFirewallSpec n1 = NLB0;
         NetworkFirewallSpec n2 = network("nlb2", "172.20.0.0/16").ipv6(subnet("fd00:2::/64")).icc(false).build();
         NetworkFirewallSpec n3 = network("nlb3", "172.21.0.0/16").internal(true).build();
@@ -132,10 +143,11 @@ class NftLayoutTest {
         step(nft, nets, eps, null, a, false);
         step(nft, nets, eps, null, b, false);
         step(nft, nets, eps, null, a, true);
-        // tearing down a network with endpoints on it: the endpoints' elements first, same batch
-        List<NftOp> down = new ArrayList<>(NftLayout.removeEndpoint(d, n2, NftFeatures.FULL));
-        down.addAll(NftLayout.removeNetwork(n2));
-        nft.apply(new NftBatch("down", down));
+        // tearing down a network with endpoints on it: the endpoints' elements first, same transaction
+        nft.commit(tx(tx -> {
+            NftLayout.removeEndpoint(tx, d, n2, NftFeatures.FULL);
+            NftLayout.removeNetwork(tx, n2);
+        }));
         nets.remove(n2);
         eps.remove(d);
         assertMatchesRebuild(nft, nets, eps);
@@ -143,15 +155,25 @@ class NftLayoutTest {
         step(nft, nets, eps, null, b, true);
     }
 
+    private static Transaction tx(Consumer<Transaction> layout) {
+        Transaction tx = new Transaction(NftLayout.TABLES);
+        layout.accept(tx);
+        return tx;
+    }
+
     private static void step(FakeNft nft, List<NetworkFirewallSpec> nets, List<EndpointFirewallSpec> eps,
                              NetworkFirewallSpec n, EndpointFirewallSpec e, boolean add) {
         if (n != null) {
-            nft.apply(new NftBatch("net", add ? NftLayout.network(n) : NftLayout.removeNetwork(n)));
+            nft.commit(tx(tx -> {
+                if (add) NftLayout.network(tx, n); else NftLayout.removeNetwork(tx, n);
+            }));
             if (add) nets.add(n); else nets.remove(n);
         } else {
             NetworkFirewallSpec net = nets.stream().filter(x -> x.bridge().equals(e.bridge())).findFirst().orElseThrow();
-            nft.apply(new NftBatch("ep", add ? NftLayout.endpoint(e, net, NftFeatures.FULL)
-                    : NftLayout.removeEndpoint(e, net, NftFeatures.FULL)));
+            nft.commit(tx(tx -> {
+                if (add) NftLayout.endpoint(tx, e, net, NftFeatures.FULL);
+                else NftLayout.removeEndpoint(tx, e, net, NftFeatures.FULL);
+            }));
             if (add) eps.add(e); else eps.remove(e);
         }
         assertMatchesRebuild(nft, nets, eps);
@@ -159,10 +181,8 @@ class NftLayoutTest {
 
     private static void assertMatchesRebuild(FakeNft nft, List<NetworkFirewallSpec> nets, List<EndpointFirewallSpec> eps) {
         FirewallState s = new FirewallState(nets, eps).validated();
-        Map<String, NftTableState> expected = NftTableState.fold(NftLayout.rebuild("x", s, NftFeatures.FULL).ops());
-        for (NftTableState t : expected.values()) {
-            NftTableState actual = nft.read(t.family(), t.name()).orElse(null);
-            assertEquals(List.of(), NftTableState.diff(t, actual));
+        for (Listing t : Drift.expected(tx(tx -> NftLayout.rebuild(tx, s, NftFeatures.FULL))).values()) {
+            assertEquals(List.of(), Drift.between(t, nft.list(t.ref()).orElse(null)));
         }
     }
 
@@ -170,23 +190,38 @@ class NftLayoutTest {
     void theBasicFeaturesLeaveOutTheBridgeTableAndElementCounters() {
         FirewallState s = new FirewallState(List.of(network("nlb0", "172.18.0.0/16").icc(false).build()),
                 List.of(endpoint("c1", "nlb0", "veth1", "172.18.0.2", "5000:22")));
-        List<String> basic = lines(NftLayout.rebuild("x", s, NftFeatures.BASIC).ops());
+        List<String> basic = lines(tx -> NftLayout.rebuild(tx, s, NftFeatures.BASIC));
         assertTrue(basic.stream().noneMatch(l -> l.contains(" bridge nlbridge")), basic.toString());
         assertTrue(basic.contains("add map ip nlbridge ports4 { type inet_proto . ipv4_addr . inet_service"
                 + " : ipv4_addr . inet_service; }"));
-        assertTrue(basic.contains("add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" counter drop"));
+        assertTrue(basic.contains("add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" counter packets 0 bytes 0 drop"));
     }
 
     @Test
     void userHookHelperRendersTheSeedExample() {
-        assertEquals("insert rule ip nlbridge-user forward iifname \"eth0\" ip saddr != 8.8.8.8 counter drop",
-                UserHookRules.nftCommand(ifname("eth0"), subnet("8.8.8.8/32")));
-        assertEquals("iifname \"eth0\" ip6 saddr != 2001:db8::/32 counter drop",
+        assertEquals(List.of("insert rule ip nlbridge-user forward iifname \"eth0\" ip saddr != 8.8.8.8"
+                + " counter packets 0 bytes 0 drop"), UserHookRules.nftCommands(ifname("eth0"), List.of(subnet("8.8.8.8/32"))));
+        assertEquals("iifname \"eth0\" ip6 saddr != 2001:db8::/32 counter packets 0 bytes 0 drop",
                 UserHookRules.onlyFrom(ifname("eth0"), subnet("2001:db8::/32")).toString());
-        assertEquals("iifname \"eth0\" ip saddr != 8.8.8.8 counter drop",
+        assertEquals("iifname \"eth0\" ip saddr != 8.8.8.8 counter packets 0 bytes 0 drop",
                 UserHookRules.onlyFrom(ifname("eth0"), IpAddress.parse("ip", "8.8.8.8")).toString());
         assertEquals(List.of("add table ip6 nlbridge-user",
                 "add chain ip6 nlbridge-user forward { type filter hook forward priority -10; policy accept; }"),
-                lines(NftLayout.userHook(NftFamily.IP6)));
+                lines(tx -> NftLayout.userHook(tx, Family.IP6)));
+    }
+
+    /** Several sources: an anonymous set per family, one rule per family that has sources. */
+    @Test
+    void userHookRulesWithSeveralSources() {
+        assertEquals(List.of(
+                "insert rule ip nlbridge-user forward iifname \"eth0\" ip saddr != { 8.8.8.8, 10.0.0.0/8 }"
+                        + " counter packets 0 bytes 0 drop",
+                "insert rule ip6 nlbridge-user forward iifname \"eth0\" ip6 saddr != 2001:db8::/32"
+                        + " counter packets 0 bytes 0 drop"),
+                UserHookRules.nftCommands(ifname("eth0"), List.of(subnet("10.0.0.0/8"), subnet("2001:db8::/32"),
+                        subnet("8.8.8.8/32"))));
+        ValidationException e = org.junit.jupiter.api.Assertions.assertThrows(ValidationException.class,
+                () -> UserHookRules.onlyFrom(ifname("eth0"), List.of(subnet("10.0.0.0/8"), subnet("10.1.0.0/16"))));
+        assertTrue(e.getMessage().contains("\"10.1.0.0/16\": overlaps 10.0.0.0/8"), e.getMessage());
     }
 }
