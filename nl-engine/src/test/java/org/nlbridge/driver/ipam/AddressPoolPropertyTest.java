@@ -67,11 +67,12 @@ class AddressPoolPropertyTest {
     void ipv4PicksFollowTheModelAndExhaustExactly(
             @ForAll("ipv4Pools") Pool p, @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 9) Integer> ops) {
         Outcome o = run(p, ops);
-        // the property is only as good as its cases: make sure pools do run out and picks do wrap round
+        // the property is only as good as its cases: make sure pools do run out and picks do wrap round. The
+        // bound is far below the usual rate (about 15%): a check of a random sample must not fail by chance
         Statistics.label("exhausted").collect(o.exhausted());
         Statistics.label("wrapped").collect(o.wrapped());
-        Statistics.label("exhausted").coverage(c -> c.check(true).percentage(pc -> pc >= 10));
-        Statistics.label("wrapped").coverage(c -> c.check(true).percentage(pc -> pc >= 10));
+        Statistics.label("exhausted").coverage(c -> c.check(true).percentage(pc -> pc >= 3));
+        Statistics.label("wrapped").coverage(c -> c.check(true).percentage(pc -> pc >= 3));
     }
 
     @Property(tries = 200)
