@@ -16,7 +16,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,18 +116,10 @@ class BridgePacketTest {
 
     /**
      * 2. ipMasq=false: the upstream server (which routes the subnet back through the host) sees the container's
-     * own address.
-     *
-     * <p>Fails today, in the firewall layout (NftLayout, not the bridge driver): {@code raw-prerouting} sends every
-     * packet addressed to a container that does not come from its bridge to {@code direct__<bridge>}, {@code
-     * iifname != "<bridge>" counter drop}, before conntrack. Without masquerade the replies of the container's own
-     * connections are addressed to the container, so they are dropped there (the chain's counter counts them).
-     * Docker's raw PREROUTING drop matches only published container ports, and its filter chains accept
-     * established traffic first.
+     * own address, and its replies come back (addressed to the container: the direct-access drop lets
+     * established traffic through first).
      */
     @Test
-    @Disabled("firewall layout bug: raw-prerouting direct__<bridge> drops the replies to a container on an ipMasq=false"
-            + " network (see the comment)")
     void withoutMasqueradeUpstreamSeesTheContainer(Sandbox sb) {
         Engine e = engine(sb);
         e.apply(state(List.of(NetworkSpec.of("plain", b -> b.bridge("br-plain").bip("172.30.3.1/24").ipMasq(false))),

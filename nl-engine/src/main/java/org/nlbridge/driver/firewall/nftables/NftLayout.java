@@ -49,7 +49,9 @@ import org.nlbridge.nft.Verdict;
  *
  * <h2>Base chains (created once, never edited afterwards)</h2>
  * <pre>
- * raw-prerouting   filter prerouting  -300 (raw)     loopback guard; {@code ip daddr vmap @direct4}
+ * raw-prerouting   filter prerouting  -300 (raw)     loopback guard
+ * direct-access    filter prerouting  -150 (mangle)  {@code ct state established,related accept};
+ *                                                    {@code ip daddr vmap @direct4}
  * nat-prerouting   nat    prerouting  -100 (dstnat)  {@code fib daddr type local dnat ... map @ports4 / @ports4-any}
  * nat-output       nat    output      -100           the same for connections from the host itself
  * nat-postrouting  nat    postrouting  100 (srcnat)  {@code iifname vmap @nat-from}; {@code oifname vmap @nat-to}
@@ -64,13 +66,15 @@ import org.nlbridge.nft.Verdict;
  *
  * <h2>Per network (bridge {@code br}, chains named {@code <role>__br})</h2>
  * <ul>
- *   <li>{@code direct__br}: {@code iifname != "br" counter drop}, reached from {@code raw-prerouting} through
- *       {@code direct4}, which maps every container address to its network's chain. Direct access to a
- *       container address from outside its bridge is dropped before conntrack and DNAT (Docker 28.2's raw
- *       PREROUTING rule): published ports are reached through host addresses, which DNAT rewrites only after
- *       the raw hook, so they pass; routing straight to a container, even to a port that is published on some
- *       host address, does not (that would bypass a {@code -p 127.0.0.1:...} or {@code -p 10.0.0.5:...}
- *       restriction).</li>
+ *   <li>{@code direct__br}: {@code iifname != "br" counter drop}, reached from {@code direct-access} through
+ *       {@code direct4}, which maps every container address to its network's chain. A new connection to a
+ *       container address from outside its bridge is dropped before DNAT (Docker 28.2's PREROUTING drop):
+ *       published ports are reached through host addresses, which DNAT rewrites only after this hook, so they
+ *       pass; routing straight to a container, even to a port that is published on some host address, does not
+ *       (that would bypass a {@code -p 127.0.0.1:...} or {@code -p 10.0.0.5:...} restriction). The chain runs
+ *       after conntrack (-200), not at the raw hook, so that replies to the container's own connections, which
+ *       arrive addressed to the container when masquerade is off ({@code ipMasq false}), are accepted as
+ *       established first.</li>
  *   <li>{@code fwd-to__br} (traffic entering the bridge; always ends in a verdict): established/related accept;
  *       {@code iifname "br"} accept, or drop when {@code icc=false}; {@code ip daddr . meta l4proto . th dport
  *       @published4 ct status dnat counter accept} (only translated connections to published container ports;
@@ -118,6 +122,7 @@ public final class NftLayout {
     public static final Priority USER_PRIORITY = Priority.FILTER.plus(-10);
 
     public static final String RAW_PREROUTING = "raw-prerouting";
+    public static final String DIRECT_ACCESS = "direct-access";
     public static final String NAT_PREROUTING = "nat-prerouting";
     public static final String NAT_OUTPUT = "nat-output";
     public static final String NAT_POSTROUTING = "nat-postrouting";
@@ -258,7 +263,11 @@ public final class NftLayout {
             tx.add(Rule.in(raw).iifnameNot(LO).ipDaddr(LOOPBACK4).counter().drop());
             tx.add(Rule.in(raw).iifnameNot(LO).ipSaddr(LOOPBACK4).counter().drop());
         }
-        tx.add(Rule.in(raw).vmap(direct, daddr(f)));
+        // after conntrack, so replies to a container's own connections (not masqueraded) are let through first
+        Chain access = base(t, DIRECT_ACCESS, ChainType.FILTER, Hook.PREROUTING, Priority.MANGLE);
+        tx.addChain(access);
+        tx.add(Rule.in(access).ctState(CtState.ESTABLISHED, CtState.RELATED).accept());
+        tx.add(Rule.in(access).vmap(direct, daddr(f)));
 
         Chain pre = base(t, NAT_PREROUTING, ChainType.NAT, Hook.PREROUTING, Priority.DSTNAT);
         Chain out = base(t, NAT_OUTPUT, ChainType.NAT, Hook.OUTPUT, Priority.DSTNAT);
