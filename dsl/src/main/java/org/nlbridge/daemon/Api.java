@@ -347,7 +347,7 @@ final class Api {
         try (EventBus.Subscription sub = daemon.events().subscribe(since, filter)) {
             HttpWire.ChunkedOutput out = ex.stream(200, Exchange.NDJSON);
             long lastWrite = System.nanoTime();
-            while (!daemon.stopping() && !sub.isClosed()) {
+            while (true) {
                 Event e;
                 try {
                     e = sub.next(1000);
@@ -359,6 +359,7 @@ final class Api {
                     Thread.currentThread().interrupt();
                     return;
                 }
+                if (e == EventBus.END) return; // the daemon stops: its stop event was the last one queued
                 if (e != null) {
                     out.line(ApiJson.write(e.toJson()));
                     lastWrite = System.nanoTime();
@@ -367,13 +368,6 @@ final class Api {
                     out.flush();
                     lastWrite = System.nanoTime();
                 }
-            }
-            // drain what is queued (the daemon's stop event) before the stream ends
-            Event e;
-            try {
-                while ((e = sub.next(0)) != null) out.line(ApiJson.write(e.toJson()));
-            } catch (EventBus.Lagged | InterruptedException ignored) {
-                // ending anyway
             }
         }
     }

@@ -76,7 +76,7 @@ public final class Daemon implements AutoCloseable {
 
     private final Engine engine;
     private final DaemonState state;
-    private final EventBus events = new EventBus();
+    private final EventBus events = new EventBus(Daemon::log);
     private final ExecutorService engineThread;
     private final HttpServer http;
     private final DriftRepair drift;
@@ -86,6 +86,12 @@ public final class Daemon implements AutoCloseable {
     private DesiredState desired;
     private volatile boolean stopping;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    /** One line on stderr, with the time: the daemon's log. */
+    static void log(String text) {
+        System.err.println(java.time.LocalDateTime.now() + " nlbridge: " + text.replace("\n", "\n    "));
+        System.err.flush();
+    }
 
     Daemon(Engine engine, DaemonState state, Duration debounce) {
         this.engine = engine;
@@ -412,8 +418,8 @@ public final class Daemon implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             events.publish("daemon", "stop", "pid " + ProcessHandle.current().pid(), "the network is left as it is");
-            http.close();
             events.closeAll();
+            http.close(Duration.ofSeconds(2)); // event streams end with the stop event, then connections close
             if (monitor != null) monitor.close();
             try {
                 engine.close();

@@ -28,7 +28,16 @@ public final class DaemonLock implements AutoCloseable {
     }
 
     static DaemonLock acquire(Path stateDir) throws IOException {
-        Files.createDirectories(stateDir);
+        if (!Files.isDirectory(stateDir)) {
+            // as the state store makes it: whoever can write the state can steer the engine
+            Files.createDirectories(stateDir.toAbsolutePath().getParent());
+            try {
+                Files.createDirectory(stateDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // fine
+            }
+        }
         Path f = stateDir.resolve(FILE);
         FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 java.nio.file.LinkOption.NOFOLLOW_LINKS);

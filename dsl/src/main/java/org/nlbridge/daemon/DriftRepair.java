@@ -77,6 +77,13 @@ final class DriftRepair implements AutoCloseable {
     void onHostEvent(HostEvent e) {
         EventBus bus = daemon.events();
         switch (e) {
+            case HostEvent.LinkChanged l when l.bridgePort() -> {
+                var link = l.link();
+                String master = l.link().master() > 0 ? "bridge index " + l.link().master() : "a bridge";
+                bus.publish("link", l.action() == HostMonitor.Action.DELETE ? "unport" : "port", link.name(),
+                        owned.containsKey(link.name()), (l.action() == HostMonitor.Action.DELETE ? "left " : "port of ")
+                                + master + ", index " + link.index() + (link.isUp() ? ", up" : ", down"), List.of());
+            }
             case HostEvent.LinkChanged l -> {
                 var link = l.link();
                 String ours = owned.get(link.name());

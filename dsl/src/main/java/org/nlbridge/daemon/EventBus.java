@@ -24,8 +24,16 @@ final class EventBus {
 
     private final ArrayDeque<Event> recent = new ArrayDeque<>();
     private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
-    private final System.Logger log = System.getLogger("nlbridge.daemon");
+    /** Where our own events are logged (stderr): plain printing, which also works in a shutdown hook. */
+    private final java.util.function.Consumer<String> log;
     private long seq;
+
+    /** Marks the end of a subscription in its queue. */
+    static final Event END = new Event(0, "-", "daemon", "end", "-", false, "", List.of());
+
+    EventBus(java.util.function.Consumer<String> log) {
+        this.log = log;
+    }
 
     /** Publishes an event; events of our own (not the kernel's) also go to the log. */
     synchronized Event publish(String type, String action, String object, boolean owned, String detail, List<Change> changes) {
@@ -34,7 +42,8 @@ final class EventBus {
         if (recent.size() > KEEP) recent.removeFirst();
         for (Subscription s : subscribers) s.offer(e);
         if (!List.of("link", "address", "route", "nft").contains(type)) {
-            log.log(System.Logger.Level.INFO, e.toText().strip());
+            String text = e.toText().strip();
+            log.accept(text.substring(text.indexOf(' ') + 1)); // the log line has its own time
         }
         return e;
     }
@@ -73,10 +82,14 @@ final class EventBus {
             if (!queue.offer(e)) lagged = true;
         }
 
-        /** The next event, null after {@code millis} without one; throws {@link Lagged} once it fell behind. */
+        /**
+         * The next event, null after {@code millis} without one, {@link #END} once closed; throws {@link Lagged}
+         * once it fell behind.
+         */
         Event next(long millis) throws InterruptedException, Lagged {
             Event e = queue.poll(millis, TimeUnit.MILLISECONDS);
             if (e == null && lagged) throw new Lagged();
+            if (e == null && closed) return END;
             return e;
         }
 
@@ -88,6 +101,7 @@ final class EventBus {
         public void close() {
             closed = true;
             subscribers.remove(this);
+            queue.offer(END); // wakes the reader; if the queue is full it sees the flag at its next poll
         }
     }
 

@@ -18,6 +18,8 @@ public final class RtnlEvents {
     public static final List<Integer> GROUPS = List.of(Uapi.RTNLGRP_LINK(), Uapi.RTNLGRP_IPV4_IFADDR(),
             Uapi.RTNLGRP_IPV6_IFADDR(), Uapi.RTNLGRP_IPV4_ROUTE(), Uapi.RTNLGRP_IPV6_ROUTE());
 
+    private static final int AF_BRIDGE = org.nlbridge.bindings.libc.LibC.AF_BRIDGE();
+
     private final LinkView link = new LinkView();
     private final AddressView address = new AddressView();
     private final RouteView route = new RouteView();
@@ -26,7 +28,9 @@ public final class RtnlEvents {
     public RtnlEvent decode(MsgCursor msg) {
         int type = msg.type();
         if (type == Rt.RTM_NEWLINK || type == Rt.RTM_DELLINK) {
-            return new RtnlEvent.LinkEvent(type == Rt.RTM_DELLINK, link.reset(msg).toLink());
+            msg.requirePayload(Rt.IFINFOMSG);
+            boolean port = msg.u8At(Rt.IFI_FAMILY) == AF_BRIDGE;
+            return new RtnlEvent.LinkEvent(type == Rt.RTM_DELLINK, link.reset(msg).toLink(), port);
         }
         if (type == Rt.RTM_NEWADDR || type == Rt.RTM_DELADDR) {
             return address.reset(msg) ? new RtnlEvent.AddressEvent(type == Rt.RTM_DELADDR, address.toAddress()) : null;

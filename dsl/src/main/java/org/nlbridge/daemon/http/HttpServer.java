@@ -3,6 +3,7 @@ package org.nlbridge.daemon.http;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -173,8 +174,29 @@ public final class HttpServer implements AutoCloseable {
     /** Stops accepting and closes every listener and connection (streams end at once). */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops accepting, closes idle connections at once, gives connections that are answering a request up to
+     * {@code grace} to finish (an event stream writing its last event), then closes the rest.
+     */
+    public void close(Duration grace) {
         closed = true;
         listeners.forEach(ConnListener::close);
+        long end = System.nanoTime() + grace.toNanos();
+        while (true) {
+            deadlines.forEach((c, d) -> {
+                if (d != 0) c.close(); // waiting for a request that will not be served
+            });
+            if (open.get() == 0 || System.nanoTime() >= end) break;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         deadlines.keySet().forEach(Conn::close);
         watchdog.interrupt();
         for (Thread t : acceptors) {

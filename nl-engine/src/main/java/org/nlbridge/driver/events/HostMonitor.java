@@ -47,8 +47,12 @@ public final class HostMonitor implements AutoCloseable {
     /** What the monitor reports. */
     public sealed interface HostEvent {
 
-        /** A link was created ({@code NEW}), changed ({@code CHANGE}) or deleted ({@code DELETE}). */
-        record LinkChanged(Action action, Link link) implements HostEvent {}
+        /**
+         * A link was created ({@code NEW}), changed ({@code CHANGE}) or deleted ({@code DELETE}); or, with
+         * {@code bridgePort}, a bridge reported on one of its ports ({@code CHANGE}: joined or changed,
+         * {@code DELETE}: left the bridge or went away).
+         */
+        record LinkChanged(Action action, Link link, boolean bridgePort) implements HostEvent {}
 
         /** An address was added or removed; {@code ifname} is the link's name when the monitor knows it. */
         record AddressChanged(boolean deleted, org.nlbridge.rtnl.Address address, String ifname) implements HostEvent {}
@@ -195,6 +199,8 @@ public final class HostMonitor implements AutoCloseable {
 
     private HostEvent translate(RtnlEvent e) {
         return switch (e) {
+            case RtnlEvent.LinkEvent l when l.bridgePort() ->
+                    new HostEvent.LinkChanged(l.deleted() ? Action.DELETE : Action.CHANGE, l.link(), true);
             case RtnlEvent.LinkEvent l -> {
                 Link link = l.link();
                 Action a;
@@ -204,7 +210,7 @@ public final class HostMonitor implements AutoCloseable {
                 } else {
                     a = names.put(link.index(), link.name()) == null ? Action.NEW : Action.CHANGE;
                 }
-                yield new HostEvent.LinkChanged(a, link);
+                yield new HostEvent.LinkChanged(a, link, false);
             }
             case RtnlEvent.AddressEvent a -> new HostEvent.AddressChanged(a.deleted(), a.address(),
                     names.get(a.address().ifindex()));
