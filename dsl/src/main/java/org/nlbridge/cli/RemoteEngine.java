@@ -60,14 +60,15 @@ public final class RemoteEngine implements Engine {
                     : address.isUnix() ? " (is 'nlbridge daemon -H " + address + "' running?)" : "";
             throw new DaemonException(0, "cannot connect to the nlbridge daemon at " + address + ": " + why + hint);
         }
-        RemoteEngine r = new RemoteEngine(c);
         try {
-            r.call("GET", "/_ping", null);
-        } catch (RuntimeException e) {
-            r.close();
-            throw e;
+            HttpClient.Response ping = c.send("GET", "/_ping", null, null);
+            if (ping.status() != 200) throw new IOException("it answered /_ping with HTTP " + ping.status());
+        } catch (IOException e) {
+            c.close();
+            // with TLS 1.3 a refused client certificate shows here, at the first request
+            throw new DaemonException(0, "cannot connect to the nlbridge daemon at " + address + ": " + e.getMessage());
         }
-        return r;
+        return new RemoteEngine(c);
     }
 
     private JsonNode call(String method, String target, JsonNode body) {

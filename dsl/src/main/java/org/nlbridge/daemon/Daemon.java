@@ -113,6 +113,7 @@ public final class Daemon implements AutoCloseable {
                         + " --tlscacert, --tlscert and --tlskey (the API is root on this host)");
             }
         }
+        for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket()); // refuse before touching anything
         EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir());
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;

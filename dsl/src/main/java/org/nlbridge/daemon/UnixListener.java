@@ -63,8 +63,7 @@ final class UnixListener implements ConnListener {
      */
     static UnixListener open(Path path, String group) throws IOException {
         Path dir = path.getParent();
-        checkDirectory(path, dir);
-        checkExisting(path);
+        check(path);
         GroupPrincipal gp = null;
         if (group != null) {
             try {
@@ -93,6 +92,12 @@ final class UnixListener implements ConnListener {
         } finally {
             Files.deleteIfExists(priv);
         }
+    }
+
+    /** Every refusal {@link #open} would make, without creating anything (the daemon checks before it starts). */
+    static void check(Path path) throws IOException {
+        checkDirectory(path, path.getParent());
+        checkExisting(path);
     }
 
     private static void checkDirectory(Path path, Path dir) throws IOException {

@@ -154,4 +154,19 @@ class DaemonApiTest {
         }
         assertEquals(List.of("daemon", "engine", "engine"), all.stream().map(Event::type).toList());
     }
+
+    @Test
+    void aStoppingDaemonEndsStreamsWithItsStopEvent() throws Exception {
+        List<Event> seen = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (RemoteEngine r = RemoteEngine.connect(addr, null)) {
+                r.events(0, List.of("daemon"), e -> seen.add(e));
+            }
+        });
+        Thread.sleep(200);
+        daemon.close();
+        reader.join(5_000);
+        assertTrue(!reader.isAlive(), "the stream ended");
+        assertEquals(List.of("stop"), seen.stream().map(Event::action).toList());
+    }
 }
