@@ -113,7 +113,9 @@ public final class Daemon implements AutoCloseable {
                         + " --tlscacert, --tlscert and --tlskey (the API is root on this host)");
             }
         }
-        for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket()); // refuse before touching anything
+        // refuse before touching anything
+        for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
+        if (o.group() != null) UnixListener.group(o.group());
         EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir());
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;
@@ -181,6 +183,8 @@ public final class Daemon implements AutoCloseable {
                             done.changes());
                 } catch (RuntimeException e) {
                     events.publish("daemon", "adopt", what, false, "converging failed: " + Api.message(e), plan.changes());
+                    // keep trying, with the drift repair's backoff, rather than wait for the next kernel event
+                    drift.trigger(new DriftRepair.Trigger("adopting the stored desired state failed", null, false, true));
                 }
             }
             return null;

@@ -64,14 +64,7 @@ final class UnixListener implements ConnListener {
     static UnixListener open(Path path, String group) throws IOException {
         Path dir = path.getParent();
         check(path);
-        GroupPrincipal gp = null;
-        if (group != null) {
-            try {
-                gp = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-            } catch (UserPrincipalNotFoundException e) {
-                throw new RefusedException("--group " + group + ": no such group");
-            }
-        }
+        GroupPrincipal gp = group == null ? null : group(group);
         Path priv = Files.createTempDirectory(dir, ".nlbridge-sock-"); // 0700: nobody else can reach the socket yet
         Path tmp = priv.resolve("s");
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -91,6 +84,15 @@ final class UnixListener implements ConnListener {
             throw e;
         } finally {
             Files.deleteIfExists(priv);
+        }
+    }
+
+    /** The group {@code --group} names, or a refusal. */
+    static GroupPrincipal group(String name) throws IOException {
+        try {
+            return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new RefusedException("--group " + name + ": no such group");
         }
     }
 

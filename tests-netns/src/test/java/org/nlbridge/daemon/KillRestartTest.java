@@ -87,6 +87,7 @@ class KillRestartTest {
             assertEquals(wanted, running, "the state holds exactly the desired containers");
             assertEquals(veths, ConcurrentClientsTest.ourVeths(host), "the kernel holds exactly their veths");
             assertEquals(wanted.size(), st.path("ports").size());
+            assertEquals(wanted.size(), ConcurrentClientsTest.portElements(host, "10.125"), "one port element per container in the kernel");
             List<String> strays = new ArrayList<>();
             netnsOf.forEach((name, ns) -> {
                 if (!wanted.contains(name) && Files.exists(Path.of("/run/netns", ns))) strays.add(ns);
