@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
+import org.nlbridge.daemon.DaemonLock;
+import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.daemon.http.Tls;
 import org.nlbridge.driver.Engine;
 import org.nlbridge.driver.EngineOptions;
 
@@ -23,7 +26,7 @@ import org.nlbridge.driver.EngineOptions;
         description = "Docker-style bridge networking over netlink, for the JVM.",
         subcommands = {Commands.CheckCommand.class, Commands.PlanCommand.class, Commands.ApplyCommand.class,
                 Commands.DestroyCommand.class, Commands.StatusCommand.class, Commands.RunCommand.class,
-                DemoCommand.class, DoctorCommand.class, VersionCommand.class})
+                DaemonCommand.class, EventsCommand.class, DemoCommand.class, DoctorCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--host-netns", paramLabel = "NAME", scope = ScopeType.INHERIT,
@@ -38,6 +41,25 @@ public final class Main implements Runnable {
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT,
             description = "text (default) or json.")
     Output.Format output = Output.Format.text;
+
+    @Option(names = {"-H", "--host"}, paramLabel = "ADDRESS", scope = ScopeType.INHERIT,
+            description = "The daemon to send the command to: unix:///run/nlbridge.sock, or tcp://HOST:PORT with the"
+                    + " --tls* files (default: $NLBRIDGE_HOST; without either, the engine runs in this process)."
+                    + " For 'daemon': where to listen; may be given several times.")
+    java.util.List<String> hosts = new java.util.ArrayList<>();
+
+    @Option(names = "--tlscacert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "tcp:// only: the CA certificate (PEM) that signs the other side's certificate"
+                    + " (default: $NLBRIDGE_CERT_PATH/ca.pem).")
+    Path tlsCaCert;
+
+    @Option(names = "--tlscert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "tcp:// only: this side's certificate (PEM) (default: $NLBRIDGE_CERT_PATH/cert.pem).")
+    Path tlsCert;
+
+    @Option(names = "--tlskey", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "tcp:// only: this side's private key (PKCS#8 PEM) (default: $NLBRIDGE_CERT_PATH/key.pem).")
+    Path tlsKey;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Show the stack trace of an error.")
@@ -60,8 +82,57 @@ public final class Main implements Runnable {
         return cli;
     }
 
+    /**
+     * The engine the commands work with: the daemon's, through its socket, when {@code -H} or
+     * {@code NLBRIDGE_HOST} names one; otherwise one in this process, unless a daemon manages that state.
+     */
     Engine openEngine() {
-        return cli.engines().open(new EngineOptions(hostNetns, stateDir));
+        DaemonAddress remote = daemon();
+        if (remote != null) {
+            if (hostNetns != null || stateDir != null) {
+                throw new CliException("--host-netns and --state belong to the daemon (nlbridge daemon --host-netns"
+                        + " ... --state ...), not to a command sent to it with -H " + remote);
+            }
+            return RemoteEngine.connect(remote, tls(remote));
+        }
+        EngineOptions options = new EngineOptions(hostNetns, stateDir);
+        DaemonLock.heldBy(options.stateDir()).ifPresent(pid -> {
+            throw new CliException("the state in " + options.stateDir() + " is managed by an nlbridge daemon (pid " + pid
+                    + "): send the command to it with -H (e.g. -H " + DaemonAddress.DEFAULT + "), or stop it first;"
+                    + " it would undo changes made behind its back");
+        });
+        return cli.engines().open(options);
+    }
+
+    /** The daemon a command goes to: {@code -H} (once), else {@code NLBRIDGE_HOST}; null for the embedded engine. */
+    DaemonAddress daemon() {
+        if (hosts.size() > 1) {
+            throw new CliException("-H given " + hosts.size() + " times: a command goes to one daemon (several -H are"
+                    + " for 'nlbridge daemon', to listen on several sockets)");
+        }
+        String h = hosts.isEmpty() ? cli.env().get("NLBRIDGE_HOST") : hosts.getFirst();
+        if (h == null || h.isBlank()) return null;
+        return DaemonAddress.parse(hosts.isEmpty() ? "NLBRIDGE_HOST" : "-H", h);
+    }
+
+    /** The TLS files for a tcp:// address: the options, else $NLBRIDGE_CERT_PATH; null for a Unix socket. */
+    Tls tls(DaemonAddress address) {
+        if (address.isUnix()) {
+            if (tlsCaCert != null || tlsCert != null || tlsKey != null) {
+                throw new CliException("--tlscacert, --tlscert and --tlskey are for tcp:// addresses, not " + address);
+            }
+            return null;
+        }
+        String dir = cli.env().get("NLBRIDGE_CERT_PATH");
+        Tls d = dir == null || dir.isBlank() ? null : Tls.inDirectory(Path.of(dir));
+        Path ca = tlsCaCert != null ? tlsCaCert : d != null ? d.caCert() : null;
+        Path cert = tlsCert != null ? tlsCert : d != null ? d.cert() : null;
+        Path key = tlsKey != null ? tlsKey : d != null ? d.key() : null;
+        if (ca == null || cert == null || key == null) {
+            throw new CliException(address + " needs mutual TLS: give --tlscacert, --tlscert and --tlskey (or"
+                    + " NLBRIDGE_CERT_PATH, a directory with ca.pem, cert.pem and key.pem)");
+        }
+        return new Tls(ca, cert, key);
     }
 
     @Override

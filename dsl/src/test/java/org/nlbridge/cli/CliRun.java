@@ -19,6 +19,7 @@ final class CliRun {
     final List<EngineOptions> openedWith = new ArrayList<>();
     final List<List<String>> launched = new ArrayList<>();
     boolean terminal;
+    java.util.Map<String, String> env = java.util.Map.of();
     int launchExit;
     Cli.Launcher launcher = l -> {
         launched.add(l.argv());
@@ -34,7 +35,7 @@ final class CliRun {
             return engine;
         };
         Cli cli = new Cli(factory, ScriptLoader.withTrust(ScriptTrust.none()), new PrintWriter(out),
-                new PrintWriter(err), terminal, (NetnsLauncher l) -> launcher.run(l));
+                new PrintWriter(err), terminal, (NetnsLauncher l) -> launcher.run(l), env);
         int code = Main.execute(cli, args);
         return new Result(code, out.toString(), err.toString());
     }

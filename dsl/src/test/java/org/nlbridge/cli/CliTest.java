@@ -186,9 +186,12 @@ class CliTest {
     void usageAndVersion() {
         CliRun.Result usage = cli.run();
         assertEquals(0, usage.code());
-        assertTrue(usage.out().startsWith("Usage: nlbridge [-hvV] [--host-netns=NAME] [-o=FORMAT] [--state=DIR] [COMMAND]"),
-                usage.out());
-        for (String command : List.of("check", "plan", "apply", "destroy", "status", "run", "version")) {
+        assertTrue(usage.out().startsWith("""
+                Usage: nlbridge [-hvV] [--host-netns=NAME] [-o=FORMAT] [--state=DIR]
+                                [--tlscacert=FILE] [--tlscert=FILE] [--tlskey=FILE]
+                                [-H=ADDRESS]... [COMMAND]
+                """), usage.out());
+        for (String command : List.of("check", "plan", "apply", "destroy", "status", "run", "daemon", "events", "version")) {
             assertTrue(usage.out().contains("\n  " + command + " "), command);
         }
         CliRun.Result version = cli.run("version");

@@ -33,6 +33,17 @@ public interface Engine extends AutoCloseable {
     /** The OCI-style mounts (resolv.conf, hosts, hostname) and namespace of a container, for {@code run}. */
     ContainerRuntime runtime(String container);
 
+    /**
+     * Re-runs what {@link #open} does after a crash, on a running engine: endpoints left half-done are torn down,
+     * links with our marker that nothing owns are deleted, and the firewall is rebuilt from the state store if it
+     * differs from it (someone ran {@code nft flush ruleset}). For a daemon that noticed drift or lost events.
+     *
+     * @return what was repaired, one line each; empty when everything matched
+     */
+    default List<String> reconcile() {
+        return List.of();
+    }
+
     @Override
     void close();
 

@@ -129,6 +129,20 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         receiveBudget = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()), "getsockopt(SO_RCVBUF)");
     }
 
+    /**
+     * Joins a multicast group ({@code RTNLGRP_*} on a {@code NETLINK_ROUTE} socket, {@code NFNLGRP_*} on a
+     * {@code NETLINK_NETFILTER} one): from now on the kernel also sends this socket its notifications. Those can
+     * overflow the receive queue, which {@link #receive} then reports once as {@code -ENOBUFS}: events were lost
+     * and the listener must re-read the state. Equivalent to: what {@code ip monitor} and {@code nft monitor} do
+     * first ({@code setsockopt(NETLINK_ADD_MEMBERSHIP)}).
+     */
+    public void joinGroup(int group) {
+        ensureOpen();
+        if (group <= 0) throw new IllegalArgumentException("netlink multicast group " + group + " (groups start at 1)");
+        Sys.check(Sys.setsockopt(fd, LibC.SOL_NETLINK(), Uapi.NETLINK_ADD_MEMBERSHIP(), group),
+                "setsockopt(NETLINK_ADD_MEMBERSHIP, " + group + ") on " + protocolName(protocol));
+    }
+
     /** Sets how long {@link #receive} waits before it returns {@code -EAGAIN}; 0 waits for ever. */
     public void receiveTimeout(int millis) {
         try (Arena a = Arena.ofConfined()) {

@@ -725,9 +725,11 @@ public final class BridgeEngine implements Engine {
      * freed; links carrying our alias that no endpoint or network owns are deleted; the firewall is rebuilt from
      * the store if it differs (someone flushed it, or a crash cut a change short).
      */
-    private void reconcile() {
+    @Override
+    public List<String> reconcile() {
         List<Endpoint> stuck = store.write(tx -> tx.endpoints().claimStuck());
         List<String> errors = new ArrayList<>();
+        List<String> repaired = new ArrayList<>();
         Map<String, Network> nets = new HashMap<>();
         store.read(tx -> tx.networks().all()).forEach(n -> nets.put(n.name(), n));
         for (Endpoint e : stuck) {
@@ -735,6 +737,7 @@ public final class BridgeEngine implements Engine {
             Network n = nets.get(e.network());
             if (n != null) firewalls.removeEndpointQuietly(n, e);
             store.update(tx -> tx.endpoints().delete(e.container(), e.network()));
+            repaired.add("endpoint " + e.container() + " on " + e.network() + ": left " + e.phase() + " by a dead process; removed");
         }
         Set<String> owned = new HashSet<>();
         store.read(tx -> tx.endpoints().all()).forEach(e -> owned.add(Naming.vethAlias(e.network(), e.container())));
@@ -742,10 +745,13 @@ public final class BridgeEngine implements Engine {
         for (var l : rtnl.links().list()) {
             if (l.alias() != null && l.alias().startsWith(Naming.ALIAS_PREFIX) && !owned.contains(l.alias())) {
                 endpointOps.removeHostVeth(org.nlbridge.net.IfName.parse("link", l.name()), errors);
+                repaired.add("link " + l.name() + " (" + l.alias() + "): owned by nothing; deleted");
             }
         }
-        firewalls.reconcile(nets.values(), store.read(tx -> tx.endpoints().all()), store.read(tx -> tx.ports().all()));
+        var fw = firewalls.reconcile(nets.values(), store.read(tx -> tx.endpoints().all()), store.read(tx -> tx.ports().all()));
+        if (fw.rebuilt()) repaired.add("firewall rebuilt from the state store" + (fw.drift().isEmpty() ? "" : ": " + fw.drift()));
         if (!errors.isEmpty()) System.getLogger("nlbridge").log(System.Logger.Level.WARNING, "reconcile: " + errors);
+        return repaired;
     }
 
     @Override

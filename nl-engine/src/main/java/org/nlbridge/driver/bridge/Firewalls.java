@@ -118,7 +118,8 @@ final class Firewalls implements AutoCloseable {
     }
 
     /** Makes each backend's rules match the store (after a restart, a crash or an external flush). */
-    void reconcile(Collection<Network> networks, List<Endpoint> endpoints, List<PortBinding> ports) {
+    org.nlbridge.driver.firewall.ReconcileReport reconcile(Collection<Network> networks, List<Endpoint> endpoints,
+                                                          List<PortBinding> ports) {
         Map<String, Network> byName = new HashMap<>();
         networks.forEach(n -> byName.put(n.name(), n));
         Map<String, List<PortMapping>> portsOf = new HashMap<>();
@@ -137,11 +138,12 @@ final class Firewalls implements AutoCloseable {
         if (!nftNets.isEmpty() || nft != null) {
             FirewallState desired = new FirewallState(nftNets, nftEps);
             if (nft == null) {
-                nft(desired);
-            } else {
-                nft.reconcile(desired.validated());
+                nft(desired); // the engine opening: one reconcile, to the store's state
+                return org.nlbridge.driver.firewall.ReconcileReport.unchanged();
             }
+            return nft.reconcile(desired.validated());
         }
+        return org.nlbridge.driver.firewall.ReconcileReport.unchanged();
     }
 
     /**

@@ -1,0 +1,66 @@
+package org.nlbridge.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import org.nlbridge.daemon.Daemon;
+import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.daemon.http.Tls;
+
+/**
+ * {@code nlbridge daemon}: the engine as a long-running process, Docker's {@code dockerd -H}. Listens on Unix
+ * sockets (0660, root and {@code --group}) and, only with mutual TLS, on TCP; applies requests one at a time;
+ * watches the host namespace and repairs drift; stops on SIGTERM leaving the network as it is.
+ */
+@Command(name = "daemon", mixinStandardHelpOptions = true, description = {
+        "Run the engine as a daemon: serve the API on -H (default " + DaemonAddress.DEFAULT + "; unix:// sockets are"
+                + " created 0660 root:root or --group; tcp:// only with --tlscacert/--tlscert/--tlskey, client"
+                + " certificates required), watch the host namespace, repair drift. SIGTERM stops it and leaves the"
+                + " network as it is; the next start adopts it.",
+        "Global options: --host-netns and --state choose the host namespace and state directory it manages."})
+final class DaemonCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--group", paramLabel = "NAME", description = "Group of the Unix sockets (default: root's).")
+    String group;
+
+    @Option(names = "--debounce-ms", paramLabel = "MS", defaultValue = "100",
+            description = "How long changes in the host namespace are gathered before one drift repair (default 100).")
+    long debounceMillis;
+
+    @Option(names = "--monitor-rcvbuf", paramLabel = "BYTES", defaultValue = "0", hidden = true,
+            description = "Receive queue of the monitor sockets (tests provoke ENOBUFS with a tiny one).")
+    int monitorBuffer;
+
+    @Override
+    public Integer call() throws Exception {
+        List<DaemonAddress> hosts = new ArrayList<>();
+        for (String h : main.hosts.isEmpty() ? List.of(DaemonAddress.DEFAULT) : main.hosts) hosts.add(DaemonAddress.parse("-H", h));
+        Tls tls = null;
+        if (main.tlsCaCert != null || main.tlsCert != null || main.tlsKey != null) {
+            if (main.tlsCaCert == null || main.tlsCert == null || main.tlsKey == null) {
+                throw new CliException("mutual TLS needs all three of --tlscacert, --tlscert and --tlskey");
+            }
+            tls = new Tls(main.tlsCaCert, main.tlsCert, main.tlsKey);
+        }
+        if (debounceMillis < 0 || debounceMillis > 10_000) throw new CliException("--debounce-ms must be 0..10000");
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL nlbridge: %5$s%6$s%n");
+        Daemon daemon = Daemon.start(new Daemon.Options(hosts, group, tls, main.hostNetns, main.stateDir, monitorBuffer,
+                Duration.ofMillis(debounceMillis)), main.cli().engines()::open);
+        Thread hook = Thread.ofPlatform().name("nlbridge-shutdown").unstarted(daemon::close);
+        Runtime.getRuntime().addShutdownHook(hook);
+        main.cli().out().println("nlbridge daemon: pid " + ProcessHandle.current().pid() + ", listening on "
+                + String.join(", ", hosts.stream().map(Object::toString).toList()));
+        main.cli().out().flush();
+        daemon.awaitStop();
+        return 0;
+    }
+}

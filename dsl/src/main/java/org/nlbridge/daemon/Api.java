@@ -1,0 +1,483 @@
+package org.nlbridge.daemon;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.nlbridge.daemon.api.ApiJson;
+import org.nlbridge.daemon.api.Event;
+import org.nlbridge.daemon.http.Exchange;
+import org.nlbridge.daemon.http.HttpRequest;
+import org.nlbridge.daemon.http.HttpWire;
+import org.nlbridge.driver.ContainerSpec;
+import org.nlbridge.driver.DesiredState;
+import org.nlbridge.driver.Engine;
+import org.nlbridge.driver.EngineStatus;
+import org.nlbridge.driver.NetworkSpec;
+import org.nlbridge.driver.Plan;
+import org.nlbridge.net.PortSpec;
+import org.nlbridge.net.ValidationException;
+
+/**
+ * The API's routes (documented in {@code openapi.yaml} next to this module's resources): versioned paths shaped like
+ * the networking part of Docker's Engine API where it fits. Errors are {@code {"message": "..."}} with the message
+ * the CLI prints for the same failure. Bodies are JSON ({@code Content-Type: application/json}); lists and specs
+ * use the keys of the DSL.
+ */
+final class Api {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final Daemon daemon;
+
+    Api(Daemon daemon) {
+        this.daemon = daemon;
+    }
+
+    /** A refusal with its HTTP status. */
+    static final class ApiError extends RuntimeException {
+        final int status;
+
+        ApiError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** The message the CLI would print for a failure. */
+    static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    /** Maps an exception to a status and {@code {"message": ...}}. */
+    static void error(Exchange ex, Throwable t) throws IOException {
+        int status;
+        if (t instanceof ApiError a) status = a.status;
+        else if (t instanceof ValidationException v) status = v.reason().startsWith("no such") ? 404 : 400;
+        else status = 500;
+        if (status == 500) {
+            System.getLogger("nlbridge.api").log(System.Logger.Level.WARNING,
+                    ex.request().method() + " " + ex.request().path() + ": " + t, t);
+        }
+        ex.json(status, ApiJson.write(ApiJson.error(message(t))));
+    }
+
+    void handle(Exchange ex) throws Exception {
+        HttpRequest r = ex.request();
+        List<String> s = r.segments();
+        String m = r.method();
+        if (s.size() == 1 && s.get(0).equals("_ping") || s.size() == 2 && s.get(0).equals("v1") && s.get(1).equals("_ping")) {
+            allow(m, "GET");
+            ex.respond(200, "text/plain; charset=utf-8", "OK".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (s.isEmpty() || !s.get(0).equals("v1")) {
+            throw new ApiError(404, "no such API path: " + r.path() + " (the API is under /v1/; see openapi.yaml)");
+        }
+        String peer = ex.peer();
+        List<String> p = s.subList(1, s.size());
+        switch (p.size() == 0 ? "" : p.get(0)) {
+            case "version" -> {
+                only(p, 1);
+                allow(m, "GET");
+                ObjectNode o = F.objectNode();
+                o.put("version", Daemon.VERSION);
+                o.put("apiVersion", "1");
+                o.put("os", "linux");
+                o.put("kernel", System.getProperty("os.version"));
+                o.put("java", Runtime.version().toString());
+                o.put("pid", ProcessHandle.current().pid());
+                ok(ex, o);
+            }
+            case "desired" -> {
+                only(p, 1);
+                allow(m, "GET");
+                ok(ex, ApiJson.toJson(daemon.onEngine("desired", daemon::desiredOrEmpty)));
+            }
+            case "status" -> {
+                only(p, 1);
+                allow(m, "GET");
+                ok(ex, ApiJson.toJson(daemon.onEngine("status", () -> daemon.engine().status())));
+            }
+            case "plan" -> {
+                only(p, 1);
+                allow(m, "POST");
+                DesiredState d = ApiJson.desiredState(body(r, "desired state"));
+                boolean destroy = flag(r, "destroy");
+                Plan plan = daemon.onEngine("plan", () -> destroy ? daemon.engine().planDestroy(d) : daemon.engine().plan(d));
+                ok(ex, ApiJson.toJson(plan));
+            }
+            case "apply" -> {
+                only(p, 1);
+                allow(m, "POST");
+                DesiredState d = ApiJson.desiredState(body(r, "desired state"));
+                withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("apply", () ->
+                        daemon.applyDesired("apply", "desired state: " + Daemon.names(d), peer, d, progress,
+                                Daemon.OnFailure.KEEP_IF_STARTED)));
+            }
+            case "destroy" -> {
+                only(p, 1);
+                allow(m, "POST");
+                DesiredState d = ApiJson.desiredState(body(r, "desired state"));
+                withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("destroy", () -> daemon.destroy(d, peer, progress)));
+            }
+            case "reconcile" -> {
+                only(p, 1);
+                allow(m, "POST");
+                DriftRepair.Report rep = daemon.onEngine("reconcile", () -> daemon.drift().repair("requested (" + peer + ")", false));
+                ObjectNode o = F.objectNode();
+                ArrayNode a = o.putArray("repaired");
+                rep.repaired().forEach(a::add);
+                ArrayNode c = o.putArray("changes");
+                rep.changes().forEach(x -> c.add(ApiJson.toJson(x)));
+                ok(ex, o);
+            }
+            case "networks" -> networks(ex, p, m, peer);
+            case "containers" -> containers(ex, p, m, peer);
+            case "events" -> {
+                only(p, 1);
+                allow(m, "GET");
+                events(ex);
+            }
+            default -> throw new ApiError(404, "no such API path: " + r.path() + " (see openapi.yaml)");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ networks
+
+    private void networks(Exchange ex, List<String> p, String m, String peer) throws IOException {
+        HttpRequest r = ex.request();
+        if (p.size() == 1) {
+            allow(m, "GET", "POST");
+            if (m.equals("GET")) {
+                ArrayNode a = F.arrayNode();
+                daemon.onEngine("networks", () -> daemon.engine().status()).networks().forEach(n -> a.add(ApiJson.toJson(n)));
+                ok(ex, a);
+                return;
+            }
+            NetworkSpec spec = ApiJson.networkSpec(body(r, "network"));
+            Plan done = daemon.onEngine("create network", () -> {
+                DesiredState d = daemon.desiredOrEmpty();
+                if (d.networks().stream().anyMatch(n -> n.name().equals(spec.name()))) {
+                    throw new ApiError(409, "network " + spec.name() + " already exists");
+                }
+                return daemon.applyDesired("create", "network " + spec.name(), peer, Daemon.withNetwork(d, spec),
+                        Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
+            });
+            send(ex, 201, ApiJson.toJson(done));
+            return;
+        }
+        only(p, 2);
+        String name = p.get(1);
+        allow(m, "GET", "DELETE");
+        if (m.equals("GET")) {
+            ok(ex, daemon.onEngine("inspect network", () -> {
+                EngineStatus st = daemon.engine().status();
+                EngineStatus.NetworkStatus ns = st.networks().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+                NetworkSpec spec = daemon.desiredOrEmpty().networks().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+                if (ns == null && spec == null) throw new ApiError(404, "no such network: " + name);
+                ObjectNode o = F.objectNode();
+                o.set("spec", spec == null ? F.nullNode() : ApiJson.toJson(spec));
+                o.set("status", ns == null ? F.nullNode() : ApiJson.toJson(ns));
+                ArrayNode c = o.putArray("containers");
+                st.containers().stream().filter(x -> name.equals(x.network())).forEach(x -> c.add(x.name()));
+                return o;
+            }));
+            return;
+        }
+        Plan done = daemon.onEngine("remove network", () -> {
+            DesiredState d = daemon.desiredOrEmpty();
+            if (d.networks().stream().noneMatch(n -> n.name().equals(name))) throw new ApiError(404, "no such network: " + name);
+            List<String> users = Daemon.users(d, name, null);
+            if (!users.isEmpty()) {
+                throw new ApiError(409, "network " + name + " has containers: " + String.join(", ", users)
+                        + " (remove them first)");
+            }
+            return daemon.applyDesired("remove", "network " + name, peer, Daemon.withoutNetwork(d, name),
+                    Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
+        });
+        ok(ex, ApiJson.toJson(done));
+    }
+
+    // ---------------------------------------------------------------------------------------- containers
+
+    private void containers(Exchange ex, List<String> p, String m, String peer) throws IOException {
+        HttpRequest r = ex.request();
+        if (p.size() == 1) {
+            allow(m, "GET", "POST");
+            if (m.equals("GET")) {
+                ArrayNode a = F.arrayNode();
+                daemon.onEngine("containers", () -> daemon.engine().status()).containers().forEach(c -> a.add(ApiJson.toJson(c)));
+                ok(ex, a);
+                return;
+            }
+            ContainerSpec spec = ApiJson.containerSpec(body(r, "container"));
+            Plan done = daemon.onEngine("connect container", () -> {
+                DesiredState d = daemon.desiredOrEmpty();
+                if (d.containers().stream().anyMatch(c -> c.name().equals(spec.name()))) {
+                    throw new ApiError(409, "container " + spec.name() + " already exists");
+                }
+                return daemon.applyDesired("connect", "container " + spec.name(), peer, Daemon.withContainer(d, spec),
+                        Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
+            });
+            send(ex, 201, ApiJson.toJson(done));
+            return;
+        }
+        String name = p.get(1);
+        if (p.size() == 3 && p.get(2).equals("runtime")) {
+            allow(m, "GET");
+            ok(ex, ApiJson.toJson(daemon.onEngine("runtime", () -> daemon.engine().runtime(name))));
+            return;
+        }
+        if (p.size() == 3 && (p.get(2).equals("publish") || p.get(2).equals("unpublish"))) {
+            allow(m, "POST");
+            boolean add = p.get(2).equals("publish");
+            JsonNode b = body(r, p.get(2));
+            if (!b.isObject() || b.size() != 1 || !b.has("spec")) {
+                throw new ValidationException(p.get(2), b.toString(), "not {\"spec\": \"...\"}",
+                        "{\"spec\": \"[host-ip:]host-port:container-port[/proto]\"}");
+            }
+            PortSpec port = ApiJson.portSpec("container " + name + ": publish", b.get("spec"));
+            Plan done = daemon.onEngine(p.get(2), () -> {
+                DesiredState d = daemon.desiredOrEmpty();
+                ContainerSpec c = find(d, name);
+                List<PortSpec> ports = new ArrayList<>(c.publish());
+                if (add) {
+                    if (ports.contains(port)) throw new ApiError(409, "container " + name + " already publishes " + port);
+                    ports.add(port);
+                } else if (!ports.remove(port)) {
+                    throw new ApiError(404, "container " + name + " does not publish " + port + " (it publishes "
+                            + (c.publish().isEmpty() ? "nothing" : c.publish().toString()) + ")");
+                }
+                ContainerSpec next = new ContainerSpec(c.name(), c.netns(), c.network(), c.ifname(), c.hostname(),
+                        c.mac(), c.ip(), c.ip6(), ports, c.dns());
+                return daemon.applyDesired(p.get(2), "container " + name + " " + port, peer, Daemon.withContainer(d, next),
+                        Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
+            });
+            ok(ex, ApiJson.toJson(done));
+            return;
+        }
+        only(p, 2);
+        allow(m, "GET", "PUT", "DELETE");
+        switch (m) {
+            case "GET" -> ok(ex, daemon.onEngine("inspect container", () -> {
+                EngineStatus st = daemon.engine().status();
+                EngineStatus.ContainerStatus cs = st.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+                ContainerSpec spec = daemon.desiredOrEmpty().containers().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+                if (cs == null && spec == null) throw new ApiError(404, "no such container: " + name);
+                ObjectNode o = F.objectNode();
+                o.set("spec", spec == null ? F.nullNode() : ApiJson.toJson(spec));
+                o.set("status", cs == null ? F.nullNode() : ApiJson.toJson(cs));
+                return o;
+            }));
+            case "PUT" -> {
+                ContainerSpec spec = ApiJson.containerSpec(body(r, "container"));
+                if (!spec.name().equals(name)) {
+                    throw new ValidationException("container " + name + ": name", spec.name(), "differs from the path",
+                            "the name in the path, " + name);
+                }
+                Plan done = daemon.onEngine("update container", () -> {
+                    DesiredState d = daemon.desiredOrEmpty();
+                    find(d, name);
+                    return daemon.applyDesired("update", "container " + name, peer, Daemon.withContainer(d, spec),
+                            Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
+                });
+                ok(ex, ApiJson.toJson(done));
+            }
+            default -> {
+                Plan done = daemon.onEngine("remove container", () -> {
+                    DesiredState d = daemon.desiredOrEmpty();
+                    find(d, name);
+                    List<String> users = Daemon.users(d, null, name);
+                    if (!users.isEmpty()) {
+                        throw new ApiError(409, "container " + name + " shares its namespace with " + String.join(", ", users)
+                                + " (remove them first)");
+                    }
+                    return daemon.applyDesired("disconnect", "container " + name, peer, Daemon.withoutContainer(d, name),
+                            Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
+                });
+                ok(ex, ApiJson.toJson(done));
+            }
+        }
+    }
+
+    private static ContainerSpec find(DesiredState d, String name) {
+        return d.containers().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new ApiError(404, "no such container: " + name));
+    }
+
+    // -------------------------------------------------------------------------------------------- events
+
+    private void events(Exchange ex) throws IOException {
+        HttpRequest r = ex.request();
+        long since = 0;
+        String s = r.param("since");
+        if (s != null) {
+            try {
+                since = Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw new ValidationException("since", s, "not a number", "an event seq, or -1 for every event kept");
+            }
+        }
+        Set<String> types = new HashSet<>();
+        String t = r.param("type");
+        if (t != null) {
+            for (String x : t.split(",")) {
+                if (!Event.TYPES.contains(x)) {
+                    throw new ValidationException("type", x, "unknown event type", String.join(", ", Event.TYPES.stream().sorted().toList()));
+                }
+                types.add(x);
+            }
+        }
+        Predicate<Event> filter = e -> types.isEmpty() || types.contains(e.type());
+        try (EventBus.Subscription sub = daemon.events().subscribe(since, filter)) {
+            HttpWire.ChunkedOutput out = ex.stream(200, Exchange.NDJSON);
+            long lastWrite = System.nanoTime();
+            while (true) {
+                Event e;
+                try {
+                    e = sub.next(1000);
+                } catch (EventBus.Lagged lagged) {
+                    out.line(ApiJson.write(new Event(0, java.time.Instant.now().toString(), "daemon", "lagged", "this stream",
+                            false, lagged.getMessage(), List.of()).toJson()));
+                    return;
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (e == EventBus.END) return; // the daemon stops: its stop event was the last one queued
+                if (e != null) {
+                    out.line(ApiJson.write(e.toJson()));
+                    lastWrite = System.nanoTime();
+                } else if (System.nanoTime() - lastWrite > TimeUnit.SECONDS.toNanos(15)) {
+                    out.write(new byte[]{'\n'}); // keep-alive line, so a dead client is noticed
+                    out.flush();
+                    lastWrite = System.nanoTime();
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ progress
+
+    private interface Operation {
+        Plan run(Engine.ProgressListener progress);
+    }
+
+    /**
+     * Runs an apply or destroy; with {@code ?progress=true}, answers with a stream of {@code {"progress": ...}}
+     * lines ending in {@code {"result": PLAN}} or {@code {"error": {...}}} once the first change is made (a
+     * failure before that, such as a validation error, is an ordinary error status).
+     */
+    private void withProgress(Exchange ex, boolean wanted, Operation op) throws Exception {
+        if (!wanted) {
+            ok(ex, ApiJson.toJson(op.run(Engine.ProgressListener.NONE)));
+            return;
+        }
+        BlockingQueue<ObjectNode> lines = new ArrayBlockingQueue<>(1024);
+        CompletableFuture<Plan> result = new CompletableFuture<>();
+        Thread.ofPlatform().name("nlbridge-op").daemon().start(() -> {
+            try {
+                result.complete(op.run((done, total, change) -> {
+                    ObjectNode o = F.objectNode();
+                    ObjectNode pr = o.putObject("progress");
+                    pr.put("done", done);
+                    pr.put("total", total);
+                    pr.set("change", ApiJson.toJson(change));
+                    lines.offer(o); // a full queue drops progress lines, never the result
+                }));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        HttpWire.ChunkedOutput out = null;
+        while (true) {
+            ObjectNode line = lines.poll(50, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                if (out == null) out = ex.stream(200, Exchange.NDJSON);
+                out.line(ApiJson.write(line));
+                continue;
+            }
+            if (result.isDone() && lines.isEmpty()) break;
+        }
+        Plan plan;
+        try {
+            plan = result.join();
+        } catch (java.util.concurrent.CompletionException ce) {
+            Throwable t = ce.getCause();
+            if (out == null) throw t instanceof Exception e ? e : new RuntimeException(t);
+            ObjectNode o = F.objectNode();
+            ObjectNode err = o.putObject("error");
+            err.put("status", t instanceof ApiError a ? a.status : t instanceof ValidationException ? 400 : 500);
+            err.put("message", message(t));
+            out.line(ApiJson.write(o));
+            return;
+        }
+        if (out == null) {
+            ok(ex, ApiJson.toJson(plan));
+            return;
+        }
+        ObjectNode o = F.objectNode();
+        o.set("result", ApiJson.toJson(plan));
+        out.line(ApiJson.write(o));
+    }
+
+    // ------------------------------------------------------------------------------------------- helpers
+
+    private static void only(List<String> p, int size) {
+        if (p.size() != size) throw new ApiError(404, "no such API path: /v1/" + String.join("/", p) + " (see openapi.yaml)");
+    }
+
+    private static void allow(String method, String... allowed) {
+        for (String a : allowed) if (a.equals(method)) return;
+        throw new ApiError(405, "method " + method + " is not allowed here; use " + String.join(" or ", allowed));
+    }
+
+    private static boolean flag(HttpRequest r, String name) {
+        String v = r.param(name);
+        if (v == null) return false;
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "", "1", "true", "yes" -> true;
+            case "0", "false", "no" -> false;
+            default -> throw new ValidationException(name, v, "not a boolean", "true or false");
+        };
+    }
+
+    private static JsonNode body(HttpRequest r, String what) {
+        String ct = r.headers().has("Content-Type") ? header(r, "Content-Type") : null;
+        if (ct == null || !ct.toLowerCase(Locale.ROOT).split(";")[0].strip().equals("application/json")) {
+            throw new ApiError(415, "the " + what + " must be sent as Content-Type: application/json");
+        }
+        return ApiJson.parse(what, r.body());
+    }
+
+    private static String header(HttpRequest r, String name) {
+        try {
+            return r.headers().get(name);
+        } catch (org.nlbridge.daemon.http.HttpException e) {
+            throw new ApiError(e.status(), e.getMessage());
+        }
+    }
+
+    private static void ok(Exchange ex, JsonNode body) throws IOException {
+        send(ex, 200, body);
+    }
+
+    private static void send(Exchange ex, int status, JsonNode body) throws IOException {
+        ex.respond(status, Exchange.JSON, ApiJson.bytes(body));
+    }
+}

@@ -1,0 +1,445 @@
+package org.nlbridge.daemon;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.daemon.http.ConnListener;
+import org.nlbridge.daemon.http.HttpServer;
+import org.nlbridge.daemon.http.Tls;
+import org.nlbridge.driver.Change;
+import org.nlbridge.driver.ContainerSpec;
+import org.nlbridge.driver.DesiredState;
+import org.nlbridge.driver.Engine;
+import org.nlbridge.driver.EngineOptions;
+import org.nlbridge.driver.NetworkMode;
+import org.nlbridge.driver.NetworkSpec;
+import org.nlbridge.driver.Plan;
+import org.nlbridge.driver.UserRulesSpec;
+import org.nlbridge.driver.events.HostMonitor;
+import org.nlbridge.net.ValidationException;
+import org.nlbridge.netns.NetNs;
+
+/**
+ * {@code nlbridge daemon}: one process that owns one {@link Engine} and its state, serves the API on its sockets,
+ * watches the host namespace and repairs drift.
+ *
+ * <p>Every engine call runs on one platform thread ({@code nlbridge-engine}), in the order requests arrive: one
+ * logical operation at a time, with the engine's own all-or-nothing rules, whatever the number of clients. The
+ * daemon converges the host to one desired state: {@code apply} replaces it (as a script does), the
+ * network/container requests edit it and apply the result, {@code destroy} removes what it names. It is saved in
+ * the state store before the engine runs (so a daemon killed mid-request finishes the request when it restarts)
+ * and put back if the engine refused the request before changing anything.
+ *
+ * <p>SIGTERM (a {@link #close}) stops accepting, lets the running operation finish, and leaves the network as it
+ * is: containers keep working, and the next daemon adopts what it finds without re-creating anything.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("nlbridge.daemon");
+    static final String VERSION = Optional.ofNullable(Daemon.class.getPackage().getImplementationVersion()).orElse("dev");
+
+    /**
+     * How the daemon runs.
+     *
+     * @param hosts         where to listen ({@code -H}, several allowed)
+     * @param group         the Unix sockets' group (null: root)
+     * @param tls           TLS files for {@code tcp://} (required for it)
+     * @param hostNetns     the namespace that plays the host (null: the daemon's own)
+     * @param stateDir      the state directory (null: the engine's default for {@code hostNetns})
+     * @param monitorBuffer the monitor sockets' receive queue in bytes (0: default); tests provoke ENOBUFS with it
+     * @param debounce      how long drift triggers are gathered before one repair
+     */
+    public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
+                          int monitorBuffer, Duration debounce) {
+        public Options {
+            hosts = List.copyOf(hosts);
+            Objects.requireNonNull(debounce, "debounce");
+        }
+    }
+
+    private final Engine engine;
+    private final DaemonState state;
+    private final EventBus events = new EventBus(Daemon::log);
+    private final ExecutorService engineThread;
+    private final HttpServer http;
+    private final DriftRepair drift;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private HostMonitor monitor;
+    /** Read and written on the engine thread only. */
+    private DesiredState desired;
+    private volatile boolean stopping;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    /** One line on stderr, with the time: the daemon's log. */
+    static void log(String text) {
+        System.err.println(java.time.LocalDateTime.now() + " nlbridge: " + text.replace("\n", "\n    "));
+        System.err.flush();
+    }
+
+    Daemon(Engine engine, DaemonState state, Duration debounce) {
+        this.engine = engine;
+        this.state = state;
+        this.engineThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("nlbridge-engine").unstarted(r));
+        this.drift = new DriftRepair(this, debounce);
+        this.http = new HttpServer("nlbridge/" + VERSION, new Api(this)::handle, Api::error);
+    }
+
+    /**
+     * Starts the production daemon: locks the state directory, opens the engine (which reconciles what an earlier
+     * run left), adopts the stored desired state, starts watching the host namespace, then listens.
+     */
+    public static Daemon start(Options o, Function<EngineOptions, Engine> engines) throws IOException {
+        if (o.hosts().isEmpty()) throw new ValidationException("-H", null, "no address", DaemonAddress.DEFAULT);
+        for (DaemonAddress a : o.hosts()) {
+            if (!a.isUnix() && o.tls() == null) {
+                throw new UnixListener.RefusedException("refusing to listen on " + a + " without mutual TLS: give"
+                        + " --tlscacert, --tlscert and --tlskey (the API is root on this host)");
+            }
+        }
+        // refuse before touching anything
+        for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
+        if (o.group() != null) UnixListener.group(o.group());
+        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir());
+        DaemonLock lock = DaemonLock.acquire(eo.stateDir());
+        Daemon d = null;
+        Engine engine = null;
+        DaemonState state = null;
+        try {
+            engine = engines.apply(eo);
+            state = DaemonState.open(eo.stateDir());
+            d = new Daemon(engine, state, o.debounce());
+            d.resources.add(lock);
+            NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
+            d.resources.add(host);
+            d.monitor = HostMonitor.start(host, new HostMonitor.Options(o.monitorBuffer()), d.drift::onHostEvent);
+            d.adopt();
+            for (DaemonAddress a : o.hosts()) d.listen(a, o.group(), o.tls());
+            d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
+                    "listening on " + String.join(", ", o.hosts().stream().map(Object::toString).toList())
+                            + "; host namespace " + (o.hostNetns() == null ? "(own)" : o.hostNetns())
+                            + "; state " + eo.stateDir());
+            return d;
+        } catch (IOException | RuntimeException e) {
+            if (d != null) {
+                d.close();
+            } else {
+                if (state != null) state.close();
+                if (engine != null) engine.close();
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A daemon on an engine it is handed, with its desired state in memory and no host monitor (so no drift
+     * repair): the API alone, for tests and for embedding. Call {@link #listen} for each socket.
+     */
+    public static Daemon withoutMonitor(Engine engine) {
+        Daemon d = new Daemon(engine, DaemonState.inMemory(), Duration.ofMillis(50));
+        d.adopt();
+        return d;
+    }
+
+    /** Listens on one more address. */
+    public void listen(DaemonAddress a, String group, Tls tls) throws IOException {
+        ConnListener l = a.isUnix() ? UnixListener.open(a.socket(), group) : TlsListener.open(a, tls);
+        http.serve(l);
+    }
+
+    /** Takes up the stored desired state and converges to it; with a network that already matches, changes nothing. */
+    private void adopt() {
+        onEngine("adopt", () -> {
+            desired = state.loadDesired().orElse(null);
+            if (desired == null) {
+                events.publish("daemon", "adopt", "no desired state", "nothing applied through a daemon yet");
+                return null;
+            }
+            Plan plan = engine.plan(desired);
+            String what = desired.networks().size() + " network(s), " + desired.containers().size() + " container(s)";
+            if (plan.isEmpty()) {
+                events.publish("daemon", "adopt", what, false, "the host matches: nothing re-created", List.of());
+            } else {
+                try {
+                    Plan done = engine.apply(desired, Engine.ProgressListener.NONE);
+                    events.publish("daemon", "adopt", what, false, "converged: " + done.changes().size() + " change(s)",
+                            done.changes());
+                } catch (RuntimeException e) {
+                    events.publish("daemon", "adopt", what, false, "converging failed: " + Api.message(e), plan.changes());
+                    // keep trying, with the drift repair's backoff, rather than wait for the next kernel event
+                    drift.trigger(new DriftRepair.Trigger("adopting the stored desired state failed", null, false, true));
+                }
+            }
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------------------------ engine thread
+
+    /** Runs {@code work} on the engine thread and waits for it; its exception is rethrown as it was. */
+    <T> T onEngine(String what, Callable<T> work) {
+        Future<T> f;
+        try {
+            f = engineThread.submit(work);
+        } catch (RejectedExecutionException e) {
+            throw new Api.ApiError(503, "the daemon is shutting down");
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Api.ApiError(503, "interrupted while waiting for " + what);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** Like {@link #onEngine} without waiting (drift repair). */
+    void onEngineLater(Runnable work) {
+        try {
+            engineThread.execute(work);
+        } catch (RejectedExecutionException e) {
+            // shutting down: the next daemon reconciles anyway
+        }
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    EventBus events() {
+        return events;
+    }
+
+    DaemonState state() {
+        return state;
+    }
+
+    DriftRepair drift() {
+        return drift;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** The desired state (engine thread only). */
+    DesiredState desired() {
+        return desired;
+    }
+
+    /** The desired state, or an empty one. */
+    DesiredState desiredOrEmpty() {
+        return desired != null ? desired : new DesiredState(List.of(), List.of(), UserRulesSpec.NONE);
+    }
+
+    // ----------------------------------------------------------------------------------- operations
+
+    /** How an edit of the desired state treats a failure. */
+    enum OnFailure {
+        /** Put the old desired state back, whatever failed (the requests on one network or container). */
+        REVERT,
+        /** Keep the new desired state when the engine got as far as changing something, as a script does. */
+        KEEP_IF_STARTED
+    }
+
+    /**
+     * Converges to {@code next} as one logical operation (engine thread): saves it, applies it, reports it. On
+     * failure the old desired state comes back as {@code onFailure} says.
+     */
+    Plan applyDesired(String action, String object, String peer, DesiredState next, Engine.ProgressListener progress,
+                      OnFailure onFailure) {
+        DesiredState old = desired;
+        state.saveDesired(next);
+        desired = next;
+        try {
+            Plan done = engine.apply(next, progress);
+            events.publish("engine", action, object, false, summary(done) + " (" + peer + ")", done.changes());
+            return done;
+        } catch (RuntimeException e) {
+            boolean keep = onFailure == OnFailure.KEEP_IF_STARTED && !(e instanceof ValidationException);
+            if (!keep) {
+                desired = old;
+                if (old != null) state.saveDesired(old);
+                else state.saveDesired(new DesiredState(List.of(), List.of(), UserRulesSpec.NONE));
+            }
+            events.publish("engine", action + "-failed", object, false, Api.message(e) + " (" + peer + ")", List.of());
+            throw e;
+        } finally {
+            drift.refreshOwned();
+        }
+    }
+
+    /** {@code destroy}: what it removes leaves the desired state too. */
+    Plan destroy(DesiredState what, String peer, Engine.ProgressListener progress) {
+        Plan done;
+        RuntimeException failure = null;
+        try {
+            done = engine.destroy(what, progress);
+        } catch (RuntimeException e) {
+            failure = e;
+            done = null;
+        }
+        DesiredState old = desiredOrEmpty();
+        Set<String> ctrs = new HashSet<>();
+        what.containers().forEach(c -> ctrs.add(c.name()));
+        Set<String> netsGone = new HashSet<>();
+        Set<String> remaining = new HashSet<>();
+        engine.status().networks().forEach(n -> remaining.add(n.name()));
+        what.networks().forEach(n -> {
+            if (!remaining.contains(n.name())) netsGone.add(n.name());
+        });
+        List<ContainerSpec> keptCtrs = old.containers().stream().filter(c -> !ctrs.contains(c.name())).toList();
+        List<NetworkSpec> keptNets = old.networks().stream().filter(n -> !netsGone.contains(n.name())).toList();
+        try {
+            DesiredState next = new DesiredState(keptNets, keptCtrs, old.userRules());
+            if (!next.equals(desired)) {
+                state.saveDesired(next);
+                desired = next;
+            }
+        } catch (ValidationException inconsistent) {
+            LOG.log(System.Logger.Level.WARNING, "after destroy the desired state is inconsistent (" + inconsistent.getMessage()
+                    + "); keeping the old one");
+        }
+        drift.refreshOwned();
+        if (failure != null) {
+            events.publish("engine", "destroy-failed", names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
+            throw failure;
+        }
+        events.publish("engine", "destroy", names(what), false, summary(done) + " (" + peer + ")", done.changes());
+        return done;
+    }
+
+    static String names(DesiredState d) {
+        List<String> out = new ArrayList<>();
+        d.networks().forEach(n -> out.add("network " + n.name()));
+        d.containers().forEach(c -> out.add("container " + c.name()));
+        return out.isEmpty() ? "nothing" : String.join(", ", out);
+    }
+
+    static String summary(Plan p) {
+        int[] n = new int[3];
+        for (Change c : p.changes()) n[c.action().ordinal()]++;
+        if (p.isEmpty()) return "no changes";
+        List<String> parts = new ArrayList<>();
+        if (n[0] > 0) parts.add(n[0] + " created");
+        if (n[1] > 0) parts.add(n[1] + " updated");
+        if (n[2] > 0) parts.add(n[2] + " deleted");
+        return String.join(", ", parts);
+    }
+
+    /** A copy of {@code d} with {@code c} replacing the container of its name, or added. */
+    static DesiredState withContainer(DesiredState d, ContainerSpec c) {
+        List<ContainerSpec> cs = new ArrayList<>();
+        boolean replaced = false;
+        for (ContainerSpec x : d.containers()) {
+            if (x.name().equals(c.name())) {
+                cs.add(c);
+                replaced = true;
+            } else {
+                cs.add(x);
+            }
+        }
+        if (!replaced) cs.add(c);
+        return new DesiredState(d.networks(), cs, d.userRules());
+    }
+
+    static DesiredState withoutContainer(DesiredState d, String name) {
+        return new DesiredState(d.networks(), d.containers().stream().filter(c -> !c.name().equals(name)).toList(),
+                d.userRules());
+    }
+
+    static DesiredState withNetwork(DesiredState d, NetworkSpec n) {
+        List<NetworkSpec> ns = new ArrayList<>(d.networks());
+        ns.add(n);
+        return new DesiredState(ns, d.containers(), d.userRules());
+    }
+
+    static DesiredState withoutNetwork(DesiredState d, String name) {
+        return new DesiredState(d.networks().stream().filter(n -> !n.name().equals(name)).toList(), d.containers(),
+                d.userRules());
+    }
+
+    /** The containers of {@code d} that use network {@code name} or share a namespace with {@code container}. */
+    static List<String> users(DesiredState d, String network, String container) {
+        List<String> out = new ArrayList<>();
+        for (ContainerSpec c : d.containers()) {
+            if (network != null && c.network() instanceof NetworkMode.Bridge b && b.network().equals(network)) out.add(c.name());
+            if (container != null && c.network() instanceof NetworkMode.Container o && o.container().equals(container)) {
+                out.add(c.name());
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ stop
+
+    /** Blocks until the daemon has stopped. */
+    public void awaitStop() throws InterruptedException {
+        try {
+            stopped.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Stops: no new connections, the running engine operation (and those already queued) finish, then everything
+     * is closed. The network is left as it is.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopping) return;
+        stopping = true;
+        try {
+            http.stopAccepting();
+            drift.close();
+            engineThread.shutdown();
+            try {
+                if (!engineThread.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.log(System.Logger.Level.WARNING, "the engine operation did not finish within 60 s; stopping anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            events.publish("daemon", "stop", "pid " + ProcessHandle.current().pid(), "the network is left as it is");
+            events.closeAll();
+            http.close(Duration.ofSeconds(2)); // event streams end with the stop event, then connections close
+            if (monitor != null) monitor.close();
+            try {
+                engine.close();
+            } finally {
+                state.close();
+                for (AutoCloseable r : resources.reversed()) {
+                    try {
+                        r.close();
+                    } catch (Exception e) {
+                        LOG.log(System.Logger.Level.WARNING, "closing " + r + ": " + e.getMessage());
+                    }
+                }
+            }
+        } finally {
+            stopped.complete(null);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.nlbridge.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.nlbridge.cli.RemoteEngine;
+import org.nlbridge.daemon.api.ApiJson;
+import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.daemon.api.Event;
+import org.nlbridge.daemon.http.HttpClient;
+
+/** The API over a real socket against an engine in memory: the Docker-like network and container requests. */
+class DaemonApiTest {
+
+    private Path dir;
+    private Daemon daemon;
+    private MemoryEngine engine;
+    private DaemonAddress addr;
+
+    @BeforeEach
+    void start() throws IOException {
+        dir = Files.createTempDirectory("nlbridge-api-");
+        engine = new MemoryEngine();
+        daemon = Daemon.withoutMonitor(engine);
+        addr = DaemonAddress.parse("-H", "unix://" + dir.resolve("d.sock"));
+        daemon.listen(addr, null, null);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        daemon.close();
+        Raw.deleteTree(dir);
+    }
+
+    private HttpClient.Response call(HttpClient c, String method, String path, String json) throws IOException {
+        return c.send(method, path, json == null ? null : "application/json",
+                json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void networksAndContainersLikeDocker() throws IOException {
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            var r = call(c, "POST", "/v1/networks", "{\"name\":\"bridge\",\"bridge\":\"nlb0\",\"bip\":\"10.9.0.1/16\"}");
+            assertEquals(201, r.status(), r.text());
+            assertEquals("{\"changes\":[{\"action\":\"create\",\"kind\":\"network\",\"object\":\"bridge\",\"detail\":\"bridge nlb0\"}]}", r.text());
+            assertEquals(409, call(c, "POST", "/v1/networks", "{\"name\":\"bridge\"}").status());
+            r = call(c, "POST", "/v1/containers", "{\"name\":\"web\",\"publish\":[\"8080:80\"]}");
+            assertEquals(201, r.status(), r.text());
+            r = call(c, "POST", "/v1/containers/web/publish", "{\"spec\":\"5353:53/udp\"}");
+            assertEquals(200, r.status(), r.text());
+            assertEquals("[8080:80/tcp, 5353:53/udp]", engine.containers.get("web").publish().toString());
+            r = call(c, "POST", "/v1/containers/web/unpublish", "{\"spec\":\"8080:80\"}");
+            assertEquals(200, r.status(), r.text());
+            assertEquals("[5353:53/udp]", engine.containers.get("web").publish().toString());
+            r = call(c, "POST", "/v1/containers/web/unpublish", "{\"spec\":\"8080:80\"}");
+            assertEquals(404, r.status());
+            assertEquals("{\"message\":\"container web does not publish 8080:80/tcp (it publishes [5353:53/udp])\"}", r.text());
+            r = call(c, "DELETE", "/v1/networks/bridge", null);
+            assertEquals(409, r.status());
+            assertEquals("{\"message\":\"network bridge has containers: web (remove them first)\"}", r.text());
+            r = call(c, "GET", "/v1/networks/bridge", null);
+            assertEquals(200, r.status());
+            assertTrue(r.text().contains("\"containers\":[\"web\"]"), r.text());
+            // a refused request leaves the desired state as it was
+            r = call(c, "POST", "/v1/networks", "{\"name\":\"other\",\"bridge\":\"taken0\",\"bip\":\"10.10.0.1/16\"}");
+            assertEquals(400, r.status());
+            assertEquals("{\"message\":\"invalid network other: bridge \\\"taken0\\\": exists but is a veth interface; expected a"
+                    + " bridge, or a name that is not taken\"}", r.text());
+            var desired = ApiJson.desiredState(ApiJson.parse("d", call(c, "GET", "/v1/desired", null).body()));
+            assertEquals(List.of("bridge"), desired.networks().stream().map(n -> n.name()).toList());
+            assertEquals(200, call(c, "DELETE", "/v1/containers/web", null).status());
+            assertEquals(200, call(c, "DELETE", "/v1/networks/bridge", null).status());
+            assertTrue(engine.networks.isEmpty() && engine.containers.isEmpty());
+            assertEquals(404, call(c, "DELETE", "/v1/networks/bridge", null).status());
+        }
+    }
+
+    @Test
+    void concurrentClientsAreServedOneOperationAtATime() throws Exception {
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            assertEquals(201, call(c, "POST", "/v1/networks", "{\"name\":\"bridge\"}").status());
+        }
+        int clients = 8;
+        int each = 25;
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < clients; t++) {
+            int id = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try (HttpClient c = HttpClient.connect(addr, null)) {
+                    go.await();
+                    for (int i = 0; i < each; i++) {
+                        var r = call(c, "POST", "/v1/containers", "{\"name\":\"c" + id + "-" + i + "\"}");
+                        if (r.status() != 201) failures.add(r.text());
+                    }
+                    for (int i = 0; i < each; i++) {
+                        var r = call(c, "DELETE", "/v1/containers/c" + id + "-" + i, null);
+                        if (r.status() != 200) failures.add(r.text());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) t.join();
+        assertEquals(List.of(), failures);
+        assertEquals(1, engine.maxInside, "the engine was entered by one request at a time");
+        assertTrue(engine.containers.isEmpty(), engine.containers.keySet().toString());
+    }
+
+    @Test
+    void eventsReportWhatTheEngineDid() throws Exception {
+        List<Event> seen = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch two = new CountDownLatch(2);
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (RemoteEngine r = RemoteEngine.connect(addr, null)) {
+                r.events(0, List.of("engine"), e -> {
+                    seen.add(e);
+                    two.countDown();
+                    return two.getCount() > 0;
+                });
+            }
+        });
+        Thread.sleep(200); // subscribed
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            call(c, "POST", "/v1/networks", "{\"name\":\"bridge\"}");
+            call(c, "POST", "/v1/containers", "{\"name\":\"web\"}");
+        }
+        assertTrue(two.await(5, TimeUnit.SECONDS), seen.toString());
+        reader.join(5_000);
+        assertEquals(List.of("create", "connect"), seen.stream().map(Event::action).toList());
+        assertEquals("container web", seen.get(1).object());
+        assertTrue(seen.get(1).detail().startsWith("1 created (user "), seen.get(1).detail());
+        assertEquals("+ endpoint web ([])", seen.get(1).changes().getFirst().toString());
+        // replay of kept events
+        List<Event> all = new ArrayList<>();
+        try (RemoteEngine r = RemoteEngine.connect(addr, null)) {
+            r.events(-1, List.of(), e -> all.add(e) && all.size() < 3);
+        }
+        assertEquals(List.of("daemon", "engine", "engine"), all.stream().map(Event::type).toList());
+    }
+
+    @Test
+    void aStoppingDaemonEndsStreamsWithItsStopEvent() throws Exception {
+        List<Event> seen = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (RemoteEngine r = RemoteEngine.connect(addr, null)) {
+                r.events(0, List.of("daemon"), e -> seen.add(e));
+            }
+        });
+        Thread.sleep(200);
+        daemon.close();
+        reader.join(5_000);
+        assertTrue(!reader.isAlive(), "the stream ended");
+        assertEquals(List.of("stop"), seen.stream().map(Event::action).toList());
+    }
+}

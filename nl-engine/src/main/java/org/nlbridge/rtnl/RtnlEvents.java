@@ -1,0 +1,43 @@
+package org.nlbridge.rtnl;
+
+import java.util.List;
+
+import org.nlbridge.bindings.linux.Uapi;
+import org.nlbridge.netlink.MsgCursor;
+import org.nlbridge.netlink.WireFormatException;
+
+/**
+ * Decodes the notifications of the rtnetlink multicast groups a monitor joins ({@link #GROUPS}: links, IPv4 and IPv6
+ * addresses and routes) into {@link RtnlEvent}s. Reuses its views: one decoder per monitor thread. Messages of other
+ * types, and addresses or routes of other families, decode to null; malformed ones raise
+ * {@link WireFormatException}.
+ */
+public final class RtnlEvents {
+
+    /** {@code RTNLGRP_LINK}, {@code RTNLGRP_IPV4_IFADDR}, {@code RTNLGRP_IPV6_IFADDR}, {@code RTNLGRP_IPV4_ROUTE}, {@code RTNLGRP_IPV6_ROUTE}. */
+    public static final List<Integer> GROUPS = List.of(Uapi.RTNLGRP_LINK(), Uapi.RTNLGRP_IPV4_IFADDR(),
+            Uapi.RTNLGRP_IPV6_IFADDR(), Uapi.RTNLGRP_IPV4_ROUTE(), Uapi.RTNLGRP_IPV6_ROUTE());
+
+    private static final int AF_BRIDGE = org.nlbridge.bindings.libc.LibC.AF_BRIDGE();
+
+    private final LinkView link = new LinkView();
+    private final AddressView address = new AddressView();
+    private final RouteView route = new RouteView();
+
+    /** The event the current message of {@code msg} carries, or null if it is none of ours. */
+    public RtnlEvent decode(MsgCursor msg) {
+        int type = msg.type();
+        if (type == Rt.RTM_NEWLINK || type == Rt.RTM_DELLINK) {
+            msg.requirePayload(Rt.IFINFOMSG);
+            boolean port = msg.u8At(Rt.IFI_FAMILY) == AF_BRIDGE;
+            return new RtnlEvent.LinkEvent(type == Rt.RTM_DELLINK, link.reset(msg).toLink(), port);
+        }
+        if (type == Rt.RTM_NEWADDR || type == Rt.RTM_DELADDR) {
+            return address.reset(msg) ? new RtnlEvent.AddressEvent(type == Rt.RTM_DELADDR, address.toAddress()) : null;
+        }
+        if (type == Rt.RTM_NEWROUTE || type == Rt.RTM_DELROUTE) {
+            return route.reset(msg) ? new RtnlEvent.RouteEvent(type == Rt.RTM_DELROUTE, route.toRoute()) : null;
+        }
+        return null;
+    }
+}
