@@ -144,14 +144,17 @@ public final class BridgeEngine implements Engine {
             }
         }
 
-        // containers whose endpoint must go or be re-made
+        // containers whose endpoint must go or be re-made: gone from the script, changed, or whose veth is missing
+        // or no longer a port of its network's bridge (someone deleted the bridge, which takes its ports along)
         Map<String, ContainerSpec> wanted = new HashMap<>();
         desired.containers().forEach(c -> wanted.put(c.name(), c));
+        Map<String, org.nlbridge.rtnl.Link> links = new HashMap<>();
+        rtnl.links().list().forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
         for (Endpoint e : storedEps) {
             if (w.detach.contains(e)) continue;
             ContainerSpec c = wanted.get(e.container());
             if (c == null || !(c.network() instanceof NetworkMode.Bridge b) || !b.network().equals(e.network())
-                    || !sameEndpoint(e, c) || !rtnl.links().find(e.hostVeth().toString()).isPresent()) {
+                    || !sameEndpoint(e, c) || !onItsBridge(e, stored.get(e.network()), links)) {
                 w.detach.add(e);
             }
         }
@@ -292,6 +295,12 @@ public final class BridgeEngine implements Engine {
         throw new ValidationException("network " + n.name() + ": bridge", br, "exists but was not created by nlbridge"
                 + " for this network (it has no " + Naming.bridgeAlias(n.name()) + " alias), and destroy would delete it",
                 "a name that is not taken, or useBridge " + br + " to attach to it without owning it (Docker -b)");
+    }
+
+    private static boolean onItsBridge(Endpoint e, Network n, Map<String, org.nlbridge.rtnl.Link> links) {
+        org.nlbridge.rtnl.Link veth = links.get(e.hostVeth().toString());
+        org.nlbridge.rtnl.Link bridge = n == null ? null : links.get(n.bridge().toString());
+        return veth != null && bridge != null && veth.master() == bridge.index();
     }
 
     private static boolean sameEndpoint(Endpoint e, ContainerSpec c) {

@@ -115,6 +115,27 @@ class BridgeLifecycleTest {
         Leftovers.assertNothingOfOurs(world, Set.of("lo", "eup", "eatk"), List.of(c1, c2));
     }
 
+    @Test
+    void aBridgeDeletedBehindTheEnginesBackComesBackWithItsContainers(Sandbox sb) {
+        world = new World(sb, state);
+        Engine e = world.engine();
+        String c1 = world.ctr("c1");
+        String c2 = world.ctr("c2");
+        DesiredState d = DesiredState.of(List.of(NetworkSpec.of("n", b -> b.bridge("nlb0").bip("172.30.10.1/24"))),
+                List.of(ContainerSpec.of("c1", b -> b.netns(c1).network("n")),
+                        ContainerSpec.of("c2", b -> b.netns(c2).network("n"))));
+        converge(e, d);
+        Net.pings(c1, "172.30.10.1");
+
+        // deleting the bridge deletes its ports too: the endpoints must be re-made, not only the bridge
+        Cmd.run(null, "ip", "-n", world.host, "link", "del", "nlb0");
+        assertFalse(e.plan(d).isEmpty(), "a deleted bridge is work to do");
+        converge(e, d);
+        assertEquals(2, Oracle2.ports(world.host, "nlb0"), "both containers back on the bridge");
+        Net.pings(c1, "172.30.10.1");
+        Net.pings(c2, BridgePacketTest.ipOf(e, "c1"));
+    }
+
     /** Small ip -j readings. */
     static final class Oracle2 {
         static int ifindex(String ns, String link) {
