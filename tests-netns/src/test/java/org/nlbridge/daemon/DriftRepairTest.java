@@ -22,6 +22,7 @@ import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
+import org.nlbridge.testing.Tcp;
 
 /**
  * Drift repair by a real daemon on a sandbox host namespace: someone deletes a container's veth, runs
@@ -77,11 +78,11 @@ class DriftRepairTest {
 
     /** Packets: upstream reaches web through the published port; db cannot reach web (icc=false); web its gateway. */
     private void traffic(Net net, String webNs, String dbNs, String webIp) {
-        String line = Net.reach(net.upstream, Net.HOST_UP, 8080, 3000);
+        String line = Tcp.reach(net.upstream, Net.HOST_UP, 8080, 3000);
         assertNotNull(line, "upstream -> " + Net.HOST_UP + ":8080 -> web");
         assertTrue(line.startsWith("web from "), line);
-        assertNull(Net.connect(dbNs, webIp, 80, 1), "icc=false: db must not reach web directly");
-        assertTrue(Net.ping(webNs, GATEWAY), "web pings its gateway");
+        assertNull(Tcp.connect(dbNs, webIp, 80, Tcp.NO), "icc=false: db must not reach web directly");
+        assertTrue(Tcp.ping(webNs, GATEWAY), "web pings its gateway");
     }
 
     @Test
@@ -92,8 +93,8 @@ class DriftRepairTest {
         Path dir = Files.createTempDirectory("nlbridge-drift-");
         try (DaemonProcess d = new DaemonProcess(net.host, dir).start(); EventLog events = new EventLog(d)) {
             d.call("POST", "/v1/apply", desired(webNs, dbNs)).ok();
-            net.serve("web", "web", 80);
-            net.serve("db", "db", 80);
+            Tcp.start(sandbox, "web", "web", 80, null);
+            Tcp.start(sandbox, "db", "db", 80, null);
             traffic(net, webNs, dbNs, ipOf(container(d, "web")));
 
             // 1. someone deletes the web container's veth
@@ -101,7 +102,7 @@ class DriftRepairTest {
             int mark = events.mark();
             Cmd.run(null, "ip", "-n", net.host, "link", "del", veth);
             long ms = within(1000, "veth " + veth + " re-created and enslaved", () -> vethBack(net.host, veth)
-                    && Net.ping(webNs, GATEWAY));
+                    && Tcp.ping(webNs, GATEWAY));
             Event repaired = events.await(mark, e -> e.type().equals("drift") && e.action().equals("repaired"), 2000, "drift repaired");
             assertTrue(repaired.object().contains("link " + veth + " deleted"), repaired.toText());
             assertTrue(repaired.changes().stream().anyMatch(c -> c.toString().startsWith("+ endpoint web on bridge")), repaired.toText());

@@ -32,6 +32,7 @@ import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
+import org.nlbridge.testing.Tcp;
 
 /**
  * What the engine leaves in the kernel and the files, read back with independent oracles: {@code ip -j} inside the
@@ -116,8 +117,8 @@ class BridgeKernelTest {
         assertEquals("fd00:17::1", route.get(0).path("gateway").asText());
         assertTrue(Oracle.addresses(world.host, "nlb6").contains("fd00:17::1/64"), Oracle.addresses(world.host, "nlb6").toString());
         assertEquals("0", World.sysctl(world.host, "net.ipv6.conf.nlb6.accept_ra"), "no RAs from containers (CVE-2020-13401)");
-        Net.assumeAvailable();
-        assertTrue(Net.ping(ns, "fd00:17::1") || Net.ping(ns, "fd00:17::1"), "the IPv6 gateway answers");
+        Tcp.assumeAvailable();
+        assertTrue(Tcp.ping(ns, "fd00:17::1") || Tcp.ping(ns, "fd00:17::1"), "the IPv6 gateway answers");
     }
 
     /** 5. useBridge (Docker -b): containers join the administrator's bridge, which destroy leaves as it was. */
@@ -142,8 +143,8 @@ class BridgeKernelTest {
         hostSide(world.host, e, "u1", "br-user", World.UPLINK_MTU);
         assertEquals(addrsBefore, ipv4(world.host, "br-user"), "no address added to the user's bridge");
         assertTrue(Oracle.link(world.host, "br-user").path("ifalias").isMissingNode(), "no ownership marker on it");
-        Net.assumeAvailable();
-        assertTrue(Net.ping(sb.name("u1"), "192.168.77.1") || Net.ping(sb.name("u1"), "192.168.77.1"));
+        Tcp.assumeAvailable();
+        assertTrue(Tcp.ping(sb.name("u1"), "192.168.77.1") || Tcp.ping(sb.name("u1"), "192.168.77.1"));
 
         e.destroy(d, null);
         JsonNode after = Oracle.link(world.host, "br-user");

@@ -3,10 +3,10 @@ package org.nlbridge.driver.bridge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nlbridge.driver.bridge.Net.blocked;
-import static org.nlbridge.driver.bridge.Net.reaches;
 import static org.nlbridge.driver.bridge.World.HOST_UP;
 import static org.nlbridge.driver.bridge.World.UPSTREAM;
+import static org.nlbridge.testing.Tcp.blocked;
+import static org.nlbridge.testing.Tcp.reaches;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +24,7 @@ import org.nlbridge.driver.NetworkSpec;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
+import org.nlbridge.testing.Tcp;
 
 /**
  * A script edited between applies, as users do: ports changed, a container moved to another network or dropped,
@@ -61,7 +62,7 @@ class BridgeLifecycleTest {
         String ns = world.ctr("c1");
         NetworkSpec net = NetworkSpec.of("n", b -> b.bridge("nlb0").bip("172.30.7.1/24"));
         e.apply(DesiredState.of(List.of(net), List.of(ContainerSpec.of("c1", b -> b.netns(ns).network("n").publish("5000:22")))), null);
-        Net.serve(sb, "c1", "c1-22", 22);
+        Tcp.serve(sb, "c1", "c1-22", 22);
         reaches(world.upstream, HOST_UP, 5000, "c1-22 from " + UPSTREAM);
         String veth = e.status().containers().getFirst().hostVeth();
         int index = Oracle2.ifindex(world.host, veth);
@@ -96,13 +97,13 @@ class BridgeLifecycleTest {
         assertTrue(BridgePacketTest.ipOf(e, "c1").startsWith("172.30.9."), BridgePacketTest.ipOf(e, "c1"));
         assertEquals(1, Oracle2.ports(world.host, "nlb-a"));
         assertEquals(1, Oracle2.ports(world.host, "nlb-b"));
-        Net.pings(c1, "172.30.9.1");
+        Tcp.pings(c1, "172.30.9.1");
 
         // c2's namespace disappears (the container died): apply re-creates it and attaches it again
         Cmd.run(null, "ip", "netns", "del", c2);
         assertFalse(e.plan(moved).isEmpty(), "a vanished namespace is work to do");
         converge(e, moved);
-        Net.pings(c2, "172.30.8.1");
+        Tcp.pings(c2, "172.30.8.1");
 
         // c2 is dropped from the script: its veth, address, files and namespace go
         DesiredState dropped = DesiredState.of(nets, List.of(ContainerSpec.of("c1", b -> b.netns(c1).network("b"))));
@@ -125,15 +126,15 @@ class BridgeLifecycleTest {
                 List.of(ContainerSpec.of("c1", b -> b.netns(c1).network("n")),
                         ContainerSpec.of("c2", b -> b.netns(c2).network("n"))));
         converge(e, d);
-        Net.pings(c1, "172.30.10.1");
+        Tcp.pings(c1, "172.30.10.1");
 
         // deleting the bridge deletes its ports too: the endpoints must be re-made, not only the bridge
         Cmd.run(null, "ip", "-n", world.host, "link", "del", "nlb0");
         assertFalse(e.plan(d).isEmpty(), "a deleted bridge is work to do");
         converge(e, d);
         assertEquals(2, Oracle2.ports(world.host, "nlb0"), "both containers back on the bridge");
-        Net.pings(c1, "172.30.10.1");
-        Net.pings(c2, BridgePacketTest.ipOf(e, "c1"));
+        Tcp.pings(c1, "172.30.10.1");
+        Tcp.pings(c2, BridgePacketTest.ipOf(e, "c1"));
     }
 
     /** Small ip -j readings. */

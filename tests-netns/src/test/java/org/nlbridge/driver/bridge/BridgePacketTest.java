@@ -2,14 +2,14 @@ package org.nlbridge.driver.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nlbridge.driver.bridge.Net.blocked;
-import static org.nlbridge.driver.bridge.Net.noPing;
-import static org.nlbridge.driver.bridge.Net.pings;
-import static org.nlbridge.driver.bridge.Net.reaches;
 import static org.nlbridge.driver.bridge.World.ATTACKER;
 import static org.nlbridge.driver.bridge.World.HOST_ATK;
 import static org.nlbridge.driver.bridge.World.HOST_UP;
 import static org.nlbridge.driver.bridge.World.UPSTREAM;
+import static org.nlbridge.testing.Tcp.blocked;
+import static org.nlbridge.testing.Tcp.noPing;
+import static org.nlbridge.testing.Tcp.pings;
+import static org.nlbridge.testing.Tcp.reaches;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +26,7 @@ import org.nlbridge.driver.NetworkSpec;
 import org.nlbridge.driver.UserRulesSpec;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
+import org.nlbridge.testing.Tcp;
 
 /**
  * Real packets through what {@link BridgeEngine} sets up in a sandbox "host" ({@link World}): containers on
@@ -100,7 +101,7 @@ class BridgePacketTest {
         pings(c4, "172.30.1.1");
         noPing(c3, ipOf(e, "c4"));
         noPing(c4, ipOf(e, "c3"));
-        Net.serve(sb, "c3", "c3-23", 23);
+        Tcp.serve(sb, "c3", "c3-23", 23);
         blocked(c4, ipOf(e, "c3"), 23);                                         // TCP too, not just ICMP
         pings(c3, UPSTREAM);                                                   // the way out is not affected
     }
@@ -110,7 +111,7 @@ class BridgePacketTest {
     void upstreamSeesTheHostAddress(Sandbox sb) {
         engine(sb).apply(state(List.of(NetworkSpec.of("masq", b -> b.bridge("br-masq").bip("172.30.2.1/24"))),
                 List.of(ctr("c1", "masq"))), null);
-        Net.serve(sb, "upstream", "up-7000", 7000);
+        Tcp.serve(sb, "upstream", "up-7000", 7000);
         reaches(sb.name("c1"), UPSTREAM, 7000, "up-7000 from " + HOST_UP);
     }
 
@@ -125,7 +126,7 @@ class BridgePacketTest {
         e.apply(state(List.of(NetworkSpec.of("plain", b -> b.bridge("br-plain").bip("172.30.3.1/24").ipMasq(false))),
                 List.of(ctr("c2", "plain"))), null);
         World.ip(world.upstream, "route add 172.30.3.0/24 via " + HOST_UP);    // the way back to the container
-        Net.serve(sb, "upstream", "up-7000", 7000);
+        Tcp.serve(sb, "upstream", "up-7000", 7000);
         reaches(sb.name("c2"), UPSTREAM, 7000, "up-7000 from " + ipOf(e, "c2"));
     }
 
@@ -135,7 +136,7 @@ class BridgePacketTest {
         Engine e = engine(sb);
         e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.4.1/24"))),
                 List.of(ctr("c1", "pub", "5000:22"), ctr("c2", "pub"))), null);
-        Net.serve(sb, "c1", "c1-22", 22);
+        Tcp.serve(sb, "c1", "c1-22", 22);
         reaches(world.upstream, HOST_UP, 5000, "c1-22 from " + UPSTREAM);      // DNAT keeps the client address
         reaches(sb.name("c1"), HOST_UP, 5000, "c1-22 from 172.30.4.1");         // hairpin, masqueraded to the gateway
         reaches(sb.name("c2"), HOST_UP, 5000, "c1-22 from 172.30.4.1");         // a neighbour via the host address
@@ -153,9 +154,9 @@ class BridgePacketTest {
         Engine e = engine(sb);
         e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.5.1/24"))),
                 List.of(ctr("c1", "pub", "127.0.0.1:8080:80", "5000:22"))), null);
-        Net.serve(sb, "c1", "c1-80", 80);
-        Net.serve(sb, "c1", "c1-22", 22);
-        Net.serve(sb, "c1", "c1-23", 23);
+        Tcp.serve(sb, "c1", "c1-80", 80);
+        Tcp.serve(sb, "c1", "c1-22", 22);
+        Tcp.serve(sb, "c1", "c1-23", 23);
         world.attackerRoutesThroughHost("172.30.5.0/24");
         String c1 = ipOf(e, "c1");
         String atk = world.attacker;
@@ -180,8 +181,8 @@ class BridgePacketTest {
         Engine e = engine(sb);
         e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.11.1/24"))),
                 List.of(ctr("c1", "pub", "5000:22"))), null);
-        Net.serve(sb, "c1", "c1-23", 23);
-        Net.serve(sb, "c1", "c1-22", 22);
+        Tcp.serve(sb, "c1", "c1-23", 23);
+        Tcp.serve(sb, "c1", "c1-22", 22);
         world.attackerRoutesThroughHost("172.30.11.0/24");
         String c1 = ipOf(e, "c1");
         blocked(world.attacker, c1, 23);
@@ -204,7 +205,7 @@ class BridgePacketTest {
         assertEquals(0, org.nlbridge.testing.Oracle.ip(c1, "route", "show", "default").size(), "no default route");
         pings(c1, ipOf(e, "c2"));                                             // inside the network: fine
         World.ip(c1, "route add default via 172.30.10.1");
-        Net.serve(sb, "upstream", "up-7000", 7000);
+        Tcp.serve(sb, "upstream", "up-7000", 7000);
         blocked(c1, UPSTREAM, 7000);
     }
 
@@ -218,7 +219,7 @@ class BridgePacketTest {
         DesiredState d = new DesiredState(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.6.1/24"))),
                 List.of(ctr("c1", "pub", "5000:22")), UserRulesSpec.of(u -> u.allowOnlyFrom("eup", "8.8.8.8")));
         e.apply(d, null);
-        Net.serve(sb, "c1", "c1-22", 22);
+        Tcp.serve(sb, "c1", "c1-22", 22);
         blocked(world.upstream, HOST_UP, 5000);
         reaches(world.attacker, HOST_ATK, 5000, "c1-22 from " + ATTACKER);     // another interface: not affected
 
@@ -228,7 +229,7 @@ class BridgePacketTest {
         cycle(e, d);
         assertEquals(before, userChain(world.host), "apply/destroy/apply left the user hook as it was, handles and all");
 
-        Net.serve(sb, "c1", "c1-22b", 22);                                     // the cycle made a new container
+        Tcp.serve(sb, "c1", "c1-22b", 22);                                     // the cycle made a new container
         blocked(world.upstream, HOST_UP, 5000);
 
         World.nft(world.host, "delete", "rule", "ip", "nlbridge-user", "forward", "handle", handleOf(before, "8.8.8.8"));
@@ -236,7 +237,7 @@ class BridgePacketTest {
         String after = userChain(world.host);
         cycle(e, d);
         assertEquals(after, userChain(world.host), "the deleted rule stays deleted, the user's own rule stays");
-        Net.serve(sb, "c1", "c1-22c", 22);
+        Tcp.serve(sb, "c1", "c1-22c", 22);
         reaches(world.upstream, HOST_UP, 5000, "c1-22c from " + UPSTREAM);
     }
 

@@ -10,6 +10,7 @@ import org.nlbridge.driver.EngineOptions;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Sandbox;
+import org.nlbridge.testing.Tcp;
 
 /**
  * The test network around a {@link BridgeEngine}, built with iproute2 (tests may run ip; the engine never does):
@@ -125,6 +126,6 @@ public final class World implements AutoCloseable {
     public static void assumeTools() {
         Assumptions.assumeTrue(Host.has("nft"), "needs the nft binary as the oracle");
         Assumptions.assumeTrue(Host.has("ping"), "needs ping for ICMP between namespaces");
-        Net.assumeAvailable();
+        Tcp.assumeAvailable();
     }
 }

@@ -1,7 +1,6 @@
 package org.nlbridge.driver.firewall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nlbridge.driver.firewall.FirewallScenarios.ep;
 import static org.nlbridge.driver.firewall.FirewallScenarios.net;
@@ -11,6 +10,8 @@ import static org.nlbridge.driver.firewall.Topology.GATEWAY;
 import static org.nlbridge.driver.firewall.Topology.HOST_ATK;
 import static org.nlbridge.driver.firewall.Topology.HOST_UP;
 import static org.nlbridge.driver.firewall.Topology.UPSTREAM;
+import static org.nlbridge.testing.Tcp.blocked;
+import static org.nlbridge.testing.Tcp.reaches;
 
 import java.util.List;
 
@@ -29,18 +30,15 @@ import org.nlbridge.nft.Family;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
+import org.nlbridge.testing.Tcp;
 
 /**
  * Real packets through the firewall: namespaces for the host, an upstream host, an attacker and containers
  * ({@link Topology}), TCP servers and clients in them ({@link Tcp}), and the driver programming the host.
- * A refused path is a connection that does not come up within {@link #NO}.
+ * A refused path is a connection that does not come up within {@link Tcp#NO}.
  */
 @ExtendWith(SandboxExtension.class)
 class FirewallPacketTest {
-
-    /** How long a connection that must fail is given. */
-    static final double NO = 1.0;
-    static final double YES = 3.0;
 
     private Backend.Opened opened;
 
@@ -64,22 +62,14 @@ class FirewallPacketTest {
 
     /** c1 serves 22 (published as 5000), 23 (never published) and 80; upstream serves 7000. */
     private static void servers(Topology t) {
-        Tcp.serve(t.sandbox, "c1", "c1-22", 22, null);
-        Tcp.serve(t.sandbox, "c1", "c1-23", 23, null);
-        Tcp.serve(t.sandbox, "c1", "c1-80", 80, null);
-        Tcp.serve(t.sandbox, "upstream", "up-7000", 7000, null);
+        Tcp.start(t.sandbox, "c1", "c1-22", 22, null);
+        Tcp.start(t.sandbox, "c1", "c1-23", 23, null);
+        Tcp.start(t.sandbox, "c1", "c1-80", 80, null);
+        Tcp.start(t.sandbox, "upstream", "up-7000", 7000, null);
         Tcp.await(t.c1, "127.0.0.1", 22);
         Tcp.await(t.c1, "127.0.0.1", 23);
         Tcp.await(t.c1, "127.0.0.1", 80);
         Tcp.await(t.upstream, "127.0.0.1", 7000);
-    }
-
-    private static void reaches(String from, String host, int port, String expected) {
-        assertEquals(expected, Tcp.connect(from, host, port, YES), from + " -> " + host + ":" + port);
-    }
-
-    private static void blocked(String from, String host, int port) {
-        assertNull(Tcp.connect(from, host, port, NO), from + " -> " + host + ":" + port + " must not connect");
     }
 
     @ParameterizedTest
@@ -91,7 +81,7 @@ class FirewallPacketTest {
         d.addEndpoint(ep("c1", "nlb0", "vc1", C1, "5000:22"));
         d.addEndpoint(ep("c2", "nlb0", "vc2", C2));
         servers(t);
-        Tcp.serve(sandbox, "c2", "c2-5000", 5000, null);
+        Tcp.start(sandbox, "c2", "c2-5000", 5000, null);
         Tcp.await(t.c2, "127.0.0.1", 5000);
 
         reaches(t.upstream, HOST_UP, 5000, "c1-22 from " + UPSTREAM);          // DNAT, client address kept
@@ -161,7 +151,7 @@ class FirewallPacketTest {
         d.addEndpoint(ep("c1", "nlb0", "vc1", C1, "127.0.0.1:8080:80"));
         d.addEndpoint(ep("c2", "nlb0", "vc2", C2));
         servers(t);
-        Tcp.serve(sandbox, "host", "host-lo-9999", 9999, "127.0.0.1");
+        Tcp.start(sandbox, "host", "host-lo-9999", 9999, "127.0.0.1");
         Tcp.await(t.host, "127.0.0.1", 9999);
 
         assertEquals("1", Topology.sysctl(t.host, "net.ipv4.conf.nlb0.route_localnet"));
@@ -261,7 +251,7 @@ class FirewallPacketTest {
         d.addEndpoint(ep("c3", "nlb1", "vc3", "172.19.0.2"));
         d.addEndpoint(ep("c4", "nlbint", "vc4", "172.20.0.2"));
         servers(t);
-        Tcp.serve(sandbox, "c4", "c4-24", 24, null);
+        Tcp.start(sandbox, "c4", "c4-24", 24, null);
         Tcp.await(c4, "127.0.0.1", 24);
 
         blocked(c3, C1, 23);                                                  // other network, unpublished
@@ -288,9 +278,9 @@ class FirewallPacketTest {
         d.setupNetwork(net("nlb0", "172.18.0.0/16", "fd00:db8:6::/64", true, false));
         d.addEndpoint(ep("c1", "nlb0", "vc1", C1 + ",fd00:db8:6::2", "5000:22"));
         d.addEndpoint(ep("c2", "nlb0", "vc2", C2 + ",fd00:db8:6::3"));
-        Tcp.serve(sandbox, "c1", "c1-22", 22, "::");
-        Tcp.serve(sandbox, "c1", "c1-23", 23, "::");
-        Tcp.serve(sandbox, "upstream", "up-7000", 7000, "::");
+        Tcp.start(sandbox, "c1", "c1-22", 22, "::");
+        Tcp.start(sandbox, "c1", "c1-23", 23, "::");
+        Tcp.start(sandbox, "upstream", "up-7000", 7000, "::");
         Tcp.await(t.c1, "::1", 22);
         Tcp.await(t.upstream, "::1", 7000);
 
