@@ -47,7 +47,7 @@ public interface Engine extends AutoCloseable {
     @Override
     void close();
 
-    /** Told about each change as it is applied (for progress on a terminal). */
+    /** Told about each unit of work as it is done: a network, an endpoint, a container's files (terminal progress). */
     interface ProgressListener {
         ProgressListener NONE = (done, total, change) -> { };
 

@@ -365,7 +365,8 @@ public final class BridgeEngine implements Engine {
     @Override
     public Plan apply(DesiredState desired, ProgressListener progress) {
         Work w = compute(desired);
-        Progress p = new Progress(w.changes, progress);
+        Progress p = new Progress(w.detach.size() + w.removeNetworks.size() + w.networks.size() + w.attach.size()
+                + w.files.size(), progress);
         List<String> errors = new ArrayList<>();
 
         detach(w.detach, errors, p);
@@ -384,7 +385,7 @@ public final class BridgeEngine implements Engine {
                 undoCreatedNetworks(w, ex);
                 throw ex;
             }
-            p.advance("network", n.name());
+            p.advance(Action.UPDATE, "network", n.name());
         }
         // the containers' records first: they are how destroy finds the namespaces created next, even if this
         // process dies before it gets to anything else
@@ -404,7 +405,7 @@ public final class BridgeEngine implements Engine {
             Optional<Endpoint> e = store.read(tx -> tx.endpoints().ofContainer(c.name())).stream().findFirst();
             if (c.network() instanceof NetworkMode.Bridge && e.isEmpty()) continue; // its attach failed: reported
             overlay.write(c.name(), overlaySpec(c, w, e.orElse(null)));
-            p.advance("files", c.name());
+            p.advance(Action.CREATE, "files", c.name());
         }
         for (String r : firewalls.applyUserRules(desired.userRules(), w.networks.values(), this::userRuleInserted)) {
             store.update(tx -> tx.meta().put(USER_RULE_KEY + r, "inserted"));
@@ -475,7 +476,7 @@ public final class BridgeEngine implements Engine {
                     CrashPoint.at(CrashPoint.BEFORE_ATTACHED);
                     store.update(tx -> tx.endpoints().setPhase(e.container(), e.network(), Phase.ATTACHED));
                     CrashPoint.at(CrashPoint.AFTER_ATTACHED);
-                    p.advance("endpoint", e.container());
+                    p.advance(Action.CREATE, "endpoint", e.container());
                 } catch (RuntimeException ex) {
                     errors.add("container " + e.container() + ": " + ex.getMessage());
                     List<String> undo = new ArrayList<>();
@@ -517,7 +518,7 @@ public final class BridgeEngine implements Engine {
         endpointOps.detach(endpoints, errors);
         for (Endpoint e : endpoints) {
             ipam.release(e.container(), e.network());
-            p.advance("endpoint", e.container());
+            p.advance(Action.DELETE, "endpoint", e.container());
         }
     }
 
@@ -529,7 +530,7 @@ public final class BridgeEngine implements Engine {
         }
         networkOps.remove(n, errors);
         store.update(tx -> tx.networks().delete(n.name()));
-        p.advance("network", n.name());
+        p.advance(Action.DELETE, "network", n.name());
     }
 
     /**
@@ -663,7 +664,7 @@ public final class BridgeEngine implements Engine {
     @Override
     public Plan destroy(DesiredState desired, ProgressListener progress) {
         Work w = computeDestroy(desired);
-        Progress p = new Progress(w.changes, progress);
+        Progress p = new Progress(w.detach.size() + w.removeNetworks.size(), progress);
         List<String> errors = new ArrayList<>();
         detach(w.detach, errors, p);
         for (String c : w.forgetContainers) forget(c, errors);
@@ -781,21 +782,20 @@ public final class BridgeEngine implements Engine {
         }
     }
 
-    /** Counts applied changes for the progress listener. */
+    /** Tells the progress listener about each unit of work (a network, an endpoint, a container's files) as it is done. */
     private static final class Progress {
-        private final List<Change> changes;
+        private final int total;
         private final ProgressListener listener;
         private int done;
 
-        Progress(List<Change> changes, ProgressListener listener) {
-            this.changes = changes;
+        Progress(int total, ProgressListener listener) {
+            this.total = total;
             this.listener = listener == null ? ProgressListener.NONE : listener;
         }
 
-        void advance(String kind, String object) {
-            Change c = done < changes.size() ? changes.get(done) : new Change(Action.UPDATE, kind, object, "");
-            done = Math.min(done + 1, changes.size());
-            listener.applied(done, changes.size(), c);
+        void advance(Action action, String kind, String object) {
+            done++;
+            listener.applied(done, Math.max(total, done), new Change(action, kind, object, ""));
         }
     }
 }
