@@ -170,6 +170,12 @@ m pyroute2 "$(dpkg-query -W -f='${Version}' python3-pyroute2 2>/dev/null)"
 m python "$($PY --version 2>&1)"
 m reps "$REPS"
 [ $smoke = 1 ] || m reps_note "attach-full at N=500: ${FULL_REPS_500:-2} reps; iptables-exec/iptables-legacy-exec only up to N=1000 (220 s / 393 s per run at 10,000, see peers/RESULTS.md)."
+if [ $smoke = 0 ]; then
+  # the raw rows next to the report, so RESULTS.md can be regenerated (compare_report.py) and checked
+  rm -rf "$bench/results/compare" && mkdir -p "$bench/results/compare"
+  cp "$PB_RESULTS"/*.tsv "$meta" "$bench/results/compare/"
+  m raw_copy "bench/results/compare/"
+fi
 if [ $smoke = 1 ]; then
   OUT=${OUT:-$bench/target/smoke.md}
   $PY "$bench/compare_report.py" "$OUT" "$meta" "$PB_RESULTS" --smoke >&2

@@ -223,12 +223,15 @@ if not smoke:
     if fw and ir:
         target('firewall N=10,000: ≥ 10× faster than `iptables-restore` (whole command)',
                f'{fw:.3f} s vs {ir:.3f} s: {ir / fw:.1f}× (netlink phase: {ir / fwn:.1f}×)', ir / fw >= 10)
-    jmh = os.path.join(bench, 'results', 'jmh-codec.txt')
+    jmh = os.path.join(bench, 'results', 'jmh.json')
     if os.path.exists(jmh):
-        norms = [float(m.group(1)) for m in re.finditer(r'gc\.alloc\.rate\.norm\s+avgt\s+\d+\s+([\d.≈E-]+)',
-                                                        open(jmh).read().replace('≈ ', '')) if m.group(1)[0].isdigit()]
-        target('JMH encode/decode: ~0 B/op', f"max {max(norms):.3g} B/op" if norms else 'see JMH section',
-               (max(norms) < 1) if norms else None)
+        import json
+        norms = {r['benchmark'].rsplit('.', 2)[-2] + '.' + r['benchmark'].rsplit('.', 1)[-1]:
+                 r.get('secondaryMetrics', {}).get('gc.alloc.rate.norm', {}).get('score')
+                 for r in json.load(open(jmh)) if 'CodecBenchmark' in r['benchmark']}
+        norms = {k: v for k, v in norms.items() if v is not None}
+        target('JMH encode/decode: ~0 B/op', ', '.join(f'{k} {v:.3g} B/op' for k, v in norms.items()) or '—',
+               (max(norms.values()) < 1) if norms else None)
     w('')
 
 # ---------------------------------------------------------------- JMH, packet path, notes
