@@ -3,13 +3,13 @@
 # peers harness (/work/shared/peers: same namespaces, timing and independent verification for everyone), with our
 # engine as its ENGINE_CMD, interleaved A B A B by the harness. Writes bench/RESULTS.md.
 #
-#   bench/compare.sh                  attach N=10 100 500, firewall N=100 1000 10000, 3 reps (about 20-30 min)
+#   bench/compare.sh                  attach N=10 100 500, firewall N=100 1000 10000, 3 reps (about 30 min)
 #   bench/compare.sh 100 500          those N for both scenarios (attach is skipped above 1023: bridge port limit)
 #   bench/compare.sh --smoke          CI: tiny N, our engine + one peer per scenario, verification on, no timing
 #                                     assertions, well under a minute; exits non-zero if any run fails verification
 # Environment:
 #   REPS=3                 repetitions per method and N
-#   FULL_REPS_500=2        repetitions for attach-full at N=500 (the CNI/netavark peers take minutes per run)
+#   FULL_REPS_500=REPS     repetitions for attach-full at N>=500 (the CNI/netavark peers take a minute or more per run)
 #   ATTACH_NS / FW_NS      N lists per scenario (default "10 100 500" / "100 1000 10000")
 #   PB_RESULTS             where raw rows go (default /tmp/pb-results/compare-DATE)
 #   PEERS                  the harness (default /work/shared/peers; read-only is fine)
@@ -136,7 +136,7 @@ else
       group attach-noipv6 "$n" "$REPS" PB_DISABLE_IPV6=1 SCENARIOS=attach ATTACH_METHODS="ip-batch pyroute2-setns" \
         ENGINE_CMD="$ENGINE" ENGINE_LABEL=nlbridge
     fi
-    reps=$REPS; [ "$n" -ge 500 ] && reps=${FULL_REPS_500:-2}
+    reps=$REPS; [ "$n" -ge 500 ] && reps=${FULL_REPS_500:-$REPS}
     group attach-full "$n" "$reps" PB_TIMEOUT=600 SCENARIOS=attach ATTACH_METHODS="$attach_full" \
       ENGINE_CMD="$ENGINE_FULL" ENGINE_LABEL=nlbridge-full
   done
@@ -152,12 +152,12 @@ fi
 m date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 m commit "$(git -C "$repo" rev-parse --abbrev-ref HEAD 2>/dev/null) $(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
 m raw_dir "$PB_RESULTS"
-m machine "$(systemd-detect-virt 2>/dev/null || echo '?') VM, $(nproc) vCPU"
+m machine "$(nproc) vCPU VM (systemd-detect-virt: $(systemd-detect-virt 2>/dev/null || echo unknown)), $(grep -q "^flags.* hypervisor" /proc/cpuinfo && echo "hypervisor flag set" || echo "no hypervisor flag")"
 m cpu "$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
 m memory "$(awk '/^MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 m os "$(. /etc/os-release; echo "$PRETTY_NAME") ($(cat /etc/debian_version 2>/dev/null))"
 m kernel "$(uname -r)"
-m load_before "$(cut -d' ' -f1-3 /proc/loadavg) (load average at the end; the VM is shared)"
+m load_after "$(cut -d' ' -f1-3 /proc/loadavg) (load average at the end; the VM is shared)"
 jdk=$("$repo/nlbridge" --print-java-home)
 m jdk "$("$jdk/bin/java" -version 2>&1 | sed -n 2p)"
 m jvm_flags "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData, AOT cache (JDK 25 JEP 483/514) trained by \`peers-engine train\`"
@@ -169,7 +169,7 @@ m netavark "$(/usr/lib/podman/netavark --version 2>&1 | head -1) ($(dpkg-query -
 m pyroute2 "$(dpkg-query -W -f='${Version}' python3-pyroute2 2>/dev/null)"
 m python "$($PY --version 2>&1)"
 m reps "$REPS"
-[ $smoke = 1 ] || m reps_note "attach-full at N=500: ${FULL_REPS_500:-2} reps; iptables-exec/iptables-legacy-exec only up to N=1000 (220 s / 393 s per run at 10,000, see peers/RESULTS.md)."
+[ $smoke = 1 ] || m reps_note "attach-full at N=500: ${FULL_REPS_500:-$REPS} reps; iptables-exec/iptables-legacy-exec only up to N=1000 (220 s / 393 s per run at 10,000, see peers/RESULTS.md)."
 if [ $smoke = 0 ]; then
   # the raw rows next to the report, so RESULTS.md can be regenerated (compare_report.py) and checked
   rm -rf "$bench/results/compare" && mkdir -p "$bench/results/compare"
