@@ -128,9 +128,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         }
 
         public Builder dns(Consumer<DnsSpec.Builder> configure) {
-            DnsSpec.Builder b = DnsSpec.builder();
-            configure.accept(b);
-            return dns(b.build());
+            return dns(DnsSpec.of(configure));
         }
 
         public ContainerSpec build() {

@@ -163,9 +163,7 @@ public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip
         }
 
         public Builder dns(Consumer<DnsSpec.Builder> configure) {
-            DnsSpec.Builder b = DnsSpec.builder();
-            configure.accept(b);
-            return dns(b.build());
+            return dns(DnsSpec.of(configure));
         }
 
         public NetworkSpec build() {

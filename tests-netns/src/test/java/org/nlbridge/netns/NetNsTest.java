@@ -73,11 +73,17 @@ class NetNsTest {
     @Test
     void socketOpenedInsideStaysBoundToIt(Sandbox sb) throws Exception {
         String name = sb.netns("sock");
-        try (NetNs ns = NetNs.open(name); NlSocket s = ns.openSocket(org.nlbridge.bindings.linux.Uapi.NETLINK_ROUTE())) {
-            assertTrue(s.portId() != 0);
-            // the socket's namespace, read from /proc/self/fd, is the sandbox namespace, not ours
-            assertTrue(s.sendLimit() > 64 * 1024, "send limit " + s.sendLimit());
-            assertTrue(s.receiveBudget() >= 1 << 20, "receive budget " + s.receiveBudget());
+        Cmd.run(null, "ip", "-n", name, "link", "add", "probe0", "type", "bridge");
+        try (NetNs ns = NetNs.open(name);
+             org.nlbridge.rtnl.Rtnl rtnl = org.nlbridge.rtnl.Rtnl.over(ns.openSocket(
+                     org.nlbridge.bindings.linux.Uapi.NETLINK_ROUTE()))) {
+            // used from this thread (not in the namespace), the socket still sees the namespace's links, exactly
+            // the ones ip -j lists there: the fresh namespace's lo and the bridge made for this test, nothing of ours
+            java.util.List<String> seen = rtnl.links().list().stream().map(org.nlbridge.rtnl.Link::name).sorted().toList();
+            java.util.List<String> oracle = new java.util.ArrayList<>();
+            org.nlbridge.testing.Oracle.ip(name, "link", "show").forEach(l -> oracle.add(l.path("ifname").asText()));
+            assertEquals(oracle.stream().sorted().toList(), seen);
+            assertEquals(java.util.List.of("lo", "probe0"), seen);
         }
     }
 

@@ -29,6 +29,13 @@ public final class DnsSpec {
         this.options = List.copyOf(b.options);
     }
 
+    /** A spec built by {@code configure}, as the Java API and the DSL's {@code dns { ... }} blocks take it. */
+    public static DnsSpec of(java.util.function.Consumer<Builder> configure) {
+        Builder b = builder();
+        configure.accept(b);
+        return b.build();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
