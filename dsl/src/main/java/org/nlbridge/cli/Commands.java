@@ -4,15 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.nlbridge.driver.run.NetnsLauncher;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.Plan;
-import org.nlbridge.driver.run.NetnsLauncher;
 
 /** The subcommands. Each loads and checks its script completely before it opens the engine. */
 final class Commands {

@@ -1,7 +1,7 @@
 package org.nlbridge.cli;
 
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineOptions;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineOptions;
 
 /** Opens the engine the commands work with; tests hand the command line a fake one. */
 @FunctionalInterface

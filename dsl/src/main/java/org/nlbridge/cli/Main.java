@@ -4,16 +4,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
-
 import org.nlbridge.daemon.DaemonLock;
 import org.nlbridge.daemon.api.DaemonAddress;
 import org.nlbridge.daemon.http.Tls;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineOptions;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code nlbridge} command line. Run it through the {@code ./nlbridge} launcher. Global options are accepted

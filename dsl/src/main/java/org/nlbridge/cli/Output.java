@@ -8,13 +8,12 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.Plan;
+import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
 
 /**
  * How plans and status are printed: {@code text} for people, {@code json} (one document, one line) for programs.

@@ -2,8 +2,8 @@ package org.nlbridge.cli;
 
 import java.io.PrintWriter;
 
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.Engine;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.spec.Change;
 
 /**
  * A one-line progress display on stderr, {@code [12/480] + link veth...}, redrawn in place at most every 50 ms and

@@ -9,16 +9,15 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import org.nlbridge.daemon.api.ApiJson;
 import org.nlbridge.daemon.api.DaemonAddress;
 import org.nlbridge.daemon.api.Event;
 import org.nlbridge.daemon.http.HttpClient;
 import org.nlbridge.daemon.http.Tls;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.Plan;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.Plan;
 
 /**
  * The {@link Engine} a daemon runs, reached over its socket ({@code -H}): every call is one API request, and the

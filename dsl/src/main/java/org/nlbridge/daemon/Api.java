@@ -17,20 +17,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.nlbridge.daemon.api.ApiJson;
 import org.nlbridge.daemon.api.Event;
 import org.nlbridge.daemon.http.Exchange;
 import org.nlbridge.daemon.http.HttpRequest;
 import org.nlbridge.daemon.http.HttpWire;
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.Plan;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
 
 /**
  * The API's routes (documented in {@code openapi.yaml} next to this module's resources): versioned paths shaped like

@@ -23,18 +23,18 @@ import org.nlbridge.daemon.api.DaemonAddress;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
 import org.nlbridge.daemon.http.Tls;
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineOptions;
-import org.nlbridge.driver.NetworkMode;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.Plan;
-import org.nlbridge.driver.UserRulesSpec;
-import org.nlbridge.driver.events.HostMonitor;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkMode;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * {@code nlbridge daemon}: one process that owns one {@link Engine} and its state, serves the API on its sockets,

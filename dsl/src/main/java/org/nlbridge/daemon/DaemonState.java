@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.driver.DesiredState;
 import org.nlbridge.driver.state.Endpoint;
 import org.nlbridge.driver.state.Network;
 import org.nlbridge.driver.state.StateStore;
+import org.nlbridge.spec.DesiredState;
 
 /**
  * What the daemon keeps beside the engine: the desired state it converges to (the last one applied, as JSON in the

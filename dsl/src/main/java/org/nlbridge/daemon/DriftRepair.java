@@ -10,13 +10,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.Plan;
-import org.nlbridge.driver.events.HostMonitor;
-import org.nlbridge.driver.events.HostMonitor.HostEvent;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.monitor.HostMonitor.HostEvent;
+import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.rtnl.Route;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.Plan;
 
 /**
  * Turns what the host monitor reports into events, and repairs drift: when one of our links goes away or our

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.nlbridge.daemon.api.Event;
-import org.nlbridge.driver.Change;
+import org.nlbridge.spec.Change;
 
 /**
  * The daemon's event stream: numbers events, keeps the last {@value #KEEP} for {@code ?since=}, and hands each to

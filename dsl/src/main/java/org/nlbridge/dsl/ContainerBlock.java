@@ -2,8 +2,7 @@ package org.nlbridge.dsl;
 
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
-
-import org.nlbridge.driver.ContainerSpec;
+import org.nlbridge.spec.ContainerSpec;
 
 /**
  * The body of {@code container(NAME) { ... }}: Docker's {@code docker run} network options. Each key hands its

@@ -1,7 +1,7 @@
 package org.nlbridge.dsl;
 
-import org.nlbridge.driver.dns.DnsSpec;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.DnsSpec;
 
 /**
  * {@code dns { nameserver '9.9.9.9'; search 'example.com'; option 'ndots:2' }} inside a network or a container:

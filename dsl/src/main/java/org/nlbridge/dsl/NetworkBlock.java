@@ -2,8 +2,7 @@ package org.nlbridge.dsl;
 
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
-
-import org.nlbridge.driver.NetworkSpec;
+import org.nlbridge.spec.NetworkSpec;
 
 /**
  * The body of {@code network(NAME) { ... }}: Docker's daemon options for a bridge network. Each key hands its value

@@ -3,9 +3,8 @@ package org.nlbridge.dsl;
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
 import groovy.lang.Script;
-
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.NetworkSpec;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.NetworkSpec;
 
 /**
  * The base class of every nlbridge script: the top-level keys {@code network}, {@code container} and

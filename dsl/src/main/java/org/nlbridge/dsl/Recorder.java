@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.UserRulesSpec;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * What a running script has declared so far, with the line of each declaration, so that a failure of the

@@ -22,9 +22,8 @@ import org.codehaus.groovy.control.messages.SimpleMessage;
 import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
 import org.codehaus.groovy.runtime.InvokerInvocationException;
 import org.codehaus.groovy.syntax.SyntaxException;
-
-import org.nlbridge.driver.DesiredState;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.DesiredState;
 
 /**
  * Turns an nlbridge script into a {@link DesiredState}: checks that the file may be run ({@link ScriptTrust}),

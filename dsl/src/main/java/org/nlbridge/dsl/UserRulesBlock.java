@@ -3,9 +3,8 @@ package org.nlbridge.dsl;
 import java.util.Map;
 
 import groovy.transform.NamedParam;
-
-import org.nlbridge.driver.UserRulesSpec;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * The body of {@code userRules { ... }}: rules for the user hook (Docker's {@code DOCKER-USER} chain), which the

@@ -5,10 +5,10 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nlbridge.driver.EngineOptions;
 import org.nlbridge.driver.run.NetnsLauncher;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
+import org.nlbridge.engine.EngineOptions;
 
 /** Runs the command line against a fake engine and captures everything it prints. */
 final class CliRun {

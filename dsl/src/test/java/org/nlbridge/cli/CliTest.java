@@ -11,8 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nlbridge.driver.EngineOptions;
-import org.nlbridge.driver.EngineStatus;
+import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.engine.EngineStatus;
 
 /** The command line against a fake engine: outputs, exit codes, options and errors, exactly. */
 class CliTest {

@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.NetworkMode;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.Plan;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkMode;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
 
 /**
  * An engine that keeps its "kernel" as a set of objects in memory: plan lists what the desired state needs and does

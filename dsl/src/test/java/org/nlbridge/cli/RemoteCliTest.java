@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.daemon.Daemon;
 import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineStatus;
 import org.nlbridge.driver.dns.Mount;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.ValidationException;
 

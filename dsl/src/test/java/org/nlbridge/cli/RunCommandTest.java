@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.nlbridge.driver.Engine;
 import org.nlbridge.driver.dns.Mount;
+import org.nlbridge.engine.Engine;
 import org.nlbridge.net.Hostname;
 
 /** {@code nlbridge run CONTAINER -- CMD}: the launcher gets the container's namespace, mounts and host name. */

@@ -14,17 +14,17 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.Plan;
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
 
 /** The API's JSON: every script's desired state survives the trip, and bad JSON fails as the DSL would. */
 class ApiJsonTest {

@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.NetworkMode;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.Plan;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkMode;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
 
 /**
  * An engine whose "kernel" is two maps: apply converges them to the desired state (whole-state, like the bridge

@@ -2,7 +2,7 @@ package org.nlbridge.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.nlbridge.driver.DesiredState;
+import org.nlbridge.spec.DesiredState;
 
 /** One shared loader for all DSL tests (compiling is the slow part; the configuration is shared anyway). */
 final class Scripts {

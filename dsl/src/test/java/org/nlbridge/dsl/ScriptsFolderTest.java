@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.nlbridge.driver.DesiredState;
+import org.nlbridge.spec.DesiredState;
 
 /** Every example under scripts/ compiles, runs and yields a valid desired state, and says what it shows. */
 class ScriptsFolderTest {

@@ -20,20 +20,19 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.Plan;
-import org.nlbridge.driver.UserRulesSpec;
-import org.nlbridge.driver.dns.DnsSpec;
 import org.nlbridge.driver.dns.Mount;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.DnsSpec;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * The API's JSON, both ways, written out by hand so the wire format is a contract rather than whatever a

@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.nlbridge.driver.Change;
+import org.nlbridge.spec.Change;
 
 /**
  * One entry of the daemon's event stream ({@code GET /v1/events}, {@code nlbridge events}): what the kernel

@@ -13,18 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.Change.Action;
-import org.nlbridge.driver.ContainerSpec;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineOptions;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.NetworkMode;
-import org.nlbridge.driver.NetworkSpec;
-import org.nlbridge.driver.Plan;
 import org.nlbridge.driver.dns.DnsOverlay;
-import org.nlbridge.driver.dns.DnsSpec;
 import org.nlbridge.driver.dns.OverlaySpec;
 import org.nlbridge.driver.ipam.EndpointRequest;
 import org.nlbridge.driver.ipam.Ipam;
@@ -34,6 +23,9 @@ import org.nlbridge.driver.state.Network;
 import org.nlbridge.driver.state.Phase;
 import org.nlbridge.driver.state.PortBinding;
 import org.nlbridge.driver.state.StateStore;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
@@ -41,6 +33,14 @@ import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.Rtnl;
+import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.DnsSpec;
+import org.nlbridge.spec.NetworkMode;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
 
 /**
  * Docker's bridge driver for one host namespace: networks (bridge, addresses, forwarding), endpoints (veth,

@@ -9,10 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.EngineStatus;
-import org.nlbridge.driver.FirewallBackend;
-import org.nlbridge.driver.UserRulesSpec;
 import org.nlbridge.driver.firewall.EndpointFirewallSpec;
 import org.nlbridge.driver.firewall.FirewallDriver;
 import org.nlbridge.driver.firewall.FirewallState;
@@ -22,8 +18,12 @@ import org.nlbridge.driver.firewall.PublishedPort;
 import org.nlbridge.driver.state.Endpoint;
 import org.nlbridge.driver.state.Network;
 import org.nlbridge.driver.state.PortBinding;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * The bridge driver's side of the NetworkDriver/FirewallDriver split: picks each network's firewall driver by its

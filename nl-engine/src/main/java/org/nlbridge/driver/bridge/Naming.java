@@ -5,8 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import org.nlbridge.driver.dns.DnsSpec;
 import org.nlbridge.net.IfName;
+import org.nlbridge.spec.DnsSpec;
 
 /** Names and markers the engine gives what it creates. */
 final class Naming {

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.nlbridge.driver.Change;
-import org.nlbridge.driver.NetworkSpec;
 import org.nlbridge.driver.ipam.SubnetRules;
 import org.nlbridge.driver.state.BridgeOrigin;
 import org.nlbridge.driver.state.Network;
@@ -24,6 +22,8 @@ import org.nlbridge.rtnl.BridgeSpec;
 import org.nlbridge.rtnl.Link;
 import org.nlbridge.rtnl.Route;
 import org.nlbridge.rtnl.Rtnl;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.NetworkSpec;
 
 /**
  * The host side of a network: the bridge, its addresses, MTU and the forwarding sysctl. Every method is

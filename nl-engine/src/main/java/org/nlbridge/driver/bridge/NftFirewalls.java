@@ -1,10 +1,10 @@
 package org.nlbridge.driver.bridge;
 
-import org.nlbridge.driver.UserRulesSpec;
 import org.nlbridge.driver.firewall.FirewallDriver;
 import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
 import org.nlbridge.driver.firewall.nftables.UserHookRules;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.spec.UserRulesSpec;
 
 /** Builds the nftables firewall driver for a host namespace, and the user-hook rules of a script. */
 final class NftFirewalls {

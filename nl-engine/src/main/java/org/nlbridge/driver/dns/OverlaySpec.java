@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.DnsSpec;
 
 /**
  * Everything the overlay files of one container depend on: its host name, the addresses its interfaces got, whether

@@ -15,6 +15,7 @@ import org.nlbridge.net.DnsSearchDomain;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.Ipv6Address;
+import org.nlbridge.spec.DnsSpec;
 
 /**
  * The host's resolver configuration, and the container's made from it the way Docker does for its default bridge

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nlbridge.driver.dns.DnsSpecTest.assertMessage;
+import static org.nlbridge.spec.DnsSpecTest.assertMessage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.net.Hostname;
+import org.nlbridge.spec.DnsSpec;
 
 /** Writing, rewriting and removing one container's files; what is refused before anything is written. */
 class DnsOverlayTest {

@@ -10,6 +10,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.nlbridge.spec.DnsSpec;
 
 /**
  * Arbitrary host files, hostile characters included: reading never fails on anything but an absurd line, and the

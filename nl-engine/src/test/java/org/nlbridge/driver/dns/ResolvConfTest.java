@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.spec.DnsSpec;
 
 /** The container's resolv.conf from the host's, as Docker builds it for its default bridge. */
 class ResolvConfTest {

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nlbridge.driver.DesiredState;
-import org.nlbridge.driver.Engine;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.spec.DesiredState;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
@@ -61,7 +61,7 @@ class AttachCrashTest {
         assertEquals(137, crashed.exit(), () -> "the child halted at " + step + ":\n" + crashed.output());
         crashedAsExpected(step);
 
-        try (Engine e = Engine.open(new org.nlbridge.driver.EngineOptions(world.host, world.state))) {
+        try (Engine e = Engine.open(new org.nlbridge.engine.EngineOptions(world.host, world.state))) {
             Leftovers.assertConsistent(world);
             DesiredState d = ScriptLoader.withTrust(ScriptTrust.none()).load(script);
             assertFalse(e.plan(d).isEmpty(), "the crashed apply left work to do");
@@ -96,7 +96,7 @@ class AttachCrashTest {
         Path script = script(web, db);
         Child crashed = apply(step, script);
         assertEquals(137, crashed.exit(), () -> "the child halted at " + step + ":\n" + crashed.output());
-        try (Engine e = Engine.open(new org.nlbridge.driver.EngineOptions(world.host, world.state))) {
+        try (Engine e = Engine.open(new org.nlbridge.engine.EngineOptions(world.host, world.state))) {
             Leftovers.assertConsistent(world);
             e.destroy(ScriptLoader.withTrust(ScriptTrust.none()).load(script), null);
         }

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
-import org.nlbridge.driver.Engine;
-import org.nlbridge.driver.EngineOptions;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Sandbox;

@@ -1,6 +1,10 @@
-package org.nlbridge.driver;
+package org.nlbridge.engine;
 
 import java.util.List;
+
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.Plan;
 
 /**
  * The embedded API: Docker's bridge networking for one host namespace, converging the kernel and the state store

@@ -1,4 +1,4 @@
-package org.nlbridge.driver.events;
+package org.nlbridge.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.nlbridge.driver.events.HostMonitor.HostEvent;
+import org.nlbridge.monitor.HostMonitor.HostEvent;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Host;

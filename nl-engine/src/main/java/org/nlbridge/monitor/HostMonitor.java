@@ -1,4 +1,4 @@
-package org.nlbridge.driver.events;
+package org.nlbridge.monitor;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.nlbridge.driver;
+package org.nlbridge.spec;
 
 import org.nlbridge.net.SafeName;
 import org.nlbridge.net.ValidationException;

@@ -1,4 +1,4 @@
-package org.nlbridge.driver.events;
+package org.nlbridge.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

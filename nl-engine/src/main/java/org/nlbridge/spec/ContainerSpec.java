@@ -1,11 +1,10 @@
-package org.nlbridge.driver;
+package org.nlbridge.spec;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
-import org.nlbridge.driver.dns.DnsSpec;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;

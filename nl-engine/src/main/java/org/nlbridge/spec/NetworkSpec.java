@@ -1,9 +1,8 @@
-package org.nlbridge.driver;
+package org.nlbridge.spec;
 
 import java.util.Objects;
 import java.util.function.Consumer;
 
-import org.nlbridge.driver.dns.DnsSpec;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.Mtu;

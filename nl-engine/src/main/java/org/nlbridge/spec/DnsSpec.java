@@ -1,4 +1,4 @@
-package org.nlbridge.driver.dns;
+package org.nlbridge.spec;
 
 import java.util.ArrayList;
 import java.util.List;

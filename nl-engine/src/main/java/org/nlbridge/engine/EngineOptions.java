@@ -1,4 +1,4 @@
-package org.nlbridge.driver;
+package org.nlbridge.engine;
 
 import java.nio.file.Path;
 

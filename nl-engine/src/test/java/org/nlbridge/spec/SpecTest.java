@@ -1,4 +1,4 @@
-package org.nlbridge.driver;
+package org.nlbridge.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.nlbridge.driver.dns;
+package org.nlbridge.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,11 +13,11 @@ import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.ValidationException;
 
 /** The --dns, --dns-search and --dns-opt values, each checked by its strict type as it is added. */
-class DnsSpecTest {
+public class DnsSpecTest {
 
     private static final String INJECTION = " (it could inject text into resolv.conf or /etc/hosts)";
 
-    static void assertMessage(String expected, Executable call) {
+    public static void assertMessage(String expected, Executable call) {
         assertEquals(expected, assertThrows(ValidationException.class, call).getMessage());
     }
 

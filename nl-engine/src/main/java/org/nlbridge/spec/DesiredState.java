@@ -1,4 +1,4 @@
-package org.nlbridge.driver;
+package org.nlbridge.spec;
 
 import java.util.HashMap;
 import java.util.HashSet;
