@@ -2,22 +2,16 @@ package org.nlbridge.daemon;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.driver.state.Endpoint;
-import org.nlbridge.driver.state.Network;
 import org.nlbridge.driver.state.StateStore;
 import org.nlbridge.spec.DesiredState;
 
 /**
  * What the daemon keeps beside the engine: the desired state it converges to (the last one applied, as JSON in the
- * state store's {@code meta} table, so a restarted daemon adopts it), and a read-only view of the store's
- * networks and endpoints, to tell which links and addresses are ours when the kernel reports a change.
+ * state store's {@code meta} table, so a restarted daemon adopts it). Which links and tables are ours comes from
+ * the engine ({@code Engine.ownership()}), not from here.
  */
 interface DaemonState extends AutoCloseable {
 
@@ -26,12 +20,6 @@ interface DaemonState extends AutoCloseable {
     Optional<DesiredState> loadDesired();
 
     void saveDesired(DesiredState desired);
-
-    /** The links the store says exist: each bridge and host-side veth name, with what it is for. */
-    Map<String, String> ownedLinks();
-
-    /** The bridges of the store's networks. */
-    Set<String> bridges();
 
     @Override
     void close();
@@ -60,25 +48,6 @@ interface DaemonState extends AutoCloseable {
             }
 
             @Override
-            public Map<String, String> ownedLinks() {
-                Map<String, String> out = new HashMap<>();
-                for (Network n : store.read(tx -> tx.networks().all())) {
-                    out.put(n.bridge().toString(), "bridge of network " + n.name());
-                }
-                for (Endpoint e : store.read(tx -> tx.endpoints().all())) {
-                    out.put(e.hostVeth().toString(), "veth of container " + e.container() + " on " + e.network());
-                }
-                return out;
-            }
-
-            @Override
-            public Set<String> bridges() {
-                Set<String> out = new HashSet<>();
-                for (Network n : store.read(tx -> tx.networks().all())) out.add(n.bridge().toString());
-                return out;
-            }
-
-            @Override
             public void close() {
                 store.close();
             }
@@ -98,16 +67,6 @@ interface DaemonState extends AutoCloseable {
             @Override
             public synchronized void saveDesired(DesiredState d) {
                 desired = d;
-            }
-
-            @Override
-            public Map<String, String> ownedLinks() {
-                return Map.of();
-            }
-
-            @Override
-            public Set<String> bridges() {
-                return Set.of();
             }
 
             @Override

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.Ownership;
 import org.nlbridge.monitor.HostMonitor.HostEvent;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.rtnl.Route;
@@ -39,8 +39,6 @@ import org.nlbridge.spec.Plan;
 final class DriftRepair implements AutoCloseable {
 
     /** Our nf_tables tables, in every family: {@code NftLayout.TABLE}. */
-    static final String OUR_TABLE = "nlbridge";
-    static final String ALIAS_PREFIX = "nlbridge:";
 
     private final Daemon daemon;
     private final long debounceMillis;
@@ -50,8 +48,7 @@ final class DriftRepair implements AutoCloseable {
     private boolean scheduled;
     private int failures;
     private long notBefore;
-    private volatile Map<String, String> owned = Map.of();
-    private volatile Set<String> bridges = Set.of();
+    private volatile Ownership owned = Ownership.NONE;
 
     /** Why a check is needed; {@code link} names the link it is about (re-checked against the store), if any. */
     record Trigger(String reason, String link, boolean bridgeOnly, boolean always) {}
@@ -64,8 +61,7 @@ final class DriftRepair implements AutoCloseable {
     /** Re-reads which links are ours (engine thread, after every request). */
     void refreshOwned() {
         try {
-            owned = Map.copyOf(daemon.state().ownedLinks());
-            bridges = Set.copyOf(daemon.state().bridges());
+            owned = daemon.engine().ownership();
         } catch (RuntimeException e) {
             // the store is closing: keep the old view
         }
@@ -81,13 +77,13 @@ final class DriftRepair implements AutoCloseable {
                 var link = l.link();
                 String master = l.link().master() > 0 ? "bridge index " + l.link().master() : "a bridge";
                 bus.publish("link", l.action() == HostMonitor.Action.DELETE ? "unport" : "port", link.name(),
-                        owned.containsKey(link.name()), (l.action() == HostMonitor.Action.DELETE ? "left " : "port of ")
+                        owned.links().containsKey(link.name()), (l.action() == HostMonitor.Action.DELETE ? "left " : "port of ")
                                 + master + ", index " + link.index() + (link.isUp() ? ", up" : ", down"), List.of());
             }
             case HostEvent.LinkChanged l -> {
                 var link = l.link();
-                String ours = owned.get(link.name());
-                boolean mine = ours != null || (link.alias() != null && link.alias().startsWith(ALIAS_PREFIX));
+                String ours = owned.links().get(link.name());
+                boolean mine = owned.ownsLink(link.name(), link.alias());
                 String detail = (link.kind() != null ? link.kind() : "link") + ", index " + link.index()
                         + (link.isUp() ? ", up" : ", down") + (link.alias() != null ? ", alias " + link.alias() : "")
                         + (ours != null ? ", " + ours : "");
@@ -98,12 +94,12 @@ final class DriftRepair implements AutoCloseable {
                 }, link.name(), mine, detail, List.of());
                 if (mine && l.action() == HostMonitor.Action.DELETE) {
                     trigger(new Trigger("link " + link.name() + " deleted", link.name(), false, false));
-                } else if (bridges.contains(link.name()) && !link.isUp()) {
+                } else if (owned.bridges().contains(link.name()) && !link.isUp()) {
                     trigger(new Trigger("bridge " + link.name() + " is down", link.name(), true, false));
                 }
             }
             case HostEvent.AddressChanged a -> {
-                boolean mine = a.ifname() != null && bridges.contains(a.ifname());
+                boolean mine = a.ifname() != null && owned.bridges().contains(a.ifname());
                 String where = a.ifname() != null ? a.ifname() : "index " + a.address().ifindex();
                 bus.publish("address", a.deleted() ? "delete" : "add", where + " " + a.address().address(), mine, "", List.of());
                 if (mine && a.deleted()) {
@@ -115,18 +111,18 @@ final class DriftRepair implements AutoCloseable {
                 String obj = rt.destination() + (rt.gateway() != null ? " via " + rt.gateway() : "")
                         + (r.ifname() != null ? " dev " + r.ifname() : rt.oif() > 0 ? " dev index " + rt.oif() : "")
                         + " table " + tableName(rt.table());
-                bus.publish("route", r.deleted() ? "delete" : "add", obj, r.ifname() != null && bridges.contains(r.ifname()),
+                bus.publish("route", r.deleted() ? "delete" : "add", obj, r.ifname() != null && owned.bridges().contains(r.ifname()),
                         "", List.of());
             }
             case HostEvent.NftCommitted n -> {
-                boolean touchesOurs = n.tables().stream().anyMatch(t -> t.table().equals(OUR_TABLE));
+                boolean touchesOurs = n.tables().stream().anyMatch(t -> owned.ownsTable(t.table()));
                 String who = (n.process() != null ? n.process() : "?") + "[" + n.pid() + "]";
                 bus.publish("nft", "commit", "generation " + n.generation(), n.own(),
                         "by " + (n.own() ? "nlbridge " : "") + who + ": "
                                 + (n.tables().isEmpty() ? "no table changes" : String.join("; ",
                                 n.tables().stream().map(Object::toString).toList())), List.of());
                 if (touchesOurs && !n.own()) {
-                    List<String> ours = n.tables().stream().filter(t -> t.table().equals(OUR_TABLE)).map(Object::toString).toList();
+                    List<String> ours = n.tables().stream().filter(t -> owned.ownsTable(t.table())).map(Object::toString).toList();
                     trigger(new Trigger("nf_tables " + String.join("; ", ours) + " by " + who, null, false, true));
                 }
             }
@@ -179,7 +175,7 @@ final class DriftRepair implements AutoCloseable {
         List<String> real = new ArrayList<>();
         for (Trigger t : triggers) {
             // a link a request removed on purpose is no longer in the store: not drift
-            if (t.always() || (t.bridgeOnly() ? bridges.contains(t.link()) : owned.containsKey(t.link()))) real.add(t.reason());
+            if (t.always() || (t.bridgeOnly() ? owned.bridges().contains(t.link()) : owned.links().containsKey(t.link()))) real.add(t.reason());
         }
         if (real.isEmpty()) return;
         boolean resync = triggers.stream().anyMatch(t -> t.reason().startsWith("monitor overrun"));

@@ -48,6 +48,11 @@ public interface Engine extends AutoCloseable {
         return List.of();
     }
 
+    /** The links, bridges and nf_tables tables this engine owns, as the state store says now. */
+    default Ownership ownership() {
+        return Ownership.NONE;
+    }
+
     @Override
     void close();
 

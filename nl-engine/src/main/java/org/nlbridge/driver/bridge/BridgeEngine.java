@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.nlbridge.driver.dns.DnsOverlay;
 import org.nlbridge.driver.dns.OverlaySpec;
+import org.nlbridge.driver.firewall.nftables.NftLayout;
 import org.nlbridge.driver.ipam.EndpointRequest;
 import org.nlbridge.driver.ipam.Ipam;
 import org.nlbridge.driver.ipam.SubnetRules;
@@ -26,6 +27,7 @@ import org.nlbridge.driver.state.StateStore;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.engine.Ownership;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
@@ -762,6 +764,20 @@ public final class BridgeEngine implements Engine {
         if (fw.rebuilt()) repaired.add("firewall rebuilt from the state store" + (fw.drift().isEmpty() ? "" : ": " + fw.drift()));
         if (!errors.isEmpty()) System.getLogger("nlbridge").log(System.Logger.Level.WARNING, "reconcile: " + errors);
         return repaired;
+    }
+
+    @Override
+    public Ownership ownership() {
+        Map<String, String> links = new HashMap<>();
+        Set<String> bridges = new HashSet<>();
+        for (Network n : store.read(tx -> tx.networks().all())) {
+            links.put(n.bridge().toString(), "bridge of network " + n.name());
+            bridges.add(n.bridge().toString());
+        }
+        for (Endpoint e : store.read(tx -> tx.endpoints().all())) {
+            links.put(e.hostVeth().toString(), "veth of container " + e.container() + " on " + e.network());
+        }
+        return new Ownership(links, bridges, Naming.ALIAS_PREFIX, Set.of(NftLayout.TABLE));
     }
 
     @Override
