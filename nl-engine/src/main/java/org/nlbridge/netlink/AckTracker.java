@@ -29,6 +29,8 @@ final class AckTracker {
     static final byte OK = 1;
     static final byte FAILED = 2;
     static final byte UNKNOWN = 3;
+    /** Refused as "not there" ({@link NoSuchObjectException#covers}) where the request said that counts as done. */
+    static final byte ABSENT = 4;
 
     private static final int EINTR = LibC.EINTR();
     private static final int EAGAIN = LibC.EAGAIN();
@@ -48,6 +50,7 @@ final class AckTracker {
     private Object[] subjects = new Object[64];
     private NetlinkException[] failures = new NetlinkException[64];
     private byte[] states = new byte[64];
+    private boolean[] absentOk = new boolean[64];
     private int count;
     private int hint;
     private int frameErrno;
@@ -62,6 +65,14 @@ final class AckTracker {
 
     /** Records a request that was encoded with {@code NLM_F_ACK}; returns its index. */
     int add(int seq, int type, Object subject) {
+        return add(seq, type, subject, false);
+    }
+
+    /**
+     * Records a request; with {@code absentIsDone}, a refusal saying the object is not there settles it as
+     * {@link #ABSENT} instead of {@link #FAILED} (a delete that converges: already gone counts as done).
+     */
+    int add(int seq, int type, Object subject, boolean absentIsDone) {
         if (count == seqs.length) {
             int n = count * 2;
             seqs = Arrays.copyOf(seqs, n);
@@ -69,12 +80,14 @@ final class AckTracker {
             subjects = Arrays.copyOf(subjects, n);
             failures = Arrays.copyOf(failures, n);
             states = Arrays.copyOf(states, n);
+            absentOk = Arrays.copyOf(absentOk, n);
         }
         seqs[count] = seq;
         types[count] = type;
         subjects[count] = subject;
         failures[count] = null;
         states[count] = PENDING;
+        absentOk[count] = absentIsDone;
         return count++;
     }
 
@@ -189,6 +202,8 @@ final class AckTracker {
                     err.reset(msg);
                     if (err.isAck()) {
                         states[i] = OK;
+                    } else if (absentOk[i] && NoSuchObjectException.covers(-err.error())) {
+                        states[i] = ABSENT;
                     } else {
                         int offs = err.extackOffset();
                         fail(i, NetlinkException.of(-err.error(), MsgTypes.name(types[i]), subjects[i],

@@ -58,6 +58,7 @@ public final class Batch implements AutoCloseable {
     private int pendingSeq;
     private int pendingType;
     private Object pendingSubject;
+    private boolean pendingAbsentOk;
 
     public Batch(NlTransport transport) {
         this.transport = transport;
@@ -94,8 +95,21 @@ public final class Batch implements AutoCloseable {
 
     /** Completes the request begun last; may send the requests before it. */
     public void end() {
+        finish(false);
+    }
+
+    /**
+     * Completes the request begun last, a delete that converges: if the kernel refuses it because the object is not
+     * there ({@link NoSuchObjectException}'s errnos), it counts as done, in {@link BatchResult#succeeded()} and
+     * {@link BatchResult#absent()}, not as a failure. For teardown and reconcile, where already gone is the goal.
+     */
+    public void endAbsentOk() {
+        finish(true);
+    }
+
+    private void finish(boolean absentOk) {
         writer.end();
-        acks.add(pendingSeq, pendingType, pendingSubject);
+        acks.add(pendingSeq, pendingType, pendingSubject, absentOk);
         pendingSubject = null;
         if (writer.position() > chunkLimit && pendingStart > 0) {
             // this request crossed the limit: send those before it, carry it over
@@ -129,8 +143,11 @@ public final class Batch implements AutoCloseable {
             int n = acks.count();
             result.reset(n);
             for (int i = 0; i < n; i++) {
-                if (acks.state(i) == AckTracker.OK) {
+                byte state = acks.state(i);
+                if (state == AckTracker.OK) {
                     result.succeeded(1);
+                } else if (state == AckTracker.ABSENT) {
+                    result.alreadyGone();
                 } else {
                     result.fail(acks.failure(i));
                 }
@@ -157,10 +174,15 @@ public final class Batch implements AutoCloseable {
 
     /**
      * Whether request {@code index} (0 is the first one begun since the last {@link #execute()}) has been acked as
-     * applied; false while it is unsent or its ack has not been read, and after a failure.
+     * applied (or, for {@link #endAbsentOk()}, found already gone); false while it is unsent or its ack has not been
+     * read, and after a failure.
      */
     public boolean acked(int index) {
-        return index >= 0 && index < acks.count() && acks.state(index) == AckTracker.OK;
+        if (index < 0 || index >= acks.count()) {
+            return false;
+        }
+        byte state = acks.state(index);
+        return state == AckTracker.OK || state == AckTracker.ABSENT;
     }
 
     private void sendPending() {

@@ -113,6 +113,39 @@ class BatchTest {
     }
 
     @Test
+    void aConvergingDeleteCountsAlreadyGoneAsDoneButNothingElse() {
+        kernel.responder = r -> switch (name(r)) {
+            case "br0", "br2" -> new FakeKernel.Verdict(LibC.ENOENT(), null, -1);
+            case "br3" -> new FakeKernel.Verdict(LibC.EBUSY(), null, -1);
+            default -> FakeKernel.Verdict.OK;
+        };
+        try (Batch batch = new Batch(kernel)) {
+            int i = 0;
+            for (Link l : links(4)) {
+                MsgWriter w = batch.begin(Uapi.RTM_DELLINK(), 0, l);
+                w.reserve(IFINFOMSG);
+                w.putString(Uapi.IFLA_IFNAME(), l.name());
+                if (i++ == 2) {
+                    batch.end(); // a plain delete: ENOENT stays a failure
+                } else {
+                    batch.endAbsentOk();
+                }
+            }
+            batch.flush();
+            assertTrue(batch.acked(0), "already gone counts as acked");
+            assertFalse(batch.acked(2));
+            BatchResult r = batch.execute();
+            assertEquals(2, r.succeeded());
+            assertEquals(1, r.absent());
+            assertEquals(2, r.failures().size());
+            assertInstanceOf(NoSuchObjectException.class, r.failures().get(0));
+            assertEquals("br2", ((Link) r.failures().get(0).object()).name());
+            assertInstanceOf(BusyException.class, r.failures().get(1), "other refusals still fail");
+            assertEquals("4 requests: 2 succeeded (1 already gone), 2 failed, 0 unknown", r.toString());
+        }
+    }
+
+    @Test
     void foreignSequenceNumbersAndPortsAreSkipped() {
         kernel.noise = true;
         try (Batch batch = new Batch(kernel)) {
