@@ -32,6 +32,7 @@ public final class RtnlBatch {
     private final BatchLinks links;
     private final BatchAddresses addresses;
     private final BatchRoutes routes;
+    private final BatchNeighbours neighbours;
     /** Creates whose alias goes out once they are acknowledged: request index and spec. */
     private final List<LinkSpec> aliased = new ArrayList<>();
     private int[] aliasedRequests = new int[16];
@@ -41,6 +42,7 @@ public final class RtnlBatch {
         this.links = new BatchLinks(this);
         this.addresses = new BatchAddresses(batch);
         this.routes = new BatchRoutes(batch);
+        this.neighbours = new BatchNeighbours(batch);
     }
 
     /** Queues link requests. */
@@ -56,6 +58,14 @@ public final class RtnlBatch {
     /** Queues route requests. */
     public RouteRequests routes() {
         return routes;
+    }
+
+    /**
+     * Queues neighbour and FDB requests: a watch event's worth of remote containers (an FDB and an ARP entry each)
+     * goes out in one batch, hundreds per {@code sendmsg}.
+     */
+    public NeighbourRequests neighbours() {
+        return neighbours;
     }
 
     /** Requests queued since the last {@link #execute()}. */
@@ -120,6 +130,15 @@ public final class RtnlBatch {
 
     static final class BatchRoutes extends RouteRequests {
         BatchRoutes(Batch batch) {
+            super(batch);
+        }
+
+        @Override
+        void commit() {}
+    }
+
+    static final class BatchNeighbours extends NeighbourRequests {
+        BatchNeighbours(Batch batch) {
             super(batch);
         }
 
