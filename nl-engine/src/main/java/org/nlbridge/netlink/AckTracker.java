@@ -51,6 +51,8 @@ final class AckTracker {
     private NetlinkException[] failures = new NetlinkException[64];
     private byte[] states = new byte[64];
     private boolean[] absentOk = new boolean[64];
+    /** Sent without {@code NLM_F_ACK}: only a failure is answered; a barrier settles the rest. */
+    private boolean[] quiet = new boolean[64];
     private int count;
     private int hint;
     private int frameErrno;
@@ -65,14 +67,15 @@ final class AckTracker {
 
     /** Records a request that was encoded with {@code NLM_F_ACK}; returns its index. */
     int add(int seq, int type, Object subject) {
-        return add(seq, type, subject, false);
+        return add(seq, type, subject, false, false);
     }
 
     /**
      * Records a request; with {@code absentIsDone}, a refusal saying the object is not there settles it as
-     * {@link #ABSENT} instead of {@link #FAILED} (a delete that converges: already gone counts as done).
+     * {@link #ABSENT} instead of {@link #FAILED} (a delete that converges: already gone counts as done); with
+     * {@code quietRequest}, the request was sent without {@code NLM_F_ACK} (see {@link #collect}).
      */
-    int add(int seq, int type, Object subject, boolean absentIsDone) {
+    int add(int seq, int type, Object subject, boolean absentIsDone, boolean quietRequest) {
         if (count == seqs.length) {
             int n = count * 2;
             seqs = Arrays.copyOf(seqs, n);
@@ -81,6 +84,7 @@ final class AckTracker {
             failures = Arrays.copyOf(failures, n);
             states = Arrays.copyOf(states, n);
             absentOk = Arrays.copyOf(absentOk, n);
+            quiet = Arrays.copyOf(quiet, n);
         }
         seqs[count] = seq;
         types[count] = type;
@@ -88,6 +92,7 @@ final class AckTracker {
         failures[count] = null;
         states[count] = PENDING;
         absentOk[count] = absentIsDone;
+        quiet[count] = quietRequest;
         return count++;
     }
 
@@ -138,16 +143,28 @@ final class AckTracker {
      */
     void collect(int from, int to, int frameSeq) {
         int outstanding = 0;
+        boolean anyQuiet = false;
         for (int i = from; i < to; i++) {
             if (states[i] == PENDING) {
-                outstanding++;
+                if (quiet[i]) {
+                    anyQuiet = true;
+                } else {
+                    outstanding++;
+                }
             }
         }
         hint = from;
         int ourPort = transport.portId();
         boolean overflowed = false;
         int barrierSeq = 0;
-        while (outstanding > 0 || barrierSeq != 0) {
+        // quiet requests are answered only when they fail; this barrier's ack comes after all of their answers
+        int quietSeq = 0;
+        if (anyQuiet && (quietSeq = sendBarrier()) == 0) {
+            giveUp(from, to, EBADMSG, "the barrier after requests acknowledged only on failure could not be sent; "
+                    + RECONCILE, null);
+            return;
+        }
+        while (outstanding > 0 || barrierSeq != 0 || quietSeq != 0) {
             boolean draining = overflowed && barrierSeq == 0;
             long n = draining ? transport.receiveNow(rx) : transport.receive(rx);
             if (n == -EINTR) {
@@ -178,6 +195,16 @@ final class AckTracker {
                         continue;
                     }
                     int seq = msg.seq();
+                    if (quietSeq != 0 && seq == quietSeq) {
+                        // every request of the send was processed before this; those not refused were applied,
+                        // unless the queue overflowed and refusals may have been dropped (then the barrier below
+                        // leaves them unknown)
+                        if (!overflowed) {
+                            settleQuiet(from, to);
+                        }
+                        quietSeq = 0;
+                        continue;
+                    }
                     if (barrierSeq != 0 && seq == barrierSeq) {
                         if (frameErrno == 0) {
                             giveUp(from, to, ENOBUFS, receiveFailure(ENOBUFS), null);
@@ -209,12 +236,23 @@ final class AckTracker {
                         fail(i, NetlinkException.of(-err.error(), MsgTypes.name(types[i]), subjects[i],
                                 err.extackMessage(), offs >= 0 ? "the kernel points at byte " + offs + " of the request" : null));
                     }
-                    outstanding--;
+                    if (!quiet[i]) {
+                        outstanding--;
+                    }
                 }
             } catch (WireFormatException e) {
                 giveUp(from, to, EBADMSG, "a malformed reply arrived while reading acks (" + e.getMessage() + "); "
                         + RECONCILE, e);
                 return;
+            }
+        }
+    }
+
+    /** Quiet requests of {@code [from, to)} still pending once their barrier is acked: applied. */
+    private void settleQuiet(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (quiet[i] && states[i] == PENDING) {
+                states[i] = OK;
             }
         }
     }

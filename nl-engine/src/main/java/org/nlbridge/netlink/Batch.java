@@ -58,7 +58,7 @@ public final class Batch implements AutoCloseable {
     private int pendingSeq;
     private int pendingType;
     private Object pendingSubject;
-    private boolean pendingAbsentOk;
+    private boolean pendingQuiet;
 
     public Batch(NlTransport transport) {
         this.transport = transport;
@@ -80,6 +80,22 @@ public final class Batch implements AutoCloseable {
      * @param subject what the request is about, named in its failure (only {@code toString} on failure)
      */
     public MsgWriter begin(int type, int flags, Object subject) {
+        return begin(type, flags, subject, false);
+    }
+
+    /**
+     * Starts a request that is acknowledged only if it fails: {@code NLM_F_ACK} is left out, so the kernel answers
+     * a success with nothing, and the batch learns that everything before it was applied from one barrier per send
+     * (an {@code NLMSG_NOOP} with {@code NLM_F_ACK}, answered after every request of the datagram was processed).
+     * Saves the ack's allocation, queueing and {@code recvmsg} per request, which is most of what a small request
+     * (a neighbour or FDB entry) costs beyond the kernel's own work. A refusal is reported exactly as for
+     * {@link #begin}; if the receive queue overflows, the outcome of every such request of that send is unknown.
+     */
+    public MsgWriter beginQuiet(int type, int flags, Object subject) {
+        return begin(type, flags, subject, true);
+    }
+
+    private MsgWriter begin(int type, int flags, Object subject, boolean quiet) {
         if (writer.inMessage()) {
             throw new IllegalStateException("the request for " + pendingSubject + " was begun but not ended");
         }
@@ -89,7 +105,8 @@ public final class Batch implements AutoCloseable {
         pendingSeq = Seq.next();
         pendingType = type;
         pendingSubject = subject;
-        pendingStart = writer.begin(type, flags | Wire.NLM_F_REQUEST | Wire.NLM_F_ACK, pendingSeq);
+        pendingQuiet = quiet;
+        pendingStart = writer.begin(type, flags | Wire.NLM_F_REQUEST | (quiet ? 0 : Wire.NLM_F_ACK), pendingSeq);
         return writer;
     }
 
@@ -109,7 +126,7 @@ public final class Batch implements AutoCloseable {
 
     private void finish(boolean absentOk) {
         writer.end();
-        acks.add(pendingSeq, pendingType, pendingSubject, absentOk);
+        acks.add(pendingSeq, pendingType, pendingSubject, absentOk, pendingQuiet);
         pendingSubject = null;
         if (writer.position() > chunkLimit && pendingStart > 0) {
             // this request crossed the limit: send those before it, carry it over

@@ -27,6 +27,13 @@ public abstract sealed class NeighbourRequests permits Neighbours, RtnlBatch.Bat
     abstract void commit();
 
     /**
+     * Begins a request: acknowledged as usual on the direct handle (one request, its ack is its answer); in a batch,
+     * acknowledged only on failure ({@link Batch#beginQuiet}), since a batch of hundreds of entries would otherwise
+     * spend more on reading acks than the kernel spends on the entries.
+     */
+    abstract MsgWriter begin(int type, int flags, NeighbourSpec spec);
+
+    /**
      * Adds an entry; {@link org.nlbridge.netlink.ObjectExistsException} if there is one for that address (neighbour)
      * or MAC (FDB) already. Equivalent to: {@code ip neigh add $ip lladdr $mac dev $link nud permanent}, or
      * {@code bridge fdb add $mac dev $link [dst $vtep] [vni $vni] [port $port] [via $underlay] self permanent}.
@@ -94,7 +101,7 @@ public abstract sealed class NeighbourRequests permits Neighbours, RtnlBatch.Bat
     }
 
     private void send(int type, int flags, NeighbourSpec spec, boolean absentOk) {
-        MsgWriter w = batch.begin(type, flags, spec);
+        MsgWriter w = begin(type, flags, spec);
         long h = w.reserve(Nd.NDMSG);
         w.setU8(h + Nd.NDM_FAMILY, spec.family());
         w.setU32(h + Nd.NDM_IFINDEX, spec.ifindex());

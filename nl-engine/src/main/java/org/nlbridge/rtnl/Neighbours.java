@@ -7,6 +7,7 @@ import org.nlbridge.net.IpAddress;
 import org.nlbridge.netlink.DumpRequest;
 import org.nlbridge.netlink.DumpVisitor;
 import org.nlbridge.netlink.MsgCursor;
+import org.nlbridge.netlink.MsgWriter;
 
 /**
  * Neighbour (ARP/ND) and FDB entries of one namespace, through an {@link Rtnl} handle: the verbs of
@@ -54,6 +55,11 @@ public final class Neighbours extends NeighbourRequests {
     @Override
     void commit() {
         batch.execute().throwIfFailed();
+    }
+
+    @Override
+    MsgWriter begin(int type, int flags, NeighbourSpec spec) {
+        return batch.begin(type, flags, spec);
     }
 
     /**

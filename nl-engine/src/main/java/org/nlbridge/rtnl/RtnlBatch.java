@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.nlbridge.netlink.Batch;
 import org.nlbridge.netlink.BatchResult;
+import org.nlbridge.netlink.MsgWriter;
 
 /**
  * Many requests to one namespace, queued with the same verbs as the direct handle and sent back to back, many per
@@ -144,5 +145,10 @@ public final class RtnlBatch {
 
         @Override
         void commit() {}
+
+        @Override
+        MsgWriter begin(int type, int flags, NeighbourSpec spec) {
+            return batch.beginQuiet(type, flags, spec);
+        }
     }
 }

@@ -247,6 +247,75 @@ class BatchTest {
         }
     }
 
+    private static void addQuiet(Batch batch, Link link, boolean absentOk) {
+        MsgWriter w = batch.beginQuiet(Uapi.RTM_NEWLINK(), CREATE, link);
+        w.reserve(IFINFOMSG);
+        w.putString(Uapi.IFLA_IFNAME(), link.name());
+        if (absentOk) {
+            batch.endAbsentOk();
+        } else {
+            batch.end();
+        }
+    }
+
+    @Test
+    void quietRequestsAreAnsweredOnlyWhenRefusedAndSettledByOneBarrierPerSend() {
+        kernel.responder = r -> switch (String.valueOf(name(r))) {
+            case "br3" -> new FakeKernel.Verdict(LibC.EEXIST(), "Device already exists", -1);
+            case "br5" -> new FakeKernel.Verdict(LibC.ENOENT(), null, -1);
+            default -> FakeKernel.Verdict.OK;
+        };
+        List<Link> links = links(8);
+        try (Batch batch = new Batch(kernel)) {
+            for (int i = 0; i < links.size(); i++) {
+                if (i == 6) {
+                    addLink(batch, links.get(i), 0); // acked as usual, in the same send
+                } else {
+                    addQuiet(batch, links.get(i), i == 5);
+                }
+            }
+            batch.flush();
+            assertTrue(batch.acked(0) && batch.acked(5) && batch.acked(6) && batch.acked(7));
+            assertFalse(batch.acked(3));
+            BatchResult r = batch.execute();
+            assertEquals(7, r.succeeded());
+            assertEquals(1, r.absent());
+            assertEquals(1, r.failures().size());
+            assertSame(links.get(3), r.failures().get(0).object());
+            assertEquals("RTM_NEWLINK bridge br3: EEXIST (File exists): kernel says \"Device already exists\"",
+                    r.failures().get(0).getMessage());
+        }
+        assertEquals(2, kernel.sendSizes.size(), "the requests in one datagram, then the barrier");
+        for (FakeKernel.Request q : kernel.requests.subList(0, 8)) {
+            boolean acked = (q.flags() & Uapi.NLM_F_ACK()) != 0;
+            assertEquals("br6".equals(name(q)), acked, name(q));
+        }
+        assertEquals(Uapi.NLMSG_NOOP(), kernel.requests.get(8).type());
+        assertTrue(kernel.queue.isEmpty());
+    }
+
+    @Test
+    void quietRequestsWhoseRefusalsOverflowTheQueueAreUnknownNotApplied() {
+        kernel.queueLimit = 3;
+        kernel.responder = r -> new FakeKernel.Verdict(LibC.EBUSY(), null, -1);
+        try (Batch batch = new Batch(kernel)) {
+            links(10).forEach(l -> addQuiet(batch, l, false));
+            BatchResult r = batch.execute();
+            assertEquals(0, r.succeeded());
+            assertEquals(10, r.failures().size());
+            assertEquals(3, r.failures().size() - r.unknown(), "the three refusals that were queued name their requests");
+            assertEquals(7, r.unknown());
+            assertInstanceOf(BusyException.class, r.failures().get(0));
+            assertInstanceOf(OutcomeUnknownException.class, r.failures().get(3));
+            assertTrue(kernel.queue.isEmpty());
+
+            kernel.queueLimit = Integer.MAX_VALUE;
+            kernel.responder = q -> FakeKernel.Verdict.OK;
+            links(4).forEach(l -> addQuiet(batch, l, false));
+            assertEquals(4, batch.execute().succeeded());
+        }
+    }
+
     @Test
     void receiveTimeoutLeavesOutcomeUnknown() {
         kernel.silent = true;
