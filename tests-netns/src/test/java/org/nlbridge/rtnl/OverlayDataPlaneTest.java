@@ -103,6 +103,29 @@ class OverlayDataPlaneTest {
         }
     }
 
+    @Test
+    void ipv6ContainersReachEachOtherThroughTheProxysNdAnswers(Sandbox sb) {
+        Tcp.assumeAvailable();
+        try (ThreeHosts w = ThreeHosts.build(sb, true)) {
+            ThreeHosts.Host h1 = w.host(1);
+            ThreeHosts.Host h3 = w.host(3);
+            Tcp.noPing(h1.containerNs(), h3.ip6().toString());
+            w.program();
+            List<String> nd = new ArrayList<>();
+            for (JsonNode n : Oracle.ip(h1.hostNs(), "-6", "neigh", "show", "dev", "vx-ov")) {
+                nd.add(n.path("dst").asText() + " " + n.path("lladdr").asText());
+            }
+            nd.sort(null);
+            assertEquals(List.of(w.host(2).ip6() + " " + w.host(2).mac(), h3.ip6() + " " + h3.mac()), nd);
+            Tcp.pings(h1.containerNs(), h3.ip6().toString());
+            Tcp.start(sb, "c3", "c3", 7006, "::");
+            Tcp.await(h3.containerNs(), "::1", 7006);
+            assertEquals("c3 from " + h1.ip6(), Tcp.reach(h1.containerNs(), h3.ip6().toString(), 7006, 3000));
+            w.withdraw(h3);
+            Tcp.noPing(h1.containerNs(), h3.ip6().toString());
+        }
+    }
+
     /** tx bytes and packets of {@code dev} in {@code ns}, from {@code ip -s -j link}. */
     private static long[] tx(String ns, String dev) {
         JsonNode t = Oracle.ip(ns, "-s", "link", "show", "dev", dev).get(0).path("stats64").path("tx");

@@ -3,6 +3,7 @@ package org.nlbridge.rtnl;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.MacAddress;
 import org.nlbridge.netlink.BatchResult;
@@ -18,16 +19,16 @@ import org.nlbridge.testing.Sandbox;
  *
  * <p>{@link #program} writes, on every host, for every container of the other hosts, the two entries of the design
  * (docs/overlay-data-plane.md): the FDB entry MAC to VTEP on {@code vx-ov} and the ARP entry IP to MAC on
- * {@code vx-ov}, which its proxy answers from. IPv6 is off everywhere so the underlay carries only what the test
- * sends.
+ * {@code vx-ov}, which its proxy answers from (and with IPv6 the ND entry). Without IPv6 it is off everywhere, so
+ * the underlay carries only what the test sends.
  */
 final class ThreeHosts implements AutoCloseable {
     static final int VNI = 4096;
     static final int MTU = 1450;
     static final String GATEWAY = "10.60.0.1";
 
-    /** One host and its container. */
-    record Host(int n, Ns host, Ns container, Ipv4Address underlay, Ipv4Address ip, MacAddress mac) {
+    /** One host and its container; {@code ip6} is null unless the world was built with IPv6. */
+    record Host(int n, Ns host, Ns container, Ipv4Address underlay, Ipv4Address ip, IpAddress ip6, MacAddress mac) {
         String hostNs() {
             return host.name;
         }
@@ -45,11 +46,16 @@ final class ThreeHosts implements AutoCloseable {
     }
 
     static ThreeHosts build(Sandbox sb) {
+        return build(sb, false);
+    }
+
+    /** With {@code ipv6}, containers also get fd60::N/64 (no DAD) and hosts an ND entry per remote container. */
+    static ThreeHosts build(Sandbox sb, boolean ipv6) {
         List<String> names = sb.netns(List.of("ul", "h1", "h2", "h3", "c1", "c2", "c3"));
         String[] ips = {"10.60.7.11", "10.60.0.12", "10.60.200.13"};
         ThreeHosts w = new ThreeHosts(Ns.open(names.get(0)));
         try {
-            for (String n : names) {
+            for (String n : ipv6 ? List.<String>of() : names) {
                 try (Ns x = Ns.open(n)) {
                     x.netns.writeSysctl("net/ipv6/conf/all/disable_ipv6", "1");
                     x.netns.writeSysctl("net/ipv6/conf/default/disable_ipv6", "1");
@@ -62,7 +68,7 @@ final class ThreeHosts implements AutoCloseable {
                 Ns c = Ns.open(names.get(3 + i));
                 Ipv4Address ip = Ipv4Address.parse("ip", ips[i - 1]);
                 Host host = new Host(i, h, c, Ipv4Address.parse("underlay", "198.51.100.1" + i), ip,
-                        MacAddress.fromIpv4(ip));
+                        ipv6 ? IpAddress.parse("ip6", "fd60::" + (10 + i)) : null, MacAddress.fromIpv4(ip));
                 w.hosts.add(host);
                 w.wire(host, ulbr);
             }
@@ -90,6 +96,9 @@ final class ThreeHosts implements AutoCloseable {
         cl.setUp("lo");
         cl.setUp("eth0");
         x.container().addresses().add(AddressSpec.of(cl.get("eth0").index(), x.ip() + "/16").withBroadcast());
+        if (x.ip6() != null) {
+            x.container().addresses().add(AddressSpec.of(cl.get("eth0").index(), x.ip6() + "/64").withNoDad());
+        }
         x.container().routes().add(RouteSpec.defaultVia(GATEWAY));
     }
 
@@ -101,8 +110,12 @@ final class ThreeHosts implements AutoCloseable {
 
     /** The two entries a host holds, on its VXLAN device {@code vx}, for the container of host {@code remote}. */
     static List<NeighbourSpec> entriesFor(int vx, Host remote) {
-        return List.of(NeighbourSpec.fdb(vx, remote.mac()).dst(remote.underlay()),
-                NeighbourSpec.ip(vx, remote.ip(), remote.mac()));
+        List<NeighbourSpec> out = new ArrayList<>(List.of(NeighbourSpec.fdb(vx, remote.mac()).dst(remote.underlay()),
+                NeighbourSpec.ip(vx, remote.ip(), remote.mac())));
+        if (remote.ip6() != null) {
+            out.add(NeighbourSpec.ip(vx, remote.ip6(), remote.mac()));
+        }
+        return out;
     }
 
     /** On every host, in one batch per host: the entries for every other host's container. */
