@@ -9,7 +9,9 @@ import org.nlbridge.bindings.libc.LibC;
 /**
  * The ack matching shared by {@link Batch} and {@link NfTransaction}: per-request bookkeeping in growable parallel
  * arrays (sequence number, type, subject, outcome), and the receive loop that matches {@code NLMSG_ERROR} replies to
- * requests by sequence number.
+ * requests by sequence number. Requests sent without {@code NLM_F_ACK} ("quiet") are answered only when refused; an
+ * {@code NLMSG_NOOP} barrier sent after them is answered once the kernel has processed every request before it, and
+ * settles those not refused as applied.
  *
  * <p>Skipped while matching: replies whose {@code nlmsg_pid} is neither 0 nor our port id (a notification caused by
  * another socket can carry a sequence number equal to ours), sequence numbers not ours (left over from an abandoned

@@ -4,7 +4,8 @@ import java.lang.foreign.Arena;
 
 /**
  * Independent requests (rtnetlink) sent back to back, many per {@code sendmsg}, each with its own sequence number
- * and {@code NLM_F_ACK}; acks are matched by sequence number and every failure names its request.
+ * and {@code NLM_F_ACK} (or, begun with {@link #beginQuiet}, answered only when refused, a barrier per send settling
+ * the rest); acks are matched by sequence number and every failure names its request.
  *
  * <pre>{@code
  * try (Batch batch = new Batch(socket)) {

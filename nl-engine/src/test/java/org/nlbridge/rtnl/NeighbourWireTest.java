@@ -190,6 +190,9 @@ class NeighbourWireTest {
         assertEquals("vxlan.udpcsum", field(() -> VxlanSpec.builder("vx0", 1).local("fd00::1").udpChecksum(false).build()));
         assertEquals("vxlan.name", field(() -> VxlanSpec.builder("vx/0", 1)));
         assertEquals("vxlan.underlay", field(() -> VxlanSpec.builder("vx0", 1).underlay(0)));
+        assertEquals("permanent|noarp", Nud.name(Nud.PERMANENT | Nud.NOARP));
+        assertEquals("none", Nud.name(Nud.NONE));
+        assertEquals("stale|0x100", Nud.name(Nud.STALE | 0x100));
         assertEquals(50, VxlanSpec.builder("vx0", 1).local("10.0.0.1").build().overhead());
         assertEquals(70, VxlanSpec.builder("vx0", 1).local("fd00::1").build().overhead());
     }
