@@ -189,7 +189,8 @@ public final class HostMonitor implements AutoCloseable {
                 msg.reset(buf, n);
                 while (msg.next()) {
                     RtnlEvent e = decoder.decode(msg);
-                    if (e != null) deliver(translate(e));
+                    HostEvent h = e != null ? translate(e) : null;
+                    if (h != null) deliver(h);
                 }
             } catch (RuntimeException e) {
                 overrun("rtnetlink", "undecodable notification: " + e.getMessage());
@@ -216,6 +217,7 @@ public final class HostMonitor implements AutoCloseable {
                     names.get(a.address().ifindex()));
             case RtnlEvent.RouteEvent r -> new HostEvent.RouteChanged(r.deleted(), r.route(),
                     r.route().oif() > 0 ? names.get(r.route().oif()) : null);
+            case RtnlEvent.NeighbourEvent n -> null; // not subscribed (RtnlEvents.NEIGHBOUR_GROUPS)
         };
     }
 

@@ -17,16 +17,24 @@ public final class BatchResult {
     private int requests;
     private int succeeded;
     private int unknown;
+    private int absent;
 
     void reset(int requests) {
         this.requests = requests;
         this.succeeded = 0;
         this.unknown = 0;
+        this.absent = 0;
         failures.clear();
     }
 
     void succeeded(int n) {
         succeeded += n;
+    }
+
+    /** A converging delete whose object was already gone: done. */
+    void alreadyGone() {
+        succeeded++;
+        absent++;
     }
 
     void fail(NetlinkException e) {
@@ -44,6 +52,14 @@ public final class BatchResult {
     /** Requests the kernel acknowledged as applied. */
     public int succeeded() {
         return succeeded;
+    }
+
+    /**
+     * Deletes queued with {@link Batch#endAbsentOk()} whose object was already gone; counted in {@link #succeeded()}
+     * too.
+     */
+    public int absent() {
+        return absent;
     }
 
     /** Failures whose outcome is unknown (also in {@link #failures()}). */
@@ -75,7 +91,7 @@ public final class BatchResult {
 
     @Override
     public String toString() {
-        return requests + " requests: " + succeeded + " succeeded, " + (failures.size() - unknown) + " failed, "
-                + unknown + " unknown";
+        return requests + " requests: " + succeeded + " succeeded" + (absent > 0 ? " (" + absent + " already gone)" : "")
+                + ", " + (failures.size() - unknown) + " failed, " + unknown + " unknown";
     }
 }

@@ -68,8 +68,9 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
         if (spec.mac() != null) {
             enc.putMac(w, Rt.IFLA_ADDRESS, spec.mac());
         }
-        if (spec instanceof VethSpec v && v.master() != 0) {
-            w.putU32(Rt.IFLA_MASTER, v.master());
+        int master = spec instanceof VethSpec v ? v.master() : spec instanceof VxlanSpec x ? x.master() : 0;
+        if (master != 0) {
+            w.putU32(Rt.IFLA_MASTER, master);
         }
         long info = w.nestStart(Rt.IFLA_LINKINFO);
         w.putString(Rt.IFLA_INFO_KIND, spec.kind());
@@ -77,6 +78,7 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
             case BridgeSpec b -> bridgeData(w, b);
             case VethSpec v -> vethPeer(w, v, netnsFd);
             case DummySpec d -> { }
+            case VxlanSpec x -> VxlanWire.encode(w, x, enc);
         }
         w.nestEnd(info);
     }

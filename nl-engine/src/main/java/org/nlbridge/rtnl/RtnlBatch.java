@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.nlbridge.netlink.Batch;
 import org.nlbridge.netlink.BatchResult;
+import org.nlbridge.netlink.MsgWriter;
 
 /**
  * Many requests to one namespace, queued with the same verbs as the direct handle and sent back to back, many per
@@ -32,6 +33,7 @@ public final class RtnlBatch {
     private final BatchLinks links;
     private final BatchAddresses addresses;
     private final BatchRoutes routes;
+    private final BatchNeighbours neighbours;
     /** Creates whose alias goes out once they are acknowledged: request index and spec. */
     private final List<LinkSpec> aliased = new ArrayList<>();
     private int[] aliasedRequests = new int[16];
@@ -41,6 +43,7 @@ public final class RtnlBatch {
         this.links = new BatchLinks(this);
         this.addresses = new BatchAddresses(batch);
         this.routes = new BatchRoutes(batch);
+        this.neighbours = new BatchNeighbours(batch);
     }
 
     /** Queues link requests. */
@@ -56,6 +59,14 @@ public final class RtnlBatch {
     /** Queues route requests. */
     public RouteRequests routes() {
         return routes;
+    }
+
+    /**
+     * Queues neighbour and FDB requests: a watch event's worth of remote containers (an FDB and an ARP entry each)
+     * goes out in one batch, hundreds per {@code sendmsg}.
+     */
+    public NeighbourRequests neighbours() {
+        return neighbours;
     }
 
     /** Requests queued since the last {@link #execute()}. */
@@ -125,5 +136,19 @@ public final class RtnlBatch {
 
         @Override
         void commit() {}
+    }
+
+    static final class BatchNeighbours extends NeighbourRequests {
+        BatchNeighbours(Batch batch) {
+            super(batch);
+        }
+
+        @Override
+        void commit() {}
+
+        @Override
+        MsgWriter begin(int type, int flags, NeighbourSpec spec) {
+            return batch.beginQuiet(type, flags, spec);
+        }
     }
 }
