@@ -50,6 +50,7 @@ public final class DnsServer implements AutoCloseable {
     private static final long TASK_TIMEOUT_SECONDS = 30;
 
     private final DnsServerOptions options;
+    private final NetNs host;
     private final Counters counters = new Counters();
     private final AtomicReference<Map<String, NetworkNames>> tables = new AtomicReference<>(Map.of());
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
@@ -62,18 +63,26 @@ public final class DnsServer implements AutoCloseable {
 
     private DnsServer(DnsServerOptions options, NetNs host) throws IOException {
         this.options = options;
-        HostSockets hostSockets = new HostSockets(host);
-        this.upstream = new DatagramChannel[options.upstreamSockets()];
+        // a handle of our own on the host namespace: TCP forwards open their sockets there for as long as we run
+        this.host = host == null ? null : NetNs.openPath(java.nio.file.Path.of("/proc/self/fd/" + host.fd()));
+        HostSockets hostSockets = new HostSockets(this.host);
         try {
-            for (int i = 0; i < upstream.length; i++) upstream[i] = hostSockets.udp();
+            this.upstream = hostSockets.udp(options.upstreamSockets());
         } catch (RuntimeException e) {
-            closeAll(upstream);
+            if (this.host != null) this.host.close();
             throw new ResolverException("cannot open the sockets queries are forwarded from: " + e.getMessage(), e);
         }
         Answerer answerer = new Answerer(options, counters);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("nlbridge-dns-watchdog").daemon(true).factory());
-        this.loop = new UdpLoop(upstream, answerer, tables::get, options, counters, inFlight);
+        try {
+            this.loop = new UdpLoop(upstream, answerer, tables::get, options, counters, inFlight);
+        } catch (IOException | RuntimeException e) {
+            closeAll(upstream);
+            watchdog.shutdownNow();
+            if (this.host != null) this.host.close();
+            throw e;
+        }
         this.tcp = new TcpService(answerer, tables::get, options, counters, hostSockets, inFlight, watchdog);
         loop.start();
     }
@@ -82,7 +91,8 @@ public final class DnsServer implements AutoCloseable {
      * Starts a server with no listeners and no tables.
      *
      * @param host the namespace that plays the host, where forwarded queries leave from (the daemon's
-     *             {@code --host-netns}); null for this process's own namespace. Used only during this call.
+     *             {@code --host-netns}); null for this process's own namespace. The server keeps a handle of its own,
+     *             so the caller may close {@code host} afterwards.
      */
     public static DnsServer start(DnsServerOptions options, NetNs host) {
         Objects.requireNonNull(options, "options");
@@ -212,6 +222,7 @@ public final class DnsServer implements AutoCloseable {
         listeners.clear();
         closeAll(upstream);
         watchdog.shutdownNow();
+        if (host != null) host.close();
     }
 
     private void checkOpen() {

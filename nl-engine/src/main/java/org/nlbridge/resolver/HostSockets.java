@@ -42,9 +42,20 @@ final class HostSockets {
         }
     }
 
-    /** A UDP socket on a random ephemeral port, reaching IPv4 and IPv6 servers alike. */
-    DatagramChannel udp() {
-        return in(host, () -> DatagramChannel.open().bind(null));
+    /** {@code n} UDP sockets, each on a random ephemeral port, reaching IPv4 and IPv6 servers alike. */
+    DatagramChannel[] udp(int n) {
+        return in(host, () -> {
+            DatagramChannel[] out = new DatagramChannel[n];
+            try {
+                for (int i = 0; i < n; i++) out[i] = DatagramChannel.open().bind(null);
+                return out;
+            } catch (IOException | RuntimeException e) {
+                for (DatagramChannel c : out) {
+                    if (c != null) Listener.quietly(c);
+                }
+                throw e;
+            }
+        });
     }
 
     /** An unconnected TCP socket, blocking. */

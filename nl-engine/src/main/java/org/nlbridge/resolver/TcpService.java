@@ -61,11 +61,20 @@ final class TcpService {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                counters.internalErrors.increment();
                 if (!l.tcp.isOpen()) return;
+                counters.internalErrors.increment();
+                pause(); // e.g. out of file descriptors: do not spin
                 continue;
             }
             admit(l, c);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -50,6 +50,13 @@ class DnsServerNamespaceTest {
                 NetworkNames.builder("vault").add(ep("secret", "172.20.0.2", null)).build());
     }
 
+    /** A server whose host is {@code ns}; the handle given to it is closed at once (the server keeps its own). */
+    private static DnsServer startIn(String ns) {
+        try (NetNs host = NetNs.open(ns)) {
+            return DnsServer.start(DnsServerOptions.DEFAULTS, host);
+        }
+    }
+
     private static void assumeTools() {
         Assumptions.assumeTrue(Host.has("busybox"), "needs busybox (busybox-static) for nslookup");
         Assumptions.assumeTrue(Host.has("dnsmasq"), "needs dnsmasq (dnsmasq-base) as the upstream server");
@@ -64,8 +71,8 @@ class DnsServerNamespaceTest {
         String web = sb.name("web");
         String api = sb.name("api");
         String secret = sb.name("secret");
-        try (NetNs host = NetNs.open(w.host); DnsServer dns = DnsServer.start(DnsServerOptions.DEFAULTS, host);
-             NetNs webNs = NetNs.open(web); NetNs apiNs = NetNs.open(api); NetNs secretNs = NetNs.open(secret)) {
+        try (DnsServer dns = startIn(w.host); NetNs webNs = NetNs.open(web); NetNs apiNs = NetNs.open(api);
+             NetNs secretNs = NetNs.open(secret)) {
             dns.networks(tables());
             dns.attach(ListenerSpec.builder(web).netns(webNs).network("backend").upstreams(List.of(w.upstream())).build());
             dns.attach(ListenerSpec.builder(api).netns(apiNs).network("frontend").upstreams(List.of(w.upstream())).build());
