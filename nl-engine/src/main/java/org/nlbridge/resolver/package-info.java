@@ -15,6 +15,15 @@
  * than was sent) or nothing.
  *
  * <p>Wire format: dnsjava's {@code Message} (parsing and rendering only; its resolvers and caches are not used).
+ *
+ * <p>How the daemon drives it: one {@code DnsServer} for the daemon's life, started with the host namespace; at start
+ * {@link org.nlbridge.resolver.DnsServer#networks} with every user network's table (never the default network
+ * {@code bridge}: Docker gives it no name resolution) and one {@link org.nlbridge.resolver.DnsServer#attach} per
+ * running container on such a network. A container that starts, connects or disconnects: the tables of its networks
+ * rebuilt ({@link org.nlbridge.resolver.NetworkNames#with}/{@code without}) and swapped, and {@code attach} or
+ * {@link org.nlbridge.resolver.DnsServer#update}; one that is removed: {@code without} and
+ * {@link org.nlbridge.resolver.DnsServer#detach}, which must not be forgotten, since an open socket keeps its network
+ * namespace alive. A rename is {@code without(old).with(new)}; the listener key (the netns name) stays.
  * This package sits with the drivers: it uses {@code net}, {@code netns} and the JDK, nothing of the engine.
  */
 package org.nlbridge.resolver;
