@@ -190,6 +190,7 @@ public final class DnsServer implements AutoCloseable {
                 l.close();
             }
         }
+        l.awaitClosed();
         return true;
     }
 
@@ -219,6 +220,7 @@ public final class DnsServer implements AutoCloseable {
         closed = true;
         loop.close();
         listeners.values().forEach(Listener::close);
+        listeners.values().forEach(Listener::awaitClosed);
         listeners.clear();
         closeAll(upstream);
         watchdog.shutdownNow();

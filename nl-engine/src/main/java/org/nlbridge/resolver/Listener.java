@@ -26,6 +26,7 @@ final class Listener {
     final AtomicInteger inFlight = new AtomicInteger();
     final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     volatile boolean closed;
+    volatile Thread acceptor; // the virtual thread accepting TCP connections
 
     private Listener(ListenerSpec spec, DatagramChannel udp, ServerSocketChannel tcp, DnsServerOptions options) {
         this.key = spec.key();
@@ -78,6 +79,20 @@ final class Listener {
         quietly(udp);
         quietly(tcp);
         connections.forEach(Listener::quietly);
+    }
+
+    /**
+     * Waits (a little) for the accepting thread to end: a channel closed while a thread blocks in it is released to
+     * the kernel only when that thread wakes, and only then is 127.0.0.11:53 free again in the container.
+     */
+    void awaitClosed() {
+        Thread t = acceptor;
+        if (t == null) return;
+        try {
+            t.join(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void quietly(java.io.Closeable c) {

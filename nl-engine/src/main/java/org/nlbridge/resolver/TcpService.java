@@ -50,7 +50,7 @@ final class TcpService {
     }
 
     void start(Listener l) {
-        Thread.ofVirtual().name("nlbridge-dns-tcp-" + l.key).start(() -> accept(l));
+        l.acceptor = Thread.ofVirtual().name("nlbridge-dns-tcp-" + l.key).start(() -> accept(l));
     }
 
     private void accept(Listener l) {

@@ -87,7 +87,14 @@ final class UdpLoop implements Runnable {
     CompletableFuture<Void> remove(Listener l) {
         return submit(() -> {
             SelectionKey k = l.udp.keyFor(selector);
-            if (k != null) k.cancel();
+            if (k != null) {
+                k.cancel();
+                try {
+                    selector.selectNow(); // deregisters the key, so close() below releases the socket at once
+                } catch (IOException e) {
+                    counters.internalErrors.increment();
+                }
+            }
             forwarder.forget(l);
             l.close();
         });

@@ -127,6 +127,9 @@ class DnsServerNamespaceTest {
             DnsStats s = dns.stats();
             assertEquals(0, s.internalErrors(), s.toString());
             assertEquals(3, s.listeners());
+            assertTrue(dns.detach(secret));
+            assertFalse(DnsWorld.listening(secret).contains("127.0.0.11"), "detached: its sockets are gone");
+            assertEquals(List.of("172.18.0.3"), addresses(nslookup(web, "a", "db")), "the others go on");
         }
         // closed: no socket left behind in any namespace
         for (String ns : List.of(web, api, secret)) assertFalse(DnsWorld.listening(ns).contains("127.0.0.11"));
