@@ -375,7 +375,7 @@ public final class ClientHost implements AutoCloseable {
         return Map.copyOf(timings);
     }
 
-    /** The timings as one line, e.g. {@code sandbox start 140 ms, dockerd start 610 ms, ...}. */
+    /** The timings as one line, e.g. {@code sandbox start 140 ms, dockerd start 610 ms, ...}; printed by close. */
     public String timingReport() {
         StringBuilder b = new StringBuilder();
         timings.forEach((k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(v.toMillis()).append(" ms"));
@@ -419,6 +419,7 @@ public final class ClientHost implements AutoCloseable {
         }
         if (cgroups != null) problems.addAll(cgroups.remove());
         timings.put("sandbox stop", Duration.ofNanos(System.nanoTime() - start));
+        System.out.println("client sandbox timings: " + timingReport());
         try (Stream<Path> s = Files.walk(work)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {

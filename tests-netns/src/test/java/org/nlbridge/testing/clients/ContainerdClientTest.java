@@ -51,7 +51,6 @@ class ContainerdClientTest {
                     .filter(s -> !s.isEmpty()).toList());
 
             containerd.stop();
-            System.out.println("containerd timings: " + host.timingReport());
         }
     }
 }

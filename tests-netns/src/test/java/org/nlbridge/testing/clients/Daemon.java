@@ -60,15 +60,13 @@ public final class Daemon {
      */
     public Duration stop(Duration grace) {
         long start = System.nanoTime();
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception timeoutOrInterrupt) {
-                process.destroyForcibly();
-            }
-        }
+        // nsenter, our child, waits for the daemon and ends with it: waiting on it is exact (a process that is not
+        // our child can only be polled)
         try {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!nsenter.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) process.destroyForcibly();
+            }
             nsenter.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -62,7 +62,6 @@ class DockerClientTest {
             assertNull(Http.once(host.upstreamNs(), ClientHost.HOST_IP, 8080, "/"));
 
             docker.stop();
-            System.out.println("docker timings: " + host.timingReport());
         }
     }
 
@@ -112,7 +111,6 @@ class DockerClientTest {
             assertEquals(user, Cmd.run(null, "ip", "netns", "exec", hostNs, "iptables", "-S", "DOCKER-USER"));
             Tcp.reaches(plain, ClientHost.UPSTREAM_IP, 7001, "up from " + PLAIN_IP);
             Tcp.reaches(upstream, PLAIN_IP, 7002, "plain from " + ClientHost.UPSTREAM_IP);
-            System.out.println("docker timings: " + host.timingReport());
         }
     }
 

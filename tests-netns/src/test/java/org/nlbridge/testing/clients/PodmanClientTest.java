@@ -71,7 +71,6 @@ class PodmanClientTest {
             assertFalse(Oracle.nft(host.hostNs()).toString().contains("8080"), "no port mapping left");
             assertNull(Http.once(host.upstreamNs(), ClientHost.HOST_IP, 8080, "/"));
             assertEquals(List.of(), List.of(podman.run("ps", "-aq").split("\\s+")).stream().filter(s -> !s.isEmpty()).toList());
-            System.out.println("podman timings: " + host.timingReport());
         }
     }
 
