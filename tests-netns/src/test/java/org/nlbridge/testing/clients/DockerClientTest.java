@@ -39,8 +39,8 @@ class DockerClientTest {
             // -p as dockerd 20.10 programs it: a DNAT rule in nat DOCKER (an x_tables target in iptables-nft, which
             // nft -j shows as "xt"), an accept in filter DOCKER, a proxy process
             JsonNode ruleset = Oracle.nft(host.hostNs());
-            assertEquals(List.of("return", "xt"), DockerFirewall.verdicts(ruleset, "nat", "DOCKER"));
-            assertEquals(List.of("accept"), DockerFirewall.verdicts(ruleset, "filter", "DOCKER"));
+            assertEquals(List.of("return", "xt"), DockerFirewall.verdicts(ruleset, "ip", "nat", "DOCKER"));
+            assertEquals(List.of("accept"), DockerFirewall.verdicts(ruleset, "ip", "filter", "DOCKER"));
             assertTrue(host.run("ps", "-e", "-o", "comm").contains("docker-proxy"), "the userland proxy runs");
             JsonNode eth0 = containerLink(host, docker.pid("web"));
             String address = eth0.path("addr_info").get(0).path("local").asText();
@@ -56,8 +56,8 @@ class DockerClientTest {
             docker.run("rm", "-f", "web");
             assertEquals(Set.of("lo", "eth0", "docker0"), ClientHostTest.linkNames(host.hostNs()));
             ruleset = Oracle.nft(host.hostNs());
-            assertEquals(List.of("return"), DockerFirewall.verdicts(ruleset, "nat", "DOCKER"), "no DNAT rule left");
-            assertEquals(List.of(), DockerFirewall.verdicts(ruleset, "filter", "DOCKER"), "no accept rule left");
+            assertEquals(List.of("return"), DockerFirewall.verdicts(ruleset, "ip", "nat", "DOCKER"), "no DNAT rule left");
+            assertEquals(List.of(), DockerFirewall.verdicts(ruleset, "ip", "filter", "DOCKER"), "no accept rule left");
             assertFalse(host.run("ps", "-e", "-o", "comm").contains("docker-proxy"), "no docker-proxy left");
             assertNull(Http.once(host.upstreamNs(), ClientHost.HOST_IP, 8080, "/"));
 
@@ -137,6 +137,23 @@ class DockerClientTest {
             Tcp.reaches(upstream, PLAIN_IP, 7002, "plain from " + ClientHost.UPSTREAM_IP);
             Tcp.serve(sandbox, "plain2", "plain2", 7003);
             Tcp.reaches(plain, PLAIN2_IP, 7003, "plain2 from " + PLAIN_IP);
+        }
+    }
+
+    @Test
+    void withIp6tablesDockerdAddsIp6TablesWhoseForwardPolicyIsDrop(Sandbox sandbox) {
+        try (ClientHost host = ClientHost.start(sandbox)) {
+            // 20.10 takes --ip6tables only with --experimental (Options adds it)
+            host.docker(Docker.Options.DEFAULTS.withIp6tables(true));
+            JsonNode ruleset = Oracle.nft(host.hostNs());
+            List<String> chains = DockerFirewall.chains(ruleset);
+            assertEquals(DockerFirewall.CHAINS, chains.stream().filter(c -> c.startsWith("ip ")).toList());
+            assertEquals(List.of("ip6 nat DOCKER", "ip6 filter DOCKER", "ip6 filter DOCKER-ISOLATION-STAGE-1",
+                    "ip6 filter DOCKER-ISOLATION-STAGE-2", "ip6 filter FORWARD: filter forward 0 drop"),
+                    chains.stream().filter(c -> c.startsWith("ip6 ")).toList());
+            // the IPv6 FORWARD chain drops everything (no rule, no DOCKER-USER), and IPv6 forwarding stays off
+            assertEquals(List.of(), DockerFirewall.verdicts(ruleset, "ip6", "filter", "FORWARD"));
+            assertEquals("0", sysctl(host.hostNs(), "net.ipv6.conf.all.forwarding"));
         }
     }
 

@@ -40,8 +40,8 @@ final class DockerFirewall {
     static void assertDockerd2010(JsonNode ruleset) {
         assertEquals(CHAINS, chains(ruleset), "dockerd's chains");
         // the hook a coexisting network must use: FORWARD's first rule jumps to DOCKER-USER, which only returns
-        assertEquals("jump DOCKER-USER", verdicts(ruleset, "filter", "FORWARD").getFirst());
-        assertEquals(List.of("return"), verdicts(ruleset, "filter", "DOCKER-USER"));
+        assertEquals("jump DOCKER-USER", verdicts(ruleset, "ip", "filter", "FORWARD").getFirst());
+        assertEquals(List.of("return"), verdicts(ruleset, "ip", "filter", "DOCKER-USER"));
         String actual = normalise(ruleset).toPrettyString() + "\n";
         try {
             if (Boolean.getBoolean("nlbridge.golden.update")) {
@@ -70,12 +70,15 @@ final class DockerFirewall {
         return out;
     }
 
-    /** The last statement of each rule of an ip-family chain, as text ({@code jump X}, {@code accept}, ...). */
-    static List<String> verdicts(JsonNode ruleset, String table, String chain) {
+    /** The last statement of each rule of a chain, as text ({@code jump X}, {@code accept}, {@code xt}, ...). */
+    static List<String> verdicts(JsonNode ruleset, String family, String table, String chain) {
         List<String> out = new ArrayList<>();
         for (JsonNode o : ruleset.path("nftables")) {
             JsonNode r = o.get("rule");
-            if (r == null || !r.path("table").asText().equals(table) || !r.path("chain").asText().equals(chain)) continue;
+            if (r == null || !r.path("family").asText().equals(family) || !r.path("table").asText().equals(table)
+                    || !r.path("chain").asText().equals(chain)) {
+                continue;
+            }
             JsonNode last = r.path("expr").get(r.path("expr").size() - 1);
             String verdict = last.fieldNames().next();
             out.add(last.get(verdict).has("target") ? verdict + " " + last.get(verdict).get("target").asText() : verdict);
