@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -365,6 +367,38 @@ public final class ClientHost implements AutoCloseable {
         return image;
     }
 
+    /**
+     * Every process of the sandbox (the machine's view): those of its PID namespace (the daemons, what they
+     * daemonized: shims, conmon, docker-proxy) and their descendants (the containers' processes, in namespaces of
+     * their own). Not the nsenter processes that wait for the daemons outside.
+     */
+    public List<ProcessHandle> processes() {
+        Set<ProcessHandle> in = new java.util.LinkedHashSet<>();
+        try {
+            Path ours = Files.readSymbolicLink(Path.of("/proc/" + initPid + "/ns/pid"));
+            for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+                try {
+                    if (ours.equals(Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/ns/pid")))) {
+                        in.add(p);
+                        p.descendants().forEach(in::add);
+                    }
+                } catch (IOException gone) {
+                    // ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the sandbox's init is gone", e);
+        }
+        return List.copyOf(in);
+    }
+
+    /** The executable names of {@link #processes()}, e.g. {@code dockerd}, {@code conmon}, {@code docker-proxy}. */
+    public Set<String> processNames() {
+        Set<String> names = new TreeSet<>();
+        processes().forEach(p -> p.info().command().ifPresent(c -> names.add(Path.of(c).getFileName().toString())));
+        return names;
+    }
+
     /** Records a duration under a name (client start and stop times; see {@link #timings}). */
     void time(String what, Duration d) {
         timings.put(what, d);
@@ -392,10 +426,11 @@ public final class ClientHost implements AutoCloseable {
         if (closed) return;
         closed = true;
         List<String> problems = new ArrayList<>();
+        // a short grace: what a daemon has not finished by then (dockerd stopping running containers takes 10 s
+        // and more) ends with the PID namespace anyway
         for (Daemon d : daemons.reversed()) {
             try {
-                Duration took = d.stop(Duration.ofSeconds(30));
-                timings.putIfAbsent(d.name() + " stop", took);
+                if (d.alive()) timings.putIfAbsent(d.name() + " stop", d.stop(Duration.ofSeconds(3)));
             } catch (RuntimeException e) {
                 problems.add(d + ": " + e);
             }

@@ -78,6 +78,30 @@ class ClientHostTest {
         assertEquals(Set.of("lo", "eth0"), linkNames(host.hostNs()));
     }
 
+    @Test
+    void closeWithContainersOfEveryClientRunningLeavesNothing(Sandbox sandbox) throws Exception {
+        // what a failing test leaves to close(): containers still running under all three clients
+        ClientHost host = ClientHost.start(sandbox);
+        Docker docker = host.docker();
+        docker.run("run", "-d", "--name", "d1", "-p", "8080:80", docker.busybox(), "httpd", "-f", "-p", "80", "-h", "/www");
+        Podman podman = host.podman();
+        podman.run("run", "-d", "--name", "p1", podman.busybox(), "sleep", "1000");
+        Containerd containerd = host.containerd();
+        containerd.run("run", "-d", containerd.busybox(), "c1", "sleep", "1000");
+        List<ProcessHandle> tree = host.processes();
+        Set<String> names = host.processNames();
+        for (String n : List.of("dockerd", "containerd", "containerd-shim-runc-v2", "conmon", "busybox", "docker-proxy")) {
+            assertTrue(names.contains(n), n + " among the sandbox's processes: " + names);
+        }
+        List<Path> cgroupDirs = cgroupDirs(Files.readString(Path.of("/proc/" + docker.daemon().pid() + "/cgroup")));
+
+        host.close();
+        for (ProcessHandle p : tree) assertFalse(p.isAlive(), p.info().command().orElse("?") + " (pid " + p.pid() + ") must be gone");
+        for (Path d : cgroupDirs) assertFalse(Files.exists(d), d + " must be removed");
+        // the links of the host namespace are the sandbox's to delete with it; nothing was made elsewhere
+        assertTrue(linkNames(host.hostNs()).containsAll(Set.of("lo", "eth0", "docker0")));
+    }
+
     /** The sandbox's directory in each hierarchy: the path up to and including nlbc-<tag>, under /sys/fs/cgroup. */
     private static List<Path> cgroupDirs(String procCgroup) throws Exception {
         List<Path> dirs = new java.util.ArrayList<>();

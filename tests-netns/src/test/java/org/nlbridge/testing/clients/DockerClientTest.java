@@ -41,7 +41,7 @@ class DockerClientTest {
             JsonNode ruleset = Oracle.nft(host.hostNs());
             assertEquals(List.of("return", "xt"), DockerFirewall.verdicts(ruleset, "ip", "nat", "DOCKER"));
             assertEquals(List.of("accept"), DockerFirewall.verdicts(ruleset, "ip", "filter", "DOCKER"));
-            assertTrue(host.run("ps", "-e", "-o", "comm").contains("docker-proxy"), "the userland proxy runs");
+            assertTrue(host.processNames().contains("docker-proxy"), "the userland proxy runs: " + host.processNames());
             JsonNode eth0 = containerLink(host, docker.pid("web"));
             String address = eth0.path("addr_info").get(0).path("local").asText();
             assertTrue(address.startsWith("172.17."), "Docker's default bridge network: " + eth0);
@@ -58,7 +58,7 @@ class DockerClientTest {
             ruleset = Oracle.nft(host.hostNs());
             assertEquals(List.of("return"), DockerFirewall.verdicts(ruleset, "ip", "nat", "DOCKER"), "no DNAT rule left");
             assertEquals(List.of(), DockerFirewall.verdicts(ruleset, "ip", "filter", "DOCKER"), "no accept rule left");
-            assertFalse(host.run("ps", "-e", "-o", "comm").contains("docker-proxy"), "no docker-proxy left");
+            assertFalse(host.processNames().contains("docker-proxy"), "no docker-proxy left: " + host.processNames());
             assertNull(Http.once(host.upstreamNs(), ClientHost.HOST_IP, 8080, "/"));
 
             docker.stop();
