@@ -51,7 +51,7 @@ import org.nlbridge.testing.Sandbox;
  * try (ClientHost host = ClientHost.start(sandbox)) {
  *     Docker docker = host.docker();
  *     docker.run("run", "-d", "--name", "web", "-p", "8080:80", docker.busybox(), "httpd", "-f", "-p", "80", "-h", "/www");
- *     assertEquals(ClientHost.UPSTREAM_IP, Http.get(host.upstreamNs(), ClientHost.HOST_IP, 8080, "/cgi-bin/peer"));
+ *     assertEquals(ClientHost.UPSTREAM_IP + "\n", Http.get(host.upstreamNs(), ClientHost.HOST_IP, 8080, "/cgi-bin/peer"));
  * }
  * }</pre>
  */
