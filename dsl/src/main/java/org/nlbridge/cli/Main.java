@@ -4,15 +4,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.RemoteEngine;
+import org.nlbridge.client.Tls;
 import org.nlbridge.daemon.DaemonLock;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.http.Tls;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine;
 
 /**
  * The {@code nlbridge} command line. Run it through the {@code ./nlbridge} launcher. Global options are accepted

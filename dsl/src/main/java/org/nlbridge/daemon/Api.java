@@ -17,11 +17,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.daemon.api.Event;
+import org.nlbridge.client.ApiJson;
+import org.nlbridge.client.Event;
+import org.nlbridge.client.HttpException;
+import org.nlbridge.client.HttpWire;
 import org.nlbridge.daemon.http.Exchange;
 import org.nlbridge.daemon.http.HttpRequest;
-import org.nlbridge.daemon.http.HttpWire;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
@@ -467,7 +468,7 @@ final class Api {
     private static String header(HttpRequest r, String name) {
         try {
             return r.headers().get(name);
-        } catch (org.nlbridge.daemon.http.HttpException e) {
+        } catch (HttpException e) {
             throw new ApiError(e.status(), e.getMessage());
         }
     }

@@ -19,10 +19,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
-import org.nlbridge.daemon.http.Tls;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.monitor.HostMonitor;

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import org.nlbridge.daemon.api.ApiJson;
+import org.nlbridge.client.ApiJson;
 import org.nlbridge.driver.state.StateStore;
 import org.nlbridge.spec.DesiredState;
 

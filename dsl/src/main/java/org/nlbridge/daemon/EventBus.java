@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.nlbridge.daemon.api.Event;
+import org.nlbridge.client.Event;
 import org.nlbridge.spec.Change;
 
 /**

@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nlbridge.cli.RemoteEngine;
-import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.api.Event;
-import org.nlbridge.daemon.http.HttpClient;
+import org.nlbridge.client.ApiJson;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.Event;
+import org.nlbridge.client.HttpClient;
+import org.nlbridge.client.RemoteEngine;
 
 /** The API over a real socket against an engine in memory: the Docker-like network and container requests. */
 class DaemonApiTest {

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.http.HttpClient;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.HttpClient;
 
 /** openapi.yaml and the server agree: every documented path and method is served (none is "no such path"). */
 class OpenApiTest {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.client.DaemonAddress;
 
 /**
  * The control socket is root's: created 0660 root:root (or a chosen group), a non-root uid cannot connect, and the

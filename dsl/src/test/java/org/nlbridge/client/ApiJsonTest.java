@@ -1,4 +1,4 @@
-package org.nlbridge.daemon;
+package org.nlbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.nlbridge.daemon.api.ApiJson;
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;

@@ -1,4 +1,4 @@
-package org.nlbridge.daemon.http;
+package org.nlbridge.client;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -18,11 +18,10 @@ import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import org.nlbridge.daemon.api.DaemonAddress;
-
 /**
- * The client side of the daemon's API: one keep-alive connection, one request at a time. Used by the CLI's
- * {@code RemoteEngine} and by the tests.
+ * The client side of the daemon's API: one keep-alive connection, one request at a time. {@link RemoteEngine} is
+ * built on it; front ends that need a request the {@code Engine} interface does not have (the network and container
+ * edits of {@code /v1/networks} and {@code /v1/containers}) send it here, with bodies from {@link ApiJson}.
  */
 public final class HttpClient implements Closeable {
 
@@ -108,7 +107,7 @@ public final class HttpClient implements Closeable {
                 if (status == null) throw new IOException(where + " closed the connection without an answer");
                 String[] p = status.split(" ", 3);
                 if (p.length < 2 || !p[0].equals("HTTP/1.1") || p[1].length() != 3) {
-                    throw new IOException(where + " answered with something that is not HTTP/1.1: " + HttpRequest.printable(status));
+                    throw new IOException(where + " answered with something that is not HTTP/1.1: " + HttpWire.printable(status));
                 }
                 int code = Integer.parseInt(p[1]);
                 HttpWire.Headers headers = HttpWire.readHeaders(in);
