@@ -151,6 +151,9 @@ public final class Main implements Runnable {
 
     /** Runs the command line against the given world and returns the exit code. */
     public static int execute(Cli cli, String... args) {
+        // picocli's default factory probes for groovy.lang.Closure, which loads Groovy's runtime: only commands
+        // that compile a script may load Groovy (see ScriptLoader), and no command uses closures in annotations
+        System.setProperty("picocli.disable.closures", "true");
         Main main = new Main(cli);
         CommandLine cl = new CommandLine(main);
         cl.setOut(cli.out());
