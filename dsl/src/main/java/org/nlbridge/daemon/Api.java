@@ -30,6 +30,7 @@ import org.nlbridge.net.ValidationException;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.NotFoundException;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -63,12 +64,19 @@ final class Api {
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
+    /** The status that answers a failure: by its type, never by its message. */
+    static int status(Throwable t) {
+        return switch (t) {
+            case ApiError a -> a.status;
+            case NotFoundException n -> 404;
+            case ValidationException v -> 400;
+            default -> 500;
+        };
+    }
+
     /** Maps an exception to a status and {@code {"message": ...}}. */
     static void error(Exchange ex, Throwable t) throws IOException {
-        int status;
-        if (t instanceof ApiError a) status = a.status;
-        else if (t instanceof ValidationException v) status = v.reason().startsWith("no such") ? 404 : 400;
-        else status = 500;
+        int status = status(t);
         if (status == 500) {
             System.getLogger("nlbridge.api").log(System.Logger.Level.WARNING,
                     ex.request().method() + " " + ex.request().path() + ": " + t, t);
@@ -422,7 +430,7 @@ final class Api {
             if (out == null) throw t instanceof Exception e ? e : new RuntimeException(t);
             ObjectNode o = F.objectNode();
             ObjectNode err = o.putObject("error");
-            err.put("status", t instanceof ApiError a ? a.status : t instanceof ValidationException ? 400 : 500);
+            err.put("status", status(t));
             err.put("message", message(t));
             out.line(ApiJson.write(o));
             return;

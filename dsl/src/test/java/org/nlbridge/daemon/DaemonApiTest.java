@@ -89,6 +89,20 @@ class DaemonApiTest {
     }
 
     @Test
+    void notFoundIsAnsweredByTheFailuresTypeNotItsText() throws IOException {
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            var r = call(c, "GET", "/v1/containers/nope/runtime", null);
+            assertEquals(404, r.status(), r.text()); // the engine's NotFoundException
+            assertEquals("{\"message\":\"invalid container \\\"nope\\\": no such container in the state /tmp/state; expected"
+                    + " the name of a container applied from a script\"}", r.text());
+            // a reference the desired state cannot resolve is invalid input, whatever its reason says
+            r = call(c, "POST", "/v1/containers", "{\"name\":\"web\",\"network\":\"nope\"}");
+            assertEquals(400, r.status(), r.text());
+            assertTrue(r.text().contains("no such network in this script"), r.text());
+        }
+    }
+
+    @Test
     void concurrentClientsAreServedOneOperationAtATime() throws Exception {
         try (HttpClient c = HttpClient.connect(addr, null)) {
             assertEquals(201, call(c, "POST", "/v1/networks", "{\"name\":\"bridge\"}").status());

@@ -14,6 +14,7 @@ import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.NotFoundException;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -134,7 +135,7 @@ final class MemoryEngine implements Engine {
     public synchronized ContainerRuntime runtime(String container) {
         ContainerSpec c = containers.get(container);
         if (c == null) {
-            throw new ValidationException("container", container, "no such container in the state /tmp/state",
+            throw new NotFoundException("container", container, "no such container in the state /tmp/state",
                     "the name of a container applied from a script");
         }
         return new ContainerRuntime(c.netns(), c.hostname(), List.of());

@@ -42,6 +42,7 @@ import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.DnsSpec;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.NotFoundException;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -714,7 +715,7 @@ public final class BridgeEngine implements Engine {
     @Override
     public ContainerRuntime runtime(String container) {
         String[] rec = store.read(tx -> tx.meta().get(CONTAINER_KEY + container))
-                .orElseThrow(() -> new ValidationException("container", container, "no such container in the state "
+                .orElseThrow(() -> new NotFoundException("container", container, "no such container in the state "
                         + options.stateDir(), "the name of a container applied from a script"))
                 .split("\t", 2);
         String netns = rec[0];
