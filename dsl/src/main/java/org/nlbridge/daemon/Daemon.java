@@ -44,7 +44,7 @@ import org.nlbridge.spec.UserRulesSpec;
  * logical operation at a time, with the engine's own all-or-nothing rules, whatever the number of clients. The
  * daemon converges the host to one desired state: {@code apply} replaces it (as a script does), the
  * network/container requests edit it and apply the result, {@code destroy} removes what it names. It is saved in
- * the state store before the engine runs (so a daemon killed mid-request finishes the request when it restarts)
+ * the state directory ({@link DesiredStateFile}) before the engine runs (so a daemon killed mid-request finishes the request when it restarts)
  * and put back if the engine refused the request before changing anything.
  *
  * <p>SIGTERM (a {@link #close}) stops accepting, lets the running operation finish, and leaves the network as it
@@ -123,7 +123,7 @@ public final class Daemon implements AutoCloseable {
         DaemonState state = null;
         try {
             engine = engines.apply(eo);
-            state = DaemonState.open(eo.stateDir());
+            state = DesiredStateFile.open(eo.stateDir(), engine);
             d = new Daemon(engine, state, o.debounce());
             d.resources.add(lock);
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());

@@ -147,6 +147,18 @@ final class MemoryEngine implements Engine {
         return List.of();
     }
 
+    /** What front ends kept in the store before they kept their own state ({@link #takeFrontEndValue}). */
+    final Map<String, String> frontEndValues = new LinkedHashMap<>();
+
+    @Override
+    public synchronized boolean takeFrontEndValue(String key, java.util.function.Consumer<String> keep) {
+        String v = frontEndValues.get(key);
+        if (v == null) return false;
+        keep.accept(v); // as one transaction: a keep that throws leaves the value
+        frontEndValues.remove(key);
+        return true;
+    }
+
     @Override
     public void close() {
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.nlbridge.driver.dns.DnsOverlay;
 import org.nlbridge.driver.dns.OverlaySpec;
@@ -779,6 +780,18 @@ public final class BridgeEngine implements Engine {
             links.put(e.hostVeth().toString(), "veth of container " + e.container() + " on " + e.network());
         }
         return new Ownership(links, bridges, Naming.ALIAS_PREFIX, Set.of(NftLayout.TABLE));
+    }
+
+    @Override
+    public boolean takeFrontEndValue(String key, Consumer<String> keep) {
+        return store.write(tx -> {
+            Optional<String> value = tx.meta().get(key);
+            value.ifPresent(v -> {
+                keep.accept(v);
+                tx.meta().remove(key);
+            });
+            return value.isPresent();
+        });
     }
 
     @Override
