@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.daemon.Daemon;
+import org.nlbridge.testing.MemoryEngine;
 
 /**
  * Commands that compile no script load no Groovy class (Groovy's runtime is most of what a cold start would load):
@@ -57,7 +58,7 @@ class ClassLoadingTest {
 
     @Test
     void statusThroughADaemonLoadsNoGroovy() throws Exception {
-        FakeEngine engine = new FakeEngine();
+        MemoryEngine engine = new MemoryEngine();
         Daemon daemon = Daemon.withoutMonitor(engine);
         try {
             String host = "unix://" + tmp.resolve("d.sock");

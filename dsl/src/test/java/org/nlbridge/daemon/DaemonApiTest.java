@@ -21,6 +21,7 @@ import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.client.Event;
 import org.nlbridge.client.HttpClient;
 import org.nlbridge.client.RemoteEngine;
+import org.nlbridge.testing.MemoryEngine;
 
 /** The API over a real socket against an engine in memory: the Docker-like network and container requests. */
 class DaemonApiTest {
@@ -55,7 +56,8 @@ class DaemonApiTest {
         try (HttpClient c = HttpClient.connect(addr, null)) {
             var r = call(c, "POST", "/v1/networks", "{\"name\":\"bridge\",\"bridge\":\"nlb0\",\"bip\":\"10.9.0.1/16\"}");
             assertEquals(201, r.status(), r.text());
-            assertEquals("{\"changes\":[{\"action\":\"create\",\"kind\":\"network\",\"object\":\"bridge\",\"detail\":\"bridge nlb0\"}]}", r.text());
+            assertEquals("{\"changes\":[{\"action\":\"create\",\"kind\":\"link\",\"object\":\"nlb0\",\"detail\":\"bridge\"},"
+                    + "{\"action\":\"create\",\"kind\":\"address\",\"object\":\"nlb0 10.9.0.1/16\",\"detail\":\"\"}]}", r.text());
             assertEquals(409, call(c, "POST", "/v1/networks", "{\"name\":\"bridge\"}").status());
             r = call(c, "POST", "/v1/containers", "{\"name\":\"web\",\"publish\":[\"8080:80\"]}");
             assertEquals(201, r.status(), r.text());
@@ -159,8 +161,9 @@ class DaemonApiTest {
         reader.join(5_000);
         assertEquals(List.of("create", "connect"), seen.stream().map(Event::action).toList());
         assertEquals("container web", seen.get(1).object());
-        assertTrue(seen.get(1).detail().startsWith("1 created (user "), seen.get(1).detail());
-        assertEquals("+ endpoint web ([])", seen.get(1).changes().getFirst().toString());
+        assertTrue(seen.get(1).detail().startsWith("2 created (user "), seen.get(1).detail());
+        assertEquals(List.of("+ netns web", "+ link web:eth0 (veth, network bridge)"),
+                seen.get(1).changes().stream().map(Object::toString).toList());
         // replay of kept events
         List<Event> all = new ArrayList<>();
         try (RemoteEngine r = RemoteEngine.connect(addr, null)) {

@@ -21,6 +21,7 @@ import org.nlbridge.driver.state.StateStore;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
 import org.nlbridge.spec.DesiredState;
+import org.nlbridge.testing.MemoryEngine;
 
 /**
  * The daemon's own desired-state document: format 1 pinned by a golden file, saved atomically, refused when it cannot

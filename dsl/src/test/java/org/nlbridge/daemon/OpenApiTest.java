@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.client.HttpClient;
+import org.nlbridge.testing.MemoryEngine;
 
 /** openapi.yaml and the server agree: every documented path and method is served (none is "no such path"). */
 class OpenApiTest {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.testing.MemoryEngine;
 
 /**
  * The control socket is root's: created 0660 root:root (or a chosen group), a non-root uid cannot connect, and the
