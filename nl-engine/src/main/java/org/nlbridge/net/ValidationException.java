@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@code \0}, {@code \\u00XX}), so one error is always one line; values longer than 128 chars are cut
  * as {@code "<first 128>"... (N chars)}. A missing value (null) reads {@code invalid <field>: no value given; ...}.
  */
-public final class ValidationException extends RuntimeException {
+public class ValidationException extends RuntimeException {
 
     private final String field;
     private final String value;
