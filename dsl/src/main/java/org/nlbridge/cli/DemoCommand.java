@@ -123,12 +123,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The script's containers get namespaces named after the demo, so the demo never meets a real container. */
     private static DesiredState sandboxed(DesiredState d, String tag) {
-        List<ContainerSpec> cs = new ArrayList<>();
-        for (ContainerSpec c : d.containers()) {
-            cs.add(new ContainerSpec(c.name(), tag + "-" + c.name(), c.network(), c.ifname(), c.hostname(), c.mac(),
-                    c.ip(), c.ip6(), c.publish(), c.dns()));
-        }
-        return new DesiredState(d.networks(), cs, d.userRules());
+        return d.mapContainers(c -> c.withNetns(tag + "-" + c.name()));
     }
 
     /** host:uplink0 198.51.100.1/24 <-> upstream:eth0 198.51.100.2/24; the host's default route goes upstream. */

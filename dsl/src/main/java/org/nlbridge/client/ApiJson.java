@@ -132,6 +132,7 @@ public final class ApiJson {
     public static ObjectNode toJson(NetworkSpec n) {
         ObjectNode o = F.objectNode();
         o.put("name", n.name());
+        o.put("driver", n.driver());
         o.put(n.existing() ? "useBridge" : "bridge", n.bridge().toString());
         putText(o, "bip", n.bip());
         putText(o, "fixedCidr", n.fixedCidr());
@@ -149,13 +150,14 @@ public final class ApiJson {
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
-    public static final List<String> NETWORK_KEYS = List.of("name", "bridge", "useBridge", "bip", "fixedCidr",
+    public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
             "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
         NetworkSpec.Builder b = NetworkSpec.builder(name); // checks the name
         Obj o = new Obj("network " + name, n, Set.copyOf(NETWORK_KEYS));
+        o.text("driver", b::driver);
         o.text("bridge", b::bridge);
         o.text("useBridge", b::useBridge);
         o.text("bip", b::bip);

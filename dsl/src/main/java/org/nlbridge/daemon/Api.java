@@ -183,7 +183,7 @@ final class Api {
                 if (d.networks().stream().anyMatch(n -> n.name().equals(spec.name()))) {
                     throw new ApiError(409, "network " + spec.name() + " already exists");
                 }
-                return daemon.applyDesired("create", "network " + spec.name(), peer, Daemon.withNetwork(d, spec),
+                return daemon.applyDesired("create", "network " + spec.name(), peer, d.withNetwork(spec),
                         Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
             });
             send(ex, 201, ApiJson.toJson(done));
@@ -215,7 +215,7 @@ final class Api {
                 throw new ApiError(409, "network " + name + " has containers: " + String.join(", ", users)
                         + " (remove them first)");
             }
-            return daemon.applyDesired("remove", "network " + name, peer, Daemon.withoutNetwork(d, name),
+            return daemon.applyDesired("remove", "network " + name, peer, d.withoutNetwork(name),
                     Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
         });
         ok(ex, ApiJson.toJson(done));
@@ -239,7 +239,7 @@ final class Api {
                 if (d.containers().stream().anyMatch(c -> c.name().equals(spec.name()))) {
                     throw new ApiError(409, "container " + spec.name() + " already exists");
                 }
-                return daemon.applyDesired("connect", "container " + spec.name(), peer, Daemon.withContainer(d, spec),
+                return daemon.applyDesired("connect", "container " + spec.name(), peer, d.withContainer(spec),
                         Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
             });
             send(ex, 201, ApiJson.toJson(done));
@@ -271,9 +271,8 @@ final class Api {
                     throw new ApiError(404, "container " + name + " does not publish " + port + " (it publishes "
                             + (c.publish().isEmpty() ? "nothing" : c.publish().toString()) + ")");
                 }
-                ContainerSpec next = new ContainerSpec(c.name(), c.netns(), c.network(), c.ifname(), c.hostname(),
-                        c.mac(), c.ip(), c.ip6(), ports, c.dns());
-                return daemon.applyDesired(p.get(2), "container " + name + " " + port, peer, Daemon.withContainer(d, next),
+                return daemon.applyDesired(p.get(2), "container " + name + " " + port, peer,
+                        d.withContainer(c.withPublish(ports)),
                         Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
             });
             ok(ex, ApiJson.toJson(done));
@@ -301,7 +300,7 @@ final class Api {
                 Plan done = daemon.onEngine("update container", () -> {
                     DesiredState d = daemon.desiredOrEmpty();
                     find(d, name);
-                    return daemon.applyDesired("update", "container " + name, peer, Daemon.withContainer(d, spec),
+                    return daemon.applyDesired("update", "container " + name, peer, d.withContainer(spec),
                             Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
                 });
                 ok(ex, ApiJson.toJson(done));
@@ -315,7 +314,7 @@ final class Api {
                         throw new ApiError(409, "container " + name + " shares its namespace with " + String.join(", ", users)
                                 + " (remove them first)");
                     }
-                    return daemon.applyDesired("disconnect", "container " + name, peer, Daemon.withoutContainer(d, name),
+                    return daemon.applyDesired("disconnect", "container " + name, peer, d.withoutContainer(name),
                             Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
                 });
                 ok(ex, ApiJson.toJson(done));

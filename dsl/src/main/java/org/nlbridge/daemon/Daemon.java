@@ -34,7 +34,6 @@ import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.spec.Plan;
-import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * {@code nlbridge daemon}: one process that owns one {@link Engine} and its state, serves the API on its sockets,
@@ -250,7 +249,7 @@ public final class Daemon implements AutoCloseable {
 
     /** The desired state, or an empty one. */
     DesiredState desiredOrEmpty() {
-        return desired != null ? desired : new DesiredState(List.of(), List.of(), UserRulesSpec.NONE);
+        return desired != null ? desired : DesiredState.EMPTY;
     }
 
     // ----------------------------------------------------------------------------------- operations
@@ -281,7 +280,7 @@ public final class Daemon implements AutoCloseable {
             if (!keep) {
                 desired = old;
                 if (old != null) state.saveDesired(old);
-                else state.saveDesired(new DesiredState(List.of(), List.of(), UserRulesSpec.NONE));
+                else state.saveDesired(DesiredState.EMPTY);
             }
             events.publish("engine", action + "-failed", object, false, Api.message(e) + " (" + peer + ")", List.of());
             throw e;
@@ -346,38 +345,6 @@ public final class Daemon implements AutoCloseable {
         if (n[1] > 0) parts.add(n[1] + " updated");
         if (n[2] > 0) parts.add(n[2] + " deleted");
         return String.join(", ", parts);
-    }
-
-    /** A copy of {@code d} with {@code c} replacing the container of its name, or added. */
-    static DesiredState withContainer(DesiredState d, ContainerSpec c) {
-        List<ContainerSpec> cs = new ArrayList<>();
-        boolean replaced = false;
-        for (ContainerSpec x : d.containers()) {
-            if (x.name().equals(c.name())) {
-                cs.add(c);
-                replaced = true;
-            } else {
-                cs.add(x);
-            }
-        }
-        if (!replaced) cs.add(c);
-        return new DesiredState(d.networks(), cs, d.userRules());
-    }
-
-    static DesiredState withoutContainer(DesiredState d, String name) {
-        return new DesiredState(d.networks(), d.containers().stream().filter(c -> !c.name().equals(name)).toList(),
-                d.userRules());
-    }
-
-    static DesiredState withNetwork(DesiredState d, NetworkSpec n) {
-        List<NetworkSpec> ns = new ArrayList<>(d.networks());
-        ns.add(n);
-        return new DesiredState(ns, d.containers(), d.userRules());
-    }
-
-    static DesiredState withoutNetwork(DesiredState d, String name) {
-        return new DesiredState(d.networks().stream().filter(n -> !n.name().equals(name)).toList(), d.containers(),
-                d.userRules());
     }
 
     /** The containers of {@code d} that use network {@code name} or share a namespace with {@code container}. */

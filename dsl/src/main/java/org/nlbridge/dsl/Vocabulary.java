@@ -33,6 +33,7 @@ final class Vocabulary {
             "userRules", "userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0' }", "a { } block"));
 
     static final Block NETWORK = new Block("network", NetworkBlock.class, keys(
+            "driver", "driver 'bridge'", NAME,
             "bridge", "bridge 'docker0'", NAME,
             "useBridge", "useBridge 'bridge0'", NAME,
             "bip", "bip '172.17.42.1/16'", NAME,

@@ -127,6 +127,10 @@ public final class BridgeEngine implements Engine {
 
         // networks: resolve and validate all before anything else, so a bad one stops the whole plan
         for (NetworkSpec spec : desired.networks()) {
+            if (!spec.driver().equals(NetworkSpec.DEFAULT_DRIVER)) {
+                throw new ValidationException("network " + spec.name() + ": driver", spec.driver(),
+                        "no such network driver", "bridge");
+            }
             Network n = networkOps.resolve(spec);
             Firewalls.spec(n); // the firewall's own checks, now rather than halfway through apply
             Network old = stored.get(n.name());
