@@ -24,6 +24,7 @@ import org.nlbridge.driver.run.NetnsLauncher;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.net.IpProtocol;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.AddressSpec;
@@ -157,7 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (cs == null || cs.ipv4() == null) continue;
             for (var p : c.publish()) {
                 for (PortMapping m : p.mappings()) {
-                    if (m.protocol() != org.nlbridge.net.IpProtocol.TCP || m.hostIp() != null) continue;
+                    if (m.protocol() != IpProtocol.TCP || m.hostIp() != null) continue;
                     check("upstream -> " + HOST_UPLINK + ":" + m.hostPort() + " -> " + c.name() + ":" + m.containerPort(),
                             () -> published(c.netns(), upName, m));
                 }

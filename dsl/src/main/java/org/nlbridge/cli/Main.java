@@ -3,6 +3,8 @@ package org.nlbridge.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.client.RemoteEngine;
@@ -46,7 +48,7 @@ public final class Main implements Runnable {
             description = "The daemon to send the command to: unix:///run/nlbridge.sock, or tcp://HOST:PORT with the"
                     + " --tls* files (default: $NLBRIDGE_HOST; without either, the engine runs in this process)."
                     + " For 'daemon': where to listen; may be given several times.")
-    java.util.List<String> hosts = new java.util.ArrayList<>();
+    List<String> hosts = new ArrayList<>();
 
     @Option(names = "--tlscacert", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "tcp:// only: the CA certificate (PEM) that signs the other side's certificate"

@@ -1,12 +1,14 @@
 package org.nlbridge.client;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -87,7 +89,7 @@ public final class ApiJson {
     }
 
     public static byte[] bytes(Object value) {
-        return write(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return write(value).getBytes(StandardCharsets.UTF_8);
     }
 
     // ----------------------------------------------------------------------------------- desired state
@@ -423,7 +425,7 @@ public final class ApiJson {
             setter.accept(v.booleanValue());
         }
 
-        void integer(String key, java.util.function.IntConsumer setter) {
+        void integer(String key, IntConsumer setter) {
             JsonNode v = get(key);
             if (v == null) return;
             if (!v.isIntegralNumber() || !v.canConvertToInt()) {

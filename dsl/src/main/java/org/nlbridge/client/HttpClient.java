@@ -2,6 +2,7 @@ package org.nlbridge.client;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,7 +74,7 @@ public final class HttpClient implements Closeable {
     /** A complete response. */
     public record Response(int status, HttpWire.Headers headers, byte[] body) {
         public String text() {
-            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
@@ -113,7 +115,7 @@ public final class HttpClient implements Closeable {
                 HttpWire.Headers headers = HttpWire.readHeaders(in);
                 if (code == 100) continue;
                 long len = code == 204 || method.equals("HEAD") ? 0 : HttpWire.bodyLength(headers, true, Long.MAX_VALUE);
-                InputStream bodyIn = len < 0 ? new HttpWire.ChunkedInput(in) : new java.io.ByteArrayInputStream(HttpWire.readBody(in, len));
+                InputStream bodyIn = len < 0 ? new HttpWire.ChunkedInput(in) : new ByteArrayInputStream(HttpWire.readBody(in, len));
                 if (headers.lists("Connection", "close")) broken = true;
                 return new Streamed(code, headers, bodyIn);
             }

@@ -6,11 +6,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.net.SafeName;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
 
@@ -34,7 +36,7 @@ public final class RemoteEngine implements Engine {
             c = HttpClient.connect(address, tls);
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            String hint = why.toLowerCase(java.util.Locale.ROOT).contains("permission denied")
+            String hint = why.toLowerCase(Locale.ROOT).contains("permission denied")
                     ? " (the socket is for root and its group only)"
                     : address.isUnix() ? " (is 'nlbridge daemon -H " + address + "' running?)" : "";
             throw new DaemonException(0, "cannot connect to the nlbridge daemon at " + address + ": " + why + hint);
@@ -138,7 +140,7 @@ public final class RemoteEngine implements Engine {
 
     @Override
     public ContainerRuntime runtime(String container) {
-        org.nlbridge.net.SafeName.check("container", container);
+        SafeName.check("container", container);
         return ApiJson.runtime(call("GET", "/v1/containers/" + container + "/runtime", null));
     }
 

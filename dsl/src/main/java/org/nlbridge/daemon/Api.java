@@ -3,24 +3,15 @@ package org.nlbridge.daemon;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nlbridge.client.ApiJson;
-import org.nlbridge.client.Event;
 import org.nlbridge.client.HttpException;
-import org.nlbridge.client.HttpWire;
 import org.nlbridge.daemon.http.Exchange;
 import org.nlbridge.daemon.http.HttpRequest;
 import org.nlbridge.engine.Engine;
@@ -133,7 +124,7 @@ final class Api {
                 only(p, 1);
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
-                withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("apply", () ->
+                ApiStreams.withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("apply", () ->
                         daemon.applyDesired("apply", "desired state: " + Daemon.names(d), peer, d, progress,
                                 Daemon.OnFailure.KEEP_IF_STARTED)));
             }
@@ -141,7 +132,7 @@ final class Api {
                 only(p, 1);
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
-                withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("destroy", () -> daemon.destroy(d, peer, progress)));
+                ApiStreams.withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("destroy", () -> daemon.destroy(d, peer, progress)));
             }
             case "reconcile" -> {
                 only(p, 1);
@@ -159,7 +150,7 @@ final class Api {
             case "events" -> {
                 only(p, 1);
                 allow(m, "GET");
-                events(ex);
+                ApiStreams.events(ex, daemon.events());
             }
             default -> throw new ApiError(404, "no such API path: " + r.path() + " (see openapi.yaml)");
         }
@@ -180,7 +171,7 @@ final class Api {
             NetworkSpec spec = ApiJson.networkSpec(body(r, "network"));
             Plan done = daemon.onEngine("create network", () -> {
                 DesiredState d = daemon.desiredOrEmpty();
-                if (d.networks().stream().anyMatch(n -> n.name().equals(spec.name()))) {
+                if (d.network(spec.name()).isPresent()) {
                     throw new ApiError(409, "network " + spec.name() + " already exists");
                 }
                 return daemon.applyDesired("create", "network " + spec.name(), peer, d.withNetwork(spec),
@@ -196,7 +187,7 @@ final class Api {
             ok(ex, daemon.onEngine("inspect network", () -> {
                 EngineStatus st = daemon.engine().status();
                 EngineStatus.NetworkStatus ns = st.networks().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
-                NetworkSpec spec = daemon.desiredOrEmpty().networks().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+                NetworkSpec spec = daemon.desiredOrEmpty().network(name).orElse(null);
                 if (ns == null && spec == null) throw new ApiError(404, "no such network: " + name);
                 ObjectNode o = F.objectNode();
                 o.set("spec", spec == null ? F.nullNode() : ApiJson.toJson(spec));
@@ -209,7 +200,7 @@ final class Api {
         }
         Plan done = daemon.onEngine("remove network", () -> {
             DesiredState d = daemon.desiredOrEmpty();
-            if (d.networks().stream().noneMatch(n -> n.name().equals(name))) throw new ApiError(404, "no such network: " + name);
+            if (d.network(name).isEmpty()) throw new ApiError(404, "no such network: " + name);
             List<String> users = Daemon.users(d, name, null);
             if (!users.isEmpty()) {
                 throw new ApiError(409, "network " + name + " has containers: " + String.join(", ", users)
@@ -236,7 +227,7 @@ final class Api {
             ContainerSpec spec = ApiJson.containerSpec(body(r, "container"));
             Plan done = daemon.onEngine("connect container", () -> {
                 DesiredState d = daemon.desiredOrEmpty();
-                if (d.containers().stream().anyMatch(c -> c.name().equals(spec.name()))) {
+                if (d.container(spec.name()).isPresent()) {
                     throw new ApiError(409, "container " + spec.name() + " already exists");
                 }
                 return daemon.applyDesired("connect", "container " + spec.name(), peer, d.withContainer(spec),
@@ -284,7 +275,7 @@ final class Api {
             case "GET" -> ok(ex, daemon.onEngine("inspect container", () -> {
                 EngineStatus st = daemon.engine().status();
                 EngineStatus.ContainerStatus cs = st.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
-                ContainerSpec spec = daemon.desiredOrEmpty().containers().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+                ContainerSpec spec = daemon.desiredOrEmpty().container(name).orElse(null);
                 if (cs == null && spec == null) throw new ApiError(404, "no such container: " + name);
                 ObjectNode o = F.objectNode();
                 o.set("spec", spec == null ? F.nullNode() : ApiJson.toJson(spec));
@@ -323,124 +314,7 @@ final class Api {
     }
 
     private static ContainerSpec find(DesiredState d, String name) {
-        return d.containers().stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new ApiError(404, "no such container: " + name));
-    }
-
-    // -------------------------------------------------------------------------------------------- events
-
-    private void events(Exchange ex) throws IOException {
-        HttpRequest r = ex.request();
-        long since = 0;
-        String s = r.param("since");
-        if (s != null) {
-            try {
-                since = Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                throw new ValidationException("since", s, "not a number", "an event seq, or -1 for every event kept");
-            }
-        }
-        Set<String> types = new HashSet<>();
-        String t = r.param("type");
-        if (t != null) {
-            for (String x : t.split(",")) {
-                if (!Event.TYPES.contains(x)) {
-                    throw new ValidationException("type", x, "unknown event type", String.join(", ", Event.TYPES.stream().sorted().toList()));
-                }
-                types.add(x);
-            }
-        }
-        Predicate<Event> filter = e -> types.isEmpty() || types.contains(e.type());
-        try (EventBus.Subscription sub = daemon.events().subscribe(since, filter)) {
-            HttpWire.ChunkedOutput out = ex.stream(200, Exchange.NDJSON);
-            long lastWrite = System.nanoTime();
-            while (true) {
-                Event e;
-                try {
-                    e = sub.next(1000);
-                } catch (EventBus.Lagged lagged) {
-                    out.line(ApiJson.write(new Event(0, java.time.Instant.now().toString(), "daemon", "lagged", "this stream",
-                            false, lagged.getMessage(), List.of()).toJson()));
-                    return;
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (e == EventBus.END) return; // the daemon stops: its stop event was the last one queued
-                if (e != null) {
-                    out.line(ApiJson.write(e.toJson()));
-                    lastWrite = System.nanoTime();
-                } else if (System.nanoTime() - lastWrite > TimeUnit.SECONDS.toNanos(15)) {
-                    out.write(new byte[]{'\n'}); // keep-alive line, so a dead client is noticed
-                    out.flush();
-                    lastWrite = System.nanoTime();
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ progress
-
-    private interface Operation {
-        Plan run(Engine.ProgressListener progress);
-    }
-
-    /**
-     * Runs an apply or destroy; with {@code ?progress=true}, answers with a stream of {@code {"progress": ...}}
-     * lines ending in {@code {"result": PLAN}} or {@code {"error": {...}}} once the first change is made (a
-     * failure before that, such as a validation error, is an ordinary error status).
-     */
-    private void withProgress(Exchange ex, boolean wanted, Operation op) throws Exception {
-        if (!wanted) {
-            ok(ex, ApiJson.toJson(op.run(Engine.ProgressListener.NONE)));
-            return;
-        }
-        BlockingQueue<ObjectNode> lines = new ArrayBlockingQueue<>(1024);
-        CompletableFuture<Plan> result = new CompletableFuture<>();
-        Thread.ofPlatform().name("nlbridge-op").daemon().start(() -> {
-            try {
-                result.complete(op.run((done, total, change) -> {
-                    ObjectNode o = F.objectNode();
-                    ObjectNode pr = o.putObject("progress");
-                    pr.put("done", done);
-                    pr.put("total", total);
-                    pr.set("change", ApiJson.toJson(change));
-                    lines.offer(o); // a full queue drops progress lines, never the result
-                }));
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        HttpWire.ChunkedOutput out = null;
-        while (true) {
-            ObjectNode line = lines.poll(50, TimeUnit.MILLISECONDS);
-            if (line != null) {
-                if (out == null) out = ex.stream(200, Exchange.NDJSON);
-                out.line(ApiJson.write(line));
-                continue;
-            }
-            if (result.isDone() && lines.isEmpty()) break;
-        }
-        Plan plan;
-        try {
-            plan = result.join();
-        } catch (java.util.concurrent.CompletionException ce) {
-            Throwable t = ce.getCause();
-            if (out == null) throw t instanceof Exception e ? e : new RuntimeException(t);
-            ObjectNode o = F.objectNode();
-            ObjectNode err = o.putObject("error");
-            err.put("status", status(t));
-            err.put("message", message(t));
-            out.line(ApiJson.write(o));
-            return;
-        }
-        if (out == null) {
-            ok(ex, ApiJson.toJson(plan));
-            return;
-        }
-        ObjectNode o = F.objectNode();
-        o.set("result", ApiJson.toJson(plan));
-        out.line(ApiJson.write(o));
+        return d.container(name).orElseThrow(() -> new ApiError(404, "no such container: " + name));
     }
 
     // ------------------------------------------------------------------------------------------- helpers
@@ -480,7 +354,7 @@ final class Api {
         }
     }
 
-    private static void ok(Exchange ex, JsonNode body) throws IOException {
+    static void ok(Exchange ex, JsonNode body) throws IOException {
         send(ex, 200, body);
     }
 

@@ -3,6 +3,7 @@ package org.nlbridge.daemon;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,6 @@ import org.nlbridge.spec.Change;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkMode;
-import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -88,7 +88,7 @@ public final class Daemon implements AutoCloseable {
 
     /** One line on stderr, with the time: the daemon's log. */
     static void log(String text) {
-        System.err.println(java.time.LocalDateTime.now() + " nlbridge: " + text.replace("\n", "\n    "));
+        System.err.println(LocalDateTime.now() + " nlbridge: " + text.replace("\n", "\n    "));
         System.err.flush();
     }
 
@@ -299,19 +299,16 @@ public final class Daemon implements AutoCloseable {
             failure = e;
             done = null;
         }
+        // what it removed leaves the desired state: its containers, and its networks the engine no longer has
+        Set<String> containersGone = new HashSet<>();
+        what.containers().forEach(c -> containersGone.add(c.name()));
+        Set<String> networksGone = new HashSet<>();
+        what.networks().forEach(n -> networksGone.add(n.name()));
+        engine.status().networks().forEach(n -> networksGone.remove(n.name()));
         DesiredState old = desiredOrEmpty();
-        Set<String> ctrs = new HashSet<>();
-        what.containers().forEach(c -> ctrs.add(c.name()));
-        Set<String> netsGone = new HashSet<>();
-        Set<String> remaining = new HashSet<>();
-        engine.status().networks().forEach(n -> remaining.add(n.name()));
-        what.networks().forEach(n -> {
-            if (!remaining.contains(n.name())) netsGone.add(n.name());
-        });
-        List<ContainerSpec> keptCtrs = old.containers().stream().filter(c -> !ctrs.contains(c.name())).toList();
-        List<NetworkSpec> keptNets = old.networks().stream().filter(n -> !netsGone.contains(n.name())).toList();
         try {
-            DesiredState next = new DesiredState(keptNets, keptCtrs, old.userRules());
+            DesiredState next = new DesiredState(old.networks().stream().filter(n -> !networksGone.contains(n.name())).toList(),
+                    old.containers().stream().filter(c -> !containersGone.contains(c.name())).toList(), old.userRules());
             if (!next.equals(desired)) {
                 state.saveDesired(next);
                 desired = next;

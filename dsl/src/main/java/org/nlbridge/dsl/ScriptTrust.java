@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntSupplier;
 
@@ -56,7 +58,7 @@ public final class ScriptTrust {
         Object before = null;
         if (root) before = check(file);
         String text = ScriptLoader.decode(Files.readAllBytes(file));
-        if (root && !java.util.Objects.equals(before, check(file))) {
+        if (root && !Objects.equals(before, check(file))) {
             throw new UntrustedScriptException("refusing to run this script as root: it was replaced while being read");
         }
         return text;
@@ -97,7 +99,7 @@ public final class ScriptTrust {
                         "keep scripts in a directory only root can write to");
             }
         }
-        return Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        return Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                 .fileKey();
     }
 
