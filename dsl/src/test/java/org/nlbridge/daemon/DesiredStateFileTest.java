@@ -12,12 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nlbridge.driver.state.StateStore;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
 import org.nlbridge.spec.DesiredState;
@@ -49,12 +53,19 @@ class DesiredStateFileTest {
         }
     }
 
-    /** What today's main wrote in the meta table, read out of the fixture's store (tests may open it; the daemon may not). */
-    static String legacyValue(Path scratch) throws IOException {
-        Files.createDirectories(scratch);
-        Files.copy(resource("legacy-state/state.db"), scratch.resolve(StateStore.FILE_NAME));
-        try (StateStore store = StateStore.open(scratch)) {
-            return store.read(tx -> tx.meta().get(DesiredStateFile.LEGACY_KEY)).orElseThrow();
+    /**
+     * What today's main wrote in the meta table, read out of a copy of the fixture with SQL (the fixture has that
+     * release's schema whatever the engine's store is now; the daemon itself never opens the store).
+     */
+    static String legacyValue(Path scratch) throws IOException, SQLException {
+        Path db = Files.copy(resource("legacy-state/state.db"), Files.createDirectories(scratch).resolve("state.db"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toUri());
+             PreparedStatement q = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            q.setString(1, DesiredStateFile.LEGACY_KEY);
+            try (ResultSet rs = q.executeQuery()) {
+                assertTrue(rs.next(), "the fixture holds " + DesiredStateFile.LEGACY_KEY);
+                return rs.getString(1);
+            }
         }
     }
 
@@ -101,7 +112,7 @@ class DesiredStateFileTest {
     }
 
     @Test
-    void whatTodaysMainKeptInTheEngineIsTakenOverOnce() throws IOException {
+    void whatTodaysMainKeptInTheEngineIsTakenOverOnce() throws Exception {
         MemoryEngine engine = new MemoryEngine();
         String legacy = legacyValue(dir.resolve("old"));
         engine.frontEndValues.put(DesiredStateFile.LEGACY_KEY, legacy);

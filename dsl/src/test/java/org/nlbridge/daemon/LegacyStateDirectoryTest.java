@@ -13,7 +13,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nlbridge.driver.state.StateStore;
 import org.nlbridge.dsl.ScriptTraits;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
@@ -34,7 +33,7 @@ class LegacyStateDirectoryTest {
     void aStateDirectoryOfTodaysMainIsTakenOver() throws Exception {
         assumeTrue(ScriptTraits.root(), "needs root to open the engine on a scratch namespace");
         Path state = Files.createDirectory(dir.resolve("state"));
-        Files.copy(DesiredStateFileTest.resource("legacy-state/state.db"), state.resolve(StateStore.FILE_NAME));
+        Files.copy(DesiredStateFileTest.resource("legacy-state/state.db"), state.resolve("state.db"));
         String ns = "nlbt-legacy-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(), 6);
         NetNs.create(ns).close();
         try {
