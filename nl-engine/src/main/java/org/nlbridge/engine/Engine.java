@@ -1,6 +1,7 @@
 package org.nlbridge.engine;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.DesiredState;
@@ -51,6 +52,18 @@ public interface Engine extends AutoCloseable {
     /** The links, bridges and nf_tables tables this engine owns, as the state store says now. */
     default Ownership ownership() {
         return Ownership.NONE;
+    }
+
+    /**
+     * Hands a front end what it kept under its own {@code key} in this engine's state store, from the time front
+     * ends kept no state of their own (the daemon's desired state, meta key {@code daemon.desired}, until its own
+     * file), and forgets it: calls {@code keep} with the value, then deletes the value in the same store transaction,
+     * so a {@code keep} that throws leaves it in place. For one-time migrations; nothing stores such values any more.
+     *
+     * @return whether there was a value under {@code key}
+     */
+    default boolean takeFrontEndValue(String key, Consumer<String> keep) {
+        return false;
     }
 
     @Override

@@ -118,12 +118,7 @@ class ScriptsTest {
 
     /** The script's containers in namespaces reserved in this sandbox (deleted at cleanup whatever happens). */
     private DesiredState inSandbox(DesiredState d) {
-        List<ContainerSpec> ctrs = new ArrayList<>();
-        for (ContainerSpec c : d.containers()) {
-            ctrs.add(new ContainerSpec(c.name(), world.ctr(c.netns()), c.network(), c.ifname(), c.hostname(), c.mac(),
-                    c.ip(), c.ip6(), c.publish(), c.dns()));
-        }
-        return new DesiredState(d.networks(), ctrs, d.userRules());
+        return d.mapContainers(c -> c.withNetns(world.ctr(c.netns())));
     }
 
     /** What holds for any script: bridges with their gateway, containers with eth0 on them, our tables or none. */

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.nlbridge.daemon.api.Event;
+import org.nlbridge.client.Event;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;

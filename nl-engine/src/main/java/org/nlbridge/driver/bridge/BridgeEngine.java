@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.nlbridge.driver.dns.DnsOverlay;
 import org.nlbridge.driver.dns.OverlaySpec;
@@ -42,6 +43,7 @@ import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.DnsSpec;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.NotFoundException;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -125,6 +127,10 @@ public final class BridgeEngine implements Engine {
 
         // networks: resolve and validate all before anything else, so a bad one stops the whole plan
         for (NetworkSpec spec : desired.networks()) {
+            if (!spec.driver().equals(NetworkSpec.DEFAULT_DRIVER)) {
+                throw new ValidationException("network " + spec.name() + ": driver", spec.driver(),
+                        "no such network driver", "bridge");
+            }
             Network n = networkOps.resolve(spec);
             Firewalls.spec(n); // the firewall's own checks, now rather than halfway through apply
             Network old = stored.get(n.name());
@@ -714,7 +720,7 @@ public final class BridgeEngine implements Engine {
     @Override
     public ContainerRuntime runtime(String container) {
         String[] rec = store.read(tx -> tx.meta().get(CONTAINER_KEY + container))
-                .orElseThrow(() -> new ValidationException("container", container, "no such container in the state "
+                .orElseThrow(() -> new NotFoundException("container", container, "no such container in the state "
                         + options.stateDir(), "the name of a container applied from a script"))
                 .split("\t", 2);
         String netns = rec[0];
@@ -778,6 +784,18 @@ public final class BridgeEngine implements Engine {
             links.put(e.hostVeth().toString(), "veth of container " + e.container() + " on " + e.network());
         }
         return new Ownership(links, bridges, Naming.ALIAS_PREFIX, Set.of(NftLayout.TABLE));
+    }
+
+    @Override
+    public boolean takeFrontEndValue(String key, Consumer<String> keep) {
+        return store.write(tx -> {
+            Optional<String> value = tx.meta().get(key);
+            value.ifPresent(v -> {
+                keep.accept(v);
+                tx.meta().remove(key);
+            });
+            return value.isPresent();
+        });
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.nlbridge.daemon.http;
+package org.nlbridge.client;
 
 /** A request the server refuses at the HTTP level, with the status to answer and a one-line reason. */
 public final class HttpException extends Exception {

@@ -1,4 +1,4 @@
-package org.nlbridge.daemon.http;
+package org.nlbridge.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -8,13 +8,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * HTTP/1.1 message framing (RFC 9112), strict on what it reads: lines end in CRLF, header names are tokens, no
  * obsolete line folding, at most one {@code Content-Length} and never together with {@code Transfer-Encoding} (the
  * request-smuggling ambiguities are refused, not resolved), and every length is bounded. Shared by the daemon's
- * server and the CLI's client.
+ * server and the client ({@link HttpClient}).
  */
 public final class HttpWire {
     private HttpWire() {}
@@ -62,7 +61,7 @@ public final class HttpWire {
      * Reads one CRLF-terminated line of at most {@code max} bytes (without the CRLF); null at a clean end of stream
      * before the first byte.
      */
-    static String readLine(InputStream in, int max) throws IOException, HttpException {
+    public static String readLine(InputStream in, int max) throws IOException, HttpException {
         ByteArrayOutputStream b = new ByteArrayOutputStream(128);
         while (true) {
             int c = in.read();
@@ -82,7 +81,7 @@ public final class HttpWire {
     }
 
     /** Reads header fields up to the empty line. */
-    static Headers readHeaders(InputStream in) throws IOException, HttpException {
+    public static Headers readHeaders(InputStream in) throws IOException, HttpException {
         List<String[]> fields = new ArrayList<>();
         int total = 0;
         while (true) {
@@ -111,7 +110,7 @@ public final class HttpWire {
         }
     }
 
-    static boolean isTchar(char c) {
+    public static boolean isTchar(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
@@ -119,7 +118,7 @@ public final class HttpWire {
      * The body length the headers declare: {@code Content-Length} (digits only, at most {@code max}), or -1 for
      * {@code Transfer-Encoding: chunked} when {@code chunkedAllowed}; 0 when neither is given.
      */
-    static long bodyLength(Headers h, boolean chunkedAllowed, long max) throws HttpException {
+    public static long bodyLength(Headers h, boolean chunkedAllowed, long max) throws HttpException {
         String te = h.get("Transfer-Encoding");
         String cl = h.get("Content-Length");
         if (te != null) {
@@ -140,14 +139,14 @@ public final class HttpWire {
         return n;
     }
 
-    static byte[] readBody(InputStream in, long length) throws IOException {
+    public static byte[] readBody(InputStream in, long length) throws IOException {
         byte[] b = in.readNBytes((int) length);
         if (b.length != length) throw new EOFException("connection closed after " + b.length + " of " + length + " body bytes");
         return b;
     }
 
     /** Writes a status line or request line and headers, then the empty line. */
-    static void writeHead(OutputStream out, String firstLine, List<String[]> headers) throws IOException {
+    public static void writeHead(OutputStream out, String firstLine, List<String[]> headers) throws IOException {
         StringBuilder sb = new StringBuilder(256).append(firstLine).append("\r\n");
         for (String[] h : headers) sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
         sb.append("\r\n");
@@ -185,7 +184,7 @@ public final class HttpWire {
         private final OutputStream out;
         private boolean closed;
 
-        ChunkedOutput(OutputStream out) {
+        public ChunkedOutput(OutputStream out) {
             this.out = out;
         }
 
@@ -277,7 +276,13 @@ public final class HttpWire {
         }
     }
 
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
+    /** At most 80 characters of {@code s}, control and non-ASCII characters as '?', for error messages. */
+    public static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 80; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c >= 0x7f ? '?' : c);
+        }
+        return s.length() > 80 ? b + "..." : b.toString();
     }
 }

@@ -1,4 +1,4 @@
-package org.nlbridge.cli;
+package org.nlbridge.client;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -6,16 +6,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.api.Event;
-import org.nlbridge.daemon.http.HttpClient;
-import org.nlbridge.daemon.http.Tls;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.net.SafeName;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
 
@@ -25,21 +22,6 @@ import org.nlbridge.spec.Plan;
  * refusal comes back as a {@link DaemonException} carrying the message the embedded engine would have thrown.
  */
 public final class RemoteEngine implements Engine {
-
-    /** The daemon refused a request, or could not be reached; the message is for the user as it is. */
-    public static final class DaemonException extends RuntimeException {
-        private final int status;
-
-        public DaemonException(int status, String message) {
-            super(message);
-            this.status = status;
-        }
-
-        /** The HTTP status, or 0 when the daemon was not reached. */
-        public int status() {
-            return status;
-        }
-    }
 
     private final HttpClient http;
 
@@ -54,7 +36,7 @@ public final class RemoteEngine implements Engine {
             c = HttpClient.connect(address, tls);
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            String hint = why.toLowerCase(java.util.Locale.ROOT).contains("permission denied")
+            String hint = why.toLowerCase(Locale.ROOT).contains("permission denied")
                     ? " (the socket is for root and its group only)"
                     : address.isUnix() ? " (is 'nlbridge daemon -H " + address + "' running?)" : "";
             throw new DaemonException(0, "cannot connect to the nlbridge daemon at " + address + ": " + why + hint);
@@ -146,7 +128,7 @@ public final class RemoteEngine implements Engine {
             }
             if (result == null) throw new DaemonException(0, "the daemon ended the progress stream without a result");
             return result;
-        } catch (IOException | org.nlbridge.daemon.http.HttpException e) {
+        } catch (IOException | HttpException e) {
             throw new DaemonException(0, "the nlbridge daemon at " + http.where() + " did not answer " + path + ": " + e.getMessage());
         }
     }
@@ -158,7 +140,7 @@ public final class RemoteEngine implements Engine {
 
     @Override
     public ContainerRuntime runtime(String container) {
-        org.nlbridge.net.SafeName.check("container", container);
+        SafeName.check("container", container);
         return ApiJson.runtime(call("GET", "/v1/containers/" + container + "/runtime", null));
     }
 

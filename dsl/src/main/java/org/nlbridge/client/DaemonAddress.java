@@ -1,7 +1,8 @@
-package org.nlbridge.daemon.api;
+package org.nlbridge.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.nlbridge.net.ValidationException;
@@ -31,7 +32,7 @@ public record DaemonAddress(Path socket, String host, int port) {
             if (!path.toString().equals(p) || path.getFileName() == null) {
                 throw new ValidationException(field, text, "the path is not in normal form (no //, . or .. parts, no trailing /)", ACCEPTED);
             }
-            if (p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            if (p.getBytes(StandardCharsets.UTF_8).length > 107) {
                 throw new ValidationException(field, text, "longer than a Unix socket path may be (107 bytes)", ACCEPTED);
             }
             return new DaemonAddress(path, null, 0);

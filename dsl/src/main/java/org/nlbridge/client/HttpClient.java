@@ -1,7 +1,8 @@
-package org.nlbridge.daemon.http;
+package org.nlbridge.client;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,17 +13,17 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import org.nlbridge.daemon.api.DaemonAddress;
-
 /**
- * The client side of the daemon's API: one keep-alive connection, one request at a time. Used by the CLI's
- * {@code RemoteEngine} and by the tests.
+ * The client side of the daemon's API: one keep-alive connection, one request at a time. {@link RemoteEngine} is
+ * built on it; front ends that need a request the {@code Engine} interface does not have (the network and container
+ * edits of {@code /v1/networks} and {@code /v1/containers}) send it here, with bodies from {@link ApiJson}.
  */
 public final class HttpClient implements Closeable {
 
@@ -73,7 +74,7 @@ public final class HttpClient implements Closeable {
     /** A complete response. */
     public record Response(int status, HttpWire.Headers headers, byte[] body) {
         public String text() {
-            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
@@ -108,13 +109,13 @@ public final class HttpClient implements Closeable {
                 if (status == null) throw new IOException(where + " closed the connection without an answer");
                 String[] p = status.split(" ", 3);
                 if (p.length < 2 || !p[0].equals("HTTP/1.1") || p[1].length() != 3) {
-                    throw new IOException(where + " answered with something that is not HTTP/1.1: " + HttpRequest.printable(status));
+                    throw new IOException(where + " answered with something that is not HTTP/1.1: " + HttpWire.printable(status));
                 }
                 int code = Integer.parseInt(p[1]);
                 HttpWire.Headers headers = HttpWire.readHeaders(in);
                 if (code == 100) continue;
                 long len = code == 204 || method.equals("HEAD") ? 0 : HttpWire.bodyLength(headers, true, Long.MAX_VALUE);
-                InputStream bodyIn = len < 0 ? new HttpWire.ChunkedInput(in) : new java.io.ByteArrayInputStream(HttpWire.readBody(in, len));
+                InputStream bodyIn = len < 0 ? new HttpWire.ChunkedInput(in) : new ByteArrayInputStream(HttpWire.readBody(in, len));
                 if (headers.lists("Connection", "close")) broken = true;
                 return new Streamed(code, headers, bodyIn);
             }

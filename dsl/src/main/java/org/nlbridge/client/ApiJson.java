@@ -1,12 +1,14 @@
-package org.nlbridge.daemon.api;
+package org.nlbridge.client;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -87,7 +89,7 @@ public final class ApiJson {
     }
 
     public static byte[] bytes(Object value) {
-        return write(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return write(value).getBytes(StandardCharsets.UTF_8);
     }
 
     // ----------------------------------------------------------------------------------- desired state
@@ -132,6 +134,7 @@ public final class ApiJson {
     public static ObjectNode toJson(NetworkSpec n) {
         ObjectNode o = F.objectNode();
         o.put("name", n.name());
+        o.put("driver", n.driver());
         o.put(n.existing() ? "useBridge" : "bridge", n.bridge().toString());
         putText(o, "bip", n.bip());
         putText(o, "fixedCidr", n.fixedCidr());
@@ -149,13 +152,14 @@ public final class ApiJson {
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
-    public static final List<String> NETWORK_KEYS = List.of("name", "bridge", "useBridge", "bip", "fixedCidr",
+    public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
             "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
         NetworkSpec.Builder b = NetworkSpec.builder(name); // checks the name
         Obj o = new Obj("network " + name, n, Set.copyOf(NETWORK_KEYS));
+        o.text("driver", b::driver);
         o.text("bridge", b::bridge);
         o.text("useBridge", b::useBridge);
         o.text("bip", b::bip);
@@ -421,7 +425,7 @@ public final class ApiJson {
             setter.accept(v.booleanValue());
         }
 
-        void integer(String key, java.util.function.IntConsumer setter) {
+        void integer(String key, IntConsumer setter) {
             JsonNode v = get(key);
             if (v == null) return;
             if (!v.isIntegralNumber() || !v.canConvertToInt()) {

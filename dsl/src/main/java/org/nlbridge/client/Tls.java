@@ -1,4 +1,4 @@
-package org.nlbridge.daemon.http;
+package org.nlbridge.client;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

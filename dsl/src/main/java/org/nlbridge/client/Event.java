@@ -1,4 +1,4 @@
-package org.nlbridge.daemon.api;
+package org.nlbridge.client;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.nlbridge.daemon;
+package org.nlbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.nlbridge.daemon.api.ApiJson;
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
@@ -82,7 +81,7 @@ class ApiJsonTest {
         // the same text the Java API and the DSL give for the value
         String dsl = assertThrows(ValidationException.class, () -> NetworkSpec.of("bridge", b -> b.mtu(70000))).getMessage();
         assertEquals(dsl, bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":70000}]}").getMessage());
-        assertEquals("invalid network bridge \"mtuu\": unknown key; expected one of bip, bridge, dns, firewall, fixedCidr,"
+        assertEquals("invalid network bridge \"mtuu\": unknown key; expected one of bip, bridge, dns, driver, firewall, fixedCidr,"
                         + " fixedCidrV6, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, useBridge",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtuu\":1400}]}").getMessage());
         assertEquals("invalid network bridge: mtu \"\\\"1400\\\"\": not a whole number; expected a whole number, like 1400",
