@@ -18,9 +18,10 @@ import org.nlbridge.cluster.etcd.Transport.Retry;
  *
  * <p>Every call has the configured deadline ({@link EtcdConfig#requestTimeout()}) across all members: a member that
  * cannot be reached or has no leader is skipped for the next one, and when none answers in time the call throws
- * {@link StoreUnavailableException}. Reads and lease calls are retried freely; a write whose reply was lost is not
- * sent again. Other failures are typed: {@link CompactedException}, {@link LeaseLostException},
- * {@link EtcdServerException}, {@link MalformedReplyException}.
+ * {@link StoreUnavailableException}. Reads, puts, deletes and lease keep-alives are retried freely; a transaction
+ * or lease grant whose reply was lost is not sent again ({@link StoreUnavailableException#outcomeUnknown()}).
+ * Other failures are typed: {@link CompactedException}, {@link LeaseLostException}, {@link EtcdServerException},
+ * {@link MalformedReplyException}.
  *
  * <p>Round trips: every method is one HTTP request, except {@link #getPrefix} (one per 1,000 keys) and
  * {@link #watch} (one long-lived stream, plus a {@link #getPrefix} after a compaction).
@@ -94,9 +95,13 @@ public final class EtcdClient implements AutoCloseable {
         return put(key, value, 0);
     }
 
-    /** Writes a key attached to a lease (0: none): it goes when the lease does. The revision it was written at. */
+    /**
+     * Writes a key attached to a lease (0: none): it goes when the lease does. The revision it was written at. A put
+     * whose reply was lost is sent again (to the next member): the key ends up with the value either way, at worst
+     * one revision later than needed.
+     */
     public long put(String key, String value, long leaseId) {
-        return Codec.revision(transport.call("put " + key, "/v3/kv/put", Codec.put(key, value, leaseId), Retry.IF_NOT_APPLIED));
+        return Codec.revision(transport.call("put " + key, "/v3/kv/put", Codec.put(key, value, leaseId), Retry.ALWAYS));
     }
 
     /** Deletes a key; how many went (0 or 1). Deleting is idempotent, so it is retried like a read. */

@@ -13,8 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,13 +36,14 @@ final class Transport implements AutoCloseable {
 
     /** Whether a request may be sent to another member after it may already have reached one. */
     enum Retry {
-        /** Reads, keep-alives, revokes: repeating them changes nothing. */
+        /** Reads, puts, deletes, keep-alives, revokes: repeating them leaves the same state. */
         ALWAYS,
-        /** Writes: only when it surely was not applied (no connection, or etcd said it had no leader). */
+        /** Transactions and grants: only when surely not applied (no connection, or etcd said it had no leader). */
         IF_NOT_APPLIED
     }
 
     private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
+    private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
 
     private final EtcdConfig config;
     private final HttpClient http;
@@ -113,7 +116,10 @@ final class Transport implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         byte[] bytes = Codec.bytes(body);
         List<URI> eps = config.endpoints();
-        Map<URI, String> failures = new LinkedHashMap<>();
+        Map<URI, Set<String>> failures = new LinkedHashMap<>();
+        // one member may hold a request until the deadline (a proposal forwarded to a leader that just died is
+        // only answered after etcd's own 7 s): give each attempt a share, so the others get their turn
+        long attemptMax = Math.max(MIN_ATTEMPT.toNanos(), timeout.toNanos() / 3);
         Throwable last = null;
         long backoff = 25;
         int start = preferred.get();
@@ -123,13 +129,13 @@ final class Transport implements AutoCloseable {
             long left = deadline - System.nanoTime();
             if (left <= 0) throw new StoreUnavailableException(what, lines(failures), false, last);
             try {
-                HttpRequest req = HttpRequest.newBuilder(ep.resolve(path)).timeout(Duration.ofNanos(left))
+                HttpRequest req = HttpRequest.newBuilder(ep.resolve(path)).timeout(Duration.ofNanos(Math.min(left, attemptMax)))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
                 T t = tryOne(ep, req, reader);
                 preferred.set(i);
                 return t;
             } catch (TryNext e) {
-                failures.put(ep, e.getMessage());
+                failures.computeIfAbsent(ep, k -> new LinkedHashSet<>()).add(e.getMessage());
                 last = e.getCause();
                 if (e.applied && retry == Retry.IF_NOT_APPLIED) {
                     throw new StoreUnavailableException(what, lines(failures), true, last);
@@ -142,7 +148,7 @@ final class Transport implements AutoCloseable {
                     Thread.sleep(sleep);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    failures.put(ep, "interrupted");
+                    failures.computeIfAbsent(ep, k -> new LinkedHashSet<>()).add("interrupted");
                     throw new StoreUnavailableException(what, lines(failures), false, e);
                 }
             }
@@ -184,8 +190,9 @@ final class Transport implements AutoCloseable {
         return e.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
     }
 
-    private static List<String> lines(Map<URI, String> failures) {
-        return failures.entrySet().stream().map(f -> f.getKey() + ": " + f.getValue()).toList();
+    /** One line per member, with each different failure it gave once ("connection refused / no reply in time"). */
+    private static List<String> lines(Map<URI, Set<String>> failures) {
+        return failures.entrySet().stream().map(f -> f.getKey() + ": " + String.join(" / ", f.getValue())).toList();
     }
 
     /** The gateway's error reply, {@code {"error":"...","message":"...","code":N}}, as a typed exception. */

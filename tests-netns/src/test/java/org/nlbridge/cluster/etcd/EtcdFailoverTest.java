@@ -1,0 +1,137 @@
+package org.nlbridge.cluster.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.nlbridge.testing.Sandbox;
+import org.nlbridge.testing.SandboxExtension;
+import org.nlbridge.testing.etcd.EtcdCerts;
+import org.nlbridge.testing.etcd.EtcdCluster;
+
+/**
+ * A three-member etcd on three "hosts": a member lost with quorum kept changes nothing for callers (the client
+ * fails over, a watch resumes where it was); all members lost is one typed error within the timeout, and
+ * everything works again when they return. Also mutual TLS.
+ */
+@ExtendWith(SandboxExtension.class)
+class EtcdFailoverTest {
+
+    @BeforeEach
+    void etcd() {
+        Etcd.assumeInstalled();
+    }
+
+    @Test
+    void aMemberKilledWithQuorumKeptChangesNothingForCallers(Sandbox sb) throws Exception {
+        try (EtcdCluster c = EtcdCluster.start(sb, 3); EtcdClient client = Etcd.client(c); EtcdClient writer = Etcd.client(c)) {
+            long start = client.put("/f/0", "0") + 1;
+            Etcd.Events ev = new Etcd.Events();
+            try (Watch w = client.watch("/f/", start, ev)) {
+                // the first endpoint, m1, serves the watch and every call so far
+                assertEquals(EtcdCluster.ip(1), ev.next(WatchEvent.Connected.class).endpoint().getHost());
+                writer.put("/f/1", "1");
+                assertEquals("/f/1", ev.changes(1).getFirst().kv().key());
+                c.kill(1);
+                for (int i = 2; i <= 10; i++) writer.put("/f/" + i, Integer.toString(i));
+                assertTrue(client.txn().when(Compare.valueIs("/f/10", "10")).then(Op.put("/f/11", "11")).commit().succeeded());
+                assertEquals("5", client.get("/f/5").orElseThrow().value());
+                assertEquals(12, client.getPrefix("/f/").kvs().size());
+                // the watch lost its stream, resumed on another member from where it was: 2..11, nothing twice
+                List<String> keys = ev.changes(10).stream().map(ch -> ch.kv().key()).toList();
+                assertEquals(List.of("/f/2", "/f/3", "/f/4", "/f/5", "/f/6", "/f/7", "/f/8", "/f/9", "/f/10", "/f/11"), keys);
+                assertFalse(ev.queue.stream().anyMatch(e -> e instanceof WatchEvent.Changes), "no change twice");
+                c.restart(1);
+            }
+        }
+    }
+
+    @Test
+    void allMembersGoneIsOneTypedErrorWithinTheTimeoutThenEverythingRecovers(Sandbox sb) throws Exception {
+        Duration timeout = Duration.ofSeconds(2);
+        try (EtcdCluster c = EtcdCluster.start(sb, 3); EtcdClient client = Etcd.client(c, timeout); EtcdClient other = Etcd.client(c)) {
+            long start = client.put("/a/0", "0") + 1;
+            Etcd.Events ev = new Etcd.Events();
+            try (Watch w = client.watch("/a/", start, ev)) {
+                ev.next(WatchEvent.Connected.class);
+                for (int i = 1; i <= 3; i++) c.kill(i);
+                WatchEvent.Disconnected d = ev.next(WatchEvent.Disconnected.class);
+                assertTrue(d.cause() instanceof StoreUnavailableException, d.toString());
+                for (Runnable call : List.<Runnable>of(() -> client.get("/a/0"), () -> client.put("/a/x", "x"),
+                        () -> client.txn().when(Compare.absent("/a/y")).then(Op.put("/a/y", "y")).commit(),
+                        () -> client.grant(Duration.ofSeconds(5)))) {
+                    long t0 = System.nanoTime();
+                    StoreUnavailableException e = assertThrows(StoreUnavailableException.class, call::run);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    assertTrue(ms < timeout.toMillis() + 1500, "took " + ms + " ms");
+                    assertTrue(e.getMessage().startsWith("the cluster store is unreachable"), e.getMessage());
+                    assertEquals(3, e.attempts().size(), e.attempts().toString());
+                    assertFalse(e.outcomeUnknown(), "nothing was sent to a member that was down");
+                }
+                c.restart(1, 2, 3);
+                other.put("/a/1", "back");
+                assertEquals("back", client.get("/a/1").orElseThrow().value());
+                // the watch came back by itself, from where it was
+                WatchEvent.Connected again = ev.next(WatchEvent.Connected.class);
+                assertEquals(start, again.fromRevision());
+                assertEquals("/a/1", ev.changes(1).getFirst().kv().key());
+            }
+        }
+    }
+
+    @Test
+    void historyCompactedWhileDisconnectedIsAResync(Sandbox sb) throws Exception {
+        try (EtcdCluster c = EtcdCluster.start(sb, 3); EtcdClient client = Etcd.client(c); EtcdClient other = Etcd.client(c)) {
+            long start = client.put("/z/0", "0") + 1;
+            Etcd.Events ev = new Etcd.Events();
+            Watch w = client.watch("/z/", start, ev);
+            ev.next(WatchEvent.Connected.class);
+            w.close(); // a daemon that stopped, with its cursor
+            long cursor = w.nextRevision();
+            other.put("/z/1", "1");
+            other.delete("/z/0");
+            long now = other.put("/z/2", "2");
+            other.compact(now);
+            Etcd.Events ev2 = new Etcd.Events();
+            try (Watch resumed = client.watch("/z/", cursor, ev2)) {
+                ev2.next(WatchEvent.Connected.class);
+                WatchEvent.Resync r = ev2.next(WatchEvent.Resync.class);
+                assertEquals(List.of("/z/1", "/z/2"), r.snapshot().stream().map(KeyValue::key).toList());
+                ev2.next(WatchEvent.Connected.class);
+                other.put("/z/3", "3");
+                assertEquals("/z/3", ev2.changes(1).getFirst().kv().key());
+            }
+        }
+    }
+
+    @Test
+    void mutualTlsWithPemFilesAsDockerTakesThem(Sandbox sb) {
+        try (EtcdCerts certs = EtcdCerts.generate(); EtcdCluster c = EtcdCluster.start(sb, 1, certs)) {
+            EtcdConfig ok = EtcdConfig.parse(c.storeUrl(), Map.of("cacert", certs.ca().toString(), "cert", certs.client().toString(),
+                    "key", certs.clientKey().toString()));
+            assertEquals("https", ok.endpoints().getFirst().getScheme());
+            try (EtcdClient client = EtcdClient.open(ok, c.clientThreads())) {
+                client.put("/tls", "yes");
+                assertEquals("yes", client.get("/tls").orElseThrow().value());
+            }
+            assertEquals("yes\n", c.etcdctl("get", "--print-value-only", "/tls").out());
+            EtcdConfig stranger = EtcdConfig.parse(c.storeUrl(), Map.of("cacert", certs.ca().toString(), "cert",
+                    certs.stranger().toString(), "key", certs.strangerKey().toString(), "timeout", "3s"));
+            try (EtcdClient client = EtcdClient.open(stranger, c.clientThreads())) {
+                StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> client.get("/tls"));
+                assertTrue(e.getMessage().contains("SSL") || e.getMessage().contains("certificate"), e.getMessage());
+            }
+            EtcdConfig plain = EtcdConfig.parse(c.storeUrl(), Map.of("timeout", "1s"));
+            try (EtcdClient client = EtcdClient.open(plain, c.clientThreads())) {
+                assertThrows(EtcdException.class, () -> client.get("/tls"));
+            }
+        }
+    }
+}
