@@ -39,9 +39,6 @@ public final class EtcdCluster implements AutoCloseable {
         this.sandbox = sandbox;
         this.size = size;
         this.certs = certs;
-        Path shm = Path.of("/dev/shm");
-        this.dataRoot = Files.isDirectory(shm) && Files.isWritable(shm)
-                ? Files.createTempDirectory(shm, "nlbt-etcd-") : Files.createTempDirectory("nlbt-etcd-");
         this.members = new Process[size];
         List<String> names = new ArrayList<>(List.of("ul", "cl"));
         for (int i = 1; i <= size; i++) names.add("h" + i);
@@ -52,6 +49,10 @@ public final class EtcdCluster implements AutoCloseable {
         Cmd.run(ul.toString(), "ip", "-n", sandbox.name("ul"), "-batch", "-");
         hostSide.forEach((host, cmds) -> Cmd.run(cmds, "ip", "-n", sandbox.name(host), "-batch", "-"));
         this.clientNs = NetNs.open(sandbox.name("cl"));
+        // last, so that nothing above can fail and leave it behind
+        Path shm = Path.of("/dev/shm");
+        this.dataRoot = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "nlbt-etcd-") : Files.createTempDirectory("nlbt-etcd-");
     }
 
     /** A veth from the underlay bridge to {@code host}'s eth0, with its address, everything up. */
