@@ -86,27 +86,34 @@ class EtcdFailoverTest {
         }
     }
 
+    /** A live watch whose member is gone while the history it needs is compacted: it comes back with a resync. */
     @Test
     void historyCompactedWhileDisconnectedIsAResync(Sandbox sb) throws Exception {
-        try (EtcdCluster c = EtcdCluster.start(sb, 3); EtcdClient client = Etcd.client(c); EtcdClient other = Etcd.client(c)) {
-            long start = client.put("/z/0", "0") + 1;
+        try (EtcdCluster c = EtcdCluster.start(sb, 3);
+             EtcdClient onlyM1 = EtcdClient.open(EtcdConfig.plain(EtcdCluster.ip(1) + ":2379"), c.clientThreads());
+             EtcdClient others = EtcdClient.open(EtcdConfig.plain(EtcdCluster.ip(2) + ":2379", EtcdCluster.ip(3) + ":2379"),
+                     c.clientThreads())) {
+            long start = others.put("/z/0", "0") + 1;
             Etcd.Events ev = new Etcd.Events();
-            Watch w = client.watch("/z/", start, ev);
-            ev.next(WatchEvent.Connected.class);
-            w.close(); // a daemon that stopped, with its cursor
-            long cursor = w.nextRevision();
-            other.put("/z/1", "1");
-            other.delete("/z/0");
-            long now = other.put("/z/2", "2");
-            other.compact(now);
-            Etcd.Events ev2 = new Etcd.Events();
-            try (Watch resumed = client.watch("/z/", cursor, ev2)) {
-                ev2.next(WatchEvent.Connected.class);
-                WatchEvent.Resync r = ev2.next(WatchEvent.Resync.class);
-                assertEquals(List.of("/z/1", "/z/2"), r.snapshot().stream().map(KeyValue::key).toList());
-                ev2.next(WatchEvent.Connected.class);
-                other.put("/z/3", "3");
-                assertEquals("/z/3", ev2.changes(1).getFirst().kv().key());
+            try (Watch w = onlyM1.watch("/z/", start, ev)) {
+                ev.next(WatchEvent.Connected.class);
+                others.put("/z/1", "1");
+                assertEquals("/z/1", ev.changes(1).getFirst().kv().key());
+                c.kill(1);
+                ev.next(WatchEvent.Disconnected.class);
+                others.delete("/z/0");
+                others.put("/z/2", "2");
+                long now = others.put("/z/3", "3");
+                others.compact(now);
+                c.restart(1);
+                WatchEvent.Connected back = ev.next(WatchEvent.Connected.class);
+                assertEquals(w.nextRevision(), back.fromRevision());
+                WatchEvent.Resync r = ev.next(WatchEvent.Resync.class);
+                assertEquals(now, r.compactRevision());
+                assertEquals(List.of("/z/1", "/z/2", "/z/3"), r.snapshot().stream().map(KeyValue::key).toList());
+                assertEquals(now + 1, ev.next(WatchEvent.Connected.class).fromRevision());
+                others.put("/z/4", "4");
+                assertEquals("/z/4", ev.changes(1).getFirst().kv().key());
             }
         }
     }
