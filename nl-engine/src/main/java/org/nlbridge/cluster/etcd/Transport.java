@@ -17,10 +17,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLParameters;
 import org.nlbridge.net.tls.Tls;
@@ -44,6 +47,7 @@ final class Transport implements AutoCloseable {
 
     private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
     private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
+    private static final Duration GRACE = Duration.ofSeconds(1);
 
     private final EtcdConfig config;
     private final HttpClient http;
@@ -157,9 +161,14 @@ final class Transport implements AutoCloseable {
 
     private <T> T tryOne(URI ep, HttpRequest req, Reader<T> reader) throws TryNext {
         HttpResponse<InputStream> r;
+        // sendAsync: the exchange, and so the socket, starts on the executor's thread, never on the caller's
+        CompletableFuture<HttpResponse<InputStream>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream());
         try {
-            // sendAsync: the exchange, and so the socket, starts on the executor's thread, never on the caller's
-            r = http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream()).get();
+            // the request's own timeout ends the exchange; this bound only guards against an executor that never ran it
+            r = f.get(req.timeout().orElseThrow().toNanos() + GRACE.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new TryNext("no reply in time", true, e);
         } catch (ExecutionException x) {
             Throwable e = x.getCause();
             if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException
@@ -169,6 +178,7 @@ final class Transport implements AutoCloseable {
             // sent, or at least maybe sent, and no reply: a write may have been applied
             throw new TryNext(describe(e), true, e);
         } catch (InterruptedException e) {
+            f.cancel(true);
             Thread.currentThread().interrupt();
             throw new TryNext("interrupted", true, e);
         }

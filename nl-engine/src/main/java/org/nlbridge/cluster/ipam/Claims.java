@@ -37,6 +37,7 @@ public final class Claims {
      * claim to a new lease).
      */
     public Claim claim(String key, String value, long lease) {
+        requireHolder(value);
         TxnResult r = commit(client.txn().when(Compare.absent(key)).then(Op.put(key, value, lease), Op.get(key))
                 .orElse(Op.get(key)));
         KeyValue kv = r.range(r.succeeded() ? 1 : 0).first().orElse(null);
@@ -65,6 +66,7 @@ public final class Claims {
      * @return the winning claim, or empty when every candidate is held
      */
     public Optional<Claim> claimFirstFree(String prefix, Iterator<String> candidates, String value, long lease) {
+        requireHolder(value);
         Set<String> taken = keys(client.getPrefix(prefix, 0, true));
         while (candidates.hasNext()) {
             String key = candidates.next();
@@ -101,6 +103,11 @@ public final class Claims {
             if (!e.outcomeUnknown()) throw e;
             return txn.commit();
         }
+    }
+
+    /** The value is how a claimant recognises its own claims, so it must say something. */
+    private static void requireHolder(String value) {
+        if (value == null || value.isEmpty()) throw new IllegalArgumentException("a claim's value names its holder; it cannot be empty");
     }
 
     private static Set<String> keys(RangeResult r) {

@@ -77,6 +77,21 @@ class EtcdWatchTest {
         }
     }
 
+    /** The call timeout bounds opening a watch, not how long it may stay quiet. */
+    @Test
+    void aQuietWatchOutlivesTheCallTimeout(Sandbox sb) throws Exception {
+        try (EtcdCluster c = EtcdCluster.start(sb, 1); EtcdClient client = Etcd.client(c, java.time.Duration.ofSeconds(1))) {
+            Etcd.Events ev = new Etcd.Events();
+            try (Watch w = client.watch("/q/", client.revision() + 1, ev)) {
+                ev.next(WatchEvent.Connected.class);
+                Thread.sleep(3_500);
+                client.put("/q/late", "1");
+                // the very next event is the change: no Disconnected/Connected in between
+                assertEquals("/q/late", ev.next(WatchEvent.Changes.class).changes().getFirst().kv().key());
+            }
+        }
+    }
+
     @Test
     void aListenerThatThrowsEndsTheWatch(Sandbox sb) throws Exception {
         try (EtcdCluster c = EtcdCluster.start(sb, 1); EtcdClient client = Etcd.client(c)) {
