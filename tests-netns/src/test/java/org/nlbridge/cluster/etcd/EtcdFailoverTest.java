@@ -49,6 +49,7 @@ class EtcdFailoverTest {
                 assertEquals(List.of("/f/2", "/f/3", "/f/4", "/f/5", "/f/6", "/f/7", "/f/8", "/f/9", "/f/10", "/f/11"), keys);
                 assertFalse(ev.queue.stream().anyMatch(e -> e instanceof WatchEvent.Changes), "no change twice");
                 c.restart(1);
+                assertFalse(w.isClosed(), "the watch outlived its member");
             }
         }
     }
@@ -82,6 +83,7 @@ class EtcdFailoverTest {
                 WatchEvent.Connected again = ev.next(WatchEvent.Connected.class);
                 assertEquals(start, again.fromRevision());
                 assertEquals("/a/1", ev.changes(1).getFirst().kv().key());
+                assertFalse(w.isClosed(), "the watch outlived the whole cluster");
             }
         }
     }
@@ -98,7 +100,8 @@ class EtcdFailoverTest {
             try (Watch w = onlyM1.watch("/z/", start, ev)) {
                 ev.next(WatchEvent.Connected.class);
                 others.put("/z/1", "1");
-                assertEquals("/z/1", ev.changes(1).getFirst().kv().key());
+                WatchEvent.Change seen = ev.changes(1).getFirst();
+                assertEquals("/z/1", seen.kv().key());
                 c.kill(1);
                 ev.next(WatchEvent.Disconnected.class);
                 others.delete("/z/0");
@@ -107,13 +110,14 @@ class EtcdFailoverTest {
                 others.compact(now);
                 c.restart(1);
                 WatchEvent.Connected back = ev.next(WatchEvent.Connected.class);
-                assertEquals(w.nextRevision(), back.fromRevision());
+                assertEquals(seen.kv().modRevision() + 1, back.fromRevision(), "resumed after the last change delivered");
                 WatchEvent.Resync r = ev.next(WatchEvent.Resync.class);
                 assertEquals(now, r.compactRevision());
                 assertEquals(List.of("/z/1", "/z/2", "/z/3"), r.snapshot().stream().map(KeyValue::key).toList());
                 assertEquals(now + 1, ev.next(WatchEvent.Connected.class).fromRevision());
                 others.put("/z/4", "4");
                 assertEquals("/z/4", ev.changes(1).getFirst().kv().key());
+                assertEquals(w.failure(), java.util.Optional.empty());
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.nlbridge.cluster.etcd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,7 @@ class EtcdWatchTest {
                 client.put("/r/d", "4");
                 assertEquals("/r/d", ev.changes(1).getFirst().kv().key());
                 assertNull(ev.queue.poll());
+                assertFalse(w.isClosed(), "a resync does not end the watch");
             }
         }
     }
@@ -88,6 +90,7 @@ class EtcdWatchTest {
                 client.put("/q/late", "1");
                 // the very next event is the change: no Disconnected/Connected in between
                 assertEquals("/q/late", ev.next(WatchEvent.Changes.class).changes().getFirst().kv().key());
+                assertFalse(w.isClosed());
             }
         }
     }
