@@ -134,7 +134,12 @@ final class Transport implements AutoCloseable {
             if (left <= 0) throw new StoreUnavailableException(what, lines(failures), false, last);
             try {
                 HttpRequest req = HttpRequest.newBuilder(ep.resolve(path)).timeout(Duration.ofNanos(Math.min(left, attemptMax)))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+                        .header("Content-Type", "application/json")
+                        // etcd's "require leader" (clientv3.WithRequireLeader), as gRPC metadata through the gateway: a
+                        // member cut off from the others answers "no leader" at once instead of holding the request,
+                        // and ends our watch streams after three election timeouts without a leader, so they move on
+                        .header("Grpc-Metadata-hasleader", "true")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
                 T t = tryOne(ep, req, reader);
                 preferred.set(i);
                 return t;

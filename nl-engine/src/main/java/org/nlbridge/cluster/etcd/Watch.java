@@ -15,8 +15,9 @@ import java.util.Optional;
  * the revision after the last one delivered, so no change is missed or delivered twice. When the history needed
  * has been compacted it reads the prefix afresh and delivers a {@link WatchEvent.Resync}.
  *
- * <p>A stream that stays silent is not probed: a member that dies closes its connections (FIN/RST) and the
- * watch moves on at once; a silently partitioned member is noticed by the lease keep-alives, not here.
+ * <p>A member that dies closes its connections (FIN/RST) and the watch moves on at once; a member cut off from
+ * the others ends the stream itself after three election timeouts without a leader (every request asks for etcd's
+ * "require leader"). A connection that goes silent without either (the client's own link gone) is not probed.
  */
 public final class Watch implements AutoCloseable {
     private static final long MAX_BACKOFF_MS = 1000;

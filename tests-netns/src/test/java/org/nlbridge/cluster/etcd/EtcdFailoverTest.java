@@ -54,6 +54,38 @@ class EtcdFailoverTest {
         }
     }
 
+    /**
+     * A member cut off from its peers (its raft port dropped by nft in its namespace) but still reachable: it has
+     * no leader, so it refuses calls at once and ends the watch stream, which resumes on a member with quorum.
+     */
+    @Test
+    void aMemberCutOffFromItsPeersIsLeftForOneWithALeader(Sandbox sb) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.nlbridge.testing.Host.has("nft"), "needs nft to cut the peer port");
+        try (EtcdCluster c = EtcdCluster.start(sb, 3); EtcdClient client = Etcd.client(c); EtcdClient writer = Etcd.client(c)) {
+            long start = client.put("/p/0", "0") + 1;
+            Etcd.Events ev = new Etcd.Events();
+            try (Watch w = client.watch("/p/", start, ev)) {
+                assertEquals(EtcdCluster.ip(1), ev.next(WatchEvent.Connected.class).endpoint().getHost());
+                org.nlbridge.testing.Cmd.run("table inet cut {\n"
+                        + " chain in { type filter hook input priority 0; tcp dport 2380 drop; tcp sport 2380 drop; }\n"
+                        + " chain out { type filter hook output priority 0; tcp dport 2380 drop; tcp sport 2380 drop; }\n}\n",
+                        "ip", "netns", "exec", sb.name("h1"), "nft", "-f", "-");
+                // m1 notices after an election timeout without heartbeats
+                EtcdWatchTest.waitFor(() -> {
+                    var r = c.etcdctl("--endpoints=" + EtcdCluster.ip(1) + ":2379", "endpoint", "status");
+                    return (r.out() + r.err()).contains("no leader");
+                });
+                for (int i = 1; i <= 5; i++) writer.put("/p/" + i, Integer.toString(i));
+                assertEquals("5", client.get("/p/5").orElseThrow().value());
+                // the stream on m1 ends once m1 has gone three election timeouts without a leader; the watch resumes
+                // on another member from where it was, so every change arrives once
+                List<String> keys = ev.changes(5).stream().map(ch -> ch.kv().key()).toList();
+                assertEquals(List.of("/p/1", "/p/2", "/p/3", "/p/4", "/p/5"), keys);
+                assertFalse(w.isClosed());
+            }
+        }
+    }
+
     @Test
     void allMembersGoneIsOneTypedErrorWithinTheTimeoutThenEverythingRecovers(Sandbox sb) throws Exception {
         Duration timeout = Duration.ofSeconds(2);
