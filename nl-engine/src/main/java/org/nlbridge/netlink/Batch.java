@@ -132,7 +132,7 @@ public final class Batch implements AutoCloseable {
                 if (acks.state(i) == AckTracker.OK) {
                     result.succeeded(1);
                 } else {
-                    result.fail(acks.failure(i));
+                    result.fail(i, acks.failure(i));
                 }
             }
             return result;

@@ -32,9 +32,12 @@ public final class RtnlBatch {
     private final BatchLinks links;
     private final BatchAddresses addresses;
     private final BatchRoutes routes;
-    /** Creates whose alias goes out once they are acknowledged: request index and spec. */
+    /** Creates whose alias and port settings go out once they are acknowledged: request index and spec. */
     private final List<LinkSpec> aliased = new ArrayList<>();
     private int[] aliasedRequests = new int[16];
+    /** Of the last execute: the follow-ups sent after the creates (from {@link #aliasStart}) and their creates. */
+    private int aliasStart = Integer.MAX_VALUE;
+    private int[] aliasOrigins = new int[0];
 
     RtnlBatch(Batch batch) {
         this.batch = batch;
@@ -64,22 +67,42 @@ public final class RtnlBatch {
     }
 
     /**
-     * Sends every queued request, reads every ack and reports, in request order; the batch is then empty. Aliases of
-     * links created in this batch go out in a second round, only for the creates that were acknowledged, and are part
-     * of the result. The result is valid until the next {@code execute} of any batch of this handle.
+     * Sends every queued request, reads every ack and reports, in request order; the batch is then empty. Aliases and
+     * bridge-port settings of links created in this batch go out in a second round, only for the creates that were
+     * acknowledged, and are part of the result. The result is valid until the next {@code execute} of any batch of
+     * this handle.
      */
     public BatchResult execute() {
+        aliasStart = batch.size();
+        int sent = 0;
         if (!aliased.isEmpty()) {
             batch.flush();
+            if (aliasOrigins.length < 2 * aliased.size()) aliasOrigins = new int[2 * aliased.size()];
             for (int i = 0; i < aliased.size(); i++) {
                 if (batch.acked(aliasedRequests[i])) {
                     LinkSpec spec = aliased.get(i);
-                    links.alias(spec.name(), 0, spec.alias());
+                    if (spec.alias() != null) {
+                        aliasOrigins[sent++] = aliasedRequests[i];
+                        links.alias(spec.name(), 0, spec.alias());
+                    }
+                    if (spec.port() != null) {
+                        aliasOrigins[sent++] = aliasedRequests[i];
+                        links.setBridgePort(spec.name().toString(), spec.port());
+                    }
                 }
             }
             aliased.clear();
         }
         return batch.execute();
+    }
+
+    /**
+     * The request a failure of the last {@link #execute()} belongs to, as the caller queued it: a request's own
+     * index, or for the alias or port settings that execute sent after a create, the create's index ({@link BatchResult#failedRequest}
+     * gives the index to ask about).
+     */
+    public int origin(int request) {
+        return request >= aliasStart ? aliasOrigins[request - aliasStart] : request;
     }
 
     private void followUp(LinkSpec spec, int request) {
@@ -103,7 +126,7 @@ public final class RtnlBatch {
 
         @Override
         void created(LinkSpec spec, int request) {
-            if (spec.alias() != null) {
+            if (spec.alias() != null || spec.port() != null) {
                 owner.followUp(spec, request);
             }
         }

@@ -64,7 +64,6 @@ public final class BridgeEngine implements Engine {
     private final NetworkOps networkOps;
     private final EndpointOps endpointOps;
     private final Firewalls firewalls;
-    private final BridgePorts bridgePorts;
 
     private BridgeEngine(EngineOptions options, NetNs host, Rtnl rtnl, StateStore store) {
         this.options = options;
@@ -74,8 +73,7 @@ public final class BridgeEngine implements Engine {
         this.ipam = new Ipam(store);
         this.overlay = new DnsOverlay(options.stateDir());
         this.networkOps = new NetworkOps(host, rtnl);
-        this.bridgePorts = new BridgePorts(host);
-        this.endpointOps = new EndpointOps(rtnl, bridgePorts);
+        this.endpointOps = new EndpointOps(rtnl);
         this.firewalls = new Firewalls(host);
     }
 
@@ -790,7 +788,6 @@ public final class BridgeEngine implements Engine {
             firewalls.close();
         } finally {
             try {
-                bridgePorts.close();
                 store.close();
             } finally {
                 try {

@@ -6,9 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.nlbridge.driver.state.Endpoint;
 import org.nlbridge.driver.state.Network;
@@ -19,6 +17,7 @@ import org.nlbridge.netlink.NetlinkException;
 import org.nlbridge.netlink.NoSuchObjectException;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.AddressSpec;
+import org.nlbridge.rtnl.BridgePortSpec;
 import org.nlbridge.rtnl.RouteSpec;
 import org.nlbridge.rtnl.Rtnl;
 import org.nlbridge.rtnl.RtnlBatch;
@@ -34,11 +33,9 @@ import org.nlbridge.rtnl.VethSpec;
  */
 final class EndpointOps {
     private final Rtnl host;
-    private final BridgePorts ports;
 
-    EndpointOps(Rtnl host, BridgePorts ports) {
+    EndpointOps(Rtnl host) {
         this.host = host;
-        this.ports = ports;
     }
 
     /** One endpoint to bring up: its journalled record, its network, its namespace and the bridge's index. */
@@ -53,7 +50,7 @@ final class EndpointOps {
      */
     List<Failure> attach(List<Work> work) {
         List<Failure> failures = new ArrayList<>();
-        Map<Object, Work> bySpec = new IdentityHashMap<>();
+        List<Work> byRequest = new ArrayList<>(work.size());
         RtnlBatch batch = host.batch();
         for (Work w : work) {
             Endpoint e = w.endpoint();
@@ -62,21 +59,22 @@ final class EndpointOps {
                     .mtu(w.network().mtu())
                     .peerMac(e.mac())
                     .master(w.bridgeIndex())
+                    .port(BridgePortSpec.HAIRPIN) // see below
                     .alias(Naming.vethAlias(e.network(), e.container()))
                     .up()
                     .build();
-            bySpec.put(v, w);
             batch.links().add(v);
+            byRequest.add(w);
         }
         BatchResult r = batch.execute();
         List<Work> created = new ArrayList<>(work);
-        for (NetlinkException f : r.failures()) {
-            Work w = bySpec.get(f.object());
-            if (w == null) throw f; // not one of ours: cannot attribute it, so do not guess
-            created.remove(w);
-            failures.add(new Failure(w, f));
+        for (int i = 0; i < r.failures().size(); i++) {
+            Work w = byRequest.get(batch.origin(r.failedRequest(i)));
+            if (created.remove(w)) {
+                removeHostVeth(w.endpoint().hostVeth(), new ArrayList<>());
+                failures.add(new Failure(w, r.failures().get(i)));
+            }
         }
-        hairpin(created, failures);
         CrashPoint.at(CrashPoint.HOST_BATCH);
         for (Work w : created) {
             try {
@@ -89,23 +87,13 @@ final class EndpointOps {
         return failures;
     }
 
-    /**
-     * Hairpin mode on every new host-side veth (see {@link BridgePorts}), one batch; an endpoint whose port cannot be
-     * set is rolled back like any other failed attach.
+    /*
+     * Why hairpin: a container reaching its own published port through a host address is DNATed back to itself.
+     * With br_netfilter (net.bridge.bridge-nf-call-iptables=1, the default in a new namespace and what icc=false
+     * needs), that DNAT happens in the bridge's prerouting, the kernel then bridges the frame, and the bridge sends a
+     * frame back out of the port it came in on only when the port is in hairpin mode. Docker sets it for the same
+     * reason whenever no userland proxy answers hairpin traffic (we never run one).
      */
-    private void hairpin(List<Work> created, List<Failure> failures) {
-        if (created.isEmpty()) return;
-        Map<String, Work> byVeth = new java.util.HashMap<>();
-        for (Work w : created) byVeth.put(w.endpoint().hostVeth().toString(), w);
-        BatchResult r = ports.hairpinOn(List.copyOf(byVeth.keySet()));
-        for (NetlinkException f : r.failures()) {
-            Work w = f.object() instanceof BridgePorts.Subject s ? byVeth.get(s.port()) : null;
-            if (w == null) throw f;
-            created.remove(w);
-            removeHostVeth(w.endpoint().hostVeth(), new ArrayList<>());
-            failures.add(new Failure(w, f));
-        }
-    }
 
     /** Inside the container: sysctls first (IPv6 off before the link comes up), then addresses, up, routes. */
     private static void configureContainerSide(Work w) {
