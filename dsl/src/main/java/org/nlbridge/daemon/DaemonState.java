@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.driver.state.StateStore;
+import org.nlbridge.state.StateStore;
 import org.nlbridge.spec.DesiredState;
 
 /**

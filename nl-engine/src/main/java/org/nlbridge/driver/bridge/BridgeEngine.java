@@ -19,11 +19,12 @@ import org.nlbridge.driver.firewall.nftables.NftLayout;
 import org.nlbridge.driver.ipam.EndpointRequest;
 import org.nlbridge.driver.ipam.Ipam;
 import org.nlbridge.driver.ipam.SubnetRules;
-import org.nlbridge.driver.state.Endpoint;
-import org.nlbridge.driver.state.Network;
-import org.nlbridge.driver.state.Phase;
-import org.nlbridge.driver.state.PortBinding;
-import org.nlbridge.driver.state.StateStore;
+import org.nlbridge.state.ContainerRecord;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Network;
+import org.nlbridge.state.Phase;
+import org.nlbridge.state.PortBinding;
+import org.nlbridge.state.StateStore;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.engine.EngineStatus;
@@ -42,6 +43,7 @@ import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.DnsSpec;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.NotFoundException;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -158,11 +160,12 @@ public final class BridgeEngine implements Engine {
             if (w.detach.contains(e)) continue;
             ContainerSpec c = wanted.get(e.container());
             if (c == null || !(c.network() instanceof NetworkMode.Bridge b) || !b.network().equals(e.network())
-                    || !sameEndpoint(e, c) || !onItsBridge(e, stored.get(e.network()), links)) {
+                    || !sameEndpoint(e, c) || !onItsBridge(e, stored.get(e.network()), links)
+                    || !Files.exists(e.netns())) { // a namespace deleted takes its veth along, asynchronously
                 w.detach.add(e);
             }
         }
-        Set<String> known = store.read(tx -> knownContainers(tx.meta()));
+        Set<String> known = knownContainers();
         for (String name : known) if (!wanted.containsKey(name)) w.forgetContainers.add(name);
 
         for (Endpoint e : w.detach) {
@@ -229,8 +232,8 @@ public final class BridgeEngine implements Engine {
             if (Files.exists(overlay.directory(gone))) {
                 w.changes.add(new Change(Action.DELETE, "files", overlay.directory(gone).toString(), ""));
             }
-            store.read(tx -> tx.meta().get(Naming.createdNetnsKey(netnsOf(tx.meta(), gone))))
-                    .ifPresent(x -> w.changes.add(new Change(Action.DELETE, "netns", netnsOfKnown(gone), "")));
+            record(gone).filter(ContainerRecord::createdNetns)
+                    .ifPresent(r -> w.changes.add(new Change(Action.DELETE, "netns", r.netns(), "")));
         }
         w.changes.addAll(firewalls.planUserRules(desired.userRules(), this::userRuleInserted));
         return w;
@@ -255,7 +258,7 @@ public final class BridgeEngine implements Engine {
     }
 
     private static String describe(Network n) {
-        return "bridge " + n.bridge() + (n.bridgeOrigin() == org.nlbridge.driver.state.BridgeOrigin.GIVEN ? " (given)" : "")
+        return "bridge " + n.bridge() + (n.bridgeOrigin() == org.nlbridge.state.BridgeOrigin.GIVEN ? " (given)" : "")
                 + ", " + NetworkOps.gatewayCidr(n.ipv4())
                 + (n.ipv4().range() != null ? ", fixed-cidr " + n.ipv4().range() : "")
                 + (n.ipv6() != null ? ", " + n.ipv6().subnet() : "")
@@ -393,11 +396,8 @@ public final class BridgeEngine implements Engine {
         }
         // the containers' records first: they are how destroy finds the namespaces created next, even if this
         // process dies before it gets to anything else
-        for (ContainerSpec c : desired.containers()) remember(c);
-        for (String ns : w.createNetns) {
-            NetNs.create(ns).close();
-            store.update(tx -> tx.meta().put(Naming.createdNetnsKey(ns), "1"));
-        }
+        for (ContainerSpec c : desired.containers()) remember(c, w.createNetns.contains(c.netns()));
+        for (String ns : w.createNetns) NetNs.create(ns).close();
         attach(w, bridgeIndex, errors, p);
         for (ContainerSpec c : w.updatePorts) updatePorts(c, w, errors);
         for (ContainerSpec c : w.loopbackOnly) {
@@ -412,7 +412,7 @@ public final class BridgeEngine implements Engine {
             p.advance(Action.CREATE, "files", c.name());
         }
         for (String r : firewalls.applyUserRules(desired.userRules(), w.networks.values(), this::userRuleInserted)) {
-            store.update(tx -> tx.meta().put(USER_RULE_KEY + r, "inserted"));
+            store.update(tx -> tx.userRules().add(r));
         }
         if (!errors.isEmpty()) throw new ApplyException(errors);
         return new Plan(w.changes);
@@ -579,49 +579,55 @@ public final class BridgeEngine implements Engine {
 
     // ------------------------------------------------------------------------- containers known by name
 
-    private static final String CONTAINER_KEY = "container.";
-    private static final String USER_RULE_KEY = "userrule.";
-
     private boolean userRuleInserted(String rule) {
-        return store.read(tx -> tx.meta().get(USER_RULE_KEY + rule)).isPresent();
+        return store.read(tx -> tx.userRules().inserted(rule));
     }
 
-    private void remember(ContainerSpec c) {
-        String netns = c.network() instanceof NetworkMode.Host ? "-"
-                : c.network() instanceof NetworkMode.Container o ? "container:" + o.container() : c.netns();
-        store.update(tx -> tx.meta().put(CONTAINER_KEY + c.name(), netns + "\t" + c.hostname()));
+    /**
+     * Records a container before anything is made for it, so destroy finds it even if this process dies now. A
+     * namespace this apply creates is recorded as the engine's; one the engine created before stays its own.
+     */
+    private void remember(ContainerSpec c, boolean createsNetns) {
+        String netns = !sharesANamespace(c.network()) ? c.netns() : null;
+        store.update(tx -> {
+            boolean before = tx.containers().find(c.name()).filter(r -> netns != null && netns.equals(r.netns()))
+                    .map(ContainerRecord::createdNetns).orElse(false);
+            tx.containers().put(new ContainerRecord(c.name(), c.network(), c.hostname(), netns, before || createsNetns));
+        });
     }
 
-    private static Set<String> knownContainers(org.nlbridge.driver.state.MetaTable meta) {
+    private Set<String> knownContainers() {
         Set<String> out = new HashSet<>();
-        for (String k : meta.keys(CONTAINER_KEY)) out.add(k.substring(CONTAINER_KEY.length()));
+        store.read(tx -> tx.containers().all()).forEach(r -> out.add(r.name()));
         return out;
     }
 
-    private static String netnsOf(org.nlbridge.driver.state.MetaTable meta, String container) {
-        return meta.get(CONTAINER_KEY + container).map(v -> v.split("\t", 2)[0]).orElse("-");
+    private Optional<ContainerRecord> record(String container) {
+        return store.read(tx -> tx.containers().find(container));
+    }
+
+    /** The namespace column of status: the container's own, {@code container:NAME}, or {@code -} for host mode. */
+    private static String netnsColumn(ContainerRecord r) {
+        return r.netns() != null ? r.netns() : r.mode() instanceof NetworkMode.Container o ? o.toString() : "-";
     }
 
     private String netnsOfKnown(String container) {
-        return store.read(tx -> netnsOf(tx.meta(), container));
+        return record(container).map(BridgeEngine::netnsColumn).orElse("-");
     }
 
     /** A container no longer wanted: its files, its record, and its namespace if the engine created it. */
     private void forget(String container, List<String> errors) {
-        String netns = netnsOfKnown(container);
+        Optional<ContainerRecord> r = record(container);
         overlay.remove(container);
-        boolean created = store.read(tx -> tx.meta().get(Naming.createdNetnsKey(netns)).isPresent());
-        if (created) {
+        if (r.isPresent() && r.get().createdNetns()) {
+            String netns = r.get().netns();
             try {
                 NetNs.delete(netns);
             } catch (RuntimeException e) {
                 errors.add("container " + container + ": netns " + netns + ": " + e.getMessage());
             }
         }
-        store.update(tx -> {
-            tx.meta().remove(CONTAINER_KEY + container);
-            if (created) tx.meta().remove(Naming.createdNetnsKey(netns));
-        });
+        store.update(tx -> tx.containers().delete(container));
     }
 
     // ------------------------------------------------------------------------------------------ destroy
@@ -644,17 +650,15 @@ public final class BridgeEngine implements Engine {
                         e.hostVeth() + ", " + e.ipv4()));
             }
         }
-        for (String c : store.read(tx -> knownContainers(tx.meta()))) {
+        for (String c : knownContainers()) {
             if (!ctrs.contains(c)) continue;
             w.forgetContainers.add(c);
             planForgetRecord(c, w);
             if (Files.exists(overlay.directory(c))) {
                 w.changes.add(new Change(Action.DELETE, "files", overlay.directory(c).toString(), ""));
             }
-            String netns = netnsOfKnown(c);
-            if (store.read(tx -> tx.meta().get(Naming.createdNetnsKey(netns)).isPresent()) && NetNs.exists(netns)) {
-                w.changes.add(new Change(Action.DELETE, "netns", netns, ""));
-            }
+            record(c).filter(r -> r.createdNetns() && NetNs.exists(r.netns()))
+                    .ifPresent(r -> w.changes.add(new Change(Action.DELETE, "netns", r.netns(), "")));
         }
         for (Network n : store.read(tx -> tx.networks().all())) {
             if (!nets.contains(n.name())) continue;
@@ -693,43 +697,39 @@ public final class BridgeEngine implements Engine {
             nets.add(new EngineStatus.NetworkStatus(n.name(), n.bridge().toString(), n.ipv4().subnet().toString(),
                     n.ipv4().gateway().toString(), n.ipv4().range() == null ? null : n.ipv4().range().toString(),
                     n.ipv6() == null ? null : n.ipv6().subnet().toString(), n.mtu().value(), n.options().icc(),
-                    n.options().ipMasq(), n.options().internal(), n.options().firewall(),
-                    n.bridgeOrigin() == org.nlbridge.driver.state.BridgeOrigin.CREATED));
+                    n.options().ipMasq(), n.options().internal(), n.options().firewall().label(),
+                    n.bridgeOrigin() == org.nlbridge.state.BridgeOrigin.CREATED));
         }
         List<EngineStatus.ContainerStatus> ctrs = new ArrayList<>();
         Map<String, Endpoint> eps = new HashMap<>();
         store.read(tx -> tx.endpoints().all()).forEach(e -> eps.put(e.container(), e));
-        for (String c : store.read(tx -> knownContainers(tx.meta())).stream().sorted().toList()) {
+        for (ContainerRecord r : store.read(tx -> tx.containers().all())) {
+            String c = r.name();
             Endpoint e = eps.get(c);
-            String[] rec = store.read(tx -> tx.meta().get(CONTAINER_KEY + c)).orElse("-\t-").split("\t", 2);
             List<String> files = Files.isDirectory(overlay.directory(c))
                     ? overlay.mounts(c, false).stream().map(m -> m.source()).toList() : List.of();
-            ctrs.add(new EngineStatus.ContainerStatus(c, e != null ? e.network() : rec[0].startsWith("container:")
-                    ? rec[0] : rec[0].equals("-") ? "host" : "none", rec[0], e != null ? e.ifName().toString() : null,
+            ctrs.add(new EngineStatus.ContainerStatus(c, e != null ? e.network() : r.mode() instanceof NetworkMode.Bridge
+                    ? "none" : r.mode().toString(), netnsColumn(r), e != null ? e.ifName().toString() : null,
                     e != null ? e.hostVeth().toString() : null, e != null ? e.ipv4().toString() : null,
                     e != null && e.ipv6() != null ? e.ipv6().toString() : null,
-                    e != null ? e.mac().toString() : null, rec.length > 1 ? rec[1] : null, files));
+                    e != null ? e.mac().toString() : null, r.hostname().toString(), files));
         }
         return new EngineStatus(nets, ctrs, firewalls.ports(store.read(tx -> tx.ports().all())));
     }
 
     @Override
     public ContainerRuntime runtime(String container) {
-        String[] rec = store.read(tx -> tx.meta().get(CONTAINER_KEY + container))
-                .orElseThrow(() -> new ValidationException("container", container, "no such container in the state "
-                        + options.stateDir(), "the name of a container applied from a script"))
-                .split("\t", 2);
-        String netns = rec[0];
+        ContainerRecord r = record(container).orElseThrow(() -> new NotFoundException("container", container,
+                "no such container in the state " + options.stateDir(), "the name of a container applied from a script"));
+        String netns = r.netns();
         String filesOf = container;
-        if (netns.startsWith("container:")) {
+        if (r.mode() instanceof NetworkMode.Container o) {
             // shares another container's namespace and, as in Docker, its resolv.conf and hosts
-            String other = netns.substring("container:".length());
-            filesOf = other;
-            netns = store.read(tx -> tx.meta().get(CONTAINER_KEY + other)).orElse("-").split("\t")[0];
+            filesOf = o.container();
+            netns = record(o.container()).map(ContainerRecord::netns).orElse(null);
         }
-        Hostname h = Hostname.parse("hostname", rec[1]);
-        if (netns.equals("-")) return new ContainerRuntime(null, h, List.of());
-        return new ContainerRuntime(netns, h, overlay.mounts(filesOf, false));
+        if (netns == null) return new ContainerRuntime(null, r.hostname(), List.of());
+        return new ContainerRuntime(netns, r.hostname(), overlay.mounts(filesOf, false));
     }
 
     // ------------------------------------------------------------------------------------------ reconcile

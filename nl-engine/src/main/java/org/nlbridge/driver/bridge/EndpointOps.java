@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.nlbridge.driver.state.Endpoint;
-import org.nlbridge.driver.state.Network;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Network;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
 import org.nlbridge.netlink.BatchResult;

@@ -15,9 +15,9 @@ import org.nlbridge.driver.firewall.FirewallState;
 import org.nlbridge.driver.firewall.NetworkFirewallSpec;
 import org.nlbridge.driver.firewall.NoneFirewallDriver;
 import org.nlbridge.driver.firewall.PublishedPort;
-import org.nlbridge.driver.state.Endpoint;
-import org.nlbridge.driver.state.Network;
-import org.nlbridge.driver.state.PortBinding;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Network;
+import org.nlbridge.state.PortBinding;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
@@ -45,7 +45,7 @@ final class Firewalls implements AutoCloseable {
     }
 
     private static FirewallBackend backend(Network n) {
-        return FirewallBackend.parse("firewall", n.options().firewall());
+        return n.options().firewall();
     }
 
     private FirewallDriver nft() {

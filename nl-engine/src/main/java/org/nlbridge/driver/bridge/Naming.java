@@ -43,11 +43,6 @@ final class Naming {
         return network + "." + container;
     }
 
-    /** Meta key recording that the engine created a container's namespace (so destroy may delete it). */
-    static String createdNetnsKey(String netns) {
-        return "netns.created." + netns;
-    }
-
     /** The container's DNS: each part it sets replaces the network's, as --dns* on docker run override dockerd's. */
     static DnsSpec mergeDns(DnsSpec network, DnsSpec container) {
         DnsSpec.Builder b = DnsSpec.builder();

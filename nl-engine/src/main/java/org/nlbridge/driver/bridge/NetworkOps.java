@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 import org.nlbridge.driver.ipam.SubnetRules;
-import org.nlbridge.driver.state.BridgeOrigin;
-import org.nlbridge.driver.state.Network;
-import org.nlbridge.driver.state.NetworkOptions;
-import org.nlbridge.driver.state.SubnetConfig;
+import org.nlbridge.state.BridgeOrigin;
+import org.nlbridge.state.Network;
+import org.nlbridge.state.NetworkOptions;
+import org.nlbridge.state.SubnetConfig;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.MacAddress;
@@ -85,8 +85,8 @@ final class NetworkOps {
         Mtu mtu = spec.mtu() != null ? spec.mtu() : defaultMtu();
         if (v6 != null) mtu.requireIpv6(field + ": mtu");
         NetworkOptions options = new NetworkOptions(spec.icc(), spec.ipMasq(), spec.ipForward(), spec.internal(),
-                spec.firewall().label(), spec.macFromIp());
-        return new Network(spec.name(), spec.bridge(), spec.existing() ? BridgeOrigin.GIVEN : BridgeOrigin.CREATED,
+                spec.firewall(), spec.macFromIp());
+        return new Network(spec.name(), spec.driver(), spec.bridge(), spec.existing() ? BridgeOrigin.GIVEN : BridgeOrigin.CREATED,
                 v4, v6, mtu, options);
     }
 

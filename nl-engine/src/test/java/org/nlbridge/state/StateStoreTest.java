@@ -1,12 +1,12 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nlbridge.driver.state.Samples.endpoint;
-import static org.nlbridge.driver.state.Samples.network;
-import static org.nlbridge.driver.state.Samples.withIpv6;
+import static org.nlbridge.state.Samples.endpoint;
+import static org.nlbridge.state.Samples.network;
+import static org.nlbridge.state.Samples.withIpv6;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ class StateStoreTest {
             assertEquals(stateDir.resolve("state.db"), store.file());
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir)));
-        assertEquals("1", pragma(stateDir.resolve("state.db"), "user_version"));
+        assertEquals("2", pragma(stateDir.resolve("state.db"), "user_version"));
         assertEquals("wal", pragma(stateDir.resolve("state.db"), "journal_mode"));
     }
 
@@ -158,7 +158,7 @@ class StateStoreTest {
         Path file = dir.resolve("state.db");
         pragma(file, "user_version = 7");
         StateException e = assertThrows(StateException.class, () -> StateStore.open(dir));
-        assertEquals("state store " + file + " has schema version 7, newer than this nlbridge understands (1);"
+        assertEquals("state store " + file + " has schema version 7, newer than this nlbridge understands (2);"
                 + " refusing to touch it", e.getMessage());
     }
 

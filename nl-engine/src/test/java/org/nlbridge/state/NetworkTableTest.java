@@ -1,13 +1,13 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nlbridge.driver.state.Samples.assertInvalid;
-import static org.nlbridge.driver.state.Samples.endpoint;
-import static org.nlbridge.driver.state.Samples.network;
-import static org.nlbridge.driver.state.Samples.withIpv6;
-import static org.nlbridge.driver.state.Samples.withOptions;
+import static org.nlbridge.state.Samples.assertInvalid;
+import static org.nlbridge.state.Samples.endpoint;
+import static org.nlbridge.state.Samples.network;
+import static org.nlbridge.state.Samples.withIpv6;
+import static org.nlbridge.state.Samples.withOptions;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Mtu;
+import org.nlbridge.spec.FirewallBackend;
 
 class NetworkTableTest {
 
@@ -41,8 +42,8 @@ class NetworkTableTest {
         Network plain = network("bridge", "docker0", "172.17.0.0/16", "172.17.0.1", null);
         Network full = withOptions(withIpv6(network("web", "br-web", "10.10.0.0/16", "10.10.0.254", "10.10.128.0/17"),
                         "fd00:a::/64", "fd00:a::1", "fd00:a::/80"),
-                new NetworkOptions(false, false, false, true, "none", true));
-        Network given = new Network("host", IfName.parse("bridge", "br0"), BridgeOrigin.GIVEN,
+                new NetworkOptions(false, false, false, true, FirewallBackend.NONE, true));
+        Network given = new Network("host", "bridge", IfName.parse("bridge", "br0"), BridgeOrigin.GIVEN,
                 Samples.config("192.168.50.0/24", "192.168.50.1", null), null, Mtu.of(9000), Samples.DEFAULT_OPTIONS);
         store.update(tx -> {
             tx.networks().insert(full);

@@ -1,4 +1,4 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,27 +14,28 @@ import org.nlbridge.net.Ipv6Address;
 import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.Mtu;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.FirewallBackend;
 
 /** Records for tests, built from text so each test reads like the configuration it stands for. */
 public final class Samples {
 
-    public static final NetworkOptions DEFAULT_OPTIONS = new NetworkOptions(true, true, true, false, "nftables", false);
+    public static final NetworkOptions DEFAULT_OPTIONS = new NetworkOptions(true, true, true, false, FirewallBackend.NFTABLES, false);
 
     private Samples() {}
 
     /** An IPv4 network; {@code range} may be null. */
     public static Network network(String name, String bridge, String subnet, String gateway, String range) {
-        return new Network(name, IfName.parse("bridge", bridge), BridgeOrigin.CREATED,
+        return new Network(name, "bridge", IfName.parse("bridge", bridge), BridgeOrigin.CREATED,
                 config(subnet, gateway, range), null, Mtu.of(1500), DEFAULT_OPTIONS);
     }
 
     public static Network withIpv6(Network n, String subnet, String gateway, String range) {
-        return new Network(n.name(), n.bridge(), n.bridgeOrigin(), n.ipv4(), config(subnet, gateway, range), n.mtu(),
+        return new Network(n.name(), n.driver(), n.bridge(), n.bridgeOrigin(), n.ipv4(), config(subnet, gateway, range), n.mtu(),
                 n.options());
     }
 
     public static Network withOptions(Network n, NetworkOptions options) {
-        return new Network(n.name(), n.bridge(), n.bridgeOrigin(), n.ipv4(), n.ipv6(), n.mtu(), options);
+        return new Network(n.name(), n.driver(), n.bridge(), n.bridgeOrigin(), n.ipv4(), n.ipv6(), n.mtu(), options);
     }
 
     public static SubnetConfig config(String subnet, String gateway, String range) {

@@ -1,10 +1,10 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.nlbridge.driver.state.Samples.assertInvalid;
-import static org.nlbridge.driver.state.Samples.endpoint;
-import static org.nlbridge.driver.state.Samples.network;
+import static org.nlbridge.state.Samples.assertInvalid;
+import static org.nlbridge.state.Samples.endpoint;
+import static org.nlbridge.state.Samples.network;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +9,8 @@ import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Mtu;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.NotFoundException;
 
 /**
  * The {@code networks} table. Values are stored as their canonical text (what {@code toString()} of the
@@ -41,7 +43,11 @@ public final class NetworkTable {
                 CHECK (subnet6 IS NOT NULL OR ip_range6 IS NULL)
             ) STRICT""");
 
-    private static final String COLUMNS = "name, bridge, bridge_origin, subnet, gateway, ip_range, subnet6, gateway6,"
+    /** Version 2: the driver that made the network (every network of version 1 is a bridge network). */
+    static final List<String> DDL_V2 = List.of(
+            "ALTER TABLE networks ADD COLUMN driver TEXT NOT NULL DEFAULT 'bridge'");
+
+    private static final String COLUMNS = "name, driver, bridge, bridge_origin, subnet, gateway, ip_range, subnet6, gateway6,"
             + " ip_range6, mtu, icc, ip_masq, ip_forward, internal, firewall, mac_from_ip";
 
     private final Tx tx;
@@ -60,12 +66,12 @@ public final class NetworkTable {
         requireNew(n);
         SubnetConfig v6 = n.ipv6();
         NetworkOptions o = n.options();
-        tx.update("INSERT INTO networks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                n.name(), n.bridge().toString(), n.bridgeOrigin().column(),
+        tx.update("INSERT INTO networks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                n.name(), n.driver(), n.bridge().toString(), n.bridgeOrigin().column(),
                 n.ipv4().subnet().toString(), n.ipv4().gateway().toString(), text(n.ipv4().range()),
                 v6 == null ? null : v6.subnet().toString(), v6 == null ? null : v6.gateway().toString(),
                 v6 == null ? null : text(v6.range()),
-                n.mtu().value(), o.icc(), o.ipMasq(), o.ipForward(), o.internal(), o.firewall(), o.macFromIp());
+                n.mtu().value(), o.icc(), o.ipMasq(), o.ipForward(), o.internal(), o.firewall().label(), o.macFromIp());
     }
 
     /** @throws ValidationException if another network has the name or the bridge of {@code n} */
@@ -88,7 +94,7 @@ public final class NetworkTable {
 
     /** @throws ValidationException naming the network if there is none by that name */
     public Network get(String name) {
-        return find(name).orElseThrow(() -> new ValidationException("network", name, "no such network",
+        return find(name).orElseThrow(() -> new NotFoundException("network", name, "no such network",
                 "the name of an existing network"));
     }
 
@@ -146,6 +152,7 @@ public final class NetworkTable {
                 subnet(rs, "ip_range6"));
         return new Network(
                 rs.getString("name"),
+                rs.getString("driver"),
                 IfName.parse("networks.bridge", rs.getString("bridge")),
                 BridgeOrigin.ofColumn(rs.getString("bridge_origin")),
                 new SubnetConfig(Cidr.parseSubnet("networks.subnet", rs.getString("subnet")),
@@ -154,7 +161,8 @@ public final class NetworkTable {
                 v6,
                 Mtu.of(rs.getInt("mtu")),
                 new NetworkOptions(rs.getBoolean("icc"), rs.getBoolean("ip_masq"), rs.getBoolean("ip_forward"),
-                        rs.getBoolean("internal"), rs.getString("firewall"), rs.getBoolean("mac_from_ip")));
+                        rs.getBoolean("internal"), FirewallBackend.parse("networks.firewall", rs.getString("firewall")),
+                        rs.getBoolean("mac_from_ip")));
     }
 
     private static Cidr subnet(ResultSet rs, String column) throws SQLException {

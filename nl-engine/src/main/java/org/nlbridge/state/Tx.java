@@ -1,4 +1,4 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,6 +30,8 @@ public final class Tx {
     private final EndpointTable endpoints = new EndpointTable(this);
     private final PortTable ports = new PortTable(this);
     private final MetaTable meta = new MetaTable(this);
+    private final ContainerTable containers = new ContainerTable(this);
+    private final UserRuleTable userRules = new UserRuleTable(this);
 
     Tx(StateStore store, Connection connection, boolean writable) {
         this.store = store;
@@ -51,6 +53,14 @@ public final class Tx {
 
     public MetaTable meta() {
         return meta;
+    }
+
+    public ContainerTable containers() {
+        return containers;
+    }
+
+    public UserRuleTable userRules() {
+        return userRules;
     }
 
     <T> List<T> query(String sql, Row<T> row, Object... args) {

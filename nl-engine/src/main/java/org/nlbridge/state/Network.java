@@ -1,4 +1,4 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import java.util.Objects;
 import org.nlbridge.net.IfName;
@@ -6,15 +6,17 @@ import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Mtu;
 
 /**
- * A network as stored: everything the driver needs to rebuild its bridge and rules after a restart.
+ * A network as stored: everything its driver needs to rebuild its bridge and rules after a restart.
  *
- * @param ipv6 null for an IPv4-only network
+ * @param driver the network driver that made it ({@code bridge}); the engine hands the network back to it
+ * @param ipv6   null for an IPv4-only network
  */
-public record Network(String name, IfName bridge, BridgeOrigin bridgeOrigin, SubnetConfig ipv4, SubnetConfig ipv6,
-                      Mtu mtu, NetworkOptions options) {
+public record Network(String name, String driver, IfName bridge, BridgeOrigin bridgeOrigin, SubnetConfig ipv4,
+                      SubnetConfig ipv6, Mtu mtu, NetworkOptions options) {
 
     public Network {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(driver, "driver");
         Objects.requireNonNull(bridge, "bridge");
         Objects.requireNonNull(bridgeOrigin, "bridgeOrigin");
         Objects.requireNonNull(ipv4, "ipv4");

@@ -1,4 +1,4 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import java.util.Objects;
 import org.nlbridge.net.IpAddress;

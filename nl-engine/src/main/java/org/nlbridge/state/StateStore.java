@@ -1,4 +1,4 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The engine's durable state: networks, endpoints (which are also the address allocations) and published
- * ports, in SQLite at {@code <stateDir>/state.db}.
+ * The engine's durable state: networks, endpoints (which are also the address allocations), published ports,
+ * containers and the user-hook rules inserted, in SQLite at {@code <stateDir>/state.db}.
  *
  * <p>Why this shape:
  * <ul>
@@ -127,9 +127,7 @@ public final class StateStore implements AutoCloseable {
                         + ", newer than this nlbridge understands (" + Schema.VERSION + "); refusing to touch it");
             }
             for (int step = version; step < Schema.VERSION; step++) {
-                for (String ddl : Schema.STEPS.get(step)) {
-                    tx.update(ddl);
-                }
+                Schema.STEPS.get(step).apply(tx);
             }
             if (version != Schema.VERSION) {
                 pragma("user_version = " + Schema.VERSION);

@@ -1,11 +1,11 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.nlbridge.driver.state.Samples.assertInvalid;
-import static org.nlbridge.driver.state.Samples.endpoint;
-import static org.nlbridge.driver.state.Samples.network;
-import static org.nlbridge.driver.state.Samples.withIpv6;
+import static org.nlbridge.state.Samples.assertInvalid;
+import static org.nlbridge.state.Samples.endpoint;
+import static org.nlbridge.state.Samples.network;
+import static org.nlbridge.state.Samples.withIpv6;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,11 +1,11 @@
-package org.nlbridge.driver.state;
+package org.nlbridge.state;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code meta} table: small engine-wide facts that belong to no network, such as which firewall
- * backend last installed the engine's tables, so that a restart with another backend can remove them.
+ * The {@code meta} table: small facts that belong to no table of their own, by key, such as the desired state a
+ * daemon keeps beside the engine. Containers and user-hook rules have their own tables since schema version 2.
  */
 public final class MetaTable {
 
