@@ -1,4 +1,4 @@
-package org.nlbridge.driver.bridge;
+package org.nlbridge.driver;
 
 /**
  * Test-only fault injection, in the style of moby's {@code DOCKER_TEST_BRIDGE_INIT_ERROR} and CNI's
@@ -9,25 +9,25 @@ package org.nlbridge.driver.bridge;
  * <p>The property is read once, into a constant: when it is unset (always, outside tests) every check is a test of
  * a {@code static final} null, which the JIT folds away.
  */
-final class CrashPoint {
+public final class CrashPoint {
     private CrashPoint() {}
 
-    static final String PROPERTY = "nlbridge.test.crashAt";
+    public static final String PROPERTY = "nlbridge.test.crashAt";
 
     /** Every endpoint of the attach is journalled (ATTACHING, with its address and ports); no veth exists yet. */
-    static final String JOURNALLED = "journalled";
+    public static final String JOURNALLED = "journalled";
     /** The host-side veths exist (peers in the containers, on the bridge, hairpin on); nothing inside yet. */
-    static final String HOST_BATCH = "host-batch";
+    public static final String HOST_BATCH = "host-batch";
     /** Every container side is configured (address, up, routes); no firewall entry yet. */
-    static final String CONTAINER_SIDE = "container-side";
+    public static final String CONTAINER_SIDE = "container-side";
     /** The first endpoint's firewall entries exist; it is still ATTACHING in the store. */
-    static final String BEFORE_ATTACHED = "before-attached";
+    public static final String BEFORE_ATTACHED = "before-attached";
     /** The first endpoint is ATTACHED; the others, the container records and the files are not done. */
-    static final String AFTER_ATTACHED = "after-attached";
+    public static final String AFTER_ATTACHED = "after-attached";
 
     private static final String AT = System.getProperty(PROPERTY);
 
-    static void at(String step) {
+    public static void at(String step) {
         if (AT != null && AT.equals(step)) {
             Runtime.getRuntime().halt(137);
         }
