@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Raw bytes to a Unix socket and everything it answers until it closes (or a second passes in silence). */
+/** Raw bytes to a Unix socket and everything it answers until it closes (or a second passes in silence after it began). */
 final class Raw {
     private Raw() {}
 
@@ -23,7 +23,8 @@ final class Raw {
             ByteBuffer b = ByteBuffer.allocate(65536);
             ch.configureBlocking(false);
             long idleSince = System.nanoTime();
-            while (System.nanoTime() - idleSince < 1_000_000_000L) {
+            // a second of silence ends the answer; the first byte may take longer on a loaded machine (a cold JVM)
+            while (System.nanoTime() - idleSince < (out.isEmpty() ? 10_000_000_000L : 1_000_000_000L)) {
                 b.clear();
                 int n = ch.read(b);
                 if (n < 0) break;

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ import org.nlbridge.netlink.MsgCursor;
 import org.nlbridge.netlink.NlSocket;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.nft.NftNotice;
+import org.nlbridge.rtnl.Address;
 import org.nlbridge.rtnl.Link;
+import org.nlbridge.rtnl.Route;
 import org.nlbridge.rtnl.Rtnl;
 import org.nlbridge.rtnl.RtnlEvent;
 import org.nlbridge.rtnl.RtnlEvents;
@@ -55,10 +58,10 @@ public final class HostMonitor implements AutoCloseable {
         record LinkChanged(Action action, Link link, boolean bridgePort) implements HostEvent {}
 
         /** An address was added or removed; {@code ifname} is the link's name when the monitor knows it. */
-        record AddressChanged(boolean deleted, org.nlbridge.rtnl.Address address, String ifname) implements HostEvent {}
+        record AddressChanged(boolean deleted, Address address, String ifname) implements HostEvent {}
 
         /** A route was added, changed or removed; {@code ifname} names its output interface when known. */
-        record RouteChanged(boolean deleted, org.nlbridge.rtnl.Route route, String ifname) implements HostEvent {}
+        record RouteChanged(boolean deleted, Route route, String ifname) implements HostEvent {}
 
         /**
          * One committed nf_tables transaction: the tables it touched, and who committed it.
@@ -163,7 +166,7 @@ public final class HostMonitor implements AutoCloseable {
     /** Re-reads every link's name (at start and after an overrun, when link events may have been lost). */
     private void reloadNames() {
         try (Rtnl rtnl = Rtnl.open(host)) {
-            Map<Integer, String> now = new java.util.HashMap<>();
+            Map<Integer, String> now = new HashMap<>();
             for (Link l : rtnl.links().list()) now.put(l.index(), l.name());
             names.keySet().retainAll(now.keySet());
             names.putAll(now);

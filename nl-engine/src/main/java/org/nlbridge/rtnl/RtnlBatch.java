@@ -1,6 +1,7 @@
 package org.nlbridge.rtnl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.nlbridge.netlink.Batch;
@@ -107,7 +108,7 @@ public final class RtnlBatch {
 
     private void followUp(LinkSpec spec, int request) {
         if (aliased.size() == aliasedRequests.length) {
-            aliasedRequests = java.util.Arrays.copyOf(aliasedRequests, aliasedRequests.length * 2);
+            aliasedRequests = Arrays.copyOf(aliasedRequests, aliasedRequests.length * 2);
         }
         aliasedRequests[aliased.size()] = request;
         aliased.add(spec);

@@ -2,6 +2,7 @@ package org.nlbridge.rtnl;
 
 import java.util.List;
 
+import org.nlbridge.bindings.libc.LibC;
 import org.nlbridge.bindings.linux.Uapi;
 import org.nlbridge.netlink.MsgCursor;
 import org.nlbridge.netlink.WireFormatException;
@@ -18,7 +19,7 @@ public final class RtnlEvents {
     public static final List<Integer> GROUPS = List.of(Uapi.RTNLGRP_LINK(), Uapi.RTNLGRP_IPV4_IFADDR(),
             Uapi.RTNLGRP_IPV6_IFADDR(), Uapi.RTNLGRP_IPV4_ROUTE(), Uapi.RTNLGRP_IPV6_ROUTE());
 
-    private static final int AF_BRIDGE = org.nlbridge.bindings.libc.LibC.AF_BRIDGE();
+    private static final int AF_BRIDGE = LibC.AF_BRIDGE();
 
     private final LinkView link = new LinkView();
     private final AddressView address = new AddressView();

@@ -6,8 +6,8 @@ import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Sandbox;
 
 /**
- * The real-packet test network, built with iproute2 (tests may run ip; the engine never does), standing in for
- * the bridge driver until the rtnl layer lands:
+ * The real-packet test network of the firewall driver's tests, built with iproute2 (tests may run ip; the engine
+ * never does), so the firewall is tested on its own, on a bridge and veths it did not make:
  * <pre>
  *   upstream 10.99.0.2 ── eup 10.99.0.1 ┐
  *                                       host ── nlb0 172.18.0.1/16 ── vc1 ── c1 172.18.0.2
