@@ -34,8 +34,8 @@ import org.nlbridge.rtnl.RtnlEvents;
  *
  * <p>Multicast delivery is not reliable: when a socket's receive queue is full the kernel drops notifications and the
  * next {@code recvmsg} fails with {@code ENOBUFS}. That is reported as {@link HostEvent.Overrun} (never hidden with
- * {@code NETLINK_NO_ENOBUFS}), after which the monitor re-reads the links it names events by; the listener must
- * re-read whatever it derives from events too. A notification that cannot be decoded is reported the same way.
+ * {@code NETLINK_NO_ENOBUFS}), after which the monitor discards what is still queued and re-reads the links it names
+ * events by, after every overrun; the listener must re-read whatever it derives from events too. A notification that cannot be decoded is reported the same way.
  *
  * <p>nf_tables notifications are gathered per transaction and reported once, when the kernel announces the new
  * generation, together with the thread that committed it, so a listener can tell its own changes from others'.
@@ -184,8 +184,10 @@ public final class HostMonitor implements AutoCloseable {
             if (n == -EAGAIN) continue;
             if (n < 0) {
                 if (closed) return;
-                overrun("rtnetlink", n == -ENOBUFS ? "ENOBUFS: the kernel dropped notifications (receive queue full)"
-                        : "recvmsg failed: " + Errno.name((int) -n));
+                String reason = n == -ENOBUFS ? "ENOBUFS: the kernel dropped notifications (receive queue full)"
+                        : "recvmsg failed: " + Errno.name((int) -n);
+                drain(route, buf);
+                overrun("rtnetlink", reason);
                 continue;
             }
             try {
@@ -271,6 +273,18 @@ public final class HostMonitor implements AutoCloseable {
      */
     static boolean isOwnThread(int tid) {
         return tid > 0 && Files.exists(Path.of("/proc/self/task", Integer.toString(tid)));
+    }
+
+    /**
+     * Discards what is queued: notifications older than the re-read that follows (applied after it, a link's old NEW
+     * would bring back a name whose DELETE was among the lost ones). Bounded, in case the storm goes on: whatever
+     * is dropped after that is another overrun, with a re-read of its own.
+     */
+    private static void drain(NlSocket socket, MemorySegment buf) {
+        for (int i = 0; i < 100_000; i++) {
+            long n = socket.receiveNow(buf);
+            if (n == -EAGAIN || n < 0 && n != -ENOBUFS) return;
+        }
     }
 
     private void overrun(String source, String reason) {
