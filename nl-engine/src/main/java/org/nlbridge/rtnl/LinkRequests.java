@@ -64,7 +64,7 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
             w.setU32(h + Rt.IFI_CHANGE, Rt.IFF_UP);
         }
         w.putString(Rt.IFLA_IFNAME, spec.name().toString());
-        if (spec.mtu() != null) {
+        if (spec.mtu() != null && !mtuAfterCreate(spec)) {
             w.putU32(Rt.IFLA_MTU, spec.mtu().value());
         }
         if (spec.mac() != null) {
@@ -81,6 +81,14 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
             case DummySpec d -> { }
         }
         w.nestEnd(info);
+    }
+
+    /**
+     * A bridge's MTU goes in a request of its own after the create: only an MTU set on an existing bridge is one the
+     * kernel keeps; one given in the create still follows the ports (the smallest of theirs, 1500 with none left).
+     */
+    static boolean mtuAfterCreate(LinkSpec spec) {
+        return spec instanceof BridgeSpec && spec.mtu() != null;
     }
 
     private static void bridgeData(MsgWriter w, BridgeSpec b) {

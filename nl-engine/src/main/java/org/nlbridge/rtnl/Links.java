@@ -60,10 +60,11 @@ public final class Links extends LinkRequests {
         } catch (ObjectExistsException e) {
             throw exists(spec, e);
         }
-        if (spec.alias() == null && spec.port() == null) return;
+        if (spec.alias() == null && spec.port() == null && !mtuAfterCreate(spec)) return;
         try {
             if (spec.alias() != null) alias(spec.name(), 0, spec.alias());
             if (spec.port() != null) setBridgePort(spec.name().toString(), spec.port());
+            if (mtuAfterCreate(spec)) setMtu(spec.name().toString(), spec.mtu().value());
         } catch (RuntimeException e) {
             // all or nothing: a link we cannot mark as ours (or set up as asked) must not stay behind
             try {

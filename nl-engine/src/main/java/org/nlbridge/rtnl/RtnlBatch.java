@@ -33,7 +33,7 @@ public final class RtnlBatch {
     private final BatchLinks links;
     private final BatchAddresses addresses;
     private final BatchRoutes routes;
-    /** Creates whose alias and port settings go out once they are acknowledged: request index and spec. */
+    /** Creates whose alias, port settings or bridge MTU go out once they are acknowledged: request index, spec. */
     private final List<LinkSpec> aliased = new ArrayList<>();
     private int[] aliasedRequests = new int[16];
     /** Of the last execute: the follow-ups sent after the creates (from {@link #aliasStart}) and their creates. */
@@ -68,9 +68,9 @@ public final class RtnlBatch {
     }
 
     /**
-     * Sends every queued request, reads every ack and reports, in request order; the batch is then empty. Aliases and
-     * bridge-port settings of links created in this batch go out in a second round, only for the creates that were
-     * acknowledged, and are part of the result. The result is valid until the next {@code execute} of any batch of
+     * Sends every queued request, reads every ack and reports, in request order; the batch is then empty. Aliases,
+     * bridge-port settings and bridge MTUs of links created in this batch go out in a second round, only for the
+     * creates that were acknowledged, and are part of the result. The result is valid until the next {@code execute} of any batch of
      * this handle.
      */
     public BatchResult execute() {
@@ -78,7 +78,7 @@ public final class RtnlBatch {
         int sent = 0;
         if (!aliased.isEmpty()) {
             batch.flush();
-            if (aliasOrigins.length < 2 * aliased.size()) aliasOrigins = new int[2 * aliased.size()];
+            if (aliasOrigins.length < 3 * aliased.size()) aliasOrigins = new int[3 * aliased.size()];
             for (int i = 0; i < aliased.size(); i++) {
                 if (batch.acked(aliasedRequests[i])) {
                     LinkSpec spec = aliased.get(i);
@@ -89,6 +89,10 @@ public final class RtnlBatch {
                     if (spec.port() != null) {
                         aliasOrigins[sent++] = aliasedRequests[i];
                         links.setBridgePort(spec.name().toString(), spec.port());
+                    }
+                    if (LinkRequests.mtuAfterCreate(spec)) {
+                        aliasOrigins[sent++] = aliasedRequests[i];
+                        links.setMtu(spec.name().toString(), spec.mtu().value());
                     }
                 }
             }
@@ -127,7 +131,7 @@ public final class RtnlBatch {
 
         @Override
         void created(LinkSpec spec, int request) {
-            if (spec.alias() != null || spec.port() != null) {
+            if (spec.alias() != null || spec.port() != null || mtuAfterCreate(spec)) {
                 owner.followUp(spec, request);
             }
         }

@@ -114,6 +114,18 @@ class RequestsTest {
     }
 
     @Test
+    void aBridgesMtuFollowsItsCreateSoTheKernelKeepsIt() {
+        rtnl.links().add(BridgeSpec.builder("br0").mtu(1400).build());
+        rtnl.execute().throwIfFailed();
+        assertEquals(2, kernel.sent.size(), "the create, then the MTU once it is acknowledged");
+        assertFalse(Wire.attrs(kernel.sent.get(0).payload(), Rt.IFINFOMSG).containsKey(Rt.IFLA_MTU));
+        Map<Integer, Wire.Attr> set = Wire.attrs(kernel.sent.get(1).payload(), Rt.IFINFOMSG);
+        assertEquals(0, kernel.sent.get(1).flags() & Uapi.NLM_F_CREATE(), "a change");
+        assertEquals("br0", set.get(Rt.IFLA_IFNAME).string());
+        assertEquals(1400, set.get(Rt.IFLA_MTU).u32());
+    }
+
+    @Test
     void bridgePortSettingsGoInSlaveDataAndOnlyTheOnesGiven() {
         rtnl.links().setBridgePort("veth1", BridgePortSpec.builder().hairpin(true).isolated(false).learning(true)
                 .unicastFlood(false).multicastFlood(true).broadcastFlood(false).build());

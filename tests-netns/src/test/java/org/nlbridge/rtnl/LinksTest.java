@@ -70,6 +70,12 @@ class LinksTest {
             assertEquals("nlbridge:net-1", l.alias());
             assertTrue(l.isUp());
             assertEquals(l, h.links().get(l.index()));
+
+            // the MTU is the bridge's own: a port with a bigger one coming and going leaves it as it was (the kernel
+            // lets a bridge follow its ports only while no MTU was set on it)
+            h.links().add(VethSpec.builder("vbig", "pbig").mtu(9000).master(l.index()).build());
+            h.links().delete("vbig");
+            assertEquals(1400, link(name, "br0").path("mtu").asInt());
         }
     }
 
