@@ -15,6 +15,7 @@ import org.nlbridge.monitor.HostMonitor.HostEvent;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Host;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
 
@@ -65,7 +66,7 @@ class HostMonitorTest {
                     && !l.bridgePort() && l.link().name().equals("va"), "va deleted");
             assertEquals("nlbridge:test", ((HostEvent.LinkChanged) del).link().alias(), "a deleted link still names its alias");
 
-            Cmd.run(null, "ip", "netns", "exec", ns, "nft", "add table inet foreign; add chain inet foreign c; flush ruleset");
+            Inside.run(ns, "nft", "add table inet foreign; add chain inet foreign c; flush ruleset");
             HostEvent.NftCommitted c = (HostEvent.NftCommitted) await(e -> e instanceof HostEvent.NftCommitted, "nft commit");
             assertFalse(c.own(), "nft is another process");
             assertEquals("nft", c.process());

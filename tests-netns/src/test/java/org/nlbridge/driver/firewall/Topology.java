@@ -2,7 +2,7 @@ package org.nlbridge.driver.firewall;
 
 import java.util.List;
 
-import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Sandbox;
 
 /**
@@ -78,18 +78,18 @@ final class Topology {
 
     /** Runs {@code ip -n NS -batch} with the given commands. */
     static void ip(String ns, String... commands) {
-        Cmd.run(String.join("\n", commands) + "\n", "ip", "-n", ns, "-batch", "-");
+        Inside.ip(ns, commands);
     }
 
     static void sysctl(String ns, String key, String value) {
-        Cmd.run(null, "ip", "netns", "exec", ns, "sysctl", "-qw", key + "=" + value);
+        Inside.sysctl(ns, key, value);
     }
 
     static String sysctl(String ns, String key) {
-        return Cmd.run(null, "ip", "netns", "exec", ns, "sysctl", "-n", key).strip();
+        return Inside.run(ns, "sysctl", "-n", key).strip();
     }
 
     static boolean sysctlExists(String ns, String key) {
-        return Cmd.exec(null, "ip", "netns", "exec", ns, "sysctl", "-n", key).exit() == 0;
+        return Inside.sysctl(ns, key) != null;
     }
 }
