@@ -33,7 +33,8 @@ class VocabularyTest {
         script.append("network('n2') {\n");
         Vocabulary.NETWORK.keys().values().stream().filter(k -> !k.example().startsWith("useBridge"))
                 .forEach(k -> script.append(k.example()).append('\n'));
-        script.append("}\nnetwork('n3') { useBridge 'bridge0' }\ncontainer('c2') {\n");
+        // c2 on n2, which the examples give IPv6 (for c2's ip6); not internal, so that c2 may publish
+        script.append("}\nnetwork('n3') { useBridge 'bridge0' }\ncontainer('c2') {\nnetwork 'n2'\n");
         Vocabulary.CONTAINER.keys().values().stream().filter(k -> !k.example().startsWith("network")
                         && !k.example().startsWith("ip ") && !k.example().startsWith("netns") && !k.example().startsWith("mac"))
                 .forEach(k -> script.append(k.example()).append('\n'));
@@ -42,7 +43,8 @@ class VocabularyTest {
         script.append("}\n}\nuserRules {\n");
         Vocabulary.USER_RULES.keys().values().forEach(k -> script.append(k.example()).append('\n'));
         script.append("}\n");
-        assertEquals(2, Scripts.eval(script.toString().replace("'docker0'\n", "'docker1'\n")).containers().size());
+        assertEquals(2, Scripts.eval(script.toString().replace("'docker0'\n", "'docker1'\n")
+                .replace("internal true\n", "internal false\n")).containers().size());
     }
 
     @Test
