@@ -22,7 +22,7 @@ final class HostEngine implements Engine {
         this.p = p;
         this.planner = new Planner(p);
         this.status = new StatusView(p);
-        this.reconciler = new Reconciler(p, planner.endpoints());
+        this.reconciler = new Reconciler(p, planner);
     }
 
     @Override

@@ -35,75 +35,105 @@ import org.nlbridge.state.Network;
 
 /**
  * Computes the steps that converge the kernel and the store to a desired state, from the live kernel and the store:
- * the one list that {@code plan} prints and {@code apply} runs. Everything is validated before the first step is
- * made, so a bad network or container stops the whole plan and nothing runs.
+ * the one list that {@code plan} prints and {@code apply} runs. Computing it changes nothing.
  *
- * <p>Apply order: endpoints that go (or are re-made), networks that go, containers that go; then networks (made or
- * repaired), container records and namespaces, attachments, changed ports, {@code lo} of {@code none} containers,
- * files, and the user hook's rules.
+ * <p>Three phases, in this order:
+ * <ol>
+ *   <li><b>checks</b>: the desired state's own (when it was made), the drivers' ({@link NetworkDriver#resolve}) and
+ *       the request's against the store and the kernel ({@link RequestChecks}). A refusal stops the plan before the
+ *       first step exists, so a refused request changes nothing, in {@code plan}, {@code apply} and every API;</li>
+ *   <li><b>repairs</b> ({@link Repairs}): what a crash or another process left, made to match the store;</li>
+ *   <li><b>the request</b>: endpoints that go (or are re-made), networks that go; then networks (made or repaired),
+ *       container records and namespaces, attachments, changed ports, {@code lo} of {@code none} containers,
+ *       repairs inside kept containers, files, the user hook's rules; and last what cannot be undone, the
+ *       records, files and namespaces of containers that go.</li>
+ * </ol>
+ * A request is all or nothing: each step's {@link Unit} knows how to undo it, and a failure that only the kernel
+ * can reveal undoes the whole request ({@link Executor}).
  */
 final class Planner {
     private final Parts p;
     private final EndpointSteps endpoints;
     private final ContainerSteps containers;
     private final FirewallSteps firewall;
+    private final RequestChecks checks;
+    private final Repairs repairs;
 
     Planner(Parts p) {
         this.p = p;
         this.endpoints = new EndpointSteps(p);
         this.containers = new ContainerSteps(p);
         this.firewall = new FirewallSteps(p);
+        this.checks = new RequestChecks(p);
+        this.repairs = new Repairs(p, endpoints);
     }
 
     EndpointSteps endpoints() {
         return endpoints;
     }
 
-    /** The store's view, read once per plan. */
-    private record Stored(Map<String, Network> networks, List<Endpoint> endpoints, Map<String, ContainerRecord> containers) {
-        static Stored read(Parts p) {
-            Map<String, Network> nets = new LinkedHashMap<>();
-            p.networks().forEach(n -> nets.put(n.name(), n));
-            Map<String, ContainerRecord> ctrs = new LinkedHashMap<>();
-            p.store.read(tx -> tx.containers().all()).forEach(c -> ctrs.put(c.name(), c));
-            return new Stored(nets, p.endpoints(), ctrs);
-        }
+    /** The repair phase alone (a daemon's reconcile). */
+    List<Step> repairs() {
+        Stored s = Stored.read(p);
+        p.firewalls.adopt(p.storedFirewall(s.settled()));
+        return repairs.steps(s);
     }
 
     List<Step> apply(DesiredState desired) {
-        Stored s = Stored.read(p);
+        Stored all = Stored.read(p);
+        Stored s = all.settled();
         Map<String, Network> nets = resolve(desired, s);
         Map<String, NetworkSpec> specs = new HashMap<>();
         desired.networks().forEach(n -> specs.put(n.name(), n));
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
+        List<Network> created = nets.values().stream().filter(n -> !s.networks().containsKey(n.name())).toList();
         List<Endpoint> detach = toDetach(desired, s, nets);
         Set<String> detached = EndpointSteps.names(detach);
-
-        List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
-        for (Network n : removed) out.addAll(remove(n));
-        for (ContainerRecord r : s.containers().values()) {
-            if (desired.container(r.name()).isEmpty()) out.addAll(containers.forget(r));
-        }
-        List<Step> networkSteps = new ArrayList<>();
-        for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
-        out.addAll(withoutRepeatedSysctls(networkSteps));
-
         Map<String, Endpoint> attached = new HashMap<>();
         s.endpoints().stream().filter(e -> !detached.contains(e.container())).forEach(e -> attached.put(e.container(), e));
         List<Attachment> attach = new ArrayList<>();
-        List<Step> later = new ArrayList<>(); // ports, loopback, files: after every attach
         for (ContainerSpec c : desired.containers()) {
-            boolean attaching = c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name());
+            if (c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name())) {
+                Network net = nets.get(b.network());
+                attach.add(new Attachment(c, net, p.driver(net).hostLink(net, c.name()), endpoints.attachUnit(c.name(), net)));
+            }
+        }
+        List<Endpoint> leaving = new ArrayList<>(detach);
+        leaving.addAll(all.stuck());
+        checks.check(s, nets, created, removed, leaving, attach);
+
+        p.firewalls.adopt(p.storedFirewall(s));
+        List<Step> out = new ArrayList<>(repairs.leftovers(all));
+        Map<Endpoint, List<PortMapping>> oldPorts = new HashMap<>();
+        detach.forEach(e -> oldPorts.put(e, s.ports(e)));
+        out.addAll(endpoints.detach(detach, s.networks(), oldPorts));
+        for (Network n : removed) out.addAll(remove(n, true));
+        List<Step> networkSteps = new ArrayList<>();
+        for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
+        out.addAll(withoutRepeatedSysctls(networkSteps));
+        out.addAll(repairs.firewall(all));
+
+        Set<String> inUse = namespacesInUse(desired);
+        Set<String> handedOver = new HashSet<>();
+        s.containers().values().stream().filter(r -> desired.container(r.name()).isEmpty() && r.createdNetns())
+                .forEach(r -> handedOver.add(r.netns()));
+        List<Step> later = new ArrayList<>(); // ports, loopback, repairs inside: after every attach
+        List<Step> last = new ArrayList<>(); // what cannot be undone
+        Map<String, Unit> units = new HashMap<>();
+        for (ContainerSpec c : desired.containers()) {
+            Attachment a = attach.stream().filter(x -> x.container() == c).findFirst().orElse(null);
             Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
-            Unit unit = attaching ? endpoints.attachUnit(c.name(), net) : Unit.bestEffort("container " + c.name());
+            Unit unit = a != null ? a.unit() : Unit.rollback("container " + c.name(), Unit.Undo.NOTHING);
+            units.put(c.name(), unit);
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
-            containers.record(c, old, unit).ifPresent(out::add);
+            containers.record(c, old, handedOver, unit).ifPresent(out::add);
+            old.flatMap(r -> containers.leftNetns(r, c, inUse)).ifPresent(last::add);
             boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
-            if (attaching) {
-                attach.add(new Attachment(c, net, p.driver(net).hostLink(net, c.name()), unit));
-            } else if (net != null && !endpoints.samePorts(attached.get(c.name()), mappings(c))) {
-                later.add(endpoints.updatePorts(c, attached.get(c.name()), net, mappings(c)));
+            Endpoint kept = attached.get(c.name());
+            if (a == null && net != null && kept != null) {
+                if (!endpoints.samePorts(kept, mappings(c))) later.add(endpoints.updatePorts(c, kept, net, mappings(c), unit));
+                later.addAll(p.driver(net).repair(net, kept, unit));
             }
             if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
                 later.add(ContainerSteps.loopback(c, unit));
@@ -114,34 +144,46 @@ final class Planner {
         for (ContainerSpec c : desired.containers()) {
             if (c.network() instanceof NetworkMode.Container) continue; // shares the other's files
             boolean attaching = attach.stream().anyMatch(a -> a.container() == c);
-            Unit unit = attaching ? attach.stream().filter(a -> a.container() == c).findFirst().orElseThrow().unit()
-                    : Unit.bestEffort("container " + c.name());
             NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
-            containers.files(c, net == null ? null : net.dns(), attaching, unit).ifPresent(out::add);
+            containers.files(c, net == null ? null : net.dns(), attaching, units.get(c.name())).ifPresent(out::add);
         }
         out.addAll(firewall.userRules(desired, nets.values()));
+        for (ContainerRecord r : s.containers().values()) {
+            if (desired.container(r.name()).isEmpty()) out.addAll(containers.forget(r, inUse));
+        }
+        out.addAll(last);
+        return out;
+    }
+
+    /** The namespaces containers of {@code desired} keep as their own: never deleted under them. */
+    private static Set<String> namespacesInUse(DesiredState desired) {
+        Set<String> out = new HashSet<>();
+        for (ContainerSpec c : desired.containers()) if (ContainerSteps.ownNetns(c.network())) out.add(c.netns());
         return out;
     }
 
     /**
-     * What destroying {@code desired} takes: its containers' endpoints, the containers, then its networks (one that
-     * still has containers of another script fails and stays), then the tables no remaining network needs.
+     * What destroying {@code desired} takes: the repairs a crash needs, its containers' endpoints, then its networks
+     * (one that still has containers of another script fails and stays), the tables no remaining network needs, and
+     * last the containers' records, files and namespaces.
      */
     List<Step> destroy(DesiredState desired) {
-        Stored s = Stored.read(p);
+        Stored all = Stored.read(p);
+        Stored s = all.settled();
+        p.firewalls.adopt(p.storedFirewall(s));
         Set<String> nets = new HashSet<>();
         desired.networks().forEach(n -> nets.add(n.name()));
         List<Endpoint> detach = s.endpoints().stream().filter(e -> desired.container(e.container()).isPresent()
                 || nets.contains(e.network())).toList();
-        List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
-        for (ContainerRecord r : s.containers().values()) {
-            if (desired.container(r.name()).isPresent()) out.addAll(containers.forget(r));
-        }
+        List<Step> out = new ArrayList<>(repairs.leftovers(all));
+        Map<Endpoint, List<PortMapping>> oldPorts = new HashMap<>();
+        detach.forEach(e -> oldPorts.put(e, s.ports(e)));
+        out.addAll(endpoints.detach(detach, s.networks(), oldPorts));
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
         for (Network n : s.networks().values()) {
             boolean others = s.endpoints().stream().anyMatch(e -> e.network().equals(n.name()) && !detach.contains(e));
             if (nets.contains(n.name()) && !others) {
-                out.addAll(remove(n));
+                out.addAll(remove(n, false));
                 continue;
             }
             inUse.add(n.options().firewall());
@@ -153,6 +195,12 @@ final class Planner {
             }
         }
         out.addAll(firewall.teardownUnused(inUse));
+        Set<String> staying = new HashSet<>();
+        s.containers().values().stream().filter(r -> desired.container(r.name()).isEmpty() && r.netns() != null)
+                .forEach(r -> staying.add(r.netns()));
+        for (ContainerRecord r : s.containers().values()) {
+            if (desired.container(r.name()).isPresent()) out.addAll(containers.forget(r, staying));
+        }
         return out;
     }
 
@@ -234,13 +282,29 @@ final class Planner {
         return out;
     }
 
-    /** A network's kernel objects, then its record. */
-    List<Step> remove(Network n) {
-        Unit unit = Unit.bestEffort("network " + n.name());
+    /**
+     * A network's kernel objects, then its record. Best effort; in an apply ({@code undoable}) a request that is
+     * undone makes the network again as it was stored.
+     */
+    List<Step> remove(Network n, boolean undoable) {
+        Unit unit = Unit.bestEffort("network " + n.name(), !undoable ? Unit.Undo.NOTHING : errors -> remake(n, errors));
         List<Step> out = new ArrayList<>(p.driver(n).remove(n, unit));
         out.add(Step.call(new Change(Action.DELETE, "network", n.name(), "bridge " + n.bridge()), unit,
                 () -> p.store.update(tx -> tx.networks().delete(n.name()))));
         return out;
+    }
+
+    /** Undoes a removal: the network's record and kernel objects made again from what was stored. */
+    private void remake(Network n, List<String> errors) {
+        try {
+            if (p.store.read(tx -> tx.networks().find(n.name())).isEmpty()) p.ipam.createNetwork(n);
+            for (ApplyException.Failure f : Executor.run(p.host, p.rtnl, p.driver(n).ensure(n,
+                    Unit.bestEffort("network " + n.name())), null, () -> { })) {
+                errors.add(f.message());
+            }
+        } catch (RuntimeException e) {
+            errors.add("making network " + n.name() + " again: " + e.getMessage());
+        }
     }
 
     /** Undoes a network this apply created: what its driver made, then its record. */

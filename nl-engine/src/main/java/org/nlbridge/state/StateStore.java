@@ -168,6 +168,14 @@ public final class StateStore implements AutoCloseable {
         return inTransaction("BEGIN IMMEDIATE", true, work);
     }
 
+    /**
+     * Runs {@code work} in a write transaction that is always rolled back: what a change would do or refuse,
+     * without doing it (a request's checks try its allocations this way). The write lock is held meanwhile.
+     */
+    public <T> T trial(Function<Tx, T> work) {
+        return inTransaction("BEGIN IMMEDIATE", true, work, false);
+    }
+
     /** {@link #write} for work without a result. */
     public void update(Consumer<Tx> work) {
         write(tx -> {
@@ -177,6 +185,10 @@ public final class StateStore implements AutoCloseable {
     }
 
     private <T> T inTransaction(String begin, boolean writable, Function<Tx, T> work) {
+        return inTransaction(begin, writable, work, true);
+    }
+
+    private <T> T inTransaction(String begin, boolean writable, Function<Tx, T> work, boolean commit) {
         lock.lock();
         try {
             if (closed) {
@@ -191,7 +203,11 @@ public final class StateStore implements AutoCloseable {
             transactionOpen = true;
             try {
                 T result = work.apply(tx);
-                execute("COMMIT");
+                if (commit) {
+                    execute("COMMIT");
+                } else {
+                    execute("ROLLBACK");
+                }
                 return result;
             } catch (RuntimeException | Error e) {
                 rollback(e);

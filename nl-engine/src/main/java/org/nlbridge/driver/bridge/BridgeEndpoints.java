@@ -20,10 +20,13 @@ import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netlink.NoSuchObjectException;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.rtnl.Address;
 import org.nlbridge.rtnl.AddressSpec;
 import org.nlbridge.rtnl.BridgePortSpec;
 import org.nlbridge.rtnl.Link;
+import org.nlbridge.rtnl.Route;
 import org.nlbridge.rtnl.RouteSpec;
+import org.nlbridge.rtnl.Rtnl;
 import org.nlbridge.rtnl.VethSpec;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
@@ -115,17 +118,79 @@ final class BridgeEndpoints {
                 : new Change(Action.CREATE, "address", where, "next free address in " + net.pool());
         return Step.netlink(change, a.unit(), a.container().netns(), r -> {
             Endpoint e = a.endpoint();
-            IpAddress ip = net.family() == IpAddress.AF_INET ? e.ipv4() : e.ipv6();
-            AddressSpec spec = AddressSpec.of(r.index(e.ifName().toString()), Cidr.of(ip, net.subnet().prefixLength()));
-            r.batch().addresses().add(net.family() == IpAddress.AF_INET ? spec.withBroadcast() : spec.withNoDad());
+            addAddress(r, e.ifName().toString(), Cidr.of(address(e, net), net.subnet().prefixLength()));
         });
     }
 
+    private static IpAddress address(Endpoint e, SubnetConfig net) {
+        return net.family() == IpAddress.AF_INET ? e.ipv4() : e.ipv6();
+    }
+
+    private static void addAddress(Step.Requests r, String ifname, Cidr cidr) {
+        AddressSpec spec = AddressSpec.of(r.index(ifname), cidr);
+        r.batch().addresses().add(cidr.family() == IpAddress.AF_INET ? spec.withBroadcast() : spec.withNoDad());
+    }
+
     private static Step route(Attachment a, SubnetConfig net) {
-        String ifname = a.container().ifname().toString();
-        return Step.netlink(new Change(Action.CREATE, "route", a.container().netns() + ":default",
-                "via " + net.gateway() + " dev " + ifname), a.unit(), a.container().netns(),
-                r -> r.batch().routes().add(RouteSpec.defaultVia(net.gateway()).dev(r.index(ifname))));
+        return route(a.container().netns(), a.container().ifname().toString(), net, a.unit());
+    }
+
+    private static Step route(String ns, String ifname, SubnetConfig net, Unit unit) {
+        return Step.netlink(new Change(Action.CREATE, "route", ns + ":default", "via " + net.gateway() + " dev " + ifname),
+                unit, ns, r -> r.batch().routes().add(RouteSpec.defaultVia(net.gateway()).dev(r.index(ifname))));
+    }
+
+    /** What is inside a container's namespace, as far as its endpoint is concerned. */
+    private record Inside(Link link, boolean loUp, List<Cidr> addresses, List<Route> routes) {}
+
+    /**
+     * The steps that give an attached container back what someone took from inside its namespace: {@code lo} or its
+     * interface up, its addresses, its default routes (the same steps, and plan lines, as its attach). Nothing when
+     * its interface is gone: then the veth is gone too, and the endpoint is re-made.
+     */
+    List<Step> repair(Network n, Endpoint e, Unit unit) {
+        String ns = e.netns().getFileName().toString();
+        String ifname = e.ifName().toString();
+        Inside in;
+        try (NetNs target = NetNs.open(ns)) {
+            in = target.call(() -> {
+                try (Rtnl r = Rtnl.current()) {
+                    Link l = r.links().find(ifname).orElse(null);
+                    boolean lo = r.links().find("lo").map(Link::isUp).orElse(false);
+                    if (l == null) return new Inside(null, lo, List.of(), List.of());
+                    List<Cidr> addrs = r.addresses().list(l.index()).stream().map(Address::address).toList();
+                    List<Route> routes = new ArrayList<>(r.routes().list(IpAddress.AF_INET));
+                    if (n.ipv6() != null) routes.addAll(r.routes().list(IpAddress.AF_INET6));
+                    return new Inside(l, lo, addrs, routes);
+                }
+            });
+        } catch (RuntimeException gone) {
+            return List.of(); // the namespace went meanwhile: the next plan re-makes the endpoint
+        }
+        if (in.link() == null) return List.of();
+        List<Step> out = new ArrayList<>();
+        if (!in.loUp()) {
+            out.add(Step.netlink(new Change(Action.UPDATE, "link", ns + ":lo", "up"), unit, ns,
+                    r -> r.batch().links().setUp("lo")));
+        }
+        for (SubnetConfig net : BridgeNetworks.configs(n)) {
+            Cidr want = Cidr.of(address(e, net), net.subnet().prefixLength());
+            if (in.addresses().contains(want)) continue;
+            out.add(Step.netlink(new Change(Action.CREATE, "address", ns + ":" + ifname + " " + want, ""), unit, ns,
+                    r -> addAddress(r, ifname, want)));
+        }
+        if (!in.link().isUp()) {
+            out.add(Step.netlink(new Change(Action.UPDATE, "link", ns + ":" + ifname, "up"), unit, ns,
+                    r -> r.batch().links().setUp(r.index(ifname))));
+        }
+        if (!n.options().internal()) {
+            for (SubnetConfig net : BridgeNetworks.configs(n)) {
+                boolean has = in.routes().stream().anyMatch(rt -> rt.isDefault() && rt.table() == 254
+                        && rt.family() == net.family() && net.gateway().equals(rt.gateway()));
+                if (!has) out.add(route(ns, ifname, net, unit));
+            }
+        }
+        return out;
     }
 
     private Step firewall(Attachment a, boolean first) {

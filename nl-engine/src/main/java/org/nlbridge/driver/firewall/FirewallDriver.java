@@ -64,6 +64,23 @@ public interface FirewallDriver extends AutoCloseable {
      */
     ReconcileReport reconcile(FirewallState desired);
 
+    /**
+     * Takes {@code desired} as the driver's state without touching the kernel: what a process that starts assumes
+     * the kernel holds (the store's state), so that incremental changes can follow; {@link #drift} says whether the
+     * kernel really holds it, and {@link #reconcile} makes it. A driver without a read-only way reconciles.
+     */
+    default void adopt(FirewallState desired) {
+        reconcile(desired);
+    }
+
+    /**
+     * What differs between the kernel and {@code desired}, one line each (empty: nothing); reads the kernel only,
+     * for a {@code plan} that must change nothing. A driver that cannot tell reports nothing.
+     */
+    default List<String> drift(FirewallState desired) {
+        return List.of();
+    }
+
     /** Removes every rule, set and table this driver owns; leaves the user hook and its rules alone. Idempotent. */
     void teardownAll();
 

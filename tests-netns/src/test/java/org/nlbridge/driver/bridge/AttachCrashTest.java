@@ -31,9 +31,9 @@ import org.nlbridge.testing.SandboxExtension;
 
 /**
  * kill -9 in the middle of an attach: {@code nlbridge apply} runs in a child JVM with
- * {@code -Dnlbridge.test.crashAt=<step>} ({@link CrashPoint}) and halts there; a fresh engine (whose open
- * reconciles) must leave no orphan veth, firewall entry or in-flight endpoint, and the next apply must converge
- * (plan empty afterwards), and destroy must then leave nothing of ours.
+ * {@code -Dnlbridge.test.crashAt=<step>} ({@link CrashPoint}) and halts there; a fresh engine's plan shows what the
+ * crash left as repairs (opening it changes nothing), the next apply leaves no orphan veth, firewall entry or
+ * in-flight endpoint and converges (plan empty afterwards), and destroy must then leave nothing of ours.
  */
 @ExtendWith(SandboxExtension.class)
 class AttachCrashTest {
@@ -62,10 +62,15 @@ class AttachCrashTest {
         assertEquals(137, crashed.exit(), () -> "the child halted at " + step + ":\n" + crashed.output());
         crashedAsExpected(step);
 
+        String left = org.nlbridge.testing.KernelText.of(world.host);
         try (Engine e = Engine.open(new org.nlbridge.engine.EngineOptions(world.host, world.state))) {
-            Leftovers.assertConsistent(world);
             DesiredState d = ScriptLoader.withTrust(ScriptTrust.none()).load(script);
+            String plan = e.plan(d).toString();
+            org.nlbridge.testing.KernelText.assertSame(left, org.nlbridge.testing.KernelText.of(world.host), "opening and planning changed nothing");
             assertFalse(e.plan(d).isEmpty(), "the crashed apply left work to do");
+            if (!step.equals(CrashPoint.AFTER_ATTACHED)) {
+                assertTrue(plan.contains("by a dead process"), () -> "the plan shows the repair: " + plan);
+            }
             e.apply(d, null);
             assertTrue(e.plan(d).isEmpty(), () -> "converged, but plan says " + e.plan(d));
             Leftovers.assertConsistent(world);
@@ -98,7 +103,6 @@ class AttachCrashTest {
         Child crashed = apply(step, script);
         assertEquals(137, crashed.exit(), () -> "the child halted at " + step + ":\n" + crashed.output());
         try (Engine e = Engine.open(new org.nlbridge.engine.EngineOptions(world.host, world.state))) {
-            Leftovers.assertConsistent(world);
             e.destroy(ScriptLoader.withTrust(ScriptTrust.none()).load(script), null);
         }
         Leftovers.assertNothingOfOurs(world, Set.of("lo", "eup", "eatk"), List.of(web, db));

@@ -300,17 +300,54 @@ public final class NftFirewallDriver implements FirewallDriver {
     }
 
     @Override
-    public synchronized ReconcileReport reconcile(FirewallState desired) {
-        FirewallModel next = FirewallModel.of(desired);
-        Transaction rebuild = rebuild(desired);
+    public synchronized void adopt(FirewallState desired) {
+        model = FirewallModel.of(desired);
+    }
+
+    @Override
+    public synchronized List<String> drift(FirewallState desired) {
+        FirewallModel.of(desired);
+        List<String> drift = new ArrayList<>(tableDrift(desired));
+        drift.addAll(localnetDrift(desired));
+        return drift;
+    }
+
+    /** Our tables against those {@code desired} makes, rule by rule and element by element. */
+    private List<String> tableDrift(FirewallState desired) {
         Map<TableRef, Listing> actual = readOurs();
         List<String> drift = new ArrayList<>();
-        for (Listing expected : Drift.expected(rebuild).values()) {
+        for (Listing expected : Drift.expected(rebuild(desired)).values()) {
             drift.addAll(Drift.between(expected, actual.get(expected.ref())));
         }
-        if (!drift.isEmpty()) {
-            commit("reconcile", rebuild);
+        return drift;
+    }
+
+    /** The bridges whose route_localnet is not on (or that are missing). */
+    private List<String> localnetDrift(FirewallState desired) {
+        List<String> drift = new ArrayList<>();
+        for (NetworkFirewallSpec n : desired.networks()) {
+            if (n.subnet4() == null || n.internal()) continue;
+            String key = "net/ipv4/conf/" + n.bridge() + "/route_localnet";
+            String value;
+            try {
+                value = sysctls.read(key);
+            } catch (RuntimeException gone) {
+                drift.add("bridge " + n.bridge() + " is missing, and its route_localnet with it");
+                continue;
+            }
+            if (!"1".equals(value)) drift.add(key.replace('/', '.') + " is " + value + ", not 1");
         }
+        return drift;
+    }
+
+    @Override
+    public synchronized ReconcileReport reconcile(FirewallState desired) {
+        FirewallModel next = FirewallModel.of(desired);
+        List<String> drift = new ArrayList<>(tableDrift(desired));
+        if (!drift.isEmpty()) {
+            commit("reconcile", rebuild(desired));
+        }
+        drift.addAll(localnetDrift(desired));
         if (model != null) {
             for (NetworkFirewallSpec old : model.state().networks()) {
                 if (next.network(old.bridge()) == null && old.subnet4() != null && !old.internal()) {
@@ -323,7 +360,12 @@ public final class NftFirewallDriver implements FirewallDriver {
             }
         }
         for (NetworkFirewallSpec n : desired.networks()) {
-            if (n.subnet4() != null && !n.internal()) routeLocalnet(n.bridge(), true);
+            if (n.subnet4() == null || n.internal()) continue;
+            try {
+                routeLocalnet(n.bridge(), true);
+            } catch (RuntimeException gone) {
+                // the bridge is missing: the network's repair makes it again, and the next reconcile this setting
+            }
         }
         List<String> warnings = new ArrayList<>();
         for (NetworkFirewallSpec n : desired.networks()) {
