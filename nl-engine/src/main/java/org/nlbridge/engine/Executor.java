@@ -108,37 +108,22 @@ final class Executor {
         }
         String ns = netns(group.getFirst());
         if (ns == null) {
-            new Visit(rtnl, group, outcome, new SysctlWriter() {
-                @Override
-                public String read(String key) {
-                    try {
-                        return host.sysctl(key);
-                    } catch (RuntimeException missing) {
-                        return null; // e.g. the interface is created by this visit's batch: nothing to restore
-                    }
-                }
-
-                @Override
-                public void write(String key, String value) {
-                    host.writeSysctl(key, value);
-                }
-            }).run();
+            // the engine's socket serves the host from any thread; sysctls are per thread (/proc/sys shows the
+            // namespace of the thread that opens it), so a visit that writes some runs on one thread in the host
+            if (group.stream().noneMatch(x -> x instanceof Step.Sysctl)) {
+                new Visit(rtnl, group, outcome, null).run();
+            } else {
+                host.call(() -> {
+                    new Visit(rtnl, group, outcome, HERE).run();
+                    return null;
+                });
+            }
             return outcome;
         }
         try (NetNs target = NetNs.open(ns)) {
             target.call(() -> {
                 try (Rtnl inside = Rtnl.current()) {
-                    new Visit(inside, group, outcome, new SysctlWriter() {
-                        @Override
-                        public String read(String key) {
-                            return null;
-                        }
-
-                        @Override
-                        public void write(String key, String value) {
-                            writeSysctlHere(key, value);
-                        }
-                    }).run();
+                    new Visit(inside, group, outcome, IN_CONTAINER).run();
                 }
                 return null;
             });
@@ -156,6 +141,41 @@ final class Executor {
             throw new UncheckedIOException("cannot set sysctl " + key.replace('/', '.') + "=" + value + ": " + e.getMessage(), e);
         }
     }
+
+    /** A sysctl of the calling thread's namespace, or null if it cannot be read (an interface not made yet). */
+    private static String readSysctlHere(String key) {
+        try {
+            return Files.readString(Path.of("/proc/sys", key), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The host's sysctls, from a thread inside it: read (what an undo puts back) and written. */
+    private static final SysctlWriter HERE = new SysctlWriter() {
+        @Override
+        public String read(String key) {
+            return readSysctlHere(key);
+        }
+
+        @Override
+        public void write(String key, String value) {
+            writeSysctlHere(key, value);
+        }
+    };
+
+    /** A container's sysctls: written, not kept for an undo (they go with its interface or its namespace). */
+    private static final SysctlWriter IN_CONTAINER = new SysctlWriter() {
+        @Override
+        public String read(String key) {
+            return null;
+        }
+
+        @Override
+        public void write(String key, String value) {
+            writeSysctlHere(key, value);
+        }
+    };
 
     private void fail(Step s, RuntimeException e, Runnable afterAbort) {
         Unit u = s.unit();

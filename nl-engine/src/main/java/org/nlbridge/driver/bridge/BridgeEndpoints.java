@@ -39,12 +39,13 @@ import org.nlbridge.state.SubnetConfig;
  * The kernel side of endpoints: a veth pair whose peer is created directly inside the container's namespace with its
  * final name, then the container side (sysctls, {@code lo} up, address, up, default route), then the firewall.
  *
- * <p>The steps of a batch come grouped by kind: every host-side veth first (consecutive steps of the host namespace:
- * one netlink batch), then each container's side (one visit of its namespace, one batch), then the firewall entries.
+ * <p>The steps of a batch come grouped by kind: every host-side veth first, then their sysctls (consecutive steps of
+ * the host namespace: one visit, one netlink batch), then each container's side (one visit of its namespace, one
+ * batch), then the firewall entries.
  */
 final class BridgeEndpoints {
     /** Whether this kernel has IPv6 at all ({@code ipv6.disable=1} removes the whole sysctl tree). */
-    private static final boolean IPV6 = Files.isDirectory(Path.of("/proc/sys/net/ipv6"));
+    static final boolean IPV6 = Files.isDirectory(Path.of("/proc/sys/net/ipv6"));
 
     private final DriverContext ctx;
 
@@ -55,6 +56,13 @@ final class BridgeEndpoints {
     List<Step> attach(List<Attachment> batch) {
         List<Step> out = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) out.add(hostVeth(batch.get(i), i == 0));
+        if (IPV6) {
+            // the host end takes no router advertisement either (a bridge port's frames go to the bridge, but a
+            // port taken off it would take them): in the same host visit as the veths
+            for (Attachment a : batch) {
+                out.add(Step.sysctl(a.unit(), null, "net/ipv6/conf/" + a.hostLink() + "/accept_ra", "0"));
+            }
+        }
         for (int i = 0; i < batch.size(); i++) containerSide(batch.get(i), i == 0, out);
         for (int i = 0; i < batch.size(); i++) out.add(firewall(batch.get(i), i == 0));
         return out;

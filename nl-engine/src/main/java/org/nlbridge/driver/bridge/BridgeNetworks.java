@@ -161,7 +161,8 @@ final class BridgeNetworks {
 
     /**
      * What makes the kernel match a stored network: the bridge (down, with its own MAC and our alias), IPv6 router
-     * advertisements off on it, its MTU, addresses, up, the forwarding sysctls, its firewall rules.
+     * advertisements, SLAAC and redirects off on it (on every network), its MTU, addresses, up, the forwarding
+     * sysctls, its firewall rules.
      */
     List<Step> ensure(Network n, Unit unit) {
         List<Step> out = new ArrayList<>();
@@ -179,8 +180,8 @@ final class BridgeNetworks {
             out.add(Step.netlink(new Change(Action.CREATE, "link", br, "bridge, mtu " + n.mtu().value()), unit, null,
                     r -> r.batch().links().add(spec)));
         }
-        if (n.ipv6() != null && (l.isEmpty() || !"0".equals(ctx.host().sysctl(acceptRa(br))))) {
-            out.add(Step.sysctl(unit, null, acceptRa(br), "0")); // no router advertisements from containers
+        for (String key : noRouterAdvertisements(br)) {
+            if (l.isEmpty() || !"0".equals(ctx.host().sysctl(key))) out.add(Step.sysctl(unit, null, key, "0"));
         }
         if (l.isPresent() && n.bridgeOrigin() == BridgeOrigin.CREATED && l.get().mtu() != n.mtu().value()) {
             out.add(Step.netlink(new Change(Action.UPDATE, "link", br, "mtu " + l.get().mtu() + " -> " + n.mtu().value()),
@@ -214,8 +215,16 @@ final class BridgeNetworks {
         return out;
     }
 
-    private static String acceptRa(String bridge) {
-        return "net/ipv6/conf/" + bridge + "/accept_ra";
+    /**
+     * What keeps containers from configuring the host through the bridge (CVE-2020-13401): IPv6 router
+     * advertisements not accepted (no address, route or default router from them, also on an IPv4-only network
+     * whose bridge still has IPv6: the host would take a container's RA there), no SLAAC, no ICMPv6 redirects. Set to
+     * 0 whatever forwarding is (forwarding ignores accept_ra 1, not 2). None when the kernel has no IPv6.
+     */
+    static List<String> noRouterAdvertisements(String link) {
+        if (!BridgeEndpoints.IPV6) return List.of();
+        String conf = "net/ipv6/conf/" + link + "/";
+        return List.of(conf + "accept_ra", conf + "autoconf", conf + "accept_redirects");
     }
 
     private void forward(List<Step> out, Unit unit, String key) {
