@@ -173,14 +173,16 @@ class BridgePacketTest {
     }
 
     /**
-     * Someone flushes the whole ruleset (a firewall reload): direct routing to a container works until the engine
-     * opens again, whose reconcile rebuilds every rule from the store (CVE-2025-54410: isolation must survive).
+     * Someone flushes the whole ruleset (a firewall reload): direct routing to a container works until the next
+     * apply, whose repair phase rebuilds every rule from the store (CVE-2025-54410: isolation must survive); opening
+     * an engine and planning change nothing, the plan shows the rebuild.
      */
     @Test
-    void aFlushedRulesetIsRebuiltWhenTheEngineOpens(Sandbox sb) {
+    void aFlushedRulesetIsRebuiltByTheNextApply(Sandbox sb) {
         Engine e = engine(sb);
-        e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.11.1/24"))),
-                List.of(ctr("c1", "pub", "5000:22"))), null);
+        DesiredState d = state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.11.1/24"))),
+                List.of(ctr("c1", "pub", "5000:22")));
+        e.apply(d, null);
         Tcp.serve(sb, "c1", "c1-23", 23);
         Tcp.serve(sb, "c1", "c1-22", 22);
         world.attackerRoutesThroughHost("172.30.11.0/24");
@@ -189,7 +191,11 @@ class BridgePacketTest {
 
         World.nft(world.host, "flush", "ruleset");
         reaches(world.attacker, c1, 23, "c1-23 from " + ATTACKER);             // the protection is gone...
-        world.engine();                                                       // ...until an engine opens
+        Engine next = world.engine();
+        assertTrue(next.plan(d).changes().getFirst().toString().startsWith("~ firewall tables nftables (rebuilt from"),
+                () -> "the plan shows the rebuild: " + next.plan(d));
+        reaches(world.attacker, c1, 23, "c1-23 from " + ATTACKER);             // opening and planning changed nothing
+        next.apply(d, null);                                                  // ...until the next apply
         blocked(world.attacker, c1, 23);
         reaches(world.attacker, HOST_ATK, 5000, "c1-22 from " + ATTACKER);
         blocked(world.attacker, "127.0.0.1", 5000);
