@@ -34,10 +34,22 @@ public interface FirewallDriver extends AutoCloseable {
     void ensureUserHook();
 
     /**
-     * Inserts a script's user rule at the top of the user hook, on the user's explicit request; the engine inserts
-     * each rule once and never edits or removes it afterwards. A backend without a hook refuses.
+     * Inserts a script's user rule at the top of the user hook, marked as a script's, on the user's explicit
+     * request; the engine never edits or removes a rule without that mark. A backend without a hook refuses.
      */
     void insertUserRule(UserRulesSpec.AllowOnlyFrom rule);
+
+    /**
+     * Whether the user hook holds a script's rule (with the mark, or an identical rule without it, as the user or an
+     * older nlbridge inserted it); reads the kernel only. A backend without a hook answers false.
+     */
+    default boolean hasUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        return false;
+    }
+
+    /** Removes the rules marked as {@code rule}'s from the user hook (a request that inserted it was undone). */
+    default void removeUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+    }
 
     /** Installs one network's rules (masquerade, forward policy, isolation, direct-access drop). Idempotent for an equal spec. */
     void setupNetwork(NetworkFirewallSpec network);

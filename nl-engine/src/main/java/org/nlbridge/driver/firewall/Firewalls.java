@@ -15,6 +15,7 @@ import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.IpProtocol;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * The firewall drivers of one host namespace, one per {@link FirewallBackend}, each opened on first use: a host whose
@@ -139,6 +140,11 @@ public final class Firewalls implements AutoCloseable {
     /** The driver that keeps the user hook (opened on first use). */
     public FirewallDriver userHook() {
         return driver(userHookBackend());
+    }
+
+    /** Whether the user hook holds a script's rule; reads the kernel only. */
+    public synchronized boolean hasUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        return opened(userHookBackend()).hasUserRule(rule);
     }
 
     /** Whether the user hook exists; reads the kernel only. */

@@ -138,7 +138,38 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public void insertUserRule(UserRulesSpec.AllowOnlyFrom rule) {
-        insertUserRules(UserHookRules.onlyFrom(rule.on(), rule.sources()));
+        insertUserRules(UserHookRules.declared(rule));
+    }
+
+    @Override
+    public synchronized boolean hasUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        for (Rule want : UserHookRules.declared(rule)) {
+            Rule w = unmarked(want);
+            boolean there = list(want.chain().table()).flatMap(t -> t.chain(NftLayout.USER_CHAIN))
+                    .map(c -> c.rules().stream().anyMatch(h -> unmarked(h).equals(w))).orElse(false);
+            if (!there) return false;
+        }
+        return true;
+    }
+
+    /** A rule as built, without its counters, handle and comment. */
+    private static Rule unmarked(Rule r) {
+        Rule x = r.withoutState();
+        return new Rule(x.chain(), x.exprs(), null, 0);
+    }
+
+    @Override
+    public synchronized void removeUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        String marker = UserHookRules.marker(rule);
+        Transaction tx = transaction();
+        for (Family f : NftLayout.IP_FAMILIES) {
+            list(NftLayout.userTable(f)).flatMap(t -> t.chain(NftLayout.USER_CHAIN)).ifPresent(c -> {
+                for (Rule r : c.rules()) {
+                    if (marker.equals(r.comment())) tx.deleteRule(c.chain().ref(), r.handle());
+                }
+            });
+        }
+        if (!tx.isEmpty()) commit("remove the user hook rule " + rule, tx);
     }
 
     private FirewallModel model() {
