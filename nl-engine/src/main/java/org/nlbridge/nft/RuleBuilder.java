@@ -14,6 +14,7 @@ import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.IpProtocol;
 import org.nlbridge.net.Ipv4Address;
+import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.ValidationException;
 
 /**
@@ -43,6 +44,8 @@ public final class RuleBuilder {
     /** Whether a network/transport protocol is already pinned by an earlier match (nft adds no second dependency). */
     private int nfproto;
     private int l4proto;
+    /** In a bridge table, the ether type an earlier match pinned (0x0800, 0x86dd, 0x0806), or 0. */
+    private int ethertype;
     private boolean terminal;
 
     RuleBuilder(ChainRef chain) {
@@ -125,6 +128,112 @@ public final class RuleBuilder {
         exprs.add(new Expr.Meta(Uapi.NFT_META_NFPROTO(), R1));
         exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.u8(f.nfproto())));
         nfproto = f.nfproto();
+        return this;
+    }
+
+    /**
+     * {@code meta protocol ip|ip6|arp}: the frame's ether type, as the kernel saw it ({@code ETH_P_*}, e.g.
+     * {@link Selector#ETH_P_IPV6}); in a bridge table it pins the protocol for the matches that follow.
+     */
+    public RuleBuilder metaProtocol(int ethertype) {
+        if (ethertype <= 0 || ethertype > 0xffff) {
+            throw new ValidationException("meta protocol", Integer.toString(ethertype), "not an ether type", "0x0001..0xffff");
+        }
+        matchable();
+        exprs.add(new Expr.Meta(Uapi.NFT_META_PROTOCOL(), R1));
+        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.be16(ethertype)));
+        this.ethertype = ethertype;
+        return this;
+    }
+
+    /** {@code ether type ...} from the Ethernet header: the dependency nft writes for arp and transport fields. */
+    private void etherType(int ethertype) {
+        exprs.add(new Expr.Payload(Uapi.NFT_PAYLOAD_LL_HEADER(), 12, 2, R1));
+        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.be16(ethertype)));
+        this.ethertype = ethertype;
+    }
+
+    /** {@code ether saddr MAC} (bridge tables). */
+    public RuleBuilder etherSaddr(MacAddress mac) {
+        return match(Selector.ETHER_SADDR, Expr.CmpOp.EQ, mac);
+    }
+
+    /** {@code ether saddr != MAC} (bridge tables). */
+    public RuleBuilder etherSaddrNot(MacAddress mac) {
+        return match(Selector.ETHER_SADDR, Expr.CmpOp.NEQ, mac);
+    }
+
+    /** {@code arp saddr ip ADDR}: the sender address of an ARP packet (bridge tables). */
+    public RuleBuilder arpSaddrIp(Ipv4Address a) {
+        return match(Selector.ARP_SADDR_IP, Expr.CmpOp.EQ, a);
+    }
+
+    /** {@code arp saddr ether != MAC}: the sender hardware address of an ARP packet is not {@code mac}. */
+    public RuleBuilder arpSaddrEtherNot(MacAddress mac) {
+        return match(Selector.ARP_SADDR_ETHER, Expr.CmpOp.NEQ, mac);
+    }
+
+    /** {@code icmp type T}. */
+    public RuleBuilder icmpType(int type) {
+        return match(Selector.ICMP_TYPE, Expr.CmpOp.EQ, type);
+    }
+
+    /** {@code icmpv6 type T}. */
+    public RuleBuilder icmpv6Type(int type) {
+        return match(Selector.ICMPV6_TYPE, Expr.CmpOp.EQ, type);
+    }
+
+    /** {@code ip6 length N}: the IPv6 payload length (extension headers included). */
+    public RuleBuilder ip6Length(int length) {
+        if (length < 0 || length > 65535) {
+            throw new ValidationException("ip6 length", Integer.toString(length), "not a length", "0..65535");
+        }
+        dependencies(Selector.IP6_SADDR);
+        exprs.add(new Expr.Payload(Uapi.NFT_PAYLOAD_NETWORK_HEADER(), 4, 2, R1));
+        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.be16(length)));
+        return this;
+    }
+
+    /**
+     * {@code @th,OFFSET,LENGTH VALUE}: raw bytes of the transport header (offset and value in bytes, 1..16 of them),
+     * for fields nft has no name for, such as the target or the first option of a neighbour discovery message.
+     */
+    public RuleBuilder transportBytes(int offset, byte[] value) {
+        if (offset < 0 || offset > 255 || value.length == 0 || value.length > 16) {
+            throw new ValidationException("@th", offset + "," + value.length, "not a raw transport header field the"
+                    + " engine writes", "an offset 0..255 and 1..16 bytes");
+        }
+        matchable();
+        exprs.add(new Expr.Payload(Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), offset, value.length, R1));
+        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.of(value)));
+        return this;
+    }
+
+    /**
+     * {@code iifname}/{@code oifname} compared as iptables-nft writes {@code -i}/{@code -o NAME}: the name and its
+     * NUL, not nft's 16 padded bytes. The kernel matches both the same way; iptables-nft reads a rule back to the
+     * same {@code -i NAME} only from its own form ({@code iptables -C} compares them byte for byte).
+     */
+    public RuleBuilder ifnameAsIptables(Selector s, Expr.CmpOp op, IfName name) {
+        if (s != Selector.IIFNAME && s != Selector.OIFNAME) {
+            throw new ValidationException("interface selector", s.toString(), "not an interface name", "iifname or oifname");
+        }
+        if (op != Expr.CmpOp.EQ && op != Expr.CmpOp.NEQ) {
+            throw new ValidationException(s.toString(), op.symbol(), "not an interface comparison", "== or !=");
+        }
+        byte[] b = java.util.Arrays.copyOf(name.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                name.toString().length() + 1);
+        return cmp(s, op, Data.wrap(b));
+    }
+
+    /**
+     * An x_tables match run by nf_tables' compat layer ({@code match name NAME rev REV}), with its
+     * {@code struct xt_*_info} as {@code info}: what iptables-nft writes for {@code -m conntrack} and the like. The
+     * caller answers for the bytes; the kernel checks their size against the match's.
+     */
+    public RuleBuilder xtMatch(String name, int rev, byte[] info) {
+        matchable();
+        exprs.add(new Expr.Match(name, rev, Data.of(info)));
         return this;
     }
 
@@ -588,18 +697,32 @@ public final class RuleBuilder {
         matchable();
     }
 
-    /** Adds what {@code s} depends on, as nft does: {@code meta nfproto} in inet tables, {@code meta l4proto}. */
+    /**
+     * Adds what {@code s} depends on, as nft 1.0.6 does: {@code meta nfproto} in inet tables; in bridge tables
+     * {@code meta protocol} before an ip or ip6 header field and {@code ether type} before an arp field or a
+     * transport field of one IP version ({@code icmpv6 type}); {@code meta l4proto} before a transport field.
+     */
     private void dependencies(Selector s) {
         matchable();
-        if (s.l3 != null) {
+        if (s.bridgeOnly() && family != Family.BRIDGE) {
+            throw new ValidationException(s.toString(), chain.toString(), s + " can only match in a bridge table",
+                    "a chain of a bridge table");
+        }
+        if (family == Family.BRIDGE) {
+            int et = s.ethertype();
+            if (et != 0 && ethertype != et) {
+                if (ethertype != 0) {
+                    throw new ValidationException(s.toString(), chain.toString(), "conflicts with an earlier match of"
+                            + " ether type 0x" + Integer.toHexString(ethertype), "fields of one network protocol per rule");
+                }
+                boolean header = s.kind == Selector.Kind.PAYLOAD && s.key == Uapi.NFT_PAYLOAD_NETWORK_HEADER();
+                if (header && et != Selector.ETH_P_ARP) metaProtocol(et);
+                else etherType(et);
+            }
+        } else if (s.l3 != null) {
             if (family != Family.INET && family != s.l3) {
                 throw new ValidationException(s.toString(), chain.toString(), s + " cannot match in a table of family "
-                        + family, switch (family) {
-                            case IP -> "ip fields (ip saddr, ip daddr)";
-                            case IP6 -> "ip6 fields (ip6 saddr, ip6 daddr)";
-                            default -> "fields without a network header (iifname, oifname, meta l4proto, th dport,"
-                                    + " marks): the engine adds no ether type dependency in the bridge family";
-                        });
+                        + family, family == Family.IP ? "ip fields (ip saddr, ip daddr)" : "ip6 fields (ip6 saddr, ip6 daddr)");
             }
             if (family == Family.INET && nfproto != s.l3.nfproto()) {
                 if (nfproto != 0) {
