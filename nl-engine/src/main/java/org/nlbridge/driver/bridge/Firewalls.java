@@ -78,7 +78,7 @@ final class Firewalls implements AutoCloseable {
 
     static EndpointFirewallSpec spec(Network n, Endpoint e, List<PortMapping> ports) {
         return new EndpointFirewallSpec(Naming.endpointId(e.network(), e.container()), n.bridge(), e.hostVeth(),
-                e.ipv4(), e.ipv6(), ports);
+                e.ipv4(), e.ipv6(), ports, e.mac(), true);
     }
 
     List<Change> plan(Network n) {
