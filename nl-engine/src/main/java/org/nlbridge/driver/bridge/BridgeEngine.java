@@ -185,6 +185,7 @@ public final class BridgeEngine implements Engine {
             w.changes.addAll(networkOps.plan(n));
             w.changes.addAll(firewalls.plan(n));
         }
+        w.changes.addAll(firewalls.planHostFirewall(w.networks.values())); // beside an iptables FORWARD policy drop
 
         for (ContainerSpec c : desired.containers()) {
             if (!known.contains(c.name()) && sharesANamespace(c.network())) {
@@ -666,6 +667,8 @@ public final class BridgeEngine implements Engine {
             w.changes.add(new Change(Action.DELETE, "network", n.name(), "bridge " + n.bridge()));
             w.changes.addAll(networkOps.planRemove(n));
         }
+        w.changes.addAll(firewalls.planHostFirewall(store.read(tx -> tx.networks().all()).stream()
+                .filter(n -> !w.removeNetworks.contains(n)).toList()));
         return w;
     }
 

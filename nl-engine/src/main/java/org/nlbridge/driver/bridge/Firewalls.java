@@ -89,6 +89,20 @@ final class Firewalls implements AutoCloseable {
         return List.of(new Change(Change.Action.CREATE, "firewall", "network " + n.name(), what));
     }
 
+    /**
+     * What the nftables driver would add to or remove from the host's iptables-nft firewall (its FORWARD policy drop)
+     * once {@code networks} are the nftables networks there are; read only (a driver opened just to read).
+     */
+    List<Change> planHostFirewall(Collection<Network> networks) {
+        List<NetworkFirewallSpec> specs = networks.stream().filter(n -> backend(n) == FirewallBackend.NFTABLES)
+                .map(Firewalls::spec).toList();
+        FirewallState desired = new FirewallState(specs, List.of());
+        if (nft != null) return nft.hostFirewallPlan(desired);
+        try (var reader = org.nlbridge.driver.firewall.nftables.NftFirewallDriver.open(host)) {
+            return reader.hostFirewallPlan(desired);
+        }
+    }
+
     void setupNetwork(Network n) {
         of(n).setupNetwork(spec(n));
         setUp.add(n.name());

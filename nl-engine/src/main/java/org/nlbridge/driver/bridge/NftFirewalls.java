@@ -33,6 +33,8 @@ final class NftFirewalls {
         @Override public org.nlbridge.driver.firewall.FirewallStatus status() { return driver.status(); }
         @Override public org.nlbridge.driver.firewall.ReconcileReport reconcile(org.nlbridge.driver.firewall.FirewallState d) { return driver.reconcile(d); }
         @Override public void teardownAll() { driver.teardownAll(); }
+        @Override public java.util.List<org.nlbridge.spec.Change> hostFirewallPlan(org.nlbridge.driver.firewall.FirewallState d) { return driver.hostFirewallPlan(d); }
+        @Override public java.util.List<String> hostFirewallWarnings() { return driver.hostFirewallWarnings(); }
         @Override public void close() { driver.close(); }
     }
 }

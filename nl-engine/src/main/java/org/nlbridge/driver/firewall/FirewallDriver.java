@@ -3,6 +3,7 @@ package org.nlbridge.driver.firewall;
 import java.util.List;
 
 import org.nlbridge.net.IfName;
+import org.nlbridge.spec.Change;
 
 /**
  * The firewall half of the bridge driver: NAT, published ports, isolation and the user hook, for networks the
@@ -51,4 +52,22 @@ public interface FirewallDriver {
 
     /** Removes every rule, set and table this driver owns; leaves the user hook and its rules alone. Idempotent. */
     void teardownAll();
+
+    /**
+     * What the driver would change in another firewall of the host for {@code desired} (the rules that let the
+     * networks' traffic through an iptables-nft {@code FORWARD} policy drop, see {@code HostFirewall}), as plan lines;
+     * empty when nothing is needed. Changes nothing. The driver makes these changes itself in {@link #setupNetwork},
+     * {@link #teardownNetwork}, {@link #reconcile} and {@link #teardownAll}.
+     */
+    default List<Change> hostFirewallPlan(FirewallState desired) {
+        return List.of();
+    }
+
+    /**
+     * What is wrong with another firewall of the host that the driver cannot repair (iptables-legacy tables, an
+     * explicit drop before its rules), each a line naming the problem and what to do; empty when nothing is.
+     */
+    default List<String> hostFirewallWarnings() {
+        return List.of();
+    }
 }

@@ -17,11 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
@@ -33,7 +31,6 @@ import org.nlbridge.nft.Family;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
-import org.nlbridge.testing.SandboxExtension;
 import org.nlbridge.testing.Tcp;
 
 /**
@@ -44,28 +41,11 @@ import org.nlbridge.testing.Tcp;
  * them, while legitimate traffic (ping, TCP, published ports, hairpin, IPv6 neighbour discovery and DAD) works.
  * Oracles: who a UDP listener heard from, {@code ip -j neigh}, {@code ip -j -6 route/addr}, TCP answers.
  */
-@ExtendWith(SandboxExtension.class)
-class AntiSpoofingPacketTest {
-
-    private Backend.Opened opened;
+class AntiSpoofingPacketTest extends NetlinkDriverTest {
 
     @BeforeEach
     void tools() {
-        Assumptions.assumeTrue(Host.has("nft"), "needs the nft binary as the oracle");
         Assumptions.assumeTrue(Host.has("python3"), "needs python3 to forge packets");
-        Tcp.assumeAvailable();
-    }
-
-    @AfterEach
-    void close() {
-        if (opened != null) opened.close();
-    }
-
-    private NftFirewallDriver driver(Topology t) {
-        opened = Backend.NETLINK.open(t.host);
-        NftFirewallDriver d = opened.driver();
-        d.reconcile(FirewallState.EMPTY);
-        return d;
     }
 
     /** The driver with network nlb0 (IPv4, or dual stack with {@code subnet6}) and {@code endpoints} on it. */

@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.nlbridge.driver.firewall.EndpointFirewallSpec;
 import org.nlbridge.driver.firewall.NetworkFirewallSpec;
-import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Ipv6Address;
 import org.nlbridge.net.MacAddress;
 import org.nlbridge.nft.Chain;
@@ -216,10 +215,5 @@ final class BridgeLayer {
         a[14] = m[4];
         a[15] = m[5];
         return Ipv6Address.of(a);
-    }
-
-    /** Whether {@code a} is one of the container's own addresses as the anti-spoofing chain allows them. */
-    static boolean isOwn(EndpointFirewallSpec e, IpAddress a) {
-        return a.equals(e.ipv4()) || a.equals(e.ipv6()) || e.ipv6() != null && a.equals(linkLocal(e.mac()));
     }
 }
