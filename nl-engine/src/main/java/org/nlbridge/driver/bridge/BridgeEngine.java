@@ -78,7 +78,7 @@ public final class BridgeEngine implements Engine {
         this.networkOps = new NetworkOps(host, rtnl);
         this.bridgePorts = new BridgePorts(host);
         this.endpointOps = new EndpointOps(rtnl, bridgePorts);
-        this.firewalls = new Firewalls(host);
+        this.firewalls = new Firewalls(host, c -> store.read(tx -> tx.meta().get(SPOOF_CHECK_OFF_KEY + c)).isPresent());
     }
 
     /** Opens the engine on its host namespace and state directory, and reconciles what an earlier run left. */
@@ -162,7 +162,8 @@ public final class BridgeEngine implements Engine {
             if (w.detach.contains(e)) continue;
             ContainerSpec c = wanted.get(e.container());
             if (c == null || !(c.network() instanceof NetworkMode.Bridge b) || !b.network().equals(e.network())
-                    || !sameEndpoint(e, c) || !onItsBridge(e, stored.get(e.network()), links)) {
+                    || !sameEndpoint(e, c) || !onItsBridge(e, stored.get(e.network()), links)
+                    || firewalls.spoofCheckOff(e.container()) == c.spoofCheck()) {
                 w.detach.add(e);
             }
         }
@@ -586,6 +587,8 @@ public final class BridgeEngine implements Engine {
 
     private static final String CONTAINER_KEY = "container.";
     private static final String USER_RULE_KEY = "userrule.";
+    /** Present for a container with {@code spoofCheck false} (anti-spoofing is on for all others). */
+    private static final String SPOOF_CHECK_OFF_KEY = "spoofcheck-off.";
 
     private boolean userRuleInserted(String rule) {
         return store.read(tx -> tx.meta().get(USER_RULE_KEY + rule)).isPresent();
@@ -594,7 +597,11 @@ public final class BridgeEngine implements Engine {
     private void remember(ContainerSpec c) {
         String netns = c.network() instanceof NetworkMode.Host ? "-"
                 : c.network() instanceof NetworkMode.Container o ? "container:" + o.container() : c.netns();
-        store.update(tx -> tx.meta().put(CONTAINER_KEY + c.name(), netns + "\t" + c.hostname()));
+        store.update(tx -> {
+            tx.meta().put(CONTAINER_KEY + c.name(), netns + "\t" + c.hostname());
+            if (c.spoofCheck()) tx.meta().remove(SPOOF_CHECK_OFF_KEY + c.name());
+            else tx.meta().put(SPOOF_CHECK_OFF_KEY + c.name(), "1");
+        });
     }
 
     private static Set<String> knownContainers(org.nlbridge.driver.state.MetaTable meta) {
@@ -625,6 +632,7 @@ public final class BridgeEngine implements Engine {
         }
         store.update(tx -> {
             tx.meta().remove(CONTAINER_KEY + container);
+            tx.meta().remove(SPOOF_CHECK_OFF_KEY + container);
             if (created) tx.meta().remove(Naming.createdNetnsKey(netns));
         });
     }

@@ -35,9 +35,17 @@ final class Firewalls implements AutoCloseable {
     private final FirewallDriver none = new NoneFirewallDriver();
     private FirewallDriver nft; // opened on first use: hosts that only use firewall 'none' need no nf_tables
     private final Set<String> setUp = new HashSet<>();
+    private final java.util.function.Predicate<String> spoofCheckOff;
 
-    Firewalls(NetNs host) {
+    /** {@code spoofCheckOff}: whether a container asked for {@code spoofCheck false} (the store says). */
+    Firewalls(NetNs host, java.util.function.Predicate<String> spoofCheckOff) {
         this.host = host;
+        this.spoofCheckOff = spoofCheckOff;
+    }
+
+    /** Whether the container's port goes without anti-spoofing. */
+    boolean spoofCheckOff(String container) {
+        return spoofCheckOff.test(container);
     }
 
     private FirewallDriver of(Network n) {
@@ -76,9 +84,9 @@ final class Firewalls implements AutoCloseable {
                 n.options().icc(), n.options().ipMasq() && !n.options().internal(), n.options().internal());
     }
 
-    static EndpointFirewallSpec spec(Network n, Endpoint e, List<PortMapping> ports) {
+    EndpointFirewallSpec spec(Network n, Endpoint e, List<PortMapping> ports) {
         return new EndpointFirewallSpec(Naming.endpointId(e.network(), e.container()), n.bridge(), e.hostVeth(),
-                e.ipv4(), e.ipv6(), ports, e.mac(), true);
+                e.ipv4(), e.ipv6(), ports, e.mac(), !spoofCheckOff(e.container()));
     }
 
     List<Change> plan(Network n) {
