@@ -192,7 +192,7 @@ public final class ApiJson {
         ArrayNode p = o.putArray("publish");
         c.publish().forEach(x -> p.add(x.toString()));
         o.set("dns", toJson(c.dns()));
-        o.put("spoofCheck", c.spoofCheck());
+        if (!c.spoofCheck()) o.put("spoofCheck", false); // only when off: the stored format 1 stays as it was
         return o;
     }
 
