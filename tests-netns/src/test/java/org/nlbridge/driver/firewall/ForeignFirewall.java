@@ -17,10 +17,9 @@ import org.nlbridge.testing.Cmd;
  * what iptables-nft writes): a host firewall whose FORWARD policy is DROP, the situation in which nlbridge's networks
  * lose both directions without the accept rules of {@code HostFirewall}.
  *
- * <p>The real dockerd (Debian docker.io 20.10, in a private mount namespace) becomes one more constant here once the
- * real-client harness lands: its {@link #install} starts dockerd in the host namespace with a {@code docker0}
- * container publishing 8080 and waits for its chains; every test of {@link HostFirewallPacketTest} then runs
- * against it unchanged.
+ * <p>{@link #DOCKER_20_10} is the shape the real dockerd 20.10 makes (docs/dockerd-20.10-firewall.md, measured with
+ * the client sandbox), so the packet tests run in seconds on any machine with iptables-nft; {@link
+ * HostFirewallDockerdTest} runs the real dockerd itself beside nlbridge.
  */
 enum ForeignFirewall {
     /**
