@@ -1,15 +1,10 @@
 package org.nlbridge.nft;
 
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.nlbridge.bindings.linux.Uapi;
-import org.nlbridge.net.Cidr;
-import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.IfName;
 import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.ValidationException;
@@ -23,7 +18,7 @@ import org.nlbridge.net.ValidationException;
  * Rule.in(prerouting).fibDaddrTypeLocal().counter().jump("nat-prerouting-and-output")
  * Rule.in(dnat).dnatMap(hostports, Selector.L4PROTO, Selector.IP_DADDR, Selector.TH_DPORT)
  * Rule.in(forwardIn).ctState(CtState.ESTABLISHED, CtState.RELATED).counter().accept()
- * Rule.in(forward).oifname(bridge).lookupVerdict(jumps, Selector.OIFNAME)   // oifname vmap @jumps
+ * Rule.in(forward).vmap(jumps, Selector.OIFNAME)                  // oifname vmap @jumps
  * Rule.in(hook).iifname("eth0").noneOf(Selector.IP_SADDR, a, subnet).counter().drop()  // ip saddr != { ... }
  * }</pre>
  *
@@ -31,8 +26,8 @@ import org.nlbridge.net.ValidationException;
  * saddr} in an {@code ip} table), a set from another table, a lookup key whose field types differ from the set's
  * key type, a value of the wrong type, a port mapping without a transport protocol match, a second verdict.
  *
- * <p>The interface, address, port, mark, conntrack and fib matches live in {@link RuleMatches} (with the protocol
- * dependencies); here are the frame and raw matches, set and map lookups, statements and verdicts.
+ * <p>The interface, address, port, mark, conntrack, fib and set matches live in {@link RuleMatches} (with the
+ * protocol dependencies); here are the frame and raw matches, statements and verdicts.
  */
 public final class RuleBuilder extends RuleMatches {
 
@@ -41,6 +36,19 @@ public final class RuleBuilder extends RuleMatches {
     }
 
     // ---------------------------------------------------------------- frames, raw fields, iptables' forms
+
+    /**
+     * {@code meta protocol ip|ip6|arp}: the frame's ether type, as the kernel saw it ({@code ETH_P_*}, e.g.
+     * {@link Selector#ETH_P_IPV6}); in a bridge table it pins the protocol for the matches that follow.
+     */
+    public RuleBuilder metaProtocol(int ethertype) {
+        if (ethertype <= 0 || ethertype > 0xffff) {
+            throw new ValidationException("meta protocol", Integer.toString(ethertype), "not an ether type", "0x0001..0xffff");
+        }
+        matchable();
+        pinEthertype(ethertype, true);
+        return this;
+    }
 
     /** {@code ether saddr MAC} (bridge tables). */
     public RuleBuilder etherSaddr(MacAddress mac) {
@@ -126,94 +134,6 @@ public final class RuleBuilder extends RuleMatches {
         return this;
     }
 
-    // ---------------------------------------------------------------- set and map lookups
-
-    /** {@code KEY @set}: the concatenation of {@code key} is in the set. */
-    public RuleBuilder inSet(NamedSet set, Selector... key) {
-        return lookup(set, key, -1, false, false);
-    }
-
-    /** {@code KEY != @set}. */
-    public RuleBuilder notInSet(NamedSet set, Selector... key) {
-        return lookup(set, key, -1, true, false);
-    }
-
-    /**
-     * {@code SELECTOR { V1, V2, ... }}: the field is one of the values, sent as an {@link AnonymousSet} with the rule.
-     * Values have the selector's type (addresses, ports, interface names, protocols); an address field also takes
-     * {@link Cidr} prefixes and a port or address field {@link Range}s. E.g. {@code anyOf(Selector.TCP_DPORT, 22, 80)}
-     * is {@code tcp dport { 22, 80 }}.
-     */
-    public RuleBuilder anyOf(Selector s, Collection<?> values) {
-        return anonymous(s, false, values);
-    }
-
-    public RuleBuilder anyOf(Selector s, Object... values) {
-        return anyOf(s, Arrays.asList(values));
-    }
-
-    /** {@code SELECTOR != { V1, V2, ... }}: the field is none of the values ({@link #anyOf(Selector, Collection)}). */
-    public RuleBuilder noneOf(Selector s, Collection<?> values) {
-        return anonymous(s, true, values);
-    }
-
-    public RuleBuilder noneOf(Selector s, Object... values) {
-        return noneOf(s, Arrays.asList(values));
-    }
-
-    private RuleBuilder anonymous(Selector s, boolean inverted, Collection<?> values) {
-        Objects.requireNonNull(s, "selector");
-        String field = s + (inverted ? " != " : " ") + "{ ... }";
-        AnonymousSet set = new AnonymousSet(s.type(), AnonymousSet.canonical(field, s.type(), values));
-        dependencies(s);
-        exprs.add(s.load(R1));
-        exprs.add(new Expr.Lookup(AnonymousSet.NAME, R1, -1, inverted, set));
-        return this;
-    }
-
-    /** {@code KEY vmap @map}: the verdict map's verdict for the key ends the rule. */
-    public RuleBuilder vmap(NamedSet map, Selector... key) {
-        if (!map.isVerdictMap()) {
-            throw new ValidationException("vmap", map.name(), "is not a verdict map (its values are " + map.data() + ")",
-                    "a map of type ... : verdict");
-        }
-        lookup(map, key, Expr.REG_VERDICT, false, true);
-        terminal = true;
-        return this;
-    }
-
-    private RuleBuilder lookup(NamedSet set, Selector[] key, int dreg, boolean inverted, boolean forVerdictMap) {
-        if (!forVerdictMap && set.isMap()) {
-            throw new ValidationException("set", set.name(), "is a map; membership tests take a set",
-                    "a set, or vmap/dnatMap for maps");
-        }
-        loadKey(set, key);
-        exprs.add(new Expr.Lookup(set.name(), R1, dreg, inverted));
-        return this;
-    }
-
-    /** Loads a concatenation into consecutive 4-byte slots from register 1, after checking it against the set key. */
-    private void loadKey(NamedSet set, Selector[] key) {
-        Objects.requireNonNull(set, "set");
-        if (!set.table().equals(chain.table())) {
-            throw new ValidationException("set", set.ref().toString(), "belongs to another table than chain " + chain,
-                    "a set of table " + chain.table());
-        }
-        KeyType given = new KeyType(Stream.of(key).map(Selector::type).toList());
-        if (!given.equals(set.key())) {
-            String keyText = Stream.of(key).map(Selector::toString).collect(Collectors.joining(" . "));
-            throw new ValidationException("lookup key of @" + set.name(), keyText, "its type " + given
-                    + " does not match the set's key type " + set.key(), "selectors of types " + set.key());
-        }
-        matchable();
-        for (Selector s : key) dependencies(s);
-        int slot = 0;
-        for (Selector s : key) {
-            exprs.add(s.load(Expr.slotRegister(slot)));
-            slot += s.type().registerLength() / 4;
-        }
-    }
-
     // ---------------------------------------------------------------- statements
 
     /** {@code counter}. */
@@ -256,7 +176,7 @@ public final class RuleBuilder extends RuleMatches {
                     "tcp dport/udp dport/meta l4proto before the nat statement");
         }
         if (port > 65535) throw new ValidationException("nat port", Integer.toString(port), "not a port", "0..65535");
-        terminal();
+        matchable();
         exprs.add(new Expr.Immediate(R1, Data.wrap(to.bytes())));
         if (port >= 0) {
             exprs.add(new Expr.Immediate(Expr.REG_2, Data.be16(port)));
@@ -264,6 +184,7 @@ public final class RuleBuilder extends RuleMatches {
         } else {
             exprs.add(new Expr.Nat(dnat, f, R1, 0, 0, 0, 0));
         }
+        terminal();
         return this;
     }
 
@@ -285,11 +206,12 @@ public final class RuleBuilder extends RuleMatches {
         }
         Family f = addr == FieldType.IPV4_ADDR ? Family.IP : Family.IP6;
         natFamily(f, map.data().toString());
-        terminal();
+        matchable();
         loadKey(map, key);
         exprs.add(new Expr.Lookup(map.name(), R1, R1, false));
         int portReg = d.size() == 2 ? Expr.slotRegister(addr.registerLength() / 4) : 0;
         exprs.add(new Expr.Nat(true, f, R1, 0, portReg, 0, 0));
+        terminal();
         return this;
     }
 
@@ -306,8 +228,9 @@ public final class RuleBuilder extends RuleMatches {
             throw new ValidationException("masquerade", chain.toString(), "the bridge family has no nat",
                     "masquerade in an ip, ip6 or inet table");
         }
-        terminal();
+        matchable();
         exprs.add(new Expr.Masq(0, 0, 0));
+        terminal();
         return this;
     }
 
@@ -340,9 +263,9 @@ public final class RuleBuilder extends RuleMatches {
     }
 
     public RuleBuilder verdict(Verdict v) {
-        terminal();
+        matchable();
         exprs.add(new Expr.VerdictExpr(v));
-        terminal = true;
+        terminal();
         return this;
     }
 
@@ -361,5 +284,4 @@ public final class RuleBuilder extends RuleMatches {
     public Rule build() {
         return new Rule(chain, exprs, comment, 0);
     }
-
 }

@@ -2,8 +2,11 @@ package org.nlbridge.nft;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.nlbridge.bindings.linux.Uapi;
 import org.nlbridge.net.Cidr;
@@ -14,9 +17,9 @@ import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.ValidationException;
 
 /**
- * The matches of a {@link RuleBuilder} and the checks they share (the builder's public face is {@link RuleBuilder};
- * this half holds interface, address, port, mark, conntrack and fib matches, the protocol dependencies nft adds, and
- * the state they track).
+ * The matches of a {@link RuleBuilder} (interfaces, addresses, ports, marks, conntrack, fib, sets) and the checks
+ * every part of a rule goes through: what nft would emit for the same words, with the protocol dependencies nft
+ * adds. Split from the builder's statements and verdicts only to keep each file readable; use {@link RuleBuilder}.
  */
 abstract sealed class RuleMatches permits RuleBuilder {
     static final int R1 = Expr.REG_1;
@@ -39,11 +42,6 @@ abstract sealed class RuleMatches permits RuleBuilder {
 
     public ChainRef chain() {
         return chain;
-    }
-
-    /** This builder, for the fluent returns of the matches. */
-    final RuleBuilder self() {
-        return (RuleBuilder) this;
     }
 
     // ---------------------------------------------------------------- matches
@@ -84,7 +82,7 @@ abstract sealed class RuleMatches permits RuleBuilder {
         return oifnameNot(IfName.parse("oifname", name));
     }
 
-    RuleBuilder ifname(Selector s, Expr.CmpOp op, IfName name) {
+    private RuleBuilder ifname(Selector s, Expr.CmpOp op, IfName name) {
         Objects.requireNonNull(name, s.toString());
         byte[] b = new byte[16];
         FieldType.IFNAME.write(name, b, 0, s.toString());
@@ -121,25 +119,13 @@ abstract sealed class RuleMatches permits RuleBuilder {
     }
 
     /**
-     * {@code meta protocol ip|ip6|arp}: the frame's ether type, as the kernel saw it ({@code ETH_P_*}, e.g.
-     * {@link Selector#ETH_P_IPV6}); in a bridge table it pins the protocol for the matches that follow.
+     * Pins the frame's ether type ({@code ETH_P_*}) for the matches that follow, as nft does: {@code meta protocol}
+     * ({@code meta}) or the Ethernet header's type field.
      */
-    public RuleBuilder metaProtocol(int ethertype) {
-        if (ethertype <= 0 || ethertype > 0xffff) {
-            throw new ValidationException("meta protocol", Integer.toString(ethertype), "not an ether type", "0x0001..0xffff");
-        }
-        matchable();
-        exprs.add(new Expr.Meta(Uapi.NFT_META_PROTOCOL(), R1));
-        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.be16(ethertype)));
-        this.ethertype = ethertype;
-        return self();
-    }
-
-    /** {@code ether type ...} from the Ethernet header: the dependency nft writes for arp and transport fields. */
-    void etherType(int ethertype) {
-        exprs.add(new Expr.Payload(Uapi.NFT_PAYLOAD_LL_HEADER(), 12, 2, R1));
-        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.be16(ethertype)));
-        this.ethertype = ethertype;
+    void pinEthertype(int type, boolean meta) {
+        exprs.add(meta ? new Expr.Meta(Uapi.NFT_META_PROTOCOL(), R1) : new Expr.Payload(Uapi.NFT_PAYLOAD_LL_HEADER(), 12, 2, R1));
+        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.be16(type)));
+        this.ethertype = type;
     }
 
     /** {@code ip saddr ADDR/LEN} or {@code ip6 saddr ...}, by the prefix's family. */
@@ -221,7 +207,7 @@ abstract sealed class RuleMatches permits RuleBuilder {
      * An address prefix match, encoded as nft does: a byte-aligned prefix loads only its bytes, any other is masked
      * with {@code bitwise}.
      */
-    RuleBuilder prefix(Selector s, Expr.CmpOp op, Cidr prefix) {
+    private RuleBuilder prefix(Selector s, Expr.CmpOp op, Cidr prefix) {
         Objects.requireNonNull(prefix, s.toString());
         int bits = s.type() == FieldType.IPV4_ADDR ? 32 : 128;
         if (prefix.address().bitLength() != bits) {
@@ -322,7 +308,7 @@ abstract sealed class RuleMatches permits RuleBuilder {
         return flags(Uapi.NFT_CT_STATUS(), mask);
     }
 
-    RuleBuilder flags(int ctKey, int mask) {
+    private RuleBuilder flags(int ctKey, int mask) {
         matchable();
         exprs.add(new Expr.Ct(ctKey, R1, -1));
         exprs.add(new Expr.Bitwise(R1, R1, Data.u32(mask), Data.u32(0)));
@@ -348,6 +334,93 @@ abstract sealed class RuleMatches permits RuleBuilder {
         return self();
     }
 
+    /** {@code KEY @set}: the concatenation of {@code key} is in the set. */
+    public RuleBuilder inSet(NamedSet set, Selector... key) {
+        return lookup(set, key, -1, false, false);
+    }
+
+    /** {@code KEY != @set}. */
+    public RuleBuilder notInSet(NamedSet set, Selector... key) {
+        return lookup(set, key, -1, true, false);
+    }
+
+    /**
+     * {@code SELECTOR { V1, V2, ... }}: the field is one of the values, sent as an {@link AnonymousSet} with the rule.
+     * Values have the selector's type (addresses, ports, interface names, protocols); an address field also takes
+     * {@link Cidr} prefixes and a port or address field {@link Range}s. E.g. {@code anyOf(Selector.TCP_DPORT, 22, 80)}
+     * is {@code tcp dport { 22, 80 }}.
+     */
+    public RuleBuilder anyOf(Selector s, Collection<?> values) {
+        return anonymous(s, false, values);
+    }
+
+    public RuleBuilder anyOf(Selector s, Object... values) {
+        return anyOf(s, Arrays.asList(values));
+    }
+
+    /** {@code SELECTOR != { V1, V2, ... }}: the field is none of the values ({@link #anyOf(Selector, Collection)}). */
+    public RuleBuilder noneOf(Selector s, Collection<?> values) {
+        return anonymous(s, true, values);
+    }
+
+    public RuleBuilder noneOf(Selector s, Object... values) {
+        return noneOf(s, Arrays.asList(values));
+    }
+
+    private RuleBuilder anonymous(Selector s, boolean inverted, Collection<?> values) {
+        Objects.requireNonNull(s, "selector");
+        String field = s + (inverted ? " != " : " ") + "{ ... }";
+        AnonymousSet set = new AnonymousSet(s.type(), AnonymousSet.canonical(field, s.type(), values));
+        dependencies(s);
+        exprs.add(s.load(R1));
+        exprs.add(new Expr.Lookup(AnonymousSet.NAME, R1, -1, inverted, set));
+        return self();
+    }
+
+    /** {@code KEY vmap @map}: the verdict map's verdict for the key ends the rule. */
+    public RuleBuilder vmap(NamedSet map, Selector... key) {
+        if (!map.isVerdictMap()) {
+            throw new ValidationException("vmap", map.name(), "is not a verdict map (its values are " + map.data() + ")",
+                    "a map of type ... : verdict");
+        }
+        matchable();
+        lookup(map, key, Expr.REG_VERDICT, false, true);
+        terminal();
+        return self();
+    }
+
+    RuleBuilder lookup(NamedSet set, Selector[] key, int dreg, boolean inverted, boolean forVerdictMap) {
+        if (!forVerdictMap && set.isMap()) {
+            throw new ValidationException("set", set.name(), "is a map; membership tests take a set",
+                    "a set, or vmap/dnatMap for maps");
+        }
+        loadKey(set, key);
+        exprs.add(new Expr.Lookup(set.name(), R1, dreg, inverted));
+        return self();
+    }
+
+    /** Loads a concatenation into consecutive 4-byte slots from register 1, after checking it against the set key. */
+    void loadKey(NamedSet set, Selector[] key) {
+        Objects.requireNonNull(set, "set");
+        if (!set.table().equals(chain.table())) {
+            throw new ValidationException("set", set.ref().toString(), "belongs to another table than chain " + chain,
+                    "a set of table " + chain.table());
+        }
+        KeyType given = new KeyType(Stream.of(key).map(Selector::type).toList());
+        if (!given.equals(set.key())) {
+            String keyText = Stream.of(key).map(Selector::toString).collect(Collectors.joining(" . "));
+            throw new ValidationException("lookup key of @" + set.name(), keyText, "its type " + given
+                    + " does not match the set's key type " + set.key(), "selectors of types " + set.key());
+        }
+        matchable();
+        for (Selector s : key) dependencies(s);
+        int slot = 0;
+        for (Selector s : key) {
+            exprs.add(s.load(Expr.slotRegister(slot)));
+            slot += s.type().registerLength() / 4;
+        }
+    }
+
     // ---------------------------------------------------------------- checks
 
     void sameTable(ChainRef target) {
@@ -359,13 +432,17 @@ abstract sealed class RuleMatches permits RuleBuilder {
 
     void matchable() {
         if (terminal) {
-            throw new ValidationException("rule for " + chain, NftText.exprs(family, exprs), "already ends with a verdict",
-                    "matches and statements before one final verdict");
+            throw new ValidationException("rule for " + chain, NftText.exprs(family, exprs),
+                    "already ends with a verdict or a nat statement", "matches and statements before one final verdict");
         }
     }
 
+    /**
+     * Ends the rule: after a verdict, a verdict map or a nat statement (terminal in nftables: the packet is accepted
+     * once translated) nothing more may match or act. Call after the statement's own expressions are in.
+     */
     void terminal() {
-        matchable();
+        terminal = true;
     }
 
     /**
@@ -387,8 +464,7 @@ abstract sealed class RuleMatches permits RuleBuilder {
                             + " ether type 0x" + Integer.toHexString(ethertype), "fields of one network protocol per rule");
                 }
                 boolean header = s.kind == Selector.Kind.PAYLOAD && s.key == Uapi.NFT_PAYLOAD_NETWORK_HEADER();
-                if (header && et != Selector.ETH_P_ARP) metaProtocol(et);
-                else etherType(et);
+                pinEthertype(et, header && et != Selector.ETH_P_ARP);
             }
         } else if (s.l3 != null) {
             if (family != Family.INET && family != s.l3) {
@@ -410,5 +486,9 @@ abstract sealed class RuleMatches permits RuleBuilder {
             }
             l4proto(s.l4proto);
         }
+    }
+
+    private RuleBuilder self() {
+        return (RuleBuilder) this;
     }
 }

@@ -26,6 +26,8 @@ import org.nlbridge.nft.Rule;
 import org.nlbridge.nft.TableRef;
 import org.nlbridge.nft.Transaction;
 import org.nlbridge.spec.Change;
+import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * The nftables firewall driver: the layout of {@link NftLayout}, recorded as the engine's {@link Transaction}s and
@@ -37,7 +39,7 @@ import org.nlbridge.spec.Change;
  * <p>It also sets {@code net.ipv4.conf.<bridge>.route_localnet=1} on each non-internal IPv4 bridge (for the host
  * reaching published ports through 127.0.0.1) and back to 0 at teardown; never on {@code all} or {@code default}.
  */
-public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
+public final class NftFirewallDriver implements FirewallDriver {
 
     /**
      * Where the driver's transactions go and its tables are read back from: the engine ({@link #of(Nft)}). Tests
@@ -52,17 +54,11 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
 
         /** The engine: transactions over netlink, listings decoded from the kernel. */
         static Nftables of(Nft nft) {
-            return new Nftables() {
-                @Override
-                public void commit(Transaction tx) {
-                    nft.commit(tx);
-                }
-
-                @Override
-                public Optional<Listing> list(TableRef table) {
-                    return nft.list(table);
-                }
-            };
+            record Engine(Nft nft) implements Nftables {
+                @Override public void commit(Transaction tx) { nft.commit(tx); }
+                @Override public Optional<Listing> list(TableRef table) { return nft.list(table); }
+            }
+            return new Engine(nft);
         }
     }
 
@@ -78,17 +74,11 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
 
         /** The sysctls of a namespace. */
         static Sysctls of(NetNs ns) {
-            return new Sysctls() {
-                @Override
-                public String read(String key) {
-                    return ns.sysctl(key);
-                }
-
-                @Override
-                public void write(String key, String value) {
-                    ns.writeSysctl(key, value);
-                }
-            };
+            record Of(NetNs ns) implements Sysctls {
+                @Override public String read(String key) { return ns.sysctl(key); }
+                @Override public void write(String key, String value) { ns.writeSysctl(key, value); }
+            }
+            return new Of(ns);
         }
     }
 
@@ -136,8 +126,19 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
     }
 
     @Override
-    public String backend() {
-        return "nftables";
+    public FirewallBackend backend() {
+        return FirewallBackend.NFTABLES;
+    }
+
+    @Override
+    public synchronized boolean hasUserHook() {
+        return NftLayout.IP_FAMILIES.stream().allMatch(f -> list(NftLayout.userTable(f))
+                .flatMap(t -> t.chain(NftLayout.USER_CHAIN)).isPresent());
+    }
+
+    @Override
+    public void insertUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        insertUserRules(UserHookRules.onlyFrom(rule.on(), rule.sources()));
     }
 
     private FirewallModel model() {
@@ -222,7 +223,7 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
                 errors.add(e);
             }
         }
-        throwAll("tear down network " + bridge, errors);
+        FirewallException.throwAll("tear down network " + bridge, errors);
     }
 
     @Override
@@ -266,7 +267,7 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
                 + "), " + ports.size() + " published port(s); user hook " + NftLayout.USER_TABLE + " "
                 + NftLayout.USER_CHAIN + " (forward, priority filter - 10) runs before our rules and is never touched by"
                 + " nlbridge." + String.join("", host.warnings(s).stream().map(w -> " WARNING: " + w).toList());
-        return new FirewallStatus(backend(), true, summary, ports, counters);
+        return new FirewallStatus(backend().label(), true, summary, ports, counters);
     }
 
     @Override
@@ -313,6 +314,11 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
     }
 
     @Override
+    public synchronized List<Change> syncHostFirewall(FirewallState desired) {
+        return host.sync(desired);
+    }
+
+    @Override
     public synchronized List<String> hostFirewallWarnings() {
         return host.warnings(model == null ? FirewallState.EMPTY : model.state());
     }
@@ -345,7 +351,7 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
             }
         }
         model = new FirewallModel();
-        throwAll("tear down the firewall", errors);
+        FirewallException.throwAll("tear down the firewall", errors);
     }
 
     /**
@@ -462,22 +468,14 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
         return new FirewallState(networks, endpoints);
     }
 
-    private static void throwAll(String what, List<RuntimeException> errors) {
-        if (errors.isEmpty()) return;
-        FirewallException e = new FirewallException(what + ": " + errors.size() + " error(s), first: "
-                + errors.getFirst().getMessage(), errors.getFirst());
-        for (int i = 1; i < errors.size(); i++) e.addSuppressed(errors.get(i));
-        throw e;
-    }
-
     /** The desired state the driver holds (what reconcile would restore). */
     public synchronized FirewallState state() {
         return model().state();
     }
 
-    /** Whether the driver was given its state yet (by {@link #reconcile}). */
-    public synchronized boolean initialised() {
-        return model != null;
+    @Override
+    public synchronized boolean hasTables() {
+        return !readOurs().isEmpty();
     }
 
     /** Closes the engine's socket if {@link #open} opened it. */
