@@ -60,7 +60,7 @@ class AntiSpoofingEngineTest {
         assertFalse(host.heardFrom("172.30.4.99"), "c1 is checked: " + host.sources());
 
         world.close();                                                            // a restart rebuilds from the store
-        NftCli.run(world.host, null, "flush", "ruleset");
+        NftCli.run(world.host, null, "delete", "table", "bridge", NftLayout.TABLE);
         e = world.engine();
         assertEquals(1, elements(world.host), "one port with anti-spoofing after the restart");
         assertTrue(e.plan(desired(false)).changes().isEmpty(), e.plan(desired(false)).toString());
