@@ -93,7 +93,7 @@ final class EndpointSteps {
         return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () ->
                 a.journalled(p.store.write(tx -> p.ipam.attach(tx, new EndpointRequest(c.name(), n.name(),
                         NetNs.RUN_DIR.resolve(c.netns()), c.ifname(), a.hostLink(), c.hostname(), c.ip(), c.ip6(),
-                        c.mac())))));
+                        c.mac(), c.spoofCheck())))));
     }
 
     private Step port(Attachment a, PortMapping m) {
@@ -205,7 +205,8 @@ final class EndpointSteps {
                 && e.hostname().equals(c.hostname())
                 && (c.ip() == null || c.ip().equals(e.ipv4()))
                 && (c.ip6() == null || c.ip6().equals(e.ipv6()))
-                && (c.mac() == null || c.mac().equals(e.mac()));
+                && (c.mac() == null || c.mac().equals(e.mac()))
+                && e.spoofCheck() == c.spoofCheck();
     }
 
     static Set<String> names(List<Endpoint> endpoints) {
