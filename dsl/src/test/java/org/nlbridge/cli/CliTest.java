@@ -136,6 +136,16 @@ class CliTest {
     }
 
     @Test
+    void statusWarningsComeLastInTextAndAsAListInJson() {
+        String legacy = "iptables-legacy tables (filter) are in use in this namespace: nlbridge cannot see their rules";
+        cli.engine.status = new EngineStatus(List.of(), List.of(), List.of(), List.of(legacy));
+        assertEquals(new CliRun.Result(0, "no networks, containers or published ports\n\nwarning: " + legacy + "\n", ""),
+                cli.run("status"));
+        assertEquals(new CliRun.Result(0, "{\"networks\":[],\"containers\":[],\"ports\":[],\"warnings\":[\"" + legacy
+                + "\"]}\n", ""), cli.run("status", "-o", "json"));
+    }
+
+    @Test
     void statusAsJsonBeforeOrAfterTheSubcommand() {
         cli.engine.status = sampleStatus();
         String json = "{\"networks\":[{\"name\":\"bridge\",\"bridge\":\"docker0\",\"subnet\":\"172.17.0.0/16\","
@@ -150,7 +160,7 @@ class CliTest {
                 + "\"ports\":[{\"container\":\"web\",\"protocol\":\"tcp\",\"hostIp\":null,\"hostPort\":8080,"
                 + "\"containerIp\":\"172.17.0.2\",\"containerPort\":80,\"packets\":12,\"bytes\":3456},"
                 + "{\"container\":\"web\",\"protocol\":\"udp\",\"hostIp\":\"::1\",\"hostPort\":5353,"
-                + "\"containerIp\":\"172.17.0.2\",\"containerPort\":53,\"packets\":0,\"bytes\":0}]}\n";
+                + "\"containerIp\":\"172.17.0.2\",\"containerPort\":53,\"packets\":0,\"bytes\":0}],\"warnings\":[]}\n";
         assertEquals(new CliRun.Result(0, json, ""), cli.run("status", "-o", "json"));
         assertEquals(new CliRun.Result(0, json, ""), cli.run("-o", "json", "status"));
         assertEquals(new CliRun.Result(0, json, ""), cli.run("--output", "JSON", "status"));

@@ -2,13 +2,22 @@ package org.nlbridge.engine;
 
 import java.util.List;
 
-/** A snapshot for {@code nlbridge status}: plain records so they print as text or JSON. */
-public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports) {
+/**
+ * A snapshot for {@code nlbridge status}: plain records so they print as text or JSON. {@code warnings} are what an
+ * operator should know about the host, one line each (e.g. an iptables-legacy firewall nlbridge cannot coexist with).
+ */
+public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports,
+                           List<String> warnings) {
 
     public EngineStatus {
         networks = List.copyOf(networks);
         containers = List.copyOf(containers);
         ports = List.copyOf(ports);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    public EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports) {
+        this(networks, containers, ports, List.of());
     }
 
     public record NetworkStatus(String name, String bridge, String subnet, String gateway, String fixedCidr,

@@ -8,6 +8,7 @@ import org.nlbridge.driver.bridge.BridgeDriver;
 import org.nlbridge.driver.firewall.Firewalls;
 import org.nlbridge.driver.firewall.NoneFirewallDriver;
 import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
+import org.nlbridge.driver.firewall.nftables.HostFirewall;
 import org.nlbridge.driver.firewall.nftables.NftLayout;
 import org.nlbridge.driver.firewall.nftables.NftPlan;
 import org.nlbridge.spec.FirewallBackend;
@@ -26,9 +27,10 @@ public final class Engines {
     /** The firewall backends, one per {@link FirewallBackend}. */
     public static final List<Firewalls.Backend> FIREWALLS = List.of(
             new Firewalls.Backend(FirewallBackend.NFTABLES, NftFirewallDriver::open, NftPlan::describe,
-                    Set.of(NftLayout.TABLE), NftLayout.USER_TABLE),
+                    Set.of(NftLayout.TABLE), Set.of(HostFirewall.IP_FILTER.toString(), HostFirewall.IP6_FILTER.toString()),
+                    NftLayout.USER_TABLE),
             new Firewalls.Backend(FirewallBackend.NONE, ns -> new NoneFirewallDriver(), n -> NoneFirewallDriver.PLAN,
-                    Set.of(), null));
+                    Set.of(), Set.of(), null));
 
     /** Opens the engine on its host namespace and state directory, and reconciles what an earlier run left. */
     public static Engine open(EngineOptions options) {

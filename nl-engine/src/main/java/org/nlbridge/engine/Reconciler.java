@@ -73,6 +73,6 @@ final class Reconciler {
     Ownership ownership() {
         Set<String> bridges = new HashSet<>();
         p.networks().forEach(n -> bridges.add(n.bridge().toString()));
-        return new Ownership(links(), bridges, NetworkDriver.ALIAS_PREFIX, p.firewalls.tables());
+        return new Ownership(links(), bridges, NetworkDriver.ALIAS_PREFIX, p.firewalls.tables(), p.firewalls.watchedTables());
     }
 }

@@ -49,7 +49,7 @@ final class StatusView {
                     e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
                     e != null ? e.mac().toString() : null, r.hostname().toString(), files));
         }
-        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())));
+        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), p.firewalls.hostFirewallWarnings());
     }
 
     /** The namespace column: the container's own, {@code container:NAME}, or {@code -} for host mode. */

@@ -30,16 +30,19 @@ public final class Firewalls implements AutoCloseable {
 
     /**
      * One backend: how to open its driver in a host namespace, how {@code plan} describes a network's rules there,
-     * the nf_tables tables it owns (by name, in every family it uses), and the user hook's table if it keeps the
-     * user hook (else null).
+     * the nf_tables tables it owns (by name, in every family it uses), the tables of other owners whose changes can
+     * undo what its networks need (by {@code family name}, e.g. iptables-nft's {@code ip filter}, where a FORWARD
+     * policy drop takes our traffic), and the user hook's table if it keeps the user hook (else null).
      */
     public record Backend(FirewallBackend id, Function<NetNs, FirewallDriver> open,
-                          Function<NetworkFirewallSpec, String> describe, Set<String> tables, String userHook) {
+                          Function<NetworkFirewallSpec, String> describe, Set<String> tables, Set<String> watched,
+                          String userHook) {
         public Backend {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(open, "open");
             Objects.requireNonNull(describe, "describe");
             tables = Set.copyOf(tables);
+            watched = Set.copyOf(watched);
         }
     }
 
@@ -121,6 +124,13 @@ public final class Firewalls implements AutoCloseable {
     public Set<String> tables() {
         Set<String> out = new HashSet<>();
         backends.values().forEach(b -> out.addAll(b.tables()));
+        return out;
+    }
+
+    /** Other owners' tables ({@code family name}) a change to which must be checked against our networks' needs. */
+    public Set<String> watchedTables() {
+        Set<String> out = new HashSet<>();
+        backends.values().forEach(b -> out.addAll(b.watched()));
         return out;
     }
 
