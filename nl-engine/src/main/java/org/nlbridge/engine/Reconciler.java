@@ -55,6 +55,14 @@ final class Reconciler {
         ReconcileReport fw = p.firewalls.reconcile(p.storedFirewall());
         nets.keySet().forEach(n -> p.firewalls.setUp(n, true));
         if (fw.rebuilt()) repaired.add("firewall rebuilt from the state store" + (fw.drift().isEmpty() ? "" : ": " + fw.drift()));
+        List<Endpoint> eps = p.endpoints();
+        for (Network n : nets.values()) {
+            try {
+                p.driver(n).adopt(n, eps.stream().filter(e -> e.network().equals(n.name())).toList());
+            } catch (RuntimeException e) {
+                errors.add("network " + n.name() + ": " + e.getMessage());
+            }
+        }
         if (!errors.isEmpty()) LOG.log(System.Logger.Level.WARNING, "reconcile: " + errors);
         return repaired;
     }
