@@ -49,6 +49,8 @@ import org.nlbridge.state.Network;
 final class Cluster implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("nlbridge.overlay");
     private static final long RETRY_MS = 1000;
+    /** How long a watch may take to resume on another member before the store counts as unreachable. */
+    private static final long GRACE_MS = 1500;
 
     /** One of this host's endpoints as the store should have it. */
     record Local(Ipv4Address ip, MacAddress mac) {}
@@ -65,6 +67,7 @@ final class Cluster implements AutoCloseable {
     private final Announcements announcements;
     private final Membership membership;
     private final AtomicBoolean connecting = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong watchLosses = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService saver;
     private final Object connected = new Object();
     private volatile Lease lease;
@@ -208,6 +211,27 @@ final class Cluster implements AutoCloseable {
         return new ClusterUnavailableException("the cluster store is unreachable (" + (cause != null
                 ? cause.getMessage() : down) + "): " + what + " needs it and is not done; it is done at the next"
                 + " apply once the store answers", cause);
+    }
+
+    /**
+     * A watch lost its stream. It resumes on the next member at once when one answers (a member lost, quorum kept:
+     * nothing to see), so the store counts as unreachable only if no watch is back within {@value #GRACE_MS} ms.
+     */
+    void watchLost(String where, Throwable cause) {
+        long n = watchLosses.incrementAndGet();
+        try {
+            saver.schedule(() -> {
+                if (watchLosses.get() == n) storeUnreachable(where, cause);
+            }, GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed meanwhile
+        }
+    }
+
+    /** A watch (re)started on a member. */
+    void watchBack() {
+        watchLosses.incrementAndGet();
+        storeReachable();
     }
 
     /** A watch reached the store: if that ends an outage, catch up (the connector re-announces and resumes). */

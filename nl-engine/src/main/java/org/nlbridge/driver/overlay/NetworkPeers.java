@@ -170,8 +170,8 @@ final class NetworkPeers implements WatchListener, AutoCloseable {
     @Override
     public void onEvent(WatchEvent event) {
         switch (event) {
-            case WatchEvent.Connected c -> cluster.storeReachable();
-            case WatchEvent.Disconnected d -> cluster.storeUnreachable("watch of network " + network, d.cause());
+            case WatchEvent.Connected c -> cluster.watchBack();
+            case WatchEvent.Disconnected d -> cluster.watchLost("watch of network " + network, d.cause());
             case WatchEvent.Changes c -> changes(c.changes(), c.revision());
             case WatchEvent.Resync r -> replace(r.snapshot(), r.revision(), "history compacted at revision "
                     + r.compactRevision());
