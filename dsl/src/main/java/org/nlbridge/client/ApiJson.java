@@ -148,8 +148,7 @@ public final class ApiJson {
         o.put("firewall", n.firewall().label());
         o.put("macFromIp", n.macFromIp());
         o.set("dns", toJson(n.dns()));
-        if (n.vni() == null) o.putNull("vni");
-        else o.put("vni", n.vni().intValue());
+        if (n.vni() != null) o.put("vni", n.vni().intValue()); // only an overlay's: bridge networks' JSON stays format 1
         return o;
     }
 

@@ -2,12 +2,14 @@ package org.nlbridge.engine;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A snapshot for {@code nlbridge status}: plain records so they print as text or JSON. {@code overlays} lists the
  * networks shared with other hosts (empty on a host in no cluster).
  */
 public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports,
-                           List<OverlayStatus> overlays) {
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<OverlayStatus> overlays) {
 
     public EngineStatus {
         networks = List.copyOf(networks);

@@ -2,6 +2,7 @@ package org.nlbridge.driver.overlay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -15,7 +16,18 @@ import java.util.concurrent.CountDownLatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nlbridge.cluster.ClusterOptions;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.engine.Engines;
+import org.nlbridge.net.ValidationException;
+import org.nlbridge.netns.NetNs;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkSpec;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nlbridge.daemon.DaemonProcess;
 import org.nlbridge.testing.Oracle;
@@ -44,6 +56,30 @@ class OverlayNetworkTest {
         } catch (Throwable t) {
             System.out.println(w.logs());
             throw t;
+        }
+    }
+
+    /**
+     * The one-shot CLI (or any engine opened without the daemon's cluster options) refuses an overlay network before
+     * any change, saying where overlay networks live; a daemon's advertise interface that does not exist is named.
+     */
+    @Test
+    void withoutTheClusterStoreAnOverlayIsRefusedBeforeAnyChange(Sandbox sb, @TempDir Path tmp) {
+        String host = sb.netns("host");
+        DesiredState d = DesiredState.EMPTY.withNetwork(NetworkSpec.of("ov", b -> b.driver("overlay").subnet(OverlayWorld.SUBNET)));
+        try (Engine e = Engines.open(new EngineOptions(host, tmp.resolve("state")))) {
+            ValidationException x = assertThrows(ValidationException.class, () -> e.plan(d));
+            assertEquals("invalid network ov: driver \"overlay\": an overlay network needs the cluster store, and only a"
+                    + " daemon holds it (its host lease and its watch); this engine has none; expected nlbridge daemon"
+                    + " --cluster-store etcd://HOST:PORT --cluster-advertise IP|IFNAME with the script sent to it (-H), or"
+                    + " driver 'bridge'", x.getMessage());
+            assertThrows(ValidationException.class, () -> e.apply(d, null));
+        }
+        assertEquals(List.of("lo"), Oracle.ip(host, "link").findValuesAsText("ifname"), "nothing was made");
+        try (NetNs ns = NetNs.open(host)) {
+            assertEquals("invalid cluster-advertise \"eth9\": no such interface in the host namespace; expected "
+                    + ClusterOptions.ACCEPTED_ADVERTISE, assertThrows(ValidationException.class,
+                    () -> OverlayDriver.checkUnderlay(ns, "eth9")).getMessage());
         }
     }
 
