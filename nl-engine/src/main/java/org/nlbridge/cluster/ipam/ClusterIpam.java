@@ -1,5 +1,6 @@
 package org.nlbridge.cluster.ipam;
 
+import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -72,12 +73,24 @@ public final class ClusterIpam {
      * view of the taken addresses is current (it follows them with a watch), one more per address taken meanwhile.
      */
     public Allocation allocate(String holder, long lease, Set<IpAddress> known, Function<IpAddress, List<Op>> with) {
+        return allocate(holder, lease, known, with, first);
+    }
+
+    /**
+     * {@link #allocate(String, long, Set, Function)} with the search starting at {@code from} and wrapping round
+     * (the first free address at or after it): hosts that start at different places ({@link #spread}) rarely want
+     * the same address at the same moment, so concurrent allocations from several hosts seldom retry.
+     */
+    public Allocation allocate(String holder, long lease, Set<IpAddress> known, Function<IpAddress, List<Op>> with,
+                               IpAddress from) {
         Set<String> taken = null;
         if (known != null) {
             taken = new HashSet<>();
             for (IpAddress a : known) taken.add(key(a));
         }
-        return claims.claimFirstFree(prefix, candidates(), holder, lease, taken, k -> with.apply(address(k)))
+        IpAddress start = from != null && from.family() == first.family() && from.compareTo(first) >= 0
+                && from.compareTo(last) <= 0 ? from : first;
+        return claims.claimFirstFree(prefix, candidates(start), holder, lease, taken, k -> with.apply(address(k)))
                 .map(c -> allocation(c.holder(), c.fresh()))
                 .orElseThrow(() -> new NoFreeAddressException(subnet, first, last));
     }
@@ -145,14 +158,30 @@ public final class ClusterIpam {
         }
     }
 
-    private Iterator<String> candidates() {
+    /**
+     * An address of the range chosen by {@code seed} (the same seed, the same address): where a host starts its
+     * searches, so that hosts start far apart.
+     */
+    public IpAddress spread(long seed) {
+        BigInteger span = unsigned(last).subtract(unsigned(first)).add(BigInteger.ONE);
+        long offset = BigInteger.valueOf(seed).mod(span.min(BigInteger.valueOf(Long.MAX_VALUE))).longValue();
+        return first.plus(offset);
+    }
+
+    private static BigInteger unsigned(IpAddress a) {
+        return new BigInteger(1, a.bytes());
+    }
+
+    /** Every address of the range from {@code start} to the last, then from the first to just before {@code start}. */
+    private Iterator<String> candidates(IpAddress start) {
         return new Iterator<>() {
-            IpAddress at = first;
+            IpAddress at = start;
+            boolean wrapped;
 
             @Override
             public boolean hasNext() {
-                while (at != null && at.compareTo(last) <= 0 && reserved.contains(at)) at = step(at);
-                return at != null && at.compareTo(last) <= 0;
+                while (at != null && reserved.contains(at)) at = step(at);
+                return at != null;
             }
 
             @Override
@@ -164,7 +193,9 @@ public final class ClusterIpam {
             }
 
             private IpAddress step(IpAddress a) {
-                return a.equals(last) ? null : a.next();
+                IpAddress n = a.equals(last) ? first : a.next();
+                if (n.equals(first) && a.equals(last)) wrapped = true;
+                return wrapped && n.equals(start) ? null : n;
             }
         };
     }

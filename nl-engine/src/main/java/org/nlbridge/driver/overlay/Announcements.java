@@ -27,7 +27,9 @@ import org.nlbridge.state.Network;
 /**
  * This host's endpoints in the cluster store: an endpoint's address is claimed cluster-wide by compare-and-swap and
  * its record (IP, MAC, VTEP) written in the same transaction, both under the host's lease; one round trip when this
- * host's view of the taken addresses (from its watch) is current. Withdrawing deletes both, only if still ours.
+ * host's view of the taken addresses (from its watch) is current. Each host searches for a free address from a place
+ * of its own in the range (derived from its ID, then round-robin after its last), so hosts attaching at the same
+ * moment seldom collide. Withdrawing deletes both, only if still ours.
  * {@link #catchUp} makes the store agree with the engine's endpoints after a restart or an outage: what is missing
  * is announced again (the same address: a claim that finds our own value is ours), what the store has in excess
  * (withdrawn while it was unreachable, or claimed by a daemon killed mid-attach) is removed. Serialised, so a
@@ -36,6 +38,8 @@ import org.nlbridge.state.Network;
 final class Announcements {
     private final Cluster cluster;
     private final Object writes = new Object();
+    /** Per network, where this host's next search for a free address starts (after the last it took). */
+    private final Map<String, IpAddress> next = new java.util.concurrent.ConcurrentHashMap<>();
 
     Announcements(Cluster cluster) {
         this.cluster = cluster;
@@ -62,8 +66,16 @@ final class Announcements {
             Function<IpAddress, List<Op>> with = ip -> List.of(Op.put(key, record.apply(ip).toJson(), lease));
             ClusterIpam.Allocation a;
             try {
-                a = r.ipv4() != null ? ipam(cluster.etcd(), n).allocate(r.ipv4(), holder, lease, with)
-                        : ipam(cluster.etcd(), n).allocate(holder, lease, np.taken(), with);
+                ClusterIpam ipam = ipam(cluster.etcd(), n);
+                if (r.ipv4() != null) {
+                    a = ipam.allocate(r.ipv4(), holder, lease, with);
+                } else {
+                    // each host searches from its own place in the range (then on from its last address), so hosts
+                    // attaching at the same moment seldom want the same address: one round trip, not a retry each
+                    IpAddress from = next.computeIfAbsent(n.name(), k -> ipam.spread((cluster.hostId() + "/" + k).hashCode()));
+                    a = ipam.allocate(holder, lease, np.taken(), with, from);
+                    next.put(n.name(), a.address().next());
+                }
                 if (!a.fresh()) cluster.etcd().put(key, record.apply(a.address()).toJson(), lease); // ours already
             } catch (StoreUnavailableException e) {
                 cluster.storeUnreachable("allocating an address", e);

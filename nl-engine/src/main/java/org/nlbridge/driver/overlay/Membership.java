@@ -40,20 +40,22 @@ final class Membership {
     }
 
     /**
-     * Refuses a declaration that differs from the store's, naming the key. While the store is unreachable, a network
-     * this host has joined keeps what it joined with; a new one cannot be created.
+     * Refuses a declaration that differs from the store's, naming the key. A network this host has joined is
+     * checked against its watched copy of the store (no round trip, and it works while the store is unreachable); a
+     * new one against the store, which must answer.
      */
     void check(String network, Declaration d) {
         NetworkPeers np = cluster.known(network);
-        boolean joined = np != null && np.vni() != 0;
-        if (joined && !cluster.reachable()) return;
+        if (np != null && np.vni() != 0) {
+            np.declaration().ifPresent(x -> d.requireSameAs(network, x));
+            return;
+        }
         Optional<Declaration.Stored> s;
         try {
-            if (!joined) cluster.requireConnected("creating overlay network " + network + " on this host");
+            cluster.requireConnected("creating overlay network " + network + " on this host");
             s = stored(network);
         } catch (StoreUnavailableException e) {
             cluster.storeUnreachable("reading network " + network, e);
-            if (joined) return;
             throw cluster.unavailable("creating overlay network " + network + " on this host", e);
         }
         s.ifPresent(x -> d.requireSameAs(network, x));

@@ -130,6 +130,18 @@ final class NetworkPeers implements WatchListener, AutoCloseable {
         return out;
     }
 
+    /** The network's declaration as the watched copy has it. */
+    synchronized java.util.Optional<Declaration.Stored> declaration() {
+        KeyValue kv = kvs.get(Keys.config(network));
+        if (kv == null) return java.util.Optional.empty();
+        try {
+            return java.util.Optional.of(Declaration.parse(kv.key(), kv.value(), kv.createRevision()));
+        } catch (Records.BadRecord e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; not checked against it");
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The endpoint records of this host under {@code networks/NET/endpoints/HOST/}, by container. */
     synchronized Map<String, KeyValue> own() {
         Map<String, KeyValue> out = new HashMap<>();

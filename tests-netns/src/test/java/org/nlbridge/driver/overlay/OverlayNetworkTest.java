@@ -210,6 +210,22 @@ class OverlayNetworkTest {
 
         isolatedFromABridgeNetwork(sb, w, ip);
         declarationsMustAgree(w);
+        iccOffAcrossHosts(w);
+    }
+
+    /** icc=false: the bridge layer drops what a container's veth sends to any other port, the VXLAN port too. */
+    private static void iccOffAcrossHosts(OverlayWorld w) {
+        Map<String, Object> n = OverlayWorld.overlay("noicc", "10.63.0.0/16");
+        n.put("icc", false);
+        for (int h = 1; h <= 2; h++) {
+            w.daemon(h).call("POST", "/v1/networks", n).ok();
+            w.daemon(h).call("POST", "/v1/containers", w.container("i" + h, "noicc")).ok();
+        }
+        String i2 = w.ip(2, "i2");
+        OverlayWorld.await(3000, "h1 has i2's entries", () -> w.entries(1, "noicc").size() == 2);
+        Tcp.noPing(w.ns("i1"), i2);
+        Tcp.noPing(w.ns("i2"), w.ip(1, "i1"));
+        Tcp.pings(w.ns("i1"), "10.63.0.1"); // its own gateway still answers
     }
 
     private static String mac(OverlayWorld w, int host, String container) {
@@ -262,5 +278,13 @@ class OverlayNetworkTest {
         w.daemon(3).call("POST", "/v1/networks", OverlayWorld.overlay("dif", "10.61.0.0/16")).ok();
         assertEquals(5000, Oracle.link(w.hostNs(3), Naming.vxlan("dif")).path("linkinfo").path("info_data").path("id").asInt());
         assertFalse(w.status(2).path("networks").toString().contains("\"dif\""), "nothing of it on the refused host");
+
+        // the network stays in the store while a host has it; the last one out deletes it and frees its VNI
+        w.daemon(1).call("DELETE", "/v1/networks/dif", null).ok();
+        assertTrue(w.etcdKeys("/nlbridge/v1/networks/dif/").contains("/nlbridge/v1/networks/dif/config"));
+        w.daemon(3).call("DELETE", "/v1/networks/dif", null).ok();
+        assertEquals(List.of(), w.etcdKeys("/nlbridge/v1/networks/dif/"));
+        assertEquals(List.of(), w.etcdKeys("/nlbridge/v1/vni/5000"));
+        assertEquals(null, Oracle.link(w.hostNs(3), Naming.vxlan("dif")), "its VXLAN device is gone");
     }
 }
