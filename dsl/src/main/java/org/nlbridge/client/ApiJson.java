@@ -195,11 +195,12 @@ public final class ApiJson {
         ArrayNode p = o.putArray("publish");
         c.publish().forEach(x -> p.add(x.toString()));
         o.set("dns", toJson(c.dns()));
+        if (!c.spoofCheck()) o.put("spoofCheck", false); // only when off: the stored format 1 stays as it was
         return o;
     }
 
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "dns");
+            "ip6", "ifname", "publish", "dns", "spoofCheck");
 
     public static ContainerSpec containerSpec(JsonNode n) {
         String name = nameOf("container", n);
@@ -212,6 +213,7 @@ public final class ApiJson {
         o.text("ip", b::ip);
         o.text("ip6", b::ip6);
         o.text("ifname", b::ifname);
+        o.bool("spoofCheck", b::spoofCheck);
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("container " + name + ": dns", dns));

@@ -61,6 +61,7 @@ final class Vocabulary {
             "ip6", "ip6 'fd00:17::10'", NAME,
             "ifname", "ifname 'eth0'", NAME,
             "publish", "publish '5000:22'", TEXTS,
+            "spoofCheck", "spoofCheck false", BOOL,
             "dns", "dns { nameserver '8.8.8.8' }", "a { } block"));
 
     static final Block DNS = new Block("dns", DnsBlock.class, keys(

@@ -1,6 +1,8 @@
 package org.nlbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -62,7 +64,7 @@ class ApiJsonTest {
                 network('given') { useBridge 'br0'; bip '10.8.0.1/24' }
                 container('web') { netns 'webns'; hostname 'w1'; mac '02:42:0a:07:01:05'; ip '10.7.1.5'
                   ip6 'fd00:7::5'; ifname 'eth1'; publish '8080:80'; publish '127.0.0.1:5353:53/udp'
-                  publish '[::1]:8000-8001:80-81'; dns { nameserver '8.8.8.8' } }
+                  publish '[::1]:8000-8001:80-81'; spoofCheck false; dns { nameserver '8.8.8.8' } }
                 container('side') { network 'container:web' }
                 container('h') { network 'host' }
                 container('n') { network 'none' }
@@ -71,6 +73,10 @@ class ApiJsonTest {
                 userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0'; allowOnlyFrom '10.0.0.0/8', on: 'uplink1' }
                 """, "all.groovy");
         assertEquals(d, roundTrip(d));
+        // spoofCheck only when off, so the daemon's stored format is what it was for everyone else
+        String web = ApiJson.write(ApiJson.toJson(d.containers().getFirst()));
+        assertTrue(web.contains("\"spoofCheck\":false"), web);
+        assertFalse(ApiJson.write(ApiJson.toJson(d.containers().get(1))).contains("spoofCheck"));
     }
 
     private static ValidationException bad(String json) {

@@ -55,6 +55,7 @@ final class Reconciler {
         ReconcileReport fw = p.firewalls.reconcile(p.storedFirewall());
         nets.keySet().forEach(n -> p.firewalls.setUp(n, true));
         if (fw.rebuilt()) repaired.add("firewall rebuilt from the state store" + (fw.drift().isEmpty() ? "" : ": " + fw.drift()));
+        fw.drift().stream().filter(l -> l.startsWith("host firewall: ")).forEach(repaired::add); // its FORWARD drop
         List<Endpoint> eps = p.endpoints();
         for (Network n : nets.values()) {
             try {

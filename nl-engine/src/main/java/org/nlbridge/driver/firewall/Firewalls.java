@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.IpProtocol;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.spec.Change;
 import org.nlbridge.spec.FirewallBackend;
 
 /**
@@ -154,6 +155,39 @@ public final class Firewalls implements AutoCloseable {
             warnings.addAll(r.warnings());
         }
         return new ReconcileReport(rebuilt, drift, warnings);
+    }
+
+    /**
+     * What the backends would change in the host's other firewall (an iptables-nft FORWARD policy drop) once
+     * {@code desired} are their networks, as plan lines; reads the kernel only. A backend neither in use nor open is
+     * not asked.
+     */
+    public synchronized List<Change> hostFirewallPlan(Map<FirewallBackend, FirewallState> desired) {
+        List<Change> out = new ArrayList<>();
+        for (FirewallBackend id : FirewallBackend.values()) {
+            FirewallState d = desired.getOrDefault(id, FirewallState.EMPTY);
+            if (d.networks().isEmpty() && !isOpen(id)) continue;
+            out.addAll(opened(id).hostFirewallPlan(d));
+        }
+        return out;
+    }
+
+    /** Makes the host's other firewall hold what {@link #hostFirewallPlan} lists; returns what changed. */
+    public synchronized List<Change> syncHostFirewall(Map<FirewallBackend, FirewallState> desired) {
+        List<Change> out = new ArrayList<>();
+        for (FirewallBackend id : FirewallBackend.values()) {
+            FirewallState d = desired.getOrDefault(id, FirewallState.EMPTY);
+            if (d.networks().isEmpty() && !isOpen(id)) continue;
+            out.addAll(driver(id).syncHostFirewall(d));
+        }
+        return out;
+    }
+
+    /** What is wrong with the host's other firewalls that no open driver can repair, one line each. */
+    public synchronized List<String> hostFirewallWarnings() {
+        List<String> out = new ArrayList<>();
+        for (FirewallBackend id : reconciled) out.addAll(open.get(id).hostFirewallWarnings());
+        return out;
     }
 
     /** Whether {@link #teardownUnused} would remove tables: an open backend that nothing uses has some. */
