@@ -151,7 +151,16 @@ final class Output {
             ports.row(p.container(), p.protocol(), endpoint(p.hostIp(), p.hostPort()),
                     endpoint(p.containerIp(), p.containerPort()), counter(p.packets()), counter(p.bytes()));
         }
-        for (Table t : List.of(nets, ctrs, ports, files)) {
+        Table overlays = new Table("OVERLAY", "VNI", "VXLAN", "UNDERLAY", "STORE");
+        Table peers = new Table("OVERLAY", "PEER", "NAME", "UNDERLAY", "CONTAINERS", "LAST-SEEN");
+        for (EngineStatus.OverlayStatus o : s.overlays()) {
+            overlays.row(o.network(), o.vni() > 0 ? Integer.toString(o.vni()) : null, o.vxlan(), o.underlay(), o.store());
+            for (EngineStatus.PeerStatus p : o.peers()) {
+                peers.row(o.network(), p.host(), p.name(), p.underlay(), p.containers().isEmpty() ? null
+                        : String.join(",", p.containers()), p.lastSeenMs() < 0 ? null : p.lastSeenMs() / 1000 + "s ago");
+            }
+        }
+        for (Table t : List.of(nets, ctrs, ports, files, overlays, peers)) {
             if (t.isEmpty()) continue;
             if (!sb.isEmpty()) sb.append('\n');
             sb.append(t.render());

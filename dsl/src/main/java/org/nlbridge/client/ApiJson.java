@@ -148,12 +148,13 @@ public final class ApiJson {
         o.put("firewall", n.firewall().label());
         o.put("macFromIp", n.macFromIp());
         o.set("dns", toJson(n.dns()));
+        if (n.vni() != null) o.put("vni", n.vni().intValue()); // only an overlay's: bridge networks' JSON stays format 1
         return o;
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
     public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
-            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns");
+            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns", "subnet", "vni");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
@@ -163,6 +164,8 @@ public final class ApiJson {
         o.text("bridge", b::bridge);
         o.text("useBridge", b::useBridge);
         o.text("bip", b::bip);
+        o.text("subnet", b::subnet);
+        o.integer("vni", b::vni);
         o.text("fixedCidr", b::fixedCidr);
         o.text("fixedCidrV6", b::fixedCidrV6);
         o.integer("mtu", b::mtu);

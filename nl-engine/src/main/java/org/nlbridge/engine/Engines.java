@@ -11,6 +11,7 @@ import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
 import org.nlbridge.driver.firewall.nftables.HostFirewall;
 import org.nlbridge.driver.firewall.nftables.NftLayout;
 import org.nlbridge.driver.firewall.nftables.NftPlan;
+import org.nlbridge.driver.overlay.OverlayDriver;
 import org.nlbridge.spec.FirewallBackend;
 
 /**
@@ -22,7 +23,8 @@ public final class Engines {
 
     /** The network drivers, by the name a network spec gives ({@code driver 'bridge'}). */
     public static final NetworkDrivers DRIVERS = NetworkDrivers.NONE
-            .with("bridge", BridgeDriver::new);
+            .with("bridge", BridgeDriver::new)
+            .with("overlay", OverlayDriver::new);
 
     /** The firewall backends, one per {@link FirewallBackend}. */
     public static final List<Firewalls.Backend> FIREWALLS = List.of(
