@@ -76,7 +76,9 @@ final class Planner {
     List<Step> repairs() {
         Stored s = Stored.read(p);
         p.firewalls.adopt(p.storedFirewall(s.settled()));
-        return repairs.steps(s);
+        List<Step> out = new ArrayList<>(repairs.steps(s));
+        out.addAll(firewall.hostFirewall(s.networks().values())); // a FORWARD drop set since (in an apply: its own steps)
+        return out;
     }
 
     List<Step> apply(DesiredState desired) {
@@ -147,6 +149,7 @@ final class Planner {
             NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
             containers.files(c, net == null ? null : net.dns(), attaching, units.get(c.name())).ifPresent(out::add);
         }
+        out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
         for (ContainerRecord r : s.containers().values()) {
             if (desired.container(r.name()).isEmpty()) out.addAll(containers.forget(r, inUse));
@@ -180,12 +183,14 @@ final class Planner {
         detach.forEach(e -> oldPorts.put(e, s.ports(e)));
         out.addAll(endpoints.detach(detach, s.networks(), oldPorts));
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
+        List<Network> kept = new ArrayList<>();
         for (Network n : s.networks().values()) {
             boolean others = s.endpoints().stream().anyMatch(e -> e.network().equals(n.name()) && !detach.contains(e));
             if (nets.contains(n.name()) && !others) {
                 out.addAll(remove(n, false));
                 continue;
             }
+            kept.add(n);
             inUse.add(n.options().firewall());
             if (nets.contains(n.name())) {
                 out.add(Step.call(new Change(Action.DELETE, "network", n.name(), "bridge " + n.bridge()),
@@ -194,6 +199,7 @@ final class Planner {
                         }));
             }
         }
+        out.addAll(firewall.hostFirewall(kept));
         out.addAll(firewall.teardownUnused(inUse));
         Set<String> staying = new HashSet<>();
         s.containers().values().stream().filter(r -> desired.container(r.name()).isEmpty() && r.netns() != null)

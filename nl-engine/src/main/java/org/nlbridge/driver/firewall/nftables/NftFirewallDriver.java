@@ -2,7 +2,6 @@ package org.nlbridge.driver.firewall.nftables;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +19,12 @@ import org.nlbridge.driver.firewall.PublishedPort;
 import org.nlbridge.driver.firewall.ReconcileReport;
 import org.nlbridge.net.IfName;
 import org.nlbridge.netns.NetNs;
-import org.nlbridge.nft.Element;
-import org.nlbridge.nft.Expr;
-import org.nlbridge.nft.Family;
 import org.nlbridge.nft.Listing;
-import org.nlbridge.nft.NamedSet;
 import org.nlbridge.nft.Nft;
 import org.nlbridge.nft.Rule;
-import org.nlbridge.nft.SetRef;
 import org.nlbridge.nft.TableRef;
 import org.nlbridge.nft.Transaction;
+import org.nlbridge.spec.Change;
 import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.spec.UserRulesSpec;
 
@@ -91,8 +86,10 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     private final Nftables nft;
     private final NftFeatures features;
-    private final Sysctls sysctls;
+    private final HostFirewallSync host;
+    private final BridgeSysctls bridges;
     private final AutoCloseable owned;
+    private final UserHook userHook = new UserHook(this::list, this::commit);
     private FirewallModel model; // null until the first reconcile
 
     /**
@@ -105,18 +102,21 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     /** As {@link #open(NetNs)} with the layout {@code features}. */
     public static NftFirewallDriver open(NetNs ns, NftFeatures features) {
-        Nft engine = Nft.open(ns, NftLayout.TABLES.toArray(TableRef[]::new));
-        return new NftFirewallDriver(Nftables.of(engine), Sysctls.of(ns), features, engine);
+        Nft engine = Nft.open(ns, NftLayout.TABLES, HostFirewall.GUEST_CHAINS);
+        return new NftFirewallDriver(Nftables.of(engine), Sysctls.of(ns), features, HostFirewallSync.ProcNet.of(ns), engine);
     }
 
+    /** A driver whose namespace has no iptables-legacy tables to report (its /proc/net is not read). */
     public NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features) {
-        this(nft, sysctls, features, null);
+        this(nft, sysctls, features, HostFirewallSync.ProcNet.NONE, null);
     }
 
-    private NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features, AutoCloseable owned) {
+    private NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features, HostFirewallSync.ProcNet proc,
+                              AutoCloseable owned) {
         this.nft = Objects.requireNonNull(nft, "nft");
-        this.sysctls = Objects.requireNonNull(sysctls, "sysctls");
         this.features = Objects.requireNonNull(features, "features");
+        this.host = new HostFirewallSync(nft, proc);
+        this.bridges = new BridgeSysctls(Objects.requireNonNull(sysctls, "sysctls"));
         this.owned = owned;
     }
 
@@ -132,8 +132,7 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized boolean hasUserHook() {
-        return NftLayout.IP_FAMILIES.stream().allMatch(f -> list(NftLayout.userTable(f))
-                .flatMap(t -> t.chain(NftLayout.USER_CHAIN)).isPresent());
+        return userHook.exists();
     }
 
     @Override
@@ -143,33 +142,12 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized boolean hasUserRule(UserRulesSpec.AllowOnlyFrom rule) {
-        for (Rule want : UserHookRules.declared(rule)) {
-            Rule w = unmarked(want);
-            boolean there = list(want.chain().table()).flatMap(t -> t.chain(NftLayout.USER_CHAIN))
-                    .map(c -> c.rules().stream().anyMatch(h -> unmarked(h).equals(w))).orElse(false);
-            if (!there) return false;
-        }
-        return true;
-    }
-
-    /** A rule as built, without its counters, handle and comment. */
-    private static Rule unmarked(Rule r) {
-        Rule x = r.withoutState();
-        return new Rule(x.chain(), x.exprs(), null, 0);
+        return userHook.has(rule);
     }
 
     @Override
     public synchronized void removeUserRule(UserRulesSpec.AllowOnlyFrom rule) {
-        String marker = UserHookRules.marker(rule);
-        Transaction tx = transaction();
-        for (Family f : NftLayout.IP_FAMILIES) {
-            list(NftLayout.userTable(f)).flatMap(t -> t.chain(NftLayout.USER_CHAIN)).ifPresent(c -> {
-                for (Rule r : c.rules()) {
-                    if (marker.equals(r.comment())) tx.deleteRule(c.chain().ref(), r.handle());
-                }
-            });
-        }
-        if (!tx.isEmpty()) commit("remove the user hook rule " + rule, tx);
+        userHook.remove(rule);
     }
 
     private FirewallModel model() {
@@ -182,27 +160,23 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized void ensureUserHook() {
-        for (Family f : NftLayout.IP_FAMILIES) {
-            Optional<Listing> t = list(NftLayout.userTable(f));
-            if (t.isPresent() && t.get().chain(NftLayout.USER_CHAIN).isPresent()) continue;
-            Transaction tx = transaction();
-            if (t.isPresent()) tx.addChain(NftLayout.userChain(f)); // the table is there: only the chain is missing
-            else NftLayout.userHook(tx, f);
-            commit("create the user hook " + NftLayout.userTable(f), tx);
-        }
+        userHook.ensure();
     }
 
     @Override
     public synchronized void setupNetwork(NetworkFirewallSpec n) {
         FirewallModel m = model();
-        if (!m.checkNetwork(n)) return;
-        String l2 = layer2IccProblem(n);
+        if (!m.checkNetwork(n)) {
+            host.sync(m.state()); // set up already; the host's firewall may have appeared since
+            return;
+        }
+        String l2 = bridges.layer2IccProblem(n, features);
         if (l2 != null) {
             throw new FirewallException("set up network " + n.bridge() + ": " + l2);
         }
         boolean localnet = n.subnet4() != null && !n.internal();
         if (localnet) {
-            routeLocalnet(n.bridge(), true); // first: it also proves the bridge exists
+            bridges.routeLocalnet(n.bridge(), true); // first: it also proves the bridge exists
         }
         try {
             Transaction tx = transaction();
@@ -211,7 +185,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         } catch (RuntimeException e) {
             if (localnet) {
                 try {
-                    routeLocalnet(n.bridge(), false);
+                    bridges.routeLocalnet(n.bridge(), false);
                 } catch (RuntimeException undo) {
                     e.addSuppressed(undo);
                 }
@@ -219,6 +193,7 @@ public final class NftFirewallDriver implements FirewallDriver {
             throw e;
         }
         m.putNetwork(n);
+        host.sync(m.state());
     }
 
     @Override
@@ -232,13 +207,18 @@ public final class NftFirewallDriver implements FirewallDriver {
         NftLayout.removeNetwork(tx, n);
         List<RuntimeException> errors = new ArrayList<>();
         try {
+            host.sync(m.state()); // first: never an accept in the host's firewall for a bridge we no longer guard
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
+        try {
             applyOrRebuild("tear down network " + bridge, tx, m.state());
         } catch (RuntimeException e) {
             errors.add(e);
         }
         if (n.subnet4() != null && !n.internal()) {
             try {
-                routeLocalnet(bridge, false);
+                bridges.routeLocalnet(bridge, false);
             } catch (UncheckedIOException alreadyGone) {
                 // the bridge is gone already: nothing left to reset
             } catch (RuntimeException e) {
@@ -272,62 +252,24 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized List<PublishedPort> listPorts() {
-        FirewallModel m = model();
-        // every element of our sets by set and key, so each port is one lookup however many there are
-        Map<SetRef, Map<List<Object>, Element>> elements = new HashMap<>();
-        for (Listing t : readOurs().values()) {
-            for (Listing.SetListing s : t.sets()) {
-                Map<List<Object>, Element> byKey = new HashMap<>();
-                for (Element e : s.elements()) byKey.put(e.key(), e);
-                elements.put(s.set().ref(), byKey);
-            }
-        }
-        List<PublishedPort> out = new ArrayList<>();
-        for (EndpointFirewallSpec e : m.state().endpoints()) {
-            for (PublishedPort p : e.publications()) {
-                Family f = NftLayout.family(p.family());
-                NamedSet map = p.hostIp() == null ? NftLayout.portsAny(f, features) : NftLayout.ports(f, features);
-                List<Object> key = p.hostIp() == null ? List.of(p.protocol(), p.hostPort())
-                        : List.of(p.protocol(), p.hostIp(), p.hostPort());
-                Element el = elements.getOrDefault(map.ref(), Map.of()).get(key);
-                out.add(p.withConnections(el == null || el.counter() == null ? -1 : el.counter().packets()));
-            }
-        }
-        return out;
+        return DriverStatus.ports(model().state(), readOurs().values(), features);
     }
 
     @Override
     public synchronized FirewallStatus status() {
         FirewallState s = model().state();
-        List<PublishedPort> ports = listPorts();
-        // each counting rule of ours by its text: "ip/direct__nlb0: iifname != \"nlb0\" counter drop" -> packets;
-        // endpoints add elements only, so the networks alone give every rule
+        List<PublishedPort> ports = DriverStatus.ports(s, readOurs().values(), features);
+        // endpoints add elements and their anti-spoofing chains only, so the networks alone give every counting rule
         Map<TableRef, Listing> expected = Drift.expected(rebuild(new FirewallState(s.networks(), List.of())));
-        Map<String, Long> counters = new LinkedHashMap<>();
-        for (Listing actual : readOurs().values()) {
-            Listing want = expected.get(actual.ref());
-            if (want == null) continue;
-            for (Listing.ChainListing c : actual.chains()) {
-                List<Rule> rules = want.chain(c.chain().name()).map(Listing.ChainListing::rules).orElse(null);
-                if (rules == null || rules.size() != c.rules().size()) continue; // drifted: reconcile reports it
-                for (int i = 0; i < rules.size(); i++) {
-                    if (rules.get(i).counter().isPresent()) {
-                        counters.put(actual.ref().family() + "/" + c.chain().name() + ": " + statements(rules.get(i)),
-                                c.rules().get(i).counter().map(Expr.Counter::packets).orElse(0L));
-                    }
-                }
-            }
-        }
+        Map<String, Long> counters = DriverStatus.counters(expected, readOurs().values());
+        long guarded = s.endpoints().stream().filter(EndpointFirewallSpec::spoofCheck).count();
         String summary = "nftables: tables " + (features.bridgeTable() ? "ip/ip6/bridge " : "ip/ip6 ") + NftLayout.TABLE
-                + "; " + s.networks().size() + " network(s), " + s.endpoints().size() + " endpoint(s), " + ports.size()
-                + " published port(s); user hook " + NftLayout.USER_TABLE + " " + NftLayout.USER_CHAIN
-                + " (forward, priority filter - 10) runs before our rules and is never touched by nlbridge.";
+                + "; " + s.networks().size() + " network(s), " + s.endpoints().size() + " endpoint(s) ("
+                + (features.bridgeTable() ? guarded + " with anti-spoofing" : "anti-spoofing NOT enforced: no bridge table")
+                + "), " + ports.size() + " published port(s); user hook " + NftLayout.USER_TABLE + " "
+                + NftLayout.USER_CHAIN + " (forward, priority filter - 10) runs before our rules and is never touched by"
+                + " nlbridge." + String.join("", host.warnings(s).stream().map(w -> " WARNING: " + w).toList());
         return new FirewallStatus(backend().label(), true, summary, ports, counters);
-    }
-
-    /** A rule as it is written ({@code counter}, not the counts), for the names of status counters. */
-    private static String statements(Rule r) {
-        return r.withoutState().toString().replace("counter packets 0 bytes 0", "counter");
     }
 
     @Override
@@ -339,7 +281,7 @@ public final class NftFirewallDriver implements FirewallDriver {
     public synchronized List<String> drift(FirewallState desired) {
         FirewallModel.of(desired);
         List<String> drift = new ArrayList<>(tableDrift(desired));
-        drift.addAll(localnetDrift(desired));
+        drift.addAll(bridges.localnetDrift(desired));
         return drift;
     }
 
@@ -353,24 +295,6 @@ public final class NftFirewallDriver implements FirewallDriver {
         return drift;
     }
 
-    /** The bridges whose route_localnet is not on (or that are missing). */
-    private List<String> localnetDrift(FirewallState desired) {
-        List<String> drift = new ArrayList<>();
-        for (NetworkFirewallSpec n : desired.networks()) {
-            if (n.subnet4() == null || n.internal()) continue;
-            String key = "net/ipv4/conf/" + n.bridge() + "/route_localnet";
-            String value;
-            try {
-                value = sysctls.read(key);
-            } catch (RuntimeException gone) {
-                drift.add("bridge " + n.bridge() + " is missing, and its route_localnet with it");
-                continue;
-            }
-            if (!"1".equals(value)) drift.add(key.replace('/', '.') + " is " + value + ", not 1");
-        }
-        return drift;
-    }
-
     @Override
     public synchronized ReconcileReport reconcile(FirewallState desired) {
         FirewallModel next = FirewallModel.of(desired);
@@ -378,12 +302,12 @@ public final class NftFirewallDriver implements FirewallDriver {
         if (!drift.isEmpty()) {
             commit("reconcile", rebuild(desired));
         }
-        drift.addAll(localnetDrift(desired));
+        drift.addAll(bridges.localnetDrift(desired));
         if (model != null) {
             for (NetworkFirewallSpec old : model.state().networks()) {
                 if (next.network(old.bridge()) == null && old.subnet4() != null && !old.internal()) {
                     try {
-                        routeLocalnet(old.bridge(), false);
+                        bridges.routeLocalnet(old.bridge(), false);
                     } catch (UncheckedIOException gone) {
                         // bridge already deleted
                     }
@@ -393,23 +317,46 @@ public final class NftFirewallDriver implements FirewallDriver {
         for (NetworkFirewallSpec n : desired.networks()) {
             if (n.subnet4() == null || n.internal()) continue;
             try {
-                routeLocalnet(n.bridge(), true);
+                bridges.routeLocalnet(n.bridge(), true);
             } catch (RuntimeException gone) {
                 // the bridge is missing: the network's repair makes it again, and the next reconcile this setting
             }
         }
         List<String> warnings = new ArrayList<>();
         for (NetworkFirewallSpec n : desired.networks()) {
-            String l2 = layer2IccProblem(n);
+            String l2 = bridges.layer2IccProblem(n, features);
             if (l2 != null) warnings.add("network " + n.bridge() + ": " + l2);
         }
         model = next;
-        return new ReconcileReport(!drift.isEmpty(), drift, warnings);
+        boolean rebuilt = !drift.isEmpty();
+        for (Change c : host.sync(desired)) drift.add("host firewall: " + c);
+        warnings.addAll(host.warnings(desired));
+        return new ReconcileReport(rebuilt, drift, warnings);
+    }
+
+    @Override
+    public synchronized List<Change> hostFirewallPlan(FirewallState desired) {
+        return host.plan(desired).changes();
+    }
+
+    @Override
+    public synchronized List<Change> syncHostFirewall(FirewallState desired) {
+        return host.sync(desired);
+    }
+
+    @Override
+    public synchronized List<String> hostFirewallWarnings() {
+        return host.warnings(model == null ? FirewallState.EMPTY : model.state());
     }
 
     @Override
     public synchronized void teardownAll() {
         List<RuntimeException> errors = new ArrayList<>();
+        try {
+            host.sync(FirewallState.EMPTY);
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
         try {
             Transaction tx = transaction();
             NftLayout.deleteTables(tx, features);
@@ -421,7 +368,7 @@ public final class NftFirewallDriver implements FirewallDriver {
             for (NetworkFirewallSpec n : model.state().networks()) {
                 if (n.subnet4() == null || n.internal()) continue;
                 try {
-                    routeLocalnet(n.bridge(), false);
+                    bridges.routeLocalnet(n.bridge(), false);
                 } catch (UncheckedIOException gone) {
                     // bridge already deleted
                 } catch (RuntimeException e) {
@@ -438,14 +385,7 @@ public final class NftFirewallDriver implements FirewallDriver {
      * a script's {@code userRules}); the engine never calls this on its own. See {@link UserHookRules}.
      */
     public synchronized void insertUserRules(List<Rule> rules) {
-        Transaction tx = transaction();
-        for (Rule r : rules) {
-            boolean hook = r.chain().name().equals(NftLayout.USER_CHAIN)
-                    && NftLayout.IP_FAMILIES.stream().anyMatch(f -> r.chain().table().equals(NftLayout.userTable(f)));
-            if (!hook) throw new IllegalArgumentException("not a user hook rule: " + r.chain() + " " + r);
-            tx.insert(r);
-        }
-        commit("insert user hook rules", tx);
+        userHook.insert(rules);
     }
 
     /** {@link #insertUserRules} for one rule. */
@@ -502,40 +442,6 @@ public final class NftFirewallDriver implements FirewallDriver {
                         second);
             }
         }
-    }
-
-    /**
-     * Without the bridge table, icc=false between containers of one bridge is enforced only if bridged packets
-     * pass the ip/ip6 hooks (br_netfilter): null if they do (or nothing needs them), else what is wrong.
-     */
-    private String layer2IccProblem(NetworkFirewallSpec n) {
-        if (n.icc() || features.bridgeTable()) return null;
-        List<String> keys = new ArrayList<>();
-        if (n.subnet4() != null) keys.add(BRNF4);
-        if (n.subnet6() != null) keys.add(BRNF6);
-        for (String key : keys) {
-            String value;
-            try {
-                value = sysctls.read(key);
-            } catch (UncheckedIOException e) {
-                value = null;
-            }
-            if (!"1".equals(value)) {
-                return "icc=false needs bridged traffic to pass the ip hooks, but " + key.replace('/', '.')
-                        + (value == null ? " does not exist (br_netfilter is not loaded)" : " is " + value)
-                        + "; load br_netfilter and set " + key.replace('/', '.') + "=1 (nlbridge does not change it:"
-                        + " it affects every bridge of the host)";
-            }
-        }
-        return null;
-    }
-
-    private void routeLocalnet(IfName bridge, boolean on) {
-        String name = bridge.toString();
-        if (name.equals("all") || name.equals("default") || name.equals("lo")) {
-            throw new IllegalStateException("refusing route_localnet on " + name + ": it must stay bridge-local");
-        }
-        sysctls.write("net/ipv4/conf/" + name + "/route_localnet", on ? "1" : "0");
     }
 
     /** {@code s} plus one network or endpoint that was checked already. */
