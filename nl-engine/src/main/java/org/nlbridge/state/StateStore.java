@@ -59,7 +59,8 @@ public final class StateStore implements AutoCloseable {
 
     /**
      * Opens (creating if needed) {@code <stateDir>/state.db}. A missing state directory is created
-     * accessible to the owner only: whoever can write the store can steer the engine.
+     * accessible to the owner only: whoever can write the store can steer the engine. A directory that someone else
+     * could write (its owner, its files, a directory above it) is refused ({@link StateDirectory}).
      *
      * @throws StateException if the file cannot be opened, cannot use WAL, or was written by a newer nlbridge
      */
@@ -70,6 +71,7 @@ public final class StateStore implements AutoCloseable {
     /** With another busy timeout, so tests need not wait for the real one. */
     static StateStore open(Path stateDir, Duration busyTimeout) {
         Path dir = stateDir.toAbsolutePath();
+        StateDirectory.check(dir, StateDirectory.effectiveUid());
         createDirectory(dir);
         Path file = dir.resolve(FILE_NAME);
         Connection connection;

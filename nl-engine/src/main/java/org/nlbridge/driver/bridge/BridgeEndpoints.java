@@ -213,7 +213,10 @@ final class BridgeEndpoints {
         });
     }
 
-    /** Firewall entries out, then every veth in one batch (its peer inside goes with it). */
+    /**
+     * Firewall entries out, then every veth in one batch (its peer inside goes with it). A link of the veth's name
+     * without the endpoint's alias is not the engine's and stays (issue 16 item 5).
+     */
     List<Step> detach(Network n, List<Endpoint> endpoints, Function<Endpoint, Unit> units) {
         List<Step> out = new ArrayList<>();
         Map<String, Link> links = new HashMap<>();
@@ -228,7 +231,10 @@ final class BridgeEndpoints {
         }
         for (Endpoint e : endpoints) {
             String veth = e.hostVeth().toString();
-            if (!links.containsKey(veth)) continue; // gone with its namespace, or never made
+            Link l = links.get(veth);
+            if (l == null) continue; // gone with its namespace, or never made
+            // the store alone does not prove the link is ours (a swapped store, a link someone made in its place)
+            if (!Naming.vethAlias(e.network(), e.container()).equals(l.alias())) continue;
             out.add(Step.netlink(new Change(Action.DELETE, "link", veth, "veth"), units.apply(e), null,
                     r -> r.batch().links().delete(veth)));
         }

@@ -231,7 +231,10 @@ final class BridgeNetworks {
         if (!"1".equals(ctx.host().sysctl(key))) out.add(Step.sysctl(unit, null, key, "1"));
     }
 
-    /** What removes a network: its firewall rules, and the bridge if nlbridge made it (a {@code -b} bridge stays). */
+    /**
+     * What removes a network: its firewall rules, and the bridge if nlbridge made it (a {@code -b} bridge stays) and
+     * it carries the network's alias (a link of that name without it is someone else's).
+     */
     List<Step> remove(Network n, Unit unit) {
         List<Step> out = new ArrayList<>();
         Firewalls fw = ctx.firewalls();
@@ -242,7 +245,9 @@ final class BridgeNetworks {
             }));
         }
         String br = n.bridge().toString();
-        if (n.bridgeOrigin() == BridgeOrigin.CREATED && rtnl.links().find(br).isPresent()) {
+        // only a bridge that carries this network's alias is the engine's to delete, whatever the store says
+        if (n.bridgeOrigin() == BridgeOrigin.CREATED
+                && rtnl.links().find(br).filter(l -> Naming.bridgeAlias(n.name()).equals(l.alias())).isPresent()) {
             out.add(Step.netlink(new Change(Action.DELETE, "link", br, "bridge"), unit, null,
                     r -> r.batch().links().delete(br)));
         }
