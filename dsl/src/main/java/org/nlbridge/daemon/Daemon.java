@@ -311,8 +311,13 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** {@code destroy}: what it removes leaves the desired state too. */
+    /**
+     * {@code destroy}: what it removes leaves the desired state too. The intent is saved first (the desired state
+     * without its containers, and without its networks that no remaining container uses), so a daemon killed in the
+     * middle finishes the destroy when it restarts and adopts that state, instead of re-creating what was going.
+     */
     Plan destroy(DesiredState what, String peer, Engine.ProgressListener progress) {
+        journalDestroy(what);
         Plan done;
         RuntimeException failure = null;
         try {
@@ -346,6 +351,30 @@ public final class Daemon implements AutoCloseable {
         }
         events.publish("engine", "destroy", names(what), false, summary(done) + " (" + peer + ")", done.changes());
         return done;
+    }
+
+    /** Saves the desired state as it will be once {@code what} is destroyed (not kept in memory until it is). */
+    private void journalDestroy(DesiredState what) {
+        DesiredState old = desiredOrEmpty();
+        Set<String> containersGoing = new HashSet<>();
+        what.containers().forEach(c -> containersGoing.add(c.name()));
+        List<ContainerSpec> staying = old.containers().stream().filter(c -> !containersGoing.contains(c.name())).toList();
+        Set<String> used = new HashSet<>();
+        staying.forEach(c -> {
+            if (c.network() instanceof NetworkMode.Bridge b) used.add(b.network());
+        });
+        Set<String> networksGoing = new HashSet<>();
+        what.networks().forEach(n -> {
+            if (!used.contains(n.name())) networksGoing.add(n.name());
+        });
+        try {
+            DesiredState intent = new DesiredState(old.networks().stream().filter(n -> !networksGoing.contains(n.name()))
+                    .toList(), staying, old.userRules());
+            if (!intent.equals(old)) state.saveDesired(intent);
+        } catch (ValidationException inconsistent) {
+            LOG.log(System.Logger.Level.WARNING, "destroy: the desired state without " + names(what) + " is inconsistent ("
+                    + inconsistent.getMessage() + "); a restart in the middle would re-create it");
+        }
     }
 
     static String names(DesiredState d) {

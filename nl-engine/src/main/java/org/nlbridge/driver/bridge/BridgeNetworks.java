@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.nlbridge.driver.CrashPoint;
 import org.nlbridge.driver.DriverContext;
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
@@ -242,6 +243,7 @@ final class BridgeNetworks {
             out.add(Step.call(new Change(Action.DELETE, "firewall", "network " + n.name(), ""), unit, () -> {
                 fw.driver(n.options().firewall()).teardownNetwork(n.bridge());
                 fw.setUp(n.name(), false);
+                CrashPoint.at(CrashPoint.NETWORK_REMOVING);
             }));
         }
         String br = n.bridge().toString();
