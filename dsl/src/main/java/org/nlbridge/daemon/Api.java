@@ -3,8 +3,10 @@ package org.nlbridge.daemon;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +14,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nlbridge.client.ApiJson;
 import org.nlbridge.client.HttpException;
+import org.nlbridge.cni.CniException;
+import org.nlbridge.cni.CniPlugin;
 import org.nlbridge.daemon.http.Exchange;
 import org.nlbridge.daemon.http.HttpRequest;
 import org.nlbridge.engine.Engine;
@@ -34,9 +38,11 @@ final class Api {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final Daemon daemon;
+    private final CniPlugin cni;
 
     Api(Daemon daemon) {
         this.daemon = daemon;
+        this.cni = new CniPlugin(new DaemonCni(daemon));
     }
 
     /** A refusal with its HTTP status. */
@@ -145,6 +151,11 @@ final class Api {
                 rep.changes().forEach(x -> c.add(ApiJson.toJson(x)));
                 ok(ex, o);
             }
+            case "cni" -> {
+                only(p, 1);
+                allow(m, "POST");
+                cni(ex, body(r, "CNI call"));
+            }
             case "networks" -> networks(ex, p, m, peer);
             case "containers" -> containers(ex, p, m, peer);
             case "events" -> {
@@ -201,7 +212,8 @@ final class Api {
         Plan done = daemon.onEngine("remove network", () -> {
             DesiredState d = daemon.desiredOrEmpty();
             if (d.network(name).isEmpty()) throw new ApiError(404, "no such network: " + name);
-            List<String> users = Daemon.users(d, name, null);
+            List<String> users = new ArrayList<>(Daemon.users(d, name, null));
+            daemon.cni().attachments().stream().filter(a -> a.network().equals(name)).forEach(a -> users.add(a.describe()));
             if (!users.isEmpty()) {
                 throw new ApiError(409, "network " + name + " has containers: " + String.join(", ", users)
                         + " (remove them first)");
@@ -312,6 +324,41 @@ final class Api {
             }
         }
     }
+
+    /**
+     * {@code POST /v1/cni}: one call of the CNI plugin executable, {@code {"env": {"CNI_COMMAND": ...},
+     * "stdin": "<base64>"}}. 200 with what the plugin prints on success (empty for DEL, CHECK, GC, STATUS); a CNI
+     * error document otherwise, marked by the header {@value #CNI_ERROR_HEADER} (its value: the CNI code), with
+     * 503 for code 11, 400 for the codes about the call itself and 500 for the engine's failures.
+     */
+    private void cni(Exchange ex, JsonNode call) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        byte[] stdin;
+        try {
+            if (!call.isObject() || !call.path("env").isObject() || !call.path("stdin").isTextual() || call.size() != 2) {
+                throw new ValidationException("CNI call", ApiJson.write(call).length() > 64 ? null : ApiJson.write(call),
+                        "not {\"env\": {...}, \"stdin\": \"<base64>\"}", "the body the nlbridge CNI plugin sends");
+            }
+            call.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            stdin = java.util.Base64.getDecoder().decode(call.get("stdin").textValue());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("CNI call: stdin", null, "not base64: " + e.getMessage(), "base64");
+        }
+        CniPlugin.Answer a = cni.call(env, stdin);
+        if (a.exit() == 0) {
+            ex.respond(200, Exchange.JSON, a.stdout());
+            return;
+        }
+        int status = switch (a.code()) {
+            case CniException.TRY_AGAIN_LATER, CniException.NOT_AVAILABLE -> 503;
+            case CniException.ENGINE_FAILED, CniException.GC_INCOMPLETE -> 500;
+            default -> 400;
+        };
+        ex.respond(status, Exchange.JSON, a.stdout(), List.<String[]>of(new String[]{CNI_ERROR_HEADER, Integer.toString(a.code())}));
+    }
+
+    /** Marks a {@code /v1/cni} answer that is a CNI error document (the plugin executable prints it and exits 1). */
+    static final String CNI_ERROR_HEADER = "Cni-Error";
 
     private static ContainerSpec find(DesiredState d, String name) {
         return d.container(name).orElseThrow(() -> new ApiError(404, "no such container: " + name));

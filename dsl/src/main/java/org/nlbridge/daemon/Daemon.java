@@ -83,6 +83,8 @@ public final class Daemon implements AutoCloseable {
     private HostMonitor monitor;
     /** Read and written on the engine thread only. */
     private DesiredState desired;
+    /** What CNI runtimes attached; engine thread only. */
+    private CniPart cni = CniPart.EMPTY;
     private volatile boolean stopping;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
@@ -167,17 +169,20 @@ public final class Daemon implements AutoCloseable {
     private void adopt() {
         onEngine("adopt", () -> {
             desired = state.loadDesired().orElse(null);
-            if (desired == null) {
+            cni = state.loadCni().orElse(CniPart.EMPTY);
+            DesiredState all = engineDesired();
+            if (all == null) {
                 events.publish("daemon", "adopt", "no desired state", "nothing applied through a daemon yet");
                 return null;
             }
-            Plan plan = engine.plan(desired);
-            String what = desired.networks().size() + " network(s), " + desired.containers().size() + " container(s)";
+            Plan plan = engine.plan(all);
+            String what = all.networks().size() + " network(s), " + all.containers().size() + " container(s)"
+                    + (cni.attachments().isEmpty() ? "" : " (" + cni.attachments().size() + " CNI attachment(s))");
             if (plan.isEmpty()) {
                 events.publish("daemon", "adopt", what, false, "the host matches: nothing re-created", List.of());
             } else {
                 try {
-                    Plan done = engine.apply(desired, Engine.ProgressListener.NONE);
+                    Plan done = engine.apply(all, Engine.ProgressListener.NONE);
                     events.publish("daemon", "adopt", what, false, "converged: " + done.changes().size() + " change(s)",
                             done.changes());
                 } catch (RuntimeException e) {
@@ -252,6 +257,17 @@ public final class Daemon implements AutoCloseable {
         return desired != null ? desired : DesiredState.EMPTY;
     }
 
+    /** What CNI runtimes attached (engine thread only). */
+    CniPart cni() {
+        return cni;
+    }
+
+    /** What the engine converges to: the desired state and the CNI attachments; null when neither was ever set. */
+    DesiredState engineDesired() {
+        if (desired == null && cni.networks().isEmpty() && cni.attachments().isEmpty()) return null;
+        return CniPart.merge(desiredOrEmpty(), cni);
+    }
+
     // ----------------------------------------------------------------------------------- operations
 
     /** How an edit of the desired state treats a failure. */
@@ -269,10 +285,11 @@ public final class Daemon implements AutoCloseable {
     Plan applyDesired(String action, String object, String peer, DesiredState next, Engine.ProgressListener progress,
                       OnFailure onFailure) {
         DesiredState old = desired;
+        DesiredState all = CniPart.merge(next, cni); // checked as a whole before anything is saved
         state.saveDesired(next);
         desired = next;
         try {
-            Plan done = engine.apply(next, progress);
+            Plan done = engine.apply(all, progress);
             events.publish("engine", action, object, false, summary(done) + " (" + peer + ")", done.changes());
             return done;
         } catch (RuntimeException e) {
@@ -283,6 +300,37 @@ public final class Daemon implements AutoCloseable {
                 else state.saveDesired(DesiredState.EMPTY);
             }
             events.publish("engine", action + "-failed", object, false, Api.message(e) + " (" + peer + ")", List.of());
+            throw e;
+        } finally {
+            drift.refreshOwned();
+        }
+    }
+
+    /**
+     * Converges to the desired state with {@code next} as the CNI attachments (engine thread), as one logical
+     * operation: saved first, put back if the engine fails.
+     */
+    Plan applyCni(String action, String object, CniPart next) {
+        CniPart old = cni;
+        DesiredState all = CniPart.merge(desiredOrEmpty(), next);
+        state.saveCni(next);
+        cni = next;
+        try {
+            Plan done = engine.apply(all, Engine.ProgressListener.NONE);
+            events.publish("engine", action, object, false, summary(done) + " (cni)", done.changes());
+            return done;
+        } catch (RuntimeException e) {
+            cni = old;
+            state.saveCni(old);
+            if (!(e instanceof ValidationException)) {
+                // nothing half-applied: what this change made (a network, a veth) goes again
+                try {
+                    engine.apply(CniPart.merge(desiredOrEmpty(), old), Engine.ProgressListener.NONE);
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            events.publish("engine", action + "-failed", object, false, Api.message(e) + " (cni)", List.of());
             throw e;
         } finally {
             drift.refreshOwned();

@@ -199,7 +199,7 @@ final class DriftRepair implements AutoCloseable {
         try {
             Engine engine = daemon.engine();
             List<String> repaired = new ArrayList<>(engine.reconcile());
-            DesiredState desired = daemon.desired();
+            DesiredState desired = daemon.engineDesired();
             List<Change> changes = List.of();
             if (desired != null) {
                 Plan plan = engine.plan(desired);
