@@ -337,6 +337,17 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Records what an attachment got (its address, MAC) in its container spec, without converging: the engine has
+     * exactly that already (engine thread).
+     */
+    void pinCni(CniPart.Attachment a, ContainerSpec pinned) {
+        CniPart next = cni.with(new CniPart.Attachment(a.network(), a.containerId(), a.ifname(), a.netns(), a.defaultRoute(),
+                a.podNamespace(), a.podName(), a.aliases(), pinned));
+        state.saveCni(next);
+        cni = next;
+    }
+
     /** {@code destroy}: what it removes leaves the desired state too. */
     Plan destroy(DesiredState what, String peer, Engine.ProgressListener progress) {
         Plan done;

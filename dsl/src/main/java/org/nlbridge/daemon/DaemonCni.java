@@ -68,8 +68,12 @@ final class DaemonCni implements CniBackend {
             CniPart.Attachment a = new CniPart.Attachment(net, r.containerId(), r.ifname(), r.netns(), r.defaultRoute(),
                     r.podNamespace(), r.podName(), r.aliases(), containerSpec(r));
             daemon.applyCni("cni-add", a.describe(), next.with(a));
-            return attachment(a, daemon.engine().status()).orElseThrow(() -> new IllegalStateException(
+            Attachment made = attachment(a, daemon.engine().status()).orElseThrow(() -> new IllegalStateException(
                     "the engine applied " + a.describe() + " but does not list it"));
+            // what the runtime was told stays so: a veth re-made by drift repair or after a restart gets the same
+            // address and MAC (the container spec now asks for them; the engine already has them, so nothing changes)
+            daemon.pinCni(a, pinned(a.container(), made));
+            return made;
         });
     }
 
@@ -85,6 +89,15 @@ final class DaemonCni implements CniBackend {
         if (r.ip6() != null) b.ip6(r.ip6().toString());
         if (r.mac() != null) b.mac(r.mac().toString());
         for (PortSpec p : r.ports()) b.publish(p.toString());
+        return b.build();
+    }
+
+    private static ContainerSpec pinned(ContainerSpec c, Attachment made) {
+        ContainerSpec.Builder b = ContainerSpec.builder(c.name()).netns(c.netns()).network(c.network().toString())
+                .ifname(c.ifname().toString()).hostname(c.hostname().toString()).dns(c.dns())
+                .ip(made.ipv4().address().toString()).mac(made.mac().toString());
+        if (made.ipv6() != null) b.ip6(made.ipv6().address().toString());
+        for (PortSpec p : c.publish()) b.publish(p.toString());
         return b.build();
     }
 
@@ -123,7 +136,7 @@ final class DaemonCni implements CniBackend {
                 .findFirst().orElse(null);
         EngineStatus.NetworkStatus ns = st.networks().stream().filter(n -> n.name().equals(a.network())).findFirst().orElse(null);
         if (cs == null || ns == null) return Optional.empty();
-        Cidr v6 = cs.ipv6() == null ? null : Cidr.parseInterface("ipv6", cs.ipv6());
+        Cidr v6 = cs.ipv6() == null ? null : withPrefix(cs.ipv6(), ns.subnetV6());
         List<PortMapping> ports = new ArrayList<>();
         for (EngineStatus.PortStatus p : st.ports()) {
             if (!p.container().equals(cs.name())) continue;
@@ -132,11 +145,17 @@ final class DaemonCni implements CniBackend {
         }
         NetworkSpec spec = daemon.desiredOrEmpty().network(a.network()).or(() -> daemon.cni().network(a.network())).orElse(null);
         return Optional.of(new Attachment(a.network(), a.containerId(), a.ifname(), a.netns(), cs.hostVeth(), null,
-                MacAddress.parse("mac", cs.mac()), ns.mtu(), Cidr.parseInterface("ipv4", cs.ipv4()),
+                MacAddress.parse("mac", cs.mac()), ns.mtu(), withPrefix(cs.ipv4(), ns.subnet()),
                 ns.gateway() == null ? null : IpAddress.parse("gateway", ns.gateway()), v6,
                 // the bridge driver's IPv6 gateway: the subnet's first address
                 ns.subnetV6() == null ? null : Cidr.parseSubnet("subnetV6", ns.subnetV6()).network().next(),
                 a.defaultRoute() == null || a.defaultRoute(), spec == null ? null : spec.dns(), ports, a.podNamespace(), a.podName()));
+    }
+
+    /** The engine lists an address alone or with its prefix; a result wants the network's prefix on it. */
+    private static Cidr withPrefix(String address, String subnet) {
+        if (address.indexOf('/') >= 0) return Cidr.parseInterface("address", address);
+        return Cidr.of(IpAddress.parse("address", address), Cidr.parseSubnet("subnet", subnet).prefixLength());
     }
 
     @Override
