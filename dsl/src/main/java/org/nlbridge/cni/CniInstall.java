@@ -33,9 +33,12 @@ public final class CniInstall {
     /** The plugin's classes, all of {@code org.nlbridge.cni.shim} (a test checks the list is complete). */
     static final List<String> SHIM_CLASSES = List.of("CniShim.class", "CniShim$Response.class", "Json.class");
 
-    /** The JVM options of every call: start-up time is what counts (no JIT beyond C1, no GC threads, no perf file). */
-    static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -Xlog:disable"
-            + " -Xlog:all=off -Xss512k";
+    /**
+     * The JVM options of every call: start-up is all there is to a call (a millisecond of Java code), so no JIT at
+     * all ({@code -Xint}: measured 20 % less CPU than C1 alone), no GC threads, no perf file, and no JVM log lines
+     * (they would go to stdout). {@code -Xshare} must not be given: it excludes {@code -XX:AOTCache}.
+     */
+    static final String JVM_OPTIONS = "-Xint -XX:+UseSerialGC -XX:-UsePerfData -Xlog:disable -Xlog:all=off";
 
     /** Writes {@code dir/nlbridge} for the JDK at {@code javaHome}; returns its path. */
     public static Path install(Path dir, Path javaHome) {

@@ -344,9 +344,15 @@ final class Api {
         } catch (IllegalArgumentException e) {
             throw new ValidationException("CNI call: stdin", null, "not base64: " + e.getMessage(), "base64");
         }
+        Daemon.takeEngineTime();
+        long start = System.nanoTime();
         CniPlugin.Answer a = cni.call(env, stdin);
+        long[] engine = Daemon.takeEngineTime();
+        // where the time went (RFC 9110 Server-Timing, milliseconds): waiting for the engine thread, engine work, all
+        String[] timing = {"Server-Timing", String.format(Locale.ROOT, "queue;dur=%.3f, engine;dur=%.3f, total;dur=%.3f",
+                engine[0] / 1e6, engine[1] / 1e6, (System.nanoTime() - start) / 1e6)};
         if (a.exit() == 0) {
-            ex.respond(200, Exchange.JSON, a.stdout());
+            ex.respond(200, Exchange.JSON, a.stdout(), List.<String[]>of(timing));
             return;
         }
         int status = switch (a.code()) {
@@ -354,7 +360,7 @@ final class Api {
             case CniException.ENGINE_FAILED, CniException.GC_INCOMPLETE -> 500;
             default -> 400;
         };
-        ex.respond(status, Exchange.JSON, a.stdout(), List.<String[]>of(new String[]{CNI_ERROR_HEADER, Integer.toString(a.code())}));
+        ex.respond(status, Exchange.JSON, a.stdout(), List.of(new String[]{CNI_ERROR_HEADER, Integer.toString(a.code())}, timing));
     }
 
     /** Marks a {@code /v1/cni} answer that is a CNI error document (the plugin executable prints it and exits 1). */

@@ -44,15 +44,21 @@ final class AtomicFile {
      * flushes the directory, so a write that returned survives power loss.
      */
     static void write(Path file, byte[] bytes) throws IOException {
+        write(file, bytes, true);
+    }
+
+    /** {@link #write}, flushed to the disk only if {@code durable}: still old or new after a crash, maybe old. */
+    static void write(Path file, byte[] bytes, boolean durable) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
+            if (durable) ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (!durable) return;
         try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
             dir.force(true); // the rename itself
         }

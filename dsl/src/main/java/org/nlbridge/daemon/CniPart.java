@@ -111,9 +111,9 @@ record CniPart(List<NetworkSpec> networks, List<Attachment> attachments) {
         return AtomicFile.read(file, "the daemon's CNI attachments", CniPart::decode);
     }
 
-    static void save(Path file, CniPart part) {
+    static void save(Path file, CniPart part, boolean durable) {
         try {
-            AtomicFile.write(file, encode(part));
+            AtomicFile.write(file, encode(part), durable);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the daemon's CNI attachments in " + file + ": " + e.getMessage(), e);
         }

@@ -200,8 +200,18 @@ public final class Daemon implements AutoCloseable {
     /** Runs {@code work} on the engine thread and waits for it; its exception is rethrown as it was. */
     <T> T onEngine(String what, Callable<T> work) {
         Future<T> f;
+        long submitted = System.nanoTime();
+        long[] times = ENGINE_TIME.get();
         try {
-            f = engineThread.submit(work);
+            f = engineThread.submit(() -> {
+                long started = System.nanoTime();
+                try {
+                    return work.call();
+                } finally {
+                    times[0] += started - submitted;
+                    times[1] += System.nanoTime() - started;
+                }
+            });
         } catch (RejectedExecutionException e) {
             throw new Api.ApiError(503, "the daemon is shutting down");
         }
@@ -216,6 +226,21 @@ public final class Daemon implements AutoCloseable {
             if (c instanceof Error err) throw err;
             throw new IllegalStateException(c);
         }
+    }
+
+    /**
+     * Per request thread: nanoseconds its engine calls waited for the engine thread ([0]) and ran on it ([1]), for
+     * the {@code Server-Timing} of the answer ({@link #takeEngineTime}).
+     */
+    private static final ThreadLocal<long[]> ENGINE_TIME = ThreadLocal.withInitial(() -> new long[2]);
+
+    /** What this thread's engine calls cost since the last call: {queued, ran} in nanoseconds; resets them. */
+    static long[] takeEngineTime() {
+        long[] t = ENGINE_TIME.get();
+        long[] out = t.clone();
+        t[0] = 0;
+        t[1] = 0;
+        return out;
     }
 
     /** Like {@link #onEngine} without waiting (drift repair). */
@@ -313,7 +338,7 @@ public final class Daemon implements AutoCloseable {
     Plan applyCni(String action, String object, CniPart next) {
         CniPart old = cni;
         DesiredState all = CniPart.merge(desiredOrEmpty(), next);
-        state.saveCni(next);
+        state.saveCni(next, true);
         cni = next;
         try {
             Plan done = engine.apply(all, Engine.ProgressListener.NONE);
@@ -321,7 +346,7 @@ public final class Daemon implements AutoCloseable {
             return done;
         } catch (RuntimeException e) {
             cni = old;
-            state.saveCni(old);
+            state.saveCni(old, true);
             if (!(e instanceof ValidationException)) {
                 // nothing half-applied: what this change made (a network, a veth) goes again
                 try {
@@ -344,7 +369,7 @@ public final class Daemon implements AutoCloseable {
     void pinCni(CniPart.Attachment a, ContainerSpec pinned) {
         CniPart next = cni.with(new CniPart.Attachment(a.network(), a.containerId(), a.ifname(), a.netns(), a.defaultRoute(),
                 a.podNamespace(), a.podName(), a.aliases(), pinned));
-        state.saveCni(next);
+        state.saveCni(next, false); // a crash before it reaches the disk leaves the spec that got this address
         cni = next;
     }
 

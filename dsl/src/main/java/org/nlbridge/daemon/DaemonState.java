@@ -19,7 +19,8 @@ interface DaemonState extends AutoCloseable {
     /** What CNI runtimes attached ({@link CniPart}), kept beside the desired state. */
     Optional<CniPart> loadCni();
 
-    void saveCni(CniPart cni);
+    /** Saves it, on the disk before returning if {@code durable} (else a crash may bring back the one before). */
+    void saveCni(CniPart cni, boolean durable);
 
     @Override
     void close();
@@ -46,7 +47,7 @@ interface DaemonState extends AutoCloseable {
             }
 
             @Override
-            public synchronized void saveCni(CniPart c) {
+            public synchronized void saveCni(CniPart c, boolean durable) {
                 cni = c;
             }
 

@@ -79,8 +79,8 @@ final class DesiredStateFile implements DaemonState {
     }
 
     @Override
-    public void saveCni(CniPart cni) {
-        CniPart.save(file.resolveSibling(CniPart.FILE), cni);
+    public void saveCni(CniPart cni, boolean durable) {
+        CniPart.save(file.resolveSibling(CniPart.FILE), cni, durable);
     }
 
     @Override

@@ -61,14 +61,27 @@ class CniCliTest {
     }
 
     @Test
-    void installWritesOneExecutable() throws Exception {
-        CliRun.Result r = new CliRun().run("cni", "install", tmp.resolve("bin").toString());
+    void installWritesOneExecutableAndItsAotCache() throws Exception {
+        CliRun.Result r = new CliRun().run("cni", "install", "--no-aot", tmp.resolve("bin").toString());
         assertEquals(0, r.code(), r.err());
         Path plugin = tmp.resolve("bin/nlbridge");
-        assertEquals("installed " + plugin + " (runs " + Path.of(System.getProperty("java.home"), "bin/java") + ")\n", r.out());
+        String java = Path.of(System.getProperty("java.home"), "bin/java").toString();
+        assertEquals("installed " + plugin + " (runs " + java + ")\n", r.out());
         assertTrue(Files.isExecutable(plugin));
         try (var files = Files.list(tmp.resolve("bin"))) {
             assertEquals(1, files.count(), "nothing but the plugin");
         }
+        r = new CliRun().run("cni", "install", tmp.resolve("bin").toString());
+        assertEquals("installed " + plugin + " (runs " + java + "); AOT cache " + plugin + ".aot\n", r.out());
+        // the cache maps (AOTMode=on refuses to start otherwise) for the plugin's class path and options
+        ProcessBuilder pb = new ProcessBuilder(java, "-XX:AOTCache=" + plugin + ".aot", "-XX:AOTMode=on", "-Xint",
+                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp", plugin.toString(), "org.nlbridge.cni.shim.CniShim")
+                .redirectErrorStream(true);
+        pb.environment().put("CNI_COMMAND", "VERSION");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.startsWith("{\"cniVersion\":\"1.1.0\""), out);
     }
 }

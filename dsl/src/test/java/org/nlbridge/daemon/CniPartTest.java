@@ -33,7 +33,7 @@ class CniPartTest {
     @Test
     void savedAndReadBack() {
         Path f = dir.resolve(CniPart.FILE);
-        CniPart.save(f, sample());
+        CniPart.save(f, sample(), true);
         assertEquals(sample(), CniPart.load(f).orElseThrow());
         assertTrue(new String(CniPart.encode(sample()), StandardCharsets.UTF_8).startsWith("{\"format\":1,\"networks\":[{\"name\":\"pods\""));
         assertEquals(java.util.Optional.empty(), CniPart.load(dir.resolve("none.json")));
