@@ -191,6 +191,11 @@ final class Api {
             send(ex, 201, ApiJson.toJson(done));
             return;
         }
+        if (p.size() == 3 && (p.get(2).equals("connect") || p.get(2).equals("disconnect"))) {
+            allow(m, "POST");
+            connect(ex, p.get(1), p.get(2).equals("connect"), body(r, p.get(2)), peer);
+            return;
+        }
         only(p, 2);
         String name = p.get(1);
         allow(m, "GET", "DELETE");
@@ -219,6 +224,45 @@ final class Api {
                         + " (remove them first)");
             }
             return daemon.applyDesired("remove", "network " + name, peer, d.withoutNetwork(name),
+                    Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
+        });
+        ok(ex, ApiJson.toJson(done));
+    }
+
+    /**
+     * {@code POST /v1/networks/{name}/connect} and {@code .../disconnect}, Docker's {@code docker network connect} and
+     * {@code disconnect} of a container of the desired state: {@code {"container": "web", "ip": ..., "ip6": ...,
+     * "ifname": ..., "aliases": [...], "mac": ..., "publish": [...], "defaultRoute": ...}} (the options of a
+     * {@code connect}), and {@code {"container": "web"}}.
+     */
+    private void connect(Exchange ex, String network, boolean connect, JsonNode b, String peer) throws IOException {
+        String what = connect ? "connect" : "disconnect";
+        if (!b.isObject() || !b.path("container").isTextual()) {
+            throw new ValidationException(what, b.toString().length() > 64 ? null : b.toString(), "no \"container\"",
+                    "{\"container\": \"NAME\"" + (connect ? ", \"ip\": ..., ...}" : "}"));
+        }
+        String name = b.get("container").textValue();
+        for (var it = b.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("container") && (!connect || !ApiJson.CONNECT_OPTIONS.contains(k))) {
+                throw new ValidationException(what + " " + name, k, "unknown key", connect
+                        ? "container, " + String.join(", ", ApiJson.CONNECT_OPTIONS) : "container");
+            }
+        }
+        Plan done = daemon.onEngine(what, () -> {
+            DesiredState d = daemon.desiredOrEmpty();
+            ContainerSpec c = find(d, name);
+            if (d.network(network).isEmpty()) throw new ApiError(404, "no such network: " + network);
+            ContainerSpec next;
+            if (connect) {
+                if (c.attachment(network).isPresent()) {
+                    throw new ApiError(409, "container " + name + " is already on network " + network);
+                }
+                next = c.withConnect(network, a -> ApiJson.connectOptions("container " + name + ": connect " + network, b, a));
+            } else {
+                next = c.withoutNetwork(network);
+            }
+            return daemon.applyDesired(what, "container " + name + " " + network, peer, d.withContainer(next),
                     Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
         });
         ok(ex, ApiJson.toJson(done));

@@ -428,11 +428,11 @@ public final class Daemon implements AutoCloseable {
         return String.join(", ", parts);
     }
 
-    /** The containers of {@code d} that use network {@code name} or share a namespace with {@code container}. */
+    /** The containers of {@code d} on network {@code name} (first or connected) or sharing {@code container}'s namespace. */
     static List<String> users(DesiredState d, String network, String container) {
         List<String> out = new ArrayList<>();
         for (ContainerSpec c : d.containers()) {
-            if (network != null && c.network() instanceof NetworkMode.Bridge b && b.network().equals(network)) out.add(c.name());
+            if (network != null && c.attachment(network).isPresent()) out.add(c.name());
             if (container != null && c.network() instanceof NetworkMode.Container o && o.container().equals(container)) {
                 out.add(c.name());
             }

@@ -1,6 +1,7 @@
 package org.nlbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.spec.Plan;
@@ -66,9 +68,23 @@ class ApiJsonTest {
                 container('side') { network 'container:web' }
                 container('h') { network 'host' }
                 container('n') { network 'none' }
+                network('back') { bridge 'back0'; bip '10.9.0.1/24' }
+                network('mgmt') { bridge 'mgmt0'; bip '10.10.0.1/24' }
+                container('multi') { network 'back'; defaultRoute false
+                  connect 'given', ip: '10.8.0.7', alias: ['m', 'mm'], publish: '9090:90', mac: '02:42:0a:08:00:07'
+                  connect 'mgmt', ifname: 'mg0' }
+                container('routed') { network 'back'; connect 'mgmt', defaultRoute: true }
                 userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0'; allowOnlyFrom '10.0.0.0/8', on: 'uplink1' }
                 """, "all.groovy");
         assertEquals(d, roundTrip(d));
+        // what only the API and the CNI plugin set: aliases of the first network, labels, a namespace by path
+        ContainerSpec cni = ContainerSpec.of("c1", b -> b.network("back").netns("/proc/42/ns/net").alias("web")
+                .label("io.kubernetes.pod.namespace", "ns").label("io.kubernetes.pod.name", "web-1"));
+        DesiredState withCni = d.withContainer(cni);
+        assertEquals(withCni, roundTrip(withCni));
+        // keys a plain container does not need are not written (the daemon's stored format stays as it was)
+        String plain = ApiJson.write(ApiJson.toJson(d.container("web").orElseThrow()));
+        for (String k : List.of("aliases", "defaultRoute", "connects", "labels")) assertFalse(plain.contains(k), plain);
     }
 
     private static ValidationException bad(String json) {
