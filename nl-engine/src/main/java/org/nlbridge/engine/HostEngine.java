@@ -78,6 +78,18 @@ final class HostEngine implements Engine {
     }
 
     @Override
+    public boolean takeFrontEndValue(String key, java.util.function.Consumer<String> keep) {
+        return p.store.write(tx -> {
+            java.util.Optional<String> value = tx.meta().get(key);
+            value.ifPresent(v -> {
+                keep.accept(v);
+                tx.meta().remove(key);
+            });
+            return value.isPresent();
+        });
+    }
+
+    @Override
     public void close() {
         p.close();
     }

@@ -35,11 +35,15 @@ final class StatusView {
                     n.options().ipMasq(), n.options().internal(), n.options().firewall().label(),
                     n.bridgeOrigin() == BridgeOrigin.CREATED));
         }
-        Map<String, Endpoint> eps = new HashMap<>();
-        p.endpoints().forEach(e -> eps.put(e.container(), e));
+        Map<String, List<Endpoint>> eps = new HashMap<>();
+        p.endpoints().forEach(e -> eps.computeIfAbsent(e.container(), k -> new ArrayList<>()).add(e));
         List<EngineStatus.ContainerStatus> ctrs = new ArrayList<>();
         for (ContainerRecord r : p.store.read(tx -> tx.containers().all())) {
-            Endpoint e = eps.get(r.name());
+            List<Endpoint> mine = new ArrayList<>(eps.getOrDefault(r.name(), List.of()));
+            // its first network first
+            mine.sort(java.util.Comparator.comparing(x -> !(r.mode() instanceof NetworkMode.Bridge b
+                    && b.network().equals(x.network()))));
+            Endpoint e = mine.isEmpty() ? null : mine.getFirst();
             List<String> files = Files.isDirectory(p.overlay.directory(r.name()))
                     ? p.overlay.mounts(r.name(), false).stream().map(Mount::source).toList() : List.of();
             // a bridge container without an endpoint is one whose attach failed: it has only lo, as with none
@@ -47,9 +51,16 @@ final class StatusView {
             ctrs.add(new EngineStatus.ContainerStatus(r.name(), network, netnsColumn(r),
                     e != null ? e.ifName().toString() : null, e != null ? e.hostVeth().toString() : null,
                     e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
-                    e != null ? e.mac().toString() : null, r.hostname().toString(), files));
+                    e != null ? e.mac().toString() : null, r.hostname().toString(), files,
+                    mine.stream().map(StatusView::attachment).toList(), r.labels()));
         }
         return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())));
+    }
+
+    private static EngineStatus.AttachmentStatus attachment(Endpoint e) {
+        return new EngineStatus.AttachmentStatus(e.network(), e.ifName().toString(), e.hostVeth().toString(),
+                e.ipv4().toString(), e.ipv6() == null ? null : e.ipv6().toString(), e.mac().toString(), e.defaultRoute(),
+                e.aliases().stream().map(Object::toString).toList());
     }
 
     /** The namespace column: the container's own, {@code container:NAME}, or {@code -} for host mode. */

@@ -18,6 +18,8 @@ import org.nlbridge.spec.NetworkMode;
  *       {@code meta}: {@code container.NAME} = {@code NETNS\tHOSTNAME} (NETNS {@code -} for host mode,
  *       {@code container:OTHER} for that mode), {@code netns.created.NETNS} = {@code 1},
  *       {@code userrule.RULE} = {@code inserted}. Those rows move into the new tables.</li>
+ *   <li>a container on several networks: an endpoint's aliases and whether it carries the default route (every
+ *       endpoint before did: one per container), one interface name per container; a container's labels.</li>
  * </ol>
  */
 final class Schema {
@@ -30,7 +32,8 @@ final class Schema {
 
     static final List<Step> STEPS = List.of(
             tx -> ddl(tx, NetworkTable.DDL, EndpointTable.DDL, PortTable.DDL, MetaTable.DDL),
-            Schema::version2);
+            Schema::version2,
+            tx -> ddl(tx, EndpointTable.DDL_V3, ContainerTable.DDL_V3));
 
     /** The version this code reads and writes. */
     static final int VERSION = STEPS.size();
@@ -51,7 +54,10 @@ final class Schema {
         MetaTable meta = tx.meta();
         for (String key : meta.keys(V1_CONTAINER)) {
             String name = key.substring(V1_CONTAINER.length());
-            tx.containers().put(v1Container(tx, name, meta.get(key).orElseThrow()));
+            ContainerRecord c = v1Container(tx, name, meta.get(key).orElseThrow());
+            // the columns of version 2 (ContainerTable writes those of the newest version)
+            tx.update("INSERT INTO containers (name, mode, hostname, netns, created_netns) VALUES (?, ?, ?, ?, ?)",
+                    c.name(), c.mode().toString(), c.hostname().toString(), c.netns(), c.createdNetns());
             meta.remove(key);
         }
         meta.keys(V1_CREATED_NETNS).forEach(meta::remove);
@@ -75,8 +81,10 @@ final class Schema {
             return new ContainerRecord(name, NetworkMode.parse("meta " + V1_CONTAINER + name, netns), hostname, null,
                     false);
         }
-        Optional<Endpoint> e = tx.endpoints().ofContainer(name).stream().findFirst();
-        NetworkMode mode = e.<NetworkMode>map(x -> new NetworkMode.Bridge(x.network())).orElse(new NetworkMode.None());
+        // the endpoints table of this version: not through EndpointTable, which reads the columns of the newest one
+        Optional<String> network = tx.queryOne("SELECT network FROM endpoints WHERE container = ? ORDER BY network",
+                rs -> rs.getString(1), name);
+        NetworkMode mode = network.<NetworkMode>map(NetworkMode.Bridge::new).orElse(new NetworkMode.None());
         boolean created = tx.meta().get(V1_CREATED_NETNS + netns).isPresent();
         return new ContainerRecord(name, mode, hostname, netns, created);
     }

@@ -1,7 +1,9 @@
 package org.nlbridge.driver.ipam;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import org.nlbridge.net.DnsName;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.Ipv4Address;
@@ -17,7 +19,14 @@ import org.nlbridge.net.MacAddress;
  *             one as the network says (random, or {@code 02:42:} + the IPv4 address)
  */
 public record EndpointRequest(String container, String network, Path netns, IfName ifName, IfName hostVeth,
-                              Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac) {
+                              Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac,
+                              List<DnsName> aliases, boolean defaultRoute) {
+
+    /** A request for a container's only network: no aliases, the default route. */
+    public EndpointRequest(String container, String network, Path netns, IfName ifName, IfName hostVeth,
+                           Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac) {
+        this(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, List.of(), true);
+    }
 
     public EndpointRequest {
         Objects.requireNonNull(container, "container");
@@ -26,5 +35,6 @@ public record EndpointRequest(String container, String network, Path netns, IfNa
         Objects.requireNonNull(ifName, "ifName");
         Objects.requireNonNull(hostVeth, "hostVeth");
         Objects.requireNonNull(hostname, "hostname");
+        aliases = List.copyOf(aliases);
     }
 }
