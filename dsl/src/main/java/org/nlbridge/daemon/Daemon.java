@@ -366,9 +366,8 @@ public final class Daemon implements AutoCloseable {
      * Records what an attachment got (its address, MAC) in its container spec, without converging: the engine has
      * exactly that already (engine thread).
      */
-    void pinCni(CniPart.Attachment a, ContainerSpec pinned) {
-        CniPart next = cni.with(new CniPart.Attachment(a.network(), a.containerId(), a.ifname(), a.netns(), a.defaultRoute(),
-                a.podNamespace(), a.podName(), a.aliases(), pinned));
+    void pinCni(CniPart.Attachment pinned) {
+        CniPart next = cni.with(pinned);
         state.saveCni(next, false); // a crash before it reaches the disk leaves the spec that got this address
         cni = next;
     }

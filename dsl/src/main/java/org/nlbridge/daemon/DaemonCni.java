@@ -1,7 +1,5 @@
 package org.nlbridge.daemon;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,24 +10,24 @@ import org.nlbridge.cni.Attachment;
 import org.nlbridge.cni.CniBackend;
 import org.nlbridge.cni.CniConfig;
 import org.nlbridge.cni.CniException;
+import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.Cidr;
-import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.Ipv4Address;
+import org.nlbridge.net.Ipv6Address;
 import org.nlbridge.net.MacAddress;
-import org.nlbridge.net.PortMapping;
-import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.SafeName;
-import org.nlbridge.net.ValidationException;
-import org.nlbridge.spec.Change;
-import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.NotFoundException;
 
 /**
  * The CNI verbs on the daemon's engine: each is one operation on the engine thread that edits the CNI attachments
  * ({@link CniPart}) and converges, so ADDs from many runtimes at once are served one after the other, each all or
- * nothing. A CNI attachment is an engine container named by {@code CNI_CONTAINERID}, in the runtime's namespace.
+ * nothing. A CNI container is one engine container named by {@code CNI_CONTAINERID}, in the runtime's namespace
+ * ({@code CNI_NETNS}, used by path, never created or deleted), its attachments keyed by {@code CNI_IFNAME}: the first
+ * is its network, the others its connects.
  */
 final class DaemonCni implements CniBackend {
 
@@ -51,105 +49,52 @@ final class DaemonCni implements CniBackend {
             else CniConfig.requireMatch(existing, r.network(), r.networkKeys());
             Optional<CniPart.Attachment> same = cni.find(net, r.containerId(), r.ifname());
             if (same.isPresent() && same.get().netns().equals(r.netns())) {
-                Optional<Attachment> now = attachment(same.get(), daemon.engine().status());
-                if (now.isPresent()) return now.get();
+                Optional<Attachment> now = attachment(same.get());
+                if (now.isPresent()) return now.get(); // a runtime retrying an ADD it saw no answer to
             }
-            for (CniPart.Attachment a : cni.attachments()) {
-                if (a.containerId().equals(r.containerId()) && !a.is(net, r.containerId(), r.ifname())) {
-                    throw new CniException(CniException.ENGINE_FAILED, "container " + r.containerId() + " already has "
-                            + a.ifname() + " on network " + a.network() + "; a second interface (" + r.ifname() + " on "
-                            + net + ") needs the engine's attachments");
-                }
+            if (!SafeName.isValid(r.containerId())) {
+                throw new CniException(CniException.INVALID_ENVIRONMENT, "invalid CNI_CONTAINERID \"" + r.containerId()
+                        + "\": nlbridge names containers with " + SafeName.ACCEPTED);
             }
             if (desired.container(r.containerId()).isPresent()) {
                 throw new CniException(CniException.INVALID_ENVIRONMENT, "invalid CNI_CONTAINERID \"" + r.containerId()
                         + "\": a container of the daemon's desired state has that name");
             }
-            CniPart.Attachment a = new CniPart.Attachment(net, r.containerId(), r.ifname(), r.netns(), r.defaultRoute(),
-                    r.podNamespace(), r.podName(), r.aliases(), containerSpec(r));
+            // the container's attachments in another namespace are stale (it was re-created without a DEL)
+            next = next.without(x -> x.containerId().equals(r.containerId()) && !x.netns().equals(r.netns())
+                    || x.is(net, r.containerId(), r.ifname()));
+            boolean first = next.attachments().stream().noneMatch(x -> x.containerId().equals(r.containerId()));
+            CniPart.Attachment a = new CniPart.Attachment(net, r.containerId(), r.ifname(), r.netns(),
+                    r.defaultRoute() != null ? r.defaultRoute() : first, r.podNamespace(), r.podName(), r.aliases(),
+                    r.ip(), r.ip6(), r.mac(), r.ports());
             daemon.applyCni("cni-add", a.describe(), next.with(a));
-            Attachment made = attachment(a, daemon.engine().status()).orElseThrow(() -> new IllegalStateException(
+            Attachment made = attachment(a).orElseThrow(() -> new IllegalStateException(
                     "the engine applied " + a.describe() + " but does not list it"));
             // what the runtime was told stays so: a veth re-made by drift repair or after a restart gets the same
-            // address and MAC (the container spec now asks for them; the engine already has them, so nothing changes)
-            daemon.pinCni(a, pinned(a.container(), made));
+            // address and MAC (the engine has exactly these already, so nothing changes now)
+            daemon.pinCni(a.pinned((Ipv4Address) made.ipv4().address(),
+                    made.ipv6() == null ? null : (Ipv6Address) made.ipv6().address(), made.mac()));
             return made;
         });
     }
 
-    /** The engine container that carries an attachment: named by the container id, in the runtime's namespace. */
-    private static ContainerSpec containerSpec(AttachRequest r) {
-        if (!SafeName.isValid(r.containerId())) {
-            throw new CniException(CniException.INVALID_ENVIRONMENT, "invalid CNI_CONTAINERID \"" + r.containerId()
-                    + "\": nlbridge names containers with " + SafeName.ACCEPTED);
-        }
-        ContainerSpec.Builder b = ContainerSpec.builder(r.containerId()).netns(netnsName(r.netns()))
-                .network(r.network().name()).ifname(r.ifname()).hostname(hostname(r));
-        if (r.ip() != null) b.ip(r.ip().toString());
-        if (r.ip6() != null) b.ip6(r.ip6().toString());
-        if (r.mac() != null) b.mac(r.mac().toString());
-        for (PortSpec p : r.ports()) b.publish(p.toString());
-        return b.build();
-    }
-
-    private static ContainerSpec pinned(ContainerSpec c, Attachment made) {
-        ContainerSpec.Builder b = ContainerSpec.builder(c.name()).netns(c.netns()).network(c.network().toString())
-                .ifname(c.ifname().toString()).hostname(c.hostname().toString()).dns(c.dns())
-                .ip(made.ipv4().address().toString()).mac(made.mac().toString());
-        if (made.ipv6() != null) b.ip6(made.ipv6().address().toString());
-        for (PortSpec p : c.publish()) b.publish(p.toString());
-        return b.build();
-    }
-
-    /** A name under /run/netns that exists: podman's and CRI's namespaces ({@code /run/netns/cni-<uuid>}). */
-    private static String netnsName(String path) {
-        String name = null;
-        for (String dir : List.of("/run/netns/", "/var/run/netns/")) {
-            if (path.startsWith(dir) && path.indexOf('/', dir.length()) < 0) name = path.substring(dir.length());
-        }
-        if (name == null || !SafeName.isValid(name)) {
-            throw new CniException(CniException.INVALID_ENVIRONMENT, "invalid CNI_NETNS \"" + path
-                    + "\": not a namespace under /run/netns; expected /run/netns/NAME");
-        }
-        if (!Files.exists(Path.of(path))) {
-            throw new CniException(CniException.INVALID_ENVIRONMENT, "invalid CNI_NETNS \"" + path
-                    + "\": no such namespace; expected the container's network namespace");
-        }
-        return name;
-    }
-
-    private static String hostname(AttachRequest r) {
-        for (String h : new String[] {r.podName(), r.containerId(), r.containerId().substring(0, Math.min(12, r.containerId().length()))}) {
-            try {
-                if (h != null) return Hostname.parse("hostname", h).toString();
-            } catch (ValidationException e) {
-                // the next candidate
-            }
-        }
-        return "container";
-    }
-
-    /** The attachment as the engine has it now, or nothing if the engine does not list its container. */
-    private Optional<Attachment> attachment(CniPart.Attachment a, EngineStatus st) {
-        EngineStatus.ContainerStatus cs = st.containers().stream()
-                .filter(c -> c.name().equals(a.container().name()) && a.network().equals(c.network()) && c.ipv4() != null)
-                .findFirst().orElse(null);
-        EngineStatus.NetworkStatus ns = st.networks().stream().filter(n -> n.name().equals(a.network())).findFirst().orElse(null);
+    /** The attachment as the engine has it now, or nothing if the engine does not list it. */
+    private Optional<Attachment> attachment(CniPart.Attachment a) {
+        Engine engine = daemon.engine();
+        EngineStatus.ContainerStatus cs = engine.containerStatus(a.containerId()).orElse(null);
+        EngineStatus.NetworkStatus ns = engine.networkStatus(a.network()).orElse(null);
         if (cs == null || ns == null) return Optional.empty();
-        Cidr v6 = cs.ipv6() == null ? null : withPrefix(cs.ipv6(), ns.subnetV6());
-        List<PortMapping> ports = new ArrayList<>();
-        for (EngineStatus.PortStatus p : st.ports()) {
-            if (!p.container().equals(cs.name())) continue;
-            ports.add(new PortMapping(org.nlbridge.net.IpProtocol.valueOf(p.protocol().toUpperCase(java.util.Locale.ROOT)),
-                    p.hostIp() == null ? null : IpAddress.parse("hostIp", p.hostIp()), p.hostPort(), p.containerPort()));
-        }
+        EngineStatus.AttachmentStatus at = cs.attachments().stream().filter(x -> x.network().equals(a.network())
+                && x.ifname().equals(a.ifname())).findFirst().orElse(null);
+        if (at == null) return Optional.empty();
         NetworkSpec spec = daemon.desiredOrEmpty().network(a.network()).or(() -> daemon.cni().network(a.network())).orElse(null);
-        return Optional.of(new Attachment(a.network(), a.containerId(), a.ifname(), a.netns(), cs.hostVeth(), null,
-                MacAddress.parse("mac", cs.mac()), ns.mtu(), withPrefix(cs.ipv4(), ns.subnet()),
+        Cidr v6 = at.ipv6() == null ? null : withPrefix(at.ipv6(), ns.subnetV6());
+        return Optional.of(new Attachment(a.network(), a.containerId(), a.ifname(), a.netns(), at.hostVeth(), null,
+                MacAddress.parse("mac", at.mac()), ns.mtu(), withPrefix(at.ipv4(), ns.subnet()),
                 ns.gateway() == null ? null : IpAddress.parse("gateway", ns.gateway()), v6,
                 // the bridge driver's IPv6 gateway: the subnet's first address
                 ns.subnetV6() == null ? null : Cidr.parseSubnet("subnetV6", ns.subnetV6()).network().next(),
-                a.defaultRoute() == null || a.defaultRoute(), spec == null ? null : spec.dns(), ports, a.podNamespace(), a.podName()));
+                at.defaultRoute(), spec == null ? null : spec.dns(), List.of(), a.podNamespace(), a.podName()));
     }
 
     /** The engine lists an address alone or with its prefix; a result wants the network's prefix on it. */
@@ -172,26 +117,18 @@ final class DaemonCni implements CniBackend {
 
     @Override
     public Optional<Attachment> find(String network, String containerId, String ifname) {
-        return daemon.onEngine("cni find", () -> daemon.cni().find(network, containerId, ifname)
-                .flatMap(a -> attachment(a, daemon.engine().status())));
+        return daemon.onEngine("cni find", () -> daemon.cni().find(network, containerId, ifname).flatMap(this::attachment));
     }
 
-    /** What converging would change about the attachment's container: its veth gone, off its bridge, its ports. */
+    /** What the kernel lacks of the attachment: the engine's check of its container on that network. */
     @Override
     public List<String> check(Attachment a) {
         return daemon.onEngine("cni check", () -> {
-            DesiredState all = daemon.engineDesired();
-            List<String> out = new ArrayList<>();
-            if (all == null) return out;
-            String name = a.containerId();
-            for (Change c : daemon.engine().plan(all).changes()) {
-                if (c.object().equals(name) || c.object().startsWith(name + " ") || c.object().startsWith(name + ":")
-                        || c.detail().equals("to " + name)) {
-                    out.add("the engine would " + c.action().name().toLowerCase(java.util.Locale.ROOT) + " " + c.kind()
-                            + " " + c.object() + (c.detail().isEmpty() ? "" : " (" + c.detail() + ")"));
-                }
+            try {
+                return daemon.engine().check(a.containerId(), a.network());
+            } catch (NotFoundException gone) {
+                return List.of("the engine has no container " + a.containerId());
             }
-            return out;
         });
     }
 

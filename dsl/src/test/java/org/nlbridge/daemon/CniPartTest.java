@@ -12,6 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.net.DnsName;
+import org.nlbridge.net.Ipv4Address;
+import org.nlbridge.net.MacAddress;
+import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
@@ -25,9 +28,34 @@ class CniPartTest {
 
     static CniPart sample() {
         NetworkSpec pods = NetworkSpec.of("pods", n -> n.bridge("nlb0").bip("10.88.0.1/16").mtu(1400).icc(false));
-        ContainerSpec c = ContainerSpec.of("c1", b -> b.netns("cni-1").network("pods").ifname("eth0").publish("8080:80"));
-        return new CniPart(List.of(pods), List.of(new CniPart.Attachment("pods", "c1", "eth0", "/run/netns/cni-1", null,
-                "ns", "web", List.of(DnsName.parse("alias", "web")), c)));
+        NetworkSpec store = NetworkSpec.of("store", n -> n.bridge("nlb1").bip("10.89.0.1/16"));
+        return new CniPart(List.of(pods, store), List.of(
+                new CniPart.Attachment("pods", "c1", "eth0", "/run/netns/cni-1", true, "ns", "web",
+                        List.of(DnsName.parse("alias", "web")), Ipv4Address.parse("ip", "10.88.0.5"), null,
+                        MacAddress.parse("mac", "02:00:00:00:00:05"), List.of(PortSpec.parse("p", "8080:80"))),
+                new CniPart.Attachment("store", "c1", "net1", "/run/netns/cni-1", false, "ns", "web", List.of(), null,
+                        null, null, List.of()),
+                new CniPart.Attachment("pods", "c2", "eth0", "/proc/42/ns/net", true, null, null, List.of(), null, null,
+                        null, List.of())));
+    }
+
+    @Test
+    void oneEngineContainerPerContainerId() {
+        List<ContainerSpec> cs = sample().containers();
+        assertEquals(List.of("c1", "c2"), cs.stream().map(ContainerSpec::name).toList());
+        ContainerSpec c1 = cs.getFirst();
+        assertEquals("/run/netns/cni-1", c1.netns());
+        assertEquals(List.of("pods eth0 10.88.0.5 route", "store net1 null"), c1.attachments().stream()
+                .map(a -> a.network() + " " + a.ifname() + " " + a.ip() + (a.defaultRoute() ? " route" : "")).toList());
+        assertEquals("c1", c1.hostname().toString());
+        assertEquals("{io.kubernetes.pod.name=web, io.kubernetes.pod.namespace=ns}", new java.util.TreeMap<>(c1.labels()).toString());
+        assertEquals("[web]", c1.aliases().toString());
+        assertEquals("c2", cs.get(1).hostname().toString());
+        // its first attachment gone, the next one is the container's network, as it was
+        ContainerSpec moved = sample().without(a -> a.containerId().equals("c1") && a.ifname().equals("eth0"))
+                .containers().getFirst();
+        assertEquals(List.of("store net1 null"), moved.attachments().stream()
+                .map(a -> a.network() + " " + a.ifname() + " " + a.ip() + (a.defaultRoute() ? " route" : "")).toList());
     }
 
     @Test
@@ -54,8 +82,8 @@ class CniPartTest {
         ContainerSpec web = ContainerSpec.of("web", b -> b.network("bridge").publish("9090:80"));
         DesiredState d = DesiredState.of(List.of(scripted), List.of(web));
         DesiredState all = CniPart.merge(d, sample());
-        assertEquals(List.of("bridge", "pods"), all.networks().stream().map(NetworkSpec::name).toList());
-        assertEquals(List.of("web", "c1"), all.containers().stream().map(ContainerSpec::name).toList());
+        assertEquals(List.of("bridge", "pods", "store"), all.networks().stream().map(NetworkSpec::name).toList());
+        assertEquals(List.of("web", "c1", "c2"), all.containers().stream().map(ContainerSpec::name).toList());
         // a network the desired state has is the desired state's
         NetworkSpec podsScripted = NetworkSpec.of("pods", n -> n.bridge("nlb9").bip("10.99.0.1/16"));
         assertEquals("nlb9", CniPart.merge(d.withNetwork(podsScripted), sample()).network("pods").orElseThrow().bridge().toString());

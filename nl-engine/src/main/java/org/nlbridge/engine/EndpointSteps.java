@@ -151,8 +151,9 @@ final class EndpointSteps {
      */
     Step updatePorts(ContainerSpec c, AttachmentSpec a, Endpoint e, Network n, List<PortMapping> want) {
         NetworkDriver d = p.driver(n);
-        return Step.call(new Change(Action.UPDATE, "ports", c.name() + (c.attachments().getFirst() == a ? ""
-                : " on " + n.name()), a.publish().toString()),
+        boolean first = c.attachments().getFirst().network().equals(a.network());
+        return Step.call(new Change(Action.UPDATE, "ports", c.name() + (first ? "" : " on " + n.name()),
+                a.publish().toString()),
                 Unit.bestEffort("container " + c.name()), () -> {
                     List<PortMapping> old = ports(e);
                     setPorts(e, want);

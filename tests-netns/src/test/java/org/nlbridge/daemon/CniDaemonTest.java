@@ -127,6 +127,14 @@ class CniDaemonTest {
             assertEquals(List.of("10.88.0.3/24"), Oracle.addresses(ns, "eth0"));
             assertEquals(mac, Oracle.link(ns, "eth0").path("address").asText());
             w.runtime.check(v4, a);
+            // what drift repair does not see, inside the container: CHECK finds it in the kernel
+            Net.ip(ns, "addr flush dev eth0");
+            Libcni.CniError missing = assertThrows(Libcni.CniError.class, () -> w.runtime.check(v4, a));
+            assertEquals(101, missing.code, missing.getMessage());
+            assertTrue(missing.getMessage().contains("interface eth0 in /run/netns/" + ns + " lacks address 10.88.0.3/24"),
+                    missing.getMessage());
+            Net.ip(ns, "addr add 10.88.0.3/24 dev eth0", "route add default via 10.88.0.1");
+            w.runtime.check(v4, a);
             // a stored result that is not what the container has: CHECK says what differs
             JsonNode stale = w.runtime.cached(v4, a).deepCopy();
             ((ObjectNode) stale.path("ips").get(0)).put("address", "10.88.0.99/24");
@@ -136,6 +144,95 @@ class CniDaemonTest {
             w.runtime.del(v4, a);
             w.runtime.del(old, Libcni.Attachment.of("old", null));
         }
+    }
+
+    @Test
+    void oneContainerOnTwoNetworks(Sandbox sandbox) throws Exception {
+        try (CniWorld w = new CniWorld(sandbox, "1.1.0")) {
+            JsonNode pods = w.conflist("pods", "1.1.0", PODS);
+            JsonNode store = w.conflist("store", "1.1.0", Map.of("bridge", "nlbs0", "bip", "10.87.0.1/24"));
+            String c1 = w.container("c1");
+            String ns = sandbox.name("c1");
+            Libcni.Attachment eth0 = Libcni.Attachment.of("ctr-1", c1).args("K8S_POD_NAMESPACE=ns1;K8S_POD_NAME=web");
+            Libcni.Attachment net1 = Libcni.Attachment.of("ctr-1", c1).ifname("net1").with("portMappings", port(9090, 90));
+            JsonNode r0 = w.runtime.add(pods, eth0);
+            JsonNode r1 = w.runtime.add(store, net1);
+            assertEquals(1, r0.path("routes").size(), "the first network carries the default route");
+            assertEquals(0, r1.path("routes").size(), "the second does not");
+            assertEquals(List.of("10.88.0.2/24"), Oracle.addresses(ns, "eth0"));
+            assertEquals(List.of("10.87.0.2/24"), Oracle.addresses(ns, "net1"));
+            assertEquals(1, Oracle.ip(ns, "-4", "route", "show", "default").size());
+            assertEquals("eth0", Oracle.ip(ns, "-4", "route", "show", "default").get(0).path("dev").asText());
+            // one engine container, both networks, the pod's name
+            JsonNode st = w.daemon.call("GET", "/v1/status", null).ok().body();
+            assertEquals(1, st.path("containers").size(), st.toString());
+            JsonNode c = st.path("containers").get(0);
+            assertEquals("ctr-1", c.path("name").asText());
+            assertEquals(2, c.path("attachments").size());
+            assertEquals("web", c.path("labels").path("io.kubernetes.pod.name").asText());
+            w.runtime.check(pods, eth0);
+            w.runtime.check(store, net1);
+            // the first network's DEL: net1 stays as it is
+            int net1Index = Oracle.link(ns, "net1").path("ifindex").asInt();
+            w.runtime.del(pods, eth0);
+            assertNull(Oracle.link(ns, "eth0"));
+            assertEquals(net1Index, Oracle.link(ns, "net1").path("ifindex").asInt());
+            assertEquals(List.of("10.87.0.2/24"), Oracle.addresses(ns, "net1"));
+            assertTrue(nftMentions(w.net.host, "9090"));
+            w.runtime.check(store, net1);
+            w.runtime.del(store, net1);
+            assertEquals(0, w.daemon.call("GET", "/v1/status", null).ok().body().path("containers").size());
+            assertFalse(nftMentions(w.net.host, "9090"));
+        }
+    }
+
+    @Test
+    void containerdStyleNamespaceByPidAndDelWithoutIt(Sandbox sandbox) throws Exception {
+        try (CniWorld w = new CniWorld(sandbox, "1.0.0")) {
+            JsonNode conf = w.conflist("pods", "1.0.0", PODS);
+            sandbox.netns("task");
+            String path = "/proc/" + sandbox.spawn("task", "sleep", "600").pid() + "/ns/net";
+            Libcni.Attachment a = Libcni.Attachment.of("default-ctr1", path);
+            JsonNode r = w.runtime.add(conf, a);
+            assertEquals(path, r.path("interfaces").get(1).path("sandbox").asText());
+            assertEquals(List.of("10.88.0.2/24"), Oracle.addresses(sandbox.name("task"), "eth0"));
+            w.runtime.check(conf, a);
+            // ctr sends DEL with an empty CNI_NETNS
+            w.runtime.del(conf, new Libcni.Attachment("default-ctr1", "", "eth0", null, Map.of()));
+            assertNull(Oracle.link(sandbox.name("task"), "eth0"));
+            assertEquals(0, w.daemon.call("GET", "/v1/status", null).ok().body().path("containers").size());
+        }
+    }
+
+    @Test
+    void aRuntimeThatCrashedIsRepairedByGc(Sandbox sandbox) throws Exception {
+        try (CniWorld w = new CniWorld(sandbox, "1.1.0")) {
+            JsonNode conf = w.conflist("pods", "1.1.0", PODS);
+            Libcni.Attachment kept = Libcni.Attachment.of("kept", w.container("kept"));
+            w.runtime.add(conf, kept);
+            w.runtime.add(conf, Libcni.Attachment.of("lost", w.container("lost")).with("portMappings", port(7070, 70)));
+            // the runtime dies and its namespace goes with it; no DEL ever comes
+            org.nlbridge.testing.Cmd.run(null, "ip", "netns", "del", sandbox.name("lost"));
+            assertEquals(List.of(), w.runtime.gc(conf, List.of(kept)));
+            JsonNode st = w.daemon.call("GET", "/v1/status", null).ok().body();
+            assertEquals(List.of("kept"), names(st));
+            assertFalse(nftMentions(w.net.host, "7070"), "the lost container's port is gone");
+            assertEquals(1, vethsOn(w.net.host, "nlbc0"), "only the kept container's veth");
+            w.runtime.check(conf, kept);
+        }
+    }
+
+    /** How many links are ports of {@code bridge} in {@code ns}. */
+    static long vethsOn(String ns, String bridge) {
+        long n = 0;
+        for (JsonNode l : Oracle.ip(ns, "link", "show")) if (l.path("master").asText().equals(bridge)) n++;
+        return n;
+    }
+
+    private static List<String> names(JsonNode status) {
+        List<String> out = new ArrayList<>();
+        status.path("containers").forEach(c -> out.add(c.path("name").asText()));
+        return out;
     }
 
     @Test
@@ -205,9 +302,7 @@ class CniDaemonTest {
             for (Thread t : threads) t.join();
             assertEquals(List.of(), failures);
             assertEquals(0, w.daemon.call("GET", "/v1/status", null).ok().body().path("containers").size());
-            long veths = 0;
-            for (JsonNode l : Oracle.ip(w.net.host, "link", "show")) if (l.path("master").asText().equals("nlbc0")) veths++;
-            assertEquals(0, veths, "no veth left on the bridge");
+            assertEquals(0, vethsOn(w.net.host, "nlbc0"), "no veth left on the bridge");
         }
     }
 
