@@ -3,12 +3,9 @@ package org.nlbridge.client;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -149,12 +146,13 @@ public final class ApiJson {
         o.put("firewall", n.firewall().label());
         o.put("macFromIp", n.macFromIp());
         o.set("dns", toJson(n.dns()));
+        if (n.vni() != null) o.put("vni", n.vni().intValue()); // only an overlay's: bridge networks' JSON stays format 1
         return o;
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
     public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
-            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns");
+            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns", "subnet", "vni");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
@@ -164,6 +162,8 @@ public final class ApiJson {
         o.text("bridge", b::bridge);
         o.text("useBridge", b::useBridge);
         o.text("bip", b::bip);
+        o.text("subnet", b::subnet);
+        o.integer("vni", b::vni);
         o.text("fixedCidr", b::fixedCidr);
         o.text("fixedCidrV6", b::fixedCidrV6);
         o.integer("mtu", b::mtu);
@@ -193,6 +193,7 @@ public final class ApiJson {
         ArrayNode p = o.putArray("publish");
         c.publish().forEach(x -> p.add(x.toString()));
         o.set("dns", toJson(c.dns()));
+        if (!c.spoofCheck()) o.put("spoofCheck", false); // only when off: the stored format 1 stays as it was
         // the keys below only when they say something, so a document without them reads as it always did
         if (!c.aliases().isEmpty()) {
             ArrayNode a = o.putArray("aliases");
@@ -216,6 +217,7 @@ public final class ApiJson {
                 ArrayNode xa = x.putArray("aliases");
                 a.aliases().forEach(y -> xa.add(y.toString()));
                 x.put("defaultRoute", a.defaultRoute());
+                if (!a.spoofCheck()) x.put("spoofCheck", false);
             }
         }
         if (!c.labels().isEmpty()) {
@@ -226,10 +228,10 @@ public final class ApiJson {
     }
 
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "dns", "aliases", "defaultRoute", "connects", "labels");
+            "ip6", "ifname", "publish", "dns", "spoofCheck", "aliases", "defaultRoute", "connects", "labels");
 
     static final List<String> CONNECT_KEYS = List.of("network", "ifname", "ip", "ip6", "mac", "publish", "aliases",
-            "defaultRoute");
+            "defaultRoute", "spoofCheck");
 
     /** The options of a {@code connect}: its keys without {@code network}. */
     public static final List<String> CONNECT_OPTIONS = CONNECT_KEYS.subList(1, CONNECT_KEYS.size());
@@ -246,6 +248,7 @@ public final class ApiJson {
         for (JsonNode p : c.array("publish")) a.publish(text(what + " publish", p));
         for (JsonNode al : c.array("aliases")) a.alias(text(what + " aliases", al));
         c.bool("defaultRoute", a::defaultRoute);
+        c.bool("spoofCheck", a::spoofCheck);
     }
 
     public static ContainerSpec containerSpec(JsonNode n) {
@@ -259,6 +262,7 @@ public final class ApiJson {
         o.text("ip", b::ip);
         o.text("ip6", b::ip6);
         o.text("ifname", b::ifname);
+        o.bool("spoofCheck", b::spoofCheck);
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("container " + name + ": dns", dns));
@@ -435,81 +439,5 @@ public final class ApiJson {
                     "a string in double quotes");
         }
         return n.textValue();
-    }
-
-    /** A JSON object with a fixed set of keys, read key by key. */
-    static final class Obj {
-        private final String what;
-        private final JsonNode node;
-
-        Obj(String what, JsonNode node, Set<String> keys) {
-            this.what = what;
-            if (node == null || !node.isObject()) {
-                throw new ValidationException(what, node == null ? null : abbreviate(node), "not a JSON object",
-                        "an object {...}");
-            }
-            this.node = node;
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!keys.contains(k)) {
-                    throw new ValidationException(what, k, "unknown key", "one of " + String.join(", ",
-                            keys.stream().sorted().toList()));
-                }
-            }
-        }
-
-        private static String abbreviate(JsonNode n) {
-            String s = n.toString();
-            return s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        }
-
-        JsonNode get(String key) {
-            JsonNode v = node.get(key);
-            return v == null || v.isNull() ? null : v;
-        }
-
-        void text(String key, Consumer<String> setter) {
-            JsonNode v = get(key);
-            if (v != null) setter.accept(ApiJson.text(what + ": " + key, v));
-        }
-
-        String optionalText(String key) {
-            JsonNode v = get(key);
-            return v == null ? null : ApiJson.text(what + ": " + key, v);
-        }
-
-        String requiredText(String key) {
-            JsonNode v = get(key);
-            if (v == null) throw new ValidationException(what + ": " + key, null, "missing", "a string");
-            return ApiJson.text(what + ": " + key, v);
-        }
-
-        void bool(String key, Consumer<Boolean> setter) {
-            JsonNode v = get(key);
-            if (v == null) return;
-            if (!v.isBoolean()) {
-                throw new ValidationException(what + ": " + key, v.toString(), "not a JSON boolean", "true or false");
-            }
-            setter.accept(v.booleanValue());
-        }
-
-        void integer(String key, IntConsumer setter) {
-            JsonNode v = get(key);
-            if (v == null) return;
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw new ValidationException(what + ": " + key, v.toString(), "not a whole number",
-                        "a whole number, like 1400");
-            }
-            setter.accept(v.intValue());
-        }
-
-        Iterable<JsonNode> array(String key) {
-            JsonNode v = get(key);
-            if (v == null) return List.of();
-            if (!v.isArray()) {
-                throw new ValidationException(what + ": " + key, v.toString(), "not a JSON array", "an array [...]");
-            }
-            return v;
-        }
     }
 }

@@ -21,11 +21,12 @@ import org.nlbridge.spec.NetworkSpec;
  * @param ip6          the requested IPv6 address, or null
  * @param mac          the requested MAC ({@code MAC=}, {@code runtimeConfig.mac}), or null
  * @param defaultRoute null: only the container's first attachment sets the default route
+ * @param spoofCheck   anti-spoofing on the attachment's bridge port
  */
 public record AttachRequest(NetworkSpec network, Set<String> networkKeys, String containerId, String ifname,
                             String netns, Ipv4Address ip, Ipv6Address ip6, MacAddress mac, List<PortSpec> ports,
-                            List<DnsName> aliases, DnsSpec dns, Boolean defaultRoute, String podNamespace,
-                            String podName) {
+                            List<DnsName> aliases, DnsSpec dns, Boolean defaultRoute, boolean spoofCheck,
+                            String podNamespace, String podName) {
     public AttachRequest {
         Objects.requireNonNull(network, "network");
         networkKeys = Set.copyOf(networkKeys);

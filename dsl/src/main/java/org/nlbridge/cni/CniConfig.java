@@ -19,19 +19,22 @@ import org.nlbridge.spec.NetworkSpec;
  * runtime's additions). {@code name} is the nlbridge network; its keys are the DSL's network keys with the DSL's
  * validators and messages ({@code bridge}, {@code bip}, {@code fixedCidr}, {@code fixedCidrV6}, {@code mtu},
  * {@code icc}, {@code ipMasq}, {@code internal}, {@code firewall}, {@code macFromIp}, {@code driver}, ...), the CNI
- * {@code dns} block, {@code socket} (read by the plugin executable), and {@code defaultRoute}. The protocol's keys
+ * {@code dns} block, {@code socket} (read by the plugin executable), {@code defaultRoute} and {@code spoofCheck}. The protocol's keys
  * ({@code cniVersion}, {@code type}, {@code runtimeConfig}, {@code prevResult}, {@code args}, {@code cni.dev/*}) are
  * read where they mean something; {@code capabilities}, which runtimes pass through although the spec says they must
  * not, is ignored. Any other key is an error (code 7) naming it.
  *
  * @param networkKeys  the network keys the config gives: only these must match an existing network of that name
  * @param defaultRoute whether this attachment sets the container's default route (null: only its first attachment)
+ * @param spoofCheck   anti-spoofing on this attachment's bridge port (default true, as in scripts); false when a
+ *                     plugin chained after this one changes the interface's MAC (the reference {@code tuning}'s
+ *                     {@code mac}), which the check would otherwise refuse
  * @param prevResult   the previous plugin's result (ADD) or the final ADD result (DEL, CHECK); null if none
  * @param attachments  GC: the still valid attachments ({@code cni.dev/valid-attachments}, or the older
  *                     {@code cni.dev/attachments}); null when neither is given
  */
 public record CniConfig(CniVersion version, String name, NetworkSpec network, Set<String> networkKeys,
-                        Boolean defaultRoute, String socket, RuntimeConfig runtime, JsonNode prevResult,
+                        Boolean defaultRoute, boolean spoofCheck, String socket, RuntimeConfig runtime, JsonNode prevResult,
                         List<AttachmentKey> attachments) {
 
     /** The plugin's {@code type}. */
@@ -41,7 +44,8 @@ public record CniConfig(CniVersion version, String name, NetworkSpec network, Se
     public static final List<String> NETWORK_KEYS = ApiJson.NETWORK_KEYS.stream().filter(k -> !k.equals("name")).toList();
 
     private static final Set<String> PROTOCOL_KEYS = Set.of("cniVersion", "cniVersions", "name", "type", "runtimeConfig",
-            "prevResult", "capabilities", "args", "socket", "defaultRoute");
+            "prevResult", "capabilities", "args", "socket", "defaultRoute",
+            "spoofCheck");
 
     /** A GC's still valid attachment, as {@code (CNI_CONTAINERID, CNI_IFNAME)}. */
     public record AttachmentKey(String containerId, String ifname) {}
@@ -93,10 +97,16 @@ public record CniConfig(CniVersion version, String name, NetworkSpec network, Se
             if (!dr.isBoolean()) throw invalid("invalid network config: defaultRoute " + dr + ": not a JSON boolean", "true or false");
             defaultRoute = dr.booleanValue();
         }
+        boolean spoofCheck = true;
+        JsonNode sc = doc.get("spoofCheck");
+        if (sc != null && !sc.isNull()) {
+            if (!sc.isBoolean()) throw invalid("invalid network config: spoofCheck " + sc + ": not a JSON boolean", "true or false");
+            spoofCheck = sc.booleanValue();
+        }
         JsonNode prev = doc.get("prevResult");
         if (prev != null && prev.isNull()) prev = null;
         if (prev != null && !prev.isObject()) throw invalid("invalid network config: prevResult is not a JSON object", "a CNI result");
-        return new CniConfig(version, name, spec, given, defaultRoute, optionalText(doc, "socket"),
+        return new CniConfig(version, name, spec, given, defaultRoute, spoofCheck, optionalText(doc, "socket"),
                 RuntimeConfig.read(doc.get("runtimeConfig"), doc.get("args")), prev, attachments(doc));
     }
 

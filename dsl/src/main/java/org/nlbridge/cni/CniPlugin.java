@@ -134,7 +134,7 @@ public final class CniPlugin {
         }
         List<DnsName> aliases = rc.aliases().getOrDefault(c.name(), List.of());
         AttachRequest req = new AttachRequest(c.network(), c.networkKeys(), r.containerId(), r.ifname(), r.netns(),
-                ip4, ip6, mac, rc.ports(), aliases, rc.dns(), c.defaultRoute(), r.args().get("K8S_POD_NAMESPACE"),
+                ip4, ip6, mac, rc.ports(), aliases, rc.dns(), c.defaultRoute(), c.spoofCheck(), r.args().get("K8S_POD_NAMESPACE"),
                 r.args().get("K8S_POD_NAME"));
         Attachment a = backend.add(req);
         return CniResult.of(r.version(), a, c.prevResult());

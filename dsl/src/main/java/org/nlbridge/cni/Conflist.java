@@ -23,8 +23,10 @@ import org.nlbridge.net.ValidationException;
 public final class Conflist {
     private Conflist() {}
 
-    /** Keys whose values are JSON booleans; {@code mtu} is a number; the rest are strings. */
-    static final Set<String> BOOLEAN_KEYS = Set.of("icc", "ipMasq", "ipForward", "internal", "macFromIp", "defaultRoute");
+    /** Keys whose values are JSON booleans; those of {@link #NUMBER_KEYS} are numbers; the rest are strings. */
+    static final Set<String> BOOLEAN_KEYS = Set.of("icc", "ipMasq", "ipForward", "internal", "macFromIp", "defaultRoute",
+            "spoofCheck");
+    static final Set<String> NUMBER_KEYS = Set.of("mtu", "vni");
     static final List<String> CAPABILITIES = List.of("portMappings", "ips", "mac", "aliases");
 
     /** The conflist text (pretty-printed, ending with a newline). */
@@ -40,17 +42,18 @@ public final class Conflist {
         for (String kv : keyValues) {
             int eq = kv.indexOf('=');
             String key = eq < 0 ? kv : kv.substring(0, eq);
-            if (eq <= 0 || !(CniConfig.NETWORK_KEYS.contains(key) || key.equals("defaultRoute")) || key.equals("dns")) {
+            if (eq <= 0 || !(CniConfig.NETWORK_KEYS.contains(key) || key.equals("defaultRoute") || key.equals("spoofCheck")) || key.equals("dns")) {
                 throw new ValidationException("network key", kv, eq <= 0 ? "not KEY=VALUE" : "unknown key",
                         "KEY=VALUE with a key of " + String.join(", ", CniConfig.NETWORK_KEYS.stream().filter(k -> !k.equals("dns")).toList())
-                                + " or defaultRoute (dns: edit the conflist)");
+                                + ", defaultRoute or spoofCheck (dns: edit the conflist)");
             }
             String v = kv.substring(eq + 1);
-            if (key.equals("mtu")) {
+            if (NUMBER_KEYS.contains(key)) {
                 try {
                     plugin.put(key, Integer.parseInt(v));
                 } catch (NumberFormatException e) {
-                    throw new ValidationException("mtu", v, "not a whole number", "a whole number, like 1400");
+                    throw new ValidationException(key, v, "not a whole number", "a whole number, like "
+                            + (key.equals("mtu") ? "1400" : "4097"));
                 }
             } else if (BOOLEAN_KEYS.contains(key)) {
                 if (!v.equals("true") && !v.equals("false")) throw new ValidationException(key, v, "not a boolean", "true or false");

@@ -131,7 +131,7 @@ final class Api {
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
                 ApiStreams.withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("apply", () ->
-                        daemon.applyDesired("apply", "desired state: " + Daemon.names(d), peer, d, progress,
+                        daemon.applyDesired("apply", "desired state: " + Summaries.names(d), peer, d, progress,
                                 Daemon.OnFailure.KEEP_IF_STARTED)));
             }
             case "destroy" -> {
@@ -217,7 +217,7 @@ final class Api {
         Plan done = daemon.onEngine("remove network", () -> {
             DesiredState d = daemon.desiredOrEmpty();
             if (d.network(name).isEmpty()) throw new ApiError(404, "no such network: " + name);
-            List<String> users = new ArrayList<>(Daemon.users(d, name, null));
+            List<String> users = new ArrayList<>(Summaries.users(d, name, null));
             daemon.cni().attachments().stream().filter(a -> a.network().equals(name)).forEach(a -> users.add(a.describe()));
             if (!users.isEmpty()) {
                 throw new ApiError(409, "network " + name + " has containers: " + String.join(", ", users)
@@ -356,7 +356,7 @@ final class Api {
                 Plan done = daemon.onEngine("remove container", () -> {
                     DesiredState d = daemon.desiredOrEmpty();
                     find(d, name);
-                    List<String> users = Daemon.users(d, null, name);
+                    List<String> users = Summaries.users(d, null, name);
                     if (!users.isEmpty()) {
                         throw new ApiError(409, "container " + name + " shares its namespace with " + String.join(", ", users)
                                 + " (remove them first)");

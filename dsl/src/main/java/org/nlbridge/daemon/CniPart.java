@@ -49,9 +49,10 @@ record CniPart(List<NetworkSpec> networks, List<Attachment> attachments) {
      *
      * @param netns        {@code CNI_NETNS} as the runtime gave it
      * @param defaultRoute whether it carries the container's default route (settled at its ADD)
+     * @param spoofCheck   anti-spoofing on its bridge port (the config's {@code spoofCheck})
      */
     record Attachment(String network, String containerId, String ifname, String netns, boolean defaultRoute,
-                      String podNamespace, String podName, List<DnsName> aliases, Ipv4Address ip, Ipv6Address ip6,
+                      boolean spoofCheck, String podNamespace, String podName, List<DnsName> aliases, Ipv4Address ip, Ipv6Address ip6,
                       MacAddress mac, List<PortSpec> publish) {
         Attachment {
             aliases = List.copyOf(aliases);
@@ -64,8 +65,8 @@ record CniPart(List<NetworkSpec> networks, List<Attachment> attachments) {
 
         /** This attachment with the address(es) and MAC it was given, so a re-made veth gets them again. */
         Attachment pinned(Ipv4Address ip, Ipv6Address ip6, MacAddress mac) {
-            return new Attachment(network, containerId, ifname, netns, defaultRoute, podNamespace, podName, aliases, ip,
-                    ip6, mac, publish);
+            return new Attachment(network, containerId, ifname, netns, defaultRoute, spoofCheck, podNamespace, podName,
+                    aliases, ip, ip6, mac, publish);
         }
 
         String describe() {
@@ -89,7 +90,8 @@ record CniPart(List<NetworkSpec> networks, List<Attachment> attachments) {
     private static ContainerSpec container(String id, List<Attachment> as) {
         Attachment first = as.getFirst();
         ContainerSpec.Builder b = ContainerSpec.builder(id).netns(first.netns()).network(first.network())
-                .ifname(first.ifname()).hostname(hostname(first)).defaultRoute(first.defaultRoute());
+                .ifname(first.ifname()).hostname(hostname(first)).defaultRoute(first.defaultRoute())
+                .spoofCheck(first.spoofCheck());
         if (first.ip() != null) b.ip(first.ip().toString());
         if (first.ip6() != null) b.ip6(first.ip6().toString());
         if (first.mac() != null) b.mac(first.mac().toString());
@@ -97,7 +99,7 @@ record CniPart(List<NetworkSpec> networks, List<Attachment> attachments) {
         first.aliases().forEach(n -> b.alias(n.toString()));
         for (Attachment a : as.subList(1, as.size())) {
             b.connect(a.network(), c -> {
-                c.ifname(a.ifname()).defaultRoute(a.defaultRoute());
+                c.ifname(a.ifname()).defaultRoute(a.defaultRoute()).spoofCheck(a.spoofCheck());
                 if (a.ip() != null) c.ip(a.ip().toString());
                 if (a.ip6() != null) c.ip6(a.ip6().toString());
                 if (a.mac() != null) c.mac(a.mac().toString());
@@ -210,6 +212,7 @@ record CniPart(List<NetworkSpec> networks, List<Attachment> attachments) {
             x.put("ifname", a.ifname());
             x.put("netns", a.netns());
             x.put("defaultRoute", a.defaultRoute());
+            if (!a.spoofCheck()) x.put("spoofCheck", false); // only when off: format 1 as it was
             x.put("podNamespace", a.podNamespace());
             x.put("podName", a.podName());
             ArrayNode al = x.putArray("aliases");
@@ -225,7 +228,7 @@ record CniPart(List<NetworkSpec> networks, List<Attachment> attachments) {
 
     private static final Set<String> KEYS = Set.of("format", "networks", "attachments");
     private static final Set<String> ATTACHMENT_KEYS = Set.of("network", "containerId", "ifname", "netns", "defaultRoute",
-            "podNamespace", "podName", "aliases", "ip", "ip6", "mac", "publish");
+            "spoofCheck", "podNamespace", "podName", "aliases", "ip", "ip6", "mac", "publish");
 
     static CniPart decode(byte[] bytes) {
         JsonNode n = ApiJson.parse("the document", bytes);
@@ -252,7 +255,8 @@ record CniPart(List<NetworkSpec> networks, List<Attachment> attachments) {
             String ip6 = text(x, "ip6");
             String mac = text(x, "mac");
             atts.add(new Attachment(x.path("network").asText(), x.path("containerId").asText(), x.path("ifname").asText(),
-                    x.path("netns").asText(), x.path("defaultRoute").asBoolean(true), text(x, "podNamespace"),
+                    x.path("netns").asText(), x.path("defaultRoute").asBoolean(true), x.path("spoofCheck").asBoolean(true),
+                    text(x, "podNamespace"),
                     text(x, "podName"), aliases, ip == null ? null : Ipv4Address.parse("ip", ip),
                     ip6 == null ? null : Ipv6Address.parse("ip6", ip6), mac == null ? null : MacAddress.parse("mac", mac),
                     publish));

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.cluster.ClusterOptions;
+import org.nlbridge.driver.overlay.OverlayDriver;
 import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
@@ -29,10 +31,7 @@ import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netns.NetNs;
-import org.nlbridge.spec.Change;
-import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
-import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -64,12 +63,20 @@ public final class Daemon implements AutoCloseable {
      * @param stateDir      the state directory (null: the engine's default for {@code hostNetns})
      * @param monitorBuffer the monitor sockets' receive queue in bytes (0: default); tests provoke ENOBUFS with it
      * @param debounce      how long drift triggers are gathered before one repair
+     * @param cluster       Docker's {@code --cluster-store}, {@code --cluster-store-opt} and {@code --cluster-advertise}
+     *                      (null: no cluster, so no overlay networks); its event listener is the daemon's
      */
     public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
-                          int monitorBuffer, Duration debounce) {
+                          int monitorBuffer, Duration debounce, ClusterOptions cluster) {
         public Options {
             hosts = List.copyOf(hosts);
             Objects.requireNonNull(debounce, "debounce");
+        }
+
+        /** Without a cluster. */
+        public Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
+                       int monitorBuffer, Duration debounce) {
+            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null);
         }
     }
 
@@ -117,7 +124,16 @@ public final class Daemon implements AutoCloseable {
         // refuse before touching anything
         for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
         if (o.group() != null) UnixListener.group(o.group());
-        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir());
+        ClusterEvents clusterEvents = new ClusterEvents();
+        String underlay = null;
+        ClusterOptions cluster = null;
+        if (o.cluster() != null) {
+            try (NetNs ns = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns())) {
+                underlay = OverlayDriver.checkUnderlay(ns, o.cluster().advertise());
+            }
+            cluster = new ClusterOptions(o.cluster().store(), o.cluster().advertise(), o.cluster().hostTtl(), clusterEvents);
+        }
+        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster);
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;
         Engine engine = null;
@@ -126,6 +142,7 @@ public final class Daemon implements AutoCloseable {
             engine = engines.apply(eo);
             state = DesiredStateFile.open(eo.stateDir(), engine);
             d = new Daemon(engine, state, o.debounce());
+            clusterEvents.deliverTo(d);
             d.resources.add(lock);
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
             d.resources.add(host);
@@ -135,7 +152,9 @@ public final class Daemon implements AutoCloseable {
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
                     "listening on " + String.join(", ", o.hosts().stream().map(Object::toString).toList())
                             + "; host namespace " + (o.hostNetns() == null ? "(own)" : o.hostNetns())
-                            + "; state " + eo.stateDir());
+                            + "; state " + eo.stateDir() + (cluster == null ? "" : "; cluster store "
+                            + String.join(",", cluster.store().endpoints().stream().map(Object::toString).toList())
+                            + ", advertise " + underlay + ", discovery.ttl " + cluster.hostTtl().toSeconds() + "s"));
             return d;
         } catch (IOException | RuntimeException e) {
             if (d != null) {
@@ -315,7 +334,7 @@ public final class Daemon implements AutoCloseable {
         desired = next;
         try {
             Plan done = engine.apply(all, progress);
-            events.publish("engine", action, object, false, summary(done) + " (" + peer + ")", done.changes());
+            events.publish("engine", action, object, false, Summaries.summary(done) + " (" + peer + ")", done.changes());
             return done;
         } catch (RuntimeException e) {
             boolean keep = onFailure == OnFailure.KEEP_IF_STARTED && !(e instanceof ValidationException);
@@ -342,7 +361,7 @@ public final class Daemon implements AutoCloseable {
         cni = next;
         try {
             Plan done = engine.apply(all, Engine.ProgressListener.NONE);
-            events.publish("engine", action, object, false, summary(done) + " (cni)", done.changes());
+            events.publish("engine", action, object, false, Summaries.summary(done) + " (cni)", done.changes());
             return done;
         } catch (RuntimeException e) {
             cni = old;
@@ -402,41 +421,11 @@ public final class Daemon implements AutoCloseable {
         }
         drift.refreshOwned();
         if (failure != null) {
-            events.publish("engine", "destroy-failed", names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
+            events.publish("engine", "destroy-failed", Summaries.names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
             throw failure;
         }
-        events.publish("engine", "destroy", names(what), false, summary(done) + " (" + peer + ")", done.changes());
+        events.publish("engine", "destroy", Summaries.names(what), false, Summaries.summary(done) + " (" + peer + ")", done.changes());
         return done;
-    }
-
-    static String names(DesiredState d) {
-        List<String> out = new ArrayList<>();
-        d.networks().forEach(n -> out.add("network " + n.name()));
-        d.containers().forEach(c -> out.add("container " + c.name()));
-        return out.isEmpty() ? "nothing" : String.join(", ", out);
-    }
-
-    static String summary(Plan p) {
-        int[] n = new int[3];
-        for (Change c : p.changes()) n[c.action().ordinal()]++;
-        if (p.isEmpty()) return "no changes";
-        List<String> parts = new ArrayList<>();
-        if (n[0] > 0) parts.add(n[0] + " created");
-        if (n[1] > 0) parts.add(n[1] + " updated");
-        if (n[2] > 0) parts.add(n[2] + " deleted");
-        return String.join(", ", parts);
-    }
-
-    /** The containers of {@code d} on network {@code name} (first or connected) or sharing {@code container}'s namespace. */
-    static List<String> users(DesiredState d, String network, String container) {
-        List<String> out = new ArrayList<>();
-        for (ContainerSpec c : d.containers()) {
-            if (network != null && c.attachment(network).isPresent()) out.add(c.name());
-            if (container != null && c.network() instanceof NetworkMode.Container o && o.container().equals(container)) {
-                out.add(c.name());
-            }
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------------------------------ stop

@@ -65,8 +65,8 @@ final class DaemonCni implements CniBackend {
                     || x.is(net, r.containerId(), r.ifname()));
             boolean first = next.attachments().stream().noneMatch(x -> x.containerId().equals(r.containerId()));
             CniPart.Attachment a = new CniPart.Attachment(net, r.containerId(), r.ifname(), r.netns(),
-                    r.defaultRoute() != null ? r.defaultRoute() : first, r.podNamespace(), r.podName(), r.aliases(),
-                    r.ip(), r.ip6(), r.mac(), r.ports());
+                    r.defaultRoute() != null ? r.defaultRoute() : first, r.spoofCheck(), r.podNamespace(), r.podName(),
+                    r.aliases(), r.ip(), r.ip6(), r.mac(), r.ports());
             daemon.applyCni("cni-add", a.describe(), next.with(a));
             Attachment made = attachment(a).orElseThrow(() -> new IllegalStateException(
                     "the engine applied " + a.describe() + " but does not list it"));

@@ -74,8 +74,9 @@ public final class ContainerBlock {
 
     /**
      * {@code connect 'back', ip: '10.1.0.5', ip6: 'fd00:1::5', ifname: 'eth1', alias: ['db', 'database'],
-     * mac: '02:42:0a:01:00:05', publish: '8081:81', defaultRoute: true}: the same with the connection's own settings
-     * (Docker's {@code --ip}, {@code --ip6}, {@code --alias}, {@code --mac-address} of {@code network connect}).
+     * mac: '02:42:0a:01:00:05', publish: '8081:81', defaultRoute: true, spoofCheck: false}: the same with the
+     * connection's own settings (Docker's {@code --ip}, {@code --ip6}, {@code --alias}, {@code --mac-address} of
+     * {@code network connect}; {@code spoofCheck: false} turns anti-spoofing off on this network's port only).
      */
     public void connect(@NamedParam(value = "ip", type = String.class)
                         @NamedParam(value = "ip6", type = String.class)
@@ -84,6 +85,7 @@ public final class ContainerBlock {
                         @NamedParam(value = "mac", type = String.class)
                         @NamedParam(value = "publish", type = Object.class)
                         @NamedParam(value = "defaultRoute", type = Boolean.class)
+                        @NamedParam(value = "spoofCheck", type = Boolean.class)
                         Map<String, ?> options, String network) {
         builder.connect(network, c -> {
             for (Map.Entry<String, ?> o : options.entrySet()) {
@@ -95,17 +97,20 @@ public final class ContainerBlock {
                     case "mac" -> c.mac(text(field, o.getValue()));
                     case "alias" -> texts(field, o.getValue()).forEach(c::alias);
                     case "publish" -> texts(field, o.getValue()).forEach(c::publish);
-                    case "defaultRoute" -> {
-                        if (!(o.getValue() instanceof Boolean b)) {
-                            throw new ValidationException(field, String.valueOf(o.getValue()), "not true or false", "true or false");
-                        }
-                        c.defaultRoute(b);
-                    }
+                    case "defaultRoute" -> c.defaultRoute(bool(field, o.getValue()));
+                    case "spoofCheck" -> c.spoofCheck(bool(field, o.getValue()));
                     default -> throw new ValidationException("container " + name + ": connect " + network, o.getKey(),
-                            "unknown option", "ip:, ip6:, ifname:, alias:, mac:, publish: or defaultRoute:");
+                            "unknown option", "ip:, ip6:, ifname:, alias:, mac:, publish:, defaultRoute: or spoofCheck:");
                 }
             }
         });
+    }
+
+    private static boolean bool(String field, Object v) {
+        if (!(v instanceof Boolean b)) {
+            throw new ValidationException(field, String.valueOf(v), "not true or false", "true or false");
+        }
+        return b;
     }
 
     private static String text(String field, Object v) {
@@ -124,6 +129,15 @@ public final class ContainerBlock {
     /** Whether this container's first network carries its default route (default: yes, unless a connect asks). */
     public void defaultRoute(boolean on) {
         builder.defaultRoute(on);
+    }
+
+    /**
+     * Anti-spoofing on the bridge port of the container's first network, on by default: {@code spoofCheck false} lets
+     * a container that routes or bridges other addresses (a VPN, a router) send from them. A connect has its own
+     * ({@code spoofCheck:}).
+     */
+    public void spoofCheck(boolean on) {
+        builder.spoofCheck(on);
     }
 
     /** Docker {@code --dns}, {@code --dns-search}, {@code --dns-opt} for this container. */

@@ -50,8 +50,10 @@ class CniCliTest {
         assertTrue(r.err().startsWith("nlbridge: invalid network pods: bip \"10.88.0.300/16\": "), r.err());
         r = new CliRun().run("cni", "conflist", "pods", "bipp=10.88.0.1/16");
         assertEquals("nlbridge: invalid network key \"bipp=10.88.0.1/16\": unknown key; expected KEY=VALUE with a key of driver,"
-                + " bridge, useBridge, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp or"
-                + " defaultRoute (dns: edit the conflist)\n", r.err());
+                + " bridge, useBridge, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp,"
+                + " subnet, vni, defaultRoute or spoofCheck (dns: edit the conflist)\n", r.err());
+        r = new CliRun().run("cni", "conflist", "pods", "vni=x");
+        assertEquals("nlbridge: invalid vni \"x\": not a whole number; expected a whole number, like 4097\n", r.err());
         r = new CliRun().run("cni", "conflist", "pods", "icc=no");
         assertEquals("nlbridge: invalid icc \"no\": not a boolean; expected true or false\n", r.err());
         r = new CliRun().run("cni", "conflist", "pods", "--socket", "tcp://127.0.0.1:1");

@@ -2,6 +2,7 @@ package org.nlbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -64,7 +65,7 @@ class ApiJsonTest {
                 network('given') { useBridge 'br0'; bip '10.8.0.1/24' }
                 container('web') { netns 'webns'; hostname 'w1'; mac '02:42:0a:07:01:05'; ip '10.7.1.5'
                   ip6 'fd00:7::5'; ifname 'eth1'; publish '8080:80'; publish '127.0.0.1:5353:53/udp'
-                  publish '[::1]:8000-8001:80-81'; dns { nameserver '8.8.8.8' } }
+                  publish '[::1]:8000-8001:80-81'; spoofCheck false; dns { nameserver '8.8.8.8' } }
                 container('side') { network 'container:web' }
                 container('h') { network 'host' }
                 container('n') { network 'none' }
@@ -72,8 +73,10 @@ class ApiJsonTest {
                 network('mgmt') { bridge 'mgmt0'; bip '10.10.0.1/24' }
                 container('multi') { network 'back'; defaultRoute false
                   connect 'given', ip: '10.8.0.7', alias: ['m', 'mm'], publish: '9090:90', mac: '02:42:0a:08:00:07'
-                  connect 'mgmt', ifname: 'mg0' }
+                  connect 'mgmt', ifname: 'mg0', spoofCheck: false }
                 container('routed') { network 'back'; connect 'mgmt', defaultRoute: true }
+                network('ov') { driver 'overlay'; subnet '10.60.0.0/16'; vni 4097; fixedCidr '10.60.8.0/21' }
+                container('o') { network 'ov'; ip '10.60.8.9'; connect 'back' }
                 userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0'; allowOnlyFrom '10.0.0.0/8', on: 'uplink1' }
                 """, "all.groovy");
         assertEquals(d, roundTrip(d));
@@ -83,8 +86,16 @@ class ApiJsonTest {
         DesiredState withCni = d.withContainer(cni);
         assertEquals(withCni, roundTrip(withCni));
         // keys a plain container does not need are not written (the daemon's stored format stays as it was)
-        String plain = ApiJson.write(ApiJson.toJson(d.container("web").orElseThrow()));
-        for (String k : List.of("aliases", "defaultRoute", "connects", "labels")) assertFalse(plain.contains(k), plain);
+        String plain = ApiJson.write(ApiJson.toJson(d.container("side").orElseThrow()));
+        for (String k : List.of("aliases", "defaultRoute", "connects", "labels", "spoofCheck")) {
+            assertFalse(plain.contains(k), plain);
+        }
+        // spoofCheck only when off, on the first network and on a connect
+        String web = ApiJson.write(ApiJson.toJson(d.container("web").orElseThrow()));
+        assertTrue(web.contains("\"spoofCheck\":false"), web);
+        String multi = ApiJson.write(ApiJson.toJson(d.container("multi").orElseThrow()));
+        assertEquals(1, multi.split("spoofCheck", -1).length - 1, multi);
+        assertFalse(d.container("multi").orElseThrow().connects().get(1).spoofCheck());
     }
 
     private static ValidationException bad(String json) {
@@ -98,7 +109,7 @@ class ApiJsonTest {
         String dsl = assertThrows(ValidationException.class, () -> NetworkSpec.of("bridge", b -> b.mtu(70000))).getMessage();
         assertEquals(dsl, bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":70000}]}").getMessage());
         assertEquals("invalid network bridge \"mtuu\": unknown key; expected one of bip, bridge, dns, driver, firewall, fixedCidr,"
-                        + " fixedCidrV6, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, useBridge",
+                        + " fixedCidrV6, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, subnet, useBridge, vni",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtuu\":1400}]}").getMessage());
         assertEquals("invalid network bridge: mtu \"\\\"1400\\\"\": not a whole number; expected a whole number, like 1400",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":\"1400\"}]}").getMessage());
@@ -129,6 +140,10 @@ class ApiJsonTest {
                         null, "02:42:ac:11:00:02", "web", List.of("/x/resolv.conf"))),
                 List.of(new EngineStatus.PortStatus("web", "tcp", null, 8080, "172.17.0.2", 80, 3, -1)));
         assertEquals(s, ApiJson.status(ApiJson.parse("status", ApiJson.bytes(ApiJson.toJson(s)))));
+        EngineStatus o = new EngineStatus(s.networks(), s.containers(), s.ports(), List.of(new EngineStatus.OverlayStatus(
+                "ov", 4096, "vx-5e1c26b2f7c5", "198.51.100.11", "unreachable: since 10:00:00 (no answer)", List.of(
+                new EngineStatus.PeerStatus("h2e5d906d9a73", "node3", "198.51.100.13", List.of("c3"), -1)))));
+        assertEquals(o, ApiJson.status(ApiJson.parse("status", ApiJson.bytes(ApiJson.toJson(o)))));
         Engine.ContainerRuntime r = new Engine.ContainerRuntime("web", Hostname.parse("h", "web1"),
                 List.of(new Mount("/etc/hosts", "bind", "/x/hosts", List.of("rbind", "ro"))));
         assertEquals(r, ApiJson.runtime(ApiJson.parse("runtime", ApiJson.bytes(ApiJson.toJson(r)))));

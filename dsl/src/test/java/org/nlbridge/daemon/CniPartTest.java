@@ -16,6 +16,7 @@ import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkSpec;
@@ -30,13 +31,13 @@ class CniPartTest {
         NetworkSpec pods = NetworkSpec.of("pods", n -> n.bridge("nlb0").bip("10.88.0.1/16").mtu(1400).icc(false));
         NetworkSpec store = NetworkSpec.of("store", n -> n.bridge("nlb1").bip("10.89.0.1/16"));
         return new CniPart(List.of(pods, store), List.of(
-                new CniPart.Attachment("pods", "c1", "eth0", "/run/netns/cni-1", true, "ns", "web",
+                new CniPart.Attachment("pods", "c1", "eth0", "/run/netns/cni-1", true, true, "ns", "web",
                         List.of(DnsName.parse("alias", "web")), Ipv4Address.parse("ip", "10.88.0.5"), null,
                         MacAddress.parse("mac", "02:00:00:00:00:05"), List.of(PortSpec.parse("p", "8080:80"))),
-                new CniPart.Attachment("store", "c1", "net1", "/run/netns/cni-1", false, "ns", "web", List.of(), null,
-                        null, null, List.of()),
-                new CniPart.Attachment("pods", "c2", "eth0", "/proc/42/ns/net", true, null, null, List.of(), null, null,
-                        null, List.of())));
+                new CniPart.Attachment("store", "c1", "net1", "/run/netns/cni-1", false, false, "ns", "web", List.of(),
+                        null, null, null, List.of()),
+                new CniPart.Attachment("pods", "c2", "eth0", "/proc/42/ns/net", true, true, null, null, List.of(), null,
+                        null, null, List.of())));
     }
 
     @Test
@@ -47,6 +48,8 @@ class CniPartTest {
         assertEquals("/run/netns/cni-1", c1.netns());
         assertEquals(List.of("pods eth0 10.88.0.5 route", "store net1 null"), c1.attachments().stream()
                 .map(a -> a.network() + " " + a.ifname() + " " + a.ip() + (a.defaultRoute() ? " route" : "")).toList());
+        assertEquals(List.of(true, false), c1.attachments().stream().map(AttachmentSpec::spoofCheck).toList(),
+                "each attachment's spoofCheck");
         assertEquals("c1", c1.hostname().toString());
         assertEquals("{io.kubernetes.pod.name=web, io.kubernetes.pod.namespace=ns}", new java.util.TreeMap<>(c1.labels()).toString());
         assertEquals("[web]", c1.aliases().toString());

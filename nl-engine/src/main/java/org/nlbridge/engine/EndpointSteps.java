@@ -93,11 +93,23 @@ final class EndpointSteps {
                 + (n.ipv6() != null ? ", " + (s.ip6() != null ? s.ip6() : "IPv6 from " + n.ipv6().pool()) : "")
                 + ", mac " + (s.mac() != null ? s.mac() : n.options().macFromIp() ? "02:42:<ipv4>" : "random")
                 + (s.defaultRoute() ? "" : ", no default route")
+                + (s.spoofCheck() ? "" : ", spoofCheck off")
                 + (s.aliases().isEmpty() ? "" : ", aliases " + String.join(" ", s.aliases().stream().map(Object::toString).toList()));
-        return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () ->
-                a.journalled(p.store.write(tx -> p.ipam.attach(tx, new EndpointRequest(c.name(), n.name(),
-                        NetNs.pathOf(c.netns()), s.ifname(), a.hostLink(), c.hostname(), s.ip(), s.ip6(), s.mac(),
-                        s.aliases(), s.defaultRoute())))));
+        return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () -> {
+            EndpointRequest r = p.driver(n).reserve(n, new EndpointRequest(c.name(), n.name(),
+                    NetNs.pathOf(c.netns()), s.ifname(), a.hostLink(), c.hostname(), s.ip(), s.ip6(), s.mac(),
+                    s.aliases(), s.defaultRoute(), s.spoofCheck()));
+            try {
+                a.journalled(p.store.write(tx -> p.ipam.attach(tx, r)));
+            } catch (RuntimeException e) {
+                try {
+                    p.driver(n).unreserve(n, r);
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
+        });
     }
 
     private Step port(Attachment a, PortMapping m) {
@@ -228,7 +240,8 @@ final class EndpointSteps {
                 && e.hostname().equals(c.hostname())
                 && (a.ip() == null || a.ip().equals(e.ipv4()))
                 && (a.ip6() == null || a.ip6().equals(e.ipv6()))
-                && (a.mac() == null || a.mac().equals(e.mac()));
+                && (a.mac() == null || a.mac().equals(e.mac()))
+                && e.spoofCheck() == a.spoofCheck();
     }
 
     /** An endpoint's key: {@code container/network}. */

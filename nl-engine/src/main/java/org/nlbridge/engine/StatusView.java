@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.nlbridge.driver.Peers;
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.driver.firewall.Firewalls;
 import org.nlbridge.net.PortMapping;
@@ -36,7 +37,21 @@ final class StatusView {
         for (ContainerRecord r : p.store.read(tx -> tx.containers().all())) {
             ctrs.add(container(r, eps.getOrDefault(r.name(), List.of())));
         }
-        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())));
+        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), overlays(),
+                p.firewalls.hostFirewallWarnings());
+    }
+
+    /** The networks shared with other hosts, as their drivers see the cluster. */
+    private List<EngineStatus.OverlayStatus> overlays() {
+        List<EngineStatus.OverlayStatus> out = new ArrayList<>();
+        for (Network n : p.networks()) {
+            Peers peers = p.driver(n).peers(n);
+            if (peers == null) continue;
+            out.add(new EngineStatus.OverlayStatus(n.name(), peers.vni(), peers.device(), peers.underlay(), peers.store(),
+                    peers.peers().stream().map(x -> new EngineStatus.PeerStatus(x.host(), x.name(), x.underlay(),
+                            x.containers(), x.lastSeenMs())).toList()));
+        }
+        return out;
     }
 
     /** One container, read by itself (a CNI ADD's answer, without the whole status). */

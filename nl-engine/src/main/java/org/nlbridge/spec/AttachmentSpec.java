@@ -28,9 +28,11 @@ import org.nlbridge.net.ValidationException;
  *                     kept with the attachment for name resolution
  * @param defaultRoute whether the container's default route goes through this network's gateway; at most one
  *                     attachment of a container has it (the first, unless another asks for it)
+ * @param spoofCheck   anti-spoofing on this attachment's bridge port (default true): it may send only from this
+ *                     attachment's MAC and addresses
  */
 public record AttachmentSpec(String network, IfName ifname, Ipv4Address ip, Ipv6Address ip6, MacAddress mac,
-                             List<PortSpec> publish, List<DnsName> aliases, boolean defaultRoute) {
+                             List<PortSpec> publish, List<DnsName> aliases, boolean defaultRoute, boolean spoofCheck) {
 
     public AttachmentSpec {
         Objects.requireNonNull(network, "network");
@@ -64,6 +66,7 @@ public record AttachmentSpec(String network, IfName ifname, Ipv4Address ip, Ipv6
         private final List<PortSpec> publish = new ArrayList<>();
         private final List<DnsName> aliases = new ArrayList<>();
         private Boolean defaultRoute;
+        private boolean spoofCheck = true;
 
         private Builder(String container, String network) {
             this.container = container;
@@ -86,6 +89,7 @@ public record AttachmentSpec(String network, IfName ifname, Ipv4Address ip, Ipv6
             b.publish.addAll(a.publish());
             b.aliases.addAll(a.aliases());
             if (a.defaultRoute()) b.defaultRoute = true;
+            b.spoofCheck = a.spoofCheck();
             return b;
         }
 
@@ -136,6 +140,12 @@ public record AttachmentSpec(String network, IfName ifname, Ipv4Address ip, Ipv6
             return this;
         }
 
+        /** Anti-spoofing on this attachment's port (default true); false for a container routing other addresses. */
+        public Builder spoofCheck(boolean on) {
+            this.spoofCheck = on;
+            return this;
+        }
+
         Boolean defaultRouteAsked() {
             return defaultRoute;
         }
@@ -146,7 +156,7 @@ public record AttachmentSpec(String network, IfName ifname, Ipv4Address ip, Ipv6
 
         /** The attachment, with the interface name and default route its container settled on. */
         AttachmentSpec build(IfName name, boolean route) {
-            return new AttachmentSpec(network, name, ip, ip6, mac, publish, aliases, route);
+            return new AttachmentSpec(network, name, ip, ip6, mac, publish, aliases, route, spoofCheck);
         }
     }
 

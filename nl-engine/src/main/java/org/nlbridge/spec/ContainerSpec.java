@@ -35,13 +35,16 @@ import org.nlbridge.netns.NetNs;
  * @param ip           null: allocated from the network's range
  * @param aliases      more names it answers to on its first network
  * @param defaultRoute whether its first network carries its default route (true unless a connect asks for it)
+ * @param spoofCheck   anti-spoofing on its first network's bridge port (default true): it may send only from its
+ *                     own MAC and addresses; false for a container that routes or bridges other addresses (a VPN, a
+ *                     router). Each connect has its own.
  * @param connects     its other networks, each with its own interface ({@code eth1}, {@code eth2}, ...)
  * @param labels       what a runtime says about the container (a pod's namespace and name), shown by status
  */
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
                             MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
-                            List<DnsName> aliases, boolean defaultRoute, List<AttachmentSpec> connects,
-                            Map<String, String> labels) {
+                            List<DnsName> aliases, boolean defaultRoute, boolean spoofCheck,
+                            List<AttachmentSpec> connects, Map<String, String> labels) {
 
     public static final String DEFAULT_IFNAME = "eth0";
 
@@ -61,32 +64,33 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
     /** This container in another namespace ({@code /run/netns/NAME}, or a path a runtime gave). */
     public ContainerSpec withNetns(String netns) {
         return new ContainerSpec(name, NetNs.validRef("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns, aliases, defaultRoute, connects, labels);
+                hostname, mac, ip, ip6, publish, dns, aliases, defaultRoute, spoofCheck, connects, labels);
     }
 
     /** This container publishing other ports (Docker {@code -p}) on its first network. */
     public ContainerSpec withPublish(List<PortSpec> publish) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, connects, labels);
+                defaultRoute, spoofCheck, connects, labels);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, connects, labels);
+                defaultRoute, spoofCheck, connects, labels);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, connects, labels);
+                defaultRoute, spoofCheck, connects, labels);
     }
 
     /** Every network the container is on, its first network first (none for host, none and container:NAME). */
     public List<AttachmentSpec> attachments() {
         List<AttachmentSpec> out = new ArrayList<>(connects.size() + 1);
         if (network instanceof NetworkMode.Bridge b) {
-            out.add(new AttachmentSpec(b.network(), ifname, ip, ip6, mac, publish, aliases, defaultRoute));
+            out.add(new AttachmentSpec(b.network(), ifname, ip, ip6, mac, publish, aliases, defaultRoute,
+                    spoofCheck));
         }
         out.addAll(connects);
         return out;
@@ -114,6 +118,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         b.publish.addAll(publish);
         b.dns = dns;
         b.aliases.addAll(aliases);
+        b.spoofCheck = spoofCheck;
         boolean claimed = connects.stream().anyMatch(AttachmentSpec::defaultRoute);
         if (network instanceof NetworkMode.Bridge && !defaultRoute && !claimed) b.defaultRoute = false;
         for (AttachmentSpec a : connects) b.connects.add(AttachmentSpec.Builder.from(name, a));
@@ -155,6 +160,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         b.mac = first.mac();
         b.publish.addAll(first.publish());
         b.aliases.addAll(first.aliases());
+        b.spoofCheck = first.spoofCheck();
         boolean anyRoute = attachments().stream().anyMatch(AttachmentSpec::defaultRoute);
         boolean routeLeft = rest.stream().anyMatch(AttachmentSpec::defaultRoute);
         // the default route moves to the new first network only if it left with the one removed
@@ -195,6 +201,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private DnsSpec dns = DnsSpec.HOST;
         private final List<DnsName> aliases = new ArrayList<>();
         private Boolean defaultRoute;
+        private boolean spoofCheck = true;
         private final List<AttachmentSpec.Builder> connects = new ArrayList<>();
         private final Map<String, String> labels = new TreeMap<>();
 
@@ -256,6 +263,15 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return this;
         }
 
+        /**
+         * Anti-spoofing on the container's bridge port (default on): false lets it send from other MACs and
+         * addresses, for a container that routes or bridges them (nlbridge's own key; Docker has no such check).
+         */
+        public Builder spoofCheck(boolean on) {
+            this.spoofCheck = on;
+            return this;
+        }
+
         public Builder dns(DnsSpec dns) {
             this.dns = Objects.requireNonNull(dns, "dns");
             return this;
@@ -307,6 +323,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
                 if (!publish.isEmpty()) throw notBridge("publish", publish.getFirst().toString(), mode);
                 if (!aliases.isEmpty()) throw notBridge("alias", aliases.getFirst().toString(), mode);
                 if (defaultRoute != null) throw notBridge("defaultRoute", defaultRoute.toString(), mode);
+                if (!spoofCheck) throw notBridge("spoofCheck", "false", mode);
                 if (!connects.isEmpty()) throw notBridge("connect", connects.getFirst().network(), mode);
             }
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
@@ -314,7 +331,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             List<AttachmentSpec> made = connects(mode, first);
             return new ContainerSpec(name, netns != null ? netns : name, mode, first, h, mac, ip, ip6, publish, dns,
                     aliases, defaultRoute != null ? defaultRoute : made.stream().noneMatch(AttachmentSpec::defaultRoute),
-                    made, labels);
+                    spoofCheck, made, labels);
         }
 
         /**

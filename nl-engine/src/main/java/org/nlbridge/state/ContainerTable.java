@@ -24,8 +24,8 @@ public final class ContainerTable {
                 CHECK (netns IS NOT NULL OR created_netns = 0)
             ) STRICT""");
 
-    /** Version 3: what a runtime says about the container, {@code key=value} lines (see {@link #labels}). */
-    static final List<String> DDL_V3 = List.of("ALTER TABLE containers ADD COLUMN labels TEXT NOT NULL DEFAULT ''");
+    /** Version 4: what a runtime says about the container, {@code key=value} lines (see {@link #labels}). */
+    static final List<String> DDL_V4 = List.of("ALTER TABLE containers ADD COLUMN labels TEXT NOT NULL DEFAULT ''");
 
     private static final String COLUMNS = "name, mode, hostname, netns, created_netns, labels";
 

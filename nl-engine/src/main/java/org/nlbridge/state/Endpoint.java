@@ -20,16 +20,11 @@ import org.nlbridge.net.MacAddress;
  * @param ipv6     null on an IPv4-only network
  * @param aliases      more names the container answers to on this network
  * @param defaultRoute whether the container's default route goes through this network's gateway
+ * @param spoofCheck   anti-spoofing on its bridge port (the attachment's {@code spoofCheck}, default true)
  */
 public record Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth,
                        Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase,
-                       List<DnsName> aliases, boolean defaultRoute) {
-
-    /** An endpoint without aliases that carries the default route (a container's only network). */
-    public Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth, Hostname hostname,
-                    Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase) {
-        this(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, phase, List.of(), true);
-    }
+                       List<DnsName> aliases, boolean defaultRoute, boolean spoofCheck) {
 
     public Endpoint {
         Objects.requireNonNull(container, "container");
@@ -47,9 +42,17 @@ public record Endpoint(String container, String network, Path netns, IfName ifNa
         }
     }
 
+    /**
+     * An endpoint without aliases that carries the default route (a container's only network), anti-spoofing on.
+     */
+    public Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth, Hostname hostname,
+                    Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase) {
+        this(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, phase, List.of(), true, true);
+    }
+
     public Endpoint withPhase(Phase next) {
         return new Endpoint(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, next, aliases,
-                defaultRoute);
+                defaultRoute, spoofCheck);
     }
 
     /** "container web on network bridge", for messages. */

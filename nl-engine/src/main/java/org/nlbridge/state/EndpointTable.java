@@ -49,17 +49,22 @@ public final class EndpointTable {
                 CHECK ((owner_pid IS NULL) = (owner_started IS NULL))
             ) STRICT""");
 
+    /** Schema version 3: the endpoint's anti-spoofing switch ({@code spoofCheck}), on for every older endpoint. */
+    static final List<String> DDL_V3 = List.of(
+            "ALTER TABLE endpoints ADD COLUMN spoof_check INTEGER NOT NULL DEFAULT 1 CHECK (spoof_check IN (0, 1))");
+
     /**
-     * Version 3: what a container on several networks needs per attachment, its aliases (names separated by
+     * Version 4: what a container on several networks needs per attachment, its aliases (names separated by
      * spaces) and whether it carries the default route; one interface name per container.
      */
-    static final List<String> DDL_V3 = List.of(
+    static final List<String> DDL_V4 = List.of(
             "ALTER TABLE endpoints ADD COLUMN aliases TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE endpoints ADD COLUMN default_route INTEGER NOT NULL DEFAULT 1 CHECK (default_route IN (0, 1))",
             "CREATE UNIQUE INDEX endpoints_if_name ON endpoints (container, if_name)");
 
     private static final String COLUMNS =
-            "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase, aliases, default_route";
+            "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase, aliases, default_route,"
+                    + " spoof_check";
 
     private final Tx tx;
 
@@ -103,11 +108,11 @@ public final class EndpointTable {
                     "already its interface on network " + ifUser.get(), "an interface name of its own per network");
         }
         tx.update("INSERT INTO endpoints (" + COLUMNS + ", owner_pid, owner_started)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.container(), e.network(), e.netns().toString(), e.ifName().toString(), e.hostVeth().toString(),
                 e.hostname().toString(), e.ipv4().toString(), e.ipv6() == null ? null : e.ipv6().toString(),
-                e.mac().toString(), e.phase().column(), aliases(e.aliases()), e.defaultRoute(), owner.pid(),
-                owner.started());
+                e.mac().toString(), e.phase().column(), aliases(e.aliases()), e.defaultRoute(), e.spoofCheck() ? 1 : 0,
+                owner.pid(), owner.started());
     }
 
     /** @throws ValidationException if the container already has an endpoint (in any phase) on the network */
@@ -265,6 +270,7 @@ public final class EndpointTable {
                 Phase.ofColumn(rs.getString("phase")),
                 rs.getString("aliases").isEmpty() ? List.of() : java.util.Arrays.stream(rs.getString("aliases").split(" "))
                         .map(a -> DnsName.parse("endpoints.aliases", a)).toList(),
-                rs.getBoolean("default_route"));
+                rs.getBoolean("default_route"),
+                rs.getInt("spoof_check") != 0);
     }
 }

@@ -18,6 +18,7 @@ import org.nlbridge.spec.NetworkMode;
  *       {@code meta}: {@code container.NAME} = {@code NETNS\tHOSTNAME} (NETNS {@code -} for host mode,
  *       {@code container:OTHER} for that mode), {@code netns.created.NETNS} = {@code 1},
  *       {@code userrule.RULE} = {@code inserted}. Those rows move into the new tables.</li>
+ *   <li>an endpoint's anti-spoofing switch ({@code endpoints.spoof_check}, 1 for every endpoint before it).</li>
  *   <li>a container on several networks: an endpoint's aliases and whether it carries the default route (every
  *       endpoint before did: one per container), one interface name per container; a container's labels.</li>
  * </ol>
@@ -33,7 +34,8 @@ final class Schema {
     static final List<Step> STEPS = List.of(
             tx -> ddl(tx, NetworkTable.DDL, EndpointTable.DDL, PortTable.DDL, MetaTable.DDL),
             Schema::version2,
-            tx -> ddl(tx, EndpointTable.DDL_V3, ContainerTable.DDL_V3));
+            tx -> ddl(tx, EndpointTable.DDL_V3),
+            tx -> ddl(tx, EndpointTable.DDL_V4, ContainerTable.DDL_V4));
 
     /** The version this code reads and writes. */
     static final int VERSION = STEPS.size();
@@ -81,8 +83,8 @@ final class Schema {
             return new ContainerRecord(name, NetworkMode.parse("meta " + V1_CONTAINER + name, netns), hostname, null,
                     false);
         }
-        // the endpoints table of this version: not through EndpointTable, which reads the columns of the newest one
-        Optional<String> network = tx.queryOne("SELECT network FROM endpoints WHERE container = ? ORDER BY network",
+        // the endpoints table as it is at this step (EndpointTable reads the columns of the latest version)
+        Optional<String> network = tx.queryOne("SELECT network FROM endpoints WHERE container = ? ORDER BY network LIMIT 1",
                 rs -> rs.getString(1), name);
         NetworkMode mode = network.<NetworkMode>map(NetworkMode.Bridge::new).orElse(new NetworkMode.None());
         boolean created = tx.meta().get(V1_CREATED_NETNS + netns).isPresent();
