@@ -22,6 +22,7 @@ class RunTimeErrorTest {
             bridge 'docker0-too-long1' | net.groovy:3: invalid network bridge: bridge "docker0-too-long1": 17 bytes, above the limit of 15 (IFNAMSIZ 16 includes the NUL); expected an interface name of 1..15 bytes from A-Z a-z 0-9 _ . -, not starting with '-' or '.', other than all, default and lo
             bip '172.17.0.0/33'        | net.groovy:3: invalid network bridge: bip "172.17.0.0/33": prefix length "33" above the IPv4 maximum 32; expected an address with prefix length like 172.17.42.1/16 or fd00::1/64 (prefix 0..32 for IPv4, 0..128 for IPv6)
             firewall 'iptables'        | net.groovy:3: invalid network bridge: firewall "iptables": the iptables backend would need the iptables-restore program, and nlbridge never runs firewall programs (it speaks nf_tables over netlink); expected nftables or none
+            driver 'plain'             | net.groovy:3: invalid network bridge: driver "plain": no such network driver; expected one of bridge, overlay
             dns { search 'a b' }       | net.groovy:3: invalid network bridge: dns_search "a b": forbidden character ' ' (it could inject text into resolv.conf or /etc/hosts); expected a domain like example.internal (labels of 1..63 letters, digits or '-' separated by '.', no '-' at either end of a label, 253 bytes in all)
             """)
     void aBadValueStopsTheScriptAtItsLine(String line, String expected) {
@@ -35,9 +36,24 @@ class RunTimeErrorTest {
             ip '172.17.0.010' => net.groovy:3: invalid container web: ip "172.17.0.010": leading zero in part "010" (it could be read as octal); expected an IPv4 address like 10.0.0.1 (four decimal parts 0..255, no leading zeros)
             mac '01:00:5e:00:00:01' => net.groovy:3: invalid container web: mac "01:00:5e:00:00:01": multicast address (lowest bit of the first octet set); expected a unicast MAC address like 02:42:ac:11:00:02 (six two-digit hex groups separated by ':', lowest bit of the first octet clear)
             dns { nameserver 'dns.google' } => net.groovy:3: invalid container web: dns "dns.google": looks like a host name; only IP literals are accepted, names are never resolved; expected an IP address like 10.0.0.1 or fd00::1
+            connect 'back', ip: '10.2.0.300' => net.groovy:3: invalid container web: connect back ip "10.2.0.300": part "300" above 255; expected an IPv4 address like 10.0.0.1 (four decimal parts 0..255, no leading zeros)
+            connect 'back', ifname: 'eth0' => net.groovy:2: invalid container web: connect back ifname "eth0": another of its interfaces has that name; expected an interface name of its own
+            connect 'bridge' => net.groovy:2: invalid container web: connect "bridge": already on that network; expected each network once (its first network is bridge)
+            connect 'host' => net.groovy:3: invalid container web: connect "host": not a bridge network; expected the name of a network of the script (not host, none or container:<name>)
+            connect 'back', alias: 'a b' => net.groovy:3: invalid container web: connect back alias "a b": forbidden character ' ' (it could inject text into resolv.conf or /etc/hosts); expected a name like db, web_1 or db.backend (labels of 1..63 letters, digits, '-' or '_' separated by '.', 253 bytes in all)
+            connect 'back', vlan: 5 => net.groovy:3: unknown named option vlan: (like connect 'backend', ip: '172.18.0.10')
+            connect 'back', defaultRoute: true; defaultRoute true => net.groovy:2: invalid container web: defaultRoute "true": asked for by 2 of its networks; expected defaultRoute true on one network at most (the first network has it unless another asks)
             """)
     void aBadContainerValueStopsTheScriptAtItsLine(String line, String expected) {
-        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('web') {\n    " + line + "\n}\n"));
+        // (what needs the whole block, a network or an interface name twice, is reported at the block's line)
+        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('web') {\n    " + line + "\n}\n"
+                + "network('back') { bridge 'back0'; bip '10.2.0.1/24' }\n"));
+    }
+
+    @Test
+    void aConnectToANetworkTheScriptLacksIsReportedAtTheContainer() {
+        assertEquals("net.groovy:2: invalid container web: connect \"back\": no such network in this script; expected one of"
+                + " [bridge]", Scripts.error("network 'bridge'\ncontainer('web') {\n    connect 'back'\n}\n"));
     }
 
     @Test

@@ -34,7 +34,8 @@ class VocabularyTest {
         Vocabulary.NETWORK.keys().values().stream().filter(k -> !k.example().startsWith("useBridge"))
                 .forEach(k -> script.append(k.example()).append('\n'));
         // c2 on n2, which the examples give IPv6 (for c2's ip6); not internal, so that c2 may publish
-        script.append("}\nnetwork('n3') { useBridge 'bridge0' }\ncontainer('c2') {\nnetwork 'n2'\n");
+        script.append("}\nnetwork('n3') { useBridge 'bridge0' }\nnetwork('backend') { bridge 'back0'; bip '172.18.0.1/16' }\n");
+        script.append("container('c2') {\nnetwork 'n2'\n");
         Vocabulary.CONTAINER.keys().values().stream().filter(k -> !k.example().startsWith("network")
                         && !k.example().startsWith("ip ") && !k.example().startsWith("netns") && !k.example().startsWith("mac"))
                 .forEach(k -> script.append(k.example()).append('\n'));

@@ -120,7 +120,7 @@ final class Executor {
             }
             return outcome;
         }
-        try (NetNs target = NetNs.open(ns)) {
+        try (NetNs target = NetNs.openRef(ns)) {
             target.call(() -> {
                 try (Rtnl inside = Rtnl.current()) {
                     new Visit(inside, group, outcome, IN_CONTAINER).run();

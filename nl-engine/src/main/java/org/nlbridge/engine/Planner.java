@@ -24,6 +24,7 @@ import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.Link;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.FirewallBackend;
@@ -90,14 +91,21 @@ final class Planner {
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
         List<Network> created = nets.values().stream().filter(n -> !s.networks().containsKey(n.name())).toList();
         List<Endpoint> detach = toDetach(desired, s, nets);
-        Set<String> detached = EndpointSteps.names(detach);
-        Map<String, Endpoint> attached = new HashMap<>();
-        s.endpoints().stream().filter(e -> !detached.contains(e.container())).forEach(e -> attached.put(e.container(), e));
+        Set<String> detached = EndpointSteps.keys(detach);
+        Map<String, Endpoint> attached = new HashMap<>(); // by container/network
+        s.endpoints().stream().filter(e -> !detached.contains(EndpointSteps.key(e.container(), e.network())))
+                .forEach(e -> attached.put(EndpointSteps.key(e.container(), e.network()), e));
         List<Attachment> attach = new ArrayList<>();
+        Map<String, List<Attachment>> attaching = new HashMap<>(); // by container, its first network's first
         for (ContainerSpec c : desired.containers()) {
-            if (c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name())) {
-                Network net = nets.get(b.network());
-                attach.add(new Attachment(c, net, p.driver(net).hostLink(net, c.name()), endpoints.attachUnit(c.name(), net)));
+            List<AttachmentSpec> wanted = c.attachments();
+            for (AttachmentSpec a : wanted) {
+                if (attached.containsKey(EndpointSteps.key(c.name(), a.network()))) continue;
+                Network net = nets.get(a.network());
+                Attachment x = new Attachment(c, a, net, p.driver(net).hostLink(net, c.name()),
+                        endpoints.attachUnit(c.name(), net, a == wanted.getFirst()));
+                attach.add(x);
+                attaching.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(x);
             }
         }
         List<Endpoint> leaving = new ArrayList<>(detach);
@@ -119,35 +127,43 @@ final class Planner {
         Set<String> handedOver = new HashSet<>();
         s.containers().values().stream().filter(r -> desired.container(r.name()).isEmpty() && r.createdNetns())
                 .forEach(r -> handedOver.add(r.netns()));
-        List<Step> later = new ArrayList<>(); // ports, loopback, repairs inside: after every attach
+        List<Step> routesOff = new ArrayList<>(); // default routes leaving a network, before any arrives elsewhere
+        List<Step> later = new ArrayList<>(); // ports, routes, loopback, repairs inside: after every attach
         List<Step> last = new ArrayList<>(); // what cannot be undone
         Map<String, Unit> units = new HashMap<>();
         for (ContainerSpec c : desired.containers()) {
-            Attachment a = attach.stream().filter(x -> x.container() == c).findFirst().orElse(null);
-            Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
-            Unit unit = a != null ? a.unit() : Unit.rollback("container " + c.name(), Unit.Undo.NOTHING);
+            List<Attachment> mine = attaching.getOrDefault(c.name(), List.of());
+            Unit unit = mine.isEmpty() ? Unit.rollback("container " + c.name(), Unit.Undo.NOTHING) : mine.getFirst().unit();
             units.put(c.name(), unit);
+            for (AttachmentSpec a : c.attachments()) {
+                Endpoint kept = attached.get(EndpointSteps.key(c.name(), a.network()));
+                if (kept == null) continue;
+                Network net = nets.get(a.network());
+                if (!endpoints.samePorts(kept, a.mappings())) {
+                    later.add(endpoints.updatePorts(c, a, kept, net, a.mappings(), unit));
+                }
+                endpoints.options(c, a, kept, net, routesOff, later);
+                later.addAll(p.driver(net).repair(net, kept, unit));
+            }
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
             containers.record(c, old, handedOver, unit).ifPresent(out::add);
             old.flatMap(r -> containers.leftNetns(r, c, inUse)).ifPresent(last::add);
-            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.exists(c.netns());
+            // a namespace a runtime gave is never made here: it exists, or the attach fails and says so
+            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
-            Endpoint kept = attached.get(c.name());
-            if (a == null && net != null && kept != null) {
-                if (!endpoints.samePorts(kept, mappings(c))) later.add(endpoints.updatePorts(c, kept, net, mappings(c), unit));
-                later.addAll(p.driver(net).repair(net, kept, unit));
-            }
             if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
                 later.add(ContainerSteps.loopback(c, unit));
             }
         }
+        out.addAll(routesOff);
         out.addAll(endpoints.attach(attach));
         out.addAll(later);
         for (ContainerSpec c : desired.containers()) {
-            if (c.network() instanceof NetworkMode.Container) continue; // shares the other's files
-            boolean attaching = attach.stream().anyMatch(a -> a.container() == c);
+            // sharing another's files; or in a runtime's namespace: the runtime writes its /etc files itself
+            if (c.network() instanceof NetworkMode.Container || NetNs.isPath(c.netns())) continue;
+            boolean attachingNow = attaching.containsKey(c.name());
             NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
-            containers.files(c, net == null ? null : net.dns(), attaching, units.get(c.name())).ifPresent(out::add);
+            containers.files(c, net == null ? null : net.dns(), attachingNow, units.get(c.name())).ifPresent(out::add);
         }
         out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
@@ -266,9 +282,9 @@ final class Planner {
         for (Endpoint e : s.endpoints()) {
             Network n = s.networks().get(e.network());
             ContainerSpec c = desired.container(e.container()).orElse(null);
-            boolean keep = nets.containsKey(e.network()) && c != null && c.network() instanceof NetworkMode.Bridge b
-                    && b.network().equals(e.network()) && EndpointSteps.sameEndpoint(e, c)
-                    && p.driver(n).intact(n, e, links) && NetNs.exists(c.netns());
+            AttachmentSpec a = c == null ? null : c.attachment(e.network()).orElse(null);
+            boolean keep = nets.containsKey(e.network()) && a != null && EndpointSteps.sameEndpoint(e, c, a)
+                    && p.driver(n).intact(n, e, links) && NetNs.existsRef(c.netns());
             if (!keep) out.add(e);
         }
         return out;
@@ -331,11 +347,5 @@ final class Planner {
         Set<String> seen = new HashSet<>();
         return steps.stream().filter(x -> !(x instanceof Step.Sysctl y) || seen.add(y.netns() + " " + y.key() + "="
                 + y.value())).toList();
-    }
-
-    static List<PortMapping> mappings(ContainerSpec c) {
-        List<PortMapping> out = new ArrayList<>();
-        for (PortSpec ps : c.publish()) out.addAll(ps.mappings());
-        return out;
     }
 }

@@ -83,28 +83,35 @@ final class RequestChecks {
                         "exists already in the host namespace" + (l.kind() != null ? " (a " + l.kind() + ")" : "")
                                 + " and is not this container's", "a free name: remove or rename that interface");
             }
-            inside(a, detach);
+            inside(a, live, detach);
         }
     }
 
-    /** An existing namespace must not hold what the attach creates: the interface, a default route. */
-    private static void inside(Attachment a, List<Endpoint> detach) {
+    /**
+     * An existing namespace must not hold what the attach creates: the interface, and a default route when this
+     * attachment brings one and the container has no other endpoint staying (whose route the engine moves itself).
+     */
+    private static void inside(Attachment a, Stored live, List<Endpoint> detach) {
         ContainerSpec c = a.container();
-        if (!NetNs.exists(c.netns())) return;
+        if (!NetNs.existsRef(c.netns())) return;
+        Set<String> leaving = EndpointSteps.keys(detach);
+        boolean staying = live.endpoints().stream().anyMatch(e -> e.container().equals(c.name())
+                && !leaving.contains(EndpointSteps.key(e.container(), e.network())));
         // the container's own endpoint being re-made: its interface and route leave first
-        boolean remade = detach.stream().anyMatch(e -> e.netns().equals(NetNs.RUN_DIR.resolve(c.netns())));
+        boolean remade = detach.stream().anyMatch(e -> e.netns().equals(NetNs.pathOf(c.netns()))
+                && e.ifName().equals(a.spec().ifname()));
         if (remade) return;
         String field = "container " + c.name() + ": netns";
         List<Link> links;
         List<Route> routes = new ArrayList<>();
-        try (NetNs ns = NetNs.open(c.netns()); Rtnl r = Rtnl.open(ns)) {
+        try (NetNs ns = NetNs.openRef(c.netns()); Rtnl r = Rtnl.open(ns)) {
             links = r.links().list();
-            if (!a.network().options().internal()) {
+            if (!a.network().options().internal() && a.spec().defaultRoute() && !staying) {
                 routes.addAll(r.routes().list(IpAddress.AF_INET));
                 if (a.network().ipv6() != null) routes.addAll(r.routes().list(IpAddress.AF_INET6));
             }
         }
-        String ifname = c.ifname().toString();
+        String ifname = a.spec().ifname().toString();
         if (links.stream().anyMatch(l -> l.name().equals(ifname))) {
             throw new ValidationException(field, c.netns(), "interface " + ifname + " already exists in this namespace",
                     "a namespace without an interface named " + ifname + ", or another name for the container's"
@@ -154,12 +161,12 @@ final class RequestChecks {
     /** The firewall after the request, through its model's checks; an endpoint's refusal names its container. */
     private void tryFirewall(Stored live, Map<String, Network> nets, List<Endpoint> detach, List<Attachment> attach,
                              List<Endpoint> made) {
-        Set<String> leaving = EndpointSteps.names(detach);
+        Set<String> leaving = EndpointSteps.keys(detach);
         Map<String, List<PortMapping>> ports = new HashMap<>();
         Map<String, String> owners = new HashMap<>();
         List<Endpoint> after = new ArrayList<>();
         for (Endpoint e : live.endpoints()) {
-            if (leaving.contains(e.container()) || !nets.containsKey(e.network())) continue;
+            if (leaving.contains(EndpointSteps.key(e.container(), e.network())) || !nets.containsKey(e.network())) continue;
             after.add(e);
             ports.put(e.network() + "/" + e.container(), live.ports(e));
         }

@@ -1,6 +1,7 @@
 package org.nlbridge.spec;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.nlbridge.net.Cidr;
@@ -36,31 +37,42 @@ final class DesiredStateChecks {
                             + " network none has (network 'container:" + other + "' shares " + other + "'s)");
                 }
             }
-            if (!(c.network() instanceof NetworkMode.Bridge b)) continue;
-            NetworkSpec n = networks.get(b.network());
-            Map<IpAddress, String> taken = addresses.computeIfAbsent(n.name(), k -> new HashMap<>());
-            if (c.ip() != null && n.bip() != null) {
-                AddressRequest.check(field(c, "ip"), n.name(), n.bip().subnet(), n.bip().address(), n.fixedCidr(),
-                        c.ip(), taken);
+            List<AttachmentSpec> all = c.attachments();
+            for (int i = 0; i < all.size(); i++) {
+                AttachmentSpec a = all.get(i);
+                checkAttachment(c, a, i == 0 ? "" : "connect " + a.network() + ": ", networks.get(a.network()),
+                        addresses, macs);
             }
-            if (c.ip6() != null) {
-                Cidr v6 = n.fixedCidrV6();
-                if (v6 == null) {
-                    throw new ValidationException(field(c, "ip6"), c.ip6().toString(), "network " + n.name()
-                            + " has no IPv6 subnet", "no IPv6 address on an IPv4-only network (or fixedCidrV6 on it)");
-                }
-                AddressRequest.check(field(c, "ip6"), n.name(), v6, v6.network().next(), null, c.ip6(), taken);
-            }
-            for (IpAddress a : c.staticAddresses()) taken.put(a, c.name());
-            if (c.mac() != null) {
-                String other = macs.computeIfAbsent(n.name(), k -> new HashMap<>()).putIfAbsent(c.mac(), c.name());
-                if (other != null) {
-                    throw new ValidationException(field(c, "mac"), c.mac().toString(), "is container " + other
-                            + "'s MAC on network " + n.name() + " already", "a MAC no other container of the network has");
-                }
-            }
-            for (PortSpec p : c.publish()) checkPublish(c, n, p);
         }
+    }
+
+    /** What one attachment of a container asks of its network: addresses, MAC, published ports. */
+    private static void checkAttachment(ContainerSpec c, AttachmentSpec a, String where, NetworkSpec n,
+                                        Map<String, Map<IpAddress, String>> addresses,
+                                        Map<String, Map<MacAddress, String>> macs) {
+        Map<IpAddress, String> taken = addresses.computeIfAbsent(n.name(), k -> new HashMap<>());
+        if (a.ip() != null && n.bip() != null) {
+            AddressRequest.check(field(c, where + "ip"), n.name(), n.bip().subnet(), n.bip().address(), n.fixedCidr(),
+                    a.ip(), taken);
+        }
+        if (a.ip6() != null) {
+            Cidr v6 = n.fixedCidrV6();
+            if (v6 == null) {
+                throw new ValidationException(field(c, where + "ip6"), a.ip6().toString(), "network " + n.name()
+                        + " has no IPv6 subnet", "no IPv6 address on an IPv4-only network (or fixedCidrV6 on it)");
+            }
+            AddressRequest.check(field(c, where + "ip6"), n.name(), v6, v6.network().next(), null, a.ip6(), taken);
+        }
+        if (a.ip() != null) taken.put(a.ip(), c.name());
+        if (a.ip6() != null) taken.put(a.ip6(), c.name());
+        if (a.mac() != null) {
+            String other = macs.computeIfAbsent(n.name(), k -> new HashMap<>()).putIfAbsent(a.mac(), c.name());
+            if (other != null) {
+                throw new ValidationException(field(c, where + "mac"), a.mac().toString(), "is container " + other
+                        + "'s MAC on network " + n.name() + " already", "a MAC no other container of the network has");
+            }
+        }
+        for (PortSpec p : a.publish()) checkPublish(c, n, p);
     }
 
     /**
