@@ -44,7 +44,9 @@ class VocabularyTest {
         script.append("}\n}\nuserRules {\n");
         Vocabulary.USER_RULES.keys().values().forEach(k -> script.append(k.example()).append('\n'));
         script.append("}\n");
+        // the top-level example takes Docker's default subnet, the network block's examples one inside it: apart
         assertEquals(2, Scripts.eval(script.toString().replace("'docker0'\n", "'docker1'\n")
+                .replace("network('bridge') { bridge 'docker0' }", "network('bridge') { bridge 'docker0'; bip '172.19.0.1/16' }")
                 .replace("internal true\n", "internal false\n")).containers().size());
     }
 
