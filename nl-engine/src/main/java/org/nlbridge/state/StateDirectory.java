@@ -74,7 +74,10 @@ public final class StateDirectory {
                 + " steers the engine, which deletes what the state names; " + fix + ")");
     }
 
-    /** The effective uid from /proc/self/status; when that cannot be read, root (so the checks apply). */
+    /**
+     * The effective uid from /proc/self/status; when that cannot be read, root (so the checks apply). The DSL's
+     * ScriptTrust reads it the same way: front ends may not use the state layer (ArchitectureTest).
+     */
     public static int effectiveUid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -49,7 +49,13 @@ class CliEngineErrorTest {
 
     /** plan and apply both fail with exactly {@code error}, and change nothing. */
     private void refused(String script, String error) {
+        refusedAt(script, 0, error);
+    }
+
+    /** {@link #refused}, the error reported at the script's line {@code line} (a check the script's loading runs). */
+    private void refusedAt(String script, int line, String error) {
         String file = RealCli.script(tmp, "bad.groovy", script).toString();
+        if (line > 0) error = file + ":" + line + ": " + error;
         String kernel = CliScenarioTest.kernel(world.host);
         List<String> store = Leftovers.store(world.state);
         List<String> files = Leftovers.overlays(world.state);
@@ -65,14 +71,14 @@ class CliEngineErrorTest {
     @Test
     void fixedCidrOutsideTheBip(Sandbox sb) {
         world(sb);
-        refused("""
+        refusedAt("""
                 network('bridge') {
                     bridge 'docker0'
                     bip '172.17.0.1/16'
                     fixedCidr '172.18.0.0/24'
                 }
                 container('web') { netns '%s' }
-                """.formatted(world.ctr("web")),
+                """.formatted(world.ctr("web")), 1,
                 "invalid network bridge: fixedCidr \"172.18.0.0/24\": not inside subnet 172.17.0.0/16; expected a prefix"
                         + " inside 172.17.0.0/16 holding at least one address besides the network, broadcast and"
                         + " gateway addresses");
@@ -169,7 +175,7 @@ class CliEngineErrorTest {
     @Test
     void overlappingSubnetsInOneScript(Sandbox sb) {
         world(sb);
-        refused("""
+        refusedAt("""
                 network('a') {
                     bridge 'br-a'
                     bip '172.23.0.1/16'
@@ -180,8 +186,8 @@ class CliEngineErrorTest {
                 }
                 container('web') { netns '%s'; network 'a' }
                 container('db') { netns '%s'; network 'b' }
-                """.formatted(world.ctr("web"), world.ctr("db")),
-                "invalid network a: bip \"172.23.0.0/16\": overlaps subnet 172.23.5.0/24 of network b; expected a"
+                """.formatted(world.ctr("web"), world.ctr("db")), 5,
+                "invalid network b: bip \"172.23.5.0/24\": overlaps subnet 172.23.0.0/16 of network a; expected a"
                         + " subnet that no other network uses");
     }
 
@@ -197,7 +203,7 @@ class CliEngineErrorTest {
                 container('web') { netns '%s'; network 'a' }
                 """.formatted(world.ctr("web"))).toString();
         assertEquals(0, cli.run("apply", first).code());
-        refused("""
+        refusedAt("""
                 network('a') {
                     bridge 'br-a'
                     bip '172.23.0.1/16'
@@ -207,7 +213,7 @@ class CliEngineErrorTest {
                     bip '172.23.5.1/24'
                 }
                 container('web') { netns '%s'; network 'a' }
-                """.formatted(world.sandbox.name("web")),
+                """.formatted(world.sandbox.name("web")), 5,
                 "invalid network b: bip \"172.23.5.0/24\": overlaps subnet 172.23.0.0/16 of network a; expected a"
                         + " subnet that no other network uses");
     }
