@@ -1,0 +1,11 @@
+package org.nlbridge.daemon.http;
+
+/** Which budget of {@link Limits} a request is answered from; a route's {@link HttpServer.Classifier} decides. */
+public enum RequestKind {
+    /** {@code /_ping}, {@code version}, {@code status}: what an operator needs to see what is going on. */
+    PRIORITY,
+    /** Everything else that ends with its answer. */
+    REQUEST,
+    /** An answer that follows events for as long as the client stays ({@code /v1/events}). */
+    STREAM
+}
