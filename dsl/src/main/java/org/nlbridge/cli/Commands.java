@@ -9,6 +9,7 @@ import org.nlbridge.engine.Engine;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -28,8 +29,12 @@ final class Commands {
         @Parameters(index = "0", paramLabel = "FILE", description = "The nlbridge script (Groovy).")
         Path file;
 
+        @Mixin
+        ScriptOptions scriptOptions = new ScriptOptions();
+
+        /** The script's desired state, within its budget. */
         DesiredState load() {
-            return main.cli().scripts().load(file);
+            return main.cli().scripts().withBudget(scriptOptions.budget(main.cli().env())).load(file);
         }
 
         void print(String text) {

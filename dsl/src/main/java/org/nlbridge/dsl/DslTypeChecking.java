@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.codehaus.groovy.ast.ASTNode;
 import org.codehaus.groovy.ast.ClassNode;
+import org.codehaus.groovy.ast.ConstructorNode;
 import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
@@ -19,6 +20,7 @@ import org.codehaus.groovy.ast.expr.VariableExpression;
 import org.codehaus.groovy.transform.stc.AbstractTypeCheckingExtension;
 import org.codehaus.groovy.transform.stc.StaticTypeCheckingVisitor;
 import org.codehaus.groovy.syntax.Types;
+import org.codehaus.groovy.transform.stc.ExtensionMethodNode;
 import org.codehaus.groovy.transform.stc.TypeCheckingContext;
 
 /**
@@ -46,6 +48,20 @@ public final class DslTypeChecking extends AbstractTypeCheckingExtension {
         addStaticTypeError(CompileErrors.missingKey(currentBlock(), name, argumentTypes), (ASTNode) call);
         // reported once, in our words; marking the call dynamic keeps the compiler from adding its own message
         return List.of(makeDynamic(call));
+    }
+
+    /**
+     * Refuses calls that would end nlbridge ({@code System.exit}, {@code Runtime.exit}, {@code Runtime.halt}) or
+     * start something that outlives the script and its time and memory budget (a thread, a process). This is fault
+     * handling, not a sandbox: reflection and other indirect paths are not seen here (the script watchdog turns an
+     * exit it did not see into an error at run time); who may write a script is what keeps scripts safe.
+     */
+    @Override
+    public void onMethodSelection(Expression expression, MethodNode target) {
+        String owner = target.getDeclaringClass().getName();
+        if (target instanceof ExtensionMethodNode ext) owner = ext.getExtensionMethodNode().getDeclaringClass().getName();
+        String refusal = Refused.call(owner, target.getName(), target instanceof ConstructorNode);
+        if (refusal != null) addStaticTypeError(refusal, expression);
     }
 
     @Override

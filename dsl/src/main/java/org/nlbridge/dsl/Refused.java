@@ -1,0 +1,45 @@
+package org.nlbridge.dsl;
+
+/**
+ * The calls a script may not make, with the reason shown at the call's line: those that would end nlbridge, and
+ * those that start a thread or a process, which would outlive the script and its time and memory budget. Not a
+ * sandbox (see {@link DslTypeChecking#onMethodSelection}).
+ */
+final class Refused {
+    private Refused() {}
+
+    private static final String EXIT = " is not allowed in a script: a script only declares networks and containers,"
+            + " and cannot end nlbridge; to stop with an error, throw an exception (like throw new"
+            + " IllegalStateException('why'))";
+    private static final String OUTLIVES = " would outlive the script and its time and memory budget (--script-timeout,"
+            + " --script-memory), and check and plan must change nothing";
+
+    /**
+     * Why a call to {@code owner.name} is refused, or null if it is not.
+     *
+     * @param owner       the class that declares the method (for a Groovy extension method, the class that defines it)
+     * @param constructor whether it is a constructor
+     */
+    static String call(String owner, String name, boolean constructor) {
+        return switch (owner) {
+            case "java.lang.System" -> name.equals("exit") ? "System.exit" + EXIT : null;
+            case "java.lang.Runtime" -> switch (name) {
+                case "exit", "halt" -> "Runtime." + name + EXIT;
+                case "exec" -> "starting a process (Runtime.exec) is not allowed in a script: it" + OUTLIVES;
+                default -> null;
+            };
+            case "java.lang.ProcessBuilder" -> name.equals("start") || name.equals("startPipeline")
+                    ? "starting a process (ProcessBuilder." + name + ") is not allowed in a script: it" + OUTLIVES : null;
+            case "org.codehaus.groovy.runtime.ProcessGroovyMethods" -> name.equals("execute")
+                    ? "starting a process (execute()) is not allowed in a script: it" + OUTLIVES : null;
+            case "java.lang.Thread" -> constructor || name.equals("start") || name.equals("startVirtualThread")
+                    ? "starting a thread is not allowed in a script: it" + OUTLIVES : null;
+            case "java.lang.Thread$Builder", "java.lang.Thread$Builder$OfPlatform", "java.lang.Thread$Builder$OfVirtual" ->
+                    name.equals("start") || name.equals("unstarted") || name.equals("factory")
+                            ? "starting a thread is not allowed in a script: it" + OUTLIVES : null;
+            case "org.codehaus.groovy.runtime.DefaultGroovyStaticMethods" -> name.equals("start") || name.equals("startDaemon")
+                    ? "starting a thread is not allowed in a script: it" + OUTLIVES : null;
+            default -> null;
+        };
+    }
+}
