@@ -8,6 +8,8 @@ import org.nlbridge.driver.run.NetnsLauncher;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
+import org.nlbridge.dsl.ScriptLoader;
+import org.nlbridge.engine.HostNamespace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,9 +34,14 @@ final class Commands {
         @Mixin
         ScriptOptions scriptOptions = new ScriptOptions();
 
-        /** The script's desired state, within its budget. */
+        /**
+         * The script's desired state, within its budget; a container whose netns is the host namespace is refused
+         * here when the engine runs in this process (a daemon checks against its own host namespace).
+         */
         DesiredState load() {
-            return main.cli().scripts().withBudget(scriptOptions.budget(main.cli().env())).load(file);
+            ScriptLoader loader = main.cli().scripts().withBudget(scriptOptions.budget(main.cli().env()));
+            if (main.daemon() == null) loader = loader.withCheck(HostNamespace.of(main.hostNetns)::check);
+            return loader.load(file);
         }
 
         void print(String text) {

@@ -132,6 +132,7 @@ final class Api {
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
                 boolean destroy = flag(r, "destroy");
+                if (!destroy) daemon.hostNamespace.check(d);
                 Plan plan = daemon.onEngine("plan", () -> destroy ? daemon.engine().planDestroy(d) : daemon.engine().plan(d));
                 ok(ex, ApiJson.toJson(plan));
             }

@@ -25,6 +25,7 @@ import org.nlbridge.daemon.http.HttpServer;
 import org.nlbridge.daemon.http.Limits;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.engine.HostNamespace;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netns.NetNs;
@@ -88,6 +89,8 @@ public final class Daemon implements AutoCloseable {
     private final DriftRepair drift;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
+    /** Containers whose netns is this namespace are refused (it is the host's). */
+    volatile HostNamespace hostNamespace = HostNamespace.of(null);
     /** Read and written on the engine thread only. */
     private DesiredState desired;
     private volatile boolean stopping;
@@ -132,6 +135,7 @@ public final class Daemon implements AutoCloseable {
             engine = engines.apply(eo);
             state = DesiredStateFile.open(eo.stateDir(), engine);
             d = new Daemon(engine, state, o.debounce(), o.limits());
+            d.hostNamespace = HostNamespace.of(o.hostNetns());
             d.resources.add(lock);
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
             d.resources.add(host);
@@ -304,6 +308,7 @@ public final class Daemon implements AutoCloseable {
      */
     Plan applyDesired(String action, String object, String peer, DesiredState next, Engine.ProgressListener progress,
                       OnFailure onFailure) {
+        hostNamespace.check(next);
         DesiredState old = desired;
         state.saveDesired(next);
         desired = next;

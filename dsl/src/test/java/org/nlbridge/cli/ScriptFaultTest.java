@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16 item 9: a script that runs away, eats memory or tries to end the process is stopped with one line at
- * its line, exit code 1, and nothing applied (the engine is never opened).
+ * its line, exit code 1, and nothing applied (the engine is never opened); a container whose netns is the host's
+ * is refused before anything is changed.
  */
 class ScriptFaultTest {
 
@@ -128,5 +129,14 @@ class ScriptFaultTest {
         assertEquals(1, r.code(), r.toString());
         assertTrue(r.err().matches("nlbridge: \\Q" + f + "\\E:4: the script ran out of memory \\(Java heap space, in a JVM"
                 + " heap of at most 6[0-4] MiB\\)\n"), r.err());
+    }
+
+    @Test
+    void aContainerInTheHostNamespaceIsRefused() throws IOException {
+        String f = script("host.groovy", "network 'bridge'\ncontainer('web') {\n    netns 'hostns'\n}\n");
+        fails("host.groovy:2: invalid container web: netns \"hostns\": it is the host namespace (--host-netns hostns),"
+                + " where the container's eth0 and default route would land; expected a namespace of the container's own"
+                + " (network 'host' is the way to share the host's)", cli.run("apply", f, "--host-netns", "hostns"));
+        assertEquals(0, cli.run("check", f).code(), "another host namespace: nothing to refuse");
     }
 }
