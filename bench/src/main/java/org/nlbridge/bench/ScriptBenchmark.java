@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the script budget costs (issue 16 item 9): compiling and running a script with the default budget (its own
  * thread, watched; {@code @ThreadInterrupt} checks in every loop, method and closure) against no budget (the
  * caller's thread, no checks). {@code docker0} and {@code publish-5000-22} are example scripts; {@code loop-1000}
- * declares 1,000 containers in a loop, where the checks run most.
+ * declares 1,000 containers in a loop; {@code spin-10M} runs an empty-bodied loop 10 million times, nothing but the
+ * checks' worst case.
  *
  * <pre>
  * bench/jmh.sh ScriptBenchmark
@@ -40,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class ScriptBenchmark {
 
-    @Param({"docker0", "publish-5000-22", "loop-1000"})
+    @Param({"docker0", "publish-5000-22", "loop-1000", "spin-10M"})
     public String script;
 
     @Param({"budget", "none"})
@@ -59,9 +60,21 @@ public class ScriptBenchmark {
             }
             """;
 
+    static final String SPIN = """
+            long sum = 0
+            for (int i = 0; i < 10_000_000; i++) {
+                sum += i
+            }
+            network('bridge') { mtu(1400 + (int) (sum % 2)) }
+            """;
+
     @Setup
     public void setUp() throws IOException, URISyntaxException {
-        text = script.equals("loop-1000") ? LOOP : Files.readString(scripts().resolve(script + ".groovy"));
+        text = switch (script) {
+            case "loop-1000" -> LOOP;
+            case "spin-10M" -> SPIN;
+            default -> Files.readString(scripts().resolve(script + ".groovy"));
+        };
         loader = ScriptLoader.withTrust(ScriptTrust.none())
                 .withBudget(mode.equals("budget") ? ScriptBudget.DEFAULT : ScriptBudget.UNLIMITED);
     }
