@@ -66,8 +66,9 @@ final class DaemonCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     int maxStreamsPerClient = Limits.DEFAULTS.streamsPerClient();
 
-    @Option(names = "--reserved-requests", paramLabel = "N", description = "/_ping, version and status requests answered"
-            + " at once beside --max-requests, so that they are answered whatever other clients hold (default ${DEFAULT-VALUE}).")
+    @Option(names = "--reserved-requests", paramLabel = "N", description = "/_ping and version requests answered at once,"
+            + " and as many status requests, beside --max-requests, so that they are answered whatever other clients hold"
+            + " (default ${DEFAULT-VALUE}).")
     int reserved = Limits.DEFAULTS.reserved();
 
     @Option(names = "--header-timeout", paramLabel = "DURATION", converter = Units.DurationConverter.class,

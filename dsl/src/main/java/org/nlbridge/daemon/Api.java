@@ -77,14 +77,16 @@ final class Api {
     }
 
     /**
-     * Which budget answers a request: {@code /_ping}, {@code version} and {@code status} come from the reserve (an
-     * operator can always see what is going on), {@code events} is a stream, everything else a request.
+     * Which budget answers a request: {@code /_ping} and {@code version} (which wait for nothing) and {@code status}
+     * have reserves of their own (an operator can always see what is going on), {@code events} is a stream,
+     * everything else a request.
      */
     static RequestKind kind(String method, List<String> s) {
-        if (s.size() == 1 && s.get(0).equals("_ping")) return RequestKind.PRIORITY;
+        if (s.size() == 1 && s.get(0).equals("_ping")) return RequestKind.IMMEDIATE;
         if (s.size() != 2 || !s.get(0).equals("v1")) return RequestKind.REQUEST;
         return switch (s.get(1)) {
-            case "_ping", "version", "status" -> RequestKind.PRIORITY;
+            case "_ping", "version" -> RequestKind.IMMEDIATE;
+            case "status" -> RequestKind.PRIORITY;
             case "events" -> RequestKind.STREAM;
             default -> RequestKind.REQUEST;
         };

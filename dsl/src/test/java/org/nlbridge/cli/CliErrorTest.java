@@ -108,8 +108,8 @@ class CliErrorTest {
     void badDaemonBudgetsAreRefusedBeforeItStarts() {
         assertFails("nlbridge: invalid --max-streams \"0\": outside 1..1000000; expected a whole number 1..1000000",
                 cli.run("daemon", "--max-streams", "0"));
-        assertFails("nlbridge: invalid --max-connections \"300\": not above --max-requests + --max-streams +"
-                + " --reserved-requests (336), so busy connections could leave no room for a new one; expected more than 336",
+        assertFails("nlbridge: invalid --max-connections \"300\": not above --max-requests + --max-streams + 2 x"
+                + " --reserved-requests (352), so busy connections could leave no room for a new one; expected more than 352",
                 cli.run("daemon", "--max-connections", "300", "--max-connections-per-client", "200"));
         assertFails("nlbridge: Invalid value for option '--header-timeout': \"10x\" is not a duration; expected a whole"
                 + " number with a unit, like 30s, 500ms, 2m or 1h (a number alone is seconds) (see nlbridge --help)",

@@ -303,4 +303,21 @@ class AvailabilityTest {
         assertEquals(List.of("plan", "status", "plan", "plan"), engine.calls,
                 "the held plan, then status, then the plans queued before it");
     }
+
+    /** /_ping waits for nothing, so it has a reserve of its own: status requests stuck behind a busy engine cannot take it. */
+    @Test
+    void pingIsAnsweredWhileStatusRequestsWaitForTheEngine() throws Exception {
+        start(limits(1024, 256, 64, 16, 256, 64, 4));
+        engine.hold = new CountDownLatch(1);
+        List<SocketChannel> waiting = new ArrayList<>();
+        for (int i = 0; i < 4; i++) waiting.add(send("GET /v1/status HTTP/1.1\r\nHost: nlbridge\r\n\r\n"));
+        inUse(4, 0, 0, 4);
+        String refused = get("/v1/status");
+        assertTrue(refused.startsWith("HTTP/1.1 503 ") && refused.endsWith("{\"message\":\"too many status requests at"
+                + " once: 4 being answered (--reserved-requests 4)\"}"), refused);
+        assertTrue(get("/_ping").startsWith("HTTP/1.1 200 "));
+        assertTrue(get("/v1/version").startsWith("HTTP/1.1 200 "));
+        engine.hold.countDown();
+        for (SocketChannel w : waiting) assertTrue(readHead(w, 15_000).startsWith("HTTP/1.1 200 "));
+    }
 }

@@ -34,6 +34,7 @@ final class Admission {
         int requests;
         int streams;
         int reserved;
+        int immediate;
     }
 
     private final Limits limits;
@@ -87,8 +88,11 @@ final class Admission {
         Counts mine = clients.get(s.client());
         List<Slot> evicted = new ArrayList<>();
         switch (kind) {
+            case IMMEDIATE -> room(total.immediate, limits.reserved(), kind, null, evicted,
+                    "too many /_ping and version requests at once: " + total.immediate
+                            + " being answered (--reserved-requests " + limits.reserved() + ")");
             case PRIORITY -> room(total.reserved, limits.reserved(), kind, null, evicted,
-                    "too many /_ping, version and status requests at once: " + total.reserved
+                    "too many status requests at once: " + total.reserved
                             + " being answered (--reserved-requests " + limits.reserved() + ")");
             case REQUEST -> {
                 room(total.requests, limits.requests(), kind, null, evicted, "too many requests at once: "
@@ -148,9 +152,9 @@ final class Admission {
         return new ArrayList<>(open);
     }
 
-    /** What is in use now, for tests and the log: {@code connections, requests, streams, reserved}. */
+    /** What is in use now, for tests and the log: {@code connections, requests, streams, reserved} (both reserves). */
     synchronized int[] inUse() {
-        return new int[]{total.connections, total.requests, total.streams, total.reserved};
+        return new int[]{total.connections, total.requests, total.streams, total.reserved + total.immediate};
     }
 
     private void takeBack(Slot s) {
@@ -162,6 +166,7 @@ final class Admission {
 
     private static void add(Counts c, RequestKind kind, int n) {
         switch (kind) {
+            case IMMEDIATE -> c.immediate += n;
             case PRIORITY -> c.reserved += n;
             case REQUEST -> c.requests += n;
             case STREAM -> c.streams += n;
@@ -184,6 +189,8 @@ final class Admission {
     }
 
     private void dropIfUnused(String client, Counts c) {
-        if (c.connections == 0 && c.requests == 0 && c.streams == 0 && c.reserved == 0) clients.remove(client);
+        if (c.connections == 0 && c.requests == 0 && c.streams == 0 && c.reserved == 0 && c.immediate == 0) {
+            clients.remove(client);
+        }
     }
 }

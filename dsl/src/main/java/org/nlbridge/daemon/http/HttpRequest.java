@@ -89,6 +89,15 @@ public record HttpRequest(String method, String target, List<String> segments, M
         return HttpWire.bodyLength(headers, false, HttpWire.MAX_BODY);
     }
 
+    /** Whether the head announces a body (its framing was checked when the head was read). */
+    boolean hasBody() {
+        try {
+            return bodyLength() != 0;
+        } catch (HttpException e) {
+            return true;
+        }
+    }
+
     /** Reads the body a head announces; answers {@code Expect: 100-continue} on {@code out} first. */
     HttpRequest withBody(InputStream in, OutputStream out) throws IOException, HttpException {
         long length = bodyLength();

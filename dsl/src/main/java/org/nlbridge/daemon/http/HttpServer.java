@@ -152,6 +152,8 @@ public final class HttpServer implements AutoCloseable {
                 }
                 if (head == null) return;
                 RequestKind kind = r.classifier().kind(head.method(), head.segments());
+                // waiting for nothing means no body to wait for either
+                if (kind == RequestKind.IMMEDIATE && head.hasBody()) kind = RequestKind.REQUEST;
                 try {
                     admission.begin(s, kind, System.nanoTime()).forEach(Slot::close); // slow bodies make room
                 } catch (Admission.Refused refused) {

@@ -7,8 +7,8 @@ import org.nlbridge.net.ValidationException;
 /**
  * The server's budgets, each with the {@code nlbridge daemon} flag that sets it (named in a 503's message). A
  * connection counts against {@code connections}; while it is answering a request it also counts against
- * {@code requests} (or {@code reserved} for {@code /_ping}, {@code version} and {@code status}), while it follows an
- * event stream against {@code streams}. A client is a Unix peer's user (SO_PEERCRED) or a TCP peer's address.
+ * {@code requests} (or one of the two reserves: {@code /_ping} and {@code version}, which wait for nothing, and
+ * {@code status}), while it follows an event stream against {@code streams}. A client is a Unix peer's user (SO_PEERCRED) or a TCP peer's address.
  *
  * <p>A connection that is only waiting (for a request, or idle between requests) gives way: when a budget of
  * connections is full, the connection that has waited longest is closed for the newcomer. Requests, streams and the
@@ -21,8 +21,8 @@ import org.nlbridge.net.ValidationException;
  * @param requestsPerClient    of one client ({@code --max-requests-per-client})
  * @param streams              event streams open at once ({@code --max-streams})
  * @param streamsPerClient     of one client ({@code --max-streams-per-client})
- * @param reserved             {@code /_ping}, {@code version} and {@code status} answered at once, beside the
- *                             requests budget ({@code --reserved-requests})
+ * @param reserved             {@code /_ping} and {@code version} answered at once, and as many {@code status}
+ *                             requests, beside the requests budget ({@code --reserved-requests})
  * @param headerTimeout        from a request's first byte (a new connection's: from its accept) to the end of its
  *                             head ({@code --header-timeout}); a slow sender is closed then
  * @param bodyTimeout          from the end of a head to the end of its body ({@code --body-timeout})
@@ -51,17 +51,18 @@ public record Limits(int connections, int connectionsPerClient, int requests, in
         atMost("--max-connections-per-client", connectionsPerClient, "--max-connections", connections);
         atMost("--max-requests-per-client", requestsPerClient, "--max-requests", requests);
         atMost("--max-streams-per-client", streamsPerClient, "--max-streams", streams);
-        if (connections <= requests + streams + reserved) {
+        int busy = requests + streams + 2 * reserved;
+        if (connections <= busy) {
             throw new ValidationException("--max-connections", Integer.toString(connections),
-                    "not above --max-requests + --max-streams + --reserved-requests (" + (requests + streams + reserved)
-                            + "), so busy connections could leave no room for a new one",
-                    "more than " + (requests + streams + reserved));
+                    "not above --max-requests + --max-streams + 2 x --reserved-requests (" + busy
+                            + "), so busy connections could leave no room for a new one", "more than " + busy);
         }
-        if (connectionsPerClient <= requestsPerClient + streamsPerClient + reserved) {
+        int busyOne = requestsPerClient + streamsPerClient + 2 * reserved;
+        if (connectionsPerClient <= busyOne) {
             throw new ValidationException("--max-connections-per-client", Integer.toString(connectionsPerClient),
-                    "not above --max-requests-per-client + --max-streams-per-client + --reserved-requests ("
-                            + (requestsPerClient + streamsPerClient + reserved) + "), so one client's busy connections"
-                            + " could leave it no room for /_ping", "more than " + (requestsPerClient + streamsPerClient + reserved));
+                    "not above --max-requests-per-client + --max-streams-per-client + 2 x --reserved-requests ("
+                            + busyOne + "), so one client's busy connections could leave it no room for /_ping",
+                    "more than " + busyOne);
         }
         duration("--header-timeout", headerTimeout);
         duration("--body-timeout", bodyTimeout);
