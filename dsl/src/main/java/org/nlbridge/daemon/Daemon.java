@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.nlbridge.client.DaemonAddress;
-import org.nlbridge.client.Tls;
+import org.nlbridge.cluster.ClusterOptions;
+import org.nlbridge.driver.overlay.OverlayDriver;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
 import org.nlbridge.daemon.http.Limits;
@@ -64,20 +66,22 @@ public final class Daemon implements AutoCloseable {
      * @param stateDir      the state directory (null: the engine's default for {@code hostNetns})
      * @param monitorBuffer the monitor sockets' receive queue in bytes (0: default); tests provoke ENOBUFS with it
      * @param debounce      how long drift triggers are gathered before one repair
+     * @param cluster       Docker's {@code --cluster-store}, {@code --cluster-store-opt} and {@code --cluster-advertise}
+     *                      (null: no cluster, so no overlay networks); its event listener is the daemon's
      * @param limits        the API server's budgets and deadlines
      */
     public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
-                          int monitorBuffer, Duration debounce, Limits limits) {
+                          int monitorBuffer, Duration debounce, ClusterOptions cluster, Limits limits) {
         public Options {
             hosts = List.copyOf(hosts);
             Objects.requireNonNull(debounce, "debounce");
             Objects.requireNonNull(limits, "limits");
         }
 
-        /** With the default budgets and deadlines. */
+        /** Without a cluster, with the default budgets and deadlines. */
         public Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
                        int monitorBuffer, Duration debounce) {
-            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, Limits.DEFAULTS);
+            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null, Limits.DEFAULTS);
         }
     }
 
@@ -126,7 +130,16 @@ public final class Daemon implements AutoCloseable {
         // refuse before touching anything
         for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
         if (o.group() != null) UnixListener.group(o.group());
-        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir());
+        ClusterEvents clusterEvents = new ClusterEvents();
+        String underlay = null;
+        ClusterOptions cluster = null;
+        if (o.cluster() != null) {
+            try (NetNs ns = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns())) {
+                underlay = OverlayDriver.checkUnderlay(ns, o.cluster().advertise());
+            }
+            cluster = new ClusterOptions(o.cluster().store(), o.cluster().advertise(), o.cluster().hostTtl(), clusterEvents);
+        }
+        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster);
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;
         Engine engine = null;
@@ -136,6 +149,7 @@ public final class Daemon implements AutoCloseable {
             state = DesiredStateFile.open(eo.stateDir(), engine);
             d = new Daemon(engine, state, o.debounce(), o.limits());
             d.hostNamespace = HostNamespace.of(o.hostNetns());
+            clusterEvents.deliverTo(d);
             d.resources.add(lock);
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
             d.resources.add(host);
@@ -145,7 +159,9 @@ public final class Daemon implements AutoCloseable {
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
                     "listening on " + String.join(", ", o.hosts().stream().map(Object::toString).toList())
                             + "; host namespace " + (o.hostNetns() == null ? "(own)" : o.hostNetns())
-                            + "; state " + eo.stateDir());
+                            + "; state " + eo.stateDir() + (cluster == null ? "" : "; cluster store "
+                            + String.join(",", cluster.store().endpoints().stream().map(Object::toString).toList())
+                            + ", advertise " + underlay + ", discovery.ttl " + cluster.hostTtl().toSeconds() + "s"));
             return d;
         } catch (IOException | RuntimeException e) {
             if (d != null) {

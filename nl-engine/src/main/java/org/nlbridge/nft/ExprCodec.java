@@ -2,6 +2,7 @@ package org.nlbridge.nft;
 
 import static org.nlbridge.bindings.linux.Uapi.*;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import org.nlbridge.netlink.AttrCursor;
@@ -15,6 +16,11 @@ import org.nlbridge.netlink.WireFormatException;
  */
 final class ExprCodec {
     private ExprCodec() {}
+
+    /** {@code NFTA_MATCH_*} of {@code linux/netfilter/nf_tables_compat.h}, which the generated bindings leave out. */
+    static final int NFTA_MATCH_NAME = 1;
+    static final int NFTA_MATCH_REV = 2;
+    static final int NFTA_MATCH_INFO = 3;
 
     /** Writes {@code NFTA_RULE_EXPRESSIONS} (or any list attribute of type {@code listType}). */
     static void encodeList(MsgWriter w, int listType, List<Expr> exprs) {
@@ -126,6 +132,11 @@ final class ExprCodec {
             case Expr.Counter c -> {
                 // the kernel starts from zero when no counts are given; listing reports them
             }
+            case Expr.Match m -> {
+                w.putString(NFTA_MATCH_NAME, m.match());
+                w.putBe32(NFTA_MATCH_REV, m.rev());
+                w.putBytes(NFTA_MATCH_INFO, m.info().array());
+            }
             case Expr.Unknown u -> throw new IllegalArgumentException("cannot send expression \"" + u.name()
                     + "\": it was listed from the kernel without being decoded");
         }
@@ -160,7 +171,7 @@ final class ExprCodec {
             else if (a.type() == NFTA_EXPR_DATA()) data = a.enter(new AttrCursor());
         }
         if (name == null) throw new WireFormatException("expression without NFTA_EXPR_NAME");
-        if (data == null) data = new AttrCursor().reset(java.lang.foreign.MemorySegment.ofArray(new byte[0]), 0, 0);
+        if (data == null) data = new AttrCursor().reset(MemorySegment.ofArray(new byte[0]), 0, 0);
         return switch (name) {
             case "meta" -> meta(data);
             case "payload" -> payload(data);
@@ -173,6 +184,7 @@ final class ExprCodec {
             case "masq" -> masq(data);
             case "immediate" -> immediate(data);
             case "counter" -> counter(data);
+            case "match" -> match(data);
             default -> new Expr.Unknown(name);
         };
     }
@@ -317,6 +329,20 @@ final class ExprCodec {
             }
         }
         return new Expr.Unknown("immediate");
+    }
+
+    private static Expr match(AttrCursor a) {
+        String name = null;
+        int rev = -1;
+        Data info = null;
+        while (a.next()) {
+            int t = a.type();
+            if (t == NFTA_MATCH_NAME) name = a.string();
+            else if (t == NFTA_MATCH_REV) rev = a.be32();
+            else if (t == NFTA_MATCH_INFO) info = Data.wrap(a.bytes());
+        }
+        if (name == null || rev < 0 || info == null) return new Expr.Unknown("match");
+        return new Expr.Match(name, rev, info);
     }
 
     private static Expr counter(AttrCursor a) {

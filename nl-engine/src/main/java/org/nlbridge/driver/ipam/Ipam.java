@@ -7,12 +7,12 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
-import org.nlbridge.driver.state.Endpoint;
-import org.nlbridge.driver.state.Network;
-import org.nlbridge.driver.state.Phase;
-import org.nlbridge.driver.state.StateStore;
-import org.nlbridge.driver.state.SubnetConfig;
-import org.nlbridge.driver.state.Tx;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Network;
+import org.nlbridge.state.Phase;
+import org.nlbridge.state.StateStore;
+import org.nlbridge.state.SubnetConfig;
+import org.nlbridge.state.Tx;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Ipv4Address;
@@ -112,7 +112,7 @@ public final class Ipam {
                 : n.options().macFromIp() ? MacAddress.fromIpv4(ipv4)
                 : randomMac(tx, n.name());
         Endpoint e = new Endpoint(r.container(), n.name(), r.netns(), r.ifName(), r.hostVeth(), r.hostname(),
-                ipv4, ipv6, mac, Phase.ATTACHING);
+                ipv4, ipv6, mac, Phase.ATTACHING, r.spoofCheck());
         tx.endpoints().insert(e);
         return e;
     }

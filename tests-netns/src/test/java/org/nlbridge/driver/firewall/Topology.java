@@ -2,18 +2,19 @@ package org.nlbridge.driver.firewall;
 
 import java.util.List;
 
-import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Sandbox;
 
 /**
- * The real-packet test network, built with iproute2 (tests may run ip; the engine never does), standing in for
- * the bridge driver until the rtnl layer lands:
+ * The real-packet test network of the firewall driver's tests, built with iproute2 (tests may run ip; the engine
+ * never does), so the firewall is tested on its own, on a bridge and veths it did not make:
  * <pre>
  *   upstream 10.99.0.2 ── eup 10.99.0.1 ┐
  *                                       host ── nlb0 172.18.0.1/16 ── vc1 ── c1 172.18.0.2
  *   attacker 10.98.0.2 ── eatk 10.98.0.1 ┘   (ip_forward=1)        └─ vc2 ── c2 172.18.0.3
  * </pre>
- * upstream has no route to the containers (it sees only the host); the attacker routes 172.18.0.0/16 and
+ * Each container's eth0 has the classic Docker MAC of its IPv4 (02:42:ac:12:00:02), which the firewall binds to its
+ * port. upstream has no route to the containers (it sees only the host); the attacker routes 172.18.0.0/16 and
  * 127.0.0.1, 127.0.0.2 through the host, with route_localnet on its own interface so its kernel sends them.
  * The host ports of the bridge have hairpin mode on, as the bridge driver sets it (with br_netfilter, traffic a
  * DNAT sends back to the port it came from is bridged, and needs it).
@@ -68,7 +69,9 @@ final class Topology {
     }
 
     void container(String ns, String veth, String bridge, String address, String prefix, String gateway) {
-        ip(host, "link add " + veth + " type veth peer name eth0 netns " + ns,
+        // eth0 gets the MAC the firewall's endpoint spec binds to the port (FirewallScenarios.ep: 02:42 + the IPv4)
+        String mac = org.nlbridge.net.MacAddress.fromIpv4(org.nlbridge.net.Ipv4Address.parse("ip", address)).toString();
+        ip(host, "link add " + veth + " type veth peer name eth0 netns " + ns + " address " + mac,
                 "link set " + veth + " master " + bridge,
                 "link set " + veth + " type bridge_slave hairpin on",
                 "link set " + veth + " up");
@@ -78,18 +81,18 @@ final class Topology {
 
     /** Runs {@code ip -n NS -batch} with the given commands. */
     static void ip(String ns, String... commands) {
-        Cmd.run(String.join("\n", commands) + "\n", "ip", "-n", ns, "-batch", "-");
+        Inside.ip(ns, commands);
     }
 
     static void sysctl(String ns, String key, String value) {
-        Cmd.run(null, "ip", "netns", "exec", ns, "sysctl", "-qw", key + "=" + value);
+        Inside.sysctl(ns, key, value);
     }
 
     static String sysctl(String ns, String key) {
-        return Cmd.run(null, "ip", "netns", "exec", ns, "sysctl", "-n", key).strip();
+        return Inside.run(ns, "sysctl", "-n", key).strip();
     }
 
     static boolean sysctlExists(String ns, String key) {
-        return Cmd.exec(null, "ip", "netns", "exec", ns, "sysctl", "-n", key).exit() == 0;
+        return Inside.sysctl(ns, key) != null;
     }
 }
