@@ -133,12 +133,20 @@ class AvailabilityTest {
         return Raw.exchange(sock, "GET " + path + " HTTP/1.1\r\nHost: nlbridge\r\nConnection: close\r\n\r\n");
     }
 
-    /** {@code /_ping}, {@code status} and an ordinary request are all answered 200. */
+    private int writes;
+
+    /** {@code /_ping}, {@code status}, an ordinary read and a write (a network created) are all answered. */
     private void othersAreServed() throws IOException {
         for (String path : List.of("/_ping", "/v1/status", "/v1/networks")) {
             String answer = get(path);
             assertTrue(answer.startsWith("HTTP/1.1 200 "), path + ": " + answer);
         }
+        int n = ++writes;
+        String body = "{\"name\":\"w" + n + "\",\"bridge\":\"nlw" + n + "\"}";
+        String created = Raw.exchange(sock, "POST /v1/networks HTTP/1.1\r\nHost: nlbridge\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        assertTrue(created.startsWith("HTTP/1.1 201 "), "POST /v1/networks: " + created);
+        assertTrue(engine.networks.containsKey("w" + n), "the write reached the engine");
     }
 
     /** Waits until the budgets in use are {@code connections, requests, streams, reserved}; fails after 10 s. */
@@ -319,5 +327,86 @@ class AvailabilityTest {
         assertTrue(get("/v1/version").startsWith("HTTP/1.1 200 "));
         engine.hold.countDown();
         for (SocketChannel w : waiting) assertTrue(readHead(w, 15_000).startsWith("HTTP/1.1 200 "));
+    }
+    /**
+     * Slowloris: heads trickled a byte at a time never end, but each byte keeps the connection busy. The header
+     * deadline runs from a head's first byte, so more bytes do not extend it: a trickled head gets 408 after the
+     * header timeout, and while 300 trickle (default budgets) the others are served.
+     */
+    @Test
+    void trickledHeadsMeetTheirDeadlineAndDoNotLockOthersOut() throws Exception {
+        Limits d = Limits.DEFAULTS;
+        start(new Limits(d.connections(), d.connectionsPerClient(), d.requests(), d.requestsPerClient(), d.streams(),
+                d.streamsPerClient(), d.reserved(), Duration.ofSeconds(2), d.bodyTimeout(), d.idleTimeout(),
+                d.writeTimeout(), d.backlog()));
+        List<SocketChannel> trickling = new ArrayList<>();
+        for (int i = 0; i < 300; i++) trickling.add(send("GET /v1/status HTTP/1.1\r\n"));
+        Thread trickle = Thread.ofPlatform().daemon().start(() -> {
+            byte[] b = "X-Slow-Header: aaaa".getBytes(StandardCharsets.ISO_8859_1);
+            try {
+                for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                    for (SocketChannel c : trickling) {
+                        try {
+                            c.write(ByteBuffer.wrap(b, i % b.length, 1));
+                        } catch (IOException closed) {
+                            // answered 408 and closed: that is the point
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            othersAreServed();
+            // each of them got a byte every 100 ms, so a deadline that each byte renewed would never pass
+            // (300 are more than a client's 256 connections: the longest waiting were closed for the newcomers)
+            long start = System.nanoTime();
+            int timedOut = 0;
+            for (SocketChannel c : trickling) {
+                String h = readHead(c, 30_000);
+                if (h.startsWith("HTTP/1.1 408 ")) {
+                    timedOut++;
+                } else {
+                    assertEquals("<EOF>", h, "closed for a newcomer, or 408");
+                }
+            }
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(took < 25_000, "all 300 ended within " + took + " ms of a 2 s header timeout");
+            assertTrue(timedOut >= 200, timedOut + " of 300 answered 408");
+            othersAreServed();
+        } finally {
+            trickle.interrupt();
+            trickle.join();
+        }
+    }
+
+    /** The listen backlog is --backlog (1024 by default; it was the JDK's 50), as the kernel reports it (ss). */
+    @Test
+    void theListenBacklogIsTheFlag() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ss")) || Files.isExecutable(Path.of("/bin/ss")),
+                "needs ss (iproute2)");
+        start(defaults());
+        assertEquals(1024, backlogOfListenerIn(dir));
+        daemon.close();
+        Raw.deleteTree(dir);
+        Limits d = Limits.DEFAULTS;
+        start(new Limits(d.connections(), d.connectionsPerClient(), d.requests(), d.requestsPerClient(), d.streams(),
+                d.streamsPerClient(), d.reserved(), d.headerTimeout(), d.bodyTimeout(), d.idleTimeout(),
+                d.writeTimeout(), 2000));
+        assertEquals(2000, backlogOfListenerIn(dir));
+    }
+
+    /** The listen backlog (ss's Send-Q of a listening socket) of the Unix socket bound under {@code dir}. */
+    static int backlogOfListenerIn(Path dir) throws IOException, InterruptedException {
+        Process ss = new ProcessBuilder("ss", "-xlH").redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, ss.waitFor(), out);
+        // u_str LISTEN 0 1024 /tmp/nlbridge-avail-.../.nlbridge-sock-.../s 1234 * 0 (bound privately, then renamed)
+        List<String[]> mine = out.lines().map(l -> l.trim().split("\\s+"))
+                .filter(f -> f.length > 4 && f[4].startsWith(dir + "/")).toList();
+        assertEquals(1, mine.size(), out);
+        return Integer.parseInt(mine.get(0)[3]);
     }
 }
