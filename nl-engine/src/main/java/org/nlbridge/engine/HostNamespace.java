@@ -19,8 +19,9 @@ import org.nlbridge.spec.NetworkMode;
  * inode, as {@code stat} shows it), before anything is changed. Containers on {@code network 'host'} share the
  * host's namespace on purpose and are not concerned.
  *
- * <p>Front ends call it where they know the host namespace (the command line, the daemon); the engine's own
- * validation is the place that covers every front end.
+ * <p>The engine checks every desired state it plans or applies ({@link Planner}), whatever the front end; the
+ * command line and the daemon also call it themselves, so that a script's error names its line and {@code check}
+ * (which opens no engine) refuses it too.
  */
 public final class HostNamespace {
 
