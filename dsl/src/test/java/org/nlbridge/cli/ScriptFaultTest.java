@@ -110,10 +110,52 @@ class ScriptFaultTest {
         return new CliRun.Result(p.exitValue(), Files.readString(tmp.resolve("out")), Files.readString(tmp.resolve("err")));
     }
 
-    /** System.exit through reflection, which no compile-time check sees, is an error all the same: exit 1, one line. */
+    /**
+     * The usual indirect ways to a refused call are refused at compile time too: reflection, method handles, calls
+     * by name, method pointers and references, evaluating code, and marking code to skip the checks. Without this,
+     * each of these scripts halted the JVM with status 0 having applied nothing.
+     */
+    @Test
+    void indirectWaysToHaltAreCompileErrors() throws IOException {
+        String stop = "Runtime.halt is not allowed in a script: a script only declares networks and containers, and"
+                + " cannot end nlbridge; to stop with an error, throw an exception (like throw new"
+                + " IllegalStateException('why'))";
+        String unseen = " is not allowed in a script: the checks that keep a script from ending nlbridge or outliving its"
+                + " time and memory budget cannot see where such a call goes";
+        String marked = "turning the compile-time checks off or on (@CompileDynamic, @CompileStatic, @TypeChecked) is not"
+                + " allowed in a script: a script is checked as a whole (its keys, and the calls that would end nlbridge"
+                + " or outlive its time and memory budget)";
+        fails("p.groovy:2: " + stop, cli.run("apply", script("p.groovy",
+                "network 'bridge'\ndef h = Runtime.runtime.&halt\nh(0)\n")));
+        fails("r.groovy:2: " + stop, cli.run("apply", script("r.groovy",
+                "network 'bridge'\ndef h = Runtime.runtime::halt\nh(0)\n")));
+        fails("m.groovy:2: calling a method by reflection (Method.invoke)" + unseen, cli.run("apply", script("m.groovy",
+                "network 'bridge'\nRuntime.getMethod('halt', int).invoke(Runtime.runtime, 0)\n")));
+        fails("n.groovy:2: calling a method by its name (invokeMethod)" + unseen, cli.run("apply", script("n.groovy",
+                "network 'bridge'\nRuntime.runtime.invokeMethod('halt', 0)\n")));
+        fails("h.groovy:3: calling a method handle (MethodHandle.invokeWithArguments)" + unseen, cli.run("apply",
+                script("h.groovy", "network 'bridge'\ndef h = java.lang.invoke.MethodHandles.publicLookup().findVirtual("
+                        + "Runtime, 'halt', java.lang.invoke.MethodType.methodType(void, int))\n"
+                        + "h.invokeWithArguments(Runtime.runtime, 0)\n")));
+        fails("c.groovy:2: making a closure of a method by its name (new MethodClosure)" + unseen, cli.run("apply",
+                script("c.groovy", "network 'bridge'\nnew org.codehaus.groovy.runtime.MethodClosure(Runtime.runtime, 'halt')(0)\n")));
+        fails("e.groovy:2: evaluating code (Eval.me)" + unseen, cli.run("apply", script("e.groovy",
+                "network 'bridge'\nEval.me('Runtime.runtime.halt(0)')\n")));
+        fails("s.groovy:2: evaluating code (new GroovyShell)" + unseen, cli.run("apply", script("s.groovy",
+                "network 'bridge'\nnew GroovyShell().evaluate('Runtime.runtime.halt(0)')\n")));
+        fails("d.groovy:2: " + marked, cli.run("apply", script("d.groovy",
+                "network 'bridge'\n@groovy.transform.CompileDynamic\ndef f() { Runtime.runtime.halt(0) }\nf()\n")));
+        fails("k.groovy:2: " + marked, cli.run("apply", script("k.groovy", "network 'bridge'\n@groovy.transform.CompileDynamic\n"
+                + "class X { static void f() { Runtime.runtime.halt(0) } }\nX.f()\n")));
+    }
+
+    /**
+     * System.exit where no compile-time check sees it (here: in code Groovy's own command line evaluates) is an
+     * error all the same: exit 1, one line.
+     */
     @Test
     void anExitTheCompilerCannotSeeIsAnErrorNotAnExit() throws Exception {
-        String f = script("sneaky.groovy", "network 'bridge'\nSystem.getMethod('exit', int).invoke(null, 0)\n");
+        String f = script("sneaky.groovy", "network 'bridge'\ngroovy.ui.GroovyMain.main(['-e', 'System.exit(0)'] as String[])\n");
         // a host namespace that does not exist: had the script gone on, the engine could not have touched anything
         CliRun.Result r = jvm(List.of(), "apply", f, "--host-netns", "nlbt-none-" + ProcessHandle.current().pid(),
                 "--state", tmp.resolve("state").toString());
