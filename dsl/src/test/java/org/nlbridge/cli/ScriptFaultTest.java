@@ -38,11 +38,12 @@ class ScriptFaultTest {
 
     @Test
     void aLoopThatNeverEndsIsStoppedAtItsLine() throws IOException {
-        String f = script("loop.groovy", "network 'bridge'\nint n = 0\nwhile (true) {\n    n++\n}\n");
-        fails("loop.groovy:4: the script ran longer than 1 s (--script-timeout)",
+        // the loop on one line: where it is stopped, its condition or its body, is the same line
+        String f = script("loop.groovy", "network 'bridge'\nint n = 0\nwhile (true) { n++ }\n");
+        fails("loop.groovy:3: the script ran longer than 1 s (--script-timeout)",
                 cli.run("apply", f, "--script-timeout", "1s"));
         cli.env = Map.of("NLBRIDGE_SCRIPT_TIMEOUT", "1500ms");
-        fails("loop.groovy:4: the script ran longer than 1500 ms (--script-timeout)", cli.run("check", f));
+        fails("loop.groovy:3: the script ran longer than 1500 ms (--script-timeout)", cli.run("check", f));
     }
 
     @Test
@@ -57,12 +58,12 @@ class ScriptFaultTest {
 
     @Test
     void aScriptThatAllocatesWithoutEndIsStoppedAtItsBudget() throws IOException {
-        String f = script("mem.groovy", "network 'bridge'\ndef keep = []\nwhile (true) {\n    keep << new byte[1 << 20]\n}\n");
-        fails("mem.groovy:4: the script allocated more than 64 MiB (--script-memory)",
+        String f = script("mem.groovy", "network 'bridge'\ndef keep = []\nwhile (true) { keep << new byte[1 << 20] }\n");
+        fails("mem.groovy:3: the script allocated more than 64 MiB (--script-memory)",
                 cli.run("apply", f, "--script-memory", "64m"));
         // garbage counts too: the budget bounds what a script allocates, so what it can hold
-        String g = script("garbage.groovy", "network 'bridge'\nlong n = 0\nwhile (true) {\n    n += new byte[1 << 20].length\n}\n");
-        fails("garbage.groovy:4: the script allocated more than 64 MiB (--script-memory)",
+        String g = script("garbage.groovy", "network 'bridge'\nlong n = 0\nwhile (true) { n += new byte[1 << 20].length }\n");
+        fails("garbage.groovy:3: the script allocated more than 64 MiB (--script-memory)",
                 cli.run("check", g, "--script-memory", "64MiB"));
     }
 
