@@ -18,6 +18,7 @@ import org.nlbridge.cni.CniException;
 import org.nlbridge.cni.CniPlugin;
 import org.nlbridge.daemon.http.Exchange;
 import org.nlbridge.daemon.http.HttpRequest;
+import org.nlbridge.daemon.http.RequestKind;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
@@ -81,6 +82,22 @@ final class Api {
         ex.json(status, ApiJson.write(ApiJson.error(message(t))));
     }
 
+    /**
+     * Which budget answers a request: {@code /_ping} and {@code version} (which wait for nothing) and {@code status}
+     * have reserves of their own (an operator can always see what is going on), {@code events} is a stream,
+     * everything else a request.
+     */
+    static RequestKind kind(String method, List<String> s) {
+        if (s.size() == 1 && s.get(0).equals("_ping")) return RequestKind.IMMEDIATE;
+        if (s.size() != 2 || !s.get(0).equals("v1")) return RequestKind.REQUEST;
+        return switch (s.get(1)) {
+            case "_ping", "version" -> RequestKind.IMMEDIATE;
+            case "status" -> RequestKind.PRIORITY;
+            case "events" -> RequestKind.STREAM;
+            default -> RequestKind.REQUEST;
+        };
+    }
+
     void handle(Exchange ex) throws Exception {
         HttpRequest r = ex.request();
         List<String> s = r.segments();
@@ -116,13 +133,14 @@ final class Api {
             case "status" -> {
                 only(p, 1);
                 allow(m, "GET");
-                ok(ex, ApiJson.toJson(daemon.onEngine("status", () -> daemon.engine().status())));
+                ok(ex, ApiJson.toJson(daemon.onEngineFirst("status", () -> daemon.engine().status())));
             }
             case "plan" -> {
                 only(p, 1);
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
                 boolean destroy = flag(r, "destroy");
+                if (!destroy) daemon.hostNamespace.check(d);
                 Plan plan = daemon.onEngine("plan", () -> destroy ? daemon.engine().planDestroy(d) : daemon.engine().plan(d));
                 ok(ex, ApiJson.toJson(plan));
             }
@@ -388,10 +406,10 @@ final class Api {
         } catch (IllegalArgumentException e) {
             throw new ValidationException("CNI call: stdin", null, "not base64: " + e.getMessage(), "base64");
         }
-        Daemon.takeEngineTime();
+        EngineTime.take();
         long start = System.nanoTime();
         CniPlugin.Answer a = cni.call(env, stdin);
-        long[] engine = Daemon.takeEngineTime();
+        long[] engine = EngineTime.take();
         // where the time went (RFC 9110 Server-Timing, milliseconds): waiting for the engine thread, engine work, all
         String[] timing = {"Server-Timing", String.format(Locale.ROOT, "queue;dur=%.3f, engine;dur=%.3f, total;dur=%.3f",
                 engine[0] / 1e6, engine[1] / 1e6, (System.nanoTime() - start) / 1e6)};

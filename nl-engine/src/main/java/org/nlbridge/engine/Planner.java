@@ -59,9 +59,11 @@ final class Planner {
     private final FirewallSteps firewall;
     private final RequestChecks checks;
     private final Repairs repairs;
+    private final HostNamespace hostNamespace;
 
     Planner(Parts p) {
         this.p = p;
+        this.hostNamespace = HostNamespace.of(p.options.hostNetns());
         this.endpoints = new EndpointSteps(p);
         this.containers = new ContainerSteps(p);
         this.firewall = new FirewallSteps(p);
@@ -83,6 +85,7 @@ final class Planner {
     }
 
     List<Step> apply(DesiredState desired) {
+        hostNamespace.check(desired); // every front end: a container's eth0 and default route never land in the host
         Stored all = Stored.read(p);
         Stored s = all.settled();
         Map<String, Network> nets = resolve(desired, s);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The CNI plugin executable ({@code type: "nlbridge"}): a thin client of the nlbridge daemon, the Multus-thick
@@ -111,6 +112,13 @@ public final class CniShim {
         Response r;
         try {
             r = exchange(path, body);
+            // the daemon's request budget is full (503 with Retry-After: a runtime's parallel ADDs all come from one
+            // user): ask again shortly, as long as a runtime waits for a plugin; a daemon going down says no Retry-After
+            long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
+            for (int attempt = 0; r.status == 503 && r.busy && System.nanoTime() < deadline; attempt++) {
+                sleep(Math.min(25L << Math.min(attempt, 4), 400) + ThreadLocalRandom.current().nextLong(25));
+                r = exchange(path, body);
+            }
         } catch (IOException e) {
             boolean status = "STATUS".equals(command);
             return fail(out, answerVersion, status ? NOT_AVAILABLE : TRY_AGAIN_LATER,
@@ -180,12 +188,27 @@ public final class CniShim {
     static final class Response {
         final int status;
         final boolean cniError;
+        /** A {@code Retry-After} came with it: the daemon is busy, not going away. */
+        final boolean busy;
         final byte[] body;
 
-        Response(int status, boolean cniError, byte[] body) {
+        Response(int status, boolean cniError, boolean busy, byte[] body) {
             this.status = status;
             this.cniError = cniError;
+            this.busy = busy;
             this.body = body;
+        }
+    }
+
+    /** How long a call keeps asking a busy daemon (runtimes give a plugin minutes). */
+    static final long BUSY_WAIT_NANOS = 60_000_000_000L;
+
+    private static void sleep(long ms) throws IOException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the daemon was busy");
         }
     }
 
@@ -228,10 +251,12 @@ public final class CniShim {
         }
         if (code < 100) throw new IOException("the daemon's answer is not HTTP/1.1: ".concat(lines[0]));
         boolean cniError = false;
+        boolean busy = false;
         int length = -1;
         for (int i = 1; i < lines.length; i++) {
             String l = lines[i].toLowerCase(java.util.Locale.ROOT);
             if (l.startsWith(ERROR_HEADER)) cniError = true;
+            if (l.startsWith("retry-after:")) busy = true;
             if (l.startsWith("content-length:")) {
                 try {
                     length = Integer.parseInt(l.substring("content-length:".length()).strip());
@@ -245,6 +270,6 @@ public final class CniShim {
         if (n > r.length - start) throw new IOException("the daemon's answer ended early");
         byte[] body = new byte[n];
         System.arraycopy(r, start, body, 0, n);
-        return new Response(code, cniError, body);
+        return new Response(code, cniError, busy, body);
     }
 }

@@ -127,6 +127,11 @@ class CniShimTest {
         r = CniShim.parse("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it".getBytes(StandardCharsets.ISO_8859_1));
         assertFalse(r.cniError);
         assertEquals("all of it", new String(r.body, StandardCharsets.UTF_8));
+        // a full request budget (asked again) and a daemon going down (not)
+        assertTrue(CniShim.parse("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1)).busy);
+        assertFalse(CniShim.parse("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1)).busy);
         assertThrows(IOException.class, () -> CniShim.parse("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.ISO_8859_1)));
         assertThrows(IOException.class, () -> CniShim.parse("SSH-2.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
         assertThrows(IOException.class, () -> CniShim.parse("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort"
