@@ -126,7 +126,7 @@ final class Output {
     /** Text: a table per non-empty section (networks, containers, ports, files); JSON: the status records as they are. */
     static String status(EngineStatus s, Format format) {
         if (format == Format.json) return json(s);
-        if (s.networks().isEmpty() && s.containers().isEmpty() && s.ports().isEmpty()) {
+        if (s.networks().isEmpty() && s.containers().isEmpty() && s.ports().isEmpty() && s.warnings().isEmpty()) {
             return "no networks, containers or published ports\n";
         }
         StringBuilder sb = new StringBuilder();
@@ -154,6 +154,8 @@ final class Output {
             if (!sb.isEmpty()) sb.append('\n');
             sb.append(t.render());
         }
+        if (!s.warnings().isEmpty() && !sb.isEmpty()) sb.append('\n');
+        for (String w : s.warnings()) sb.append("warning: ").append(w).append('\n');
         return sb.toString();
     }
 

@@ -135,6 +135,19 @@ class CliTest {
         assertEquals(new CliRun.Result(0, "no networks, containers or published ports\n", ""), cli.run("status"));
     }
 
+    /** What keeps the networks from working comes last, one line each. */
+    @Test
+    void statusWarnings() {
+        EngineStatus s = sampleStatus();
+        cli.engine.status = new EngineStatus(s.networks(), List.of(), List.of(), List.of("net.ipv4.ip_forward is 0"));
+        assertEquals(new CliRun.Result(0, """
+                NETWORK  BRIDGE   SUBNET         GATEWAY     FIXED-CIDR  IPV6  MTU   ICC  MASQ  INTERNAL  FIREWALL  BRIDGE-OWNED
+                bridge   docker0  172.17.0.0/16  172.17.0.1  -           -     1500  yes  yes   no        nftables  yes
+
+                warning: net.ipv4.ip_forward is 0
+                """, ""), cli.run("status"));
+    }
+
     @Test
     void statusAsJsonBeforeOrAfterTheSubcommand() {
         cli.engine.status = sampleStatus();
@@ -150,7 +163,7 @@ class CliTest {
                 + "\"ports\":[{\"container\":\"web\",\"protocol\":\"tcp\",\"hostIp\":null,\"hostPort\":8080,"
                 + "\"containerIp\":\"172.17.0.2\",\"containerPort\":80,\"packets\":12,\"bytes\":3456},"
                 + "{\"container\":\"web\",\"protocol\":\"udp\",\"hostIp\":\"::1\",\"hostPort\":5353,"
-                + "\"containerIp\":\"172.17.0.2\",\"containerPort\":53,\"packets\":0,\"bytes\":0}]}\n";
+                + "\"containerIp\":\"172.17.0.2\",\"containerPort\":53,\"packets\":0,\"bytes\":0}],\"warnings\":[]}\n";
         assertEquals(new CliRun.Result(0, json, ""), cli.run("status", "-o", "json"));
         assertEquals(new CliRun.Result(0, json, ""), cli.run("-o", "json", "status"));
         assertEquals(new CliRun.Result(0, json, ""), cli.run("--output", "JSON", "status"));

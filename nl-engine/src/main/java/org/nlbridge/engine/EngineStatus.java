@@ -2,13 +2,24 @@ package org.nlbridge.engine;
 
 import java.util.List;
 
-/** A snapshot for {@code nlbridge status}: plain records so they print as text or JSON. */
-public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports) {
+/**
+ * A snapshot for {@code nlbridge status}: plain records so they print as text or JSON.
+ *
+ * @param warnings what keeps the networks from working as asked, one sentence each (IP forwarding off, say)
+ */
+public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports,
+                           List<String> warnings) {
 
     public EngineStatus {
         networks = List.copyOf(networks);
         containers = List.copyOf(containers);
         ports = List.copyOf(ports);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A snapshot without warnings. */
+    public EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports) {
+        this(networks, containers, ports, List.of());
     }
 
     public record NetworkStatus(String name, String bridge, String subnet, String gateway, String fixedCidr,

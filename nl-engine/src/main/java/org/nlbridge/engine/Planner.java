@@ -15,6 +15,7 @@ import org.nlbridge.driver.Attachment;
 import org.nlbridge.driver.NetworkDriver;
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.firewall.FirewallSpecs;
 import org.nlbridge.driver.ipam.SubnetRules;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.PortMapping;
@@ -95,6 +96,7 @@ final class Planner {
         for (ContainerSpec c : desired.containers()) {
             boolean attaching = c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name());
             Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
+            if (net != null) FirewallSpecs.checkPorts(net, c.name(), c.publish());
             Unit unit = attaching ? endpoints.attachUnit(c.name(), net) : Unit.bestEffort("container " + c.name());
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
             containers.record(c, old, unit).ifPresent(out::add);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.driver.firewall.Firewalls;
@@ -49,7 +50,40 @@ final class StatusView {
                     e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
                     e != null ? e.mac().toString() : null, r.hostname().toString(), files));
         }
-        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())));
+        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), warnings());
+    }
+
+    /**
+     * The host forwarding a family's packets is what lets containers reach beyond the host and the outside reach
+     * published ports. The engine turns it on for a network unless told not to ({@code ipForward false}, Docker's
+     * {@code --ip-forward=false}), and someone may turn it off afterwards: either way it says so here, as dockerd
+     * warns "IPv4 forwarding is disabled".
+     */
+    private List<String> warnings() {
+        Map<String, List<String>> off = new TreeMap<>();
+        for (Network n : p.networks()) {
+            if (n.options().internal()) continue; // goes nowhere in any case
+            forwarding(off, "net/ipv4/ip_forward", n.name());
+            if (n.ipv6() != null) forwarding(off, "net/ipv6/conf/all/forwarding", n.name());
+        }
+        List<String> out = new ArrayList<>();
+        off.forEach((key, nets) -> {
+            String dotted = key.replace('/', '.');
+            out.add(dotted + " is 0 in the host namespace: containers of " + String.join(", ", nets) + " reach the"
+                    + " host only, and published ports are not reachable from outside (turn it on: sysctl -w "
+                    + dotted + "=1)");
+        });
+        return out;
+    }
+
+    private void forwarding(Map<String, List<String>> off, String key, String network) {
+        String v;
+        try {
+            v = p.host.sysctl(key);
+        } catch (RuntimeException unreadable) {
+            return;
+        }
+        if ("0".equals(v)) off.computeIfAbsent(key, k -> new ArrayList<>()).add("network " + network);
     }
 
     /** The namespace column: the container's own, {@code container:NAME}, or {@code -} for host mode. */
