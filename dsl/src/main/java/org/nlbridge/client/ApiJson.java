@@ -31,6 +31,7 @@ import org.nlbridge.net.ValidationException;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.GatewayMode;
 import org.nlbridge.spec.DnsSpec;
 import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.spec.Plan;
@@ -147,13 +148,17 @@ public final class ApiJson {
         o.put("internal", n.internal());
         o.put("firewall", n.firewall().label());
         o.put("macFromIp", n.macFromIp());
+        // only when not the default, so a stored desired state of an older daemon reads back the same
+        if (n.gatewayMode() != GatewayMode.NAT) o.put("gatewayMode", n.gatewayMode().label());
+        if (n.gatewayModeV6() != n.gatewayMode()) o.put("gatewayModeV6", n.gatewayModeV6().label());
         o.set("dns", toJson(n.dns()));
         return o;
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
     public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
-            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns");
+            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "gatewayMode",
+            "gatewayModeV6", "dns");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
@@ -172,6 +177,8 @@ public final class ApiJson {
         o.bool("internal", b::internal);
         o.text("firewall", b::firewall);
         o.bool("macFromIp", b::macFromIp);
+        o.text("gatewayMode", b::gatewayMode);
+        o.text("gatewayModeV6", b::gatewayModeV6);
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("network " + name + ": dns", dns));
         return b.build();

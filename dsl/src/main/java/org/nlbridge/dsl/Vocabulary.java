@@ -48,6 +48,8 @@ final class Vocabulary {
             "internal", "internal true", BOOL,
             "firewall", "firewall 'nftables'", NAME,
             "macFromIp", "macFromIp true", BOOL,
+            "gatewayMode", "gatewayMode 'routed'", NAME,
+            "gatewayModeV6", "gatewayModeV6 'routed'", NAME,
             "dns", "dns { nameserver '9.9.9.9' }", "a { } block"));
 
     static final Block CONTAINER = new Block("container", ContainerBlock.class, keys(

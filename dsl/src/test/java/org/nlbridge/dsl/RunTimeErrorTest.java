@@ -30,7 +30,7 @@ class RunTimeErrorTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = " => ", quoteCharacter = '`', textBlock = """
-            publish '70000:80' => net.groovy:3: invalid container web: publish "70000:80": host port "70000" outside 1..65535; expected [host-ip:]host-port[-end]:container-port[-end][/tcp|/udp], like 8080:80, 127.0.0.1:8080:80/tcp or [::1]:8000-8001:80-81/udp (ports 1..65535)
+            publish '70000:80' => net.groovy:3: invalid container web: publish "70000:80": host port "70000" outside 1..65535; expected [host-ip:]host-port[-end]:container-port[-end][/tcp|/udp], like 8080:80, 127.0.0.1:8080:80/tcp or [::]:8000-8001:80-81/udp (ports 1..65535)
             hostname "web\\nevil" => net.groovy:3: invalid container web: hostname "web\\nevil": forbidden character '\\n' (it could inject text into resolv.conf or /etc/hosts); expected a host name like web-1 or db.example.internal (labels of 1..63 letters, digits or '-' separated by '.', no '-' at either end of a label, 64 bytes in all)
             ip '172.17.0.010' => net.groovy:3: invalid container web: ip "172.17.0.010": leading zero in part "010" (it could be read as octal); expected an IPv4 address like 10.0.0.1 (four decimal parts 0..255, no leading zeros)
             mac '01:00:5e:00:00:01' => net.groovy:3: invalid container web: mac "01:00:5e:00:00:01": multicast address (lowest bit of the first octet set); expected a unicast MAC address like 02:42:ac:11:00:02 (six two-digit hex groups separated by ':', lowest bit of the first octet clear)

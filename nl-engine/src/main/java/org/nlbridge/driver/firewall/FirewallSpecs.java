@@ -20,7 +20,8 @@ public final class FirewallSpecs {
      */
     public static NetworkFirewallSpec of(Network n) {
         return new NetworkFirewallSpec(n.bridge(), n.ipv4().subnet(), n.ipv6() == null ? null : n.ipv6().subnet(),
-                n.options().icc(), n.options().ipMasq() && !n.options().internal(), n.options().internal());
+                n.options().icc(), n.options().ipMasq() && !n.options().internal(), n.options().internal(),
+                n.options().gatewayMode4(), n.options().gatewayMode6());
     }
 
     /** An endpoint's addresses and published ports. */

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nlbridge.driver.bridge.World.ATTACKER;
+import static org.nlbridge.driver.bridge.World.ATTACKER6;
 import static org.nlbridge.driver.bridge.World.HOST_ATK;
+import static org.nlbridge.driver.bridge.World.HOST_ATK6;
 import static org.nlbridge.driver.bridge.World.HOST_UP;
+import static org.nlbridge.driver.bridge.World.HOST_UP6;
 import static org.nlbridge.driver.bridge.World.UPSTREAM;
+import static org.nlbridge.driver.bridge.World.UPSTREAM6;
 import static org.nlbridge.testing.Tcp.blocked;
 import static org.nlbridge.testing.Tcp.reaches;
 
@@ -33,16 +37,10 @@ import org.nlbridge.testing.Udp;
 /**
  * Published ports end to end, with real packets where the other tests check rules: UDP through conntrack, port
  * ranges, IPv6 ports on every address and on {@code ::1}, hairpin over IPv6 and across networks, the IPv6
- * direct-access drop, and {@code ipForward false}. The host's uplinks get IPv6 addresses here (TEST-NET-style
- * {@code fd00:99::/64} upstream, {@code fd00:98::/64} attacker) besides {@link World}'s IPv4 ones.
+ * direct-access drop, and {@code ipForward false}, in a {@link World} with IPv6 on its uplinks.
  */
 @ExtendWith(SandboxExtension.class)
 class PortsPacketTest {
-    static final String HOST_UP6 = "fd00:99::1";
-    static final String UPSTREAM6 = "fd00:99::2";
-    static final String HOST_ATK6 = "fd00:98::1";
-    static final String ATTACKER6 = "fd00:98::2";
-
     @TempDir
     Path state;
 
@@ -60,11 +58,7 @@ class PortsPacketTest {
     }
 
     private Engine engine(Sandbox sb) {
-        world = new World(sb, state);
-        World.ip(world.host, "addr add " + HOST_UP6 + "/64 dev eup nodad", "addr add " + HOST_ATK6 + "/64 dev eatk nodad",
-                "route add default via " + UPSTREAM6);
-        World.ip(world.upstream, "addr add " + UPSTREAM6 + "/64 dev eth0 nodad");
-        World.ip(world.attacker, "addr add " + ATTACKER6 + "/64 dev eth0 nodad");
+        world = new World(sb, state).ipv6();
         return world.engine();
     }
 
