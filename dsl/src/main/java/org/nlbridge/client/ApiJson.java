@@ -198,12 +198,19 @@ public final class ApiJson {
         putText(o, "ip6", c.ip6());
         ArrayNode p = o.putArray("publish");
         c.publish().forEach(x -> p.add(x.toString()));
+        // only when given, so a stored desired state of an older daemon reads back the same
+        if (!c.aliases().isEmpty()) texts(o.putArray("alias"), c.aliases());
+        if (!c.addHosts().isEmpty()) texts(o.putArray("addHost"), c.addHosts());
         o.set("dns", toJson(c.dns()));
         return o;
     }
 
+    private static void texts(ArrayNode into, List<?> values) {
+        values.forEach(v -> into.add(v.toString()));
+    }
+
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "dns");
+            "ip6", "ifname", "publish", "alias", "addHost", "dns");
 
     public static ContainerSpec containerSpec(JsonNode n) {
         String name = nameOf("container", n);
@@ -217,6 +224,8 @@ public final class ApiJson {
         o.text("ip6", b::ip6);
         o.text("ifname", b::ifname);
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
+        for (JsonNode a : o.array("alias")) b.alias(text("container " + name + ": alias", a));
+        for (JsonNode h : o.array("addHost")) b.addHost(text("container " + name + ": addHost", h));
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("container " + name + ": dns", dns));
         return b.build();

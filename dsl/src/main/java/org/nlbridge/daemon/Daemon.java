@@ -81,6 +81,7 @@ public final class Daemon implements AutoCloseable {
     private final DriftRepair drift;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
+    private NameServer nameServer; // null: names are not served (an embedded daemon without one)
     /** Read and written on the engine thread only. */
     private DesiredState desired;
     private volatile boolean stopping;
@@ -115,7 +116,8 @@ public final class Daemon implements AutoCloseable {
         // refuse before touching anything
         for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
         if (o.group() != null) UnixListener.group(o.group());
-        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir());
+        // the daemon serves names at 127.0.0.11: the engine writes the containers' resolv.conf accordingly
+        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir()).withNameServer(true);
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;
         Engine engine = null;
@@ -128,6 +130,7 @@ public final class Daemon implements AutoCloseable {
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
             d.resources.add(host);
             d.monitor = HostMonitor.start(host, new HostMonitor.Options(o.monitorBuffer()), d.drift::onHostEvent);
+            d.nameServer = NameServer.start(o.hostNetns() == null ? null : host);
             d.adopt();
             for (DaemonAddress a : o.hosts()) d.listen(a, o.group(), o.tls());
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
@@ -186,8 +189,22 @@ public final class Daemon implements AutoCloseable {
                     drift.trigger(new DriftRepair.Trigger("adopting the stored desired state failed", null, false, true));
                 }
             }
+            syncNames();
             return null;
         });
+    }
+
+    /**
+     * Engine thread: the name server made to answer what the engine's state says now (after every change). A
+     * container whose listener cannot be attached is reported as an event and tried again at the next change.
+     */
+    void syncNames() {
+        if (nameServer == null) return;
+        try {
+            for (String problem : nameServer.sync(engine.names())) events.publish("dns", "attach-failed", problem, "");
+        } catch (RuntimeException e) {
+            events.publish("dns", "sync-failed", "name server", Api.message(e));
+        }
     }
 
     // ------------------------------------------------------------------------------------ engine thread
@@ -286,6 +303,7 @@ public final class Daemon implements AutoCloseable {
             throw e;
         } finally {
             drift.refreshOwned();
+            syncNames();
         }
     }
 
@@ -318,6 +336,7 @@ public final class Daemon implements AutoCloseable {
                     + "); keeping the old one");
         }
         drift.refreshOwned();
+        syncNames();
         if (failure != null) {
             events.publish("engine", "destroy-failed", names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
             throw failure;
@@ -390,6 +409,7 @@ public final class Daemon implements AutoCloseable {
             events.closeAll();
             http.close(Duration.ofSeconds(2)); // event streams end with the stop event, then connections close
             if (monitor != null) monitor.close();
+            if (nameServer != null) nameServer.close();
             try {
                 engine.close();
             } finally {

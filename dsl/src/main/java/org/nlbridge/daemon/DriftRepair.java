@@ -206,6 +206,7 @@ final class DriftRepair implements AutoCloseable {
                 if (!plan.isEmpty()) changes = engine.apply(desired, Engine.ProgressListener.NONE).changes();
             }
             refreshOwned();
+            daemon.syncNames();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (repaired.isEmpty() && changes.isEmpty()) {
                 bus.publish("drift", "checked", reasons, true, "nothing to repair (" + ms + " ms)", List.of());

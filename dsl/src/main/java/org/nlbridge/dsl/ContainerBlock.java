@@ -59,6 +59,21 @@ public final class ContainerBlock {
         for (String s : more) builder.publish(s);
     }
 
+    /** Docker {@code --network-alias}: more names the container answers to on its network; repeatable. */
+    public void alias(String name, String... more) {
+        builder.alias(name);
+        for (String s : more) builder.alias(s);
+    }
+
+    /**
+     * Docker {@code --add-host}: {@code 'NAME:IP'} lines for the container's /etc/hosts ({@code 'NAME:host-gateway'}:
+     * the network's gateway); repeatable.
+     */
+    public void addHost(String entry, String... more) {
+        builder.addHost(entry);
+        for (String s : more) builder.addHost(s);
+    }
+
     /** Docker {@code --dns}, {@code --dns-search}, {@code --dns-opt} for this container. */
     public void dns(@DelegatesTo(value = DnsBlock.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
         DnsBlock dns = new DnsBlock("container " + name);

@@ -61,6 +61,8 @@ final class Vocabulary {
             "ip6", "ip6 'fd00:17::10'", NAME,
             "ifname", "ifname 'eth0'", NAME,
             "publish", "publish '5000:22'", TEXTS,
+            "alias", "alias 'db', 'database'", TEXTS,
+            "addHost", "addHost 'db.local:10.1.2.3'", TEXTS,
             "dns", "dns { nameserver '8.8.8.8' }", "a { } block"));
 
     static final Block DNS = new Block("dns", DnsBlock.class, keys(

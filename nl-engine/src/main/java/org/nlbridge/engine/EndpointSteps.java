@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.nlbridge.driver.Attachment;
@@ -16,6 +17,7 @@ import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
 import org.nlbridge.driver.firewall.FirewallSpecs;
 import org.nlbridge.driver.ipam.EndpointRequest;
+import org.nlbridge.net.DnsName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
@@ -91,10 +93,32 @@ final class EndpointSteps {
                 + (c.ip() != null ? c.ip() : "next free address in " + n.ipv4().pool())
                 + (n.ipv6() != null ? ", " + (c.ip6() != null ? c.ip6() : "IPv6 from " + n.ipv6().pool()) : "")
                 + ", mac " + (c.mac() != null ? c.mac() : n.options().macFromIp() ? "02:42:<ipv4>" : "random");
+        if (!c.aliases().isEmpty()) detail += ", aliases " + join(c.aliases());
         return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () ->
-                a.journalled(p.store.write(tx -> p.ipam.attach(tx, new EndpointRequest(c.name(), n.name(),
-                        NetNs.RUN_DIR.resolve(c.netns()), c.ifname(), a.hostLink(), c.hostname(), c.ip(), c.ip6(),
-                        c.mac())))));
+                a.journalled(p.store.write(tx -> {
+                    Endpoint e = p.ipam.attach(tx, new EndpointRequest(c.name(), n.name(),
+                            NetNs.RUN_DIR.resolve(c.netns()), c.ifname(), a.hostLink(), c.hostname(), c.ip(), c.ip6(),
+                            c.mac()));
+                    tx.names().setAliases(c.name(), n.name(), c.aliases());
+                    return e;
+                })));
+    }
+
+    /**
+     * New aliases for an attached endpoint (Docker's {@code --network-alias}), when they differ from the stored ones:
+     * a record of the store only (name resolution reads it), the endpoint stays as it is.
+     */
+    Optional<Step> aliases(ContainerSpec c, Endpoint e) {
+        List<DnsName> stored = p.store.read(tx -> tx.names().aliases(e.container(), e.network()));
+        if (stored.equals(c.aliases())) return Optional.empty();
+        return Optional.of(Step.call(new Change(Action.UPDATE, "endpoint", c.name() + " on " + e.network(),
+                c.aliases().isEmpty() ? "no aliases" : "aliases " + join(c.aliases())),
+                Unit.bestEffort("container " + c.name()),
+                () -> p.store.update(tx -> tx.names().setAliases(e.container(), e.network(), c.aliases()))));
+    }
+
+    private static String join(List<DnsName> names) {
+        return String.join(", ", names.stream().map(DnsName::toString).toList());
     }
 
     private Step port(Attachment a, PortMapping m) {

@@ -7,10 +7,15 @@ import org.nlbridge.netns.NetNs;
 /**
  * Where an engine works.
  *
- * @param hostNetns the named namespace that plays the host (null: the namespace the process runs in)
- * @param stateDir  the state store and generated files (Docker's /var/lib/docker/network equivalent)
+ * @param hostNetns  the named namespace that plays the host (null: the namespace the process runs in)
+ * @param stateDir   the state store and generated files (Docker's /var/lib/docker/network equivalent)
+ * @param nameServer whoever opens the engine serves {@link Engine#names} at 127.0.0.11 in each container on a user
+ *                   network for as long as the networks live (the daemon does): the containers' resolv.conf then
+ *                   names 127.0.0.11 (Docker's embedded DNS). Without one (the one-shot CLI), each such container's
+ *                   /etc/hosts lists the containers of its networks instead, Docker's legacy way, rewritten in place
+ *                   whenever one comes, goes or changes its aliases.
  */
-public record EngineOptions(String hostNetns, Path stateDir) {
+public record EngineOptions(String hostNetns, Path stateDir, boolean nameServer) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/nlbridge");
 
@@ -19,5 +24,15 @@ public record EngineOptions(String hostNetns, Path stateDir) {
         if (stateDir == null) {
             stateDir = hostNetns == null ? DEFAULT_STATE_DIR : DEFAULT_STATE_DIR.resolve("netns").resolve(hostNetns);
         }
+    }
+
+    /** Options without a name server (the one-shot CLI's). */
+    public EngineOptions(String hostNetns, Path stateDir) {
+        this(hostNetns, stateDir, false);
+    }
+
+    /** These options with a name server run by the caller ({@code true}) or not. */
+    public EngineOptions withNameServer(boolean served) {
+        return new EngineOptions(hostNetns, stateDir, served);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.nlbridge.driver.Attachment;
 import org.nlbridge.driver.NetworkDriver;
@@ -27,6 +28,7 @@ import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.ExtraHost;
 import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
@@ -97,6 +99,7 @@ final class Planner {
             boolean attaching = c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name());
             Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
             if (net != null) FirewallSpecs.checkPorts(net, c.name(), c.publish());
+            checkHostGateway(c, net);
             Unit unit = attaching ? endpoints.attachUnit(c.name(), net) : Unit.bestEffort("container " + c.name());
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
             containers.record(c, old, unit).ifPresent(out::add);
@@ -113,16 +116,44 @@ final class Planner {
         }
         out.addAll(endpoints.attach(attach));
         out.addAll(later);
+        Set<String> namesChanged = new HashSet<>(); // networks whose containers or aliases change in this apply
+        detach.forEach(e -> namesChanged.add(e.network()));
+        attach.forEach(a -> namesChanged.add(a.network().name()));
+        for (ContainerSpec c : desired.containers()) {
+            Endpoint e = attached.get(c.name());
+            if (e == null) continue;
+            endpoints.aliases(c, e).ifPresent(step -> {
+                out.add(step);
+                namesChanged.add(e.network());
+            });
+        }
+        NameTables now = NameTables.read(p);
+        Supplier<NameTables> then = memo(() -> NameTables.read(p)); // after every attach: once for all files steps
         for (ContainerSpec c : desired.containers()) {
             if (c.network() instanceof NetworkMode.Container) continue; // shares the other's files
             boolean attaching = attach.stream().anyMatch(a -> a.container() == c);
             Unit unit = attaching ? attach.stream().filter(a -> a.container() == c).findFirst().orElseThrow().unit()
                     : Unit.bestEffort("container " + c.name());
-            NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
-            containers.files(c, net == null ? null : net.dns(), attaching, unit).ifPresent(out::add);
+            Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
+            NetworkSpec spec = net == null ? null : specs.get(net.name());
+            containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attaching,
+                    net != null && namesChanged.contains(net.name()), now, then, unit).ifPresent(out::add);
         }
         out.addAll(firewall.userRules(desired, nets.values()));
         return out;
+    }
+
+    /** {@code s}'s value, computed once, when first asked for. */
+    static <T> Supplier<T> memo(Supplier<T> s) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = s.get();
+                return value;
+            }
+        };
     }
 
     /**
@@ -138,6 +169,18 @@ final class Planner {
         List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
         for (ContainerRecord r : s.containers().values()) {
             if (desired.container(r.name()).isPresent()) out.addAll(containers.forget(r));
+        }
+        if (!p.options.nameServer()) { // the containers that stay lose the destroyed ones from their /etc/hosts
+            Set<String> touched = new HashSet<>();
+            detach.forEach(e -> touched.add(e.network()));
+            Supplier<NameTables> then = memo(() -> NameTables.read(p));
+            Set<String> staying = new java.util.TreeSet<>();
+            for (Endpoint e : s.endpoints()) {
+                if (!detach.contains(e) && touched.contains(e.network()) && NameTables.userNetwork(e.network())) {
+                    staying.add(e.container());
+                }
+            }
+            staying.forEach(c -> out.add(containers.neighbours(c, then)));
         }
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
         for (Network n : s.networks().values()) {
@@ -156,6 +199,17 @@ final class Planner {
         }
         out.addAll(firewall.teardownUnused(inUse));
         return out;
+    }
+
+    /** {@code addHost NAME:host-gateway} needs a gateway address: none on a network isolated in every family. */
+    private static void checkHostGateway(ContainerSpec c, Network net) {
+        for (ExtraHost x : c.addHosts()) {
+            if (x.hostGateway() && net != null && ContainerSteps.gateways(net).isEmpty()) {
+                throw new ValidationException("container " + c.name() + ": addHost", x.toString(), "network "
+                        + net.name() + " has no gateway address (gatewayMode isolated)", "an IP address, or a network"
+                        + " whose bridge has an address");
+            }
+        }
     }
 
     /** The backends the stored networks use, for the tables that stay after an aborted apply. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import org.nlbridge.net.DnsName;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
@@ -25,9 +26,12 @@ import org.nlbridge.netns.NetNs;
  * @param hostname null: the container's name
  * @param mac      null: random locally administered (or derived from the IPv4 with the network's macFromIp)
  * @param ip       null: allocated from the network's range
+ * @param aliases  more names it answers to on its network (Docker's {@code --network-alias})
+ * @param addHosts lines for its {@code /etc/hosts} (Docker's {@code --add-host})
  */
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
-                            MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns) {
+                            MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
+                            List<DnsName> aliases, List<ExtraHost> addHosts) {
 
     public static final String DEFAULT_IFNAME = "eth0";
 
@@ -39,27 +43,29 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         Objects.requireNonNull(hostname, "hostname");
         publish = List.copyOf(publish);
         Objects.requireNonNull(dns, "dns");
+        aliases = List.copyOf(aliases);
+        addHosts = List.copyOf(addHosts);
     }
 
     /** This container in another namespace ({@code /run/netns/NAME}). */
     public ContainerSpec withNetns(String netns) {
         return new ContainerSpec(name, NetNs.validName("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns);
+                hostname, mac, ip, ip6, publish, dns, aliases, addHosts);
     }
 
     /** This container publishing other ports (Docker {@code -p}). */
     public ContainerSpec withPublish(List<PortSpec> publish) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases, addHosts);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases, addHosts);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases, addHosts);
     }
 
     public static Builder builder(String name) {
@@ -84,6 +90,8 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private Ipv6Address ip6;
         private final List<PortSpec> publish = new ArrayList<>();
         private DnsSpec dns = DnsSpec.HOST;
+        private final List<DnsName> aliases = new ArrayList<>();
+        private final List<ExtraHost> addHosts = new ArrayList<>();
 
         private Builder(String name) {
             this.name = SafeName.check("container", name);
@@ -152,17 +160,42 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return dns(DnsSpec.of(configure));
         }
 
+        /** Another name the container answers to on its first network (Docker {@code --network-alias}). */
+        public Builder alias(String alias) {
+            aliases.add(DnsName.parse(f("alias"), alias));
+            return this;
+        }
+
+        /** Docker {@code --add-host NAME:IP} ({@code NAME:host-gateway}: the network's gateway); may repeat. */
+        public Builder addHost(String entry) {
+            addHosts.add(ExtraHost.parse(f("addHost"), entry));
+            return this;
+        }
+
         public ContainerSpec build() {
             NetworkMode mode = network != null ? network : new NetworkMode.Bridge("bridge");
             if (!(mode instanceof NetworkMode.Bridge)) {
                 if (ip != null || ip6 != null) throw notBridge("ip", String.valueOf(ip != null ? ip : ip6), mode);
                 if (mac != null) throw notBridge("mac", mac.toString(), mode);
                 if (!publish.isEmpty()) throw notBridge("publish", publish.getFirst().toString(), mode);
+                if (!aliases.isEmpty()) throw notBridge("alias", aliases.getFirst().toString(), mode);
+                for (ExtraHost x : addHosts) {
+                    if (x.hostGateway()) {
+                        throw new ValidationException(f("addHost"), x.toString(), "host-gateway is the gateway of the"
+                                + " container's bridge network, and network " + mode + " has none",
+                                "an IP address, or a container on a bridge network");
+                    }
+                }
+            }
+            if (mode instanceof NetworkMode.Container && !addHosts.isEmpty()) {
+                throw new ValidationException(f("addHost"), addHosts.getFirst().toString(), "a container sharing"
+                        + " another's namespace shares its /etc/hosts too (Docker refuses it as well)",
+                        "addHost on container " + ((NetworkMode.Container) mode).container());
             }
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
             return new ContainerSpec(name, netns != null ? netns : name, mode,
                     ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME), h, mac, ip, ip6,
-                    publish, dns);
+                    publish, dns, aliases, addHosts);
         }
 
         private ValidationException notBridge(String field, String value, NetworkMode mode) {

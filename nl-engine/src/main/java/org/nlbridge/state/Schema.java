@@ -18,7 +18,8 @@ import org.nlbridge.spec.NetworkMode;
  *       {@code meta}: {@code container.NAME} = {@code NETNS\tHOSTNAME} (NETNS {@code -} for host mode,
  *       {@code container:OTHER} for that mode), {@code netns.created.NETNS} = {@code 1},
  *       {@code userrule.RULE} = {@code inserted}. Those rows move into the new tables.</li>
- *   <li>the networks' gateway modes ({@code nat} for every older network).</li>
+ *   <li>the networks' gateway modes ({@code nat} for every older network); endpoint aliases and the containers'
+ *       DNS settings, for name resolution ({@link NameTable}).</li>
  * </ol>
  */
 final class Schema {
@@ -32,7 +33,7 @@ final class Schema {
     static final List<Step> STEPS = List.of(
             tx -> ddl(tx, NetworkTable.DDL, EndpointTable.DDL, PortTable.DDL, MetaTable.DDL),
             Schema::version2,
-            tx -> ddl(tx, NetworkTable.DDL_V3));
+            tx -> ddl(tx, NetworkTable.DDL_V3, NameTable.DDL));
 
     /** The version this code reads and writes. */
     static final int VERSION = STEPS.size();
