@@ -152,13 +152,14 @@ public final class ApiJson {
         if (n.gatewayMode() != GatewayMode.NAT) o.put("gatewayMode", n.gatewayMode().label());
         if (n.gatewayModeV6() != n.gatewayMode()) o.put("gatewayModeV6", n.gatewayModeV6().label());
         o.set("dns", toJson(n.dns()));
+        if (n.vni() != null) o.put("vni", n.vni().intValue()); // only an overlay's: bridge networks' JSON stays format 1
         return o;
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
     public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
             "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "gatewayMode",
-            "gatewayModeV6", "dns");
+            "gatewayModeV6", "dns", "subnet", "vni");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
@@ -168,6 +169,8 @@ public final class ApiJson {
         o.text("bridge", b::bridge);
         o.text("useBridge", b::useBridge);
         o.text("bip", b::bip);
+        o.text("subnet", b::subnet);
+        o.integer("vni", b::vni);
         o.text("fixedCidr", b::fixedCidr);
         o.text("fixedCidrV6", b::fixedCidrV6);
         o.integer("mtu", b::mtu);
@@ -202,6 +205,7 @@ public final class ApiJson {
         if (!c.aliases().isEmpty()) texts(o.putArray("alias"), c.aliases());
         if (!c.addHosts().isEmpty()) texts(o.putArray("addHost"), c.addHosts());
         o.set("dns", toJson(c.dns()));
+        if (!c.spoofCheck()) o.put("spoofCheck", false); // only when off: the stored format 1 stays as it was
         return o;
     }
 
@@ -210,7 +214,7 @@ public final class ApiJson {
     }
 
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "alias", "addHost", "dns");
+            "ip6", "ifname", "publish", "alias", "addHost", "dns", "spoofCheck");
 
     public static ContainerSpec containerSpec(JsonNode n) {
         String name = nameOf("container", n);
@@ -223,6 +227,7 @@ public final class ApiJson {
         o.text("ip", b::ip);
         o.text("ip6", b::ip6);
         o.text("ifname", b::ifname);
+        o.bool("spoofCheck", b::spoofCheck);
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
         for (JsonNode a : o.array("alias")) b.alias(text("container " + name + ": alias", a));
         for (JsonNode h : o.array("addHost")) b.addHost(text("container " + name + ": addHost", h));

@@ -139,13 +139,46 @@ class CliTest {
     @Test
     void statusWarnings() {
         EngineStatus s = sampleStatus();
-        cli.engine.status = new EngineStatus(s.networks(), List.of(), List.of(), List.of("net.ipv4.ip_forward is 0"));
+        cli.engine.status = new EngineStatus(s.networks(), List.of(), List.of(), List.of(), List.of("net.ipv4.ip_forward is 0"));
         assertEquals(new CliRun.Result(0, """
                 NETWORK  BRIDGE   SUBNET         GATEWAY     FIXED-CIDR  IPV6  MTU   ICC  MASQ  INTERNAL  FIREWALL  BRIDGE-OWNED
                 bridge   docker0  172.17.0.0/16  172.17.0.1  -           -     1500  yes  yes   no        nftables  yes
 
                 warning: net.ipv4.ip_forward is 0
                 """, ""), cli.run("status"));
+    }
+
+    @Test
+    void statusWarningsComeLastInTextAndAsAListInJson() {
+        String legacy = "iptables-legacy tables (filter) are in use in this namespace: nlbridge cannot see their rules";
+        cli.engine.status = new EngineStatus(List.of(), List.of(), List.of(), List.of(), List.of(legacy));
+        assertEquals(new CliRun.Result(0, "no networks, containers or published ports\n\nwarning: " + legacy + "\n", ""),
+                cli.run("status"));
+        assertEquals(new CliRun.Result(0, "{\"networks\":[],\"containers\":[],\"ports\":[],\"warnings\":[\"" + legacy
+                + "\"]}\n", ""), cli.run("status", "-o", "json"));
+    }
+
+    @Test
+    void statusShowsOverlayNetworksAndTheirPeers() {
+        EngineStatus base = sampleStatus();
+        cli.engine.status = new EngineStatus(base.networks(), List.of(), List.of(), List.of(new EngineStatus.OverlayStatus(
+                "ov", 4096, "vx-5e1c26b2f7c5", "198.51.100.11", "reachable", List.of(
+                        new EngineStatus.PeerStatus("h2e5d906d9a73", "node3", "198.51.100.13", List.of("c3", "c4"), 1000),
+                        new EngineStatus.PeerStatus("hf068db3a681f", "node2", "198.51.100.12", List.of(), -1)))));
+        String out = cli.run("status").out();
+        assertTrue(out.endsWith("""
+
+                OVERLAY  VNI   VXLAN            UNDERLAY       STORE
+                ov       4096  vx-5e1c26b2f7c5  198.51.100.11  reachable
+
+                OVERLAY  PEER           NAME   UNDERLAY       CONTAINERS  LAST-SEEN
+                ov       h2e5d906d9a73  node3  198.51.100.13  c3,c4       1s ago
+                ov       hf068db3a681f  node2  198.51.100.12  -           -
+                """), out);
+        assertTrue(cli.run("status", "-o", "json").out().contains(",\"overlays\":[{\"network\":\"ov\",\"vni\":4096,"
+                + "\"vxlan\":\"vx-5e1c26b2f7c5\",\"underlay\":\"198.51.100.11\",\"store\":\"reachable\",\"peers\":"
+                + "[{\"host\":\"h2e5d906d9a73\",\"name\":\"node3\",\"underlay\":\"198.51.100.13\",\"containers\":"
+                + "[\"c3\",\"c4\"],\"lastSeenMs\":1000}"));
     }
 
     @Test

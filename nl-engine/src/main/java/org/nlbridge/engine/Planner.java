@@ -139,6 +139,7 @@ final class Planner {
             containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attaching,
                     net != null && namesChanged.contains(net.name()), now, then, unit).ifPresent(out::add);
         }
+        out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
         return out;
     }
@@ -183,12 +184,14 @@ final class Planner {
             staying.forEach(c -> out.add(containers.neighbours(c, then)));
         }
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
+        List<Network> kept = new ArrayList<>();
         for (Network n : s.networks().values()) {
             boolean others = s.endpoints().stream().anyMatch(e -> e.network().equals(n.name()) && !detach.contains(e));
             if (nets.contains(n.name()) && !others) {
                 out.addAll(remove(n));
                 continue;
             }
+            kept.add(n);
             inUse.add(n.options().firewall());
             if (nets.contains(n.name())) {
                 out.add(Step.call(new Change(Action.DELETE, "network", n.name(), "bridge " + n.bridge()),
@@ -197,6 +200,7 @@ final class Planner {
                         }));
             }
         }
+        out.addAll(firewall.hostFirewall(kept));
         out.addAll(firewall.teardownUnused(inUse));
         return out;
     }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.nlbridge.driver.Peers;
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.driver.firewall.Firewalls;
 import org.nlbridge.net.PortMapping;
@@ -50,7 +51,9 @@ final class StatusView {
                     e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
                     e != null ? e.mac().toString() : null, r.hostname().toString(), files));
         }
-        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), warnings());
+        List<String> warnings = new ArrayList<>(forwardingWarnings());
+        warnings.addAll(p.firewalls.hostFirewallWarnings());
+        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), overlays(), warnings);
     }
 
     /**
@@ -59,7 +62,7 @@ final class StatusView {
      * {@code --ip-forward=false}), and someone may turn it off afterwards: either way it says so here, as dockerd
      * warns "IPv4 forwarding is disabled".
      */
-    private List<String> warnings() {
+    private List<String> forwardingWarnings() {
         Map<String, List<String>> off = new TreeMap<>();
         for (Network n : p.networks()) {
             if (n.options().internal()) continue; // goes nowhere in any case
@@ -84,6 +87,19 @@ final class StatusView {
             return;
         }
         if ("0".equals(v)) off.computeIfAbsent(key, k -> new ArrayList<>()).add("network " + network);
+    }
+
+    /** The networks shared with other hosts, as their drivers see the cluster. */
+    private List<EngineStatus.OverlayStatus> overlays() {
+        List<EngineStatus.OverlayStatus> out = new ArrayList<>();
+        for (Network n : p.networks()) {
+            Peers peers = p.driver(n).peers(n);
+            if (peers == null) continue;
+            out.add(new EngineStatus.OverlayStatus(n.name(), peers.vni(), peers.device(), peers.underlay(), peers.store(),
+                    peers.peers().stream().map(x -> new EngineStatus.PeerStatus(x.host(), x.name(), x.underlay(),
+                            x.containers(), x.lastSeenMs())).toList()));
+        }
+        return out;
     }
 
     /** The namespace column: the container's own, {@code container:NAME}, or {@code -} for host mode. */

@@ -26,12 +26,14 @@ import org.nlbridge.netns.NetNs;
  * @param hostname null: the container's name
  * @param mac      null: random locally administered (or derived from the IPv4 with the network's macFromIp)
  * @param ip       null: allocated from the network's range
+ * @param spoofCheck anti-spoofing on its bridge port (default true): it may send only from its own MAC and
+ *                 addresses; false for a container that routes or bridges other addresses (a VPN, a router)
  * @param aliases  more names it answers to on its network (Docker's {@code --network-alias})
  * @param addHosts lines for its {@code /etc/hosts} (Docker's {@code --add-host})
  */
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
                             MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
-                            List<DnsName> aliases, List<ExtraHost> addHosts) {
+                            boolean spoofCheck, List<DnsName> aliases, List<ExtraHost> addHosts) {
 
     public static final String DEFAULT_IFNAME = "eth0";
 
@@ -50,22 +52,22 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
     /** This container in another namespace ({@code /run/netns/NAME}). */
     public ContainerSpec withNetns(String netns) {
         return new ContainerSpec(name, NetNs.validName("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns, aliases, addHosts);
+                hostname, mac, ip, ip6, publish, dns, spoofCheck, aliases, addHosts);
     }
 
     /** This container publishing other ports (Docker {@code -p}). */
     public ContainerSpec withPublish(List<PortSpec> publish) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases, addHosts);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, aliases, addHosts);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases, addHosts);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, aliases, addHosts);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases, addHosts);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, aliases, addHosts);
     }
 
     public static Builder builder(String name) {
@@ -92,6 +94,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private DnsSpec dns = DnsSpec.HOST;
         private final List<DnsName> aliases = new ArrayList<>();
         private final List<ExtraHost> addHosts = new ArrayList<>();
+        private boolean spoofCheck = true;
 
         private Builder(String name) {
             this.name = SafeName.check("container", name);
@@ -151,6 +154,15 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return this;
         }
 
+        /**
+         * Anti-spoofing on the container's bridge port (default on): false lets it send from other MACs and
+         * addresses, for a container that routes or bridges them (nlbridge's own key; Docker has no such check).
+         */
+        public Builder spoofCheck(boolean on) {
+            this.spoofCheck = on;
+            return this;
+        }
+
         public Builder dns(DnsSpec dns) {
             this.dns = Objects.requireNonNull(dns, "dns");
             return this;
@@ -179,6 +191,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
                 if (mac != null) throw notBridge("mac", mac.toString(), mode);
                 if (!publish.isEmpty()) throw notBridge("publish", publish.getFirst().toString(), mode);
                 if (!aliases.isEmpty()) throw notBridge("alias", aliases.getFirst().toString(), mode);
+                if (!spoofCheck) throw notBridge("spoofCheck", "false", mode);
                 for (ExtraHost x : addHosts) {
                     if (x.hostGateway()) {
                         throw new ValidationException(f("addHost"), x.toString(), "host-gateway is the gateway of the"
@@ -195,7 +208,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
             return new ContainerSpec(name, netns != null ? netns : name, mode,
                     ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME), h, mac, ip, ip6,
-                    publish, dns, aliases, addHosts);
+                    publish, dns, spoofCheck, aliases, addHosts);
         }
 
         private ValidationException notBridge(String field, String value, NetworkMode mode) {
