@@ -40,6 +40,31 @@ class RunTimeErrorTest {
         assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('web') {\n    " + line + "\n}\n"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', textBlock = """
+            addHost 'db.local' => net.groovy:3: invalid container web: addHost "db.local": no ':' or '=' between the host name and the address; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost 'db.local:' => net.groovy:3: invalid container web: addHost "db.local:": no address after the host name; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost ':10.1.2.3' => net.groovy:3: invalid container web: addHost ":10.1.2.3": no host name before the separator; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost 'db.local:10.1.2' => net.groovy:3: invalid container web: addHost "db.local:10.1.2": address: 3 parts; an IPv4 address has exactly 4; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost 'db local:10.1.2.3' => net.groovy:3: invalid container web: addHost "db local:10.1.2.3": host name: forbidden character ' ' (it could inject text into resolv.conf or /etc/hosts); expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost 'db.local:10.1.2.3', 'gw:gateway' => net.groovy:3: invalid container web: addHost "gw:gateway": address: looks like a host name; only IP literals are accepted, names are never resolved; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            alias 'db', "x\\ny" => net.groovy:3: invalid container web: alias "x\\ny": forbidden character '\\n' (it could inject text into resolv.conf or /etc/hosts); expected a name like db, web_1 or db.backend (labels of 1..63 letters, digits, '-' or '_' separated by '.', 253 bytes in all)
+            """)
+    void addHostAndAliasValues(String line, String expected) {
+        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('web') {\n    " + line + "\n}\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', textBlock = """
+            network 'host'; addHost 'gw:host-gateway' => net.groovy:3: invalid container web: addHost "gw:host-gateway": host-gateway is the gateway of the container's bridge network, and network host has none; expected an IP address, or a container on a bridge network
+            network 'none'; alias 'db' => net.groovy:3: invalid container web: alias "db": only a container on a bridge network has its own alias (this one uses network none); expected no alias with network none
+            network 'container:other'; addHost 'db.local:10.1.2.3' => net.groovy:3: invalid container web: addHost "db.local:10.1.2.3": a container sharing another's namespace shares its /etc/hosts too (Docker refuses it as well); expected addHost on container other
+            """)
+    void addHostAndAliasNeedABridgeNetwork(String line, String expected) {
+        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('other')\ncontainer('web') {\n    " + line
+                + "\n}\n"));
+    }
+
     @Test
     void aRuleThatNeedsTheWholeBlockIsReportedAtTheBlock() {
         assertEquals("net.groovy:3: invalid container web: ip \"172.17.0.5\": only a container on a bridge network"
