@@ -65,7 +65,7 @@ class NameResolutionTest {
             d.call("POST", "/v1/networks", Map.of("name", "back", "bridge", "nlbn2", "bip", "10.128.0.1/16",
                     "internal", true, "dns", upstreamDns)).ok();
             d.call("POST", "/v1/containers", Map.of("name", "web", "netns", ns.get("web"), "network", "front",
-                    "alias", List.of("site", "www1"))).ok();
+                    "alias", List.of("site", "www1"), "addHost", List.of("gw:host-gateway", "db.local=10.1.2.3"))).ok();
             d.call("POST", "/v1/containers", Map.of("name", "db", "netns", ns.get("db"), "network", "front",
                     "ip", "10.126.0.20")).ok();
             d.call("POST", "/v1/containers", Map.of("name", "back1", "netns", ns.get("back1"), "network", "back",
@@ -97,6 +97,10 @@ class NameResolutionTest {
 
             assertTrue(files(st, "web", "resolv.conf").startsWith("nameserver 127.0.0.11\n"),
                     files(st, "web", "resolv.conf"));
+            String hosts = files(st, "web", "hosts");
+            assertTrue(hosts.contains("\n10.126.0.1\tgw\nfd00:126::1\tgw\n10.1.2.3\tdb.local\n" + webIp + "\tweb\n"),
+                    "addHost lines, then its own; no other container, the name server answers for them:\n" + hosts);
+            assertFalse(hosts.contains("10.126.0.20"), hosts);
             String plainConf = files(st, "plain", "resolv.conf");
             assertTrue(plainConf.contains("nameserver " + Net.UPSTREAM) && !plainConf.contains("127.0.0.11"),
                     "the default network has no name server:\n" + plainConf);
