@@ -86,7 +86,8 @@ import org.nlbridge.spec.GatewayMode;
  *   <li>{@code fwd-internal__br} (internal networks only, evaluated first): {@code oifname != "br" counter drop},
  *       so an internal container reaches nothing beyond its bridge, not even another network's published
  *       port.</li>
- *   <li>{@code fwd-from__br} (non-internal): with masquerade, {@code ip saddr != <subnet> counter drop} first (a
+ *   <li>{@code fwd-from__br} (non-internal): with masquerade (not in a {@code routed} family), {@code ip saddr !=
+ *       <subnet> counter drop} first (a
  *       source outside the subnet, which only a container without anti-spoofing can send, would leave un-NATed:
  *       it must NAT what it routes to its own address); then {@code accept}: traffic leaving the bridge. (An
  *       nftables accept is final only for this base chain: a drop in any other table, the user hook included,
@@ -376,8 +377,11 @@ public final class NftLayout {
                     if (!n.internal()) rules.addAll(GatewayModes.fromOutside(c, f, mode));
                 }
                 case FWD_FROM -> {
-                    // a source outside the subnet would leave un-NATed (masquerade covers the subnet only): never
-                    if (n.masquerade()) rules.add(Rule.in(c).saddrNot(subnet).counter().drop().build());
+                    // a source outside the subnet would leave un-NATed (masquerade covers the subnet only): never;
+                    // a routed family masquerades nothing, so there every source leaves as it is, as Docker's does
+                    if (n.masquerade() && mode != GatewayMode.ROUTED) {
+                        rules.add(Rule.in(c).saddrNot(subnet).counter().drop().build());
+                    }
                     rules.add(Rule.in(c).accept().build());
                 }
                 case NAT_FROM -> rules.add(Rule.in(c).oifnameNot(br).saddr(subnet).counter().masquerade().build());
