@@ -117,6 +117,34 @@ class HostsWithoutDaemonTest {
         assertEquals(0, cli.run("destroy", file).code());
     }
 
+    /** {@code host-gateway} on a network whose bridge has no address is refused at plan time, before any change. */
+    @Test
+    void hostGatewayNeedsAGateway(Sandbox sb) {
+        world = new World(sb, tmp.resolve("state"));
+        String c = world.ctr("c");
+        RealCli cli = new RealCli(world);
+        String file = RealCli.script(tmp, "iso.groovy", """
+                network('iso') {
+                    bridge 'nlbh2'
+                    bip '10.130.0.1/16'
+                    internal true
+                    gatewayMode 'isolated'
+                }
+                container('c') {
+                    netns '%s'
+                    network 'iso'
+                    addHost 'host.docker.internal:host-gateway'
+                }
+                """.formatted(c)).toString();
+        RealCli.Result plan = cli.run("plan", file);
+        assertEquals(1, plan.code(), plan.toString());
+        assertEquals("nlbridge: invalid container c: addHost \"host.docker.internal:host-gateway\": network iso has no"
+                + " gateway address (gatewayMode isolated); expected an IP address, or a network whose bridge has an"
+                + " address\n", plan.err());
+        assertEquals(1, cli.run("apply", file).code());
+        assertFalse(Files.exists(Path.of("/run/netns", c)), "nothing was made");
+    }
+
     private static String getent(RealCli cli, String container, String name) {
         RealCli.Result r = cli.inContainer(container, "getent", "hosts", name);
         assertEquals(0, r.code(), "getent hosts " + name + " in " + container + ": " + r);
