@@ -107,6 +107,13 @@ class NameResolutionTest {
             assertFalse(Cmd.run(null, "ip", "netns", "exec", ns.get("plain"), "ss", "-Hlnu").contains("127.0.0.11"),
                     "nothing listens in a container of the default network");
 
+            // glibc through the container's own resolv.conf (nameserver 127.0.0.11) and hosts, as nlbridge run gives them
+            // (getent hosts asks for IPv6 first; ahostsv4 for the IPv4 address)
+            assertEquals(dbIp6 + " db\n", run(d, "web", "getent", "hosts", "db").replaceAll(" +", " "));
+            assertTrue(run(d, "web", "getent", "ahostsv4", "db").startsWith("10.126.0.20 "));
+            assertEquals(webIp6 + " site\n", run(d, "db", "getent", "hosts", "site").replaceAll(" +", " "));
+            assertEquals("192.0.2.7       www.example.test\n", run(d, "web", "getent", "hosts", "www.example.test"));
+
             System.out.println("name server answer latency from a container: " + latency(web, "db", 500));
 
             // removed: it stops resolving within a second
@@ -136,6 +143,17 @@ class NameResolutionTest {
         } finally {
             Cmd.exec(null, "rm", "-rf", dir.toString());
         }
+    }
+
+    /** {@code nlbridge -H DAEMON run CONTAINER CMD...} as a process: its stdout (it must exit 0). */
+    private static String run(DaemonProcess d, String container, String... cmd) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "org.nlbridge.cli.Main", "-H", "unix://" + d.socket, "run", container, "--"));
+        argv.addAll(List.of(cmd));
+        Cmd.Result r = Cmd.exec(new ProcessBuilder(argv), null, java.time.Duration.ofSeconds(60));
+        assertEquals(0, r.exit(), String.join(" ", cmd) + " in " + container + ": " + r);
+        return r.out();
     }
 
     private static String ipOf(JsonNode status, String container, String field) {
