@@ -97,7 +97,7 @@ final class ContainerSteps {
         if (!attaching && !neighbours && !filesDiffer(f, now)) return Optional.empty();
         String detail = "resolv.conf" + (usesNames(f) && p.options.nameServer() ? " (nameserver "
                 + ListenerSpec.DOCKER_ADDRESS + ", the name server)" : "") + ", hosts" + (usesNames(f)
-                && !p.options.nameServer() ? " (with the containers of " + f.network().name() + ")" : "")
+                && !p.options.nameServer() ? " (with the containers of its networks)" : "")
                 + ", hostname";
         return Optional.of(Step.call(new Change(exists && !attaching ? Action.UPDATE : Action.CREATE, "files",
                 dir.toString(), detail), unit, () -> {
