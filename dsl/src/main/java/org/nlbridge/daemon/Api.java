@@ -143,7 +143,7 @@ final class Api {
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
                 ApiStreams.withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("apply", () ->
-                        daemon.applyDesired("apply", "desired state: " + Daemon.names(d), peer, d, progress,
+                        daemon.applyDesired("apply", "desired state: " + Describe.names(d), peer, d, progress,
                                 Daemon.OnFailure.KEEP_IF_STARTED)));
             }
             case "destroy" -> {
@@ -219,7 +219,7 @@ final class Api {
         Plan done = daemon.onEngine("remove network", () -> {
             DesiredState d = daemon.desiredOrEmpty();
             if (d.network(name).isEmpty()) throw new ApiError(404, "no such network: " + name);
-            List<String> users = Daemon.users(d, name, null);
+            List<String> users = Describe.users(d, name, null);
             if (!users.isEmpty()) {
                 throw new ApiError(409, "network " + name + " has containers: " + String.join(", ", users)
                         + " (remove them first)");
@@ -318,7 +318,7 @@ final class Api {
                 Plan done = daemon.onEngine("remove container", () -> {
                     DesiredState d = daemon.desiredOrEmpty();
                     find(d, name);
-                    List<String> users = Daemon.users(d, null, name);
+                    List<String> users = Describe.users(d, null, name);
                     if (!users.isEmpty()) {
                         throw new ApiError(409, "container " + name + " shares its namespace with " + String.join(", ", users)
                                 + " (remove them first)");

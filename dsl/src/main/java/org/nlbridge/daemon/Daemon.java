@@ -31,10 +31,7 @@ import org.nlbridge.engine.HostNamespace;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netns.NetNs;
-import org.nlbridge.spec.Change;
-import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
-import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -238,17 +235,9 @@ public final class Daemon implements AutoCloseable {
         });
     }
 
-    /**
-     * Engine thread: the name server made to answer what the engine's state says now (after every change). A
-     * container whose listener cannot be attached is reported as an event and tried again at the next change.
-     */
+    /** Engine thread, after every change: the name server answers what the engine's state says now. */
     void syncNames() {
-        if (nameServer == null) return;
-        try {
-            for (String problem : nameServer.sync(engine.names())) events.publish("dns", "attach-failed", problem, "");
-        } catch (RuntimeException e) {
-            events.publish("dns", "sync-failed", "name server", Api.message(e));
-        }
+        if (nameServer != null) nameServer.sync(engine, events);
     }
 
     // ------------------------------------------------------------------------------------ engine thread
@@ -347,7 +336,7 @@ public final class Daemon implements AutoCloseable {
         desired = next;
         try {
             Plan done = engine.apply(next, progress);
-            events.publish("engine", action, object, false, summary(done) + " (" + peer + ")", done.changes());
+            events.publish("engine", action, object, false, Describe.summary(done) + " (" + peer + ")", done.changes());
             return done;
         } catch (RuntimeException e) {
             boolean keep = onFailure == OnFailure.KEEP_IF_STARTED && !(e instanceof ValidationException);
@@ -395,41 +384,11 @@ public final class Daemon implements AutoCloseable {
         drift.refreshOwned();
         syncNames();
         if (failure != null) {
-            events.publish("engine", "destroy-failed", names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
+            events.publish("engine", "destroy-failed", Describe.names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
             throw failure;
         }
-        events.publish("engine", "destroy", names(what), false, summary(done) + " (" + peer + ")", done.changes());
+        events.publish("engine", "destroy", Describe.names(what), false, Describe.summary(done) + " (" + peer + ")", done.changes());
         return done;
-    }
-
-    static String names(DesiredState d) {
-        List<String> out = new ArrayList<>();
-        d.networks().forEach(n -> out.add("network " + n.name()));
-        d.containers().forEach(c -> out.add("container " + c.name()));
-        return out.isEmpty() ? "nothing" : String.join(", ", out);
-    }
-
-    static String summary(Plan p) {
-        int[] n = new int[3];
-        for (Change c : p.changes()) n[c.action().ordinal()]++;
-        if (p.isEmpty()) return "no changes";
-        List<String> parts = new ArrayList<>();
-        if (n[0] > 0) parts.add(n[0] + " created");
-        if (n[1] > 0) parts.add(n[1] + " updated");
-        if (n[2] > 0) parts.add(n[2] + " deleted");
-        return String.join(", ", parts);
-    }
-
-    /** The containers of {@code d} that use network {@code name} or share a namespace with {@code container}. */
-    static List<String> users(DesiredState d, String network, String container) {
-        List<String> out = new ArrayList<>();
-        for (ContainerSpec c : d.containers()) {
-            if (network != null && c.network() instanceof NetworkMode.Bridge b && b.network().equals(network)) out.add(c.name());
-            if (container != null && c.network() instanceof NetworkMode.Container o && o.container().equals(container)) {
-                out.add(c.name());
-            }
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------------------------------ stop

@@ -220,7 +220,7 @@ final class DriftRepair implements AutoCloseable {
                 bus.publish("drift", "checked", reasons, true, "nothing to repair (" + ms + " ms)", List.of());
             } else {
                 bus.publish("drift", "repaired", reasons, true, (repaired.isEmpty() ? "" : String.join("; ", repaired) + "; ")
-                        + Daemon.summary(new Plan(changes)) + " (" + ms + " ms)", changes);
+                        + Describe.summary(new Plan(changes)) + " (" + ms + " ms)", changes);
             }
             synchronized (this) {
                 failures = 0;

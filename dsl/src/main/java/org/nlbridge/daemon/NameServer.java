@@ -83,6 +83,18 @@ final class NameServer implements AutoCloseable {
         return problems;
     }
 
+    /**
+     * {@link #sync} to what {@code engine} reports now, the problems published as {@code dns} events: a container
+     * whose listener cannot be attached is tried again at the next sync; a failed sync leaves the old answers.
+     */
+    void sync(org.nlbridge.engine.Engine engine, EventBus events) {
+        try {
+            for (String problem : sync(engine.names())) events.publish("dns", "attach-failed", problem, "");
+        } catch (RuntimeException e) {
+            events.publish("dns", "sync-failed", "name server", Api.message(e));
+        }
+    }
+
     /** The namespace's inode ({@code net:[4026532...]}), which tells a namespace made again apart from the old one. */
     private static String identity(NetNs ns) {
         try {
