@@ -59,13 +59,17 @@ final class DriftRepair implements AutoCloseable {
         this.debounceMillis = Math.max(0, debounce.toMillis());
     }
 
-    /** Re-reads which links are ours (engine thread, after every request). */
+    /**
+     * Re-reads which links are ours and has the name server answer what the engine's state says now (engine thread,
+     * after every request and repair).
+     */
     void refreshOwned() {
         try {
             owned = daemon.engine().ownership();
         } catch (RuntimeException e) {
             // the store is closing: keep the old view
         }
+        daemon.syncNames();
     }
 
     // ------------------------------------------------------------------------------------ host events
@@ -207,20 +211,19 @@ final class DriftRepair implements AutoCloseable {
         try {
             Engine engine = daemon.engine();
             List<String> repaired = new ArrayList<>(engine.reconcile());
-            DesiredState desired = daemon.desired();
+            DesiredState desired = daemon.engineDesired();
             List<Change> changes = List.of();
             if (desired != null) {
                 Plan plan = engine.plan(desired);
                 if (!plan.isEmpty()) changes = engine.apply(desired, Engine.ProgressListener.NONE).changes();
             }
             refreshOwned();
-            daemon.syncNames();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (repaired.isEmpty() && changes.isEmpty()) {
                 bus.publish("drift", "checked", reasons, true, "nothing to repair (" + ms + " ms)", List.of());
             } else {
                 bus.publish("drift", "repaired", reasons, true, (repaired.isEmpty() ? "" : String.join("; ", repaired) + "; ")
-                        + Describe.summary(new Plan(changes)) + " (" + ms + " ms)", changes);
+                        + Summaries.summary(new Plan(changes)) + " (" + ms + " ms)", changes);
             }
             synchronized (this) {
                 failures = 0;

@@ -54,7 +54,7 @@ final class ContainerSteps {
     Optional<Step> record(ContainerSpec c, Optional<ContainerRecord> old, Unit unit) {
         String netns = ownNetns(c.network()) ? c.netns() : null;
         boolean created = old.isPresent() && netns != null && netns.equals(old.get().netns()) && old.get().createdNetns();
-        ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created);
+        ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created, c.labels());
         if (old.isPresent() && old.get().equals(want)) return Optional.empty();
         String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "") + ", hostname " + c.hostname();
         return Optional.of(Step.call(new Change(old.isPresent() ? Action.UPDATE : Action.CREATE, "container", c.name(),
@@ -102,7 +102,7 @@ final class ContainerSteps {
         return Optional.of(Step.call(new Change(exists && !attaching ? Action.UPDATE : Action.CREATE, "files",
                 dir.toString(), detail), unit, () -> {
             DnsSpec dns = dns(f);
-            p.overlay.write(c.name(), overlaySpec(f, endpoint(c).orElse(null), names.get()));
+            p.overlay.write(c.name(), overlaySpec(f, endpoints(c), names.get()));
             p.store.update(tx -> tx.containers().find(c.name()).ifPresent(r -> tx.names().setDns(c.name(), dns)));
         }));
     }
@@ -118,20 +118,23 @@ final class ContainerSteps {
                 () -> p.overlay.writeNeighbours(container, names.get().neighbours(container)));
     }
 
-    /** A container with a namespace of its own on a user network: names are resolved for it. */
+    /** A container with a namespace of its own on a user network (any of its networks): names are resolved for it. */
     static boolean usesNames(FilesOf f) {
-        return f.network() != null && NameTables.userNetwork(f.network().name())
-                && f.container().network() instanceof NetworkMode.Bridge;
+        return f.network() != null && f.container().network() instanceof NetworkMode.Bridge
+                && f.container().attachments().stream().anyMatch(a -> NameTables.userNetwork(a.network()));
     }
 
-    private Optional<Endpoint> endpoint(ContainerSpec c) {
-        if (!(c.network() instanceof NetworkMode.Bridge)) return Optional.empty();
-        return p.store.read(tx -> tx.endpoints().ofContainer(c.name())).stream().findFirst();
+    /** A container's endpoints, its first network's first (the addresses its hosts file lists, in that order). */
+    private List<Endpoint> endpoints(ContainerSpec c) {
+        if (!(c.network() instanceof NetworkMode.Bridge b)) return List.of();
+        List<Endpoint> all = new java.util.ArrayList<>(p.store.read(tx -> tx.endpoints().ofContainer(c.name())));
+        all.sort(java.util.Comparator.comparing(e -> !e.network().equals(b.network())));
+        return all;
     }
 
     private boolean filesDiffer(FilesOf f, NameTables now) {
         ContainerSpec c = f.container();
-        Map<String, String> want = p.overlay.render(overlaySpec(f, endpoint(c).orElse(null), now));
+        Map<String, String> want = p.overlay.render(overlaySpec(f, endpoints(c), now));
         Path dir = p.overlay.directory(c.name());
         for (Map.Entry<String, String> file : want.entrySet()) {
             try {
@@ -148,14 +151,14 @@ final class ContainerSteps {
      * its network and its own; on a user network either the name server in resolv.conf or, without one, the other
      * containers of its networks in /etc/hosts.
      */
-    private OverlaySpec overlaySpec(FilesOf f, Endpoint e, NameTables names) {
+    private OverlaySpec overlaySpec(FilesOf f, List<Endpoint> endpoints, NameTables names) {
         ContainerSpec c = f.container();
         OverlaySpec.Builder b = OverlaySpec.builder().hostname(c.hostname());
-        if (e != null) {
+        for (Endpoint e : endpoints) {
             b.address(e.ipv4());
             if (e.ipv6() != null) b.address(e.ipv6());
         }
-        b.ipv6Disabled(e == null || e.ipv6() == null);
+        b.ipv6Disabled(endpoints.stream().allMatch(e -> e.ipv6() == null));
         for (ExtraHost x : c.addHosts()) {
             for (IpAddress a : x.hostGateway() ? gateways(f.network()) : List.of(x.address())) {
                 b.extraHost(new HostsFile.Entry(a, List.of(x.name())));

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.nlbridge.driver.dns.ResolvConf;
 import org.nlbridge.net.DnsName;
+import org.nlbridge.netns.NetNs;
 import org.nlbridge.resolver.Endpoint;
 import org.nlbridge.resolver.HostsEntries;
 import org.nlbridge.resolver.NetworkNames;
@@ -55,13 +56,11 @@ final class NameTables {
             }
             Map<String, ContainerRecord> records = new HashMap<>();
             tx.containers().all().forEach(r -> records.put(r.name(), r));
-            Map<String, List<DnsName>> aliases = tx.names().allAliases();
             Map<String, List<String>> of = new HashMap<>();
             for (org.nlbridge.state.Endpoint e : tx.endpoints().all()) {
                 NetworkNames.Builder b = builders.get(e.network());
                 if (b == null || e.phase() != Phase.ATTACHED || !DnsName.isValid(e.container())) continue;
-                b.add(new Endpoint(DnsName.parse("container", e.container()), e.ipv4(), e.ipv6(),
-                        aliases.getOrDefault(e.container() + "/" + e.network(), List.of())));
+                b.add(new Endpoint(DnsName.parse("container", e.container()), e.ipv4(), e.ipv6(), e.aliases()));
                 of.computeIfAbsent(e.container(), k -> new ArrayList<>()).add(e.network());
             }
             Map<String, NetworkNames> tables = new LinkedHashMap<>();
@@ -105,7 +104,8 @@ final class NameTables {
         names.sort(null);
         for (String c : names) {
             ContainerRecord r = records.get(c);
-            if (r == null || r.netns() == null) continue;
+            // a runtime's namespace by path (CNI) has the runtime's resolv.conf, not 127.0.0.11: no listener there
+            if (r == null || r.netns() == null || NetNs.isPath(r.netns())) continue;
             DnsSpec dns = p.store.read(tx -> tx.names().dns(c)).orElse(DnsSpec.HOST);
             List<Upstream> up = host.upstreams(dns).stream().map(Upstream::of).toList();
             boolean ndots = (dns.options().isEmpty() ? host.options() : dns.options()).stream()

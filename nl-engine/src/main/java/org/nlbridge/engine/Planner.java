@@ -26,6 +26,7 @@ import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.Link;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.ExtraHost;
@@ -83,7 +84,7 @@ final class Planner {
         desired.networks().forEach(n -> specs.put(n.name(), n));
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
         List<Endpoint> detach = toDetach(desired, s, nets);
-        Set<String> detached = EndpointSteps.names(detach);
+        Set<String> detached = EndpointSteps.keys(detach);
 
         List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
         for (Network n : removed) out.addAll(remove(n));
@@ -94,53 +95,60 @@ final class Planner {
         for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
         out.addAll(withoutRepeatedSysctls(networkSteps));
 
-        Map<String, Endpoint> attached = new HashMap<>();
-        s.endpoints().stream().filter(e -> !detached.contains(e.container())).forEach(e -> attached.put(e.container(), e));
+        Map<String, Endpoint> attached = new HashMap<>(); // by container/network
+        s.endpoints().stream().filter(e -> !detached.contains(EndpointSteps.key(e.container(), e.network())))
+                .forEach(e -> attached.put(EndpointSteps.key(e.container(), e.network()), e));
         List<Attachment> attach = new ArrayList<>();
-        List<Step> later = new ArrayList<>(); // ports, loopback, files: after every attach
+        Map<String, Unit> firstUnits = new HashMap<>(); // a container's first attaching unit: its record, netns, files
+        List<Step> routesOff = new ArrayList<>(); // default routes leaving a network, before any arrives elsewhere
+        List<Step> later = new ArrayList<>(); // ports, routes, loopback, files: after every attach
+        Set<String> namesChanged = new HashSet<>(); // networks whose containers or aliases change in this apply
+        detach.forEach(e -> namesChanged.add(e.network()));
         for (ContainerSpec c : desired.containers()) {
-            boolean attaching = c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name());
-            Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
-            if (net != null) FirewallSpecs.checkPorts(net, c.name(), c.publish());
-            checkHostGateway(c, net);
-            Unit unit = attaching ? endpoints.attachUnit(c.name(), net) : Unit.bestEffort("container " + c.name());
+            Network primary = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
+            checkHostGateway(c, primary);
+            List<Attachment> mine = new ArrayList<>();
+            List<AttachmentSpec> wanted = c.attachments();
+            for (AttachmentSpec a : wanted) {
+                Network net = nets.get(a.network());
+                Endpoint e = attached.get(EndpointSteps.key(c.name(), a.network()));
+                if (e == null) {
+                    Unit unit = endpoints.attachUnit(c.name(), net, a == wanted.getFirst());
+                    mine.add(new Attachment(c, a, net, p.driver(net).hostLink(net, c.name()), unit));
+                    namesChanged.add(a.network());
+                    continue;
+                }
+                if (!endpoints.samePorts(e, a.mappings())) later.add(endpoints.updatePorts(c, a, e, net, a.mappings()));
+                if (!e.aliases().equals(a.aliases())) namesChanged.add(a.network());
+                endpoints.options(c, a, e, net, routesOff, later);
+            }
+            Unit unit = mine.isEmpty() ? Unit.bestEffort("container " + c.name()) : mine.getFirst().unit();
+            if (!mine.isEmpty()) firstUnits.put(c.name(), unit);
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
             containers.record(c, old, unit).ifPresent(out::add);
-            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.exists(c.netns());
+            // a namespace a runtime gave is never made here: it exists, or the attach fails and says so
+            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
-            if (attaching) {
-                attach.add(new Attachment(c, net, p.driver(net).hostLink(net, c.name()), unit));
-            } else if (net != null && !endpoints.samePorts(attached.get(c.name()), mappings(c))) {
-                later.add(endpoints.updatePorts(c, attached.get(c.name()), net, mappings(c)));
-            }
+            attach.addAll(mine);
             if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
                 later.add(ContainerSteps.loopback(c, unit));
             }
         }
+        out.addAll(routesOff);
         out.addAll(endpoints.attach(attach));
         out.addAll(later);
-        Set<String> namesChanged = new HashSet<>(); // networks whose containers or aliases change in this apply
-        detach.forEach(e -> namesChanged.add(e.network()));
-        attach.forEach(a -> namesChanged.add(a.network().name()));
-        for (ContainerSpec c : desired.containers()) {
-            Endpoint e = attached.get(c.name());
-            if (e == null) continue;
-            endpoints.aliases(c, e).ifPresent(step -> {
-                out.add(step);
-                namesChanged.add(e.network());
-            });
-        }
         NameTables now = NameTables.read(p);
         Supplier<NameTables> then = memo(() -> NameTables.read(p)); // after every attach: once for all files steps
         for (ContainerSpec c : desired.containers()) {
-            if (c.network() instanceof NetworkMode.Container) continue; // shares the other's files
-            boolean attaching = attach.stream().anyMatch(a -> a.container() == c);
-            Unit unit = attaching ? attach.stream().filter(a -> a.container() == c).findFirst().orElseThrow().unit()
-                    : Unit.bestEffort("container " + c.name());
+            // sharing another's files; or in a runtime's namespace: the runtime writes its /etc files itself
+            if (c.network() instanceof NetworkMode.Container || NetNs.isPath(c.netns())) continue;
+            boolean attaching = firstUnits.containsKey(c.name());
+            Unit unit = attaching ? firstUnits.get(c.name()) : Unit.bestEffort("container " + c.name());
             Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
             NetworkSpec spec = net == null ? null : specs.get(net.name());
-            containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attaching,
-                    net != null && namesChanged.contains(net.name()), now, then, unit).ifPresent(out::add);
+            boolean changed = c.attachments().stream().anyMatch(a -> namesChanged.contains(a.network()));
+            containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attaching, changed,
+                    now, then, unit).ifPresent(out::add);
         }
         out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
@@ -275,9 +283,9 @@ final class Planner {
         for (Endpoint e : s.endpoints()) {
             Network n = s.networks().get(e.network());
             ContainerSpec c = desired.container(e.container()).orElse(null);
-            boolean keep = nets.containsKey(e.network()) && c != null && c.network() instanceof NetworkMode.Bridge b
-                    && b.network().equals(e.network()) && EndpointSteps.sameEndpoint(e, c)
-                    && p.driver(n).intact(n, e, links) && NetNs.exists(c.netns());
+            AttachmentSpec a = c == null ? null : c.attachment(e.network()).orElse(null);
+            boolean keep = nets.containsKey(e.network()) && a != null && EndpointSteps.sameEndpoint(e, c, a)
+                    && p.driver(n).intact(n, e, links) && NetNs.existsRef(c.netns());
             if (!keep) out.add(e);
         }
         return out;
@@ -324,11 +332,5 @@ final class Planner {
         Set<String> seen = new HashSet<>();
         return steps.stream().filter(x -> !(x instanceof Step.Sysctl y) || seen.add(y.netns() + " " + y.key() + "="
                 + y.value())).toList();
-    }
-
-    static List<PortMapping> mappings(ContainerSpec c) {
-        List<PortMapping> out = new ArrayList<>();
-        for (PortSpec ps : c.publish()) out.addAll(ps.mappings());
-        return out;
     }
 }

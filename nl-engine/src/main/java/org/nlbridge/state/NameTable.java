@@ -10,22 +10,13 @@ import org.nlbridge.net.DnsName;
 import org.nlbridge.spec.DnsSpec;
 
 /**
- * What name resolution needs beyond the endpoints (schema version 3), kept so a restarted daemon serves the same
- * names: {@code endpoint_aliases}, the extra names of a container on one network (Docker's {@code --network-alias},
- * gone with the endpoint), and {@code container_dns}, the DNS settings a container's files were last written from
- * (its own merged over its network's), whose nameservers are where the name server forwards its other queries.
+ * What name resolution needs beyond the endpoints and their aliases (schema version 5), kept so a restarted daemon
+ * serves the same names: {@code container_dns}, the DNS settings a container's files were last written from (its
+ * own merged over its network's), whose nameservers are where the name server forwards its other queries.
  */
 public final class NameTable {
 
     static final List<String> DDL = List.of("""
-            CREATE TABLE endpoint_aliases (
-                container TEXT NOT NULL,
-                network   TEXT NOT NULL,
-                position  INTEGER NOT NULL,
-                alias     TEXT NOT NULL,
-                PRIMARY KEY (container, network, position),
-                FOREIGN KEY (container, network) REFERENCES endpoints (container, network) ON DELETE CASCADE
-            ) STRICT""", """
             CREATE TABLE container_dns (
                 container   TEXT PRIMARY KEY REFERENCES containers (name) ON DELETE CASCADE,
                 nameservers TEXT NOT NULL,       -- space-separated, in order; '' for the host's
@@ -37,29 +28,6 @@ public final class NameTable {
 
     NameTable(Tx tx) {
         this.tx = tx;
-    }
-
-    /** Replaces the aliases of a container on a network (whose endpoint must exist). */
-    public void setAliases(String container, String network, List<DnsName> aliases) {
-        tx.update("DELETE FROM endpoint_aliases WHERE container = ? AND network = ?", container, network);
-        for (int i = 0; i < aliases.size(); i++) {
-            tx.update("INSERT INTO endpoint_aliases (container, network, position, alias) VALUES (?, ?, ?, ?)",
-                    container, network, i, aliases.get(i).toString());
-        }
-    }
-
-    public List<DnsName> aliases(String container, String network) {
-        return tx.query("SELECT alias FROM endpoint_aliases WHERE container = ? AND network = ? ORDER BY position",
-                rs -> DnsName.parse("endpoint_aliases.alias", rs.getString(1)), container, network);
-    }
-
-    /** Every endpoint's aliases, by {@code container/network}. */
-    public Map<String, List<DnsName>> allAliases() {
-        Map<String, List<DnsName>> out = new LinkedHashMap<>();
-        tx.query("SELECT container, network, alias FROM endpoint_aliases ORDER BY container, network, position",
-                rs -> out.computeIfAbsent(rs.getString(1) + "/" + rs.getString(2), k -> new ArrayList<>())
-                        .add(DnsName.parse("endpoint_aliases.alias", rs.getString(3))));
-        return out;
     }
 
     /** Records the DNS settings a container's files were written from (the container must exist). */

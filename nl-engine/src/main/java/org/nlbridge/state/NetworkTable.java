@@ -48,8 +48,8 @@ public final class NetworkTable {
     static final List<String> DDL_V2 = List.of(
             "ALTER TABLE networks ADD COLUMN driver TEXT NOT NULL DEFAULT 'bridge'");
 
-    /** Version 3: the gateway mode of each family (Docker's gateway_mode_ipv4/ipv6); every older network is nat. */
-    static final List<String> DDL_V3 = List.of(
+    /** Version 5: the gateway mode of each family (Docker's gateway_mode_ipv4/ipv6); every older network is nat. */
+    static final List<String> DDL_V5 = List.of(
             "ALTER TABLE networks ADD COLUMN gateway_mode TEXT NOT NULL DEFAULT 'nat'",
             "ALTER TABLE networks ADD COLUMN gateway_mode6 TEXT NOT NULL DEFAULT 'nat'");
 

@@ -55,7 +55,7 @@ class NameResolutionTest {
                 "--bind-interfaces", "--host-record=www.example.test,192.0.2.7", "--host-record=leak.example.test,192.0.2.8",
                 "--local=/test/", "--log-queries", "--log-facility=-", "--user=root", "--cache-size=0");
         Map<String, String> ns = new java.util.HashMap<>();
-        for (String c : List.of("web", "db", "back1", "plain")) ns.put(c, sandbox.reserve(c));
+        for (String c : List.of("web", "db", "back1", "plain", "multi")) ns.put(c, sandbox.reserve(c));
         try (DaemonProcess d = new DaemonProcess(net.host, dir).start()) {
             Map<String, Object> upstreamDns = Map.of("nameservers", List.of(Net.UPSTREAM));
             d.call("POST", "/v1/networks", Map.of("name", "bridge", "bridge", "nlbn0", "bip", "10.127.0.1/16",
@@ -65,12 +65,15 @@ class NameResolutionTest {
             d.call("POST", "/v1/networks", Map.of("name", "back", "bridge", "nlbn2", "bip", "10.128.0.1/16",
                     "internal", true, "dns", upstreamDns)).ok();
             d.call("POST", "/v1/containers", Map.of("name", "web", "netns", ns.get("web"), "network", "front",
-                    "alias", List.of("site", "www1"), "addHost", List.of("gw:host-gateway", "db.local=10.1.2.3"))).ok();
+                    "aliases", List.of("site", "www1"), "addHost", List.of("gw:host-gateway", "db.local=10.1.2.3"))).ok();
             d.call("POST", "/v1/containers", Map.of("name", "db", "netns", ns.get("db"), "network", "front",
                     "ip", "10.126.0.20")).ok();
             d.call("POST", "/v1/containers", Map.of("name", "back1", "netns", ns.get("back1"), "network", "back",
-                    "alias", List.of("store"))).ok();
+                    "aliases", List.of("store"))).ok();
             d.call("POST", "/v1/containers", Map.of("name", "plain", "netns", ns.get("plain"), "network", "bridge")).ok();
+            // on two networks, with an alias on the second only (Docker's network connect --alias)
+            d.call("POST", "/v1/containers", Map.of("name", "multi", "netns", ns.get("multi"), "network", "front",
+                    "connects", List.of(Map.of("network", "back", "aliases", List.of("api"))))).ok();
             JsonNode st = d.call("GET", "/v1/status", null).ok().body();
             String webIp = ipOf(st, "web", "ipv4");
             String webIp6 = ipOf(st, "web", "ipv6");
@@ -90,6 +93,17 @@ class NameResolutionTest {
             assertEquals(List.of(), a(web, "store"), "nor its alias");
             assertEquals(List.of(), a(ns.get("back1"), "web"), "nor the other way");
             assertEquals(List.of("192.0.2.7"), a(web, "www.example.test"), "other names go to the network's nameserver");
+            String multiFront = ipOn(st, "multi", "front");
+            String multiBack = ipOn(st, "multi", "back");
+            assertEquals(List.of(multiFront), a(web, "multi"), "a container on two networks, by its front address");
+            assertEquals(List.of(multiBack), a(ns.get("back1"), "multi"), "and by its back address on back");
+            assertEquals(List.of(multiBack), a(ns.get("back1"), "api"), "its alias on back");
+            assertEquals(List.of(), a(web, "api"), "an alias of another network does not resolve");
+            assertEquals(List.of(ipOf(st, "back1", "ipv4")), a(ns.get("multi"), "back1"),
+                    "it resolves the containers of both its networks");
+            assertEquals(List.of("10.126.0.20"), a(ns.get("multi"), "db"));
+            assertEquals(List.of("192.0.2.7"), a(ns.get("multi"), "www.example.test"),
+                    "forwarded: one of its networks is not internal");
             assertEquals(List.of(ipOf(st, "back1", "ipv4")), a(ns.get("back1"), "store"), "an internal network resolves its own containers");
             assertEquals(List.of(), a(ns.get("back1"), "leak.example.test"), "an internal network forwards nothing");
             assertFalse(Files.readString(dnsLog).contains("leak.example.test"), "no query left the internal network:\n"
@@ -125,7 +139,7 @@ class NameResolutionTest {
             }
             // and a container that comes resolves at once
             d.call("POST", "/v1/containers", Map.of("name", "db2", "netns", ns.get("db"), "network", "front",
-                    "ip", "10.126.0.21", "alias", List.of("database"))).ok();
+                    "ip", "10.126.0.21", "aliases", List.of("database"))).ok();
             assertEquals(List.of("10.126.0.21"), a(web, "database"));
 
             // the restarted daemon answers again, after a clean stop and after kill -9
@@ -137,7 +151,7 @@ class NameResolutionTest {
             assertEquals(List.of(webIp), a(ns.get("db"), "site"), "after kill -9 and a restart");
             assertEquals(List.of("192.0.2.7"), a(ns.get("db"), "www.example.test"));
 
-            for (String c : List.of("web", "db2", "back1", "plain")) d.call("DELETE", "/v1/containers/" + c, null).ok();
+            for (String c : List.of("web", "db2", "back1", "plain", "multi")) d.call("DELETE", "/v1/containers/" + c, null).ok();
             for (String n : List.of("front", "back", "bridge")) d.call("DELETE", "/v1/networks/" + n, null).ok();
             assertEquals(143, d.term());
         } finally {
@@ -161,6 +175,16 @@ class NameResolutionTest {
             if (c.path("name").asText().equals(container)) return c.path(field).asText().replaceAll("/.*", "");
         }
         throw new AssertionError("no container " + container + " in " + status);
+    }
+
+    private static String ipOn(JsonNode status, String container, String network) {
+        for (JsonNode c : status.path("containers")) {
+            if (!c.path("name").asText().equals(container)) continue;
+            for (JsonNode a : c.path("attachments")) {
+                if (a.path("network").asText().equals(network)) return a.path("ipv4").asText().replaceAll("/.*", "");
+            }
+        }
+        throw new AssertionError("no container " + container + " on " + network + " in " + status);
     }
 
     private static String files(JsonNode status, String container, String file) throws Exception {

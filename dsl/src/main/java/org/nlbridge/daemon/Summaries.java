@@ -9,10 +9,9 @@ import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.Plan;
 
-/** How the daemon names what a request touched, in its events and messages. */
-final class Describe {
-
-    private Describe() {}
+/** The daemon's one-line texts for events and errors: what a request names, what a plan did, who uses what. */
+final class Summaries {
+    private Summaries() {}
 
     static String names(DesiredState d) {
         List<String> out = new ArrayList<>();
@@ -32,11 +31,11 @@ final class Describe {
         return String.join(", ", parts);
     }
 
-    /** The containers of {@code d} that use network {@code name} or share a namespace with {@code container}. */
+    /** The containers of {@code d} on network {@code name} (first or connected) or sharing {@code container}'s namespace. */
     static List<String> users(DesiredState d, String network, String container) {
         List<String> out = new ArrayList<>();
         for (ContainerSpec c : d.containers()) {
-            if (network != null && c.network() instanceof NetworkMode.Bridge b && b.network().equals(network)) out.add(c.name());
+            if (network != null && c.attachment(network).isPresent()) out.add(c.name());
             if (container != null && c.network() instanceof NetworkMode.Container o && o.container().equals(container)) {
                 out.add(c.name());
             }
