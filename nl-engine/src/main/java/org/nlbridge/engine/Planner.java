@@ -111,6 +111,7 @@ final class Planner {
             List<AttachmentSpec> wanted = c.attachments();
             for (AttachmentSpec a : wanted) {
                 Network net = nets.get(a.network());
+                if (net != null) FirewallSpecs.checkPorts(net, c.name(), a.publish()); // at plan time, before any step
                 Endpoint e = attached.get(EndpointSteps.key(c.name(), a.network()));
                 if (e == null) {
                     Unit unit = endpoints.attachUnit(c.name(), net, a == wanted.getFirst());
