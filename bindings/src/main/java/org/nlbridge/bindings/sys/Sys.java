@@ -1,5 +1,6 @@
 package org.nlbridge.bindings.sys;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,9 +16,8 @@ import org.nlbridge.bindings.libc.LibC;
 /**
  * The system calls the engine makes, each with errno captured per call.
  *
- * <p>jextract gives each function's address and descriptor; it cannot add
- * {@link Linker.Option#captureCallState(String...)}, so this class builds the handles once (static holders) with
- * errno capture. The capture segment is per thread ({@link #CAPTURE}): a shared static segment would let one
+ * <p>jextract cannot add {@link Linker.Option#captureCallState(String...)}, so this class links the handles itself,
+ * with errno capture, each once, lazily, in a static holder of its own. The capture segment is per thread ({@link #CAPTURE}): a shared static segment would let one
  * thread read another's errno.
  *
  * <p>Convention, as in the kernel: every call returns its non-negative result, or {@code -errno}. Nothing here
@@ -40,40 +40,110 @@ public final class Sys {
     private static final ThreadLocal<MemorySegment> CAPTURE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
-    private static MethodHandle h(MemorySegment address, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(address, fd, CAPTURE_ERRNO);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG; // long, ssize_t, size_t, nfds_t
+    private static final AddressLayout PTR = ValueLayout.ADDRESS;
+
+    /*
+     * Linking a downcall costs milliseconds (a stub class is generated per descriptor), so each handle is linked
+     * the first time its call is made, in a holder class of its own (initialized once, by the JVM's class-init
+     * lock): a command pays only for the calls it makes. Symbols come from the default lookup and descriptors are
+     * written here rather than taken from jextract's LibC, whose per-function holder classes would link a second,
+     * plain handle that nothing calls.
+     */
+    private static MethodHandle link(String symbol, FunctionDescriptor fd, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        MemorySegment address = LINKER.defaultLookup().find(symbol)
+                .orElseThrow(() -> new LinkageError("libc symbol " + symbol + " not found"));
+        return LINKER.downcallHandle(address, fd, options);
     }
 
-    private static final MethodHandle SOCKET = h(LibC.socket$address(), LibC.socket$descriptor());
+    private static final class Socket {
+        static final MethodHandle H = link("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    }
+
     /*
      * With _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
      * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value: the callee would receive the
-     * sockaddr's first bytes as the pointer (EFAULT). The C ABI passes a plain pointer, so say so.
+     * sockaddr's first bytes as the pointer (EFAULT). The C ABI passes a plain pointer, as written here.
      */
-    private static final FunctionDescriptor SOCKADDR_CALL =
-            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_INT);
-    private static final MethodHandle BIND = h(LibC.bind$address(), SOCKADDR_CALL);
-    private static final MethodHandle GETSOCKNAME = h(LibC.getsockname$address(),
-            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_POINTER));
-    private static final MethodHandle SETSOCKOPT = h(LibC.setsockopt$address(), LibC.setsockopt$descriptor());
-    private static final MethodHandle GETSOCKOPT = h(LibC.getsockopt$address(), LibC.getsockopt$descriptor());
-    private static final MethodHandle SENDMSG = h(LibC.sendmsg$address(), LibC.sendmsg$descriptor());
-    private static final MethodHandle RECVMSG = h(LibC.recvmsg$address(), LibC.recvmsg$descriptor());
-    private static final MethodHandle SENDMMSG = h(LibC.sendmmsg$address(), LibC.sendmmsg$descriptor());
-    private static final MethodHandle CLOSE = h(LibC.close$address(), LibC.close$descriptor());
-    private static final MethodHandle SETNS = h(LibC.setns$address(), LibC.setns$descriptor());
-    private static final MethodHandle UNSHARE = h(LibC.unshare$address(), LibC.unshare$descriptor());
-    private static final MethodHandle MOUNT = h(LibC.mount$address(), LibC.mount$descriptor());
-    private static final MethodHandle UMOUNT2 = h(LibC.umount2$address(), LibC.umount2$descriptor());
-    private static final MethodHandle POLL = h(LibC.poll$address(), LibC.poll$descriptor());
-    private static final MethodHandle READ = h(LibC.read$address(), LibC.read$descriptor());
-    private static final MethodHandle WRITE = h(LibC.write$address(), LibC.write$descriptor());
-    private static final MethodHandle GETTID = h(LibC.gettid$address(), LibC.gettid$descriptor());
-    /** open(2) is variadic, which jextract exposes only as an invoker factory: the mode is the variadic int. */
-    private static final MethodHandle OPEN = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("open").orElseThrow(() -> new LinkageError("libc symbol open not found")),
-            FunctionDescriptor.of(LibC.C_INT, LibC.C_POINTER, LibC.C_INT, LibC.C_INT),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final class Bind {
+        static final MethodHandle H = link("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
+    }
+
+    private static final class GetSockName {
+        static final MethodHandle H = link("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR));
+    }
+
+    private static final class SetSockOpt {
+        static final MethodHandle H = link("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
+    }
+
+    private static final class GetSockOpt {
+        static final MethodHandle H = link("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
+    }
+
+    /** sendmsg and recvmsg have one shape, so the JVM generates one stub for both. */
+    private static final FunctionDescriptor MSG_CALL = FunctionDescriptor.of(LONG, INT, PTR, INT);
+
+    private static final class SendMsg {
+        static final MethodHandle H = link("sendmsg", MSG_CALL);
+    }
+
+    private static final class RecvMsg {
+        static final MethodHandle H = link("recvmsg", MSG_CALL);
+    }
+
+    private static final class SendMmsg {
+        static final MethodHandle H = link("sendmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT));
+    }
+
+    private static final class Close {
+        static final MethodHandle H = link("close", FunctionDescriptor.of(INT, INT));
+    }
+
+    private static final class SetNs {
+        static final MethodHandle H = link("setns", FunctionDescriptor.of(INT, INT, INT));
+    }
+
+    private static final class Unshare {
+        static final MethodHandle H = link("unshare", FunctionDescriptor.of(INT, INT));
+    }
+
+    private static final class Mount {
+        static final MethodHandle H = link("mount", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
+    }
+
+    private static final class Umount2 {
+        static final MethodHandle H = link("umount2", FunctionDescriptor.of(INT, PTR, INT));
+    }
+
+    private static final class Poll {
+        static final MethodHandle H = link("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
+    }
+
+    /** read and write have one shape (one stub). */
+    private static final FunctionDescriptor IO_CALL = FunctionDescriptor.of(LONG, INT, PTR, LONG);
+
+    private static final class Read {
+        static final MethodHandle H = link("read", IO_CALL);
+    }
+
+    private static final class Write {
+        static final MethodHandle H = link("write", IO_CALL);
+    }
+
+    private static final class GetTid {
+        static final MethodHandle H = link("gettid", FunctionDescriptor.of(INT));
+    }
+
+    /** open(2) is variadic: the mode is the first variadic argument. */
+    private static final class Open {
+        static final MethodHandle H = link("open", FunctionDescriptor.of(INT, PTR, INT, INT),
+                Linker.Option.firstVariadicArg(2));
+    }
 
     private static int errno(MemorySegment capture) {
         return (int) ERRNO.get(capture, 0L);
@@ -99,7 +169,7 @@ public final class Sys {
     public static int socket(int domain, int type, int protocol) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SOCKET.invokeExact(c, domain, type, protocol), c);
+            return (int) ret((int) Socket.H.invokeExact(c, domain, type, protocol), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -108,7 +178,7 @@ public final class Sys {
     public static int bind(int fd, MemorySegment addr, int len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) BIND.invokeExact(c, fd, addr, len), c);
+            return (int) ret((int) Bind.H.invokeExact(c, fd, addr, len), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -118,7 +188,7 @@ public final class Sys {
     public static int getsockname(int fd, MemorySegment addr, MemorySegment len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) GETSOCKNAME.invokeExact(c, fd, addr, len), c);
+            return (int) ret((int) GetSockName.H.invokeExact(c, fd, addr, len), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -127,7 +197,7 @@ public final class Sys {
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SETSOCKOPT.invokeExact(c, fd, level, name, value, len), c);
+            return (int) ret((int) SetSockOpt.H.invokeExact(c, fd, level, name, value, len), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -144,7 +214,7 @@ public final class Sys {
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) GETSOCKOPT.invokeExact(c, fd, level, name, value, len), c);
+            return (int) ret((int) GetSockOpt.H.invokeExact(c, fd, level, name, value, len), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -163,7 +233,7 @@ public final class Sys {
     public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) SENDMSG.invokeExact(c, fd, msghdr, flags), c);
+            return ret((long) SendMsg.H.invokeExact(c, fd, msghdr, flags), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -172,7 +242,7 @@ public final class Sys {
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) RECVMSG.invokeExact(c, fd, msghdr, flags), c);
+            return ret((long) RecvMsg.H.invokeExact(c, fd, msghdr, flags), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -181,7 +251,7 @@ public final class Sys {
     public static int sendmmsg(int fd, MemorySegment mmsghdrs, int vlen, int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SENDMMSG.invokeExact(c, fd, mmsghdrs, vlen, flags), c);
+            return (int) ret((int) SendMmsg.H.invokeExact(c, fd, mmsghdrs, vlen, flags), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -190,7 +260,7 @@ public final class Sys {
     public static int close(int fd) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) CLOSE.invokeExact(c, fd), c);
+            return (int) ret((int) Close.H.invokeExact(c, fd), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -200,7 +270,7 @@ public final class Sys {
     public static int setns(int fd, int nstype) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SETNS.invokeExact(c, fd, nstype), c);
+            return (int) ret((int) SetNs.H.invokeExact(c, fd, nstype), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -210,7 +280,7 @@ public final class Sys {
     public static int unshare(int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) UNSHARE.invokeExact(c, flags), c);
+            return (int) ret((int) Unshare.H.invokeExact(c, flags), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -222,7 +292,7 @@ public final class Sys {
             MemorySegment src = source == null ? MemorySegment.NULL : a.allocateFrom(source);
             MemorySegment dst = a.allocateFrom(target);
             MemorySegment fs = fstype == null ? MemorySegment.NULL : a.allocateFrom(fstype);
-            return (int) ret((int) MOUNT.invokeExact(c, src, dst, fs, flags, MemorySegment.NULL), c);
+            return (int) ret((int) Mount.H.invokeExact(c, src, dst, fs, flags, MemorySegment.NULL), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -231,7 +301,7 @@ public final class Sys {
     public static int umount2(String target, int flags) {
         MemorySegment c = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            return (int) ret((int) UMOUNT2.invokeExact(c, a.allocateFrom(target), flags), c);
+            return (int) ret((int) Umount2.H.invokeExact(c, a.allocateFrom(target), flags), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -241,7 +311,7 @@ public final class Sys {
     public static int open(String path, int flags, int mode) {
         MemorySegment c = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            return (int) ret((int) OPEN.invokeExact(c, a.allocateFrom(path), flags | LibC.O_CLOEXEC(), mode), c);
+            return (int) ret((int) Open.H.invokeExact(c, a.allocateFrom(path), flags | LibC.O_CLOEXEC(), mode), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -250,7 +320,7 @@ public final class Sys {
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) POLL.invokeExact(c, fds, nfds, timeoutMillis), c);
+            return (int) ret((int) Poll.H.invokeExact(c, fds, nfds, timeoutMillis), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -259,7 +329,7 @@ public final class Sys {
     public static long read(int fd, MemorySegment buf, long count) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) READ.invokeExact(c, fd, buf, count), c);
+            return ret((long) Read.H.invokeExact(c, fd, buf, count), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -268,7 +338,7 @@ public final class Sys {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) WRITE.invokeExact(c, fd, buf, count), c);
+            return ret((long) Write.H.invokeExact(c, fd, buf, count), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -278,7 +348,7 @@ public final class Sys {
     public static int gettid() {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) GETTID.invokeExact(c);
+            return (int) GetTid.H.invokeExact(c);
         } catch (Throwable t) {
             throw bug(t);
         }
