@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.lang.invoke.VarHandle;
 
 import org.nlbridge.bindings.libc.LibC;
@@ -17,8 +18,8 @@ import org.nlbridge.bindings.libc.LibC;
  * The system calls the engine makes, each with errno captured per call.
  *
  * <p>jextract cannot add {@link Linker.Option#captureCallState(String...)}, so this class links the handles itself,
- * with errno capture, each once, lazily, in a static holder of its own. The capture segment is per thread ({@link #CAPTURE}): a shared static segment would let one
- * thread read another's errno.
+ * with errno capture, each once, lazily, in a static holder of its own. The capture segment is per thread
+ * ({@link #CAPTURE}): a shared static segment would let one thread read another's errno.
  *
  * <p>Convention, as in the kernel: every call returns its non-negative result, or {@code -errno}. Nothing here
  * throws for a failed syscall or allocates on the send/receive path; callers decide what a failure means
@@ -40,16 +41,24 @@ public final class Sys {
     private static final ThreadLocal<MemorySegment> CAPTURE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG; // long, ssize_t, size_t, nfds_t
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final AddressLayout PTR = ValueLayout.ADDRESS;
 
     /*
-     * Linking a downcall costs milliseconds (a stub class is generated per descriptor), so each handle is linked
-     * the first time its call is made, in a holder class of its own (initialized once, by the JVM's class-init
-     * lock): a command pays only for the calls it makes. Symbols come from the default lookup and descriptors are
-     * written here rather than taken from jextract's LibC, whose per-function holder classes would link a second,
-     * plain handle that nothing calls.
+     * Linking a downcall costs milliseconds for each distinct descriptor (the JVM generates a stub class and a dozen
+     * method-handle classes per shape; handles of one shape share them), so:
+     *
+     * - each handle is linked the first time its call is made, in a holder class of its own (initialized once, under
+     *   the JVM's class-init lock): a command pays only for the calls it makes;
+     * - calls share a few shapes, with every integer argument and result passed as a 64-bit long. The C ABIs of
+     *   64-bit Linux (x86-64, AArch64, ppc64le, s390x, RISC-V) pass each integer argument in a 64-bit register and
+     *   an int-taking callee reads the low 32 bits of the sign-extended value we pass; an extra trailing argument
+     *   is an unused register; an int result is the low 32 bits of the long read back, so it is cast to int before
+     *   its sign is looked at. Pointers stay ADDRESS (the segment is kept alive for the call), except the length
+     *   pointer of getsockname/getsockopt, passed as its address so that those calls share a shape with others.
+     *   The engine opens a namespace and a netlink socket with four stubs instead of nine;
+     * - symbols come from the default lookup and descriptors are written here rather than taken from jextract's
+     *   LibC, whose per-function holder classes would link a second, plain handle that nothing calls.
      */
     private static MethodHandle link(String symbol, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
@@ -60,93 +69,112 @@ public final class Sys {
         return LINKER.downcallHandle(address, fd, options);
     }
 
-    private static final class Socket {
-        static final MethodHandle H = link("socket", FunctionDescriptor.of(INT, INT, INT, INT));
-    }
-
-    /*
-     * With _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
-     * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value: the callee would receive the
-     * sockaddr's first bytes as the pointer (EFAULT). The C ABI passes a plain pointer, as written here.
+    /** (long, long, long) -> long: socket, close, setns, unshare, gettid. */
+    private static final FunctionDescriptor INTS = FunctionDescriptor.of(LONG, LONG, LONG, LONG);
+    /**
+     * (long, pointer, long, long) -> long: bind, sendmsg, recvmsg, sendmmsg, read, write, getsockname. With
+     * _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
+     * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value; the C ABI passes a plain pointer.
      */
-    private static final class Bind {
-        static final MethodHandle H = link("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
-    }
+    private static final FunctionDescriptor FD_BUFFER = FunctionDescriptor.of(LONG, LONG, PTR, LONG, LONG);
+    /** (long, long, long, pointer, long) -> long: setsockopt, getsockopt. */
+    private static final FunctionDescriptor SOCKOPT = FunctionDescriptor.of(LONG, LONG, LONG, LONG, PTR, LONG);
+    /** (pointer, long, long) -> long: umount2, poll. */
+    private static final FunctionDescriptor PATH_INTS = FunctionDescriptor.of(LONG, PTR, LONG, LONG);
 
-    private static final class GetSockName {
-        static final MethodHandle H = link("getsockname", FunctionDescriptor.of(INT, INT, PTR, PTR));
-    }
-
-    private static final class SetSockOpt {
-        static final MethodHandle H = link("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
-    }
-
-    private static final class GetSockOpt {
-        static final MethodHandle H = link("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
-    }
-
-    /** sendmsg and recvmsg have one shape, so the JVM generates one stub for both. */
-    private static final FunctionDescriptor MSG_CALL = FunctionDescriptor.of(LONG, INT, PTR, INT);
-
-    private static final class SendMsg {
-        static final MethodHandle H = link("sendmsg", MSG_CALL);
-    }
-
-    private static final class RecvMsg {
-        static final MethodHandle H = link("recvmsg", MSG_CALL);
-    }
-
-    private static final class SendMmsg {
-        static final MethodHandle H = link("sendmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT));
+    private static final class Socket {
+        static final MethodHandle H = link("socket", INTS);
     }
 
     private static final class Close {
-        static final MethodHandle H = link("close", FunctionDescriptor.of(INT, INT));
+        static final MethodHandle H = link("close", INTS);
     }
 
     private static final class SetNs {
-        static final MethodHandle H = link("setns", FunctionDescriptor.of(INT, INT, INT));
+        static final MethodHandle H = link("setns", INTS);
     }
 
     private static final class Unshare {
-        static final MethodHandle H = link("unshare", FunctionDescriptor.of(INT, INT));
-    }
-
-    private static final class Mount {
-        static final MethodHandle H = link("mount", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
-    }
-
-    private static final class Umount2 {
-        static final MethodHandle H = link("umount2", FunctionDescriptor.of(INT, PTR, INT));
-    }
-
-    private static final class Poll {
-        static final MethodHandle H = link("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
-    }
-
-    /** read and write have one shape (one stub). */
-    private static final FunctionDescriptor IO_CALL = FunctionDescriptor.of(LONG, INT, PTR, LONG);
-
-    private static final class Read {
-        static final MethodHandle H = link("read", IO_CALL);
-    }
-
-    private static final class Write {
-        static final MethodHandle H = link("write", IO_CALL);
+        static final MethodHandle H = link("unshare", INTS);
     }
 
     private static final class GetTid {
-        static final MethodHandle H = link("gettid", FunctionDescriptor.of(INT));
+        static final MethodHandle H = link("gettid", INTS);
     }
 
-    /** open(2) is variadic: the mode is the first variadic argument. */
+    private static final class Bind {
+        static final MethodHandle H = link("bind", FD_BUFFER);
+    }
+
+    private static final class GetSockName {
+        static final MethodHandle H = link("getsockname", FD_BUFFER);
+    }
+
+    private static final class SendMsg {
+        static final MethodHandle H = link("sendmsg", FD_BUFFER);
+    }
+
+    private static final class RecvMsg {
+        static final MethodHandle H = link("recvmsg", FD_BUFFER);
+    }
+
+    private static final class SendMmsg {
+        static final MethodHandle H = link("sendmmsg", FD_BUFFER);
+    }
+
+    private static final class Read {
+        static final MethodHandle H = link("read", FD_BUFFER);
+    }
+
+    private static final class Write {
+        static final MethodHandle H = link("write", FD_BUFFER);
+    }
+
+    private static final class SetSockOpt {
+        static final MethodHandle H = link("setsockopt", SOCKOPT);
+    }
+
+    private static final class GetSockOpt {
+        static final MethodHandle H = link("getsockopt", SOCKOPT);
+    }
+
+    private static final class Umount2 {
+        static final MethodHandle H = link("umount2", PATH_INTS);
+    }
+
+    private static final class Poll {
+        static final MethodHandle H = link("poll", PATH_INTS);
+    }
+
+    private static final class Mount {
+        static final MethodHandle H = link("mount", FunctionDescriptor.of(LONG, PTR, PTR, PTR, LONG, PTR));
+    }
+
+    /** open(2) is variadic (the mode is the first variadic argument), so it keeps a shape of its own. */
     private static final class Open {
-        static final MethodHandle H = link("open", FunctionDescriptor.of(INT, PTR, INT, INT),
-                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H = link("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, PTR,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+
+    /**
+     * Links now the calls that opening netlink sockets and namespaces makes (socket, bind, getsockname,
+     * setsockopt, getsockopt, sendmsg/recvmsg, close, setns, open), rather than at their first use: for a thread
+     * that has time while another does other work first (a script being compiled). Nothing is called.
+     */
+    public static void prelink() {
+        MethodHandle[] linked = {Socket.H, Bind.H, GetSockName.H, SetSockOpt.H, GetSockOpt.H, SendMsg.H, RecvMsg.H,
+                Close.H, SetNs.H, Open.H};
+        assert linked.length > 0;
     }
 
     private static int errno(MemorySegment capture) {
         return (int) ERRNO.get(capture, 0L);
+    }
+
+    /** A pointer passed as its address must be to native memory (a heap segment has no stable address). */
+    private static MemorySegment nativeOnly(MemorySegment s) {
+        if (!s.isNative()) throw new IllegalArgumentException("a native segment is needed, not " + s);
+        return s;
     }
 
     private static long ret(long r, MemorySegment capture) {
@@ -169,7 +197,7 @@ public final class Sys {
     public static int socket(int domain, int type, int protocol) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) Socket.H.invokeExact(c, domain, type, protocol), c);
+            return (int) ret((int) (long) Socket.H.invokeExact(c, (long) domain, (long) type, (long) protocol), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -178,7 +206,7 @@ public final class Sys {
     public static int bind(int fd, MemorySegment addr, int len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) Bind.H.invokeExact(c, fd, addr, len), c);
+            return (int) ret((int) (long) Bind.H.invokeExact(c, (long) fd, addr, (long) len, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -188,7 +216,9 @@ public final class Sys {
     public static int getsockname(int fd, MemorySegment addr, MemorySegment len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) GetSockName.H.invokeExact(c, fd, addr, len), c);
+            int r = (int) (long) GetSockName.H.invokeExact(c, (long) fd, addr, nativeOnly(len).address(), 0L);
+            Reference.reachabilityFence(len);
+            return (int) ret(r, c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -197,7 +227,8 @@ public final class Sys {
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SetSockOpt.H.invokeExact(c, fd, level, name, value, len), c);
+            return (int) ret((int) (long) SetSockOpt.H.invokeExact(c, (long) fd, (long) level, (long) name, value,
+                    (long) len), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -214,7 +245,10 @@ public final class Sys {
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) GetSockOpt.H.invokeExact(c, fd, level, name, value, len), c);
+            int r = (int) (long) GetSockOpt.H.invokeExact(c, (long) fd, (long) level, (long) name, value,
+                    nativeOnly(len).address());
+            Reference.reachabilityFence(len);
+            return (int) ret(r, c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -233,7 +267,7 @@ public final class Sys {
     public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) SendMsg.H.invokeExact(c, fd, msghdr, flags), c);
+            return ret((long) SendMsg.H.invokeExact(c, (long) fd, msghdr, (long) flags, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -242,7 +276,7 @@ public final class Sys {
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) RecvMsg.H.invokeExact(c, fd, msghdr, flags), c);
+            return ret((long) RecvMsg.H.invokeExact(c, (long) fd, msghdr, (long) flags, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -251,7 +285,8 @@ public final class Sys {
     public static int sendmmsg(int fd, MemorySegment mmsghdrs, int vlen, int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SendMmsg.H.invokeExact(c, fd, mmsghdrs, vlen, flags), c);
+            return (int) ret((int) (long) SendMmsg.H.invokeExact(c, (long) fd, mmsghdrs, (long) vlen, (long) flags),
+                    c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -260,7 +295,7 @@ public final class Sys {
     public static int close(int fd) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) Close.H.invokeExact(c, fd), c);
+            return (int) ret((int) (long) Close.H.invokeExact(c, (long) fd, 0L, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -270,7 +305,7 @@ public final class Sys {
     public static int setns(int fd, int nstype) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SetNs.H.invokeExact(c, fd, nstype), c);
+            return (int) ret((int) (long) SetNs.H.invokeExact(c, (long) fd, (long) nstype, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -280,7 +315,7 @@ public final class Sys {
     public static int unshare(int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) Unshare.H.invokeExact(c, flags), c);
+            return (int) ret((int) (long) Unshare.H.invokeExact(c, (long) flags, 0L, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -292,7 +327,7 @@ public final class Sys {
             MemorySegment src = source == null ? MemorySegment.NULL : a.allocateFrom(source);
             MemorySegment dst = a.allocateFrom(target);
             MemorySegment fs = fstype == null ? MemorySegment.NULL : a.allocateFrom(fstype);
-            return (int) ret((int) Mount.H.invokeExact(c, src, dst, fs, flags, MemorySegment.NULL), c);
+            return (int) ret((int) (long) Mount.H.invokeExact(c, src, dst, fs, flags, MemorySegment.NULL), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -301,7 +336,7 @@ public final class Sys {
     public static int umount2(String target, int flags) {
         MemorySegment c = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            return (int) ret((int) Umount2.H.invokeExact(c, a.allocateFrom(target), flags), c);
+            return (int) ret((int) (long) Umount2.H.invokeExact(c, a.allocateFrom(target), (long) flags, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -320,7 +355,7 @@ public final class Sys {
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) Poll.H.invokeExact(c, fds, nfds, timeoutMillis), c);
+            return (int) ret((int) (long) Poll.H.invokeExact(c, fds, nfds, (long) timeoutMillis), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -329,7 +364,7 @@ public final class Sys {
     public static long read(int fd, MemorySegment buf, long count) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) Read.H.invokeExact(c, fd, buf, count), c);
+            return ret((long) Read.H.invokeExact(c, (long) fd, buf, count, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -338,7 +373,7 @@ public final class Sys {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) Write.H.invokeExact(c, fd, buf, count), c);
+            return ret((long) Write.H.invokeExact(c, (long) fd, buf, count, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -348,7 +383,7 @@ public final class Sys {
     public static int gettid() {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) GetTid.H.invokeExact(c);
+            return (int) (long) GetTid.H.invokeExact(c, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw bug(t);
         }
