@@ -34,8 +34,14 @@ import org.nlbridge.spec.DesiredState;
  */
 public final class ScriptLoader {
 
-    /** The configuration every script is compiled with: our base class, and {@code @CompileStatic} on everything. */
-    static final CompilerConfiguration CONFIG = config();
+    /**
+     * The configuration every script is compiled with: our base class, and {@code @CompileStatic} on everything.
+     * In a holder, made at the first compile: building it starts Groovy (≈ 0.3 s), which a command that compiles
+     * nothing (status, version) must not pay.
+     */
+    private static final class Config {
+        static final CompilerConfiguration CONFIG = config();
+    }
 
     private static CompilerConfiguration config() {
         CompilerConfiguration c = new CompilerConfiguration();
@@ -113,7 +119,7 @@ public final class ScriptLoader {
 
     private static Class<?> compile(String text, String file, String sourceFile) {
         // a fresh class loader per script: its classes are collected with it, and names never clash
-        try (GroovyClassLoader loader = new GroovyClassLoader(ScriptLoader.class.getClassLoader(), CONFIG)) {
+        try (GroovyClassLoader loader = new GroovyClassLoader(ScriptLoader.class.getClassLoader(), Config.CONFIG)) {
             GroovyCodeSource source = new GroovyCodeSource(text, sourceFile, "/nlbridge/script");
             source.setCachable(false);
             Class<?> type = loader.parseClass(source, false);
