@@ -45,7 +45,8 @@ for r in rows:
 
 
 def ok(rs):
-    return [r for r in rs if r['rc'] == '0' and r['verify'] == 'OK']
+    # a start-up row's verify already checked its expected exit code (plan's is 2)
+    return [r for r in rs if r['verify'] == 'OK' and (r['rc'] == '0' or r['scenario'] == 'startup')]
 
 
 def med(rs, key):
@@ -107,7 +108,7 @@ w('## Machine and versions\n')
 w('| what | value |')
 w('|---|---|')
 for k in ['machine', 'cpu', 'memory', 'os', 'kernel', 'load_after', 'jdk', 'jvm_flags', 'iproute2', 'nftables',
-          'iptables', 'cni_plugins', 'netavark', 'pyroute2', 'python']:
+          'iptables', 'cni_plugins', 'netavark', 'pyroute2', 'python', 'podman']:
     if k in meta:
         w(f'| {k} | {meta[k]} |')
 w('')
@@ -182,7 +183,67 @@ for scen, pick, ours, heading in SECTIONS:
         w(f'| {m} | ' + ' | '.join(vals) + ' |')
     w('\n</details>\n')
 
+# ---------------------------------------------------------------- start-up (bench/startup.sh)
+START = [('nlbridge-version', '`nlbridge version`'), ('podman-version', '`podman --version`'),
+         ('nlbridge-status', '`nlbridge status` (empty state, engine in the process)'),
+         ('podman-network-ls', '`podman network ls`'),
+         ('nlbridge-status-H', '`nlbridge -H unix://… status` (through a daemon)'),
+         ('nlbridge-check', '`nlbridge check` (docker0.groovy: compile and validate)'),
+         ('nlbridge-plan', '`nlbridge plan` (compile, open the engine, plan)'),
+         ('nlbridge-apply', '`nlbridge apply` (2 containers, a published port)'),
+         ('nlbridge-destroy', '`nlbridge destroy`')]
+
+
+def start_med(label, key):
+    return med(ok(groups.get(('startup', 1, label), [])), key)
+
+
+if any(k[0] == 'startup' for k in groups):
+    w('## Start-up — one-shot commands through `./nlbridge`, side by side with podman\n')
+    w('`bench/startup.sh`: the README\'s launcher with its start-up caches, and podman 4 (a Go CLI) with every path '
+      'of its own under a temporary directory; interleaved runs (the order reversed every other round), read-only '
+      'commands in a private mount namespace with `/tmp` noexec. Medians over the runs that exited as expected '
+      'and printed what they should (verified / runs); user and sys are CPU seconds, RSS the peak resident set.\n')
+    w('| command | wall | user | sys | max RSS |')
+    w('|---|---:|---:|---:|---:|')
+    for label, name in START:
+        rs = groups.get(('startup', 1, label), [])
+        if not rs:
+            continue
+        good = ok(rs)
+        if not good:
+            w(f"| {name} | ✗ rc={rs[0]['rc']} verify={rs[0]['verify']} | | | |")
+            continue
+        w(f"| {name} | {start_med(label, 'wall_s'):.3f} s ({len(good)}/{len(rs)}) | {start_med(label, 'user_s'):.3f} | "
+          f"{start_med(label, 'sys_s'):.3f} | {start_med(label, 'maxrss_kb') / 1024:.0f} MiB |")
+    w('')
+    pairs = [('nlbridge-version', 'podman-version', '`version` / `podman --version`'),
+             ('nlbridge-status', 'podman-network-ls', '`status` / `podman network ls`'),
+             ('nlbridge-status-H', 'podman-network-ls', '`-H … status` / `podman network ls`')]
+    rows = [(t, start_med(a, 'wall_s'), start_med(b, 'wall_s')) for a, b, t in pairs]
+    rows = [(t, x, y) for t, x, y in rows if x and y]
+    if rows:
+        w('**ours / podman**, whole command (goal of issue 14: at most 2):\n')
+        w('| pair | ratio |')
+        w('|---|---:|')
+        for t, x, y in rows:
+            w(f'| {t} | {x / y:.2f} |')
+        w('')
+
 # ---------------------------------------------------------------- targets
+if not smoke and any(k[0] == 'startup' for k in groups):
+    w('## Targets (issue 14)\n')
+    w('| target | measured | met? |')
+    w('|---|---|---|')
+    for a, b, text in [('nlbridge-version', 'podman-version', '`nlbridge version` at most 2× `podman --version`'),
+                       ('nlbridge-status', 'podman-network-ls', '`nlbridge status` at most 2× `podman network ls`')]:
+        x, y = start_med(a, 'wall_s'), start_med(b, 'wall_s')
+        if x and y:
+            w(f"| {text} | {x:.3f} s vs {y:.3f} s: {x / y:.1f}× | {'yes' if x / y <= 2 else 'no'} |")
+        else:
+            w(f'| {text} | — | not measured |')
+    w('')
+
 if not smoke:
     w('## Targets (issue 7)\n')
     w('| target | measured | met? |')
