@@ -68,8 +68,9 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
         if (spec.mac() != null) {
             enc.putMac(w, Rt.IFLA_ADDRESS, spec.mac());
         }
-        if (spec instanceof VethSpec v && v.master() != 0) {
-            w.putU32(Rt.IFLA_MASTER, v.master());
+        if (spec instanceof VethSpec v) {
+            if (v.master() != 0) w.putU32(Rt.IFLA_MASTER, v.master());
+            queues(w, v);
         }
         long info = w.nestStart(Rt.IFLA_LINKINFO);
         w.putString(Rt.IFLA_INFO_KIND, spec.kind());
@@ -118,8 +119,13 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
         if (netnsFd >= 0) {
             w.putU32(Rt.IFLA_NET_NS_FD, netnsFd);
         }
+        queues(w, v);
         w.nestEnd(peer);
         w.nestEnd(data);
+    }
+
+    private static void queues(MsgWriter w, VethSpec v) {
+        if (v.queues() > 0) w.putU32(Rt.IFLA_NUM_TX_QUEUES, v.queues()).putU32(Rt.IFLA_NUM_RX_QUEUES, v.queues());
     }
 
     /** Equivalent to: {@code ip link set $link up}. */
