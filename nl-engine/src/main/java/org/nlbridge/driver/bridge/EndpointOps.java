@@ -63,6 +63,7 @@ final class EndpointOps {
                     .peerMac(e.mac())
                     .master(w.bridgeIndex())
                     .alias(Naming.vethAlias(e.network(), e.container()))
+                    .queues(1) // the one queue Docker's veths use too, without an RCU grace period per end
                     .up()
                     .build();
             bySpec.put(v, w);
