@@ -87,19 +87,9 @@ public final class ScriptLoader {
     /** Compiles and runs script text; {@code file} is the name used in messages and stack traces. */
     public DesiredState evaluate(String text, String file) {
         String sourceFile = baseName(file);
-        Class<?> type = compile(text, file, sourceFile);
+        Class<?> type = Groovy.compile(text, file, sourceFile);
         Recorder recorder = new Recorder(sourceFile);
-        try {
-            NlbridgeScript script = (NlbridgeScript) type.getDeclaredConstructor().newInstance();
-            script.recorder(recorder);
-            script.run();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot instantiate the compiled script " + type.getName(), e);
-        } catch (InvokerInvocationException e) {
-            throw failure(file, recorder, e.getCause() != null ? e.getCause() : e);
-        } catch (RuntimeException | StackOverflowError | AssertionError e) {
-            throw failure(file, recorder, e);
-        }
+        Groovy.run(type, recorder, file);
         try {
             return recorder.desiredState();
         } catch (ValidationException e) {
@@ -117,42 +107,66 @@ public final class ScriptLoader {
         return new DslException(file, recorder.lineOf(t), oneLine(detail), t);
     }
 
-    private static Class<?> compile(String text, String file, String sourceFile) {
-        // a fresh class loader per script: its classes are collected with it, and names never clash
-        try (GroovyClassLoader loader = new GroovyClassLoader(ScriptLoader.class.getClassLoader(), Config.CONFIG)) {
-            GroovyCodeSource source = new GroovyCodeSource(text, sourceFile, "/nlbridge/script");
-            source.setCachable(false);
-            Class<?> type = loader.parseClass(source, false);
-            if (!NlbridgeScript.class.isAssignableFrom(type)) {
-                throw new DslException(file, 0, "not a script: it declares a class instead of statements", null);
+    /**
+     * Everything that touches Groovy's classes, in a class of its own: the verifier loads the exception types a
+     * method catches when it checks the method's class, so a command that loads no script (status) would otherwise
+     * open Groovy's jar for ScriptLoader's sake.
+     */
+    private static final class Groovy {
+        /** Runs the compiled script, which only records specs into {@code recorder}. */
+        static void run(Class<?> type, Recorder recorder, String file) {
+            try {
+                NlbridgeScript script = (NlbridgeScript) type.getDeclaredConstructor().newInstance();
+                script.recorder(recorder);
+                script.run();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot instantiate the compiled script " + type.getName(), e);
+            } catch (InvokerInvocationException e) {
+                throw failure(file, recorder, e.getCause() != null ? e.getCause() : e);
+            } catch (RuntimeException | StackOverflowError | AssertionError e) {
+                throw failure(file, recorder, e);
             }
-            return type;
-        } catch (MultipleCompilationErrorsException e) {
-            throw new DslException(problems(file, e.getErrorCollector()), e);
-        } catch (CompilationFailedException e) {
-            throw new DslException(file, 0, oneLine(e.getMessage()), e);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
-    }
 
-    private static List<DslException.Problem> problems(String file, ErrorCollector errors) {
-        List<DslException.Problem> out = new ArrayList<>();
-        for (Message m : errors.getErrors()) {
-            switch (m) {
-                case SyntaxErrorMessage s -> {
-                    SyntaxException x = s.getCause();
-                    out.add(new DslException.Problem(file, x.getStartLine(), CompileErrors.explain(x.getOriginalMessage())));
+        static Class<?> compile(String text, String file, String sourceFile) {
+            // a fresh class loader per script: its classes are collected with it, and names never clash
+            try (GroovyClassLoader loader = new GroovyClassLoader(ScriptLoader.class.getClassLoader(), Config.CONFIG)) {
+                GroovyCodeSource source = new GroovyCodeSource(text, sourceFile, "/nlbridge/script");
+                source.setCachable(false);
+                Class<?> type = loader.parseClass(source, false);
+                if (!NlbridgeScript.class.isAssignableFrom(type)) {
+                    throw new DslException(file, 0, "not a script: it declares a class instead of statements", null);
                 }
-                case ExceptionMessage x -> out.add(new DslException.Problem(file, 0, oneLine(String.valueOf(x.getCause()))));
-                case SimpleMessage x -> out.add(new DslException.Problem(file, 0, oneLine(x.getMessage())));
-                default -> out.add(new DslException.Problem(file, 0, m.getClass().getSimpleName()));
+                return type;
+            } catch (MultipleCompilationErrorsException e) {
+                throw new DslException(problems(file, e.getErrorCollector()), e);
+            } catch (CompilationFailedException e) {
+                throw new DslException(file, 0, oneLine(e.getMessage()), e);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
         }
-        if (out.isEmpty()) out.add(new DslException.Problem(file, 0, "does not compile"));
-        // the checker reports a block's body before the call that opens it; show problems in reading order
-        out.sort(java.util.Comparator.comparingInt(DslException.Problem::line));
-        return out;
+
+        private static List<DslException.Problem> problems(String file, ErrorCollector errors) {
+            List<DslException.Problem> out = new ArrayList<>();
+            for (Message m : errors.getErrors()) {
+                switch (m) {
+                    case SyntaxErrorMessage s -> {
+                        SyntaxException x = s.getCause();
+                        out.add(new DslException.Problem(file, x.getStartLine(),
+                                CompileErrors.explain(x.getOriginalMessage())));
+                    }
+                    case ExceptionMessage x ->
+                            out.add(new DslException.Problem(file, 0, oneLine(String.valueOf(x.getCause()))));
+                    case SimpleMessage x -> out.add(new DslException.Problem(file, 0, oneLine(x.getMessage())));
+                    default -> out.add(new DslException.Problem(file, 0, m.getClass().getSimpleName()));
+                }
+            }
+            if (out.isEmpty()) out.add(new DslException.Problem(file, 0, "does not compile"));
+            // the checker reports a block's body before the call that opens it; show problems in reading order
+            out.sort(java.util.Comparator.comparingInt(DslException.Problem::line));
+            return out;
+        }
     }
 
     static String baseName(String file) {
