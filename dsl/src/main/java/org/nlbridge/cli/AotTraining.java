@@ -74,12 +74,14 @@ public final class AotTraining {
     /** {@code version}, {@code light} or {@code full}: which cache this run trains. */
     public static void main(String[] args) throws IOException {
         String kind = args.length == 1 ? args[0] : "";
-        AotTraining t = new AotTraining(System.out);
-        switch (kind) {
-            case "version" -> t.step(0, "version");
-            case "light", "full" -> t.run(kind.equals("full"));
-            default -> throw new IllegalArgumentException("usage: AotTraining version|light|full");
+        if (kind.equals("version")) {
+            Main.main(new String[] {"version"}); // exactly the command's path, which exits
         }
+        if (!kind.equals("light") && !kind.equals("full")) {
+            throw new IllegalArgumentException("usage: AotTraining version|light|full");
+        }
+        AotTraining t = new AotTraining(System.out);
+        t.run(kind.equals("full"));
         System.exit(t.failed.isEmpty() ? 0 : 1);
     }
 
