@@ -59,6 +59,9 @@ public final class AotTraining {
             }
             """;
 
+    /** Expected exit code of a step whose code depends on the machine. */
+    private static final int ANY = Integer.MIN_VALUE;
+
     private final String tag = "nlbaot-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(), 4);
     private final PrintStream log;
     private final Cli cli;
@@ -103,7 +106,7 @@ public final class AotTraining {
             daemon(full, script, dir.resolve("daemon-state"), dir.resolve("nlbridge.sock"));
             if (full) {
                 cniPlugin();
-                step(0, "doctor");
+                step(ANY, "doctor"); // 1 on a kernel without some feature: still what doctor loads
             }
         } finally {
             for (String ns : List.of(tag + "-host", tag + "-web", tag + "-db")) {
@@ -174,7 +177,7 @@ public final class AotTraining {
         }
         String line = String.join(" ", args);
         log.printf("training: %-40s exit %d (%.0f ms)%n", line, code, (System.nanoTime() - t) / 1e6);
-        if (code != expected) failed.add(line);
+        if (code != expected && !(expected == ANY && code >= 0)) failed.add(line);
     }
 
     /**
