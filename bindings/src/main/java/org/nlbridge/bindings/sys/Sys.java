@@ -162,9 +162,11 @@ public final class Sys {
      * that has time while another does other work first (a script being compiled). Nothing is called.
      */
     public static void prelink() {
-        MethodHandle[] linked = {Socket.H, Bind.H, GetSockName.H, SetSockOpt.H, GetSockOpt.H, SendMsg.H, RecvMsg.H,
-                Close.H, SetNs.H, Open.H};
-        assert linked.length > 0;
+        // reading each holder's handle initializes the holder, which links it
+        for (MethodHandle h : new MethodHandle[] {Socket.H, Bind.H, GetSockName.H, SetSockOpt.H, GetSockOpt.H,
+                SendMsg.H, RecvMsg.H, Close.H, SetNs.H, Open.H}) {
+            java.util.Objects.requireNonNull(h);
+        }
     }
 
     private static int errno(MemorySegment capture) {
