@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import org.nlbridge.daemon.Daemon;
-import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.AddressSpec;

@@ -2,6 +2,7 @@ package org.nlbridge.cli;
 
 import java.io.Console;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.Objects;
 
 import org.nlbridge.driver.run.NetnsLauncher;
@@ -13,7 +14,7 @@ import org.nlbridge.dsl.ScriptLoader;
  * starts a process, and the environment variables it reads ({@code NLBRIDGE_HOST}, {@code NLBRIDGE_CERT_PATH}).
  */
 public record Cli(EngineFactory engines, ScriptLoader scripts, PrintWriter out, PrintWriter err, boolean terminal,
-                  Launcher launcher, java.util.Map<String, String> env) {
+                  Launcher launcher, Map<String, String> env) {
 
     /** Starts a prepared launcher and waits for the command; returns its exit status. */
     @FunctionalInterface
@@ -30,13 +31,13 @@ public record Cli(EngineFactory engines, ScriptLoader scripts, PrintWriter out, 
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
         Objects.requireNonNull(launcher, "launcher");
-        env = env == null ? java.util.Map.of() : java.util.Map.copyOf(env);
+        env = env == null ? Map.of() : Map.copyOf(env);
     }
 
     /** Without environment variables ({@code NLBRIDGE_HOST} and the like are not consulted). */
     public Cli(EngineFactory engines, ScriptLoader scripts, PrintWriter out, PrintWriter err, boolean terminal,
                Launcher launcher) {
-        this(engines, scripts, out, err, terminal, launcher, java.util.Map.of());
+        this(engines, scripts, out, err, terminal, launcher, Map.of());
     }
 
     /** The production wiring: the bridge engine, root-owned scripts, the process's streams. */

@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.Daemon;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.http.Tls;
 
 /**
  * {@code nlbridge daemon}: the engine as a long-running process, Docker's {@code dockerd -H}. Listens on Unix

@@ -24,6 +24,7 @@ import org.nlbridge.driver.run.NetnsLauncher;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.net.IpProtocol;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.AddressSpec;
@@ -123,12 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The script's containers get namespaces named after the demo, so the demo never meets a real container. */
     private static DesiredState sandboxed(DesiredState d, String tag) {
-        List<ContainerSpec> cs = new ArrayList<>();
-        for (ContainerSpec c : d.containers()) {
-            cs.add(new ContainerSpec(c.name(), tag + "-" + c.name(), c.network(), c.ifname(), c.hostname(), c.mac(),
-                    c.ip(), c.ip6(), c.publish(), c.dns()));
-        }
-        return new DesiredState(d.networks(), cs, d.userRules());
+        return d.mapContainers(c -> c.withNetns(tag + "-" + c.name()));
     }
 
     /** host:uplink0 198.51.100.1/24 <-> upstream:eth0 198.51.100.2/24; the host's default route goes upstream. */
@@ -162,7 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (cs == null || cs.ipv4() == null) continue;
             for (var p : c.publish()) {
                 for (PortMapping m : p.mappings()) {
-                    if (m.protocol() != org.nlbridge.net.IpProtocol.TCP || m.hostIp() != null) continue;
+                    if (m.protocol() != IpProtocol.TCP || m.hostIp() != null) continue;
                     check("upstream -> " + HOST_UPLINK + ":" + m.hostPort() + " -> " + c.name() + ":" + m.containerPort(),
                             () -> published(c.netns(), upName, m));
                 }

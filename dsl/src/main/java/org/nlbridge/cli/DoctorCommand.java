@@ -1,5 +1,7 @@
 package org.nlbridge.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import org.nlbridge.nft.Nft;
 import org.nlbridge.rtnl.BridgeSpec;
 import org.nlbridge.rtnl.DummySpec;
 import org.nlbridge.rtnl.Link;
+import org.nlbridge.rtnl.LinkSpec;
 import org.nlbridge.rtnl.Rtnl;
 import org.nlbridge.rtnl.VethSpec;
 import picocli.CommandLine.Command;
@@ -34,7 +37,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        java.io.PrintWriter out = main.cli().out();
+        PrintWriter out = main.cli().out();
         List<Finding> findings = probe();
         boolean ready = true;
         for (Finding f : findings) {
@@ -82,7 +85,7 @@ public final class DoctorCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Finding link(Rtnl rtnl, String kind, org.nlbridge.rtnl.LinkSpec spec, boolean required) {
+    private static Finding link(Rtnl rtnl, String kind, LinkSpec spec, boolean required) {
         try {
             rtnl.links().add(spec);
             Link l = rtnl.links().get(spec.name().toString());
@@ -126,7 +129,7 @@ public final class DoctorCommand implements Callable<Integer> {
                     return have.isEmpty() ? "none" : String.join(", ", have);
                 }
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return "unknown (" + e.getMessage() + ")";
         }
         return "unknown";

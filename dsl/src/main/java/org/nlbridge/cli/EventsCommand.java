@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.api.Event;
+import org.nlbridge.client.ApiJson;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.Event;
+import org.nlbridge.client.RemoteEngine;
 
 /** {@code nlbridge events}: follows a daemon's event stream, Docker's {@code docker events}. */
 @Command(name = "events", mixinStandardHelpOptions = true, description = {

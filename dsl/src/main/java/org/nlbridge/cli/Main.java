@@ -3,16 +3,19 @@ package org.nlbridge.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.RemoteEngine;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.DaemonLock;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.http.Tls;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine;
 
 /**
  * The {@code nlbridge} command line. Run it through the {@code ./nlbridge} launcher. Global options are accepted
@@ -45,7 +48,7 @@ public final class Main implements Runnable {
             description = "The daemon to send the command to: unix:///run/nlbridge.sock, or tcp://HOST:PORT with the"
                     + " --tls* files (default: $NLBRIDGE_HOST; without either, the engine runs in this process)."
                     + " For 'daemon': where to listen; may be given several times.")
-    java.util.List<String> hosts = new java.util.ArrayList<>();
+    List<String> hosts = new ArrayList<>();
 
     @Option(names = "--tlscacert", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "tcp:// only: the CA certificate (PEM) that signs the other side's certificate"
@@ -177,6 +180,9 @@ public final class Main implements Runnable {
 
     /** picocli's model of the command line around {@code main}. */
     static CommandLine commandLine(Main main) {
+        // picocli's default factory probes for groovy.lang.Closure, which loads Groovy's runtime: only commands
+        // that compile a script may load Groovy (see ScriptLoader), and no command uses closures in annotations
+        System.setProperty("picocli.disable.closures", "true");
         CommandLine cl = new CommandLine(main);
         cl.setOut(main.cli.out());
         cl.setErr(main.cli.err());

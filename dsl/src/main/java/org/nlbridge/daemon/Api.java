@@ -3,25 +3,17 @@ package org.nlbridge.daemon;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.daemon.api.Event;
+import org.nlbridge.client.ApiJson;
+import org.nlbridge.client.HttpException;
 import org.nlbridge.daemon.http.Exchange;
 import org.nlbridge.daemon.http.HttpRequest;
-import org.nlbridge.daemon.http.HttpWire;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
@@ -29,6 +21,7 @@ import org.nlbridge.net.ValidationException;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.NotFoundException;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -62,12 +55,19 @@ final class Api {
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
+    /** The status that answers a failure: by its type, never by its message. */
+    static int status(Throwable t) {
+        return switch (t) {
+            case ApiError a -> a.status;
+            case NotFoundException n -> 404;
+            case ValidationException v -> 400;
+            default -> 500;
+        };
+    }
+
     /** Maps an exception to a status and {@code {"message": ...}}. */
     static void error(Exchange ex, Throwable t) throws IOException {
-        int status;
-        if (t instanceof ApiError a) status = a.status;
-        else if (t instanceof ValidationException v) status = v.reason().startsWith("no such") ? 404 : 400;
-        else status = 500;
+        int status = status(t);
         if (status == 500) {
             System.getLogger("nlbridge.api").log(System.Logger.Level.WARNING,
                     ex.request().method() + " " + ex.request().path() + ": " + t, t);
@@ -124,7 +124,7 @@ final class Api {
                 only(p, 1);
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
-                withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("apply", () ->
+                ApiStreams.withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("apply", () ->
                         daemon.applyDesired("apply", "desired state: " + Daemon.names(d), peer, d, progress,
                                 Daemon.OnFailure.KEEP_IF_STARTED)));
             }
@@ -132,7 +132,7 @@ final class Api {
                 only(p, 1);
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
-                withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("destroy", () -> daemon.destroy(d, peer, progress)));
+                ApiStreams.withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("destroy", () -> daemon.destroy(d, peer, progress)));
             }
             case "reconcile" -> {
                 only(p, 1);
@@ -150,7 +150,7 @@ final class Api {
             case "events" -> {
                 only(p, 1);
                 allow(m, "GET");
-                events(ex);
+                ApiStreams.events(ex, daemon.events());
             }
             default -> throw new ApiError(404, "no such API path: " + r.path() + " (see openapi.yaml)");
         }
@@ -171,10 +171,10 @@ final class Api {
             NetworkSpec spec = ApiJson.networkSpec(body(r, "network"));
             Plan done = daemon.onEngine("create network", () -> {
                 DesiredState d = daemon.desiredOrEmpty();
-                if (d.networks().stream().anyMatch(n -> n.name().equals(spec.name()))) {
+                if (d.network(spec.name()).isPresent()) {
                     throw new ApiError(409, "network " + spec.name() + " already exists");
                 }
-                return daemon.applyDesired("create", "network " + spec.name(), peer, Daemon.withNetwork(d, spec),
+                return daemon.applyDesired("create", "network " + spec.name(), peer, d.withNetwork(spec),
                         Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
             });
             send(ex, 201, ApiJson.toJson(done));
@@ -187,7 +187,7 @@ final class Api {
             ok(ex, daemon.onEngine("inspect network", () -> {
                 EngineStatus st = daemon.engine().status();
                 EngineStatus.NetworkStatus ns = st.networks().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
-                NetworkSpec spec = daemon.desiredOrEmpty().networks().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+                NetworkSpec spec = daemon.desiredOrEmpty().network(name).orElse(null);
                 if (ns == null && spec == null) throw new ApiError(404, "no such network: " + name);
                 ObjectNode o = F.objectNode();
                 o.set("spec", spec == null ? F.nullNode() : ApiJson.toJson(spec));
@@ -200,13 +200,13 @@ final class Api {
         }
         Plan done = daemon.onEngine("remove network", () -> {
             DesiredState d = daemon.desiredOrEmpty();
-            if (d.networks().stream().noneMatch(n -> n.name().equals(name))) throw new ApiError(404, "no such network: " + name);
+            if (d.network(name).isEmpty()) throw new ApiError(404, "no such network: " + name);
             List<String> users = Daemon.users(d, name, null);
             if (!users.isEmpty()) {
                 throw new ApiError(409, "network " + name + " has containers: " + String.join(", ", users)
                         + " (remove them first)");
             }
-            return daemon.applyDesired("remove", "network " + name, peer, Daemon.withoutNetwork(d, name),
+            return daemon.applyDesired("remove", "network " + name, peer, d.withoutNetwork(name),
                     Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
         });
         ok(ex, ApiJson.toJson(done));
@@ -227,10 +227,10 @@ final class Api {
             ContainerSpec spec = ApiJson.containerSpec(body(r, "container"));
             Plan done = daemon.onEngine("connect container", () -> {
                 DesiredState d = daemon.desiredOrEmpty();
-                if (d.containers().stream().anyMatch(c -> c.name().equals(spec.name()))) {
+                if (d.container(spec.name()).isPresent()) {
                     throw new ApiError(409, "container " + spec.name() + " already exists");
                 }
-                return daemon.applyDesired("connect", "container " + spec.name(), peer, Daemon.withContainer(d, spec),
+                return daemon.applyDesired("connect", "container " + spec.name(), peer, d.withContainer(spec),
                         Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
             });
             send(ex, 201, ApiJson.toJson(done));
@@ -262,9 +262,8 @@ final class Api {
                     throw new ApiError(404, "container " + name + " does not publish " + port + " (it publishes "
                             + (c.publish().isEmpty() ? "nothing" : c.publish().toString()) + ")");
                 }
-                ContainerSpec next = new ContainerSpec(c.name(), c.netns(), c.network(), c.ifname(), c.hostname(),
-                        c.mac(), c.ip(), c.ip6(), ports, c.dns());
-                return daemon.applyDesired(p.get(2), "container " + name + " " + port, peer, Daemon.withContainer(d, next),
+                return daemon.applyDesired(p.get(2), "container " + name + " " + port, peer,
+                        d.withContainer(c.withPublish(ports)),
                         Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
             });
             ok(ex, ApiJson.toJson(done));
@@ -276,7 +275,7 @@ final class Api {
             case "GET" -> ok(ex, daemon.onEngine("inspect container", () -> {
                 EngineStatus st = daemon.engine().status();
                 EngineStatus.ContainerStatus cs = st.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
-                ContainerSpec spec = daemon.desiredOrEmpty().containers().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+                ContainerSpec spec = daemon.desiredOrEmpty().container(name).orElse(null);
                 if (cs == null && spec == null) throw new ApiError(404, "no such container: " + name);
                 ObjectNode o = F.objectNode();
                 o.set("spec", spec == null ? F.nullNode() : ApiJson.toJson(spec));
@@ -292,7 +291,7 @@ final class Api {
                 Plan done = daemon.onEngine("update container", () -> {
                     DesiredState d = daemon.desiredOrEmpty();
                     find(d, name);
-                    return daemon.applyDesired("update", "container " + name, peer, Daemon.withContainer(d, spec),
+                    return daemon.applyDesired("update", "container " + name, peer, d.withContainer(spec),
                             Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
                 });
                 ok(ex, ApiJson.toJson(done));
@@ -306,7 +305,7 @@ final class Api {
                         throw new ApiError(409, "container " + name + " shares its namespace with " + String.join(", ", users)
                                 + " (remove them first)");
                     }
-                    return daemon.applyDesired("disconnect", "container " + name, peer, Daemon.withoutContainer(d, name),
+                    return daemon.applyDesired("disconnect", "container " + name, peer, d.withoutContainer(name),
                             Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
                 });
                 ok(ex, ApiJson.toJson(done));
@@ -315,124 +314,7 @@ final class Api {
     }
 
     private static ContainerSpec find(DesiredState d, String name) {
-        return d.containers().stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new ApiError(404, "no such container: " + name));
-    }
-
-    // -------------------------------------------------------------------------------------------- events
-
-    private void events(Exchange ex) throws IOException {
-        HttpRequest r = ex.request();
-        long since = 0;
-        String s = r.param("since");
-        if (s != null) {
-            try {
-                since = Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                throw new ValidationException("since", s, "not a number", "an event seq, or -1 for every event kept");
-            }
-        }
-        Set<String> types = new HashSet<>();
-        String t = r.param("type");
-        if (t != null) {
-            for (String x : t.split(",")) {
-                if (!Event.TYPES.contains(x)) {
-                    throw new ValidationException("type", x, "unknown event type", String.join(", ", Event.TYPES.stream().sorted().toList()));
-                }
-                types.add(x);
-            }
-        }
-        Predicate<Event> filter = e -> types.isEmpty() || types.contains(e.type());
-        try (EventBus.Subscription sub = daemon.events().subscribe(since, filter)) {
-            HttpWire.ChunkedOutput out = ex.stream(200, Exchange.NDJSON);
-            long lastWrite = System.nanoTime();
-            while (true) {
-                Event e;
-                try {
-                    e = sub.next(1000);
-                } catch (EventBus.Lagged lagged) {
-                    out.line(ApiJson.write(new Event(0, java.time.Instant.now().toString(), "daemon", "lagged", "this stream",
-                            false, lagged.getMessage(), List.of()).toJson()));
-                    return;
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (e == EventBus.END) return; // the daemon stops: its stop event was the last one queued
-                if (e != null) {
-                    out.line(ApiJson.write(e.toJson()));
-                    lastWrite = System.nanoTime();
-                } else if (System.nanoTime() - lastWrite > TimeUnit.SECONDS.toNanos(15)) {
-                    out.write(new byte[]{'\n'}); // keep-alive line, so a dead client is noticed
-                    out.flush();
-                    lastWrite = System.nanoTime();
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ progress
-
-    private interface Operation {
-        Plan run(Engine.ProgressListener progress);
-    }
-
-    /**
-     * Runs an apply or destroy; with {@code ?progress=true}, answers with a stream of {@code {"progress": ...}}
-     * lines ending in {@code {"result": PLAN}} or {@code {"error": {...}}} once the first change is made (a
-     * failure before that, such as a validation error, is an ordinary error status).
-     */
-    private void withProgress(Exchange ex, boolean wanted, Operation op) throws Exception {
-        if (!wanted) {
-            ok(ex, ApiJson.toJson(op.run(Engine.ProgressListener.NONE)));
-            return;
-        }
-        BlockingQueue<ObjectNode> lines = new ArrayBlockingQueue<>(1024);
-        CompletableFuture<Plan> result = new CompletableFuture<>();
-        Thread.ofPlatform().name("nlbridge-op").daemon().start(() -> {
-            try {
-                result.complete(op.run((done, total, change) -> {
-                    ObjectNode o = F.objectNode();
-                    ObjectNode pr = o.putObject("progress");
-                    pr.put("done", done);
-                    pr.put("total", total);
-                    pr.set("change", ApiJson.toJson(change));
-                    lines.offer(o); // a full queue drops progress lines, never the result
-                }));
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        HttpWire.ChunkedOutput out = null;
-        while (true) {
-            ObjectNode line = lines.poll(50, TimeUnit.MILLISECONDS);
-            if (line != null) {
-                if (out == null) out = ex.stream(200, Exchange.NDJSON);
-                out.line(ApiJson.write(line));
-                continue;
-            }
-            if (result.isDone() && lines.isEmpty()) break;
-        }
-        Plan plan;
-        try {
-            plan = result.join();
-        } catch (java.util.concurrent.CompletionException ce) {
-            Throwable t = ce.getCause();
-            if (out == null) throw t instanceof Exception e ? e : new RuntimeException(t);
-            ObjectNode o = F.objectNode();
-            ObjectNode err = o.putObject("error");
-            err.put("status", t instanceof ApiError a ? a.status : t instanceof ValidationException ? 400 : 500);
-            err.put("message", message(t));
-            out.line(ApiJson.write(o));
-            return;
-        }
-        if (out == null) {
-            ok(ex, ApiJson.toJson(plan));
-            return;
-        }
-        ObjectNode o = F.objectNode();
-        o.set("result", ApiJson.toJson(plan));
-        out.line(ApiJson.write(o));
+        return d.container(name).orElseThrow(() -> new ApiError(404, "no such container: " + name));
     }
 
     // ------------------------------------------------------------------------------------------- helpers
@@ -467,12 +349,12 @@ final class Api {
     private static String header(HttpRequest r, String name) {
         try {
             return r.headers().get(name);
-        } catch (org.nlbridge.daemon.http.HttpException e) {
+        } catch (HttpException e) {
             throw new ApiError(e.status(), e.getMessage());
         }
     }
 
-    private static void ok(Exchange ex, JsonNode body) throws IOException {
+    static void ok(Exchange ex, JsonNode body) throws IOException {
         send(ex, 200, body);
     }
 

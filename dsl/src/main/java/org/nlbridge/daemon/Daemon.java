@@ -3,6 +3,7 @@ package org.nlbridge.daemon;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,10 +20,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
-import org.nlbridge.daemon.http.Tls;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.monitor.HostMonitor;
@@ -32,9 +33,7 @@ import org.nlbridge.spec.Change;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkMode;
-import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.spec.Plan;
-import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * {@code nlbridge daemon}: one process that owns one {@link Engine} and its state, serves the API on its sockets,
@@ -44,7 +43,7 @@ import org.nlbridge.spec.UserRulesSpec;
  * logical operation at a time, with the engine's own all-or-nothing rules, whatever the number of clients. The
  * daemon converges the host to one desired state: {@code apply} replaces it (as a script does), the
  * network/container requests edit it and apply the result, {@code destroy} removes what it names. It is saved in
- * the state store before the engine runs (so a daemon killed mid-request finishes the request when it restarts)
+ * the state directory ({@link DesiredStateFile}) before the engine runs (so a daemon killed mid-request finishes the request when it restarts)
  * and put back if the engine refused the request before changing anything.
  *
  * <p>SIGTERM (a {@link #close}) stops accepting, lets the running operation finish, and leaves the network as it
@@ -89,7 +88,7 @@ public final class Daemon implements AutoCloseable {
 
     /** One line on stderr, with the time: the daemon's log. */
     static void log(String text) {
-        System.err.println(java.time.LocalDateTime.now() + " nlbridge: " + text.replace("\n", "\n    "));
+        System.err.println(LocalDateTime.now() + " nlbridge: " + text.replace("\n", "\n    "));
         System.err.flush();
     }
 
@@ -123,7 +122,7 @@ public final class Daemon implements AutoCloseable {
         DaemonState state = null;
         try {
             engine = engines.apply(eo);
-            state = DaemonState.open(eo.stateDir());
+            state = DesiredStateFile.open(eo.stateDir(), engine);
             d = new Daemon(engine, state, o.debounce());
             d.resources.add(lock);
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
@@ -250,7 +249,7 @@ public final class Daemon implements AutoCloseable {
 
     /** The desired state, or an empty one. */
     DesiredState desiredOrEmpty() {
-        return desired != null ? desired : new DesiredState(List.of(), List.of(), UserRulesSpec.NONE);
+        return desired != null ? desired : DesiredState.EMPTY;
     }
 
     // ----------------------------------------------------------------------------------- operations
@@ -281,7 +280,7 @@ public final class Daemon implements AutoCloseable {
             if (!keep) {
                 desired = old;
                 if (old != null) state.saveDesired(old);
-                else state.saveDesired(new DesiredState(List.of(), List.of(), UserRulesSpec.NONE));
+                else state.saveDesired(DesiredState.EMPTY);
             }
             events.publish("engine", action + "-failed", object, false, Api.message(e) + " (" + peer + ")", List.of());
             throw e;
@@ -300,19 +299,16 @@ public final class Daemon implements AutoCloseable {
             failure = e;
             done = null;
         }
+        // what it removed leaves the desired state: its containers, and its networks the engine no longer has
+        Set<String> containersGone = new HashSet<>();
+        what.containers().forEach(c -> containersGone.add(c.name()));
+        Set<String> networksGone = new HashSet<>();
+        what.networks().forEach(n -> networksGone.add(n.name()));
+        engine.status().networks().forEach(n -> networksGone.remove(n.name()));
         DesiredState old = desiredOrEmpty();
-        Set<String> ctrs = new HashSet<>();
-        what.containers().forEach(c -> ctrs.add(c.name()));
-        Set<String> netsGone = new HashSet<>();
-        Set<String> remaining = new HashSet<>();
-        engine.status().networks().forEach(n -> remaining.add(n.name()));
-        what.networks().forEach(n -> {
-            if (!remaining.contains(n.name())) netsGone.add(n.name());
-        });
-        List<ContainerSpec> keptCtrs = old.containers().stream().filter(c -> !ctrs.contains(c.name())).toList();
-        List<NetworkSpec> keptNets = old.networks().stream().filter(n -> !netsGone.contains(n.name())).toList();
         try {
-            DesiredState next = new DesiredState(keptNets, keptCtrs, old.userRules());
+            DesiredState next = new DesiredState(old.networks().stream().filter(n -> !networksGone.contains(n.name())).toList(),
+                    old.containers().stream().filter(c -> !containersGone.contains(c.name())).toList(), old.userRules());
             if (!next.equals(desired)) {
                 state.saveDesired(next);
                 desired = next;
@@ -346,38 +342,6 @@ public final class Daemon implements AutoCloseable {
         if (n[1] > 0) parts.add(n[1] + " updated");
         if (n[2] > 0) parts.add(n[2] + " deleted");
         return String.join(", ", parts);
-    }
-
-    /** A copy of {@code d} with {@code c} replacing the container of its name, or added. */
-    static DesiredState withContainer(DesiredState d, ContainerSpec c) {
-        List<ContainerSpec> cs = new ArrayList<>();
-        boolean replaced = false;
-        for (ContainerSpec x : d.containers()) {
-            if (x.name().equals(c.name())) {
-                cs.add(c);
-                replaced = true;
-            } else {
-                cs.add(x);
-            }
-        }
-        if (!replaced) cs.add(c);
-        return new DesiredState(d.networks(), cs, d.userRules());
-    }
-
-    static DesiredState withoutContainer(DesiredState d, String name) {
-        return new DesiredState(d.networks(), d.containers().stream().filter(c -> !c.name().equals(name)).toList(),
-                d.userRules());
-    }
-
-    static DesiredState withNetwork(DesiredState d, NetworkSpec n) {
-        List<NetworkSpec> ns = new ArrayList<>(d.networks());
-        ns.add(n);
-        return new DesiredState(ns, d.containers(), d.userRules());
-    }
-
-    static DesiredState withoutNetwork(DesiredState d, String name) {
-        return new DesiredState(d.networks().stream().filter(n -> !n.name().equals(name)).toList(), d.containers(),
-                d.userRules());
     }
 
     /** The containers of {@code d} that use network {@code name} or share a namespace with {@code container}. */

@@ -6,9 +6,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -32,15 +35,15 @@ public final class DaemonLock implements AutoCloseable {
             // as the state store makes it: whoever can write the state can steer the engine
             Files.createDirectories(stateDir.toAbsolutePath().getParent());
             try {
-                Files.createDirectory(stateDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                Files.createDirectory(stateDir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException raced) {
                 // fine
             }
         }
         Path f = stateDir.resolve(FILE);
         FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                LinkOption.NOFOLLOW_LINKS);
         FileLock l;
         try {
             l = ch.tryLock();
@@ -68,8 +71,8 @@ public final class DaemonLock implements AutoCloseable {
     /** The pid of the daemon that holds the state directory's lock, if one does. */
     public static Optional<String> heldBy(Path stateDir) {
         Path f = stateDir.resolve(FILE);
-        if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) return Optional.empty();
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             FileLock l;
             try {
                 l = ch.tryLock(0, Long.MAX_VALUE, true);

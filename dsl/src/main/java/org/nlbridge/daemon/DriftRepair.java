@@ -6,13 +6,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.Ownership;
-import org.nlbridge.monitor.HostMonitor.HostEvent;
 import org.nlbridge.monitor.HostMonitor;
+import org.nlbridge.monitor.HostMonitor.HostEvent;
 import org.nlbridge.rtnl.Route;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.DesiredState;
@@ -153,7 +154,7 @@ final class DriftRepair implements AutoCloseable {
         long delay = Math.max(debounceMillis, notBefore - System.currentTimeMillis());
         try {
             timer.schedule(() -> daemon.onEngineLater(this::runPending), delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             scheduled = false;
         }
     }

@@ -8,9 +8,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-import org.nlbridge.daemon.api.Event;
+import org.nlbridge.client.Event;
 import org.nlbridge.spec.Change;
 
 /**
@@ -25,13 +26,13 @@ final class EventBus {
     private final ArrayDeque<Event> recent = new ArrayDeque<>();
     private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
     /** Where our own events are logged (stderr): plain printing, which also works in a shutdown hook. */
-    private final java.util.function.Consumer<String> log;
+    private final Consumer<String> log;
     private long seq;
 
     /** Marks the end of a subscription in its queue. */
     static final Event END = new Event(0, "-", "daemon", "end", "-", false, "", List.of());
 
-    EventBus(java.util.function.Consumer<String> log) {
+    EventBus(Consumer<String> log) {
         this.log = log;
     }
 

@@ -13,10 +13,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
-import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.Conn;
 import org.nlbridge.daemon.http.ConnListener;
-import org.nlbridge.daemon.http.Tls;
 import org.nlbridge.net.IpAddress;
 
 /**

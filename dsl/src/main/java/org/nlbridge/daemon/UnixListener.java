@@ -16,8 +16,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
@@ -75,7 +77,7 @@ final class UnixListener implements ConnListener {
             view.setPermissions(MODE);
             if (gp != null) view.setGroup(gp);
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE); // rename(2): replaces a stale socket, never follows a link
-            Object key = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+            Object key = Files.readAttributes(path, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS).fileKey();
             return new UnixListener(path, ch, key);
         } catch (IOException | RuntimeException e) {
@@ -107,7 +109,7 @@ final class UnixListener implements ConnListener {
             throw new RefusedException("cannot listen on " + path + ": its directory " + dir + " does not exist");
         }
         Path real = dir.toRealPath();
-        var a = Files.readAttributes(real, java.nio.file.attribute.PosixFileAttributes.class);
+        var a = Files.readAttributes(real, PosixFileAttributes.class);
         int uid = (Integer) Files.getAttribute(real, "unix:uid");
         int gid = (Integer) Files.getAttribute(real, "unix:gid");
         int myUid = myUid();
@@ -125,9 +127,9 @@ final class UnixListener implements ConnListener {
     }
 
     private static void checkExisting(Path path) throws IOException {
-        java.nio.file.attribute.PosixFileAttributes a;
+        PosixFileAttributes a;
         try {
-            a = Files.readAttributes(path, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return;
         }
@@ -185,7 +187,7 @@ final class UnixListener implements ConnListener {
             // closing anyway
         }
         try {
-            Object now = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+            Object now = Files.readAttributes(path, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS).fileKey();
             if (now != null && now.equals(fileKey)) Files.delete(path);
         } catch (IOException ignored) {

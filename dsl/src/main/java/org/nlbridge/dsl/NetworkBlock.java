@@ -18,6 +18,11 @@ public final class NetworkBlock {
         this.name = name;
     }
 
+    /** Docker {@code --driver}: the network driver that makes this network (default {@code 'bridge'}). */
+    public void driver(String driver) {
+        builder.driver(driver);
+    }
+
     /** The bridge to create (default {@code docker0}). */
     public void bridge(String ifname) {
         builder.bridge(ifname);

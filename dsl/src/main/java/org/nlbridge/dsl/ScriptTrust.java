@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntSupplier;
 
@@ -30,24 +32,35 @@ public final class ScriptTrust {
     private static final int S_ISVTX = 01000;
 
     private final IntSupplier effectiveUid;
+    /** Whose files and directories count as root's: root's own, and this uid's. */
+    private final int alsoRoot;
 
-    private ScriptTrust(IntSupplier effectiveUid) {
+    private ScriptTrust(IntSupplier effectiveUid, int alsoRoot) {
         this.effectiveUid = effectiveUid;
+        this.alsoRoot = alsoRoot;
     }
 
     /** Checks when this process's effective uid is 0. */
     public static ScriptTrust system() {
-        return new ScriptTrust(ScriptTrust::processEffectiveUid);
+        return new ScriptTrust(ScriptTrust::processEffectiveUid, 0);
     }
 
     /** Checks as if the process ran with this effective uid (tests). */
     public static ScriptTrust asUid(int uid) {
-        return new ScriptTrust(() -> uid);
+        return new ScriptTrust(() -> uid, 0);
+    }
+
+    /**
+     * Checks as root would, taking {@code owner}'s files and directories for root's: tests of the mode checks that
+     * run without root, and so cannot make files root owns.
+     */
+    static ScriptTrust asRootOwning(int owner) {
+        return new ScriptTrust(() -> 0, owner);
     }
 
     /** Checks nothing: for text that does not come from a file, or callers with a policy of their own. */
     public static ScriptTrust none() {
-        return new ScriptTrust(() -> -1);
+        return new ScriptTrust(() -> -1, 0);
     }
 
     /** Checks the file (when running as root), then reads it as UTF-8; the file must not change while read. */
@@ -56,7 +69,7 @@ public final class ScriptTrust {
         Object before = null;
         if (root) before = check(file);
         String text = ScriptLoader.decode(Files.readAllBytes(file));
-        if (root && !java.util.Objects.equals(before, check(file))) {
+        if (root && !Objects.equals(before, check(file))) {
             throw new UntrustedScriptException("refusing to run this script as root: it was replaced while being read");
         }
         return text;
@@ -71,7 +84,7 @@ public final class ScriptTrust {
         int uid = (Integer) Files.getAttribute(real, "unix:uid");
         int gid = (Integer) Files.getAttribute(real, "unix:gid");
         int mode = (Integer) Files.getAttribute(real, "unix:mode");
-        if (uid != 0) {
+        if (uid != 0 && uid != alsoRoot) {
             throw refuse(file, "it is owned by uid " + uid + ", not root",
                     "chown root " + file + " after reading it");
         }
@@ -87,7 +100,7 @@ public final class ScriptTrust {
             int dg = (Integer) Files.getAttribute(dir, "unix:gid");
             int dm = (Integer) Files.getAttribute(dir, "unix:mode");
             boolean sticky = (dm & S_ISVTX) != 0;
-            if (du != 0) {
+            if (du != 0 && du != alsoRoot) {
                 throw refuse(file, "its directory " + dir + " is owned by uid " + du + ", who could replace it",
                         "keep scripts in a directory only root can write to");
             }
@@ -97,7 +110,7 @@ public final class ScriptTrust {
                         "keep scripts in a directory only root can write to");
             }
         }
-        return Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        return Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                 .fileKey();
     }
 

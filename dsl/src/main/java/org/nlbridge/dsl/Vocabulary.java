@@ -1,7 +1,9 @@
 package org.nlbridge.dsl;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,6 +35,7 @@ final class Vocabulary {
             "userRules", "userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0' }", "a { } block"));
 
     static final Block NETWORK = new Block("network", NetworkBlock.class, keys(
+            "driver", "driver 'bridge'", NAME,
             "bridge", "bridge 'docker0'", NAME,
             "useBridge", "useBridge 'bridge0'", NAME,
             "bip", "bip '172.17.42.1/16'", NAME,
@@ -83,7 +86,7 @@ final class Vocabulary {
     private static Map<String, Key> keys(String... triples) {
         Map<String, Key> m = new LinkedHashMap<>();
         for (int i = 0; i < triples.length; i += 3) m.put(triples[i], new Key(triples[i + 1], triples[i + 2]));
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /** The closest key within edit distance 2 (or a case-insensitive match), or null. */
@@ -91,8 +94,8 @@ final class Vocabulary {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : block.keys().keySet()) {
-            int d = k.equalsIgnoreCase(typed) ? 0 : distance(k.toLowerCase(java.util.Locale.ROOT),
-                    typed.toLowerCase(java.util.Locale.ROOT));
+            int d = k.equalsIgnoreCase(typed) ? 0 : distance(k.toLowerCase(Locale.ROOT),
+                    typed.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = k;

@@ -9,13 +9,14 @@ import org.nlbridge.driver.run.NetnsLauncher;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
 import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.testing.MemoryEngine;
 
 /** Runs the command line against a fake engine and captures everything it prints. */
 final class CliRun {
 
     record Result(int code, String out, String err) {}
 
-    final FakeEngine engine = new FakeEngine();
+    final MemoryEngine engine = new MemoryEngine();
     final List<EngineOptions> openedWith = new ArrayList<>();
     final List<List<String>> launched = new ArrayList<>();
     boolean terminal;

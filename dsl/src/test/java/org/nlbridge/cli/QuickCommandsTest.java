@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
+import org.nlbridge.testing.MemoryEngine;
 import picocli.CommandLine;
 
 /** The hand parse of the hot commands takes a command line only if picocli parses it to the same thing. */
 class QuickCommandsTest {
 
     private static Cli cli() {
-        return new Cli(o -> new FakeEngine(), ScriptLoader.withTrust(ScriptTrust.none()),
+        return new Cli(o -> new MemoryEngine(), ScriptLoader.withTrust(ScriptTrust.none()),
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, l -> 0);
     }
 
@@ -117,9 +118,9 @@ class QuickCommandsTest {
         for (String v : List.of("version", "--version", "-V")) {
             StringWriter quick = new StringWriter();
             StringWriter slow = new StringWriter();
-            Cli q = new Cli(o -> new FakeEngine(), ScriptLoader.withTrust(ScriptTrust.none()), new PrintWriter(quick),
+            Cli q = new Cli(o -> new MemoryEngine(), ScriptLoader.withTrust(ScriptTrust.none()), new PrintWriter(quick),
                     new PrintWriter(new StringWriter()), false, l -> 0);
-            Cli s = new Cli(o -> new FakeEngine(), ScriptLoader.withTrust(ScriptTrust.none()), new PrintWriter(slow),
+            Cli s = new Cli(o -> new MemoryEngine(), ScriptLoader.withTrust(ScriptTrust.none()), new PrintWriter(slow),
                     new PrintWriter(new StringWriter()), false, l -> 0);
             assertEquals(0, QuickCommands.run(q, v));
             assertEquals(0, Main.parseAndRun(s, v));

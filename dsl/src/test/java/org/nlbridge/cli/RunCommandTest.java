@@ -50,7 +50,8 @@ class RunCommandTest {
 
     @Test
     void anUnknownContainerIsOneLine() {
-        assertEquals(new CliRun.Result(1, "", "nlbridge: no container db in the state\n"),
+        assertEquals(new CliRun.Result(1, "", "nlbridge: invalid container \"db\": no such container in the state /tmp/state;"
+                + " expected the name of a container applied from a script\n"),
                 cli.run("run", "db", "--", "true"));
         assertEquals(new CliRun.Result(1, "", "nlbridge: run: no command given after db\n"), cli.run("run", "db", "--"));
     }

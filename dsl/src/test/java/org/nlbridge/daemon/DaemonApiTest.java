@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nlbridge.cli.RemoteEngine;
-import org.nlbridge.daemon.api.ApiJson;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.api.Event;
-import org.nlbridge.daemon.http.HttpClient;
+import org.nlbridge.client.ApiJson;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.Event;
+import org.nlbridge.client.HttpClient;
+import org.nlbridge.client.RemoteEngine;
+import org.nlbridge.testing.MemoryEngine;
 
 /** The API over a real socket against an engine in memory: the Docker-like network and container requests. */
 class DaemonApiTest {
@@ -55,7 +56,8 @@ class DaemonApiTest {
         try (HttpClient c = HttpClient.connect(addr, null)) {
             var r = call(c, "POST", "/v1/networks", "{\"name\":\"bridge\",\"bridge\":\"nlb0\",\"bip\":\"10.9.0.1/16\"}");
             assertEquals(201, r.status(), r.text());
-            assertEquals("{\"changes\":[{\"action\":\"create\",\"kind\":\"network\",\"object\":\"bridge\",\"detail\":\"bridge nlb0\"}]}", r.text());
+            assertEquals("{\"changes\":[{\"action\":\"create\",\"kind\":\"link\",\"object\":\"nlb0\",\"detail\":\"bridge\"},"
+                    + "{\"action\":\"create\",\"kind\":\"address\",\"object\":\"nlb0 10.9.0.1/16\",\"detail\":\"\"}]}", r.text());
             assertEquals(409, call(c, "POST", "/v1/networks", "{\"name\":\"bridge\"}").status());
             r = call(c, "POST", "/v1/containers", "{\"name\":\"web\",\"publish\":[\"8080:80\"]}");
             assertEquals(201, r.status(), r.text());
@@ -85,6 +87,20 @@ class DaemonApiTest {
             assertEquals(200, call(c, "DELETE", "/v1/networks/bridge", null).status());
             assertTrue(engine.networks.isEmpty() && engine.containers.isEmpty());
             assertEquals(404, call(c, "DELETE", "/v1/networks/bridge", null).status());
+        }
+    }
+
+    @Test
+    void notFoundIsAnsweredByTheFailuresTypeNotItsText() throws IOException {
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            var r = call(c, "GET", "/v1/containers/nope/runtime", null);
+            assertEquals(404, r.status(), r.text()); // the engine's NotFoundException
+            assertEquals("{\"message\":\"invalid container \\\"nope\\\": no such container in the state /tmp/state; expected"
+                    + " the name of a container applied from a script\"}", r.text());
+            // a reference the desired state cannot resolve is invalid input, whatever its reason says
+            r = call(c, "POST", "/v1/containers", "{\"name\":\"web\",\"network\":\"nope\"}");
+            assertEquals(400, r.status(), r.text());
+            assertTrue(r.text().contains("no such network in this script"), r.text());
         }
     }
 
@@ -145,8 +161,9 @@ class DaemonApiTest {
         reader.join(5_000);
         assertEquals(List.of("create", "connect"), seen.stream().map(Event::action).toList());
         assertEquals("container web", seen.get(1).object());
-        assertTrue(seen.get(1).detail().startsWith("1 created (user "), seen.get(1).detail());
-        assertEquals("+ endpoint web ([])", seen.get(1).changes().getFirst().toString());
+        assertTrue(seen.get(1).detail().startsWith("2 created (user "), seen.get(1).detail());
+        assertEquals(List.of("+ netns web", "+ link web:eth0 (veth, network bridge)"),
+                seen.get(1).changes().stream().map(Object::toString).toList());
         // replay of kept events
         List<Event> all = new ArrayList<>();
         try (RemoteEngine r = RemoteEngine.connect(addr, null)) {

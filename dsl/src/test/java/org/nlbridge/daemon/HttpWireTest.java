@@ -11,7 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.testing.MemoryEngine;
 
 /** The HTTP/1.1 server is strict: each malformed or ambiguous request gets its status and the connection ends. */
 class HttpWireTest {

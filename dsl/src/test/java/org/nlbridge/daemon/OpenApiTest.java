@@ -14,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.http.HttpClient;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.HttpClient;
+import org.nlbridge.testing.MemoryEngine;
 
 /** openapi.yaml and the server agree: every documented path and method is served (none is "no such path"). */
 class OpenApiTest {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Raw bytes to a Unix socket and everything it answers until it closes (or a second passes in silence). */
+/** Raw bytes to a Unix socket and everything it answers until it closes (or a second passes in silence after the answer began). */
 final class Raw {
     private Raw() {}
 
@@ -23,7 +23,8 @@ final class Raw {
             ByteBuffer b = ByteBuffer.allocate(65536);
             ch.configureBlocking(false);
             long idleSince = System.nanoTime();
-            while (System.nanoTime() - idleSince < 1_000_000_000L) {
+            // a loaded machine may take a while to answer at all; after the first bytes, a second of silence ends it
+            while (System.nanoTime() - idleSince < (out.isEmpty() ? 15_000_000_000L : 1_000_000_000L)) {
                 b.clear();
                 int n = ch.read(b);
                 if (n < 0) break;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,7 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nlbridge.daemon.api.DaemonAddress;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.dsl.ScriptTraits;
+import org.nlbridge.testing.MemoryEngine;
 
 /**
  * The control socket is root's: created 0660 root:root (or a chosen group), a non-root uid cannot connect, and the
@@ -32,7 +37,6 @@ class SocketSecurityTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (chown, setpriv)");
         dir = Files.createTempDirectory("nlbridge-sock-");
         // traversable by everyone, writable by root only: the socket's own mode is what keeps others out
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -59,7 +63,13 @@ class SocketSecurityTest {
         return new String[]{Integer.toString(p.exitValue()), out};
     }
 
+    private static void assumeRoot(String why) {
+        Assumptions.assumeTrue(ScriptTraits.root(), "needs root to " + why);
+    }
+
+    /** Root, to run curl as another user. */
     private static void assumeTools() {
+        assumeRoot("run curl as nobody");
         for (String t : List.of("setpriv", "curl")) {
             Assumptions.assumeTrue(List.of("/usr/bin/", "/bin/", "/usr/sbin/").stream().anyMatch(d -> Files.isExecutable(Path.of(d + t))),
                     "needs " + t);
@@ -108,14 +118,6 @@ class SocketSecurityTest {
         e = assertThrows(UnixListener.RefusedException.class, () -> listen(file, null));
         assertEquals("refusing to listen on " + file + ": it exists and is not a socket", e.getMessage());
 
-        Path foreign = dir.resolve("foreign.sock");
-        try (var ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-            ch.bind(java.net.UnixDomainSocketAddress.of(foreign));
-        }
-        Files.setAttribute(foreign, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
-        e = assertThrows(UnixListener.RefusedException.class, () -> listen(foreign, null));
-        assertEquals("refusing to listen on " + foreign + ": the socket there is owned by uid 65534", e.getMessage());
-
         Path open = Files.createDirectory(dir.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path inOpen = open.resolve("x.sock");
@@ -125,11 +127,26 @@ class SocketSecurityTest {
     }
 
     @Test
+    void someoneElsesSocketIsRefused() throws IOException {
+        assumeRoot("give a socket away");
+        Path foreign = dir.resolve("foreign.sock");
+        leaveSocket(foreign);
+        Files.setAttribute(foreign, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+        var e = assertThrows(UnixListener.RefusedException.class, () -> listen(foreign, null));
+        assertEquals("refusing to listen on " + foreign + ": the socket there is owned by uid 65534", e.getMessage());
+    }
+
+    /** A socket file nobody listens on, as a daemon that was killed leaves it. */
+    private static void leaveSocket(Path path) throws IOException {
+        try (var ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.bind(UnixDomainSocketAddress.of(path));
+        }
+    }
+
+    @Test
     void aStaleSocketIsReplacedALiveOneIsNot() throws IOException {
         Path sock = dir.resolve("s.sock");
-        try (var ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-            ch.bind(java.net.UnixDomainSocketAddress.of(sock)); // a daemon that was killed left this
-        }
+        leaveSocket(sock);
         listen(sock, null);
         assertTrue(Raw.exchange(sock, "GET /_ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").endsWith("OK"));
         Daemon second = Daemon.withoutMonitor(new MemoryEngine());

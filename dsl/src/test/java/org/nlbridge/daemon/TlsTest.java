@@ -15,10 +15,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nlbridge.cli.RemoteEngine;
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.http.HttpClient;
-import org.nlbridge.daemon.http.Tls;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.DaemonException;
+import org.nlbridge.client.HttpClient;
+import org.nlbridge.client.RemoteEngine;
+import org.nlbridge.net.tls.Tls;
+import org.nlbridge.testing.MemoryEngine;
 
 /** {@code -H tcp://} is served only with mutual TLS: no client certificate, or one from another CA, gets nowhere. */
 class TlsTest {
@@ -79,7 +81,7 @@ class TlsTest {
             try (RemoteEngine r = RemoteEngine.connect(addr, tls("client", "ca"))) {
                 assertEquals(0, r.status().networks().size());
             }
-            var stranger = assertThrows(RemoteEngine.DaemonException.class, () -> RemoteEngine.connect(addr, tls("stranger", "ca")));
+            var stranger = assertThrows(DaemonException.class, () -> RemoteEngine.connect(addr, tls("stranger", "ca")));
             assertTrue(stranger.getMessage().startsWith("cannot connect to the nlbridge daemon at " + addr), stranger.getMessage());
             // a client with no certificate at all: TLS with a trust store only
             javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");

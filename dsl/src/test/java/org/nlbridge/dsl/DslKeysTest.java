@@ -17,6 +17,7 @@ class DslKeysTest {
     void everyNetworkKey() {
         DesiredState s = Scripts.eval("""
                 network('lan') {
+                    driver 'bridge'
                     bridge 'br-lan'
                     bip '10.10.0.1/16'
                     fixedCidr '10.10.8.0/24'
@@ -33,14 +34,17 @@ class DslKeysTest {
                 network('old') {
                     useBridge 'bridge0'
                 }
+                network('over') { driver 'overlay' }
                 """);
-        NetworkSpec lan = NetworkSpec.of("lan", b -> b.bridge("br-lan").bip("10.10.0.1/16").fixedCidr("10.10.8.0/24")
+        NetworkSpec lan = NetworkSpec.of("lan", b -> b.driver("bridge").bridge("br-lan").bip("10.10.0.1/16").fixedCidr("10.10.8.0/24")
                 .fixedCidrV6("fd00:10::/64").mtu(1400).icc(false).ipMasq(false).ipForward(false).internal(true)
                 .firewall("none").macFromIp(true)
                 .dns(d -> d.nameserver("9.9.9.9").nameserver("1.1.1.1").search("example.com").option("ndots:2")
                         .option("rotate")));
         NetworkSpec old = NetworkSpec.of("old", b -> b.useBridge("bridge0"));
-        assertEquals(List.of(lan, old), s.networks());
+        NetworkSpec over = NetworkSpec.of("over", b -> b.driver("overlay"));
+        assertEquals(List.of(lan, old, over), s.networks());
+        assertEquals("overlay", over.driver(), "the script records any driver name; the engine refuses unknown ones");
         assertEquals(true, s.networks().get(1).existing());
     }
 

@@ -1,7 +1,10 @@
 package org.nlbridge.engine;
 
 import java.util.List;
+import java.util.function.Consumer;
 
+import org.nlbridge.driver.dns.Mount;
+import org.nlbridge.net.Hostname;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
@@ -14,9 +17,9 @@ import org.nlbridge.spec.Plan;
  */
 public interface Engine extends AutoCloseable {
 
-    /** Opens the bridge engine on a host namespace and state directory, reconciling what an earlier run left. */
+    /** Opens the engine on a host namespace and state directory, reconciling what an earlier run left ({@link Engines}). */
     static Engine open(EngineOptions options) {
-        return org.nlbridge.driver.bridge.BridgeEngine.open(options);
+        return Engines.open(options);
     }
 
     /** What {@link #apply} would change, computed against the live kernel and the state store; changes nothing. */
@@ -53,6 +56,18 @@ public interface Engine extends AutoCloseable {
         return Ownership.NONE;
     }
 
+    /**
+     * Hands a front end what it kept under its own {@code key} in this engine's state store, from the time front
+     * ends kept no state of their own (the daemon's desired state, meta key {@code daemon.desired}, until its own
+     * file), and forgets it: calls {@code keep} with the value, then deletes the value in the same store transaction,
+     * so a {@code keep} that throws leaves it in place. For one-time migrations; nothing stores such values any more.
+     *
+     * @return whether there was a value under {@code key}
+     */
+    default boolean takeFrontEndValue(String key, Consumer<String> keep) {
+        return false;
+    }
+
     @Override
     void close();
 
@@ -64,8 +79,7 @@ public interface Engine extends AutoCloseable {
     }
 
     /** What {@code nlbridge run} needs to start a process in a container. */
-    record ContainerRuntime(String netns, org.nlbridge.net.Hostname hostname,
-                            List<org.nlbridge.driver.dns.Mount> mounts) {
+    record ContainerRuntime(String netns, Hostname hostname, List<Mount> mounts) {
         public ContainerRuntime {
             mounts = List.copyOf(mounts);
         }

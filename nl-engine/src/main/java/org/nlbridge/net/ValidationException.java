@@ -10,8 +10,11 @@ import java.util.Objects;
  * <p>The value is quoted with control characters escaped ({@code \n}, {@code \r}, {@code \t},
  * {@code \0}, {@code \\u00XX}), so one error is always one line; values longer than 128 chars are cut
  * as {@code "<first 128>"... (N chars)}. A missing value (null) reads {@code invalid <field>: no value given; ...}.
+ *
+ * <p>Not final: {@code org.nlbridge.spec.NotFoundException} is the one subclass, for a name that is valid but names
+ * nothing (the daemon answers it with 404 rather than 400).
  */
-public final class ValidationException extends RuntimeException {
+public class ValidationException extends RuntimeException {
 
     private final String field;
     private final String value;

@@ -9,7 +9,9 @@ import org.nlbridge.bindings.libc.LibC;
 /**
  * The ack matching shared by {@link Batch} and {@link NfTransaction}: per-request bookkeeping in growable parallel
  * arrays (sequence number, type, subject, outcome), and the receive loop that matches {@code NLMSG_ERROR} replies to
- * requests by sequence number.
+ * requests by sequence number. Requests sent without {@code NLM_F_ACK} ("quiet") are answered only when refused; an
+ * {@code NLMSG_NOOP} barrier sent after them is answered once the kernel has processed every request before it, and
+ * settles those not refused as applied.
  *
  * <p>Skipped while matching: replies whose {@code nlmsg_pid} is neither 0 nor our port id (a notification caused by
  * another socket can carry a sequence number equal to ours), sequence numbers not ours (left over from an abandoned
@@ -29,6 +31,8 @@ final class AckTracker {
     static final byte OK = 1;
     static final byte FAILED = 2;
     static final byte UNKNOWN = 3;
+    /** Refused as "not there" ({@link NoSuchObjectException#covers}) where the request said that counts as done. */
+    static final byte ABSENT = 4;
 
     private static final int EINTR = LibC.EINTR();
     private static final int EAGAIN = LibC.EAGAIN();
@@ -48,6 +52,9 @@ final class AckTracker {
     private Object[] subjects = new Object[64];
     private NetlinkException[] failures = new NetlinkException[64];
     private byte[] states = new byte[64];
+    private boolean[] absentOk = new boolean[64];
+    /** Sent without {@code NLM_F_ACK}: only a failure is answered; a barrier settles the rest. */
+    private boolean[] quiet = new boolean[64];
     private int count;
     private int hint;
     private int frameErrno;
@@ -62,6 +69,15 @@ final class AckTracker {
 
     /** Records a request that was encoded with {@code NLM_F_ACK}; returns its index. */
     int add(int seq, int type, Object subject) {
+        return add(seq, type, subject, false, false);
+    }
+
+    /**
+     * Records a request; with {@code absentIsDone}, a refusal saying the object is not there settles it as
+     * {@link #ABSENT} instead of {@link #FAILED} (a delete that converges: already gone counts as done); with
+     * {@code quietRequest}, the request was sent without {@code NLM_F_ACK} (see {@link #collect}).
+     */
+    int add(int seq, int type, Object subject, boolean absentIsDone, boolean quietRequest) {
         if (count == seqs.length) {
             int n = count * 2;
             seqs = Arrays.copyOf(seqs, n);
@@ -69,12 +85,16 @@ final class AckTracker {
             subjects = Arrays.copyOf(subjects, n);
             failures = Arrays.copyOf(failures, n);
             states = Arrays.copyOf(states, n);
+            absentOk = Arrays.copyOf(absentOk, n);
+            quiet = Arrays.copyOf(quiet, n);
         }
         seqs[count] = seq;
         types[count] = type;
         subjects[count] = subject;
         failures[count] = null;
         states[count] = PENDING;
+        absentOk[count] = absentIsDone;
+        quiet[count] = quietRequest;
         return count++;
     }
 
@@ -125,16 +145,28 @@ final class AckTracker {
      */
     void collect(int from, int to, int frameSeq) {
         int outstanding = 0;
+        boolean anyQuiet = false;
         for (int i = from; i < to; i++) {
             if (states[i] == PENDING) {
-                outstanding++;
+                if (quiet[i]) {
+                    anyQuiet = true;
+                } else {
+                    outstanding++;
+                }
             }
         }
         hint = from;
         int ourPort = transport.portId();
         boolean overflowed = false;
         int barrierSeq = 0;
-        while (outstanding > 0 || barrierSeq != 0) {
+        // quiet requests are answered only when they fail; this barrier's ack comes after all of their answers
+        int quietSeq = 0;
+        if (anyQuiet && (quietSeq = sendBarrier()) == 0) {
+            giveUp(from, to, EBADMSG, "the barrier after requests acknowledged only on failure could not be sent; "
+                    + RECONCILE, null);
+            return;
+        }
+        while (outstanding > 0 || barrierSeq != 0 || quietSeq != 0) {
             boolean draining = overflowed && barrierSeq == 0;
             long n = draining ? transport.receiveNow(rx) : transport.receive(rx);
             if (n == -EINTR) {
@@ -165,6 +197,16 @@ final class AckTracker {
                         continue;
                     }
                     int seq = msg.seq();
+                    if (quietSeq != 0 && seq == quietSeq) {
+                        // every request of the send was processed before this; those not refused were applied,
+                        // unless the queue overflowed and refusals may have been dropped (then the barrier below
+                        // leaves them unknown)
+                        if (!overflowed) {
+                            settleQuiet(from, to);
+                        }
+                        quietSeq = 0;
+                        continue;
+                    }
                     if (barrierSeq != 0 && seq == barrierSeq) {
                         if (frameErrno == 0) {
                             giveUp(from, to, ENOBUFS, receiveFailure(ENOBUFS), null);
@@ -189,17 +231,30 @@ final class AckTracker {
                     err.reset(msg);
                     if (err.isAck()) {
                         states[i] = OK;
+                    } else if (absentOk[i] && NoSuchObjectException.covers(-err.error())) {
+                        states[i] = ABSENT;
                     } else {
                         int offs = err.extackOffset();
                         fail(i, NetlinkException.of(-err.error(), MsgTypes.name(types[i]), subjects[i],
                                 err.extackMessage(), offs >= 0 ? "the kernel points at byte " + offs + " of the request" : null));
                     }
-                    outstanding--;
+                    if (!quiet[i]) {
+                        outstanding--;
+                    }
                 }
             } catch (WireFormatException e) {
                 giveUp(from, to, EBADMSG, "a malformed reply arrived while reading acks (" + e.getMessage() + "); "
                         + RECONCILE, e);
                 return;
+            }
+        }
+    }
+
+    /** Quiet requests of {@code [from, to)} still pending once their barrier is acked: applied. */
+    private void settleQuiet(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (quiet[i] && states[i] == PENDING) {
+                states[i] = OK;
             }
         }
     }

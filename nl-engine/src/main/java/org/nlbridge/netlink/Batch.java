@@ -4,7 +4,8 @@ import java.lang.foreign.Arena;
 
 /**
  * Independent requests (rtnetlink) sent back to back, many per {@code sendmsg}, each with its own sequence number
- * and {@code NLM_F_ACK}; acks are matched by sequence number and every failure names its request.
+ * and {@code NLM_F_ACK} (or, begun with {@link #beginQuiet}, answered only when refused, a barrier per send settling
+ * the rest); acks are matched by sequence number and every failure names its request.
  *
  * <pre>{@code
  * try (Batch batch = new Batch(socket)) {
@@ -58,6 +59,7 @@ public final class Batch implements AutoCloseable {
     private int pendingSeq;
     private int pendingType;
     private Object pendingSubject;
+    private boolean pendingQuiet;
 
     public Batch(NlTransport transport) {
         this.transport = transport;
@@ -79,6 +81,22 @@ public final class Batch implements AutoCloseable {
      * @param subject what the request is about, named in its failure (only {@code toString} on failure)
      */
     public MsgWriter begin(int type, int flags, Object subject) {
+        return begin(type, flags, subject, false);
+    }
+
+    /**
+     * Starts a request that is acknowledged only if it fails: {@code NLM_F_ACK} is left out, so the kernel answers
+     * a success with nothing, and the batch learns that everything before it was applied from one barrier per send
+     * (an {@code NLMSG_NOOP} with {@code NLM_F_ACK}, answered after every request of the datagram was processed).
+     * Saves the ack's allocation, queueing and {@code recvmsg} per request, which is most of what a small request
+     * (a neighbour or FDB entry) costs beyond the kernel's own work. A refusal is reported exactly as for
+     * {@link #begin}; if the receive queue overflows, the outcome of every such request of that send is unknown.
+     */
+    public MsgWriter beginQuiet(int type, int flags, Object subject) {
+        return begin(type, flags, subject, true);
+    }
+
+    private MsgWriter begin(int type, int flags, Object subject, boolean quiet) {
         if (writer.inMessage()) {
             throw new IllegalStateException("the request for " + pendingSubject + " was begun but not ended");
         }
@@ -88,14 +106,28 @@ public final class Batch implements AutoCloseable {
         pendingSeq = Seq.next();
         pendingType = type;
         pendingSubject = subject;
-        pendingStart = writer.begin(type, flags | Wire.NLM_F_REQUEST | Wire.NLM_F_ACK, pendingSeq);
+        pendingQuiet = quiet;
+        pendingStart = writer.begin(type, flags | Wire.NLM_F_REQUEST | (quiet ? 0 : Wire.NLM_F_ACK), pendingSeq);
         return writer;
     }
 
     /** Completes the request begun last; may send the requests before it. */
     public void end() {
+        finish(false);
+    }
+
+    /**
+     * Completes the request begun last, a delete that converges: if the kernel refuses it because the object is not
+     * there ({@link NoSuchObjectException}'s errnos), it counts as done, in {@link BatchResult#succeeded()} and
+     * {@link BatchResult#absent()}, not as a failure. For teardown and reconcile, where already gone is the goal.
+     */
+    public void endAbsentOk() {
+        finish(true);
+    }
+
+    private void finish(boolean absentOk) {
         writer.end();
-        acks.add(pendingSeq, pendingType, pendingSubject);
+        acks.add(pendingSeq, pendingType, pendingSubject, absentOk, pendingQuiet);
         pendingSubject = null;
         if (writer.position() > chunkLimit && pendingStart > 0) {
             // this request crossed the limit: send those before it, carry it over
@@ -129,10 +161,13 @@ public final class Batch implements AutoCloseable {
             int n = acks.count();
             result.reset(n);
             for (int i = 0; i < n; i++) {
-                if (acks.state(i) == AckTracker.OK) {
+                byte state = acks.state(i);
+                if (state == AckTracker.OK) {
                     result.succeeded(1);
+                } else if (state == AckTracker.ABSENT) {
+                    result.alreadyGone();
                 } else {
-                    result.fail(acks.failure(i));
+                    result.fail(i, acks.failure(i));
                 }
             }
             return result;
@@ -157,10 +192,15 @@ public final class Batch implements AutoCloseable {
 
     /**
      * Whether request {@code index} (0 is the first one begun since the last {@link #execute()}) has been acked as
-     * applied; false while it is unsent or its ack has not been read, and after a failure.
+     * applied (or, for {@link #endAbsentOk()}, found already gone); false while it is unsent or its ack has not been
+     * read, and after a failure.
      */
     public boolean acked(int index) {
-        return index >= 0 && index < acks.count() && acks.state(index) == AckTracker.OK;
+        if (index < 0 || index >= acks.count()) {
+            return false;
+        }
+        byte state = acks.state(index);
+        return state == AckTracker.OK || state == AckTracker.ABSENT;
     }
 
     private void sendPending() {

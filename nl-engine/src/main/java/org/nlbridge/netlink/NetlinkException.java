@@ -13,10 +13,6 @@ import org.nlbridge.bindings.sys.Errno;
  */
 public class NetlinkException extends RuntimeException {
     private static final int EEXIST = LibC.EEXIST();
-    private static final int ENODEV = LibC.ENODEV();
-    private static final int ENOENT = LibC.ENOENT();
-    private static final int ESRCH = LibC.ESRCH();
-    private static final int EADDRNOTAVAIL = LibC.EADDRNOTAVAIL();
     private static final int EBUSY = LibC.EBUSY();
     private static final int EPERM = LibC.EPERM();
     private static final int EACCES = LibC.EACCES();
@@ -48,7 +44,7 @@ public class NetlinkException extends RuntimeException {
         if (e == EEXIST) {
             return new ObjectExistsException(e, operation, object, extack, detail);
         }
-        if (e == ENODEV || e == ENOENT || e == ESRCH || e == EADDRNOTAVAIL) {
+        if (NoSuchObjectException.covers(e)) {
             return new NoSuchObjectException(e, operation, object, extack, detail);
         }
         if (e == EBUSY) {

@@ -1,5 +1,8 @@
 package org.nlbridge.rtnl;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.netlink.AttrCursor;
@@ -79,5 +82,19 @@ final class AddressView {
         }
         return IpAddress.readFrom(family == Rt.AF_INET ? IpAddress.AF_INET : IpAddress.AF_INET6, a.segment(),
                 a.payloadOffset());
+    }
+
+    /** The 48 bits of a 6-byte hardware address attribute, or -1 when {@code a} is null or not 6 bytes long. */
+    static long macBits(AttrCursor a) {
+        if (a == null || a.payloadLength() != 6) {
+            return -1;
+        }
+        MemorySegment seg = a.segment();
+        long p = a.payloadOffset();
+        long v = 0;
+        for (int i = 0; i < 6; i++) {
+            v = v << 8 | seg.get(ValueLayout.JAVA_BYTE, p + i) & 0xff;
+        }
+        return v;
     }
 }

@@ -136,19 +136,21 @@ public final class LinkView {
         return k == null ? null : k.string();
     }
 
+    /**
+     * A VXLAN device's settings ({@code IFLA_INFO_DATA} of kind {@code vxlan}), or null for any other link. Allocates
+     * the result.
+     */
+    public VxlanInfo vxlan() {
+        if (!kindEquals("vxlan")) {
+            return null;
+        }
+        AttrCursor data = infoAttr(Rt.IFLA_INFO_DATA);
+        return VxlanWire.decode(data == null ? new AttrCursor() : data.enter(new AttrCursor()));
+    }
+
     /** The 48 bits of a 6-byte {@code IFLA_ADDRESS}, or -1 when absent or not Ethernet-sized; allocates nothing. */
     public long macBits() {
-        AttrCursor a = index.get(Rt.IFLA_ADDRESS);
-        if (a == null || a.payloadLength() != 6) {
-            return -1;
-        }
-        MemorySegment seg = a.segment();
-        long p = a.payloadOffset();
-        long v = 0;
-        for (int i = 0; i < 6; i++) {
-            v = v << 8 | seg.get(ValueLayout.JAVA_BYTE, p + i) & 0xff;
-        }
-        return v;
+        return AddressView.macBits(index.get(Rt.IFLA_ADDRESS));
     }
 
     /** The MAC address, or null when absent or not 6 bytes long. */

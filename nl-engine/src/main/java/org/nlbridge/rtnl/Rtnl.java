@@ -7,7 +7,7 @@ import org.nlbridge.netlink.NlSocket;
 import org.nlbridge.netns.NetNs;
 
 /**
- * A handle on the links, addresses and routes of one network namespace: it owns a {@code NETLINK_ROUTE} socket
+ * A handle on the links, addresses, routes and neighbour/FDB entries of one network namespace: it owns a {@code NETLINK_ROUTE} socket
  * opened inside that namespace (a socket keeps its namespace for life, so no thread ever has to enter it again) and
  * the reusable native buffers its requests, acks and dumps go through. Closing it releases all of them.
  *
@@ -36,6 +36,7 @@ public final class Rtnl implements AutoCloseable {
     private final Links links;
     private final Addresses addresses;
     private final Routes routes;
+    private final Neighbours neighbours;
     private Batch batchRequests;
     private RtnlBatch batch;
 
@@ -59,6 +60,7 @@ public final class Rtnl implements AutoCloseable {
         this.links = new Links(this);
         this.addresses = new Addresses(this);
         this.routes = new Routes(this);
+        this.neighbours = new Neighbours(this);
     }
 
     /** A handle on the namespace {@code ns}; the socket is opened inside it, {@code ns} itself is not kept. */
@@ -95,6 +97,11 @@ public final class Rtnl implements AutoCloseable {
     /** Routes: add, replace, delete (one request each, sent at once), list. */
     public Routes routes() {
         return routes;
+    }
+
+    /** Neighbour (ARP/ND) and FDB entries: add, replace, append, delete (one request each, sent at once), list, dump. */
+    public Neighbours neighbours() {
+        return neighbours;
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.nlbridge.rtnl;
 
 /**
- * One rtnetlink notification, as a monitor socket receives it ({@code ip monitor link address route}): a link, an
- * address or a route appeared, changed or went away. Decoded by {@link RtnlEvents}.
+ * One rtnetlink notification, as a monitor socket receives it ({@code ip monitor link address route neigh}): a link,
+ * an address, a route or a neighbour/FDB entry appeared, changed or went away. Decoded by {@link RtnlEvents}.
  */
 public sealed interface RtnlEvent {
 
@@ -22,4 +22,12 @@ public sealed interface RtnlEvent {
 
     /** {@code RTM_NEWROUTE} / {@code RTM_DELROUTE}. */
     record RouteEvent(boolean deleted, Route route) implements RtnlEvent {}
+
+    /**
+     * {@code RTM_NEWNEIGH} / {@code RTM_DELNEIGH}: a neighbour (ARP/ND) or FDB entry appeared, changed or went away;
+     * or, with {@code miss}, the kernel asks about one ({@code RTM_GETNEIGH} from a VXLAN device with {@code l2miss}
+     * or {@code l3miss}: no FDB entry for a MAC, no neighbour entry for an address). Only on a socket that joined
+     * {@link RtnlEvents#NEIGHBOUR_GROUPS}.
+     */
+    record NeighbourEvent(boolean deleted, boolean miss, Neighbour neighbour) implements RtnlEvent {}
 }

@@ -28,11 +28,15 @@ import org.nlbridge.netns.NetNs;
  *                  so it must stay open until then (a batch encodes at {@link LinkRequests#add})
  * @param mtu       MTU of this end, and of the peer unless {@code peerMtu} is set
  * @param master    ifindex of the bridge this end joins ({@code IFLA_MASTER}), or 0
+ * @param bridgePort settings of this end as a port of {@code master} (e.g. hairpin), or null; like the alias they
+ *                  go in a request of their own once the create is acknowledged, so they never land on a link of
+ *                  that name that someone else made
  * @param queues    TX and RX queues of each end ({@code IFLA_NUM_TX_QUEUES}, {@code IFLA_NUM_RX_QUEUES}), or 0 for
  *                  the kernel's default, see {@link Builder#queues}
  */
 public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, Mtu peerMtu, MacAddress mac,
-        MacAddress peerMac, int master, String alias, boolean up, int queues) implements LinkSpec {
+        MacAddress peerMac, int master, BridgePortSpec bridgePort, String alias, boolean up, int queues)
+        implements LinkSpec {
 
     /** The most queues the kernel gives a device ({@code rtnl_create_link}). */
     public static final int MAX_QUEUES = 4096;
@@ -47,6 +51,10 @@ public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, M
         if (master < 0) {
             throw new ValidationException("veth.master", Integer.toString(master), "not an interface index",
                     "a positive interface index, or 0 for none");
+        }
+        if (bridgePort != null && master == 0) {
+            throw new ValidationException("veth.port", bridgePort.toString(), "bridge port settings without a master",
+                    "a master bridge for this end, or no port settings");
         }
         if (alias != null) {
             Checks.alias("veth.alias", alias);
@@ -86,6 +94,7 @@ public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, M
         private MacAddress mac;
         private MacAddress peerMac;
         private int master;
+        private BridgePortSpec port;
         private String alias;
         private boolean up;
         private int queues;
@@ -144,6 +153,12 @@ public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, M
             return this;
         }
 
+        /** This end's settings as a port of its master bridge, e.g. {@link BridgePortSpec#HAIRPIN}. */
+        public Builder port(BridgePortSpec port) {
+            this.port = Objects.requireNonNull(port, "port");
+            return this;
+        }
+
         /** Ownership marker or description of this end ({@code IFLA_IFALIAS}). */
         public Builder alias(String alias) {
             this.alias = Checks.alias("veth.alias", alias);
@@ -173,7 +188,8 @@ public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, M
         }
 
         public VethSpec build() {
-            return new VethSpec(name, peerName, peerNetns, mtu, peerMtu, mac, peerMac, master, alias, up, queues);
+            return new VethSpec(name, peerName, peerNetns, mtu, peerMtu, mac, peerMac, master, port, alias, up,
+                    queues);
         }
     }
 }

@@ -14,6 +14,7 @@ import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.SafeName;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.netns.NetNs;
 
 /**
  * One container's networking, as {@code docker run} options describe it: the namespace it lives in,
@@ -38,6 +39,27 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         Objects.requireNonNull(hostname, "hostname");
         publish = List.copyOf(publish);
         Objects.requireNonNull(dns, "dns");
+    }
+
+    /** This container in another namespace ({@code /run/netns/NAME}). */
+    public ContainerSpec withNetns(String netns) {
+        return new ContainerSpec(name, NetNs.validName("container " + name + ": netns", netns), network, ifname,
+                hostname, mac, ip, ip6, publish, dns);
+    }
+
+    /** This container publishing other ports (Docker {@code -p}). */
+    public ContainerSpec withPublish(List<PortSpec> publish) {
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+    }
+
+    /** This container with another host name. */
+    public ContainerSpec withHostname(Hostname hostname) {
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+    }
+
+    /** This container with other DNS settings. */
+    public ContainerSpec withDns(DnsSpec dns) {
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
     }
 
     public static Builder builder(String name) {
@@ -73,7 +95,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
 
         /** The named network namespace ({@code /run/netns/NAME}); default: the container's name. */
         public Builder netns(String netns) {
-            this.netns = org.nlbridge.netns.NetNs.validName(f("netns"), netns);
+            this.netns = NetNs.validName(f("netns"), netns);
             return this;
         }
 

@@ -1,10 +1,15 @@
 package org.nlbridge.spec;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
@@ -18,6 +23,9 @@ import org.nlbridge.net.ValidationException;
  * computed for a consistent whole.
  */
 public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> containers, UserRulesSpec userRules) {
+
+    /** No networks, no containers, no user rules. */
+    public static final DesiredState EMPTY = new DesiredState(List.of(), List.of(), UserRulesSpec.NONE);
 
     public DesiredState {
         networks = List.copyOf(networks);
@@ -70,13 +78,13 @@ public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> conta
             for (PortSpec p : c.publish()) {
                 for (PortMapping m : p.mappings()) {
                     String key = m.protocol() + "/" + m.hostPort();
-                    List<Use> uses = byPort.computeIfAbsent(key, k -> new java.util.ArrayList<>());
+                    List<Use> uses = byPort.computeIfAbsent(key, k -> new ArrayList<>());
                     for (Use u : uses) {
                         IpAddress a = u.mapping().hostIp();
                         IpAddress b = m.hostIp();
                         if (a == null || b == null || a.equals(b)) {
                             throw new ValidationException("container " + c.name() + ": publish", p.toString(),
-                                    "host port " + m.protocol().toString().toLowerCase(java.util.Locale.ROOT) + "/"
+                                    "host port " + m.protocol().toString().toLowerCase(Locale.ROOT) + "/"
                                             + m.hostPort() + " is already published by container " + u.container(),
                                     "a host port not used by another container");
                         }
@@ -89,5 +97,57 @@ public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> conta
 
     public static DesiredState of(List<NetworkSpec> networks, List<ContainerSpec> containers) {
         return new DesiredState(networks, containers, UserRulesSpec.NONE);
+    }
+
+    /** The network called {@code name}, if there is one. */
+    public Optional<NetworkSpec> network(String name) {
+        return networks.stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    /** The container called {@code name}, if there is one. */
+    public Optional<ContainerSpec> container(String name) {
+        return containers.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** This state with {@code n} replacing the network of its name in place, or added at the end. */
+    public DesiredState withNetwork(NetworkSpec n) {
+        return new DesiredState(replaceOrAdd(networks, n, NetworkSpec::name), containers, userRules);
+    }
+
+    /** This state without the network called {@code name} (its containers stay, so they must go first). */
+    public DesiredState withoutNetwork(String name) {
+        return new DesiredState(networks.stream().filter(n -> !n.name().equals(name)).toList(), containers, userRules);
+    }
+
+    /** This state with {@code c} replacing the container of its name in place, or added at the end. */
+    public DesiredState withContainer(ContainerSpec c) {
+        return new DesiredState(networks, replaceOrAdd(containers, c, ContainerSpec::name), userRules);
+    }
+
+    /** This state without the container called {@code name}. */
+    public DesiredState withoutContainer(String name) {
+        return new DesiredState(networks, containers.stream().filter(c -> !c.name().equals(name)).toList(), userRules);
+    }
+
+    /** This state with other user rules. */
+    public DesiredState withUserRules(UserRulesSpec rules) {
+        return new DesiredState(networks, containers, rules);
+    }
+
+    /** This state with every container changed by {@code edit} (e.g. moved to other namespaces), in order. */
+    public DesiredState mapContainers(UnaryOperator<ContainerSpec> edit) {
+        return new DesiredState(networks, containers.stream().map(edit).toList(), userRules);
+    }
+
+    private static <T> List<T> replaceOrAdd(List<T> items, T item, Function<T, String> name) {
+        List<T> out = new ArrayList<>(items.size() + 1);
+        boolean replaced = false;
+        for (T x : items) {
+            boolean same = name.apply(x).equals(name.apply(item));
+            out.add(same ? item : x);
+            replaced |= same;
+        }
+        if (!replaced) out.add(item);
+        return out;
     }
 }

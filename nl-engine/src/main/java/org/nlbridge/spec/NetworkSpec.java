@@ -2,6 +2,7 @@ package org.nlbridge.spec;
 
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
@@ -12,12 +13,15 @@ import org.nlbridge.net.ValidationException;
 /**
  * A bridge network as Docker's daemon options describe {@code docker0}: the bridge ({@code -b} to use an
  * existing one), {@code --bip}, {@code --fixed-cidr}, {@code --fixed-cidr-v6}, {@code --mtu}, {@code --icc},
- * {@code --ip-masq}, {@code --ip-forward}, {@code --internal}, {@code --iptables=false}. Immutable; built through
+ * {@code --ip-masq}, {@code --ip-forward}, {@code --internal}, {@code --iptables=false}, and the network driver that
+ * makes it ({@code bridge} unless the spec says otherwise, Docker's {@code --driver}). Immutable; built through
  * {@link #builder(String)} or {@link #of(String, Consumer)}, where every value is parsed by the strict types, so a
  * spec that exists is well-formed field by field. Rules that involve several fields or other networks (fixed-cidr
  * inside the subnet, overlaps) are checked by the driver before it touches the kernel.
  *
  * @param name        the network's name (a key in the state store)
+ * @param driver      the network driver's name, a lower-case word ({@value #DEFAULT_DRIVER} by default); the engine
+ *                    refuses a name its driver registry does not know
  * @param bridge      the bridge interface
  * @param existing    true for Docker's {@code -b}: the bridge must exist, is never created, changed or deleted
  * @param bip         gateway address and prefix on the bridge ({@code --bip}); null with {@code -b} means "take it
@@ -27,9 +31,16 @@ import org.nlbridge.net.ValidationException;
  * @param mtu         null: the MTU of the host's default-route interface
  * @param dns         the network's DNS defaults for its containers (Docker's daemon {@code --dns*})
  */
-public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip, Cidr fixedCidr, Cidr fixedCidrV6,
+public record NetworkSpec(String name, String driver, IfName bridge, boolean existing, Cidr bip, Cidr fixedCidr, Cidr fixedCidrV6,
                           Mtu mtu, boolean icc, boolean ipMasq, boolean ipForward, boolean internal,
                           FirewallBackend firewall, boolean macFromIp, DnsSpec dns) {
+
+    /** The driver of a network whose spec names none: Docker's bridge driver. */
+    public static final String DEFAULT_DRIVER = "bridge";
+    /** What a driver name looks like (the registry decides which names exist). */
+    public static final String DRIVER_NAMES = "a driver name: a lower-case letter, then up to 31 lower-case letters,"
+            + " digits or -";
+    private static final Pattern DRIVER = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     /** Docker's default bridge and address. */
     public static final String DEFAULT_BRIDGE = "docker0";
@@ -37,6 +48,7 @@ public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip
 
     public NetworkSpec {
         Objects.requireNonNull(name, "name");
+        checkDriver("network " + name + ": driver", driver);
         Objects.requireNonNull(bridge, "bridge");
         Objects.requireNonNull(firewall, "firewall");
         Objects.requireNonNull(dns, "dns");
@@ -46,6 +58,26 @@ public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip
     /** The IPv4 subnet, from the bip with the host bits cleared (null for a {@code -b} bridge not yet read). */
     public Cidr subnet() {
         return bip == null ? null : bip.subnet();
+    }
+
+    /** Checks that {@code driver} looks like a driver name; returns it. */
+    public static String checkDriver(String field, String driver) {
+        if (driver == null || !DRIVER.matcher(driver).matches()) {
+            throw new ValidationException(field, driver, "not a driver name", DRIVER_NAMES);
+        }
+        return driver;
+    }
+
+    /** This network made by another driver. */
+    public NetworkSpec withDriver(String driver) {
+        return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
+                internal, firewall, macFromIp, dns);
+    }
+
+    /** This network with other DNS defaults for its containers. */
+    public NetworkSpec withDns(DnsSpec dns) {
+        return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
+                internal, firewall, macFromIp, dns);
     }
 
     public static Builder builder(String name) {
@@ -61,6 +93,7 @@ public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip
     /** Collects a network's settings; each setter parses and validates its value at once, naming the field. */
     public static final class Builder {
         private final String name;
+        private String driver = DEFAULT_DRIVER;
         private IfName bridge;
         private boolean existing;
         private Cidr bip;
@@ -81,6 +114,12 @@ public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip
 
         private String f(String field) {
             return "network " + name + ": " + field;
+        }
+
+        /** The network driver (default {@value #DEFAULT_DRIVER}), Docker's {@code --driver}. */
+        public Builder driver(String driver) {
+            this.driver = checkDriver(f("driver"), driver);
+            return this;
         }
 
         /** The bridge to create (default {@value #DEFAULT_BRIDGE}). */
@@ -169,7 +208,7 @@ public record NetworkSpec(String name, IfName bridge, boolean existing, Cidr bip
             IfName br = bridge != null ? bridge : IfName.parseNew(f("bridge"), DEFAULT_BRIDGE);
             Cidr b = bip != null || existing ? bip : Cidr.parseInterface(f("bip"), DEFAULT_BIP);
             if (mtu != null && fixedCidrV6 != null) mtu.requireIpv6(f("mtu"));
-            return new NetworkSpec(name, br, existing, b, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
+            return new NetworkSpec(name, driver, br, existing, b, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
                     internal, firewall, macFromIp, dns);
         }
     }

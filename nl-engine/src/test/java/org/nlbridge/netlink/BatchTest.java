@@ -113,6 +113,39 @@ class BatchTest {
     }
 
     @Test
+    void aConvergingDeleteCountsAlreadyGoneAsDoneButNothingElse() {
+        kernel.responder = r -> switch (name(r)) {
+            case "br0", "br2" -> new FakeKernel.Verdict(LibC.ENOENT(), null, -1);
+            case "br3" -> new FakeKernel.Verdict(LibC.EBUSY(), null, -1);
+            default -> FakeKernel.Verdict.OK;
+        };
+        try (Batch batch = new Batch(kernel)) {
+            int i = 0;
+            for (Link l : links(4)) {
+                MsgWriter w = batch.begin(Uapi.RTM_DELLINK(), 0, l);
+                w.reserve(IFINFOMSG);
+                w.putString(Uapi.IFLA_IFNAME(), l.name());
+                if (i++ == 2) {
+                    batch.end(); // a plain delete: ENOENT stays a failure
+                } else {
+                    batch.endAbsentOk();
+                }
+            }
+            batch.flush();
+            assertTrue(batch.acked(0), "already gone counts as acked");
+            assertFalse(batch.acked(2));
+            BatchResult r = batch.execute();
+            assertEquals(2, r.succeeded());
+            assertEquals(1, r.absent());
+            assertEquals(2, r.failures().size());
+            assertInstanceOf(NoSuchObjectException.class, r.failures().get(0));
+            assertEquals("br2", ((Link) r.failures().get(0).object()).name());
+            assertInstanceOf(BusyException.class, r.failures().get(1), "other refusals still fail");
+            assertEquals("4 requests: 2 succeeded (1 already gone), 2 failed, 0 unknown", r.toString());
+        }
+    }
+
+    @Test
     void foreignSequenceNumbersAndPortsAreSkipped() {
         kernel.noise = true;
         try (Batch batch = new Batch(kernel)) {
@@ -211,6 +244,75 @@ class BatchTest {
             kernel.queueLimit = Integer.MAX_VALUE;
             links(4).forEach(l -> addLink(batch, l, 0));
             assertTrue(batch.execute().ok());
+        }
+    }
+
+    private static void addQuiet(Batch batch, Link link, boolean absentOk) {
+        MsgWriter w = batch.beginQuiet(Uapi.RTM_NEWLINK(), CREATE, link);
+        w.reserve(IFINFOMSG);
+        w.putString(Uapi.IFLA_IFNAME(), link.name());
+        if (absentOk) {
+            batch.endAbsentOk();
+        } else {
+            batch.end();
+        }
+    }
+
+    @Test
+    void quietRequestsAreAnsweredOnlyWhenRefusedAndSettledByOneBarrierPerSend() {
+        kernel.responder = r -> switch (String.valueOf(name(r))) {
+            case "br3" -> new FakeKernel.Verdict(LibC.EEXIST(), "Device already exists", -1);
+            case "br5" -> new FakeKernel.Verdict(LibC.ENOENT(), null, -1);
+            default -> FakeKernel.Verdict.OK;
+        };
+        List<Link> links = links(8);
+        try (Batch batch = new Batch(kernel)) {
+            for (int i = 0; i < links.size(); i++) {
+                if (i == 6) {
+                    addLink(batch, links.get(i), 0); // acked as usual, in the same send
+                } else {
+                    addQuiet(batch, links.get(i), i == 5);
+                }
+            }
+            batch.flush();
+            assertTrue(batch.acked(0) && batch.acked(5) && batch.acked(6) && batch.acked(7));
+            assertFalse(batch.acked(3));
+            BatchResult r = batch.execute();
+            assertEquals(7, r.succeeded());
+            assertEquals(1, r.absent());
+            assertEquals(1, r.failures().size());
+            assertSame(links.get(3), r.failures().get(0).object());
+            assertEquals("RTM_NEWLINK bridge br3: EEXIST (File exists): kernel says \"Device already exists\"",
+                    r.failures().get(0).getMessage());
+        }
+        assertEquals(2, kernel.sendSizes.size(), "the requests in one datagram, then the barrier");
+        for (FakeKernel.Request q : kernel.requests.subList(0, 8)) {
+            boolean acked = (q.flags() & Uapi.NLM_F_ACK()) != 0;
+            assertEquals("br6".equals(name(q)), acked, name(q));
+        }
+        assertEquals(Uapi.NLMSG_NOOP(), kernel.requests.get(8).type());
+        assertTrue(kernel.queue.isEmpty());
+    }
+
+    @Test
+    void quietRequestsWhoseRefusalsOverflowTheQueueAreUnknownNotApplied() {
+        kernel.queueLimit = 3;
+        kernel.responder = r -> new FakeKernel.Verdict(LibC.EBUSY(), null, -1);
+        try (Batch batch = new Batch(kernel)) {
+            links(10).forEach(l -> addQuiet(batch, l, false));
+            BatchResult r = batch.execute();
+            assertEquals(0, r.succeeded());
+            assertEquals(10, r.failures().size());
+            assertEquals(3, r.failures().size() - r.unknown(), "the three refusals that were queued name their requests");
+            assertEquals(7, r.unknown());
+            assertInstanceOf(BusyException.class, r.failures().get(0));
+            assertInstanceOf(OutcomeUnknownException.class, r.failures().get(3));
+            assertTrue(kernel.queue.isEmpty());
+
+            kernel.queueLimit = Integer.MAX_VALUE;
+            kernel.responder = q -> FakeKernel.Verdict.OK;
+            links(4).forEach(l -> addQuiet(batch, l, false));
+            assertEquals(4, batch.execute().succeeded());
         }
     }
 

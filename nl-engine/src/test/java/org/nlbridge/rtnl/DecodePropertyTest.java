@@ -46,10 +46,20 @@ class DecodePropertyTest {
         w.putBe32(Rt.RTA_GATEWAY, 0x0a000001);
         w.putU32(Rt.RTA_TABLE, 254);
         w.end();
+        w.begin(Nd.RTM_NEWNEIGH, 0, 1);
+        long n = w.reserve(Nd.NDMSG);
+        w.setU8(n + Nd.NDM_FAMILY, Nd.AF_BRIDGE);
+        w.setU32(n + Nd.NDM_IFINDEX, 7);
+        w.setU16(n + Nd.NDM_STATE, Nud.PERMANENT);
+        w.putBytes(Nd.NDA_LLADDR, new byte[] {2, 0x42, 10, 0x3c, 0, 12});
+        w.putBe32(Nd.NDA_DST, 0xc633640c);
+        w.putBe16(Nd.NDA_PORT, 4789);
+        w.putU32(Nd.NDA_VNI, 42);
+        w.end();
     });
 
     @Property(tries = 3000)
-    void arbitraryBytes(@ForAll @Size(max = 400) byte[] bytes, @ForAll @IntRange(min = 16, max = 24) int type) {
+    void arbitraryBytes(@ForAll @Size(max = 400) byte[] bytes, @ForAll @IntRange(min = 16, max = 30) int type) {
         // stamp a plausible header so that the decoders, not only the cursor, see the bytes
         if (bytes.length >= 16) {
             int len = Math.min(bytes.length, (bytes[0] & 0xff) | (bytes[1] & 0x01) << 8);
@@ -78,6 +88,7 @@ class DecodePropertyTest {
         LinkView link = new LinkView();
         AddressView addr = new AddressView();
         RouteView route = new RouteView();
+        NeighbourView neighbour = new NeighbourView();
         try {
             while (m.next()) {
                 int t = m.type();
@@ -92,6 +103,11 @@ class DecodePropertyTest {
                     if (addr.reset(m)) addr.toAddress();
                 } else if (t == Rt.RTM_NEWROUTE) {
                     if (route.reset(m)) route.toRoute();
+                } else if (t == Nd.RTM_NEWNEIGH) {
+                    if (neighbour.reset(m)) {
+                        neighbour.toNeighbour();
+                        neighbour.addressEquals(org.nlbridge.net.Ipv4Address.of(0xc633640c));
+                    }
                 }
             }
         } catch (WireFormatException expected) {

@@ -24,7 +24,10 @@ final class Wire {
     /** One request as sent: type, flags, payload after the nlmsghdr. */
     record Sent(int type, int flags, int seq, byte[] payload) {}
 
-    /** Acks every request (errno from {@link #refuse}, else 0), one datagram per ack. Never blocks. */
+    /**
+     * Acks every request that asks for it, and refuses with the errno from {@link #refuse}, one datagram per answer;
+     * records control messages (barriers) too. Never blocks.
+     */
     static final class Recorder implements NlTransport {
         final List<Sent> sent = new ArrayList<>();
         final java.util.ArrayDeque<byte[]> queue = new java.util.ArrayDeque<>();
@@ -42,6 +45,10 @@ final class Wire {
                         b.getInt(at + 8), payload);
                 sent.add(s);
                 int errno = s.type() < 0x10 ? 0 : refuse.applyAsInt(s);
+                if (errno == 0 && (s.flags() & Uapi.NLM_F_ACK()) == 0) { // as the kernel: no ack asked, none sent
+                    at += (len + 3) & ~3;
+                    continue;
+                }
                 ByteBuffer ack = ByteBuffer.allocate(36).order(ByteOrder.nativeOrder());
                 ack.putInt(36).putShort((short) Uapi.NLMSG_ERROR()).putShort((short) Uapi.NLM_F_CAPPED())
                         .putInt(s.seq()).putInt(0).putInt(-errno)

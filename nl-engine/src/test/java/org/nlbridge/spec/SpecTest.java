@@ -20,6 +20,7 @@ class SpecTest {
         assertTrue(n.icc() && n.ipMasq() && n.ipForward());
         assertFalse(n.internal() || n.existing() || n.macFromIp());
         assertEquals(FirewallBackend.NFTABLES, n.firewall());
+        assertEquals("bridge", n.driver());
         assertNull(n.mtu());
         assertNull(n.fixedCidr());
     }
@@ -52,6 +53,8 @@ class SpecTest {
                 () -> NetworkSpec.of("bridge", b -> b.firewall("iptables")));
         assertMessage("invalid network \"a/b\": character U+002F at index 1 not allowed", () -> NetworkSpec.builder("a/b"));
         assertMessage("invalid network bridge: bridge \"lo\": ", () -> NetworkSpec.of("bridge", b -> b.bridge("lo")));
+        assertMessage("invalid network bridge: driver \"Bridge\": not a driver name; expected a driver name: a lower-case"
+                + " letter", () -> NetworkSpec.of("bridge", b -> b.driver("Bridge")));
     }
 
     @Test
@@ -104,6 +107,35 @@ class SpecTest {
                 () -> DesiredState.of(java.util.List.of(bridge), java.util.List.of(ContainerSpec.of("x", b -> b.network("container:nope")))));
         assertMessage("invalid network \"bridge\": defined twice",
                 () -> DesiredState.of(java.util.List.of(bridge, bridge), java.util.List.of()));
+    }
+
+    @Test
+    void desiredStateEditsKeepOrderAndCheckReferences() {
+        NetworkSpec bridge = NetworkSpec.of("bridge", b -> { });
+        NetworkSpec lan = NetworkSpec.of("lan", b -> b.bridge("br-lan").bip("10.1.0.1/16"));
+        ContainerSpec web = ContainerSpec.of("web", b -> b.publish("8080:80"));
+        ContainerSpec db = ContainerSpec.of("db", b -> { });
+        DesiredState d = DesiredState.EMPTY.withNetwork(bridge).withContainer(web).withContainer(db);
+        assertEquals(java.util.List.of(web, db), d.containers());
+        ContainerSpec moved = web.withPublish(java.util.List.of()).withNetns("elsewhere");
+        DesiredState edited = d.withContainer(moved);
+        assertEquals(java.util.List.of(moved, db), edited.containers(), "replaced in place, not appended");
+        assertEquals("elsewhere", edited.container("web").orElseThrow().netns());
+        assertTrue(edited.container("web").orElseThrow().publish().isEmpty());
+        assertEquals(java.util.List.of(db), d.withoutContainer("web").containers());
+        assertEquals(java.util.List.of(bridge, lan), d.withNetwork(lan).networks());
+        assertEquals("br-lan", d.withNetwork(lan).network("lan").orElseThrow().bridge().toString());
+        assertMessage("invalid container web: network \"bridge\": no such network in this script",
+                () -> d.withoutNetwork("bridge"));
+        assertEquals(DesiredState.EMPTY, d.withoutContainer("web").withoutContainer("db").withoutNetwork("bridge"));
+        UserRulesSpec rules = UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8"));
+        assertEquals(rules, d.withUserRules(rules).userRules());
+        assertEquals(java.util.List.of("t-web", "t-db"),
+                d.mapContainers(c -> c.withNetns("t-" + c.name())).containers().stream().map(ContainerSpec::netns).toList());
+        assertMessage("invalid container web: netns \"a/b\"", () -> web.withNetns("a/b"));
+        assertEquals("overlay", bridge.withDriver("overlay").driver());
+        assertEquals("9.9.9.9", bridge.withDns(DnsSpec.of(x -> x.nameserver("9.9.9.9"))).dns().nameservers().getFirst().toString());
+        assertEquals(bridge, bridge.withDriver("overlay").withDriver("bridge"));
     }
 
     @Test

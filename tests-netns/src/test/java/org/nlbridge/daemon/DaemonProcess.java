@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.nlbridge.daemon.api.DaemonAddress;
-import org.nlbridge.daemon.http.HttpClient;
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.client.HttpClient;
 
 /**
  * {@code nlbridge daemon} as a separate process (so tests can SIGTERM and kill -9 it), on a sandbox host namespace

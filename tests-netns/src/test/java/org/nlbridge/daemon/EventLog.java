@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-import org.nlbridge.cli.RemoteEngine;
-import org.nlbridge.daemon.api.Event;
+import org.nlbridge.client.Event;
+import org.nlbridge.client.RemoteEngine;
 
 /** Follows a daemon's event stream on a thread of its own; tests wait for the events they expect. */
 final class EventLog implements AutoCloseable {

@@ -3,6 +3,7 @@ package org.nlbridge.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,8 +22,17 @@ public final class Cmd {
     }
 
     public static Result exec(String stdin, String... argv) {
+        return exec(new ProcessBuilder(List.of(argv)), stdin, Duration.ofSeconds(120));
+    }
+
+    /**
+     * Runs a prepared process (its environment, directory or redirects set by the caller), feeding {@code stdin};
+     * fails if it has not ended within {@code timeout}.
+     */
+    public static Result exec(ProcessBuilder pb, String stdin, Duration timeout) {
+        String what = String.join(" ", pb.command());
         try {
-            Process p = new ProcessBuilder(List.of(argv)).start();
+            Process p = pb.start();
             try (var in = p.getOutputStream()) {
                 if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
@@ -36,17 +46,17 @@ public final class Cmd {
                 }
             });
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError(String.join(" ", argv) + " timed out");
+                throw new AssertionError(what + " timed out");
             }
             errReader.join();
             return new Result(p.exitValue(), out, new String(err[0], StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + argv[0], e);
+            throw new UncheckedIOException("cannot run " + pb.command().getFirst(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted running " + argv[0]);
+            throw new AssertionError("interrupted running " + what);
         }
     }
 }

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Independent views of kernel state: iproute2's {@code ip -j} and nftables' {@code nft -j}, never our own parser.
+ * Independent views of kernel state: iproute2's {@code ip -j} and {@code bridge -j} and nftables' {@code nft -j},
+ * never our own parser.
  */
 public final class Oracle {
     private Oracle() {}
@@ -15,13 +16,22 @@ public final class Oracle {
 
     /** {@code ip -n NS -j -d ARGS...} parsed. */
     public static JsonNode ip(String ns, String... args) {
-        List<String> argv = new ArrayList<>(List.of("ip", "-n", ns, "-j", "-d"));
+        return iproute2("ip", ns, args);
+    }
+
+    /** {@code bridge -n NS -j -d ARGS...} parsed (the FDB: {@code bridge(ns, "fdb", "show", "dev", "vx0")}). */
+    public static JsonNode bridge(String ns, String... args) {
+        return iproute2("bridge", ns, args);
+    }
+
+    private static JsonNode iproute2(String tool, String ns, String... args) {
+        List<String> argv = new ArrayList<>(List.of(tool, "-n", ns, "-j", "-d"));
         argv.addAll(List.of(args));
         String out = Cmd.run(null, argv.toArray(String[]::new));
         try {
             return JSON.readTree(out.isBlank() ? "[]" : out);
         } catch (java.io.IOException e) {
-            throw new AssertionError("ip -j printed something that is not JSON: " + out, e);
+            throw new AssertionError(tool + " -j printed something that is not JSON: " + out, e);
         }
     }
 

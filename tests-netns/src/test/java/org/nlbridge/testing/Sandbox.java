@@ -19,6 +19,7 @@ public final class Sandbox {
     private final String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     private final Map<String, String> namespaces = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
+    private final List<AutoCloseable> closers = new ArrayList<>();
 
     /** Creates one namespace; returns its full name (for {@code NetNs.open} and {@code ip -n}). */
     public String netns(String name) {
@@ -67,8 +68,29 @@ public final class Sandbox {
         }
     }
 
-    /** Ends our processes, then deletes every namespace of this sandbox that exists; reports what failed. */
+    /**
+     * Registers something living in this sandbox's namespaces (a real client's process tree, say) to be closed at
+     * cleanup, before the processes started here end and the namespaces go; the last registered closes first.
+     * Closing it earlier is the owner's business (close must then be idempotent).
+     */
+    public void atCleanup(AutoCloseable closer) {
+        closers.add(closer);
+    }
+
+    /**
+     * Closes what was registered, ends our processes, then deletes every namespace of this sandbox that exists;
+     * reports what failed (after doing all of it).
+     */
     void cleanup() {
+        AssertionError failed = null;
+        for (AutoCloseable c : closers.reversed()) {
+            try {
+                c.close();
+            } catch (Exception | AssertionError e) {
+                if (failed == null) failed = new AssertionError("sandbox cleanup: " + e, e);
+                else failed.addSuppressed(e);
+            }
+        }
         for (Process p : processes) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -85,5 +107,6 @@ public final class Sandbox {
             if (java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", f))) batch.append("netns del ").append(f).append('\n');
         }
         if (!batch.isEmpty()) Cmd.run(batch.toString(), "ip", "-force", "-batch", "-");
+        if (failed != null) throw failed;
     }
 }

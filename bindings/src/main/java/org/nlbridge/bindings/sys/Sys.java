@@ -69,10 +69,10 @@ public final class Sys {
         return LINKER.downcallHandle(address, fd, options);
     }
 
-    /** (long, long, long) -> long: socket, close, setns, unshare, gettid. */
+    /** (long, long, long) -> long: socket, close, setns, unshare. */
     private static final FunctionDescriptor INTS = FunctionDescriptor.of(LONG, LONG, LONG, LONG);
     /**
-     * (long, pointer, long, long) -> long: bind, sendmsg, recvmsg, sendmmsg, read, write, getsockname. With
+     * (long, pointer, long, long) -> long: bind, sendmsg, recvmsg, read, write, getsockname. With
      * _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
      * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value; the C ABI passes a plain pointer.
      */
@@ -98,10 +98,6 @@ public final class Sys {
         static final MethodHandle H = link("unshare", INTS);
     }
 
-    private static final class GetTid {
-        static final MethodHandle H = link("gettid", INTS);
-    }
-
     private static final class Bind {
         static final MethodHandle H = link("bind", FD_BUFFER);
     }
@@ -116,10 +112,6 @@ public final class Sys {
 
     private static final class RecvMsg {
         static final MethodHandle H = link("recvmsg", FD_BUFFER);
-    }
-
-    private static final class SendMmsg {
-        static final MethodHandle H = link("sendmmsg", FD_BUFFER);
     }
 
     private static final class Read {
@@ -284,16 +276,6 @@ public final class Sys {
         }
     }
 
-    public static int sendmmsg(int fd, MemorySegment mmsghdrs, int vlen, int flags) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) ret((int) (long) SendMmsg.H.invokeExact(c, (long) fd, mmsghdrs, (long) vlen, (long) flags),
-                    c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
-    }
-
     public static int close(int fd) {
         MemorySegment c = CAPTURE.get();
         try {
@@ -376,16 +358,6 @@ public final class Sys {
         MemorySegment c = CAPTURE.get();
         try {
             return ret((long) Write.H.invokeExact(c, (long) fd, buf, count, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
-    }
-
-    /** The kernel id of the calling OS thread (its {@code /proc/thread-self}). */
-    public static int gettid() {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) (long) GetTid.H.invokeExact(c, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw bug(t);
         }

@@ -55,17 +55,13 @@ class SysTest {
 
     /** Every shared call shape, with int results read back through a long: values and errnos come out whole. */
     @Test
-    void callsOfEveryShape() throws Exception {
-        String self = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).getFileName()
-                .toString();
-        assertEquals(Integer.parseInt(self), Sys.gettid());
+    void callsOfEveryShape() {
         assertEquals(0, Sys.poll(MemorySegment.NULL, 0, 0));
         assertEquals(-LibC.ENOENT(), Sys.umount2("/nonexistent/nlbridge-test", 0));
         try (Arena a = Arena.ofConfined()) {
             MemorySegment len = a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, 16);
             assertEquals(-LibC.EBADF(), Sys.getsockname(-1, a.allocate(16), len));
             assertEquals(-LibC.EBADF(), Sys.getsockopt(-1, LibC.SOL_SOCKET(), LibC.SO_RCVBUF(), a.allocate(4), len));
-            assertEquals(-LibC.EBADF(), Sys.sendmmsg(-1, a.allocate(64), 1, 0));
             assertThrows(IllegalArgumentException.class,
                     () -> Sys.getsockname(-1, a.allocate(16), MemorySegment.ofArray(new int[] {16})));
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.nlbridge.client.HttpWire;
 
 /** One request and the means to answer it, either with a whole body or with a chunked stream. */
 public final class Exchange {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nlbridge.client.HttpException;
+import org.nlbridge.client.HttpWire;
 
 /**
  * One request as the server read it: the method, the path (percent-decoded per segment) and query, the headers
@@ -40,7 +42,7 @@ public record HttpRequest(String method, String target, List<String> segments, M
             if (line == null) return null;
         }
         String[] parts = line.split(" ", -1);
-        if (parts.length != 3) throw new HttpException(400, "request line \"" + printable(line) + "\" is not METHOD TARGET HTTP/1.1");
+        if (parts.length != 3) throw new HttpException(400, "request line \"" + HttpWire.printable(line) + "\" is not METHOD TARGET HTTP/1.1");
         String method = parts[0];
         String target = parts[1];
         String version = parts[2];
@@ -49,7 +51,7 @@ public record HttpRequest(String method, String target, List<String> segments, M
             if (!HttpWire.isTchar(method.charAt(i))) throw new HttpException(400, "method is not a token");
         }
         if (!version.equals("HTTP/1.1")) {
-            throw new HttpException(version.startsWith("HTTP/") ? 505 : 400, "only HTTP/1.1 is spoken here, not " + printable(version));
+            throw new HttpException(version.startsWith("HTTP/") ? 505 : 400, "only HTTP/1.1 is spoken here, not " + HttpWire.printable(version));
         }
         if (!target.startsWith("/")) throw new HttpException(400, "request target must be a path starting with /");
         for (int i = 0; i < target.length(); i++) {
@@ -62,7 +64,7 @@ public record HttpRequest(String method, String target, List<String> segments, M
         long length = HttpWire.bodyLength(headers, false, HttpWire.MAX_BODY);
         String expect = headers.get("Expect");
         if (expect != null) {
-            if (!expect.equalsIgnoreCase("100-continue")) throw new HttpException(417, "unsupported Expect: " + printable(expect));
+            if (!expect.equalsIgnoreCase("100-continue")) throw new HttpException(417, "unsupported Expect: " + HttpWire.printable(expect));
             if (length > 0) {
                 out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
@@ -111,14 +113,5 @@ public record HttpRequest(String method, String target, List<String> segments, M
             if (text.charAt(i) < 0x20 || text.charAt(i) == 0x7f) throw new HttpException(400, "a control character in the request target");
         }
         return text;
-    }
-
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c >= 0x7f ? '?' : c);
-        }
-        return s.length() > 80 ? b + "..." : b.toString();
     }
 }

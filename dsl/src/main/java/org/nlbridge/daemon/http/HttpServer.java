@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.nlbridge.client.HttpException;
+import org.nlbridge.client.HttpWire;
 
 /**
  * A small, strict HTTP/1.1 server over {@link ConnListener}s (the JDK's {@code com.sun.net.httpserver} cannot serve a

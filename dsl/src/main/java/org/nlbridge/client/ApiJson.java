@@ -1,0 +1,447 @@
+package org.nlbridge.client;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.nlbridge.driver.dns.Mount;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.net.Hostname;
+import org.nlbridge.net.PortSpec;
+import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.DnsSpec;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
+import org.nlbridge.spec.UserRulesSpec;
+
+/**
+ * The API's JSON, both ways, written out by hand so the wire format is a contract rather than whatever a
+ * reflection library makes of the records. Specs are read by calling their builders, key by key, exactly as a
+ * script's keys are: the daemon accepts what the DSL and the Java API accept and rejects the rest with the same
+ * messages. Unknown keys and values of the wrong JSON type are errors; {@code null} means "not given".
+ */
+public final class ApiJson {
+    private ApiJson() {}
+
+    /** Strict: no comments, no trailing tokens, no duplicate keys, bounded nesting and sizes. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
+                .maxStringLength(1 << 20).maxNumberLength(32).build());
+    }
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    // ------------------------------------------------------------------------------------------ text
+
+    /** Parses a request or response body; a syntax error is a {@link ValidationException} naming {@code what}. */
+    public static JsonNode parse(String what, byte[] body) {
+        if (body.length == 0) throw new ValidationException(what, "", "empty body", "a JSON document");
+        try {
+            JsonNode n = MAPPER.readTree(body);
+            if (n == null || n.isMissingNode()) throw new ValidationException(what, "", "empty body", "a JSON document");
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new ValidationException(what, null, "not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + " column "
+                    + e.getLocation().getColumnNr() : ""), "a JSON document");
+        } catch (IOException e) {
+            throw new ValidationException(what, null, "unreadable: " + e.getMessage(), "a JSON document");
+        }
+    }
+
+    /** One line of JSON (no newline inside, so documents can be streamed one per line). */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static byte[] bytes(Object value) {
+        return write(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ----------------------------------------------------------------------------------- desired state
+
+    public static ObjectNode toJson(DesiredState d) {
+        ObjectNode o = F.objectNode();
+        ArrayNode nets = o.putArray("networks");
+        d.networks().forEach(n -> nets.add(toJson(n)));
+        ArrayNode ctrs = o.putArray("containers");
+        d.containers().forEach(c -> ctrs.add(toJson(c)));
+        ArrayNode rules = o.putArray("userRules");
+        for (UserRulesSpec.AllowOnlyFrom r : d.userRules().rules()) {
+            ObjectNode rn = rules.addObject();
+            ArrayNode src = rn.putArray("allowOnlyFrom");
+            r.sources().forEach(s -> src.add(s.toString()));
+            rn.put("on", r.on().toString());
+        }
+        return o;
+    }
+
+    private static final Set<String> DESIRED_KEYS = Set.of("networks", "containers", "userRules");
+
+    /** A desired state, through the specs' builders and {@link DesiredState}'s own checks. */
+    public static DesiredState desiredState(JsonNode n) {
+        Obj o = new Obj("desired state", n, DESIRED_KEYS);
+        List<NetworkSpec> nets = new ArrayList<>();
+        for (JsonNode x : o.array("networks")) nets.add(networkSpec(x));
+        List<ContainerSpec> ctrs = new ArrayList<>();
+        for (JsonNode x : o.array("containers")) ctrs.add(containerSpec(x));
+        UserRulesSpec.Builder rules = new UserRulesSpec.Builder();
+        for (JsonNode x : o.array("userRules")) {
+            Obj r = new Obj("userRules", x, Set.of("allowOnlyFrom", "on"));
+            List<String> sources = new ArrayList<>();
+            for (JsonNode s : r.array("allowOnlyFrom")) sources.add(text("userRules.allowOnlyFrom", s));
+            rules.allowOnlyFrom(r.requiredText("on"), sources.toArray(String[]::new));
+        }
+        return new DesiredState(nets, ctrs, rules.build());
+    }
+
+    // ------------------------------------------------------------------------------------------ networks
+
+    public static ObjectNode toJson(NetworkSpec n) {
+        ObjectNode o = F.objectNode();
+        o.put("name", n.name());
+        o.put("driver", n.driver());
+        o.put(n.existing() ? "useBridge" : "bridge", n.bridge().toString());
+        putText(o, "bip", n.bip());
+        putText(o, "fixedCidr", n.fixedCidr());
+        putText(o, "fixedCidrV6", n.fixedCidrV6());
+        if (n.mtu() == null) o.putNull("mtu");
+        else o.put("mtu", n.mtu().value());
+        o.put("icc", n.icc());
+        o.put("ipMasq", n.ipMasq());
+        o.put("ipForward", n.ipForward());
+        o.put("internal", n.internal());
+        o.put("firewall", n.firewall().label());
+        o.put("macFromIp", n.macFromIp());
+        o.set("dns", toJson(n.dns()));
+        return o;
+    }
+
+    /** The keys of a network object, in the order the DSL documents them. */
+    public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
+            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns");
+
+    public static NetworkSpec networkSpec(JsonNode n) {
+        String name = nameOf("network", n);
+        NetworkSpec.Builder b = NetworkSpec.builder(name); // checks the name
+        Obj o = new Obj("network " + name, n, Set.copyOf(NETWORK_KEYS));
+        o.text("driver", b::driver);
+        o.text("bridge", b::bridge);
+        o.text("useBridge", b::useBridge);
+        o.text("bip", b::bip);
+        o.text("fixedCidr", b::fixedCidr);
+        o.text("fixedCidrV6", b::fixedCidrV6);
+        o.integer("mtu", b::mtu);
+        o.bool("icc", b::icc);
+        o.bool("ipMasq", b::ipMasq);
+        o.bool("ipForward", b::ipForward);
+        o.bool("internal", b::internal);
+        o.text("firewall", b::firewall);
+        o.bool("macFromIp", b::macFromIp);
+        JsonNode dns = o.get("dns");
+        if (dns != null) b.dns(dnsSpec("network " + name + ": dns", dns));
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------------------------------- containers
+
+    public static ObjectNode toJson(ContainerSpec c) {
+        ObjectNode o = F.objectNode();
+        o.put("name", c.name());
+        o.put("netns", c.netns());
+        o.put("network", c.network().toString());
+        o.put("ifname", c.ifname().toString());
+        o.put("hostname", c.hostname().toString());
+        putText(o, "mac", c.mac());
+        putText(o, "ip", c.ip());
+        putText(o, "ip6", c.ip6());
+        ArrayNode p = o.putArray("publish");
+        c.publish().forEach(x -> p.add(x.toString()));
+        o.set("dns", toJson(c.dns()));
+        return o;
+    }
+
+    public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
+            "ip6", "ifname", "publish", "dns");
+
+    public static ContainerSpec containerSpec(JsonNode n) {
+        String name = nameOf("container", n);
+        ContainerSpec.Builder b = ContainerSpec.builder(name);
+        Obj o = new Obj("container " + name, n, Set.copyOf(CONTAINER_KEYS));
+        o.text("netns", b::netns);
+        o.text("network", b::network);
+        o.text("hostname", b::hostname);
+        o.text("mac", b::mac);
+        o.text("ip", b::ip);
+        o.text("ip6", b::ip6);
+        o.text("ifname", b::ifname);
+        for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
+        JsonNode dns = o.get("dns");
+        if (dns != null) b.dns(dnsSpec("container " + name + ": dns", dns));
+        return b.build();
+    }
+
+    /** A port spec as {@code docker run -p} takes it, e.g. for publish/unpublish requests. */
+    public static PortSpec portSpec(String field, JsonNode n) {
+        return PortSpec.parse(field, text(field, n));
+    }
+
+    // ----------------------------------------------------------------------------------------------- dns
+
+    public static ObjectNode toJson(DnsSpec d) {
+        ObjectNode o = F.objectNode();
+        ArrayNode ns = o.putArray("nameservers");
+        d.nameservers().forEach(x -> ns.add(x.toString()));
+        ArrayNode s = o.putArray("search");
+        d.search().forEach(x -> s.add(x.toString()));
+        ArrayNode opt = o.putArray("options");
+        d.options().forEach(x -> opt.add(x.toString()));
+        return o;
+    }
+
+    static DnsSpec dnsSpec(String what, JsonNode n) {
+        Obj o = new Obj(what, n, Set.of("nameservers", "search", "options"));
+        DnsSpec.Builder b = DnsSpec.builder();
+        for (JsonNode x : o.array("nameservers")) b.nameserver(text(what + ".nameservers", x));
+        for (JsonNode x : o.array("search")) b.search(text(what + ".search", x));
+        for (JsonNode x : o.array("options")) b.option(text(what + ".options", x));
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------------------------------------- plan
+
+    public static ObjectNode toJson(Change c) {
+        ObjectNode o = F.objectNode();
+        o.put("action", c.action().name().toLowerCase(Locale.ROOT));
+        o.put("kind", c.kind());
+        o.put("object", c.object());
+        o.put("detail", c.detail());
+        return o;
+    }
+
+    public static Change change(JsonNode n) {
+        Obj o = new Obj("change", n, Set.of("action", "kind", "object", "detail"));
+        String action = o.requiredText("action");
+        Change.Action a;
+        try {
+            a = Change.Action.valueOf(action.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("change: action", action, "unknown action", "create, update or delete");
+        }
+        String detail = o.optionalText("detail");
+        return new Change(a, o.requiredText("kind"), o.requiredText("object"), detail);
+    }
+
+    public static ObjectNode toJson(Plan p) {
+        ObjectNode o = F.objectNode();
+        ArrayNode a = o.putArray("changes");
+        p.changes().forEach(c -> a.add(toJson(c)));
+        return o;
+    }
+
+    public static Plan plan(JsonNode n) {
+        Obj o = new Obj("plan", n, Set.of("changes"));
+        List<Change> out = new ArrayList<>();
+        for (JsonNode c : o.array("changes")) out.add(change(c));
+        return new Plan(out);
+    }
+
+    // -------------------------------------------------------------------------------------------- status
+
+    /** The same document {@code nlbridge status -o json} prints. */
+    public static JsonNode toJson(EngineStatus s) {
+        return MAPPER.valueToTree(s);
+    }
+
+    public static EngineStatus status(JsonNode n) {
+        try {
+            return MAPPER.treeToValue(n, EngineStatus.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ValidationException("status", null, "not a status document: " + e.getMessage(), "an EngineStatus");
+        }
+    }
+
+    public static JsonNode toJson(EngineStatus.NetworkStatus s) {
+        return MAPPER.valueToTree(s);
+    }
+
+    public static JsonNode toJson(EngineStatus.ContainerStatus s) {
+        return MAPPER.valueToTree(s);
+    }
+
+    // ------------------------------------------------------------------------------------------- runtime
+
+    public static ObjectNode toJson(Engine.ContainerRuntime r) {
+        ObjectNode o = F.objectNode();
+        if (r.netns() == null) o.putNull("netns");
+        else o.put("netns", r.netns());
+        putText(o, "hostname", r.hostname());
+        ArrayNode m = o.putArray("mounts");
+        for (Mount x : r.mounts()) {
+            ObjectNode mo = m.addObject();
+            mo.put("destination", x.destination());
+            mo.put("type", x.type());
+            mo.put("source", x.source());
+            ArrayNode opts = mo.putArray("options");
+            x.options().forEach(opts::add);
+        }
+        return o;
+    }
+
+    public static Engine.ContainerRuntime runtime(JsonNode n) {
+        Obj o = new Obj("runtime", n, Set.of("netns", "hostname", "mounts"));
+        String netns = o.optionalText("netns");
+        String host = o.optionalText("hostname");
+        List<Mount> mounts = new ArrayList<>();
+        for (JsonNode x : o.array("mounts")) {
+            Obj m = new Obj("runtime: mount", x, Set.of("destination", "type", "source", "options"));
+            List<String> opts = new ArrayList<>();
+            for (JsonNode s : m.array("options")) opts.add(text("runtime: mount options", s));
+            mounts.add(new Mount(m.requiredText("destination"), m.requiredText("type"), m.requiredText("source"), opts));
+        }
+        return new Engine.ContainerRuntime(netns, host == null ? null : Hostname.parse("runtime: hostname", host),
+                mounts);
+    }
+
+    // -------------------------------------------------------------------------------------------- errors
+
+    /** The error body: Docker's shape, {@code {"message": "..."}}; the message is what the CLI prints. */
+    public static ObjectNode error(String message) {
+        ObjectNode o = F.objectNode();
+        o.put("message", message);
+        return o;
+    }
+
+    // ------------------------------------------------------------------------------------------- helpers
+
+    /** The {@code name} of a spec object, read first so that every later message can name the spec. */
+    private static String nameOf(String what, JsonNode n) {
+        if (n == null || !n.isObject()) new Obj(what, n, Set.of()); // throws: not an object
+        JsonNode name = n.get("name");
+        if (name == null || name.isNull()) throw new ValidationException(what + ": name", null, "missing", "a string");
+        return text(what + ": name", name);
+    }
+
+    private static void putText(ObjectNode o, String key, Object value) {
+        if (value == null) o.putNull(key);
+        else o.put(key, value.toString());
+    }
+
+    static String text(String field, JsonNode n) {
+        if (n == null || !n.isTextual()) {
+            throw new ValidationException(field, n == null ? null : n.toString(), "not a JSON string",
+                    "a string in double quotes");
+        }
+        return n.textValue();
+    }
+
+    /** A JSON object with a fixed set of keys, read key by key. */
+    static final class Obj {
+        private final String what;
+        private final JsonNode node;
+
+        Obj(String what, JsonNode node, Set<String> keys) {
+            this.what = what;
+            if (node == null || !node.isObject()) {
+                throw new ValidationException(what, node == null ? null : abbreviate(node), "not a JSON object",
+                        "an object {...}");
+            }
+            this.node = node;
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!keys.contains(k)) {
+                    throw new ValidationException(what, k, "unknown key", "one of " + String.join(", ",
+                            keys.stream().sorted().toList()));
+                }
+            }
+        }
+
+        private static String abbreviate(JsonNode n) {
+            String s = n.toString();
+            return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        }
+
+        JsonNode get(String key) {
+            JsonNode v = node.get(key);
+            return v == null || v.isNull() ? null : v;
+        }
+
+        void text(String key, Consumer<String> setter) {
+            JsonNode v = get(key);
+            if (v != null) setter.accept(ApiJson.text(what + ": " + key, v));
+        }
+
+        String optionalText(String key) {
+            JsonNode v = get(key);
+            return v == null ? null : ApiJson.text(what + ": " + key, v);
+        }
+
+        String requiredText(String key) {
+            JsonNode v = get(key);
+            if (v == null) throw new ValidationException(what + ": " + key, null, "missing", "a string");
+            return ApiJson.text(what + ": " + key, v);
+        }
+
+        void bool(String key, Consumer<Boolean> setter) {
+            JsonNode v = get(key);
+            if (v == null) return;
+            if (!v.isBoolean()) {
+                throw new ValidationException(what + ": " + key, v.toString(), "not a JSON boolean", "true or false");
+            }
+            setter.accept(v.booleanValue());
+        }
+
+        void integer(String key, IntConsumer setter) {
+            JsonNode v = get(key);
+            if (v == null) return;
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new ValidationException(what + ": " + key, v.toString(), "not a whole number",
+                        "a whole number, like 1400");
+            }
+            setter.accept(v.intValue());
+        }
+
+        Iterable<JsonNode> array(String key) {
+            JsonNode v = get(key);
+            if (v == null) return List.of();
+            if (!v.isArray()) {
+                throw new ValidationException(what + ": " + key, v.toString(), "not a JSON array", "an array [...]");
+            }
+            return v;
+        }
+    }
+}

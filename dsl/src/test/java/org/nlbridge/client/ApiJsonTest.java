@@ -1,0 +1,120 @@
+package org.nlbridge.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.nlbridge.driver.dns.Mount;
+import org.nlbridge.dsl.ScriptLoader;
+import org.nlbridge.dsl.ScriptTrust;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.engine.EngineStatus;
+import org.nlbridge.net.Hostname;
+import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.spec.Plan;
+
+/** The API's JSON: every script's desired state survives the trip, and bad JSON fails as the DSL would. */
+class ApiJsonTest {
+
+    private static final ScriptLoader LOADER = ScriptLoader.withTrust(ScriptTrust.none());
+
+    static Path scriptsDir() {
+        for (Path p : List.of(Path.of("../scripts"), Path.of("scripts"))) if (Files.isDirectory(p)) return p;
+        throw new IllegalStateException("no scripts/ folder");
+    }
+
+    private static DesiredState roundTrip(DesiredState d) {
+        byte[] wire = ApiJson.bytes(ApiJson.toJson(d));
+        return ApiJson.desiredState(ApiJson.parse("desired state", wire));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyScriptRoundTrips() throws IOException {
+        try (Stream<Path> s = Files.list(scriptsDir())) {
+            return s.filter(p -> p.toString().endsWith(".groovy")).sorted().toList().stream()
+                    .map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+                        DesiredState d = LOADER.load(p);
+                        assertEquals(d, roundTrip(d));
+                        // and the JSON itself is stable
+                        assertEquals(ApiJson.write(ApiJson.toJson(d)), ApiJson.write(ApiJson.toJson(roundTrip(d))));
+                    }));
+        }
+    }
+
+    @Test
+    void everyKeyRoundTrips() {
+        DesiredState d = LOADER.evaluate("""
+                network('bridge') { bridge 'nlb0'; bip '10.7.0.1/16'; fixedCidr '10.7.1.0/24'; fixedCidrV6 'fd00:7::/64'
+                  mtu 1400; icc false; ipMasq false; ipForward false; internal true; firewall 'none'; macFromIp true
+                  dns { nameserver '9.9.9.9', '1.1.1.1'; search 'a.example'; option 'ndots:2' } }
+                network('given') { useBridge 'br0'; bip '10.8.0.1/24' }
+                container('web') { netns 'webns'; hostname 'w1'; mac '02:42:0a:07:01:05'; ip '10.7.1.5'
+                  ip6 'fd00:7::5'; ifname 'eth1'; publish '8080:80'; publish '127.0.0.1:5353:53/udp'
+                  publish '[::1]:8000-8001:80-81'; dns { nameserver '8.8.8.8' } }
+                container('side') { network 'container:web' }
+                container('h') { network 'host' }
+                container('n') { network 'none' }
+                userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0'; allowOnlyFrom '10.0.0.0/8', on: 'uplink1' }
+                """, "all.groovy");
+        assertEquals(d, roundTrip(d));
+    }
+
+    private static ValidationException bad(String json) {
+        return assertThrows(ValidationException.class,
+                () -> ApiJson.desiredState(ApiJson.parse("desired state", json.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void badInputFailsWithTheBuildersMessages() {
+        // the same text the Java API and the DSL give for the value
+        String dsl = assertThrows(ValidationException.class, () -> NetworkSpec.of("bridge", b -> b.mtu(70000))).getMessage();
+        assertEquals(dsl, bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":70000}]}").getMessage());
+        assertEquals("invalid network bridge \"mtuu\": unknown key; expected one of bip, bridge, dns, driver, firewall, fixedCidr,"
+                        + " fixedCidrV6, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, useBridge",
+                bad("{\"networks\":[{\"name\":\"bridge\",\"mtuu\":1400}]}").getMessage());
+        assertEquals("invalid network bridge: mtu \"\\\"1400\\\"\": not a whole number; expected a whole number, like 1400",
+                bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":\"1400\"}]}").getMessage());
+        assertEquals("invalid network bridge: icc \"1\": not a JSON boolean; expected true or false",
+                bad("{\"networks\":[{\"name\":\"bridge\",\"icc\":1}]}").getMessage());
+        assertEquals("invalid container web: publish \"70000:80\": host port \"70000\" outside 1..65535; expected"
+                        + " [host-ip:]host-port[-end]:container-port[-end][/tcp|/udp], like 8080:80, 127.0.0.1:8080:80/tcp"
+                        + " or [::1]:8000-8001:80-81/udp (ports 1..65535)",
+                bad("{\"networks\":[{\"name\":\"bridge\"}],\"containers\":[{\"name\":\"web\",\"publish\":[\"70000:80\"]}]}").getMessage());
+        assertEquals("invalid container web: network \"nope\": no such network in this script; expected one of [], host, none"
+                        + " or container:<name>",
+                bad("{\"containers\":[{\"name\":\"web\",\"network\":\"nope\"}]}").getMessage());
+        assertEquals("invalid network: name: missing; expected a string", bad("{\"networks\":[{}]}").getMessage());
+        assertEquals("invalid desired state \"[]\": not a JSON object; expected an object {...}", bad("[]").getMessage());
+        // duplicate keys and trailing garbage are syntax errors, not "last one wins"
+        bad("{\"networks\":[],\"networks\":[]}");
+        bad("{\"networks\":[]} {}");
+    }
+
+    @Test
+    void plansStatusAndRuntimeRoundTrip() {
+        Plan p = new Plan(List.of(new Change(Change.Action.CREATE, "link", "docker0", "bridge, mtu 1500"),
+                new Change(Change.Action.DELETE, "endpoint", "web on bridge", "")));
+        assertEquals(p, ApiJson.plan(ApiJson.parse("plan", ApiJson.bytes(ApiJson.toJson(p)))));
+        EngineStatus s = new EngineStatus(List.of(new EngineStatus.NetworkStatus("bridge", "docker0", "172.17.0.0/16",
+                "172.17.0.1", null, null, 1500, true, true, false, "nftables", true)),
+                List.of(new EngineStatus.ContainerStatus("web", "bridge", "web", "eth0", "veth1234567", "172.17.0.2/16",
+                        null, "02:42:ac:11:00:02", "web", List.of("/x/resolv.conf"))),
+                List.of(new EngineStatus.PortStatus("web", "tcp", null, 8080, "172.17.0.2", 80, 3, -1)));
+        assertEquals(s, ApiJson.status(ApiJson.parse("status", ApiJson.bytes(ApiJson.toJson(s)))));
+        Engine.ContainerRuntime r = new Engine.ContainerRuntime("web", Hostname.parse("h", "web1"),
+                List.of(new Mount("/etc/hosts", "bind", "/x/hosts", List.of("rbind", "ro"))));
+        assertEquals(r, ApiJson.runtime(ApiJson.parse("runtime", ApiJson.bytes(ApiJson.toJson(r)))));
+    }
+}
