@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.nlbridge.engine.Engines;
+
 /**
  * The hot one-shot commands ({@code version}, {@code status}, {@code check}, {@code plan}, {@code apply},
  * {@code destroy}) in their plain forms, parsed by hand and run without picocli: picocli builds its model of every
@@ -31,7 +33,8 @@ final class QuickCommands {
         if (p == null) return null;
         if (cli.engines() == EngineFactory.BRIDGE && !p.name.equals("check") && p.main.hosts.isEmpty()
                 && cli.env().get("NLBRIDGE_HOST") == null) {
-            Warmup.start(!p.name.equals("status")); // the engine runs in this process: overlap its first-use costs
+            // the engine runs in this process: overlap its first-use costs with what comes first
+            Engines.prepare(!p.name.equals("status"));
         }
         try {
             return p.command.call();

@@ -91,6 +91,14 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         return new NlSocket(protocol, fd);
     }
 
+    /**
+     * Links the native calls that opening sockets and namespaces makes, rather than at their first use: for a thread
+     * with time to spare while another does other work first. Nothing is called.
+     */
+    public static void prelink() {
+        Sys.prelink();
+    }
+
     /** Opens a {@code NETLINK_ROUTE} socket in the calling thread's network namespace. */
     public static NlSocket route() {
         return open(Uapi.NETLINK_ROUTE());
