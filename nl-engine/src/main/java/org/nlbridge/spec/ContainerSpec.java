@@ -25,9 +25,12 @@ import org.nlbridge.netns.NetNs;
  * @param hostname null: the container's name
  * @param mac      null: random locally administered (or derived from the IPv4 with the network's macFromIp)
  * @param ip       null: allocated from the network's range
+ * @param spoofCheck anti-spoofing on its bridge port (default true): it may send only from its own MAC and
+ *                 addresses; false for a container that routes or bridges other addresses (a VPN, a router)
  */
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
-                            MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns) {
+                            MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
+                            boolean spoofCheck) {
 
     public static final String DEFAULT_IFNAME = "eth0";
 
@@ -44,22 +47,22 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
     /** This container in another namespace ({@code /run/netns/NAME}). */
     public ContainerSpec withNetns(String netns) {
         return new ContainerSpec(name, NetNs.validName("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns);
+                hostname, mac, ip, ip6, publish, dns, spoofCheck);
     }
 
     /** This container publishing other ports (Docker {@code -p}). */
     public ContainerSpec withPublish(List<PortSpec> publish) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck);
     }
 
     public static Builder builder(String name) {
@@ -84,6 +87,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private Ipv6Address ip6;
         private final List<PortSpec> publish = new ArrayList<>();
         private DnsSpec dns = DnsSpec.HOST;
+        private boolean spoofCheck = true;
 
         private Builder(String name) {
             this.name = SafeName.check("container", name);
@@ -143,6 +147,15 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return this;
         }
 
+        /**
+         * Anti-spoofing on the container's bridge port (default on): false lets it send from other MACs and
+         * addresses, for a container that routes or bridges them (nlbridge's own key; Docker has no such check).
+         */
+        public Builder spoofCheck(boolean on) {
+            this.spoofCheck = on;
+            return this;
+        }
+
         public Builder dns(DnsSpec dns) {
             this.dns = Objects.requireNonNull(dns, "dns");
             return this;
@@ -158,11 +171,12 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
                 if (ip != null || ip6 != null) throw notBridge("ip", String.valueOf(ip != null ? ip : ip6), mode);
                 if (mac != null) throw notBridge("mac", mac.toString(), mode);
                 if (!publish.isEmpty()) throw notBridge("publish", publish.getFirst().toString(), mode);
+                if (!spoofCheck) throw notBridge("spoofCheck", "false", mode);
             }
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
             return new ContainerSpec(name, netns != null ? netns : name, mode,
                     ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME), h, mac, ip, ip6,
-                    publish, dns);
+                    publish, dns, spoofCheck);
         }
 
         private ValidationException notBridge(String field, String value, NetworkMode mode) {
