@@ -242,6 +242,32 @@ if not smoke and any(k[0] == 'startup' for k in groups):
             w(f"| {text} | {x:.3f} s vs {y:.3f} s: {x / y:.1f}× | {'yes' if x / y <= 2 else 'no'} |")
         else:
             w(f'| {text} | — | not measured |')
+    # the three ratios issue 7 set and issue 14 took up again (the issue 7 table below has the same figures)
+    ours100, ipb100 = wall('attach', 100, 'nlbridge'), wall('attach', 100, 'ip-batch')
+    if ours100 and ipb100:
+        w(f"| attach N=100, whole command, at least 1.2× faster than `ip -batch` | {ours100:.3f} s vs {ipb100:.3f} s: "
+          f"{ipb100 / ours100:.2f}× | {'yes' if ipb100 / ours100 >= 1.2 else 'no'} |")
+    f100, nv100 = wall('attach', 100, 'nlbridge-full'), wall('attach', 100, 'netavark-ports')
+    if f100 and nv100:
+        w(f"| attach-full N=100 at least 20× faster than netavark with ports | {f100:.3f} s vs {nv100:.2f} s: "
+          f"{nv100 / f100:.1f}× | {'yes' if nv100 / f100 >= 20 else 'no'} |")
+    fw, nm = wall('firewall', 10000, 'nlbridge'), wall('firewall', 10000, 'nft-map')
+    if fw and nm:
+        w(f"| 10,000 published ports at least as fast as `nft -f` with a map, whole command | {fw:.3f} s vs "
+          f"{nm:.3f} s: {nm / fw:.2f}× | {'yes' if nm / fw >= 1 else 'no'} |")
+    scale = os.path.join(bench, 'results', 'daemon-scale.tsv')
+    if os.path.exists(scale):
+        import csv
+        by_n = {int(r['containers']): r for r in csv.DictReader(open(scale), delimiter='\t')}
+        for n, limit in ((500, 2), (1000, 3)):
+            if 10 in by_n and n in by_n:
+                a, b = float(by_n[n]['add_s']), float(by_n[10]['add_s'])
+                w(f"| one more container through the daemon at {n:,} at most {limit}× what it costs at 10 "
+                  f"(`daemon-scale.sh`, a separate run) | {a:.3f} s vs {b:.3f} s: {a / b:.1f}× | "
+                  f"{'yes' if a / b <= limit else 'no'} |")
+        rss = ', '.join(f"{n:,}: {int(by_n[n]['rss_kb']) / 1024:.0f} MiB" for n in (0, 100, 1000) if n in by_n)
+        if rss:
+            w(f'| daemon RSS at 0, 100 and 1,000 containers (reported, no target) | {rss} | — |')
     w('')
 
 if not smoke:
@@ -298,7 +324,8 @@ if not smoke:
 # ---------------------------------------------------------------- JMH, packet path, notes
 if not smoke:
     for name, title in (('jmh.md', 'JMH'), ('packet-path.md', 'Per-new-connection cost of published ports'),
-                        ('overlay.md', 'Several hosts: overlay convergence on etcd (`bench/overlay.sh`)')):
+                        ('overlay.md', 'Several hosts: overlay convergence on etcd (`bench/overlay.sh`)'),
+                        ('daemon-scale.md', 'The daemon as it holds more containers: memory and one more container')):
         p = os.path.join(bench, 'results', name)
         if os.path.exists(p):
             w(f'## {title}\n')

@@ -48,15 +48,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-host_ns() { # a namespace that plays the host: an uplink with a default route (the engine reads the route's MTU)
-  ip netns add "$1"
-  ip -n "$1" link add up0 type veth peer name up1
-  ip -n "$1" addr add 198.51.100.1/24 dev up0
-  ip -n "$1" link set up0 up
-  ip -n "$1" link set up1 up
-  ip -n "$1" link set lo up
-  ip -n "$1" route add default via 198.51.100.2
-}
+# shellcheck source=bench/host-ns.sh
+. "$bench/host-ns.sh"
 host_ns "$tag-host"
 host_ns "$tag-dhost"
 nlb=$repo/nlbridge
