@@ -57,6 +57,8 @@ public final class MemoryEngine implements Engine {
     public volatile int opened;
     public volatile int closed;
     public volatile int reconciles;
+    /** When set, every call waits until it is open (tests keep the engine busy with it). */
+    public volatile java.util.concurrent.CountDownLatch hold;
     /** The most calls that were running at the same moment. */
     public volatile int maxInside;
 
@@ -99,6 +101,8 @@ public final class MemoryEngine implements Engine {
         calls.add(name);
         maxInside = Math.max(maxInside, inside.incrementAndGet());
         try {
+            java.util.concurrent.CountDownLatch h = hold;
+            if (h != null) h.await();
             Thread.sleep(1);
             RuntimeException f = failure;
             if (f != null) throw f;
