@@ -31,6 +31,7 @@ OUT_DIR=${OUT_DIR:-$bench/results}
 log() { printf '%s daemon-scale.sh: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 tag=pbds-$$
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet HEAD -- bindings nl-engine dsl 2>/dev/null || echo +)
 work=$(mktemp -d /tmp/pbds.XXXXXX)
 daemon_pid=
 cleanup() {
@@ -112,7 +113,7 @@ mkdir -p "$OUT_DIR"
 cp "$tsv" "$OUT_DIR/daemon-scale.tsv"
 [ -n "${PROFILE_AT:-}" ] && [ -f "$work/profile.txt" ] && cp "$work/profile.txt" "$OUT_DIR/daemon-scale-$PROFILE_AT.jfr.txt"
 python3 - "$tsv" "$OUT_DIR/daemon-scale.md" "$REPS" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-  "$(git -C "$repo" rev-parse --short HEAD 2>/dev/null)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF'
+  "$commit" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'EOF'
 import csv, os, sys
 tsv, out, reps, date, commit, load = sys.argv[1:]
 rows = list(csv.DictReader(open(tsv), delimiter='\t'))
