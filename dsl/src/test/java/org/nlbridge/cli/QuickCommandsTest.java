@@ -49,6 +49,13 @@ class QuickCommandsTest {
         return state(p.main(), p.name(), p.command());
     }
 
+    /** The hand parse's list of subcommand names is picocli's: a new subcommand must be added to both. */
+    @Test
+    void everySubcommandIsKnown() {
+        assertEquals(new java.util.TreeSet<>(Main.commandLine(new Main(cli())).getSubcommands().keySet()),
+                new java.util.TreeSet<>(QuickCommands.ALL_COMMANDS));
+    }
+
     @Test
     void plainFormsParseAsPicocliParsesThem() {
         String[][] taken = {
