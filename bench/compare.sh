@@ -15,6 +15,7 @@
 #   PB_RESULTS             where raw rows go (default /tmp/pb-results/compare-DATE)
 #   PEERS                  the harness (default /work/shared/peers; read-only is fine)
 #   OUT                    the report (default bench/RESULTS.md; smoke: bench/target/smoke.md)
+#   CNI=1                  also bench/cni.sh (the CNI plugin against the reference chains; 0: skip it)
 set -uo pipefail
 bench=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 repo=${bench%/*}
@@ -24,7 +25,7 @@ ns_args=()
 for a in "$@"; do
   case $a in
     --smoke) smoke=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *[!0-9]*|'') echo "compare.sh: not a count: $a" >&2; exit 2 ;;
     *) ns_args+=("$a") ;;
   esac
@@ -131,6 +132,10 @@ if [ $smoke = 1 ]; then
   log "smoke start-up: the one-shot commands through ./nlbridge (bench/startup.sh --smoke)"
   OUT_TSV=$PB_RESULTS/startup.tsv "$bench/startup.sh" --smoke > "$PB_RESULTS/startup.log" 2>&1 \
     || { failed=1; log "startup smoke failed (see $PB_RESULTS/startup.log)"; cat "$PB_RESULTS/startup.log" >&2; }
+  if [ "${CNI:-1}" = 1 ]; then
+    log "smoke cni: the CNI plugin and the reference chains, N=3 and 2"
+    "$bench/cni.sh" --smoke > "$PB_RESULTS/smoke-cni.log" 2>&1 || { failed=1; tail -20 "$PB_RESULTS/smoke-cni.log" >&2; }
+  fi
 else
   REPS=${REPS:-3}
   if [ ${#ns_args[@]} -gt 0 ]; then attach_ns=${ns_args[*]}; fw_ns=${ns_args[*]}
@@ -156,6 +161,12 @@ else
   m "run_$((++runs))" "REPS=${STARTUP_REPS:-20} bench/startup.sh"
   REPS=${STARTUP_REPS:-20} OUT_TSV=$PB_RESULTS/startup.tsv "$bench/startup.sh" > "$PB_RESULTS/startup.log" 2>&1 \
     || { failed=1; log "start-up: some runs failed (see $PB_RESULTS/startup.log)"; }
+  if [ "${CNI:-1}" = 1 ]; then
+    # the CNI plugin against the reference chains: its own driver (bench/cni_bench.py), bench/results/cni.md
+    log "cni: ADD/DEL latency, $REPS rounds"
+    m "run_$((++runs))" "bench/cni.sh $REPS"
+    "$bench/cni.sh" "$REPS" > "$PB_RESULTS/cni.log" 2>&1 || { failed=1; log "cni.sh failed (see $PB_RESULTS/cni.log)"; }
+  fi
 fi
 
 # ---------------------------------------------------------------- machine, versions, report

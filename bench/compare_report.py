@@ -338,7 +338,8 @@ if not smoke:
 
 # ---------------------------------------------------------------- JMH, packet path, notes
 if not smoke:
-    for name, title in (('jmh.md', 'JMH'), ('packet-path.md', 'Per-new-connection cost of published ports'),
+    for name, title in (('cni.md', 'CNI plugin: ADD and DEL latency against the reference chains (`bench/cni.sh`)'),
+                        ('jmh.md', 'JMH'), ('packet-path.md', 'Per-new-connection cost of published ports'),
                         ('overlay.md', 'Several hosts: overlay convergence on etcd (`bench/overlay.sh`)'),
                         ('daemon-scale.md', 'The daemon as it holds more containers: memory and one more container')):
         p = os.path.join(bench, 'results', name)

@@ -19,7 +19,7 @@ final class QuickCommands {
 
     private static final Set<String> SCRIPT_COMMANDS = Set.of("check", "plan", "apply", "destroy");
     /** Every subcommand name: picocli refuses one as an option's value, so such a vector goes to picocli. */
-    static final Set<String> ALL_COMMANDS = Set.of("check", "plan", "apply", "destroy", "status", "run",
+    static final Set<String> ALL_COMMANDS = Set.of("check", "plan", "apply", "destroy", "status", "run", "cni",
             "daemon", "events", "demo", "doctor", "version");
 
     /** Runs {@code args} if it is a plain form of a hot command and returns the exit code; null otherwise. */

@@ -19,12 +19,14 @@ final class HostEngine implements Engine {
     private final Planner planner;
     private final StatusView status;
     private final Reconciler reconciler;
+    private final Checker checker;
 
     HostEngine(Parts p) {
         this.p = p;
         this.planner = new Planner(p);
         this.status = new StatusView(p);
         this.reconciler = new Reconciler(p, planner.endpoints());
+        this.checker = new Checker(p);
     }
 
     @Override
@@ -62,6 +64,21 @@ final class HostEngine implements Engine {
     @Override
     public EngineStatus status() {
         return status.status();
+    }
+
+    @Override
+    public java.util.Optional<EngineStatus.ContainerStatus> containerStatus(String container) {
+        return status.container(container);
+    }
+
+    @Override
+    public java.util.Optional<EngineStatus.NetworkStatus> networkStatus(String network) {
+        return status.network(network);
+    }
+
+    @Override
+    public List<String> check(String container, String network) {
+        return checker.check(container, network);
     }
 
     @Override

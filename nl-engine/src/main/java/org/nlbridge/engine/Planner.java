@@ -24,6 +24,7 @@ import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.Link;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.FirewallBackend;
@@ -79,47 +80,60 @@ final class Planner {
         Map<String, NetworkSpec> specs = new HashMap<>();
         desired.networks().forEach(n -> specs.put(n.name(), n));
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
-        Map<String, ContainerSpec> wanted = byName(desired);
-        List<Endpoint> detach = toDetach(wanted, s, nets);
-        Set<String> detached = EndpointSteps.names(detach);
+        Map<String, ContainerSpec> named = byName(desired);
+        List<Endpoint> detach = toDetach(named, s, nets);
+        Set<String> detached = EndpointSteps.keys(detach);
 
         List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
         for (Network n : removed) out.addAll(remove(n));
         for (ContainerRecord r : s.containers().values()) {
-            if (!wanted.containsKey(r.name())) out.addAll(containers.forget(r));
+            if (!named.containsKey(r.name())) out.addAll(containers.forget(r));
         }
         List<Step> networkSteps = new ArrayList<>();
         for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
         out.addAll(withoutRepeatedSysctls(networkSteps));
 
-        Map<String, Endpoint> attached = new HashMap<>();
-        s.endpoints().stream().filter(e -> !detached.contains(e.container())).forEach(e -> attached.put(e.container(), e));
+        Map<String, Endpoint> attached = new HashMap<>(); // by container/network
+        s.endpoints().stream().filter(e -> !detached.contains(EndpointSteps.key(e.container(), e.network())))
+                .forEach(e -> attached.put(EndpointSteps.key(e.container(), e.network()), e));
         List<Attachment> attach = new ArrayList<>();
-        List<Step> later = new ArrayList<>(); // ports, loopback, files: after every attach
+        Map<String, Unit> firstUnits = new HashMap<>(); // a container's first attaching unit: its record, netns, files
+        List<Step> routesOff = new ArrayList<>(); // default routes leaving a network, before any arrives elsewhere
+        List<Step> later = new ArrayList<>(); // ports, routes, loopback, files: after every attach
         for (ContainerSpec c : desired.containers()) {
-            boolean attaching = c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name());
-            Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
-            Unit unit = attaching ? endpoints.attachUnit(c.name(), net) : Unit.bestEffort("container " + c.name());
+            List<Attachment> mine = new ArrayList<>();
+            List<AttachmentSpec> wanted = c.attachments();
+            for (AttachmentSpec a : wanted) {
+                Network net = nets.get(a.network());
+                Endpoint e = attached.get(EndpointSteps.key(c.name(), a.network()));
+                if (e == null) {
+                    Unit unit = endpoints.attachUnit(c.name(), net, a == wanted.getFirst());
+                    mine.add(new Attachment(c, a, net, p.driver(net).hostLink(net, c.name()), unit));
+                    continue;
+                }
+                if (!endpoints.samePorts(e, a.mappings())) later.add(endpoints.updatePorts(c, a, e, net, a.mappings()));
+                endpoints.options(c, a, e, net, routesOff, later);
+            }
+            Unit unit = mine.isEmpty() ? Unit.bestEffort("container " + c.name()) : mine.getFirst().unit();
+            if (!mine.isEmpty()) firstUnits.put(c.name(), unit);
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
             containers.record(c, old, unit).ifPresent(out::add);
-            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.exists(c.netns());
+            // a namespace a runtime gave is never made here: it exists, or the attach fails and says so
+            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
-            if (attaching) {
-                attach.add(new Attachment(c, net, p.driver(net).hostLink(net, c.name()), unit));
-            } else if (net != null && !endpoints.samePorts(attached.get(c.name()), mappings(c))) {
-                later.add(endpoints.updatePorts(c, attached.get(c.name()), net, mappings(c)));
-            }
+            attach.addAll(mine);
             if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
                 later.add(ContainerSteps.loopback(c, unit));
             }
         }
+        out.addAll(routesOff);
         out.addAll(endpoints.attach(attach));
         out.addAll(later);
         for (ContainerSpec c : desired.containers()) {
-            if (c.network() instanceof NetworkMode.Container) continue; // shares the other's files
-            boolean attaching = attach.stream().anyMatch(a -> a.container() == c);
-            Unit unit = attaching ? attach.stream().filter(a -> a.container() == c).findFirst().orElseThrow().unit()
-                    : Unit.bestEffort("container " + c.name());
+            // sharing another's files; or in a runtime's namespace: the runtime writes its /etc files itself
+            if (c.network() instanceof NetworkMode.Container || NetNs.isPath(c.netns())) continue;
+            boolean attaching = firstUnits.containsKey(c.name());
+            Unit unit = attaching ? firstUnits.get(c.name()) : Unit.bestEffort("container " + c.name());
             NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
             containers.files(c, net == null ? null : net.dns(), attaching, unit).ifPresent(out::add);
         }
@@ -231,9 +245,9 @@ final class Planner {
         for (Endpoint e : s.endpoints()) {
             Network n = s.networks().get(e.network());
             ContainerSpec c = wanted.get(e.container());
-            boolean keep = nets.containsKey(e.network()) && c != null && c.network() instanceof NetworkMode.Bridge b
-                    && b.network().equals(e.network()) && EndpointSteps.sameEndpoint(e, c)
-                    && p.driver(n).intact(n, e, links) && NetNs.exists(c.netns());
+            AttachmentSpec a = c == null ? null : c.attachment(e.network()).orElse(null);
+            boolean keep = nets.containsKey(e.network()) && a != null && EndpointSteps.sameEndpoint(e, c, a)
+                    && p.driver(n).intact(n, e, links) && NetNs.existsRef(c.netns());
             if (!keep) out.add(e);
         }
         return out;
@@ -280,11 +294,5 @@ final class Planner {
         Set<String> seen = new HashSet<>();
         return steps.stream().filter(x -> !(x instanceof Step.Sysctl y) || seen.add(y.netns() + " " + y.key() + "="
                 + y.value())).toList();
-    }
-
-    static List<PortMapping> mappings(ContainerSpec c) {
-        List<PortMapping> out = new ArrayList<>();
-        for (PortSpec ps : c.publish()) out.addAll(ps.mappings());
-        return out;
     }
 }
