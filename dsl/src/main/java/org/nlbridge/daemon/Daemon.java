@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,7 +30,6 @@ import org.nlbridge.engine.HostNamespace;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netns.NetNs;
-import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
 
@@ -91,6 +89,7 @@ public final class Daemon implements AutoCloseable {
     private final DriftRepair drift;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
+    private NameServer nameServer; // null: names are not served (an embedded daemon without one)
     /** Containers whose netns is this namespace are refused (it is the host's). */
     volatile HostNamespace hostNamespace = HostNamespace.of(null);
     /** Read and written on the engine thread only. */
@@ -139,7 +138,7 @@ public final class Daemon implements AutoCloseable {
             }
             cluster = new ClusterOptions(o.cluster().store(), o.cluster().advertise(), o.cluster().hostTtl(), clusterEvents);
         }
-        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster);
+        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster).withNameServer(true);
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;
         Engine engine = null;
@@ -154,6 +153,7 @@ public final class Daemon implements AutoCloseable {
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
             d.resources.add(host);
             d.monitor = HostMonitor.start(host, new HostMonitor.Options(o.monitorBuffer()), d.drift::onHostEvent);
+            d.nameServer = NameServer.start(o.hostNetns() == null ? null : host);
             d.adopt();
             for (DaemonAddress a : o.hosts()) d.listen(a, o.group(), o.tls());
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
@@ -233,8 +233,14 @@ public final class Daemon implements AutoCloseable {
                     drift.trigger(new DriftRepair.Trigger("adopting the stored desired state failed", null, false, true));
                 }
             }
+            syncNames();
             return null;
         });
+    }
+
+    /** Engine thread, after every change: the name server (127.0.0.11, so the resolv.conf files say) answers anew. */
+    void syncNames() {
+        if (nameServer != null) nameServer.sync(engine, events);
     }
 
     // ------------------------------------------------------------------------------------ engine thread
@@ -402,13 +408,9 @@ public final class Daemon implements AutoCloseable {
         cni = next;
     }
 
-    /**
-     * {@code destroy}: what it removes leaves the desired state too. The intent is saved first (the desired state
-     * without its containers, and without its networks that no remaining container uses), so a daemon killed in the
-     * middle finishes the destroy when it restarts and adopts that state, instead of re-creating what was going.
-     */
+    /** {@code destroy}: what it removes leaves the desired state too, journalled first ({@link DestroyIntent}). */
     Plan destroy(DesiredState what, String peer, Engine.ProgressListener progress) {
-        journalDestroy(what);
+        DestroyIntent.journal(state, desiredOrEmpty(), what);
         Plan done;
         RuntimeException failure = null;
         try {
@@ -418,15 +420,10 @@ public final class Daemon implements AutoCloseable {
             done = null;
         }
         // what it removed leaves the desired state: its containers, and its networks the engine no longer has
-        Set<String> containersGone = new HashSet<>();
-        what.containers().forEach(c -> containersGone.add(c.name()));
-        Set<String> networksGone = new HashSet<>();
-        what.networks().forEach(n -> networksGone.add(n.name()));
+        Set<String> networksGone = DestroyIntent.networks(what);
         engine.status().networks().forEach(n -> networksGone.remove(n.name()));
-        DesiredState old = desiredOrEmpty();
         try {
-            DesiredState next = new DesiredState(old.networks().stream().filter(n -> !networksGone.contains(n.name())).toList(),
-                    old.containers().stream().filter(c -> !containersGone.contains(c.name())).toList(), old.userRules());
+            DesiredState next = DestroyIntent.without(desiredOrEmpty(), DestroyIntent.containers(what), networksGone);
             if (!next.equals(desired)) {
                 state.saveDesired(next);
                 desired = next;
@@ -442,28 +439,6 @@ public final class Daemon implements AutoCloseable {
         }
         events.publish("engine", "destroy", Summaries.names(what), false, Summaries.summary(done) + " (" + peer + ")", done.changes());
         return done;
-    }
-
-    /** Saves the desired state as it will be once {@code what} is destroyed (not kept in memory until it is). */
-    private void journalDestroy(DesiredState what) {
-        DesiredState old = desiredOrEmpty();
-        Set<String> containersGoing = new HashSet<>();
-        what.containers().forEach(c -> containersGoing.add(c.name()));
-        List<ContainerSpec> staying = old.containers().stream().filter(c -> !containersGoing.contains(c.name())).toList();
-        Set<String> used = new HashSet<>();
-        staying.forEach(c -> c.attachments().forEach(a -> used.add(a.network())));
-        Set<String> networksGoing = new HashSet<>();
-        what.networks().forEach(n -> {
-            if (!used.contains(n.name())) networksGoing.add(n.name());
-        });
-        try {
-            DesiredState intent = new DesiredState(old.networks().stream().filter(n -> !networksGoing.contains(n.name()))
-                    .toList(), staying, old.userRules());
-            if (!intent.equals(old)) state.saveDesired(intent);
-        } catch (ValidationException inconsistent) {
-            LOG.log(System.Logger.Level.WARNING, "destroy: the desired state without " + Summaries.names(what) + " is inconsistent ("
-                    + inconsistent.getMessage() + "); a restart in the middle would re-create it");
-        }
     }
 
     // ------------------------------------------------------------------------------------------ stop
@@ -500,6 +475,7 @@ public final class Daemon implements AutoCloseable {
             events.closeAll();
             http.close(Duration.ofSeconds(2)); // event streams end with the stop event, then connections close
             if (monitor != null) monitor.close();
+            if (nameServer != null) nameServer.close();
             try {
                 engine.close();
             } finally {

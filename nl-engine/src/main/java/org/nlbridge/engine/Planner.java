@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.nlbridge.driver.Attachment;
 import org.nlbridge.driver.NetworkDriver;
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.firewall.FirewallSpecs;
 import org.nlbridge.driver.ipam.SubnetRules;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.PortMapping;
@@ -27,6 +29,7 @@ import org.nlbridge.spec.Change.Action;
 import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.ExtraHost;
 import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
@@ -93,18 +96,24 @@ final class Planner {
         desired.networks().forEach(n -> specs.put(n.name(), n));
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
         List<Network> created = nets.values().stream().filter(n -> !s.networks().containsKey(n.name())).toList();
-        List<Endpoint> detach = toDetach(desired, s, nets);
+        Map<String, ContainerSpec> named = byName(desired);
+        List<Endpoint> detach = toDetach(named, s, nets);
         Set<String> detached = EndpointSteps.keys(detach);
         Map<String, Endpoint> attached = new HashMap<>(); // by container/network
         s.endpoints().stream().filter(e -> !detached.contains(EndpointSteps.key(e.container(), e.network())))
                 .forEach(e -> attached.put(EndpointSteps.key(e.container(), e.network()), e));
         List<Attachment> attach = new ArrayList<>();
         Map<String, List<Attachment>> attaching = new HashMap<>(); // by container, its first network's first
+        Set<String> namesChanged = new HashSet<>(); // networks whose containers or aliases change in this apply
+        detach.forEach(e -> namesChanged.add(e.network()));
         for (ContainerSpec c : desired.containers()) {
+            checkHostGateway(c, c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null);
             List<AttachmentSpec> wanted = c.attachments();
             for (AttachmentSpec a : wanted) {
-                if (attached.containsKey(EndpointSteps.key(c.name(), a.network()))) continue;
                 Network net = nets.get(a.network());
+                if (net != null) FirewallSpecs.checkPorts(net, c.name(), a.publish());
+                if (attached.containsKey(EndpointSteps.key(c.name(), a.network()))) continue;
+                namesChanged.add(a.network());
                 Attachment x = new Attachment(c, a, net, p.driver(net).hostLink(net, c.name()),
                         endpoints.attachUnit(c.name(), net, a == wanted.getFirst()));
                 attach.add(x);
@@ -128,7 +137,7 @@ final class Planner {
 
         Set<String> inUse = namespacesInUse(desired);
         Set<String> handedOver = new HashSet<>();
-        s.containers().values().stream().filter(r -> desired.container(r.name()).isEmpty() && r.createdNetns())
+        s.containers().values().stream().filter(r -> !named.containsKey(r.name()) && r.createdNetns())
                 .forEach(r -> handedOver.add(r.netns()));
         List<Step> routesOff = new ArrayList<>(); // default routes leaving a network, before any arrives elsewhere
         List<Step> later = new ArrayList<>(); // ports, routes, loopback, repairs inside: after every attach
@@ -145,6 +154,7 @@ final class Planner {
                 if (!endpoints.samePorts(kept, a.mappings())) {
                     later.add(endpoints.updatePorts(c, a, kept, net, a.mappings(), unit));
                 }
+                if (!kept.aliases().equals(a.aliases())) namesChanged.add(a.network());
                 endpoints.options(c, a, kept, net, routesOff, later);
                 later.addAll(p.driver(net).repair(net, kept, unit));
             }
@@ -161,17 +171,22 @@ final class Planner {
         out.addAll(routesOff);
         out.addAll(endpoints.attach(attach));
         out.addAll(later);
+        NameTables now = NameTables.read(p);
+        Supplier<NameTables> then = memo(() -> NameTables.read(p)); // after every attach: once for all files steps
         for (ContainerSpec c : desired.containers()) {
             // sharing another's files; or in a runtime's namespace: the runtime writes its /etc files itself
             if (c.network() instanceof NetworkMode.Container || NetNs.isPath(c.netns())) continue;
             boolean attachingNow = attaching.containsKey(c.name());
-            NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
-            containers.files(c, net == null ? null : net.dns(), attachingNow, units.get(c.name())).ifPresent(out::add);
+            Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
+            NetworkSpec spec = net == null ? null : specs.get(net.name());
+            boolean changed = c.attachments().stream().anyMatch(a -> namesChanged.contains(a.network()));
+            containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attachingNow,
+                    changed, now, then, units.get(c.name())).ifPresent(out::add);
         }
         out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
         for (ContainerRecord r : s.containers().values()) {
-            if (desired.container(r.name()).isEmpty()) out.addAll(containers.forget(r, inUse));
+            if (!named.containsKey(r.name())) out.addAll(containers.forget(r, inUse));
         }
         out.addAll(last);
         return out;
@@ -182,6 +197,19 @@ final class Planner {
         Set<String> out = new HashSet<>();
         for (ContainerSpec c : desired.containers()) if (ContainerSteps.ownNetns(c.network())) out.add(c.netns());
         return out;
+    }
+
+    /** {@code s}'s value, computed once, when first asked for. */
+    static <T> Supplier<T> memo(Supplier<T> s) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = s.get();
+                return value;
+            }
+        };
     }
 
     /**
@@ -195,12 +223,25 @@ final class Planner {
         p.firewalls.adopt(p.storedFirewall(s));
         Set<String> nets = new HashSet<>();
         desired.networks().forEach(n -> nets.add(n.name()));
-        List<Endpoint> detach = s.endpoints().stream().filter(e -> desired.container(e.container()).isPresent()
+        Map<String, ContainerSpec> named = byName(desired);
+        List<Endpoint> detach = s.endpoints().stream().filter(e -> named.containsKey(e.container())
                 || nets.contains(e.network())).toList();
         List<Step> out = new ArrayList<>(repairs.leftovers(all));
         Map<Endpoint, List<PortMapping>> oldPorts = new HashMap<>();
         detach.forEach(e -> oldPorts.put(e, s.ports(e)));
         out.addAll(endpoints.detach(detach, s.networks(), oldPorts));
+        if (!p.options.nameServer()) { // the containers that stay lose the destroyed ones from their /etc/hosts
+            Set<String> touched = new HashSet<>();
+            detach.forEach(e -> touched.add(e.network()));
+            Supplier<NameTables> then = memo(() -> NameTables.read(p));
+            Set<String> staying = new java.util.TreeSet<>();
+            for (Endpoint e : s.endpoints()) {
+                if (!detach.contains(e) && touched.contains(e.network()) && NameTables.userNetwork(e.network())) {
+                    staying.add(e.container());
+                }
+            }
+            staying.forEach(c -> out.add(containers.neighbours(c, then)));
+        }
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
         List<Network> kept = new ArrayList<>();
         for (Network n : s.networks().values()) {
@@ -221,12 +262,23 @@ final class Planner {
         out.addAll(firewall.hostFirewall(kept));
         out.addAll(firewall.teardownUnused(inUse));
         Set<String> staying = new HashSet<>();
-        s.containers().values().stream().filter(r -> desired.container(r.name()).isEmpty() && r.netns() != null)
+        s.containers().values().stream().filter(r -> !named.containsKey(r.name()) && r.netns() != null)
                 .forEach(r -> staying.add(r.netns()));
         for (ContainerRecord r : s.containers().values()) {
-            if (desired.container(r.name()).isPresent()) out.addAll(containers.forget(r, staying));
+            if (named.containsKey(r.name())) out.addAll(containers.forget(r, staying));
         }
         return out;
+    }
+
+    /** {@code addHost NAME:host-gateway} needs a gateway address: none on a network isolated in every family. */
+    private static void checkHostGateway(ContainerSpec c, Network net) {
+        for (ExtraHost x : c.addHosts()) {
+            if (x.hostGateway() && net != null && ContainerSteps.gateways(net).isEmpty()) {
+                throw new ValidationException("container " + c.name() + ": addHost", x.toString(), "network "
+                        + net.name() + " has no gateway address (gatewayMode isolated)", "an IP address, or a network"
+                        + " whose bridge has an address");
+            }
+        }
     }
 
     /** The backends the stored networks use, for the tables that stay after an aborted apply. */
@@ -274,17 +326,27 @@ final class Planner {
     }
 
     /**
+     * The desired containers by name: looked up once per stored container or endpoint, so a plan stays linear in
+     * the containers ({@link DesiredState#container} is a scan).
+     */
+    private static Map<String, ContainerSpec> byName(DesiredState desired) {
+        Map<String, ContainerSpec> out = new HashMap<>();
+        for (ContainerSpec c : desired.containers()) out.put(c.name(), c);
+        return out;
+    }
+
+    /**
      * Endpoints that go or are re-made: of networks that go, of containers gone from the script or changed, and
      * those the kernel no longer has whole (a deleted bridge takes its ports along; a deleted namespace its veth,
      * asynchronously, so a missing namespace counts even while the veth is still there).
      */
-    private List<Endpoint> toDetach(DesiredState desired, Stored s, Map<String, Network> nets) {
+    private List<Endpoint> toDetach(Map<String, ContainerSpec> wanted, Stored s, Map<String, Network> nets) {
         Map<String, Link> links = new HashMap<>();
         p.rtnl.links().list().forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
         List<Endpoint> out = new ArrayList<>();
         for (Endpoint e : s.endpoints()) {
             Network n = s.networks().get(e.network());
-            ContainerSpec c = desired.container(e.container()).orElse(null);
+            ContainerSpec c = wanted.get(e.container());
             AttachmentSpec a = c == null ? null : c.attachment(e.network()).orElse(null);
             boolean keep = nets.containsKey(e.network()) && a != null && EndpointSteps.sameEndpoint(e, c, a)
                     && p.driver(n).intact(n, e, links) && NetNs.existsRef(c.netns());

@@ -130,6 +130,40 @@ class BadRequestsTest {
         assertEquals(List.of(), problems);
     }
 
+    /**
+     * Parity's {@code addHost NAME:host-gateway} on a network without a gateway address ({@code gatewayMode
+     * isolated}), added to an applied script: refused by {@code plan} and {@code apply} in the check phase, naming
+     * the container and the key, with the kernel and the state directory as they were.
+     */
+    @Test
+    void hostGatewayWithoutAGatewayIsRefusedBeforeAnyChange(Sandbox sb) {
+        world = new World(sb, tmp.resolve("state"));
+        String web = world.ctr("web");
+        String bad = world.ctr("bad");
+        String networks = """
+                network('iso') {
+                    bridge 'nlb4g'
+                    bip '172.30.42.1/24'
+                    internal true
+                    gatewayMode 'isolated'
+                }
+                container('web') { netns '%s'; network 'iso' }
+                """.formatted(web);
+        RealCli cli = new RealCli(world);
+        assertEquals(0, cli.run("apply", RealCli.script(tmp, "good.groovy", networks).toString()).code());
+        String file = RealCli.script(tmp, "bad.groovy", networks + "container('bad') { netns '" + bad
+                + "'; network 'iso'; addHost 'host.docker.internal:host-gateway' }\n").toString();
+        List<String> namespaces = List.of(world.host, web, bad);
+        Untouched before = Untouched.of(world.state, namespaces);
+        for (String command : List.of("plan", "apply")) {
+            RealCli.Result r = cli.run(command, file);
+            assertEquals(1, r.code(), command + ": " + r);
+            assertTrue(r.err().contains("invalid container bad: addHost \"host.docker.internal:host-gateway\": network"
+                    + " iso has no gateway address"), command + ": " + r);
+            before.assertSameAs(Untouched.of(world.state, namespaces), "host-gateway: " + command);
+        }
+    }
+
     /** The applied script, plus one bad container on line {@value #BAD_LINE} in {@code netns} if {@code bad} is given. */
     private String script(String web, String netns, String bad) {
         StringBuilder s = new StringBuilder("""
