@@ -151,7 +151,8 @@ final class RequestChecks {
                     throw new ValidationException("container " + a.container().name() + ": ip", null, full.getMessage(),
                             "a network with a free address (a larger subnet or fixedCidr), or fewer containers on it");
                 }
-                for (PortMapping m : a.ports()) tx.ports().publish(new PortBinding(m, e.container(), e.network(), e.ipv4()));
+                for (PortMapping m : a.ports()) tx.ports().publish(new PortBinding(m, e.container(), e.network(),
+                        FirewallSpecs.target(e, m)));
                 out.add(e);
             }
             return out;
