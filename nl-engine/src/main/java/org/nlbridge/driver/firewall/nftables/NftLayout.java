@@ -314,10 +314,12 @@ public final class NftLayout {
         for (NetworkFirewallSpec n : state.networks()) {
             network(tx, n);
         }
+        List<EndpointFirewallSpec> done = new ArrayList<>();
         for (EndpointFirewallSpec e : state.endpoints()) {
             NetworkFirewallSpec n = state.networks().stream().filter(x -> x.bridge().equals(e.bridge())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("endpoint " + e.id() + " without its network"));
-            endpoint(tx, e, n, features);
+            endpoint(tx, e, n, features, done.stream().filter(e::sibling).toList()); // each pair once
+            done.add(e);
         }
     }
 
@@ -430,19 +432,25 @@ public final class NftLayout {
 
     // -------------------------------------------------------------------------------------------- endpoints
 
-    /** An endpoint's elements: direct-access dispatch, published ports, forward accepts, icc=false port. */
-    public static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features) {
-        endpointElements(tx, e, n, features, true);
+    /**
+     * An endpoint's elements: direct-access dispatch, published ports, forward accepts, icc=false port; with the
+     * bridge table its anti-spoofing, and the elements that let it and {@code siblings}
+     * (the other endpoints of its container already installed) send from each other's addresses through their own
+     * ports ({@link BridgeLayer#owned}).
+     */
+    public static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features,
+                                List<EndpointFirewallSpec> siblings) {
+        endpointElements(tx, e, n, features, siblings, true);
     }
 
     /** The inverse of {@link #endpoint}. */
     public static void removeEndpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
-                                      NftFeatures features) {
-        endpointElements(tx, e, n, features, false);
+                                      NftFeatures features, List<EndpointFirewallSpec> siblings) {
+        endpointElements(tx, e, n, features, siblings, false);
     }
 
     private static void endpointElements(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
-                                         NftFeatures features, boolean add) {
+                                         NftFeatures features, List<EndpointFirewallSpec> siblings, boolean add) {
         for (Family f : IP_FAMILIES) {
             int af = f == Family.IP ? IpAddress.AF_INET : IpAddress.AF_INET6;
             IpAddress addr = e.address(af);
@@ -479,7 +487,10 @@ public final class NftLayout {
                 for (List<Object> k : published) w.add(k.toArray());
             }
         }
-        if (features.bridgeTable()) BridgeLayer.endpoint(tx, e, n, add);
+        if (features.bridgeTable()) {
+            BridgeLayer.endpoint(tx, e, n, add);
+            BridgeLayer.owned(tx, e, siblings, add);
+        }
     }
 
     private static ElementWriter elements(Transaction tx, NamedSet set, boolean add) {
