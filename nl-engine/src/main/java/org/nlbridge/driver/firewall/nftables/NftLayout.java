@@ -58,7 +58,7 @@ import org.nlbridge.nft.Verdict;
  * nat-postrouting  nat    postrouting  100 (srcnat)  {@code iifname vmap @nat-from}; {@code oifname vmap @nat-to}
  * filter-forward   filter forward        0 (filter)  {@code iifname vmap @fwd-internal}; {@code oifname vmap @fwd-to};
  *                                                    {@code iifname vmap @fwd-from}
- * bridge: prerouting filter prerouting -200         router advertisement guard; {@code iifname vmap @spoof-check}
+ * bridge: prerouting filter prerouting -200         router advertisement guard; {@code @owned4/6}; {@code iifname vmap @spoof-check}
  * bridge: forward  filter forward     -200 (filter)  {@code iifname @icc-off-ports counter drop}  (FULL only)
  * </pre>
  * Per-network and per-endpoint state lives only in regular chains and in set/map elements, so a network costs a
