@@ -23,6 +23,7 @@ import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
@@ -170,6 +171,12 @@ class MultiNetworkTest {
         assertFalse(host.heardFrom("10.62.0.20"), "web sent as b: " + host.sources());
         assertTrue(up.heardFrom(World.HOST_UP), "web's front address, masqueraded: " + up.sources());
         assertFalse(up.heardFrom("10.62.0.10"), "back's address left un-NATed through front: " + up.sources());
+        // with the gateway forgotten, Linux asks for it (ARP) from the waiting packet's source, web's back address:
+        // bound to eth0's MAC in frame and payload, the request passes and the datagram follows
+        Probes.UdpLog afresh = Probes.listen(sandbox, "host", "0.0.0.0", 9998);
+        Cmd.run(null, "ip", "netns", "exec", webNs, "ip", "neigh", "flush", "dev", "eth0");
+        Probes.udp(webNs, "10.62.0.10", "10.61.0.1", 9998, 3);
+        assertTrue(afresh.heardFrom("10.62.0.10"), "after ARP from web's back address: " + afresh.sources());
 
         // status shows each network of the container
         EngineStatus.ContainerStatus st = engine.status().containers().stream().filter(c -> c.name().equals("web"))
