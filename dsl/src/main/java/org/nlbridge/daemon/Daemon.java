@@ -90,6 +90,7 @@ public final class Daemon implements AutoCloseable {
     private final DriftRepair drift;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
+    private NameServer nameServer; // null: names are not served (an embedded daemon without one)
     /** Containers whose netns is this namespace are refused (it is the host's). */
     volatile HostNamespace hostNamespace = HostNamespace.of(null);
     /** Read and written on the engine thread only. */
@@ -138,7 +139,7 @@ public final class Daemon implements AutoCloseable {
             }
             cluster = new ClusterOptions(o.cluster().store(), o.cluster().advertise(), o.cluster().hostTtl(), clusterEvents);
         }
-        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster);
+        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster).withNameServer(true);
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;
         Engine engine = null;
@@ -153,6 +154,7 @@ public final class Daemon implements AutoCloseable {
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
             d.resources.add(host);
             d.monitor = HostMonitor.start(host, new HostMonitor.Options(o.monitorBuffer()), d.drift::onHostEvent);
+            d.nameServer = NameServer.start(o.hostNetns() == null ? null : host);
             d.adopt();
             for (DaemonAddress a : o.hosts()) d.listen(a, o.group(), o.tls());
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
@@ -232,8 +234,14 @@ public final class Daemon implements AutoCloseable {
                     drift.trigger(new DriftRepair.Trigger("adopting the stored desired state failed", null, false, true));
                 }
             }
+            syncNames();
             return null;
         });
+    }
+
+    /** Engine thread, after every change: the name server (127.0.0.11, so the resolv.conf files say) answers anew. */
+    void syncNames() {
+        if (nameServer != null) nameServer.sync(engine, events);
     }
 
     // ------------------------------------------------------------------------------------ engine thread
@@ -472,6 +480,7 @@ public final class Daemon implements AutoCloseable {
             events.closeAll();
             http.close(Duration.ofSeconds(2)); // event streams end with the stop event, then connections close
             if (monitor != null) monitor.close();
+            if (nameServer != null) nameServer.close();
             try {
                 engine.close();
             } finally {

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.GatewayMode;
 import org.nlbridge.spec.NetworkMode;
 
 /**
@@ -79,6 +80,8 @@ class StateMigrationTest {
                 assertEquals(FirewallBackend.NONE, nets.get(1).options().firewall());
                 assertEquals("fd00:30::/64", nets.get(0).ipv6().subnet().toString());
                 assertFalse(nets.get(1).options().icc());
+                assertTrue(nets.stream().allMatch(n -> n.options().gatewayMode4() == GatewayMode.NAT
+                        && n.options().gatewayMode6() == GatewayMode.NAT), "older networks are nat: " + nets);
 
                 List<Endpoint> eps = store.read(tx -> tx.endpoints().all());
                 assertEquals(List.of("web/bridge/172.30.0.2/fd00:30::2", "db/quiet/172.31.0.9/null"), eps.stream()
@@ -96,7 +99,7 @@ class StateMigrationTest {
             }
             assertEquals(Integer.toString(Schema.VERSION), StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME),
                     "user_version"));
-            assertEquals(4, Schema.VERSION);
+            assertEquals(5, Schema.VERSION);
         }
     }
 

@@ -76,7 +76,9 @@ final class BridgeEndpoints {
             NetNs peer = r.keep(NetNs.openRef(c.netns()));
             r.batch().links().add(VethSpec.builder(e.hostVeth().toString(), e.ifName().toString())
                     .peerNetns(peer).mtu(n.mtu()).peerMac(e.mac()).master(r.index(n.bridge().toString()))
-                    .port(BridgePortSpec.HAIRPIN).alias(Naming.vethAlias(n.name(), c.name())).up().build());
+                    .port(BridgePortSpec.HAIRPIN).alias(Naming.vethAlias(n.name(), c.name()))
+                    .queues(1) // the one queue Docker's veths use too, without an RCU grace period per end
+                    .up().build());
         });
     }
 
