@@ -166,8 +166,13 @@ final class BridgeLayer {
         tx.add(Rule.in(forward).inSet(icc, Selector.IIFNAME).counter().drop());
     }
 
-    /** A container's port in the sets, and with anti-spoofing its chain; or ({@code add} false) all of that removed. */
-    static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n, boolean add) {
+    /**
+     * A container's port in the sets, with anti-spoofing its chain, and the {@link #owned} elements between it and
+     * {@code siblings}; or ({@code add} false) all of that removed.
+     */
+    static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
+                         List<EndpointFirewallSpec> siblings, boolean add) {
+        owned(tx, e, siblings, add);
         String port = e.hostVeth().toString();
         ChainRef chain = table().chain(spoofChain(e));
         if (add) {

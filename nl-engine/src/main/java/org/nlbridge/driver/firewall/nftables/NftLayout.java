@@ -429,9 +429,8 @@ public final class NftLayout {
 
     /**
      * An endpoint's elements: direct-access dispatch, published ports, forward accepts, icc=false port; with the
-     * bridge table its anti-spoofing, and the elements that let it and {@code siblings}
-     * (the other endpoints of its container already installed) send from each other's addresses through their own
-     * ports ({@link BridgeLayer#owned}).
+     * bridge table its anti-spoofing, and what lets it and {@code siblings} (its container's other endpoints already
+     * installed) send from each other's addresses through their own ports ({@link BridgeLayer#owned}).
      */
     public static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features,
                                 List<EndpointFirewallSpec> siblings) {
@@ -489,10 +488,7 @@ public final class NftLayout {
                 for (List<Object> k : published) w.add(k.toArray());
             }
         }
-        if (features.bridgeTable()) {
-            BridgeLayer.endpoint(tx, e, n, add);
-            BridgeLayer.owned(tx, e, siblings, add);
-        }
+        if (features.bridgeTable()) BridgeLayer.endpoint(tx, e, n, siblings, add);
     }
 
     private static ElementWriter elements(Transaction tx, NamedSet set, boolean add) {

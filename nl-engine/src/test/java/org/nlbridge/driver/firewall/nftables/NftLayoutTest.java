@@ -90,7 +90,7 @@ class NftLayoutTest {
                 "add element ip nlbridge ports4-any { tcp . 8080 : 172.18.0.2 . 80 }",
                 "add element ip nlbridge published4 { 172.18.0.2 . tcp . 80 }",
                 "add element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 80 }"),
-                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC)));
+                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC, List.of())));
     }
 
     /** {@code nat-unprotected}: NAT kept, no port filtering and no direct-access element. */
@@ -109,7 +109,7 @@ class NftLayoutTest {
         assertEquals(List.of(
                 "add element ip nlbridge ports4-any { tcp . 8080 : 172.18.0.2 . 80 }",
                 "add element ip nlbridge published4 { 172.18.0.2 . tcp . 80 }"),
-                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC)));
+                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC, List.of())));
     }
 
     @Test
