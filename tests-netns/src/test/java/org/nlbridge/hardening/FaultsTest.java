@@ -78,6 +78,27 @@ class FaultsTest {
     }
 
     /**
+     * 2d: a container's namespace given by a process's path ({@code /proc/PID/ns/net}, as runtimes pass it) whose
+     * process is gone: {@code apply} fails naming the namespace, before any change (the network declared with it is
+     * not created either), and the next apply without that container works.
+     */
+    @Test
+    void aNamespaceWhoseProcessIsGoneIsRefusedAndNothingIsApplied(Sandbox sb) throws Exception {
+        world = new World(sb, tmp.resolve("state"));
+        Process holder = new ProcessBuilder("unshare", "-n", "sleep", "600").start();
+        String path = "/proc/" + holder.pid() + "/ns/net";
+        holder.destroyForcibly(); // our own child, by its pid
+        holder.waitFor();
+        Path script = RealCli.script(tmp, "gone.groovy", NETWORK + "container('c') { netns '" + path + "' }\n");
+        Untouched before = Untouched.of(world.state, List.of(world.host));
+        RealCli.Result r = new RealCli(world).run("apply", script.toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains(path) && r.err().contains("container c"), r.toString());
+        before.assertSameAs(Untouched.of(world.state, List.of(world.host)), "a namespace that is gone");
+        assertEquals(0, new RealCli(world).run("apply", RealCli.script(tmp, "net.groovy", NETWORK).toString()).code());
+    }
+
+    /**
      * 2f: started without {@code --enable-native-access}, the command line stops before anything with one line naming
      * the exact flag, and changes nothing: with the JVM's default (before: the first restricted call enabled native
      * access with a JVM warning and the command ran, the check in the bindings never fired) and with
