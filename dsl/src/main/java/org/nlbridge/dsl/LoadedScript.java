@@ -2,7 +2,6 @@ package org.nlbridge.dsl;
 
 import java.util.function.Function;
 
-import org.nlbridge.client.DaemonException;
 import org.nlbridge.engine.ApplyException;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.spec.DesiredState;
@@ -31,7 +30,7 @@ public final class LoadedScript {
     /**
      * Runs {@code use} (a plan, an apply, a destroy) on the desired state. What it throws about one network or
      * container the script declares (a {@link ValidationException} whose field names it, a failed request's
-     * {@link ApplyException} whose first failure is its unit, either relayed by a daemon as a {@link DaemonException})
+     * {@link ApplyException} whose first failure is its unit, either relayed by a daemon as its message alone)
      * becomes a {@link DslException} at the declaring line,
      * the message kept whole: {@code app.groovy:7: invalid container bad: netns "n1": interface eth0 already exists
      * in this namespace; expected ...}. Anything else passes as it is.
@@ -43,8 +42,9 @@ public final class LoadedScript {
             // instanceof rather than catch clauses: a thin client (-H) never loads the engine's exception types
             int line = e instanceof ValidationException v ? recorder.lineOf(v)
                     : e instanceof ApplyException a ? recorder.lineOfUnit(a.failures().getFirst().unit())
-                    // the same refusals relayed by a daemon (-H) arrive as their message only
-                    : e instanceof DaemonException d && d.status() >= 400 ? recorder.lineOfMessage(d.getMessage()) : 0;
+                    // the same refusals relayed by a daemon (-H) arrive as their message only (the client's
+                    // exception, which this package may not name: FrontEndPackagesTest)
+                    : e.getMessage() != null ? recorder.lineOfMessage(e.getMessage()) : 0;
             if (line == 0) throw e;
             throw new DslException(file, line, e.getMessage(), e);
         }
