@@ -84,7 +84,7 @@ final class Admission {
      * Admits a request of {@code kind} on {@code s}, whose head has been read ({@code complete}: and its body, after
      * its admission was revoked); {@code s} then reads the body. A full budget makes room by revoking the admission
      * of the request of that kind that has been reading its body longest (returned: the caller stops their reading;
-     * one whose body had arrived reads it and comes back complete). A complete request does not revoke: it waits.
+     * one whose body is already buffered reads it and comes back complete, see {@link Slot#revoked}). A complete request does not revoke: it waits.
      * So does a request ({@link RequestKind#REQUEST}) when nothing can be revoked: a burst of requests waits for
      * the engine, in as many connections as the budgets leave ({@link Limits#queuedPerClient()}); beyond that, and
      * for the other kinds at once, a full budget refuses.

@@ -88,7 +88,9 @@ final class Slot implements Conn {
 
     /**
      * The admission of the request whose body is being read was revoked for a newer one ({@code why}: the full
-     * budget): reading stops. A body that had arrived is read all the same, and the request waits for room again.
+     * budget): reading stops. A body already buffered (it came with the head, as a CNI plugin sends it) is read all
+     * the same, and the request waits for room again; the rest of a body is not read (the JDK's channel reports the
+     * end of the stream at once), and the request is answered 503.
      */
     void revoked(String why) {
         revoked = why;
