@@ -427,18 +427,19 @@ class AvailabilityTest {
             othersAreServed();
             // each of them got a byte every 100 ms, so a deadline that each byte renewed would never pass
             // (300 are more than a client's 256 connections: the longest waiting were closed for the newcomers)
+            // a deadline renewed by each byte would never pass: no 408 would come at all (all 300 within a bound of
+            // two minutes, for a loaded machine; how long it took is not what the test decides)
             long start = System.nanoTime();
+            long end = start + 120_000_000_000L;
             int timedOut = 0;
             for (SocketChannel c : trickling) {
-                String h = readHead(c, 30_000);
+                String h = readHead(c, Math.max(1_000, (end - System.nanoTime()) / 1_000_000));
                 if (h.startsWith("HTTP/1.1 408 ")) {
                     timedOut++;
                 } else {
                     assertEquals("<EOF>", h, "closed for a newcomer, or 408");
                 }
             }
-            long took = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(took < 25_000, "all 300 ended within " + took + " ms of a 2 s header timeout");
             assertTrue(timedOut >= 200, timedOut + " of 300 answered 408");
             othersAreServed();
         } finally {

@@ -84,8 +84,9 @@ final class Admission {
      * Admits a request of {@code kind} on {@code s}, whose head has been read ({@code complete}: and its body, after
      * its admission was revoked); {@code s} then reads the body. A full budget makes room by revoking the admission
      * of the request of that kind that has been reading its body longest (returned: the caller stops their reading;
-     * one whose body is already buffered reads it and comes back complete, see {@link Slot#revoked}). A complete request does not revoke: it waits.
-     * So does a request ({@link RequestKind#REQUEST}) when nothing can be revoked: a burst of requests waits for
+     * one whose body is already buffered reads it and comes back complete, see {@link Slot#revoked}). A complete
+     * request does not revoke: it waits. So does a request ({@link RequestKind#REQUEST}) when nothing can be
+     * revoked: a burst of requests waits for
      * the engine, in as many connections as the budgets leave ({@link Limits#queuedPerClient()}); beyond that, and
      * for the other kinds at once, a full budget refuses.
      */
@@ -98,7 +99,7 @@ final class Admission {
                 if (s.released || closed) throw new Refused("the connection was closed");
                 String full = full(kind, mine, s.client());
                 if (full == null) break;
-                if (!complete && revoke(kind, mine, s.client(), full, revoked)) continue;
+                if (!complete && revoke(kind, s.client(), full, revoked)) continue;
                 if (kind != RequestKind.REQUEST) throw new Refused(full);
                 if (!queued) {
                     if (mine.queued >= limits.queuedPerClient() || total.queued >= limits.queued()) {
@@ -154,7 +155,7 @@ final class Admission {
      * Revokes the admission of the request of {@code kind} (of {@code client} when its own budget is the full one)
      * that has been reading its body longest: its budget is free at once. Returns whether there was one.
      */
-    private boolean revoke(RequestKind kind, Counts mine, String client, String why, List<Slot> revoked) {
+    private boolean revoke(RequestKind kind, String client, String why, List<Slot> revoked) {
         boolean own = kind == RequestKind.REQUEST ? total.requests < limits.requests()
                 : kind == RequestKind.STREAM && total.streams < limits.streams();
         Slot oldest = null;
