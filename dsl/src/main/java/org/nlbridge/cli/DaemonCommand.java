@@ -1,5 +1,6 @@
 package org.nlbridge.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,12 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "NAME", description = "Group of the Unix sockets (default: root's).")
     String group;
 
+    @Option(names = "--docker-plugin", paramLabel = "PATH", arity = "0..1", fallbackValue = Daemon.DOCKER_PLUGIN_SOCKET,
+            description = "Also serve Docker's network and IPAM plugin protocol (docker network create -d nlbridge,"
+                    + " --ipam-driver nlbridge) on this Unix socket (0660 like -H's; repeatable). Without PATH:"
+                    + " ${FALLBACK-VALUE}, where dockerd finds it.")
+    List<Path> dockerPlugins = new ArrayList<>();
+
     @Option(names = "--debounce-ms", paramLabel = "MS", defaultValue = "100",
             description = "How long changes in the host namespace are gathered before one drift repair (default 100).")
     long debounceMillis;
@@ -54,11 +61,13 @@ final class DaemonCommand implements Callable<Integer> {
         if (debounceMillis < 0 || debounceMillis > 10_000) throw new CliException("--debounce-ms must be 0..10000");
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL nlbridge: %5$s%6$s%n");
         Daemon daemon = Daemon.start(new Daemon.Options(hosts, group, tls, main.hostNetns, main.stateDir, monitorBuffer,
-                Duration.ofMillis(debounceMillis)), main.cli().engines()::open);
+                Duration.ofMillis(debounceMillis), dockerPlugins), main.cli().engines()::open);
         Thread hook = Thread.ofPlatform().name("nlbridge-shutdown").unstarted(daemon::close);
         Runtime.getRuntime().addShutdownHook(hook);
+        List<String> listening = new ArrayList<>(hosts.stream().map(Object::toString).toList());
+        dockerPlugins.forEach(p -> listening.add("unix://" + p + " (Docker plugin)"));
         main.cli().out().println("nlbridge daemon: pid " + ProcessHandle.current().pid() + ", listening on "
-                + String.join(", ", hosts.stream().map(Object::toString).toList()));
+                + String.join(", ", listening));
         main.cli().out().flush();
         daemon.awaitStop();
         return 0;

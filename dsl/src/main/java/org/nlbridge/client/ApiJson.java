@@ -182,9 +182,9 @@ public final class ApiJson {
     public static ObjectNode toJson(ContainerSpec c) {
         ObjectNode o = F.objectNode();
         o.put("name", c.name());
-        o.put("netns", c.netns());
+        putText(o, "netns", c.netns());
         o.put("network", c.network().toString());
-        o.put("ifname", c.ifname().toString());
+        if (c.handover() == null) o.put("ifname", c.ifname().toString()); // a handover container's is its runtime's
         o.put("hostname", c.hostname().toString());
         putText(o, "mac", c.mac());
         putText(o, "ip", c.ip());
@@ -192,23 +192,25 @@ public final class ApiJson {
         ArrayNode p = o.putArray("publish");
         c.publish().forEach(x -> p.add(x.toString()));
         o.set("dns", toJson(c.dns()));
+        if (c.handover() != null) o.put("handover", c.handover().toString());
         return o;
     }
 
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "dns");
+            "ip6", "ifname", "publish", "dns", "handover");
 
     public static ContainerSpec containerSpec(JsonNode n) {
         String name = nameOf("container", n);
         ContainerSpec.Builder b = ContainerSpec.builder(name);
         Obj o = new Obj("container " + name, n, Set.copyOf(CONTAINER_KEYS));
-        o.text("netns", b::netns);
         o.text("network", b::network);
         o.text("hostname", b::hostname);
         o.text("mac", b::mac);
         o.text("ip", b::ip);
         o.text("ip6", b::ip6);
+        o.text("netns", b::netns);
         o.text("ifname", b::ifname);
+        o.text("handover", b::handover);
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("container " + name + ": dns", dns));

@@ -24,6 +24,7 @@ import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.client.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
+import org.nlbridge.dockerplugin.DockerPlugin;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.monitor.HostMonitor;
@@ -52,6 +53,8 @@ import org.nlbridge.spec.Plan;
 public final class Daemon implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("nlbridge.daemon");
+    /** Docker's default plugin socket, in the directory dockerd searches ({@code --docker-plugin} without a path). */
+    public static final String DOCKER_PLUGIN_SOCKET = "/run/docker/plugins/nlbridge.sock";
     static final String VERSION = Optional.ofNullable(Daemon.class.getPackage().getImplementationVersion()).orElse("dev");
 
     /**
@@ -64,12 +67,19 @@ public final class Daemon implements AutoCloseable {
      * @param stateDir      the state directory (null: the engine's default for {@code hostNetns})
      * @param monitorBuffer the monitor sockets' receive queue in bytes (0: default); tests provoke ENOBUFS with it
      * @param debounce      how long drift triggers are gathered before one repair
+     * @param dockerPlugins the Unix sockets to serve Docker's plugin protocol on ({@code --docker-plugin})
      */
     public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
-                          int monitorBuffer, Duration debounce) {
+                          int monitorBuffer, Duration debounce, List<Path> dockerPlugins) {
         public Options {
             hosts = List.copyOf(hosts);
             Objects.requireNonNull(debounce, "debounce");
+            dockerPlugins = List.copyOf(dockerPlugins);
+        }
+
+        public Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
+                       int monitorBuffer, Duration debounce) {
+            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, List.of());
         }
     }
 
@@ -78,6 +88,8 @@ public final class Daemon implements AutoCloseable {
     private final EventBus events = new EventBus(Daemon::log);
     private final ExecutorService engineThread;
     private final HttpServer http;
+    /** Docker's plugin protocol, on sockets of its own ({@code --docker-plugin}); null until the first. */
+    private HttpServer plugin;
     private final DriftRepair drift;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
@@ -114,6 +126,7 @@ public final class Daemon implements AutoCloseable {
         }
         // refuse before touching anything
         for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
+        for (Path p : o.dockerPlugins()) UnixListener.check(PluginSockets.prepare(p));
         if (o.group() != null) UnixListener.group(o.group());
         EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir());
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
@@ -130,6 +143,7 @@ public final class Daemon implements AutoCloseable {
             d.monitor = HostMonitor.start(host, new HostMonitor.Options(o.monitorBuffer()), d.drift::onHostEvent);
             d.adopt();
             for (DaemonAddress a : o.hosts()) d.listen(a, o.group(), o.tls());
+            for (Path p : o.dockerPlugins()) d.serveDockerPlugin(p, o.group());
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
                     "listening on " + String.join(", ", o.hosts().stream().map(Object::toString).toList())
                             + "; host namespace " + (o.hostNetns() == null ? "(own)" : o.hostNetns())
@@ -161,6 +175,18 @@ public final class Daemon implements AutoCloseable {
     public void listen(DaemonAddress a, String group, Tls tls) throws IOException {
         ConnListener l = a.isUnix() ? UnixListener.open(a.socket(), group) : TlsListener.open(a, tls);
         http.serve(l);
+    }
+
+    /**
+     * Serves Docker's network and IPAM plugin protocol ({@code nlbridge} for {@code docker network create -d} and
+     * {@code --ipam-driver}) on one more Unix socket, made like the API's (0660, root and {@code group}).
+     */
+    public synchronized void serveDockerPlugin(Path socket, String group) throws IOException {
+        if (plugin == null) {
+            DockerPlugin p = new DockerPlugin(new PluginBackend(this));
+            plugin = new HttpServer("nlbridge/" + VERSION, p::handle, DockerPlugin::error);
+        }
+        plugin.serve(UnixListener.open(socket, group));
     }
 
     /** Takes up the stored desired state and converges to it; with a network that already matches, changes nothing. */
@@ -377,6 +403,7 @@ public final class Daemon implements AutoCloseable {
         stopping = true;
         try {
             http.stopAccepting();
+            if (plugin != null) plugin.stopAccepting();
             drift.close();
             engineThread.shutdown();
             try {
@@ -389,6 +416,7 @@ public final class Daemon implements AutoCloseable {
             events.publish("daemon", "stop", "pid " + ProcessHandle.current().pid(), "the network is left as it is");
             events.closeAll();
             http.close(Duration.ofSeconds(2)); // event streams end with the stop event, then connections close
+            if (plugin != null) plugin.close();
             if (monitor != null) monitor.close();
             try {
                 engine.close();

@@ -73,6 +73,11 @@ public final class MemoryEngine implements Engine {
         }
         for (ContainerSpec c : d.containers()) {
             if (c.network() instanceof NetworkMode.Host || c.network() instanceof NetworkMode.Container) continue;
+            if (c.handover() != null) { // the container end waits in the host namespace for its runtime
+                out.add(create("link", c.handover().toString(), "veth, network " + c.network()));
+                for (PortSpec p : c.publish()) out.add(create("nft element", "ip nlbridge ports", p.toString()));
+                continue;
+            }
             out.add(create("netns", c.netns(), ""));
             if (c.network() instanceof NetworkMode.Bridge b) {
                 out.add(create("link", c.name() + ":" + c.ifname(), "veth, network " + b.network()));

@@ -21,19 +21,27 @@ import org.nlbridge.netns.NetNs;
  * {@code --network}, {@code -h}, {@code --mac-address}, {@code --ip}, {@code --ip6}, {@code -p},
  * {@code --dns*}, and the interface name inside. Immutable; every value is parsed by the strict types.
  *
- * @param netns    the named namespace under /run/netns (created when missing)
+ * @param netns    the named namespace under /run/netns (created when missing); null for a {@code handover} container
  * @param hostname null: the container's name
  * @param mac      null: random locally administered (or derived from the IPv4 with the network's macFromIp)
  * @param ip       null: allocated from the network's range
+ * @param handover null: the engine puts the container end of the veth into {@code netns} as {@code ifname} and
+ *                 sets it up there (addresses, routes, files). Otherwise the container belongs to a runtime that
+ *                 brings its own namespace: the container end stays in the engine's host namespace under this name,
+ *                 with the MAC and the network's MTU, for the runtime to move and configure (Docker's remote network
+ *                 drivers: the {@code SrcName} of a Join); the engine makes no namespace, files or routes for it,
+ *                 and the host end, the firewall and the published ports are as for any container
  */
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
-                            MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns) {
+                            MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
+                            IfName handover) {
 
     public static final String DEFAULT_IFNAME = "eth0";
 
     public ContainerSpec {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(netns, "netns");
+        if (handover == null) Objects.requireNonNull(netns, "netns");
+        else if (netns != null) throw new IllegalArgumentException("a handover container has no netns");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(ifname, "ifname");
         Objects.requireNonNull(hostname, "hostname");
@@ -44,22 +52,22 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
     /** This container in another namespace ({@code /run/netns/NAME}). */
     public ContainerSpec withNetns(String netns) {
         return new ContainerSpec(name, NetNs.validName("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns);
+                hostname, mac, ip, ip6, publish, dns, handover);
     }
 
     /** This container publishing other ports (Docker {@code -p}). */
     public ContainerSpec withPublish(List<PortSpec> publish) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, handover);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, handover);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, handover);
     }
 
     public static Builder builder(String name) {
@@ -84,6 +92,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private Ipv6Address ip6;
         private final List<PortSpec> publish = new ArrayList<>();
         private DnsSpec dns = DnsSpec.HOST;
+        private IfName handover;
 
         private Builder(String name) {
             this.name = SafeName.check("container", name);
@@ -152,17 +161,34 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return dns(DnsSpec.of(configure));
         }
 
+        /**
+         * The container end of the veth stays in the host namespace under this name for a runtime to take (see
+         * {@link ContainerSpec#handover()}); excludes {@code netns} and {@code ifname}, needs a bridge network.
+         */
+        public Builder handover(String ifname) {
+            this.handover = IfName.parseNew(f("handover"), ifname);
+            return this;
+        }
+
         public ContainerSpec build() {
             NetworkMode mode = network != null ? network : new NetworkMode.Bridge("bridge");
+            if (handover != null) {
+                if (!(mode instanceof NetworkMode.Bridge)) throw notBridge("handover", handover.toString(), mode);
+                if (netns != null || ifname != null) {
+                    throw new ValidationException(f(netns != null ? "netns" : "ifname"), netns != null ? netns : ifname.toString(),
+                            "a handover container lives in its runtime's namespace, named by the runtime",
+                            "no netns or ifname with handover");
+                }
+            }
             if (!(mode instanceof NetworkMode.Bridge)) {
                 if (ip != null || ip6 != null) throw notBridge("ip", String.valueOf(ip != null ? ip : ip6), mode);
                 if (mac != null) throw notBridge("mac", mac.toString(), mode);
                 if (!publish.isEmpty()) throw notBridge("publish", publish.getFirst().toString(), mode);
             }
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
-            return new ContainerSpec(name, netns != null ? netns : name, mode,
+            return new ContainerSpec(name, handover != null ? null : netns != null ? netns : name, mode,
                     ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME), h, mac, ip, ip6,
-                    publish, dns);
+                    publish, dns, handover);
         }
 
         private ValidationException notBridge(String field, String value, NetworkMode mode) {

@@ -152,6 +152,13 @@ public final class BridgeEngine implements Engine {
             }
         }
 
+        for (ContainerSpec c : desired.containers()) {
+            if (c.handover() != null) {
+                throw new ValidationException("container " + c.name() + ": handover", c.handover().toString(),
+                        "this engine cannot hand a container end over to a runtime", "a container with a netns");
+            }
+        }
+
         // containers whose endpoint must go or be re-made: gone from the script, changed, or whose veth is missing
         // or no longer a port of its network's bridge (someone deleted the bridge, which takes its ports along)
         Map<String, ContainerSpec> wanted = new HashMap<>();

@@ -1,0 +1,44 @@
+package org.nlbridge.dockerplugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Oracle;
+import org.nlbridge.testing.Sandbox;
+import org.nlbridge.testing.SandboxExtension;
+import org.nlbridge.testing.clients.ClientHost;
+import org.nlbridge.testing.clients.Docker;
+
+/** {@code docker network create -d nlbridge} and {@code docker network rm} on the real dockerd 20.10. */
+@ExtendWith(SandboxExtension.class)
+class DockerNetworkTest {
+
+    @Test
+    void createWithDockersOptionsAndRemove(Sandbox sandbox) {
+        try (ClientHost host = ClientHost.start(sandbox); PluginDaemon nlb = PluginDaemon.start(host)) {
+            Docker docker = host.docker();
+            docker.run("network", "create", "-d", "nlbridge", "--subnet", "192.0.2.0/24", "--gateway", "192.0.2.1",
+                    "-o", "com.docker.network.bridge.name=br-nlb", "-o", "com.docker.network.driver.mtu=1400", "nlb1");
+            JsonNode br = Oracle.link(host.hostNs(), "br-nlb");
+            assertEquals(1400, br.path("mtu").asInt(), br.toString());
+            assertEquals(List.of("192.0.2.1/24"), Oracle.addresses(host.hostNs(), "br-nlb"));
+            JsonNode desired = nlb.get("/v1/desired");
+            assertEquals("br-nlb", desired.path("networks").get(0).path("bridge").asText(), desired.toString());
+
+            Cmd.Result bad = docker.cli("network", "create", "-d", "nlbridge", "-o", "com.docker.network.bridge.enable_icc_typo=1", "nlb2");
+            assertNotEquals(0, bad.exit());
+            assertTrue(bad.err().contains("invalid -o \"com.docker.network.bridge.enable_icc_typo\": unknown option"), bad.err());
+
+            docker.run("network", "rm", "nlb1");
+            assertEquals(null, Oracle.link(host.hostNs(), "br-nlb"), "the bridge is gone");
+            assertEquals(0, nlb.get("/v1/desired").path("networks").size());
+        }
+    }
+}
