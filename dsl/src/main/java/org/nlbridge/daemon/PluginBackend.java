@@ -3,6 +3,7 @@ package org.nlbridge.daemon;
 import java.util.function.Function;
 
 import org.nlbridge.dockerplugin.Backend;
+import org.nlbridge.engine.AddressPools;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.spec.DesiredState;
 
@@ -29,5 +30,10 @@ final class PluginBackend implements Backend {
     @Override
     public <T> T read(Function<DesiredState, T> query) {
         return daemon.onEngine("read", () -> query.apply(daemon.desiredOrEmpty()));
+    }
+
+    @Override
+    public <T> T pools(String what, Function<AddressPools, T> op) {
+        return daemon.onEngine(what, () -> op.apply(daemon.engine().addressPools()));
     }
 }

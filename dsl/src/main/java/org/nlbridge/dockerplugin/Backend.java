@@ -2,6 +2,7 @@ package org.nlbridge.dockerplugin;
 
 import java.util.function.Function;
 
+import org.nlbridge.engine.AddressPools;
 import org.nlbridge.spec.DesiredState;
 
 /**
@@ -29,4 +30,7 @@ public interface Backend {
 
     /** Runs {@code query} against the current desired state (in order with the changes). */
     <T> T read(Function<DesiredState, T> query);
+
+    /** Runs {@code op} on the engine's address pools (in order with the changes), for the IPAM driver. */
+    <T> T pools(String what, Function<AddressPools, T> op);
 }

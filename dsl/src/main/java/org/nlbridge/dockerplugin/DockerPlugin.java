@@ -15,7 +15,7 @@ import org.nlbridge.net.ValidationException;
  * Docker's plugin protocol (HTTP POST of JSON on a Unix socket that dockerd finds in {@code /run/docker/plugins}), as
  * one route table for the daemon's HTTP server: {@code /Plugin.Activate} says this plugin implements both a
  * {@code NetworkDriver} (driver {@code nlbridge}) and an {@code IpamDriver} (IPAM {@code nlbridge}), and each
- * {@code /NetworkDriver.*} call goes to {@link NetworkDriverCalls}.
+ * {@code /NetworkDriver.*} and {@code /IpamDriver.*} call goes to {@link NetworkDriverCalls} or {@link IpamCalls}.
  *
  * <p>Answers are HTTP 200 with the call's JSON; a refusal is HTTP 200 with {@code {"Err": "..."}} for the network
  * driver and {@code {"Error": "..."}} for IPAM (libnetwork's two shapes), which dockerd shows as
@@ -37,7 +37,14 @@ public final class DockerPlugin {
 
     public DockerPlugin(Backend backend) {
         NetworkDriverCalls n = new NetworkDriverCalls(backend);
+        IpamCalls i = new IpamCalls(backend);
         routes = Map.ofEntries(
+                Map.entry("/IpamDriver.GetCapabilities", (r, p) -> i.capabilities()),
+                Map.entry("/IpamDriver.GetDefaultAddressSpaces", (r, p) -> i.addressSpaces()),
+                Map.entry("/IpamDriver.RequestPool", (r, p) -> i.requestPool(r)),
+                Map.entry("/IpamDriver.ReleasePool", (r, p) -> i.releasePool(r)),
+                Map.entry("/IpamDriver.RequestAddress", (r, p) -> i.requestAddress(r)),
+                Map.entry("/IpamDriver.ReleaseAddress", (r, p) -> i.releaseAddress(r)),
                 Map.entry("/Plugin.Activate", (r, p) -> activate()),
                 Map.entry("/NetworkDriver.GetCapabilities", (r, p) -> n.capabilities()),
                 Map.entry("/NetworkDriver.CreateNetwork", n::createNetwork),

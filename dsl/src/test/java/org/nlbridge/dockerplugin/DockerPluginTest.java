@@ -24,6 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nlbridge.client.HttpWire;
 import org.nlbridge.daemon.Daemon;
+import org.nlbridge.engine.AddressPools;
+import org.nlbridge.net.Cidr;
+import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.NetworkSpec;
@@ -260,11 +263,64 @@ class DockerPluginTest {
                 "a refused publish changes nothing");
     }
 
+    /** The IPAM calls as dockerd makes them for {@code --ipam-driver nlbridge}, on pools that record what they are asked. */
+    @Test
+    void ipamCallsOnTheEnginesPools() throws IOException {
+        List<String> asked = new java.util.ArrayList<>();
+        engine.pools = new AddressPools() {
+            @Override
+            public Pool requestPool(String space, Cidr subnet, Cidr range, boolean ipv6) {
+                asked.add("pool " + space + " " + subnet + " " + range + " " + ipv6);
+                return new Pool("p1", subnet != null ? subnet : Cidr.parseSubnet("s", "172.18.0.0/16"), range);
+            }
+
+            @Override
+            public void releasePool(String id) {
+                asked.add("release " + id);
+            }
+
+            @Override
+            public Cidr requestAddress(String poolId, IpAddress preferred, boolean gateway) {
+                asked.add("address " + poolId + " " + preferred + " " + gateway);
+                return Cidr.parseInterface("a", gateway ? "172.18.0.1/16" : "172.18.0.2/16");
+            }
+
+            @Override
+            public void releaseAddress(String poolId, IpAddress address) {
+                asked.add("release " + poolId + " " + address);
+            }
+        };
+        assertEquals("{\"RequiresMACAddress\":false,\"RequiresRequestReplay\":false}",
+                ipam("/IpamDriver.GetCapabilities", null).toString());
+        assertEquals("{\"LocalDefaultAddressSpace\":\"nlbridge-local\",\"GlobalDefaultAddressSpace\":\"nlbridge-global\"}",
+                ipam("/IpamDriver.GetDefaultAddressSpaces", null).toString());
+        assertEquals("{\"PoolID\":\"p1\",\"Pool\":\"172.18.0.0/16\",\"Data\":{}}", ipam("/IpamDriver.RequestPool",
+                "{\"AddressSpace\":\"nlbridge-local\",\"Pool\":\"\",\"SubPool\":\"\",\"Options\":{},\"V6\":false}").toString());
+        assertEquals("{\"Address\":\"172.18.0.1/16\",\"Data\":{}}", ipam("/IpamDriver.RequestAddress",
+                "{\"PoolID\":\"p1\",\"Address\":\"\",\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}").toString());
+        assertEquals("{\"Address\":\"172.18.0.2/16\",\"Data\":{}}", ipam("/IpamDriver.RequestAddress",
+                "{\"PoolID\":\"p1\",\"Address\":\"172.18.0.9\",\"Options\":null}").toString());
+        ipam("/IpamDriver.ReleaseAddress", "{\"PoolID\":\"p1\",\"Address\":\"172.18.0.2\"}");
+        ipam("/IpamDriver.ReleasePool", "{\"PoolID\":\"p1\"}");
+        assertEquals(List.of("pool nlbridge-local null null false", "address p1 null true", "address p1 172.18.0.9 false",
+                "release p1 172.18.0.2", "release p1"), asked);
+        Answer bad = call("/IpamDriver.RequestPool", "{\"AddressSpace\":\"x\",\"Pool\":\"10.0.0.1/8\"}");
+        assertEquals(200, bad.status());
+        assertTrue(bad.body().path("Error").asText().startsWith("invalid --subnet \"10.0.0.1/8\""), "IPAM's shape: " + bad.body());
+    }
+
+    private JsonNode ipam(String path, String json) throws IOException {
+        Answer a = call(path, json);
+        assertEquals(200, a.status(), a.body().toString());
+        assertNull(a.body().get("Error"), a.body().toString());
+        return a.body();
+    }
+
     @Test
     void refusalsInEachApisShape() throws IOException {
-        Answer a = call("/IpamDriver.RequestPool", "{\"AddressSpace\":\"x\",\"Pool\":\"nope\"}");
-        assertEquals(404, a.status());
-        assertTrue(a.body().has("Error"), "IPAM's shape: " + a.body());
+        Answer a = call("/IpamDriver.RequestPool", "{\"AddressSpace\":\"x\"}");
+        assertEquals(200, a.status());
+        assertEquals("{\"Error\":\"this engine keeps no address pools\"}", a.body().toString(), "IPAM's shape");
         assertEquals("invalid EndpointID \"xyz\": not a Docker ID; expected a Docker ID: 12 to 64 lower-case hex digits",
                 err("/NetworkDriver.DeleteEndpoint", "{\"NetworkID\":\"" + NET + "\",\"EndpointID\":\"xyz\"}"));
         assertEquals("invalid NetworkID \"" + NET + "\": nlbridge has no network docker-4747a1b2c3d4; expected a network"

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import org.nlbridge.engine.AddressPools;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
@@ -57,6 +58,8 @@ public final class MemoryEngine implements Engine {
     public volatile int opened;
     public volatile int closed;
     public volatile int reconciles;
+    /** What {@link #addressPools} answers; null: none (the default's refusal). */
+    public volatile AddressPools pools;
     /** The most calls that were running at the same moment. */
     public volatile int maxInside;
 
@@ -224,6 +227,12 @@ public final class MemoryEngine implements Engine {
             }
             return new ContainerRuntime(c.netns(), c.hostname(), List.of());
         });
+    }
+
+    @Override
+    public AddressPools addressPools() {
+        AddressPools p = pools;
+        return p != null ? p : Engine.super.addressPools();
     }
 
     @Override

@@ -66,6 +66,16 @@ public interface Engine extends AutoCloseable {
         return false;
     }
 
+    /**
+     * The address pools this engine keeps for runtimes with an IPAM protocol of their own (Docker's
+     * {@code --ipam-driver nlbridge}); an engine without a state store of its own has none.
+     *
+     * @throws UnsupportedOperationException if this engine keeps no pools
+     */
+    default AddressPools addressPools() {
+        throw new UnsupportedOperationException("this engine keeps no address pools");
+    }
+
     @Override
     void close();
 
