@@ -14,6 +14,7 @@
 #   PB_RESULTS             where raw rows go (default /tmp/pb-results/compare-DATE)
 #   PEERS                  the harness (default /work/shared/peers; read-only is fine)
 #   OUT                    the report (default bench/RESULTS.md; smoke: bench/target/smoke.md)
+#   DOCKER=1, DOCKER_N=50  also run bench/docker.sh (Docker's bridge driver against our plugin on a real dockerd)
 set -uo pipefail
 bench=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 repo=${bench%/*}
@@ -23,7 +24,7 @@ ns_args=()
 for a in "$@"; do
   case $a in
     --smoke) smoke=1 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *[!0-9]*|'') echo "compare.sh: not a count: $a" >&2; exit 2 ;;
     *) ns_args+=("$a") ;;
   esac
@@ -146,6 +147,13 @@ else
     [ "$n" -le 1000 ] && methods="$methods iptables-exec iptables-legacy-exec"
     group firewall "$n" "$REPS" SCENARIOS=firewall FW_METHODS="$methods" ENGINE_CMD="$ENGINE" ENGINE_LABEL=nlbridge
   done
+fi
+
+# ---------------------------------------------------------------- Docker: its bridge driver against our plugin
+if [ $smoke = 0 ] && [ "${DOCKER:-0}" = 1 ]; then
+  log "docker: bench/docker.sh ${DOCKER_N:-50}"
+  m run_docker "bench/docker.sh ${DOCKER_N:-50}"
+  "$bench/docker.sh" "${DOCKER_N:-50}" >&2 || { failed=1; log "docker.sh failed"; }
 fi
 
 # ---------------------------------------------------------------- machine, versions, report
