@@ -148,12 +148,13 @@ public final class ApiJson {
         o.put("firewall", n.firewall().label());
         o.put("macFromIp", n.macFromIp());
         o.set("dns", toJson(n.dns()));
+        if (n.hostBindingIp() != null) o.put("hostBindingIp", n.hostBindingIp().toString()); // absent: every address
         return o;
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
     public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
-            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "dns");
+            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "hostBindingIp", "dns");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
@@ -172,6 +173,7 @@ public final class ApiJson {
         o.bool("internal", b::internal);
         o.text("firewall", b::firewall);
         o.bool("macFromIp", b::macFromIp);
+        o.text("hostBindingIp", b::hostBindingIp);
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("network " + name + ": dns", dns));
         return b.build();

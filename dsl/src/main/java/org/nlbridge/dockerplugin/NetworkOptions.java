@@ -39,7 +39,7 @@ final class NetworkOptions {
 
     /** The DSL's network keys a Docker user may set with {@code -o nlbridge.KEY=VALUE}. */
     static final List<String> NLBRIDGE_KEYS = List.of("bridge", "useBridge", "mtu", "icc", "ipMasq", "ipForward",
-            "internal", "firewall", "macFromIp");
+            "internal", "firewall", "macFromIp", "hostBindingIp");
 
     /** Why the other DSL keys are not options here. */
     private static final Map<String, String> NOT_HERE = Map.of(
@@ -102,7 +102,7 @@ final class NetworkOptions {
                 }
                 case HOST_BINDING -> {
                     once(given, "hostBindingIp", key);
-                    throw new ValidationException("-o " + key, value, "not supported yet", "no " + key);
+                    apply(key, value, b::hostBindingIp);
                 }
                 default -> {
                     if (!key.startsWith(NLBRIDGE)) {
@@ -147,6 +147,7 @@ final class NetworkOptions {
             case "internal" -> b.internal(bool(option, value));
             case "firewall" -> apply(option, value, b::firewall);
             case "macFromIp" -> b.macFromIp(bool(option, value));
+            case "hostBindingIp" -> apply(option, value, b::hostBindingIp);
             default -> {
                 String why = NOT_HERE.get(key);
                 if (why != null) throw new ValidationException("-o", option, "not an option of Docker networks: " + why,

@@ -48,6 +48,7 @@ final class Vocabulary {
             "internal", "internal true", BOOL,
             "firewall", "firewall 'nftables'", NAME,
             "macFromIp", "macFromIp true", BOOL,
+            "hostBindingIp", "hostBindingIp '127.0.0.1'", NAME,
             "dns", "dns { nameserver '9.9.9.9' }", "a { } block"));
 
     static final Block CONTAINER = new Block("container", ContainerBlock.class, keys(

@@ -82,7 +82,7 @@ class ApiJsonTest {
         String dsl = assertThrows(ValidationException.class, () -> NetworkSpec.of("bridge", b -> b.mtu(70000))).getMessage();
         assertEquals(dsl, bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":70000}]}").getMessage());
         assertEquals("invalid network bridge \"mtuu\": unknown key; expected one of bip, bridge, dns, driver, firewall, fixedCidr,"
-                        + " fixedCidrV6, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, useBridge",
+                        + " fixedCidrV6, hostBindingIp, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, useBridge",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtuu\":1400}]}").getMessage());
         assertEquals("invalid network bridge: mtu \"\\\"1400\\\"\": not a whole number; expected a whole number, like 1400",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":\"1400\"}]}").getMessage());

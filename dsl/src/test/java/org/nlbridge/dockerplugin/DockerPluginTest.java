@@ -194,12 +194,14 @@ class DockerPluginTest {
     void dockersBridgeOptionsUnderTheirDockerNames() throws IOException {
         ok("/NetworkDriver.CreateNetwork", createNetwork(NET, "\"com.docker.network.bridge.name\":\"br-web\","
                 + "\"com.docker.network.bridge.enable_icc\":\"false\",\"com.docker.network.bridge.enable_ip_masquerade\":\"0\","
-                + "\"com.docker.network.driver.mtu\":\"1400\",\"nlbridge.firewall\":\"nftables\""));
+                + "\"com.docker.network.driver.mtu\":\"1400\",\"nlbridge.firewall\":\"nftables\","
+                + "\"com.docker.network.bridge.host_binding_ipv4\":\"127.0.0.1\""));
         NetworkSpec n = engine.networks.get("docker-4747a1b2c3d4");
         assertEquals("br-web", n.bridge().toString());
         assertEquals(false, n.icc());
         assertEquals(false, n.ipMasq());
         assertEquals(1400, n.mtu().value());
+        assertEquals("127.0.0.1", n.hostBindingIp().toString());
     }
 
     @Test
@@ -208,7 +210,7 @@ class DockerPluginTest {
                         + " com.docker.network.bridge.name, com.docker.network.bridge.enable_icc,"
                         + " com.docker.network.bridge.enable_ip_masquerade, com.docker.network.bridge.host_binding_ipv4,"
                         + " com.docker.network.driver.mtu, or nlbridge.KEY with KEY one of bridge, useBridge, mtu, icc,"
-                        + " ipMasq, ipForward, internal, firewall, macFromIp",
+                        + " ipMasq, ipForward, internal, firewall, macFromIp, hostBindingIp",
                 err("/NetworkDriver.CreateNetwork", createNetwork(NET, "\"com.docker.network.bridge.enable_icc_typo\":\"1\"")));
         assertEquals("invalid -o com.docker.network.driver.mtu \"70000\": above the maximum 65535; expected an integer 68..65535",
                 err("/NetworkDriver.CreateNetwork", createNetwork(NET, "\"com.docker.network.driver.mtu\":\"70000\"")));
@@ -223,7 +225,8 @@ class DockerPluginTest {
                         + " resolv.conf itself (docker run --dns); expected one of com.docker.network.bridge.name,"
                         + " com.docker.network.bridge.enable_icc, com.docker.network.bridge.enable_ip_masquerade,"
                         + " com.docker.network.bridge.host_binding_ipv4, com.docker.network.driver.mtu, or nlbridge.KEY"
-                        + " with KEY one of bridge, useBridge, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp",
+                        + " with KEY one of bridge, useBridge, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp,"
+                        + " hostBindingIp",
                 err("/NetworkDriver.CreateNetwork", createNetwork(NET, "\"nlbridge.dns\":\"1.1.1.1\"")));
         assertEquals("invalid -o com.docker.network.bridge.enable_icc \"maybe\": not a boolean; expected true or false",
                 err("/NetworkDriver.CreateNetwork", createNetwork(NET, "\"com.docker.network.bridge.enable_icc\":\"maybe\"")));

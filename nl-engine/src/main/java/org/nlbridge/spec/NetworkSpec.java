@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
+import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Mtu;
 import org.nlbridge.net.SafeName;
 import org.nlbridge.net.ValidationException;
@@ -30,10 +31,12 @@ import org.nlbridge.net.ValidationException;
  * @param fixedCidrV6 the IPv6 subnet (null: IPv4 only; the container's IPv6 is then disabled)
  * @param mtu         null: the MTU of the host's default-route interface
  * @param dns         the network's DNS defaults for its containers (Docker's daemon {@code --dns*})
+ * @param hostBindingIp the host address a port published without one is bound to (Docker's {@code dockerd --ip},
+ *                    {@code com.docker.network.bridge.host_binding_ipv4}); null: every address
  */
 public record NetworkSpec(String name, String driver, IfName bridge, boolean existing, Cidr bip, Cidr fixedCidr, Cidr fixedCidrV6,
                           Mtu mtu, boolean icc, boolean ipMasq, boolean ipForward, boolean internal,
-                          FirewallBackend firewall, boolean macFromIp, DnsSpec dns) {
+                          FirewallBackend firewall, boolean macFromIp, DnsSpec dns, IpAddress hostBindingIp) {
 
     /** The driver of a network whose spec names none: Docker's bridge driver. */
     public static final String DEFAULT_DRIVER = "bridge";
@@ -70,13 +73,13 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
     /** This network made by another driver. */
     public NetworkSpec withDriver(String driver) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns);
+                internal, firewall, macFromIp, dns, hostBindingIp);
     }
 
     /** This network with other DNS defaults for its containers. */
     public NetworkSpec withDns(DnsSpec dns) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns);
+                internal, firewall, macFromIp, dns, hostBindingIp);
     }
 
     public static Builder builder(String name) {
@@ -106,6 +109,7 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         private FirewallBackend firewall = FirewallBackend.NFTABLES;
         private boolean macFromIp;
         private DnsSpec dns = DnsSpec.HOST;
+        private IpAddress hostBindingIp;
 
         private Builder(String name) {
             this.name = SafeName.check("network", name);
@@ -203,12 +207,26 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
             return dns(DnsSpec.of(configure));
         }
 
+        /**
+         * Docker's {@code dockerd --ip} and {@code com.docker.network.bridge.host_binding_ipv4}: the host address that
+         * ports published without one are bound to ({@code 0.0.0.0} / {@code ::}: every address of that family).
+         */
+        public Builder hostBindingIp(String ip) {
+            IpAddress a = IpAddress.parse(f("hostBindingIp"), ip);
+            if (a.isMulticast() || a.isLinkLocal()) {
+                throw new ValidationException(f("hostBindingIp"), ip, "a " + (a.isMulticast() ? "multicast" : "link-local")
+                        + " address", "a host address, 127.0.0.1, 0.0.0.0 or ::");
+            }
+            hostBindingIp = a;
+            return this;
+        }
+
         public NetworkSpec build() {
             IfName br = bridge != null ? bridge : IfName.parseNew(f("bridge"), DEFAULT_BRIDGE);
             Cidr b = bip != null || existing ? bip : Cidr.parseInterface(f("bip"), DEFAULT_BIP);
             if (mtu != null && fixedCidrV6 != null) mtu.requireIpv6(f("mtu"));
             return new NetworkSpec(name, driver, br, existing, b, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                    internal, firewall, macFromIp, dns);
+                    internal, firewall, macFromIp, dns, hostBindingIp);
         }
     }
 }

@@ -374,12 +374,12 @@ public final class BridgeEngine implements Engine {
 
     @Override
     public Plan plan(DesiredState desired) {
-        return new Plan(compute(desired).changes);
+        return new Plan(compute(desired.withHostBindings()).changes);
     }
 
     @Override
     public Plan apply(DesiredState desired, ProgressListener progress) {
-        Work w = compute(desired);
+        Work w = compute(desired.withHostBindings());
         Progress p = new Progress(w.detach.size() + w.removeNetworks.size() + w.networks.size() + w.attach.size()
                 + w.files.size(), progress);
         List<String> errors = new ArrayList<>();
