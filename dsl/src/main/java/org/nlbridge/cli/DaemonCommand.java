@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.nlbridge.client.DaemonAddress;
-import org.nlbridge.client.Tls;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.Daemon;
 
 /**

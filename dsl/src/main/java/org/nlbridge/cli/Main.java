@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.client.RemoteEngine;
-import org.nlbridge.client.Tls;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.DaemonLock;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;

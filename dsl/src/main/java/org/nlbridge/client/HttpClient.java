@@ -20,6 +20,8 @@ import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import org.nlbridge.net.tls.Tls;
+
 /**
  * The client side of the daemon's API: one keep-alive connection, one request at a time. {@link RemoteEngine} is
  * built on it; front ends that need a request the {@code Engine} interface does not have (the network and container

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.SafeName;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
 

@@ -4,8 +4,8 @@
  *
  * <ul>
  *   <li>{@link org.nlbridge.client.DaemonAddress}: where a daemon listens ({@code unix:///run/nlbridge.sock},
- *       {@code tcp://HOST:PORT}), as {@code -H} takes it; {@link org.nlbridge.client.Tls}: the mutual TLS files
- *       a {@code tcp://} address needs.</li>
+ *       {@code tcp://HOST:PORT}), as {@code -H} takes it; {@link org.nlbridge.net.tls.Tls} (in nl-engine, shared with
+ *       the etcd cluster store): the mutual TLS files a {@code tcp://} address needs.</li>
  *   <li>{@link org.nlbridge.client.RemoteEngine}: the {@code Engine} API over a daemon's socket, one request per
  *       call, plus the event stream; refusals are {@link org.nlbridge.client.DaemonException}s carrying the
  *       daemon's message and HTTP status.</li>

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.nlbridge.client.DaemonAddress;
-import org.nlbridge.client.Tls;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
 import org.nlbridge.dockerplugin.DockerPlugin;

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 import org.nlbridge.client.DaemonAddress;
-import org.nlbridge.client.Tls;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.Conn;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.net.IpAddress;

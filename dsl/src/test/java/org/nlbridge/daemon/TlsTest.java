@@ -19,7 +19,7 @@ import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.client.DaemonException;
 import org.nlbridge.client.HttpClient;
 import org.nlbridge.client.RemoteEngine;
-import org.nlbridge.client.Tls;
+import org.nlbridge.net.tls.Tls;
 import org.nlbridge.testing.MemoryEngine;
 
 /** {@code -H tcp://} is served only with mutual TLS: no client certificate, or one from another CA, gets nowhere. */

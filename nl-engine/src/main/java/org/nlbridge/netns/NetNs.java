@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadFactory;
 import java.util.regex.Pattern;
 
 import org.nlbridge.bindings.libc.LibC;
@@ -208,6 +209,19 @@ public final class NetNs implements AutoCloseable {
                     home.enterOrDie();
                 }
             }
+        });
+    }
+
+    /**
+     * Makes dedicated platform threads that enter this namespace before running their task and never leave it
+     * (they end with it): for a pool whose threads open sockets, such as an HTTP client's executor (the etcd
+     * client of a daemon whose host is this namespace). The handle must stay open while such threads start.
+     */
+    public ThreadFactory threadFactory(String name) {
+        int myFd = fd();
+        return r -> Thread.ofPlatform().daemon().name(name).unstarted(() -> {
+            Sys.check(Sys.setns(myFd, LibC.CLONE_NEWNET()), "setns(" + this + ")");
+            r.run();
         });
     }
 

@@ -1,4 +1,4 @@
-package org.nlbridge.client;
+package org.nlbridge.net.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,7 +25,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Mutual TLS from PEM files, as Docker's {@code --tlsverify --tlscacert --tlscert --tlskey} take them: the CA that
  * signs the other side's certificate, our certificate (chain) and our private key (PKCS#8, {@code BEGIN PRIVATE
- * KEY}; RSA, EC or Ed25519). TLS 1.3 only.
+ * KEY}; RSA, EC or Ed25519). TLS 1.3 only. Shared by the daemon's {@code -H tcp://} (both ends) and the etcd
+ * cluster store's client ({@code --cluster-store-opt cacert=,cert=,key=}).
  */
 public record Tls(Path caCert, Path cert, Path key) {
 
