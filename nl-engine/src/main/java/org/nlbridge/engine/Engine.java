@@ -3,6 +3,8 @@ package org.nlbridge.engine;
 import java.util.List;
 import java.util.function.Consumer;
 
+import org.nlbridge.driver.dns.Mount;
+import org.nlbridge.net.Hostname;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
@@ -15,9 +17,9 @@ import org.nlbridge.spec.Plan;
  */
 public interface Engine extends AutoCloseable {
 
-    /** Opens the bridge engine on a host namespace and state directory, reconciling what an earlier run left. */
+    /** Opens the engine on a host namespace and state directory, reconciling what an earlier run left ({@link Engines}). */
     static Engine open(EngineOptions options) {
-        return org.nlbridge.driver.bridge.BridgeEngine.open(options);
+        return Engines.open(options);
     }
 
     /** What {@link #apply} would change, computed against the live kernel and the state store; changes nothing. */
@@ -87,8 +89,7 @@ public interface Engine extends AutoCloseable {
     }
 
     /** What {@code nlbridge run} needs to start a process in a container. */
-    record ContainerRuntime(String netns, org.nlbridge.net.Hostname hostname,
-                            List<org.nlbridge.driver.dns.Mount> mounts) {
+    record ContainerRuntime(String netns, Hostname hostname, List<Mount> mounts) {
         public ContainerRuntime {
             mounts = List.copyOf(mounts);
         }

@@ -2,6 +2,8 @@ package org.nlbridge.engine;
 
 import java.nio.file.Path;
 
+import org.nlbridge.netns.NetNs;
+
 /**
  * Where an engine works.
  *
@@ -13,7 +15,7 @@ public record EngineOptions(String hostNetns, Path stateDir) {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/nlbridge");
 
     public EngineOptions {
-        if (hostNetns != null) org.nlbridge.netns.NetNs.validName("host-netns", hostNetns);
+        if (hostNetns != null) NetNs.validName("host-netns", hostNetns);
         if (stateDir == null) {
             stateDir = hostNetns == null ? DEFAULT_STATE_DIR : DEFAULT_STATE_DIR.resolve("netns").resolve(hostNetns);
         }

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ import org.nlbridge.netlink.MsgCursor;
 import org.nlbridge.netlink.NlSocket;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.nft.NftNotice;
+import org.nlbridge.rtnl.Address;
 import org.nlbridge.rtnl.Link;
+import org.nlbridge.rtnl.Route;
 import org.nlbridge.rtnl.Rtnl;
 import org.nlbridge.rtnl.RtnlEvent;
 import org.nlbridge.rtnl.RtnlEvents;
@@ -31,8 +34,8 @@ import org.nlbridge.rtnl.RtnlEvents;
  *
  * <p>Multicast delivery is not reliable: when a socket's receive queue is full the kernel drops notifications and the
  * next {@code recvmsg} fails with {@code ENOBUFS}. That is reported as {@link HostEvent.Overrun} (never hidden with
- * {@code NETLINK_NO_ENOBUFS}), after which the monitor re-reads the links it names events by; the listener must
- * re-read whatever it derives from events too. A notification that cannot be decoded is reported the same way.
+ * {@code NETLINK_NO_ENOBUFS}), after which the monitor discards what is still queued and re-reads the links it names
+ * events by, after every overrun; the listener must re-read whatever it derives from events too. A notification that cannot be decoded is reported the same way.
  *
  * <p>nf_tables notifications are gathered per transaction and reported once, when the kernel announces the new
  * generation, together with the thread that committed it, so a listener can tell its own changes from others'.
@@ -55,10 +58,10 @@ public final class HostMonitor implements AutoCloseable {
         record LinkChanged(Action action, Link link, boolean bridgePort) implements HostEvent {}
 
         /** An address was added or removed; {@code ifname} is the link's name when the monitor knows it. */
-        record AddressChanged(boolean deleted, org.nlbridge.rtnl.Address address, String ifname) implements HostEvent {}
+        record AddressChanged(boolean deleted, Address address, String ifname) implements HostEvent {}
 
         /** A route was added, changed or removed; {@code ifname} names its output interface when known. */
-        record RouteChanged(boolean deleted, org.nlbridge.rtnl.Route route, String ifname) implements HostEvent {}
+        record RouteChanged(boolean deleted, Route route, String ifname) implements HostEvent {}
 
         /**
          * One committed nf_tables transaction: the tables it touched, and who committed it.
@@ -163,7 +166,7 @@ public final class HostMonitor implements AutoCloseable {
     /** Re-reads every link's name (at start and after an overrun, when link events may have been lost). */
     private void reloadNames() {
         try (Rtnl rtnl = Rtnl.open(host)) {
-            Map<Integer, String> now = new java.util.HashMap<>();
+            Map<Integer, String> now = new HashMap<>();
             for (Link l : rtnl.links().list()) now.put(l.index(), l.name());
             names.keySet().retainAll(now.keySet());
             names.putAll(now);
@@ -181,8 +184,10 @@ public final class HostMonitor implements AutoCloseable {
             if (n == -EAGAIN) continue;
             if (n < 0) {
                 if (closed) return;
-                overrun("rtnetlink", n == -ENOBUFS ? "ENOBUFS: the kernel dropped notifications (receive queue full)"
-                        : "recvmsg failed: " + Errno.name((int) -n));
+                String reason = n == -ENOBUFS ? "ENOBUFS: the kernel dropped notifications (receive queue full)"
+                        : "recvmsg failed: " + Errno.name((int) -n);
+                drain(route, buf);
+                overrun("rtnetlink", reason);
                 continue;
             }
             try {
@@ -270,6 +275,18 @@ public final class HostMonitor implements AutoCloseable {
      */
     static boolean isOwnThread(int tid) {
         return tid > 0 && Files.exists(Path.of("/proc/self/task", Integer.toString(tid)));
+    }
+
+    /**
+     * Discards what is queued: notifications older than the re-read that follows (applied after it, a link's old NEW
+     * would bring back a name whose DELETE was among the lost ones). Bounded, in case the storm goes on: whatever
+     * is dropped after that is another overrun, with a re-read of its own.
+     */
+    private static void drain(NlSocket socket, MemorySegment buf) {
+        for (int i = 0; i < 100_000; i++) {
+            long n = socket.receiveNow(buf);
+            if (n == -EAGAIN || n < 0 && n != -ENOBUFS) return;
+        }
     }
 
     private void overrun(String source, String reason) {

@@ -1,5 +1,7 @@
 package org.nlbridge.net;
 
+import java.util.Locale;
+
 /** The transport protocols a port can be published for. */
 public enum IpProtocol {
     TCP(6),
@@ -19,6 +21,6 @@ public enum IpProtocol {
     /** "tcp" or "udp", as in {@code -p 8080:80/udp}. */
     @Override
     public String toString() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -167,7 +167,7 @@ public final class Batch implements AutoCloseable {
                 } else if (state == AckTracker.ABSENT) {
                     result.alreadyGone();
                 } else {
-                    result.fail(acks.failure(i));
+                    result.fail(i, acks.failure(i));
                 }
             }
             return result;

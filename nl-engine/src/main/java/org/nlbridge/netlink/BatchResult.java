@@ -1,6 +1,7 @@
 package org.nlbridge.netlink;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -14,6 +15,8 @@ import java.util.List;
 public final class BatchResult {
     private final ArrayList<NetlinkException> failures = new ArrayList<>();
     private final List<NetlinkException> view = Collections.unmodifiableList(failures);
+    /** The request index of each failure, where known (-1 for a failure of the whole transaction). */
+    private int[] failedRequests = new int[8];
     private int requests;
     private int succeeded;
     private int unknown;
@@ -38,6 +41,12 @@ public final class BatchResult {
     }
 
     void fail(NetlinkException e) {
+        fail(-1, e);
+    }
+
+    void fail(int request, NetlinkException e) {
+        if (failures.size() == failedRequests.length) failedRequests = Arrays.copyOf(failedRequests, failedRequests.length * 2);
+        failedRequests[failures.size()] = request;
         failures.add(e);
         if (e instanceof OutcomeUnknownException) {
             unknown++;
@@ -73,6 +82,16 @@ public final class BatchResult {
 
     public List<NetlinkException> failures() {
         return view;
+    }
+
+    /**
+     * The index of the request that {@code failures().get(i)} is about (0 is the first request since the batch was
+     * last executed), so a caller that queued requests for several owners can tell whose request failed; -1 where the
+     * failure is not one request's (a whole nf_tables transaction refused).
+     */
+    public int failedRequest(int i) {
+        if (i < 0 || i >= failures.size()) throw new IndexOutOfBoundsException(i);
+        return failedRequests[i];
     }
 
     /** Throws the first failure, with the others attached as suppressed; returns if there was none. */

@@ -179,7 +179,7 @@ public final class NfTransaction implements AutoCloseable {
         boolean refused = acks.frameErrno() != 0;
         for (int i = 0; i < n; i++) {
             if (acks.state(i) == AckTracker.FAILED) {
-                result.fail(acks.failure(i));
+                result.fail(i, acks.failure(i));
                 refused = true;
             }
         }
@@ -189,7 +189,7 @@ public final class NfTransaction implements AutoCloseable {
         int unknown = 0;
         for (int i = 0; i < n; i++) {
             if (acks.state(i) == AckTracker.UNKNOWN) {
-                result.fail(acks.failure(i));
+                result.fail(i, acks.failure(i));
                 unknown++;
             }
         }

@@ -1,8 +1,11 @@
 package org.nlbridge.nft;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
+
+import org.nlbridge.net.Cidr;
 
 /** Formatting of element values as nft prints them. */
 final class Elements {
@@ -13,7 +16,7 @@ final class Elements {
         for (int i = 0; i < values.size(); i++) {
             Object v = values.get(i);
             FieldType t = type.field(Math.min(i, type.size() - 1));
-            j.add(v instanceof Range || v instanceof org.nlbridge.net.Cidr ? v.toString() : t.format(v));
+            j.add(v instanceof Range || v instanceof Cidr ? v.toString() : t.format(v));
         }
         return j.toString();
     }
@@ -42,7 +45,7 @@ final class Elements {
             }
             return Integer.compare(a.length, b.length);
         }
-        return java.util.Arrays.compareUnsigned(a, b);
+        return Arrays.compareUnsigned(a, b);
     }
 
     static String formatKey(KeyType type, byte[] bytes) {

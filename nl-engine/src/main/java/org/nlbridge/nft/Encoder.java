@@ -2,6 +2,8 @@ package org.nlbridge.nft;
 
 import static org.nlbridge.bindings.linux.Uapi.*;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.nlbridge.netlink.MsgWriter;
 import org.nlbridge.netlink.NfTransaction;
 
@@ -21,7 +23,7 @@ final class Encoder {
     static final int NFT_MSG_DESTROYCHAIN = 27;
     static final int NFT_MSG_DESTROYSET = 29;
     static final int NFT_MSG_DESTROYSETELEM = 30;
-    private static final java.util.concurrent.atomic.AtomicInteger SET_IDS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger SET_IDS = new AtomicInteger();
 
     /** What a request is about, named in its failure; its text is built only if it is printed. */
     record Subject(String what, Object object) {

@@ -2,6 +2,7 @@ package org.nlbridge.nft;
 
 import static org.nlbridge.bindings.linux.Uapi.*;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import org.nlbridge.netlink.AttrCursor;
@@ -160,7 +161,7 @@ final class ExprCodec {
             else if (a.type() == NFTA_EXPR_DATA()) data = a.enter(new AttrCursor());
         }
         if (name == null) throw new WireFormatException("expression without NFTA_EXPR_NAME");
-        if (data == null) data = new AttrCursor().reset(java.lang.foreign.MemorySegment.ofArray(new byte[0]), 0, 0);
+        if (data == null) data = new AttrCursor().reset(MemorySegment.ofArray(new byte[0]), 0, 0);
         return switch (name) {
             case "meta" -> meta(data);
             case "payload" -> payload(data);

@@ -1,5 +1,7 @@
 package org.nlbridge.nft;
 
+import java.util.Locale;
+
 import org.nlbridge.bindings.linux.Uapi;
 import org.nlbridge.netlink.AttrCursor;
 import org.nlbridge.netlink.MsgCursor;
@@ -98,6 +100,6 @@ public record NftNotice(Kind kind, boolean deleted, String family, String table,
     @Override
     public String toString() {
         if (kind == Kind.GENERATION) return "generation " + gen + " by " + process + "[" + pid + "]";
-        return (deleted ? "delete " : "new ") + kind.name().toLowerCase(java.util.Locale.ROOT) + " in " + family + " " + table;
+        return (deleted ? "delete " : "new ") + kind.name().toLowerCase(Locale.ROOT) + " in " + family + " " + table;
     }
 }

@@ -1,8 +1,11 @@
 package org.nlbridge.nft;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -199,7 +202,7 @@ final class NftText {
                 byte[] b = d.array();
                 int n = 0;
                 while (n < b.length && b[n] != 0) n++;
-                String name = new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+                String name = new String(b, 0, n, StandardCharsets.US_ASCII);
                 if (n == b.length) name += "*"; // compared without the NUL: a prefix wildcard
                 return Stmt.of(field + " " + sp + "\"" + name + "\"");
             }
@@ -234,7 +237,7 @@ final class NftText {
         if (sel == null) return null;
         if (sel.type == FieldType.IPV4_ADDR || sel.type == FieldType.IPV6_ADDR) {
             int full = sel.type.length();
-            byte[] v = java.util.Arrays.copyOf(d.array(), full);
+            byte[] v = Arrays.copyOf(d.array(), full);
             int prefix;
             if (s.mask != null) {
                 prefix = prefixLength(s.mask.array());
@@ -297,7 +300,7 @@ final class NftText {
 
     /** One recorded operation as the {@code nft -f} command that does the same. */
     static String command(Transaction.Op op) {
-        String verb = op.verb().name().toLowerCase(java.util.Locale.ROOT);
+        String verb = op.verb().name().toLowerCase(Locale.ROOT);
         return switch (op.object()) {
             case Table t -> (op.verb() == Transaction.Verb.CREATE ? "create" : "add") + " table " + t.ref()
                     + (t.comment() == null ? "" : " { comment \"" + t.comment() + "\"; }");
@@ -421,7 +424,7 @@ final class NftText {
                 if (o instanceof Integer x) key.field(f).writeInt(x, k, off, "key");
                 else key.field(f).write(o, k, off, "key");
             }
-            keys.add(java.util.Arrays.copyOf(k, key.length()));
+            keys.add(Arrays.copyOf(k, key.length()));
             order.add(i);
         }
         order.sort((x, y) -> Elements.compareKeys(key, keys.get(x), keys.get(y)));

@@ -1,5 +1,7 @@
 package org.nlbridge.nft;
 
+import java.util.Locale;
+
 import org.nlbridge.bindings.linux.Uapi;
 
 /** A base chain's policy: the verdict for packets no rule decided. */
@@ -24,6 +26,6 @@ public enum Policy {
 
     @Override
     public String toString() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package org.nlbridge.nft;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,7 +42,7 @@ public record Rule(ChainRef chain, List<Expr> exprs, String comment, long handle
      */
     public Rule withoutState() {
         boolean changed = handle != 0;
-        List<Expr> out = new java.util.ArrayList<>(exprs.size());
+        List<Expr> out = new ArrayList<>(exprs.size());
         for (Expr e : exprs) {
             if (e instanceof Expr.Counter c && (c.packets() != 0 || c.bytes() != 0)) {
                 out.add(Expr.Counter.ZERO);

@@ -1,18 +1,9 @@
 package org.nlbridge.nft;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.nlbridge.bindings.linux.Uapi;
-import org.nlbridge.net.Cidr;
-import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
-import org.nlbridge.net.IpProtocol;
 import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.ValidationException;
 
@@ -25,399 +16,17 @@ import org.nlbridge.net.ValidationException;
  * Rule.in(prerouting).fibDaddrTypeLocal().counter().jump("nat-prerouting-and-output")
  * Rule.in(dnat).dnatMap(hostports, Selector.L4PROTO, Selector.IP_DADDR, Selector.TH_DPORT)
  * Rule.in(forwardIn).ctState(CtState.ESTABLISHED, CtState.RELATED).counter().accept()
- * Rule.in(forward).oifname(bridge).lookupVerdict(jumps, Selector.OIFNAME)   // oifname vmap @jumps
+ * Rule.in(forward).vmap(jumps, Selector.OIFNAME)                  // oifname vmap @jumps
  * Rule.in(hook).iifname("eth0").noneOf(Selector.IP_SADDR, a, subnet).counter().drop()  // ip saddr != { ... }
  * }</pre>
  *
  * <p>Everything is checked here, before anything is sent: a field of the wrong family for the table ({@code ip6
  * saddr} in an {@code ip} table), a set from another table, a lookup key whose field types differ from the set's
  * key type, a value of the wrong type, a port mapping without a transport protocol match, a second verdict.
- */
-public final class RuleBuilder {
-    private static final int R1 = Expr.REG_1;
-
-    private final ChainRef chain;
-    private final Family family;
-    private final List<Expr> exprs = new ArrayList<>();
-    private String comment;
-    /** Whether a network/transport protocol is already pinned by an earlier match (nft adds no second dependency). */
-    private int nfproto;
-    private int l4proto;
-    private boolean terminal;
+ */public final class RuleBuilder extends RuleMatches {
 
     RuleBuilder(ChainRef chain) {
-        this.chain = Objects.requireNonNull(chain, "chain");
-        this.family = chain.table().family();
-    }
-
-    public ChainRef chain() {
-        return chain;
-    }
-
-    // ---------------------------------------------------------------- matches
-
-    /** {@code iifname "NAME"}. */
-    public RuleBuilder iifname(IfName name) {
-        return ifname(Selector.IIFNAME, Expr.CmpOp.EQ, name);
-    }
-
-    public RuleBuilder iifname(String name) {
-        return iifname(IfName.parse("iifname", name));
-    }
-
-    /** {@code iifname != "NAME"}. */
-    public RuleBuilder iifnameNot(IfName name) {
-        return ifname(Selector.IIFNAME, Expr.CmpOp.NEQ, name);
-    }
-
-    public RuleBuilder iifnameNot(String name) {
-        return iifnameNot(IfName.parse("iifname", name));
-    }
-
-    /** {@code oifname "NAME"}. */
-    public RuleBuilder oifname(IfName name) {
-        return ifname(Selector.OIFNAME, Expr.CmpOp.EQ, name);
-    }
-
-    public RuleBuilder oifname(String name) {
-        return oifname(IfName.parse("oifname", name));
-    }
-
-    /** {@code oifname != "NAME"}. */
-    public RuleBuilder oifnameNot(IfName name) {
-        return ifname(Selector.OIFNAME, Expr.CmpOp.NEQ, name);
-    }
-
-    public RuleBuilder oifnameNot(String name) {
-        return oifnameNot(IfName.parse("oifname", name));
-    }
-
-    private RuleBuilder ifname(Selector s, Expr.CmpOp op, IfName name) {
-        Objects.requireNonNull(name, s.toString());
-        byte[] b = new byte[16];
-        FieldType.IFNAME.write(name, b, 0, s.toString());
-        return cmp(s, op, Data.wrap(b));
-    }
-
-    /** {@code meta l4proto tcp}. */
-    public RuleBuilder l4proto(IpProtocol proto) {
-        return l4proto(proto.number());
-    }
-
-    /** {@code meta l4proto N}. */
-    public RuleBuilder l4proto(int proto) {
-        if (proto < 0 || proto > 255) {
-            throw new ValidationException("meta l4proto", Integer.toString(proto), "not a protocol number", "0..255");
-        }
-        matchable();
-        exprs.add(Selector.L4PROTO.load(R1));
-        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.u8(proto)));
-        l4proto = proto;
-        return this;
-    }
-
-    /** {@code meta nfproto ipv4|ipv6} (only meaningful in an inet table). */
-    public RuleBuilder nfproto(Family f) {
-        if (f != Family.IP && f != Family.IP6) {
-            throw new ValidationException("meta nfproto", f.toString(), "not a packet family", "ip or ip6");
-        }
-        matchable();
-        exprs.add(new Expr.Meta(Uapi.NFT_META_NFPROTO(), R1));
-        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.u8(f.nfproto())));
-        nfproto = f.nfproto();
-        return this;
-    }
-
-    /** {@code ip saddr ADDR/LEN} or {@code ip6 saddr ...}, by the prefix's family. */
-    public RuleBuilder saddr(Cidr prefix) {
-        return prefix(prefix.address() instanceof Ipv4Address ? Selector.IP_SADDR : Selector.IP6_SADDR, Expr.CmpOp.EQ, prefix);
-    }
-
-    public RuleBuilder saddrNot(Cidr prefix) {
-        return prefix(prefix.address() instanceof Ipv4Address ? Selector.IP_SADDR : Selector.IP6_SADDR, Expr.CmpOp.NEQ, prefix);
-    }
-
-    public RuleBuilder daddr(Cidr prefix) {
-        return prefix(prefix.address() instanceof Ipv4Address ? Selector.IP_DADDR : Selector.IP6_DADDR, Expr.CmpOp.EQ, prefix);
-    }
-
-    public RuleBuilder daddrNot(Cidr prefix) {
-        return prefix(prefix.address() instanceof Ipv4Address ? Selector.IP_DADDR : Selector.IP6_DADDR, Expr.CmpOp.NEQ, prefix);
-    }
-
-    /** {@code ip saddr ADDR} or {@code ip6 saddr ADDR}, by the address's family. */
-    public RuleBuilder saddr(IpAddress a) {
-        return saddr(Cidr.of(a, a.bitLength()));
-    }
-
-    public RuleBuilder saddrNot(IpAddress a) {
-        return saddrNot(Cidr.of(a, a.bitLength()));
-    }
-
-    public RuleBuilder daddr(IpAddress a) {
-        return daddr(Cidr.of(a, a.bitLength()));
-    }
-
-    public RuleBuilder daddrNot(IpAddress a) {
-        return daddrNot(Cidr.of(a, a.bitLength()));
-    }
-
-    /** {@code ip saddr ADDR/LEN}; the prefix must be IPv4. */
-    public RuleBuilder ipSaddr(Cidr prefix) {
-        return prefix(Selector.IP_SADDR, Expr.CmpOp.EQ, prefix);
-    }
-
-    public RuleBuilder ipSaddrNot(Cidr prefix) {
-        return prefix(Selector.IP_SADDR, Expr.CmpOp.NEQ, prefix);
-    }
-
-    public RuleBuilder ipDaddr(Cidr prefix) {
-        return prefix(Selector.IP_DADDR, Expr.CmpOp.EQ, prefix);
-    }
-
-    public RuleBuilder ipDaddrNot(Cidr prefix) {
-        return prefix(Selector.IP_DADDR, Expr.CmpOp.NEQ, prefix);
-    }
-
-    public RuleBuilder ipSaddr(Ipv4Address a) {
-        return ipSaddr(Cidr.of(a, 32));
-    }
-
-    public RuleBuilder ipDaddr(Ipv4Address a) {
-        return ipDaddr(Cidr.of(a, 32));
-    }
-
-    public RuleBuilder ip6Saddr(Cidr prefix) {
-        return prefix(Selector.IP6_SADDR, Expr.CmpOp.EQ, prefix);
-    }
-
-    public RuleBuilder ip6SaddrNot(Cidr prefix) {
-        return prefix(Selector.IP6_SADDR, Expr.CmpOp.NEQ, prefix);
-    }
-
-    public RuleBuilder ip6Daddr(Cidr prefix) {
-        return prefix(Selector.IP6_DADDR, Expr.CmpOp.EQ, prefix);
-    }
-
-    public RuleBuilder ip6DaddrNot(Cidr prefix) {
-        return prefix(Selector.IP6_DADDR, Expr.CmpOp.NEQ, prefix);
-    }
-
-    /**
-     * An address prefix match, encoded as nft does: a byte-aligned prefix loads only its bytes, any other is masked
-     * with {@code bitwise}.
-     */
-    private RuleBuilder prefix(Selector s, Expr.CmpOp op, Cidr prefix) {
-        Objects.requireNonNull(prefix, s.toString());
-        int bits = s.type() == FieldType.IPV4_ADDR ? 32 : 128;
-        if (prefix.address().bitLength() != bits) {
-            throw new ValidationException(s.toString(), prefix.toString(), "an IPv" + (bits == 32 ? 6 : 4)
-                    + " prefix cannot match " + s, bits == 32 ? "an IPv4 prefix" : "an IPv6 prefix");
-        }
-        dependencies(s);
-        byte[] net = prefix.network().bytes();
-        int plen = prefix.prefixLength();
-        if (plen % 8 == 0 && plen > 0) {
-            int n = plen / 8;
-            exprs.add(new Expr.Payload(s.key, s.offset, n, R1));
-            exprs.add(new Expr.Cmp(R1, op, Data.wrap(Arrays.copyOf(net, n))));
-        } else {
-            exprs.add(s.load(R1));
-            exprs.add(new Expr.Bitwise(R1, R1, Data.wrap(prefix.mask().bytes()), Data.wrap(new byte[net.length])));
-            exprs.add(new Expr.Cmp(R1, op, Data.wrap(net)));
-        }
-        return this;
-    }
-
-    /** {@code tcp dport N}. */
-    public RuleBuilder tcpDport(int port) {
-        return match(Selector.TCP_DPORT, Expr.CmpOp.EQ, port);
-    }
-
-    public RuleBuilder tcpSport(int port) {
-        return match(Selector.TCP_SPORT, Expr.CmpOp.EQ, port);
-    }
-
-    public RuleBuilder udpDport(int port) {
-        return match(Selector.UDP_DPORT, Expr.CmpOp.EQ, port);
-    }
-
-    public RuleBuilder udpSport(int port) {
-        return match(Selector.UDP_SPORT, Expr.CmpOp.EQ, port);
-    }
-
-    /** {@code th dport N}: the transport header's destination port, whatever the protocol. */
-    public RuleBuilder thDport(int port) {
-        return match(Selector.TH_DPORT, Expr.CmpOp.EQ, port);
-    }
-
-    /** {@code tcp dport N} or {@code udp dport N}. */
-    public RuleBuilder dport(IpProtocol proto, int port) {
-        return match(Selector.dport(proto.number()), Expr.CmpOp.EQ, port);
-    }
-
-    /** {@code meta mark 0x...}. */
-    public RuleBuilder metaMark(int mark) {
-        return match(Selector.META_MARK, Expr.CmpOp.EQ, mark);
-    }
-
-    /** {@code ct mark 0x...}. */
-    public RuleBuilder ctMark(int mark) {
-        return match(Selector.CT_MARK, Expr.CmpOp.EQ, mark);
-    }
-
-    /**
-     * {@code SELECTOR OP VALUE} for any selector, the value type-checked against the selector's field type (an
-     * {@link Ipv4Address} for {@code ip saddr}, an Integer for a port, ...).
-     */
-    public RuleBuilder match(Selector s, Expr.CmpOp op, Object value) {
-        Objects.requireNonNull(op, "op");
-        if (s == Selector.L4PROTO && op == Expr.CmpOp.EQ) {
-            if (value instanceof IpProtocol p) return l4proto(p);
-            if (value instanceof Integer i) return l4proto(i);
-        }
-        byte[] b = new byte[s.type().registerLength()];
-        if (value instanceof Integer i) {
-            s.type().writeInt(i, b, 0, s.toString());
-        } else {
-            s.type().write(value, b, 0, s.toString());
-        }
-        return cmp(s, op, Data.wrap(Arrays.copyOf(b, s.len)));
-    }
-
-    private RuleBuilder cmp(Selector s, Expr.CmpOp op, Data data) {
-        dependencies(s);
-        exprs.add(s.load(R1));
-        exprs.add(new Expr.Cmp(R1, op, data));
-        return this;
-    }
-
-    /** {@code ct state S1,S2}: any of the states. */
-    public RuleBuilder ctState(CtState... states) {
-        int mask = 0;
-        for (CtState s : states) mask |= s.bit();
-        if (mask == 0) throw new ValidationException("ct state", "", "no state given", "one or more of " + List.of(CtState.values()));
-        return flags(Uapi.NFT_CT_STATE(), mask);
-    }
-
-    /** {@code ct status S1,S2}: any of the status bits, e.g. {@code ct status dnat}. */
-    public RuleBuilder ctStatus(CtStatus... status) {
-        int mask = 0;
-        for (CtStatus s : status) mask |= s.bit();
-        if (mask == 0) throw new ValidationException("ct status", "", "no status given", "one or more of " + List.of(CtStatus.values()));
-        return flags(Uapi.NFT_CT_STATUS(), mask);
-    }
-
-    private RuleBuilder flags(int ctKey, int mask) {
-        matchable();
-        exprs.add(new Expr.Ct(ctKey, R1, -1));
-        exprs.add(new Expr.Bitwise(R1, R1, Data.u32(mask), Data.u32(0)));
-        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.NEQ, Data.u32(0)));
-        return this;
-    }
-
-    /** {@code fib daddr type local}: the destination is an address of this host. */
-    public RuleBuilder fibDaddrTypeLocal() {
-        return fibAddrType(Names.FIB_F_DADDR, Uapi.RTN_LOCAL(), Expr.CmpOp.EQ);
-    }
-
-    /** {@code fib saddr type local}: the source is an address of this host. */
-    public RuleBuilder fibSaddrTypeLocal() {
-        return fibAddrType(Names.FIB_F_SADDR, Uapi.RTN_LOCAL(), Expr.CmpOp.EQ);
-    }
-
-    /** {@code fib daddr|saddr type TYPE} for an {@code RTN_*} address type. */
-    public RuleBuilder fibAddrType(int fibFlags, int rtnType, Expr.CmpOp op) {
-        matchable();
-        exprs.add(new Expr.Fib(fibFlags, Uapi.NFT_FIB_RESULT_ADDRTYPE(), R1));
-        exprs.add(new Expr.Cmp(R1, op, Data.u32(rtnType)));
-        return this;
-    }
-
-    /** {@code KEY @set}: the concatenation of {@code key} is in the set. */
-    public RuleBuilder inSet(NamedSet set, Selector... key) {
-        return lookup(set, key, -1, false, false);
-    }
-
-    /** {@code KEY != @set}. */
-    public RuleBuilder notInSet(NamedSet set, Selector... key) {
-        return lookup(set, key, -1, true, false);
-    }
-
-    /**
-     * {@code SELECTOR { V1, V2, ... }}: the field is one of the values, sent as an {@link AnonymousSet} with the rule.
-     * Values have the selector's type (addresses, ports, interface names, protocols); an address field also takes
-     * {@link Cidr} prefixes and a port or address field {@link Range}s. E.g. {@code anyOf(Selector.TCP_DPORT, 22, 80)}
-     * is {@code tcp dport { 22, 80 }}.
-     */
-    public RuleBuilder anyOf(Selector s, Collection<?> values) {
-        return anonymous(s, false, values);
-    }
-
-    public RuleBuilder anyOf(Selector s, Object... values) {
-        return anyOf(s, Arrays.asList(values));
-    }
-
-    /** {@code SELECTOR != { V1, V2, ... }}: the field is none of the values ({@link #anyOf(Selector, Collection)}). */
-    public RuleBuilder noneOf(Selector s, Collection<?> values) {
-        return anonymous(s, true, values);
-    }
-
-    public RuleBuilder noneOf(Selector s, Object... values) {
-        return noneOf(s, Arrays.asList(values));
-    }
-
-    private RuleBuilder anonymous(Selector s, boolean inverted, Collection<?> values) {
-        Objects.requireNonNull(s, "selector");
-        String field = s + (inverted ? " != " : " ") + "{ ... }";
-        AnonymousSet set = new AnonymousSet(s.type(), AnonymousSet.canonical(field, s.type(), values));
-        dependencies(s);
-        exprs.add(s.load(R1));
-        exprs.add(new Expr.Lookup(AnonymousSet.NAME, R1, -1, inverted, set));
-        return this;
-    }
-
-    /** {@code KEY vmap @map}: the verdict map's verdict for the key ends the rule. */
-    public RuleBuilder vmap(NamedSet map, Selector... key) {
-        if (!map.isVerdictMap()) {
-            throw new ValidationException("vmap", map.name(), "is not a verdict map (its values are " + map.data() + ")",
-                    "a map of type ... : verdict");
-        }
-        lookup(map, key, Expr.REG_VERDICT, false, true);
-        terminal = true;
-        return this;
-    }
-
-    private RuleBuilder lookup(NamedSet set, Selector[] key, int dreg, boolean inverted, boolean forVerdictMap) {
-        if (!forVerdictMap && set.isMap()) {
-            throw new ValidationException("set", set.name(), "is a map; membership tests take a set",
-                    "a set, or vmap/dnatMap for maps");
-        }
-        loadKey(set, key);
-        exprs.add(new Expr.Lookup(set.name(), R1, dreg, inverted));
-        return this;
-    }
-
-    /** Loads a concatenation into consecutive 4-byte slots from register 1, after checking it against the set key. */
-    private void loadKey(NamedSet set, Selector[] key) {
-        Objects.requireNonNull(set, "set");
-        if (!set.table().equals(chain.table())) {
-            throw new ValidationException("set", set.ref().toString(), "belongs to another table than chain " + chain,
-                    "a set of table " + chain.table());
-        }
-        KeyType given = new KeyType(Stream.of(key).map(Selector::type).toList());
-        if (!given.equals(set.key())) {
-            String keyText = Stream.of(key).map(Selector::toString).collect(Collectors.joining(" . "));
-            throw new ValidationException("lookup key of @" + set.name(), keyText, "its type " + given
-                    + " does not match the set's key type " + set.key(), "selectors of types " + set.key());
-        }
-        matchable();
-        for (Selector s : key) dependencies(s);
-        int slot = 0;
-        for (Selector s : key) {
-            exprs.add(s.load(Expr.slotRegister(slot)));
-            slot += s.type().registerLength() / 4;
-        }
+        super(chain);
     }
 
     // ---------------------------------------------------------------- statements
@@ -462,7 +71,7 @@ public final class RuleBuilder {
                     "tcp dport/udp dport/meta l4proto before the nat statement");
         }
         if (port > 65535) throw new ValidationException("nat port", Integer.toString(port), "not a port", "0..65535");
-        terminal();
+        matchable();
         exprs.add(new Expr.Immediate(R1, Data.wrap(to.bytes())));
         if (port >= 0) {
             exprs.add(new Expr.Immediate(Expr.REG_2, Data.be16(port)));
@@ -470,6 +79,7 @@ public final class RuleBuilder {
         } else {
             exprs.add(new Expr.Nat(dnat, f, R1, 0, 0, 0, 0));
         }
+        terminal();
         return this;
     }
 
@@ -491,11 +101,12 @@ public final class RuleBuilder {
         }
         Family f = addr == FieldType.IPV4_ADDR ? Family.IP : Family.IP6;
         natFamily(f, map.data().toString());
-        terminal();
+        matchable();
         loadKey(map, key);
         exprs.add(new Expr.Lookup(map.name(), R1, R1, false));
         int portReg = d.size() == 2 ? Expr.slotRegister(addr.registerLength() / 4) : 0;
         exprs.add(new Expr.Nat(true, f, R1, 0, portReg, 0, 0));
+        terminal();
         return this;
     }
 
@@ -512,8 +123,9 @@ public final class RuleBuilder {
             throw new ValidationException("masquerade", chain.toString(), "the bridge family has no nat",
                     "masquerade in an ip, ip6 or inet table");
         }
-        terminal();
+        matchable();
         exprs.add(new Expr.Masq(0, 0, 0));
+        terminal();
         return this;
     }
 
@@ -546,9 +158,9 @@ public final class RuleBuilder {
     }
 
     public RuleBuilder verdict(Verdict v) {
-        terminal();
+        matchable();
         exprs.add(new Expr.VerdictExpr(v));
-        terminal = true;
+        terminal();
         return this;
     }
 
@@ -566,55 +178,5 @@ public final class RuleBuilder {
 
     public Rule build() {
         return new Rule(chain, exprs, comment, 0);
-    }
-
-    // ---------------------------------------------------------------- checks
-
-    private void sameTable(ChainRef target) {
-        if (!target.table().equals(chain.table())) {
-            throw new ValidationException("jump target", target.toString(), "is in another table than " + chain,
-                    "a chain of table " + chain.table());
-        }
-    }
-
-    private void matchable() {
-        if (terminal) {
-            throw new ValidationException("rule for " + chain, NftText.exprs(family, exprs), "already ends with a verdict",
-                    "matches and statements before one final verdict");
-        }
-    }
-
-    private void terminal() {
-        matchable();
-    }
-
-    /** Adds what {@code s} depends on, as nft does: {@code meta nfproto} in inet tables, {@code meta l4proto}. */
-    private void dependencies(Selector s) {
-        matchable();
-        if (s.l3 != null) {
-            if (family != Family.INET && family != s.l3) {
-                throw new ValidationException(s.toString(), chain.toString(), s + " cannot match in a table of family "
-                        + family, switch (family) {
-                            case IP -> "ip fields (ip saddr, ip daddr)";
-                            case IP6 -> "ip6 fields (ip6 saddr, ip6 daddr)";
-                            default -> "fields without a network header (iifname, oifname, meta l4proto, th dport,"
-                                    + " marks): the engine adds no ether type dependency in the bridge family";
-                        });
-            }
-            if (family == Family.INET && nfproto != s.l3.nfproto()) {
-                if (nfproto != 0) {
-                    throw new ValidationException(s.toString(), chain.toString(), "conflicts with an earlier match of the other IP version",
-                            "fields of one IP version per rule");
-                }
-                nfproto(s.l3);
-            }
-        }
-        if (s.l4proto != 0 && l4proto != s.l4proto) {
-            if (l4proto != 0) {
-                throw new ValidationException(s.toString(), chain.toString(), "conflicts with an earlier match of protocol " + l4proto,
-                        "ports of one transport protocol per rule");
-            }
-            l4proto(s.l4proto);
-        }
     }
 }

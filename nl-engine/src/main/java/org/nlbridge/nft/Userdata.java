@@ -1,5 +1,7 @@
 package org.nlbridge.nft;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -30,7 +32,7 @@ final class Userdata {
 
     /** As {@link #set(NamedSet)}: {@code data} null for a set, {@code comment} null for none. */
     static byte[] set(KeyType key, KeyType data, String comment) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         u32(out, SET_KEY_BYTEORDER, byteOrder(key));
         if (data != null) u32(out, SET_DATA_BYTEORDER, byteOrder(data));
         if (comment != null) out.writeBytes(comment(SET_COMMENT, comment));
@@ -45,11 +47,11 @@ final class Userdata {
         };
     }
 
-    private static void u32(java.io.ByteArrayOutputStream out, int type, int v) {
+    private static void u32(ByteArrayOutputStream out, int type, int v) {
         out.write(type);
         out.write(4);
         // host order, as libnftnl's nftnl_udata_put_u32 writes it
-        if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
             out.write(v); out.write(v >>> 8); out.write(v >>> 16); out.write(v >>> 24);
         } else {
             out.write(v >>> 24); out.write(v >>> 16); out.write(v >>> 8); out.write(v);

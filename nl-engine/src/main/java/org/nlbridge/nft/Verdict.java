@@ -1,5 +1,6 @@
 package org.nlbridge.nft;
 
+import java.util.Locale;
 import java.util.Objects;
 
 import org.nlbridge.bindings.linux.Uapi;
@@ -30,7 +31,7 @@ public record Verdict(Kind kind, String chain) {
 
         @Override
         public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

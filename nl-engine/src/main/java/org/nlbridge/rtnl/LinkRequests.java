@@ -1,5 +1,7 @@
 package org.nlbridge.rtnl;
 
+import java.util.Objects;
+
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.Mtu;
@@ -62,7 +64,7 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
             w.setU32(h + Rt.IFI_CHANGE, Rt.IFF_UP);
         }
         w.putString(Rt.IFLA_IFNAME, spec.name().toString());
-        if (spec.mtu() != null) {
+        if (spec.mtu() != null && !mtuAfterCreate(spec)) {
             w.putU32(Rt.IFLA_MTU, spec.mtu().value());
         }
         if (spec.mac() != null) {
@@ -81,6 +83,14 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
             case VxlanSpec x -> VxlanWire.encode(w, x, enc);
         }
         w.nestEnd(info);
+    }
+
+    /**
+     * A bridge's MTU goes in a request of its own after the create: only an MTU set on an existing bridge is one the
+     * kernel keeps; one given in the create still follows the ports (the smallest of theirs, 1500 with none left).
+     */
+    static boolean mtuAfterCreate(LinkSpec spec) {
+        return spec instanceof BridgeSpec && spec.mtu() != null;
     }
 
     private static void bridgeData(MsgWriter w, BridgeSpec b) {
@@ -212,6 +222,41 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
         target(w, name, index);
         w.putU32(Rt.IFLA_MASTER, master);
         done();
+    }
+
+    /**
+     * Changes the settings of a bridge port (the link must be enslaved to a bridge); settings left null stay as they
+     * are. Equivalent to: {@code ip link set $link type bridge_slave hairpin on ...}.
+     */
+    public void setBridgePort(String link, BridgePortSpec port) {
+        bridgePort(Checks.name("link.name", link), 0, port);
+    }
+
+    /** Equivalent to: {@code ip link set $link type bridge_slave ...}, by ifindex. */
+    public void setBridgePort(int index, BridgePortSpec port) {
+        bridgePort(null, Checks.index("link.index", index), port);
+    }
+
+    private void bridgePort(IfName name, int index, BridgePortSpec port) {
+        Objects.requireNonNull(port, "port");
+        MsgWriter w = batch.begin(Rt.RTM_NEWLINK, 0, new LinkChange(name, index, "bridge port", port));
+        target(w, name, index);
+        long info = w.nestStart(Rt.IFLA_LINKINFO);
+        w.putString(Rt.IFLA_INFO_SLAVE_KIND, "bridge");
+        long data = w.nestStart(Rt.IFLA_INFO_SLAVE_DATA);
+        flag(w, Rt.IFLA_BRPORT_MODE, port.hairpin());
+        flag(w, Rt.IFLA_BRPORT_ISOLATED, port.isolated());
+        flag(w, Rt.IFLA_BRPORT_LEARNING, port.learning());
+        flag(w, Rt.IFLA_BRPORT_UNICAST_FLOOD, port.unicastFlood());
+        flag(w, Rt.IFLA_BRPORT_MCAST_FLOOD, port.multicastFlood());
+        flag(w, Rt.IFLA_BRPORT_BCAST_FLOOD, port.broadcastFlood());
+        w.nestEnd(data);
+        w.nestEnd(info);
+        done();
+    }
+
+    private static void flag(MsgWriter w, int type, Boolean value) {
+        if (value != null) w.putU8(type, value ? 1 : 0);
     }
 
     /**

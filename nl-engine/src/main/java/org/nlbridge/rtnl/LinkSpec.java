@@ -28,6 +28,11 @@ public sealed interface LinkSpec permits BridgeSpec, VethSpec, DummySpec, VxlanS
      */
     String alias();
 
+    /** Settings as a port of its master bridge, set right after the create is acknowledged (like the alias), or null. */
+    default BridgePortSpec bridgePort() {
+        return null;
+    }
+
     /** Whether the link is brought up by the create itself ({@code IFF_UP} in the request's {@code ifinfomsg}). */
     boolean up();
 }

@@ -60,18 +60,19 @@ public final class Links extends LinkRequests {
         } catch (ObjectExistsException e) {
             throw exists(spec, e);
         }
-        if (spec.alias() != null) {
+        if (spec.alias() == null && spec.bridgePort() == null && !mtuAfterCreate(spec)) return;
+        try {
+            if (spec.alias() != null) alias(spec.name(), 0, spec.alias());
+            if (spec.bridgePort() != null) setBridgePort(spec.name().toString(), spec.bridgePort());
+            if (mtuAfterCreate(spec)) setMtu(spec.name().toString(), spec.mtu().value());
+        } catch (RuntimeException e) {
+            // all or nothing: a link we cannot mark as ours (or set up as asked) must not stay behind
             try {
-                alias(spec.name(), 0, spec.alias());
-            } catch (RuntimeException e) {
-                // all or nothing: a link we cannot mark as ours must not stay behind
-                try {
-                    delete(spec.name().toString());
-                } catch (RuntimeException undo) {
-                    e.addSuppressed(undo);
-                }
-                throw e;
+                delete(spec.name().toString());
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
             }
+            throw e;
         }
     }
 

@@ -57,6 +57,13 @@ final class Rt {
     static final int IFLA_INFO_KIND = Uapi.IFLA_INFO_KIND();
     static final int IFLA_INFO_DATA = Uapi.IFLA_INFO_DATA();
     static final int IFLA_INFO_SLAVE_KIND = Uapi.IFLA_INFO_SLAVE_KIND();
+    static final int IFLA_INFO_SLAVE_DATA = Uapi.IFLA_INFO_SLAVE_DATA();
+    static final int IFLA_BRPORT_MODE = Uapi.IFLA_BRPORT_MODE();
+    static final int IFLA_BRPORT_ISOLATED = Uapi.IFLA_BRPORT_ISOLATED();
+    static final int IFLA_BRPORT_LEARNING = Uapi.IFLA_BRPORT_LEARNING();
+    static final int IFLA_BRPORT_UNICAST_FLOOD = Uapi.IFLA_BRPORT_UNICAST_FLOOD();
+    static final int IFLA_BRPORT_MCAST_FLOOD = Uapi.IFLA_BRPORT_MCAST_FLOOD();
+    static final int IFLA_BRPORT_BCAST_FLOOD = Uapi.IFLA_BRPORT_BCAST_FLOOD();
     static final int VETH_INFO_PEER = Uapi.VETH_INFO_PEER();
     static final int IFLA_BR_FORWARD_DELAY = Uapi.IFLA_BR_FORWARD_DELAY();
     static final int IFLA_BR_AGEING_TIME = Uapi.IFLA_BR_AGEING_TIME();

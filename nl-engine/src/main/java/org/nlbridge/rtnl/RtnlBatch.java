@@ -1,6 +1,7 @@
 package org.nlbridge.rtnl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.nlbridge.netlink.Batch;
@@ -34,9 +35,12 @@ public final class RtnlBatch {
     private final BatchAddresses addresses;
     private final BatchRoutes routes;
     private final BatchNeighbours neighbours;
-    /** Creates whose alias goes out once they are acknowledged: request index and spec. */
+    /** Creates whose alias, port settings or bridge MTU go out once they are acknowledged: request index, spec. */
     private final List<LinkSpec> aliased = new ArrayList<>();
     private int[] aliasedRequests = new int[16];
+    /** Of the last execute: the follow-ups sent after the creates (from {@link #aliasStart}) and their creates. */
+    private int aliasStart = Integer.MAX_VALUE;
+    private int[] aliasOrigins = new int[0];
 
     RtnlBatch(Batch batch) {
         this.batch = batch;
@@ -75,17 +79,32 @@ public final class RtnlBatch {
     }
 
     /**
-     * Sends every queued request, reads every ack and reports, in request order; the batch is then empty. Aliases of
-     * links created in this batch go out in a second round, only for the creates that were acknowledged, and are part
-     * of the result. The result is valid until the next {@code execute} of any batch of this handle.
+     * Sends every queued request, reads every ack and reports, in request order; the batch is then empty. Aliases,
+     * bridge-port settings and bridge MTUs of links created in this batch go out in a second round, only for the
+     * creates that were acknowledged, and are part of the result. The result is valid until the next {@code execute} of any batch of
+     * this handle.
      */
     public BatchResult execute() {
+        aliasStart = batch.size();
+        int sent = 0;
         if (!aliased.isEmpty()) {
             batch.flush();
+            if (aliasOrigins.length < 3 * aliased.size()) aliasOrigins = new int[3 * aliased.size()];
             for (int i = 0; i < aliased.size(); i++) {
                 if (batch.acked(aliasedRequests[i])) {
                     LinkSpec spec = aliased.get(i);
-                    links.alias(spec.name(), 0, spec.alias());
+                    if (spec.alias() != null) {
+                        aliasOrigins[sent++] = aliasedRequests[i];
+                        links.alias(spec.name(), 0, spec.alias());
+                    }
+                    if (spec.bridgePort() != null) {
+                        aliasOrigins[sent++] = aliasedRequests[i];
+                        links.setBridgePort(spec.name().toString(), spec.bridgePort());
+                    }
+                    if (LinkRequests.mtuAfterCreate(spec)) {
+                        aliasOrigins[sent++] = aliasedRequests[i];
+                        links.setMtu(spec.name().toString(), spec.mtu().value());
+                    }
                 }
             }
             aliased.clear();
@@ -93,9 +112,18 @@ public final class RtnlBatch {
         return batch.execute();
     }
 
+    /**
+     * The request a failure of the last {@link #execute()} belongs to, as the caller queued it: a request's own
+     * index, or for the alias or port settings that execute sent after a create, the create's index ({@link BatchResult#failedRequest}
+     * gives the index to ask about).
+     */
+    public int origin(int request) {
+        return request >= aliasStart ? aliasOrigins[request - aliasStart] : request;
+    }
+
     private void followUp(LinkSpec spec, int request) {
         if (aliased.size() == aliasedRequests.length) {
-            aliasedRequests = java.util.Arrays.copyOf(aliasedRequests, aliasedRequests.length * 2);
+            aliasedRequests = Arrays.copyOf(aliasedRequests, aliasedRequests.length * 2);
         }
         aliasedRequests[aliased.size()] = request;
         aliased.add(spec);
@@ -114,7 +142,7 @@ public final class RtnlBatch {
 
         @Override
         void created(LinkSpec spec, int request) {
-            if (spec.alias() != null) {
+            if (spec.alias() != null || spec.bridgePort() != null || mtuAfterCreate(spec)) {
                 owner.followUp(spec, request);
             }
         }

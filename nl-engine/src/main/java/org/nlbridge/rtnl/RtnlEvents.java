@@ -2,6 +2,7 @@ package org.nlbridge.rtnl;
 
 import java.util.List;
 
+import org.nlbridge.bindings.libc.LibC;
 import org.nlbridge.bindings.linux.Uapi;
 import org.nlbridge.netlink.MsgCursor;
 import org.nlbridge.netlink.WireFormatException;
@@ -24,7 +25,7 @@ public final class RtnlEvents {
      */
     public static final List<Integer> NEIGHBOUR_GROUPS = List.of(Uapi.RTNLGRP_NEIGH());
 
-    private static final int AF_BRIDGE = org.nlbridge.bindings.libc.LibC.AF_BRIDGE();
+    private static final int AF_BRIDGE = LibC.AF_BRIDGE();
 
     private final LinkView link = new LinkView();
     private final AddressView address = new AddressView();

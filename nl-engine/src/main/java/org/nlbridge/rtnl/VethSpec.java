@@ -28,9 +28,12 @@ import org.nlbridge.netns.NetNs;
  *                  so it must stay open until then (a batch encodes at {@link LinkRequests#add})
  * @param mtu       MTU of this end, and of the peer unless {@code peerMtu} is set
  * @param master    ifindex of the bridge this end joins ({@code IFLA_MASTER}), or 0
+ * @param bridgePort settings of this end as a port of {@code master} (e.g. hairpin), or null; like the alias they
+ *                  go in a request of their own once the create is acknowledged, so they never land on a link of
+ *                  that name that someone else made
  */
 public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, Mtu peerMtu, MacAddress mac,
-        MacAddress peerMac, int master, String alias, boolean up) implements LinkSpec {
+        MacAddress peerMac, int master, BridgePortSpec bridgePort, String alias, boolean up) implements LinkSpec {
 
     public VethSpec {
         Objects.requireNonNull(name, "name");
@@ -42,6 +45,10 @@ public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, M
         if (master < 0) {
             throw new ValidationException("veth.master", Integer.toString(master), "not an interface index",
                     "a positive interface index, or 0 for none");
+        }
+        if (bridgePort != null && master == 0) {
+            throw new ValidationException("veth.port", bridgePort.toString(), "bridge port settings without a master",
+                    "a master bridge for this end, or no port settings");
         }
         if (alias != null) {
             Checks.alias("veth.alias", alias);
@@ -77,6 +84,7 @@ public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, M
         private MacAddress mac;
         private MacAddress peerMac;
         private int master;
+        private BridgePortSpec port;
         private String alias;
         private boolean up;
 
@@ -134,6 +142,12 @@ public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, M
             return this;
         }
 
+        /** This end's settings as a port of its master bridge, e.g. {@link BridgePortSpec#HAIRPIN}. */
+        public Builder port(BridgePortSpec port) {
+            this.port = Objects.requireNonNull(port, "port");
+            return this;
+        }
+
         /** Ownership marker or description of this end ({@code IFLA_IFALIAS}). */
         public Builder alias(String alias) {
             this.alias = Checks.alias("veth.alias", alias);
@@ -147,7 +161,7 @@ public record VethSpec(IfName name, IfName peerName, NetNs peerNetns, Mtu mtu, M
         }
 
         public VethSpec build() {
-            return new VethSpec(name, peerName, peerNetns, mtu, peerMtu, mac, peerMac, master, alias, up);
+            return new VethSpec(name, peerName, peerNetns, mtu, peerMtu, mac, peerMac, master, port, alias, up);
         }
     }
 }

@@ -1,5 +1,5 @@
 /**
- * rtnetlink: links, addresses, routes and neighbour/FDB entries of a network namespace over {@code NETLINK_ROUTE},
+ * rtnetlink: links (bridge-port settings among their verbs), addresses, routes and neighbour/FDB entries of a network namespace over {@code NETLINK_ROUTE},
  * without ever running {@code ip} or {@code bridge}. One class per kernel object, vishvananda/netlink style, each verb
  * documenting its iproute2 equivalent: {@link org.nlbridge.rtnl.Rtnl} is the handle bound to one namespace;
  * {@link org.nlbridge.rtnl.Links}, {@link org.nlbridge.rtnl.Addresses}, {@link org.nlbridge.rtnl.Routes} and

@@ -3,6 +3,7 @@ package org.nlbridge.spec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.nlbridge.net.DnsOption;
 import org.nlbridge.net.DnsSearchDomain;
@@ -30,7 +31,7 @@ public final class DnsSpec {
     }
 
     /** A spec built by {@code configure}, as the Java API and the DSL's {@code dns { ... }} blocks take it. */
-    public static DnsSpec of(java.util.function.Consumer<Builder> configure) {
+    public static DnsSpec of(Consumer<Builder> configure) {
         Builder b = builder();
         configure.accept(b);
         return b.build();

@@ -63,7 +63,8 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         return bip == null ? null : bip.subnet();
     }
 
-    private static String checkDriver(String field, String driver) {
+    /** Checks that {@code driver} looks like a driver name; returns it. */
+    public static String checkDriver(String field, String driver) {
         if (driver == null || !DRIVER.matcher(driver).matches()) {
             throw new ValidationException(field, driver, "not a driver name", DRIVER_NAMES);
         }

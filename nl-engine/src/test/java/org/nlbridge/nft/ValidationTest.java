@@ -163,6 +163,10 @@ class ValidationTest {
                 + " expected tcp dport/udp dport/meta l4proto before the nat statement",
                 refused(() -> Rule.in(IP.chain("c")).dnat(Ipv4Address.parse("a", "10.0.0.2"), 80)));
         assertEquals(true, refused(() -> Rule.in(IP.chain("c")).accept().counter()).contains("already ends with a verdict"));
+        // nat statements end the rule too (the kernel accepts the packet once translated): nothing after them runs
+        assertEquals(true, refused(() -> Rule.in(IP.chain("c")).masquerade().accept()).contains("already ends"));
+        assertEquals(true, refused(() -> Rule.in(IP.chain("c")).tcpDport(80).dnat(Ipv4Address.parse("a", "10.0.0.2"), 8080)
+                .counter()).contains("already ends"));
         assertEquals(true, refused(() -> Rule.in(IP.chain("c")).tcpDport(1).udpDport(2)).contains("conflicts with an earlier match of protocol 6"));
         assertEquals(true, refused(() -> Rule.in(TableRef.of(Family.INET, "x").chain("c")).saddr(Cidr.parseSubnet("s", "10.0.0.0/8"))
                 .daddr(Cidr.parseSubnet("s", "fd00::/8"))).contains("conflicts with an earlier match of the other IP version"));

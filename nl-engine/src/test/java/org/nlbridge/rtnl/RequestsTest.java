@@ -114,6 +114,78 @@ class RequestsTest {
     }
 
     @Test
+    void aBridgesMtuFollowsItsCreateSoTheKernelKeepsIt() {
+        rtnl.links().add(BridgeSpec.builder("br0").mtu(1400).build());
+        rtnl.execute().throwIfFailed();
+        assertEquals(2, kernel.sent.size(), "the create, then the MTU once it is acknowledged");
+        assertFalse(Wire.attrs(kernel.sent.get(0).payload(), Rt.IFINFOMSG).containsKey(Rt.IFLA_MTU));
+        Map<Integer, Wire.Attr> set = Wire.attrs(kernel.sent.get(1).payload(), Rt.IFINFOMSG);
+        assertEquals(0, kernel.sent.get(1).flags() & Uapi.NLM_F_CREATE(), "a change");
+        assertEquals("br0", set.get(Rt.IFLA_IFNAME).string());
+        assertEquals(1400, set.get(Rt.IFLA_MTU).u32());
+    }
+
+    @Test
+    void bridgePortSettingsGoInSlaveDataAndOnlyTheOnesGiven() {
+        rtnl.links().setBridgePort("veth1", BridgePortSpec.builder().hairpin(true).isolated(false).learning(true)
+                .unicastFlood(false).multicastFlood(true).broadcastFlood(false).build());
+        rtnl.links().setBridgePort(9, BridgePortSpec.HAIRPIN);
+        rtnl.execute().throwIfFailed();
+        Wire.Sent first = kernel.sent.get(0);
+        assertEquals(Uapi.RTM_NEWLINK(), first.type());
+        assertEquals(0, first.flags() & (Uapi.NLM_F_CREATE() | Uapi.NLM_F_EXCL()), "a change, not a create");
+        Map<Integer, Wire.Attr> a = Wire.attrs(first.payload(), Rt.IFINFOMSG);
+        assertEquals("veth1", a.get(Rt.IFLA_IFNAME).string());
+        Map<Integer, Wire.Attr> info = a.get(Rt.IFLA_LINKINFO).nested(0);
+        assertEquals("bridge", info.get(Rt.IFLA_INFO_SLAVE_KIND).string());
+        assertFalse(info.containsKey(Rt.IFLA_INFO_KIND), "the link's own kind is not changed");
+        Map<Integer, Wire.Attr> port = info.get(Rt.IFLA_INFO_SLAVE_DATA).nested(0);
+        assertEquals(Map.of(Rt.IFLA_BRPORT_MODE, 1, Rt.IFLA_BRPORT_ISOLATED, 0, Rt.IFLA_BRPORT_LEARNING, 1,
+                Rt.IFLA_BRPORT_UNICAST_FLOOD, 0, Rt.IFLA_BRPORT_MCAST_FLOOD, 1, Rt.IFLA_BRPORT_BCAST_FLOOD, 0),
+                port.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        e -> (int) e.getValue().payload()[0])));
+        Wire.Sent second = kernel.sent.get(1);
+        assertEquals(9, Wire.u32(second.payload(), Rt.IFI_INDEX));
+        Map<Integer, Wire.Attr> only = Wire.attrs(second.payload(), Rt.IFINFOMSG).get(Rt.IFLA_LINKINFO).nested(0)
+                .get(Rt.IFLA_INFO_SLAVE_DATA).nested(0);
+        assertEquals(java.util.Set.of(Rt.IFLA_BRPORT_MODE), only.keySet(), "settings left null are not sent");
+        assertEquals("hairpin on isolated off learning on flood off mcast_flood on bcast_flood off",
+                BridgePortSpec.builder().hairpin(true).isolated(false).learning(true).unicastFlood(false)
+                        .multicastFlood(true).broadcastFlood(false).build().toString());
+        assertThrows(org.nlbridge.net.ValidationException.class, () -> BridgePortSpec.builder().build());
+    }
+
+    @Test
+    void portSettingsOfACreateFollowItOnceAckedAndAFailureNamesTheCreate() {
+        // the kernel refuses the first veth (its name is taken) and the port settings of the second
+        kernel.refuse = s -> {
+            Map<Integer, Wire.Attr> a = Wire.attrs(s.payload(), Rt.IFINFOMSG);
+            String name = a.containsKey(Rt.IFLA_IFNAME) ? a.get(Rt.IFLA_IFNAME).string() : "";
+            boolean create = (s.flags() & Uapi.NLM_F_CREATE()) != 0;
+            if (create && name.equals("vtaken")) return LibC.EEXIST();
+            return !create && name.equals("vbadport") && !a.containsKey(Rt.IFLA_IFALIAS) ? LibC.EOPNOTSUPP() : 0;
+        };
+        VethSpec taken = VethSpec.builder("vtaken", "eth0").master(3).port(BridgePortSpec.HAIRPIN).alias("nlbridge:a").build();
+        VethSpec badPort = VethSpec.builder("vbadport", "eth0").master(3).port(BridgePortSpec.HAIRPIN).alias("nlbridge:b").build();
+        VethSpec fine = VethSpec.builder("vfine", "eth0").master(3).port(BridgePortSpec.HAIRPIN).build();
+        rtnl.links().add(taken);
+        rtnl.links().add(badPort);
+        rtnl.links().add(fine);
+        BatchResult r = rtnl.execute();
+
+        assertEquals(6, r.requests(), "three creates, then alias and port of vbadport and the port of vfine");
+        assertEquals(2, r.failures().size(), r.toString());
+        assertEquals(0, rtnl.origin(r.failedRequest(0)), "the create of vtaken");
+        assertEquals(1, rtnl.origin(r.failedRequest(1)), "the port settings sent after the create of vbadport");
+        assertTrue(r.failures().get(1).getMessage().contains("link vbadport (bridge port hairpin on)"),
+                r.failures().get(1).getMessage());
+        assertEquals(List.of("vtaken", "vbadport", "vfine", "vbadport", "vbadport", "vfine"), kernel.sent.stream()
+                .map(x -> Wire.attrs(x.payload(), Rt.IFINFOMSG).get(Rt.IFLA_IFNAME).string()).toList());
+        assertThrows(org.nlbridge.net.ValidationException.class,
+                () -> VethSpec.builder("v", "eth0").port(BridgePortSpec.HAIRPIN).build(), "port settings need a master");
+    }
+
+    @Test
     void linkChangesNameTheirLinkByIndexOrName() {
         rtnl.links().setUp("br0");
         rtnl.links().setDown(5);

@@ -79,6 +79,21 @@ class ScriptsTest {
         }
     }
 
+    /**
+     * Loads a script as users load it and runs the set-up it asks for in its comments in the world's host; skips
+     * (assumption) a script with icc=false where bridged traffic cannot be filtered.
+     */
+    static DesiredState prepare(String name, World world) throws IOException {
+        Path file = scriptsDir().resolve(name);
+        // the repository's own files, whoever checked them out: the trust check is for scripts run as root by users
+        DesiredState loaded = ScriptLoader.withTrust(ScriptTrust.none()).load(file);
+        List<String> setup = Files.readString(file).lines().filter(l -> l.startsWith("//   ip "))
+                .map(l -> l.substring("//   ip ".length())).toList();
+        if (!setup.isEmpty()) World.ip(world.host, setup.toArray(String[]::new));
+        if (loaded.networks().stream().anyMatch(n -> !n.icc())) world.assumeBrNetfilter();
+        return loaded;
+    }
+
     /** Every script has its case below: a new script without checks fails here. */
     @Test
     void everyScriptIsCovered() throws IOException {
@@ -88,15 +103,9 @@ class ScriptsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scripts")
     void appliesChecksAndDestroys(String name, Sandbox sb) throws IOException {
-        Path file = scriptsDir().resolve(name);
-        String text = Files.readString(file);
-        // the repository's own files, whoever checked them out: the trust check is for scripts run as root by users
-        DesiredState loaded = ScriptLoader.withTrust(ScriptTrust.none()).load(file);
         world = new World(sb, tmp.resolve("state"));
-        List<String> setup = text.lines().filter(l -> l.startsWith("//   ip ")).map(l -> l.substring("//   ip ".length())).toList();
-        if (!setup.isEmpty()) World.ip(world.host, setup.toArray(String[]::new));
+        DesiredState loaded = prepare(name, world);
         Set<String> keep = Leftovers.links(world.host);
-        if (loaded.networks().stream().anyMatch(n -> !n.icc())) world.assumeBrNetfilter();
 
         DesiredState desired = inSandbox(loaded);
         engine = world.engine();

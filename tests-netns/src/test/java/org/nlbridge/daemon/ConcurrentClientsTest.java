@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
@@ -51,7 +52,7 @@ class ConcurrentClientsTest {
     }
 
     static int portElements(String host, String prefix16) {
-        Cmd.Result r = Cmd.exec(null, "ip", "netns", "exec", host, "nft", "list", "table", "ip", "nlbridge");
+        Cmd.Result r = Inside.exec(host, "nft", "list", "table", "ip", "nlbridge");
         if (r.exit() != 0) return 0; // no table, no element
         Matcher m = element(prefix16).matcher(r.out());
         int n = 0;

@@ -21,6 +21,7 @@ import org.nlbridge.cli.Main;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.dsl.ScriptTrust;
 import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
 
@@ -78,7 +79,9 @@ class DaemonCliTest {
             List<Run> embedded = scenario(List.of("--host-netns", host, "--state", state.toString()), script, changed, launchedHere);
             assertEquals(0, embedded.get(1).code(), embedded.get(1).toString());
             assertTrue(embedded.get(6).err().startsWith("nlbridge: invalid network bridge"), embedded.get(6).toString());
-            Cmd.run(null, "ip", "netns", "exec", host, "sysctl", "-qw", "net.ipv4.ip_forward=0"); // as it was before
+            Inside.run(host, "sysctl", "-qw", "net.ipv4.ip_forward=0"); // as it was before
+            // and without the user hook, which destroy leaves to the user (plan would not announce it again)
+            Inside.run(host, "nft", "delete table ip nlbridge-user; delete table ip6 nlbridge-user");
 
             try (DaemonProcess d = new DaemonProcess(host, dir).start()) {
                 // while a daemon manages the state, the embedded CLI keeps out of it

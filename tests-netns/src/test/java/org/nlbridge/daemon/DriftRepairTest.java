@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nlbridge.client.Event;
 import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
@@ -72,7 +73,7 @@ class DriftRepairTest {
     }
 
     private static boolean firewallBack(String host) {
-        Cmd.Result r = Cmd.exec(null, "ip", "netns", "exec", host, "nft", "list", "table", "ip", "nlbridge");
+        Cmd.Result r = Inside.exec(host, "nft", "list", "table", "ip", "nlbridge");
         return r.exit() == 0 && r.out().contains("8080");
     }
 

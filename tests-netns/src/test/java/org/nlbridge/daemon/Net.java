@@ -3,7 +3,7 @@ package org.nlbridge.daemon;
 import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
-import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.Tcp;
@@ -38,16 +38,11 @@ final class Net {
     }
 
     static void ip(String ns, String... lines) {
-        Cmd.run(String.join("\n", lines) + "\n", "ip", "-n", ns, "-batch", "-");
+        Inside.ip(ns, lines);
     }
 
+    /** {@code ip netns exec NS ARGS...}: an oracle run inside a namespace. */
     static String nft(String ns, String... args) {
-        String[] argv = new String[args.length + 4];
-        argv[0] = "ip";
-        argv[1] = "netns";
-        argv[2] = "exec";
-        argv[3] = ns;
-        System.arraycopy(args, 0, argv, 4, args.length);
-        return Cmd.run(null, argv);
+        return Inside.run(ns, args);
     }
 }

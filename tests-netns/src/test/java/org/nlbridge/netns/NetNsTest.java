@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netlink.NlSocket;
 import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
 
@@ -64,8 +65,8 @@ class NetNsTest {
             assertEquals("1", na.sysctl("net/ipv4/ip_forward"));
             assertEquals("0", nb.sysctl("net/ipv4/ip_forward"));
             // the oracle: sysctl(8) run inside each namespace by iproute2
-            assertEquals("1", Cmd.run(null, "ip", "netns", "exec", a, "cat", "/proc/sys/net/ipv4/ip_forward").strip());
-            assertEquals("0", Cmd.run(null, "ip", "netns", "exec", b, "cat", "/proc/sys/net/ipv4/ip_forward").strip());
+            assertEquals("1", Inside.run(a, "cat", "/proc/sys/net/ipv4/ip_forward").strip());
+            assertEquals("0", Inside.run(b, "cat", "/proc/sys/net/ipv4/ip_forward").strip());
         }
         assertEquals(rootBefore, Cmd.run(null, "cat", "/proc/sys/net/ipv4/ip_forward").strip(), "root namespace untouched");
     }

@@ -13,6 +13,7 @@ import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Host;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
 
@@ -40,7 +41,7 @@ class NftBehaviourTest {
 
     /** One connection attempt from the client: what the server said, or null if it failed. */
     static String connect(String client, String addr, int port) {
-        Cmd.Result r = Cmd.exec(null, "ip", "netns", "exec", client, "timeout", "5", "socat", "-T2", "-",
+        Cmd.Result r = Inside.exec(client, "timeout", "5", "socat", "-T2", "-",
                 "TCP:" + addr + ":" + port + ",connect-timeout=2");
         return r.exit() == 0 ? r.out().strip() : null;
     }
@@ -111,7 +112,7 @@ class NftBehaviourTest {
 
     private static void waitForListener(String ns) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
-            if (Cmd.exec(null, "ip", "netns", "exec", ns, "ss", "-Hltn", "sport = :80").out().contains(":80")) return;
+            if (Inside.exec(ns, "ss", "-Hltn", "sport = :80").out().contains(":80")) return;
             Thread.sleep(50);
         }
         throw new AssertionError("socat did not start listening in " + ns);
@@ -167,7 +168,7 @@ class NftBehaviourTest {
     }
 
     private static boolean ping(String ns, String addr) {
-        return Cmd.exec(null, "ip", "netns", "exec", ns, "ping", "-c1", "-W1", addr).exit() == 0;
+        return Inside.exec(ns, "ping", "-c1", "-W1", addr).exit() == 0;
     }
 
     /**
@@ -199,6 +200,6 @@ class NftBehaviourTest {
     }
 
     private static boolean pingFrom(String ns, String from, String addr) {
-        return Cmd.exec(null, "ip", "netns", "exec", ns, "ping", "-c1", "-W1", "-I", from, addr).exit() == 0;
+        return Inside.exec(ns, "ping", "-c1", "-W1", "-I", from, addr).exit() == 0;
     }
 }

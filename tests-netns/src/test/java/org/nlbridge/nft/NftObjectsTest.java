@@ -12,6 +12,7 @@ import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.Ipv6Address;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
@@ -37,7 +38,7 @@ class NftObjectsTest {
     }
 
     static String nftList(String ns, TableRef t) {
-        return Cmd.run(null, "ip", "netns", "exec", ns, "nft", "list", "table", t.family().toString(), t.name());
+        return Inside.run(ns, "nft", "list", "table", t.family().toString(), t.name());
     }
 
     /** The Docker nftables layout (moby's docker-bridges table), with our maps for ports, in one transaction. */

@@ -70,6 +70,50 @@ class LinksTest {
             assertEquals("nlbridge:net-1", l.alias());
             assertTrue(l.isUp());
             assertEquals(l, h.links().get(l.index()));
+
+            // the MTU is the bridge's own: a port with a bigger one coming and going leaves it as it was (the kernel
+            // lets a bridge follow its ports only while no MTU was set on it)
+            h.links().add(VethSpec.builder("vbig", "pbig").mtu(9000).master(l.index()).build());
+            h.links().delete("vbig");
+            assertEquals(1400, link(name, "br0").path("mtu").asInt());
+        }
+    }
+
+    @Test
+    void bridgePortSettingsAreWhatIpSees(Sandbox sb) {
+        String name = sb.netns("h");
+        try (Ns h = Ns.open(name)) {
+            h.links().add(BridgeSpec.builder("br0").up().build());
+            int br = h.links().get("br0").index();
+            // a create with port settings (set after the create, in the same call) and the batch verb on two others
+            h.links().add(VethSpec.builder("va", "pa").master(br).port(BridgePortSpec.HAIRPIN).alias("nlbridge:t").build());
+            h.links().add(VethSpec.builder("vb", "pb").master(br).build());
+            h.links().add(VethSpec.builder("vc", "pc").master(br).build());
+            RtnlBatch b = h.rtnl.batch();
+            b.links().setBridgePort("vb", BridgePortSpec.builder().isolated(true).learning(false).unicastFlood(false)
+                    .multicastFlood(false).broadcastFlood(false).build());
+            b.links().setBridgePort(h.links().get("vc").index(), BridgePortSpec.builder().hairpin(true).build());
+            b.execute().throwIfFailed();
+
+            JsonNode va = link(name, "va").path("linkinfo").path("info_slave_data");
+            assertTrue(va.path("hairpin").asBoolean(), va.toString());
+            assertFalse(va.path("isolated").asBoolean(), va.toString());
+            assertEquals("nlbridge:t", link(name, "va").path("ifalias").asText());
+            JsonNode vb = link(name, "vb").path("linkinfo").path("info_slave_data");
+            assertFalse(vb.path("hairpin").asBoolean(), vb.toString());
+            assertTrue(vb.path("isolated").asBoolean(), vb.toString());
+            assertFalse(vb.path("learning").asBoolean(), vb.toString());
+            assertFalse(vb.path("flood").asBoolean(), vb.toString());
+            assertFalse(vb.path("mcast_flood").asBoolean(), vb.toString());
+            assertFalse(vb.path("bcast_flood").asBoolean(), vb.toString());
+            JsonNode vc = link(name, "vc").path("linkinfo").path("info_slave_data");
+            assertTrue(vc.path("hairpin").asBoolean() && vc.path("learning").asBoolean() && vc.path("flood").asBoolean(),
+                    "only hairpin changed: " + vc);
+
+            // a link that is no bridge port: the kernel refuses, and the failure names the link and the settings
+            NetlinkException e = assertThrows(NetlinkException.class,
+                    () -> h.links().setBridgePort("pa", BridgePortSpec.HAIRPIN));
+            assertTrue(e.getMessage().contains("link pa (bridge port hairpin on)"), e.getMessage());
         }
     }
 

@@ -18,6 +18,7 @@ import org.nlbridge.netlink.BatchResult;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Host;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
@@ -136,7 +137,7 @@ class ScenarioTest {
             note(report, "ping", "skipped: no ping on PATH (install iputils-ping)");
             return;
         }
-        Cmd.Result ping = Cmd.exec(null, "ip", "netns", "exec", ctrs.get(0), "ping", "-c1", "-W2", ip(CONTAINERS - 1));
+        Cmd.Result ping = Inside.exec(ctrs.get(0), "ping", "-c1", "-W2", ip(CONTAINERS - 1));
         assertEquals(0, ping.exit(), "ping " + ctrs.get(0) + " -> " + ip(CONTAINERS - 1) + ": " + ping.out() + ping.err());
     }
 }

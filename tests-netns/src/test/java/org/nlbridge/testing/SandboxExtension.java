@@ -1,5 +1,7 @@
 package org.nlbridge.testing;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -8,14 +10,16 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives each test a fresh {@link Sandbox} parameter and removes it afterwards whatever happened. Tests using it
- * are skipped, with the reason, when not run as root or when {@code ip} is missing.
+ * Gives each test a fresh {@link Sandbox} parameter and removes it afterwards whatever happened. Tests taking one
+ * are skipped, with the reason, when not run as root or when {@code ip} is missing; the class's other tests run.
  */
 public final class SandboxExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SandboxExtension.class);
 
+    /** Only a test that takes a sandbox needs root and {@code ip}; the pure ones of the class run anywhere. */
     @Override
     public void beforeEach(ExtensionContext context) {
+        if (!Arrays.asList(context.getRequiredTestMethod().getParameterTypes()).contains(Sandbox.class)) return;
         Assumptions.assumeTrue(Host.isRoot(), "needs root to create network namespaces (run as root: sudo ./run-tests)");
         Assumptions.assumeTrue(Host.has("ip"), "needs iproute2's ip as the test oracle");
     }

@@ -59,7 +59,6 @@ public final class Sys {
     private static final MethodHandle GETSOCKOPT = h(LibC.getsockopt$address(), LibC.getsockopt$descriptor());
     private static final MethodHandle SENDMSG = h(LibC.sendmsg$address(), LibC.sendmsg$descriptor());
     private static final MethodHandle RECVMSG = h(LibC.recvmsg$address(), LibC.recvmsg$descriptor());
-    private static final MethodHandle SENDMMSG = h(LibC.sendmmsg$address(), LibC.sendmmsg$descriptor());
     private static final MethodHandle CLOSE = h(LibC.close$address(), LibC.close$descriptor());
     private static final MethodHandle SETNS = h(LibC.setns$address(), LibC.setns$descriptor());
     private static final MethodHandle UNSHARE = h(LibC.unshare$address(), LibC.unshare$descriptor());
@@ -68,7 +67,6 @@ public final class Sys {
     private static final MethodHandle POLL = h(LibC.poll$address(), LibC.poll$descriptor());
     private static final MethodHandle READ = h(LibC.read$address(), LibC.read$descriptor());
     private static final MethodHandle WRITE = h(LibC.write$address(), LibC.write$descriptor());
-    private static final MethodHandle GETTID = h(LibC.gettid$address(), LibC.gettid$descriptor());
     /** open(2) is variadic, which jextract exposes only as an invoker factory: the mode is the variadic int. */
     private static final MethodHandle OPEN = LINKER.downcallHandle(
             LINKER.defaultLookup().find("open").orElseThrow(() -> new LinkageError("libc symbol open not found")),
@@ -178,15 +176,6 @@ public final class Sys {
         }
     }
 
-    public static int sendmmsg(int fd, MemorySegment mmsghdrs, int vlen, int flags) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) ret((int) SENDMMSG.invokeExact(c, fd, mmsghdrs, vlen, flags), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
-    }
-
     public static int close(int fd) {
         MemorySegment c = CAPTURE.get();
         try {
@@ -269,16 +258,6 @@ public final class Sys {
         MemorySegment c = CAPTURE.get();
         try {
             return ret((long) WRITE.invokeExact(c, fd, buf, count), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
-    }
-
-    /** The kernel id of the calling OS thread (its {@code /proc/thread-self}). */
-    public static int gettid() {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) GETTID.invokeExact(c);
         } catch (Throwable t) {
             throw bug(t);
         }

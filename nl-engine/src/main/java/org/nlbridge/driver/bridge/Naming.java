@@ -5,15 +5,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import org.nlbridge.driver.NetworkDriver;
 import org.nlbridge.net.IfName;
-import org.nlbridge.spec.DnsSpec;
 
-/** Names and markers the engine gives what it creates. */
+/** Names and markers the bridge driver gives what it creates. */
 final class Naming {
     private Naming() {}
-
-    /** Prefix of the alias ({@code IFLA_IFALIAS}) on every link we create: how reconcile recognises ours. */
-    static final String ALIAS_PREFIX = "nlbridge:";
 
     /**
      * The host end of a container's veth: {@code veth} + 7 hex digits, as Docker names them, but derived from
@@ -31,29 +28,10 @@ final class Naming {
     }
 
     static String bridgeAlias(String network) {
-        return ALIAS_PREFIX + "network:" + network;
+        return NetworkDriver.ALIAS_PREFIX + "network:" + network;
     }
 
     static String vethAlias(String network, String container) {
-        return ALIAS_PREFIX + "endpoint:" + network + "/" + container;
-    }
-
-    /** The firewall's endpoint id: unique per container and network. */
-    static String endpointId(String network, String container) {
-        return network + "." + container;
-    }
-
-    /** Meta key recording that the engine created a container's namespace (so destroy may delete it). */
-    static String createdNetnsKey(String netns) {
-        return "netns.created." + netns;
-    }
-
-    /** The container's DNS: each part it sets replaces the network's, as --dns* on docker run override dockerd's. */
-    static DnsSpec mergeDns(DnsSpec network, DnsSpec container) {
-        DnsSpec.Builder b = DnsSpec.builder();
-        (container.nameservers().isEmpty() ? network.nameservers() : container.nameservers()).forEach(b::nameserver);
-        (container.search().isEmpty() ? network.search() : container.search()).forEach(b::search);
-        (container.options().isEmpty() ? network.options() : container.options()).forEach(b::option);
-        return b.build();
+        return NetworkDriver.ALIAS_PREFIX + "endpoint:" + network + "/" + container;
     }
 }

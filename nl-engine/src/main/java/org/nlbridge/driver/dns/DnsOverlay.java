@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.SequencedMap;
 
+import org.nlbridge.net.SafeName;
+
 /**
  * The {@code resolv.conf}, {@code hosts} and {@code hostname} files of each container, kept in
  * {@code <stateDir>/containers/<container>/}, and the bind mounts that put them over {@code /etc} inside it.
@@ -52,7 +54,7 @@ public final class DnsOverlay {
 
     /** Where the files of {@code container} live (whether or not they exist yet). */
     public Path directory(String container) {
-        return containersDir.resolve(org.nlbridge.net.SafeName.check("container", container));
+        return containersDir.resolve(SafeName.check("container", container));
     }
 
     /**

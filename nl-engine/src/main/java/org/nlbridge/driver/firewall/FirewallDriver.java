@@ -3,6 +3,8 @@ package org.nlbridge.driver.firewall;
 import java.util.List;
 
 import org.nlbridge.net.IfName;
+import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * The firewall half of the bridge driver: NAT, published ports, isolation and the user hook, for networks the
@@ -12,17 +14,30 @@ import org.nlbridge.net.IfName;
  * none of it. The driver keeps the desired state in memory; after a process start, call {@link #reconcile} once
  * with the state from the store (an empty {@link FirewallState} on a fresh host) before any incremental call, so
  * that leftovers of a crashed run are removed rather than silently kept. Implementations are thread-safe.
+ * Chosen by a network's {@link FirewallBackend} through {@link Firewalls}; closing one releases its sockets.
  */
-public interface FirewallDriver {
+public interface FirewallDriver extends AutoCloseable {
 
-    /** {@code "nftables"} or {@code "none"}. */
-    String backend();
+    /** Which backend this is. */
+    FirewallBackend backend();
+
+    /** Whether any table (or other kernel object) this driver owns exists; never counts the user hook. */
+    boolean hasTables();
+
+    /** Whether the user hook exists (a backend without one answers true: there is nothing to create). */
+    boolean hasUserHook();
 
     /**
      * Creates the user hook if it does not exist (see {@code NftLayout#USER_TABLE}); never flushes, edits or
      * deletes it, also not in {@link #teardownAll}. Idempotent.
      */
     void ensureUserHook();
+
+    /**
+     * Inserts a script's user rule at the top of the user hook, on the user's explicit request; the engine inserts
+     * each rule once and never edits or removes it afterwards. A backend without a hook refuses.
+     */
+    void insertUserRule(UserRulesSpec.AllowOnlyFrom rule);
 
     /** Installs one network's rules (masquerade, forward policy, isolation, direct-access drop). Idempotent for an equal spec. */
     void setupNetwork(NetworkFirewallSpec network);
@@ -51,4 +66,8 @@ public interface FirewallDriver {
 
     /** Removes every rule, set and table this driver owns; leaves the user hook and its rules alone. Idempotent. */
     void teardownAll();
+
+    /** Releases the driver's sockets; the kernel keeps its rules. */
+    @Override
+    void close();
 }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.nlbridge.net.IfName;
+import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * Docker's {@code --iptables=false}: no rules at all. Specs are still validated (a bad spec is an error whatever
@@ -20,14 +22,32 @@ public final class NoneFirewallDriver implements FirewallDriver {
 
     private final FirewallModel model = new FirewallModel();
 
+    /** What {@code plan} says a network's firewall is on this backend. */
+    public static final String PLAN = "none: no rules (--iptables=false)";
+
     @Override
-    public String backend() {
-        return "none";
+    public FirewallBackend backend() {
+        return FirewallBackend.NONE;
+    }
+
+    @Override
+    public boolean hasTables() {
+        return false;
+    }
+
+    @Override
+    public boolean hasUserHook() {
+        return true;
     }
 
     @Override
     public void ensureUserHook() {
         // no hook: with no rules of ours there is nothing to run before
+    }
+
+    @Override
+    public void insertUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        throw new FirewallException("firewall backend none has no user hook to insert " + rule + " into");
     }
 
     @Override
@@ -61,7 +81,7 @@ public final class NoneFirewallDriver implements FirewallDriver {
         FirewallState s = model.state();
         int requested = s.endpoints().stream().mapToInt(e -> e.publications().size()).sum();
         String detail = requested == 0 ? "" : " " + requested + " requested published port(s) are not reachable.";
-        return new FirewallStatus(backend(), false, SUMMARY + detail, List.of(), Map.of());
+        return new FirewallStatus(backend().label(), false, SUMMARY + detail, List.of(), Map.of());
     }
 
     @Override
@@ -76,5 +96,10 @@ public final class NoneFirewallDriver implements FirewallDriver {
         synchronized (this) {
             model.replaceWith(new FirewallModel());
         }
+    }
+
+    @Override
+    public void close() {
+        // no sockets
     }
 }

@@ -13,6 +13,9 @@
  *       {@code ip nlbridge-user} / {@code ip6 nlbridge-user}), built from the nftables engine's own objects
  *       ({@link org.nlbridge.nft}) and committed through it. Its layout is documented in
  *       {@link org.nlbridge.driver.firewall.nftables.NftLayout}.</li>
+ *   <li>{@link org.nlbridge.driver.firewall.Firewalls}: the drivers of one host by
+ *       {@link org.nlbridge.spec.FirewallBackend}, each opened on first use and reconciled to the store; which class
+ *       serves a backend is one entry of the list the engine passes in ({@code engine.Engines.FIREWALLS}).</li>
  * </ul>
  * There is deliberately no iptables backend: the engine never spawns {@code iptables}/{@code iptables-restore}
  * (or {@code nft}), and speaking the legacy x_tables setsockopt ABI buys nothing over nf_tables.

@@ -4,7 +4,7 @@ import java.math.BigInteger;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Optional;
-import org.nlbridge.driver.state.SubnetConfig;
+import org.nlbridge.state.SubnetConfig;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.ValidationException;

@@ -8,6 +8,7 @@ import static org.nlbridge.driver.firewall.Specs.endpoint;
 import static org.nlbridge.driver.firewall.Specs.network;
 
 import org.junit.jupiter.api.Test;
+import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.net.ValidationException;
 
 class NoneFirewallDriverTest {
@@ -15,7 +16,7 @@ class NoneFirewallDriverTest {
     @Test
     void validatesButInstallsNothingAndSaysSo() {
         NoneFirewallDriver d = new NoneFirewallDriver();
-        assertEquals("none", d.backend());
+        assertEquals(FirewallBackend.NONE, d.backend());
         d.reconcile(FirewallState.EMPTY);
         d.ensureUserHook();
         d.setupNetwork(network("nlb0", "172.18.0.0/16").build());

@@ -2,9 +2,9 @@ package org.nlbridge.driver.ipam;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.nlbridge.driver.state.Endpoint;
-import org.nlbridge.driver.state.Phase;
-import org.nlbridge.driver.state.StateStore;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Phase;
+import org.nlbridge.state.StateStore;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IfName;
 

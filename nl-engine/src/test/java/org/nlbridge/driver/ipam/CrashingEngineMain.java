@@ -2,7 +2,7 @@ package org.nlbridge.driver.ipam;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.nlbridge.driver.state.StateStore;
+import org.nlbridge.state.StateStore;
 
 /**
  * An engine for {@link CrashRecoveryTest} that gets killed at the two worst moments: it journals container

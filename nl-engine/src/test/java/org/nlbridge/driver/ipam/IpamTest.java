@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nlbridge.driver.state.Samples.assertInvalid;
-import static org.nlbridge.driver.state.Samples.network;
-import static org.nlbridge.driver.state.Samples.withIpv6;
-import static org.nlbridge.driver.state.Samples.withOptions;
+import static org.nlbridge.state.Samples.assertInvalid;
+import static org.nlbridge.state.Samples.network;
+import static org.nlbridge.state.Samples.withIpv6;
+import static org.nlbridge.state.Samples.withOptions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,16 +18,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nlbridge.driver.state.Endpoint;
-import org.nlbridge.driver.state.NetworkOptions;
-import org.nlbridge.driver.state.Phase;
-import org.nlbridge.driver.state.StateStore;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.NetworkOptions;
+import org.nlbridge.state.Phase;
+import org.nlbridge.state.StateStore;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.Ipv6Address;
 import org.nlbridge.net.MacAddress;
+import org.nlbridge.spec.FirewallBackend;
 
 class IpamTest {
 
@@ -206,7 +207,7 @@ class IpamTest {
     void macsAreRandomLocalUnicastOrFollowTheAddressOrAreAsRequested() {
         ipam.createNetwork(network("random", "br-random", "10.7.0.0/24", "10.7.0.1", null));
         ipam.createNetwork(withOptions(network("classic", "br-classic", "172.18.0.0/16", "172.18.0.1", null),
-                new NetworkOptions(true, true, true, false, "nftables", true)));
+                new NetworkOptions(true, true, true, false, FirewallBackend.NFTABLES, true)));
         MacAddress random = ipam.attach(request("a", "random")).mac();
         assertTrue(random.isUnicast() && random.isLocallyAdministered(), random.toString());
         assertEquals("02:42:ac:12:00:02", ipam.attach(request("k", "classic")).mac().toString());

@@ -1,8 +1,8 @@
 package org.nlbridge.driver.ipam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.nlbridge.driver.state.Samples.assertInvalid;
-import static org.nlbridge.driver.state.Samples.config;
+import static org.nlbridge.state.Samples.assertInvalid;
+import static org.nlbridge.state.Samples.config;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package org.nlbridge.driver.ipam;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nlbridge.driver.state.Samples.network;
+import static org.nlbridge.state.Samples.network;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nlbridge.driver.state.Endpoint;
-import org.nlbridge.driver.state.Phase;
-import org.nlbridge.driver.state.StateStore;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Phase;
+import org.nlbridge.state.StateStore;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
 

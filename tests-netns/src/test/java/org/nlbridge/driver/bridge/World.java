@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
-import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Host;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.Tcp;
@@ -84,31 +84,26 @@ public final class World implements AutoCloseable {
 
     /** Runs {@code ip -n NS -batch} with the given commands. */
     public static void ip(String ns, String... commands) {
-        Cmd.run(String.join("\n", commands) + "\n", "ip", "-n", ns, "-batch", "-");
+        Inside.ip(ns, commands);
     }
 
     public static void sysctl(String ns, String key, String value) {
-        Cmd.run(null, "ip", "netns", "exec", ns, "sysctl", "-qw", key + "=" + value);
+        Inside.sysctl(ns, key, value);
     }
 
     /** A sysctl of a namespace, or null if it does not exist there. */
     public static String sysctl(String ns, String key) {
-        Cmd.Result r = Cmd.exec(null, "ip", "netns", "exec", ns, "sysctl", "-n", key);
-        return r.exit() == 0 ? r.out().strip() : null;
+        return Inside.sysctl(ns, key);
     }
 
     /** Runs a command inside a namespace ({@code ip netns exec}); fails on a non-zero exit. */
     public static String exec(String ns, String... argv) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        cmd.addAll(List.of(argv));
-        return Cmd.run(null, cmd.toArray(String[]::new));
+        return Inside.run(ns, argv);
     }
 
     /** {@code nft ARGS} inside a namespace. */
     public static String nft(String ns, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("nft"));
-        cmd.addAll(List.of(args));
-        return exec(ns, cmd.toArray(String[]::new));
+        return Inside.nft(ns, args);
     }
 
     /**

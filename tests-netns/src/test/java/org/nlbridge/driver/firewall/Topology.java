@@ -2,12 +2,12 @@ package org.nlbridge.driver.firewall;
 
 import java.util.List;
 
-import org.nlbridge.testing.Cmd;
+import org.nlbridge.testing.Inside;
 import org.nlbridge.testing.Sandbox;
 
 /**
- * The real-packet test network, built with iproute2 (tests may run ip; the engine never does), standing in for
- * the bridge driver until the rtnl layer lands:
+ * The real-packet test network of the firewall driver's tests, built with iproute2 (tests may run ip; the engine
+ * never does), so the firewall is tested on its own, on a bridge and veths it did not make:
  * <pre>
  *   upstream 10.99.0.2 ── eup 10.99.0.1 ┐
  *                                       host ── nlb0 172.18.0.1/16 ── vc1 ── c1 172.18.0.2
@@ -78,18 +78,18 @@ final class Topology {
 
     /** Runs {@code ip -n NS -batch} with the given commands. */
     static void ip(String ns, String... commands) {
-        Cmd.run(String.join("\n", commands) + "\n", "ip", "-n", ns, "-batch", "-");
+        Inside.ip(ns, commands);
     }
 
     static void sysctl(String ns, String key, String value) {
-        Cmd.run(null, "ip", "netns", "exec", ns, "sysctl", "-qw", key + "=" + value);
+        Inside.sysctl(ns, key, value);
     }
 
     static String sysctl(String ns, String key) {
-        return Cmd.run(null, "ip", "netns", "exec", ns, "sysctl", "-n", key).strip();
+        return Inside.run(ns, "sysctl", "-n", key).strip();
     }
 
     static boolean sysctlExists(String ns, String key) {
-        return Cmd.exec(null, "ip", "netns", "exec", ns, "sysctl", "-n", key).exit() == 0;
+        return Inside.sysctl(ns, key) != null;
     }
 }

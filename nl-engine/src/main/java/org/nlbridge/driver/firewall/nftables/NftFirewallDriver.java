@@ -30,6 +30,8 @@ import org.nlbridge.nft.Rule;
 import org.nlbridge.nft.SetRef;
 import org.nlbridge.nft.TableRef;
 import org.nlbridge.nft.Transaction;
+import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * The nftables firewall driver: the layout of {@link NftLayout}, recorded as the engine's {@link Transaction}s and
@@ -41,7 +43,7 @@ import org.nlbridge.nft.Transaction;
  * <p>It also sets {@code net.ipv4.conf.<bridge>.route_localnet=1} on each non-internal IPv4 bridge (for the host
  * reaching published ports through 127.0.0.1) and back to 0 at teardown; never on {@code all} or {@code default}.
  */
-public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
+public final class NftFirewallDriver implements FirewallDriver {
 
     /**
      * Where the driver's transactions go and its tables are read back from: the engine ({@link #of(Nft)}). Tests
@@ -56,17 +58,11 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
 
         /** The engine: transactions over netlink, listings decoded from the kernel. */
         static Nftables of(Nft nft) {
-            return new Nftables() {
-                @Override
-                public void commit(Transaction tx) {
-                    nft.commit(tx);
-                }
-
-                @Override
-                public Optional<Listing> list(TableRef table) {
-                    return nft.list(table);
-                }
-            };
+            record Engine(Nft nft) implements Nftables {
+                @Override public void commit(Transaction tx) { nft.commit(tx); }
+                @Override public Optional<Listing> list(TableRef table) { return nft.list(table); }
+            }
+            return new Engine(nft);
         }
     }
 
@@ -82,17 +78,11 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
 
         /** The sysctls of a namespace. */
         static Sysctls of(NetNs ns) {
-            return new Sysctls() {
-                @Override
-                public String read(String key) {
-                    return ns.sysctl(key);
-                }
-
-                @Override
-                public void write(String key, String value) {
-                    ns.writeSysctl(key, value);
-                }
-            };
+            record Of(NetNs ns) implements Sysctls {
+                @Override public String read(String key) { return ns.sysctl(key); }
+                @Override public void write(String key, String value) { ns.writeSysctl(key, value); }
+            }
+            return new Of(ns);
         }
     }
 
@@ -136,8 +126,19 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
     }
 
     @Override
-    public String backend() {
-        return "nftables";
+    public FirewallBackend backend() {
+        return FirewallBackend.NFTABLES;
+    }
+
+    @Override
+    public synchronized boolean hasUserHook() {
+        return NftLayout.IP_FAMILIES.stream().allMatch(f -> list(NftLayout.userTable(f))
+                .flatMap(t -> t.chain(NftLayout.USER_CHAIN)).isPresent());
+    }
+
+    @Override
+    public void insertUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        insertUserRules(UserHookRules.onlyFrom(rule.on(), rule.sources()));
     }
 
     private FirewallModel model() {
@@ -213,7 +214,7 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
                 errors.add(e);
             }
         }
-        throwAll("tear down network " + bridge, errors);
+        FirewallException.throwAll("tear down network " + bridge, errors);
     }
 
     @Override
@@ -290,7 +291,7 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
                 + "; " + s.networks().size() + " network(s), " + s.endpoints().size() + " endpoint(s), " + ports.size()
                 + " published port(s); user hook " + NftLayout.USER_TABLE + " " + NftLayout.USER_CHAIN
                 + " (forward, priority filter - 10) runs before our rules and is never touched by nlbridge.";
-        return new FirewallStatus(backend(), true, summary, ports, counters);
+        return new FirewallStatus(backend().label(), true, summary, ports, counters);
     }
 
     /** A rule as it is written ({@code counter}, not the counts), for the names of status counters. */
@@ -356,7 +357,7 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
             }
         }
         model = new FirewallModel();
-        throwAll("tear down the firewall", errors);
+        FirewallException.throwAll("tear down the firewall", errors);
     }
 
     /**
@@ -473,22 +474,14 @@ public final class NftFirewallDriver implements FirewallDriver, AutoCloseable {
         return new FirewallState(networks, endpoints);
     }
 
-    private static void throwAll(String what, List<RuntimeException> errors) {
-        if (errors.isEmpty()) return;
-        FirewallException e = new FirewallException(what + ": " + errors.size() + " error(s), first: "
-                + errors.getFirst().getMessage(), errors.getFirst());
-        for (int i = 1; i < errors.size(); i++) e.addSuppressed(errors.get(i));
-        throw e;
-    }
-
     /** The desired state the driver holds (what reconcile would restore). */
     public synchronized FirewallState state() {
         return model().state();
     }
 
-    /** Whether the driver was given its state yet (by {@link #reconcile}). */
-    public synchronized boolean initialised() {
-        return model != null;
+    @Override
+    public synchronized boolean hasTables() {
+        return !readOurs().isEmpty();
     }
 
     /** Closes the engine's socket if {@link #open} opened it. */

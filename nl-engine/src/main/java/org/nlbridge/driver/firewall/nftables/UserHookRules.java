@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.ValidationException;
 import org.nlbridge.nft.Family;
 import org.nlbridge.nft.Rule;
 import org.nlbridge.nft.RuleBuilder;
@@ -32,7 +33,7 @@ public final class UserHookRules {
     public static List<Rule> onlyFrom(IfName external, List<Cidr> allowed) {
         Objects.requireNonNull(external, "external");
         if (allowed.isEmpty()) {
-            throw new org.nlbridge.net.ValidationException("allowed sources", "", "no source given",
+            throw new ValidationException("allowed sources", "", "no source given",
                     "one or more addresses or subnets");
         }
         List<Rule> out = new ArrayList<>(2);

@@ -1,0 +1,213 @@
+package org.nlbridge.driver.bridge;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.nlbridge.driver.Attachment;
+import org.nlbridge.driver.CrashPoint;
+import org.nlbridge.driver.DriverContext;
+import org.nlbridge.driver.Step;
+import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.firewall.FirewallSpecs;
+import org.nlbridge.driver.firewall.Firewalls;
+import org.nlbridge.net.Cidr;
+import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.PortMapping;
+import org.nlbridge.netlink.NoSuchObjectException;
+import org.nlbridge.netns.NetNs;
+import org.nlbridge.rtnl.AddressSpec;
+import org.nlbridge.rtnl.BridgePortSpec;
+import org.nlbridge.rtnl.Link;
+import org.nlbridge.rtnl.RouteSpec;
+import org.nlbridge.rtnl.VethSpec;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Network;
+import org.nlbridge.state.SubnetConfig;
+
+/**
+ * The kernel side of endpoints: a veth pair whose peer is created directly inside the container's namespace with its
+ * final name, then the container side (sysctls, {@code lo} up, address, up, default route), then the firewall.
+ *
+ * <p>The steps of a batch come grouped by kind: every host-side veth first (consecutive steps of the host namespace:
+ * one netlink batch), then each container's side (one visit of its namespace, one batch), then the firewall entries.
+ */
+final class BridgeEndpoints {
+    /** Whether this kernel has IPv6 at all ({@code ipv6.disable=1} removes the whole sysctl tree). */
+    private static final boolean IPV6 = Files.isDirectory(Path.of("/proc/sys/net/ipv6"));
+
+    private final DriverContext ctx;
+
+    BridgeEndpoints(DriverContext ctx) {
+        this.ctx = ctx;
+    }
+
+    List<Step> attach(List<Attachment> batch) {
+        List<Step> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) out.add(hostVeth(batch.get(i), i == 0));
+        for (int i = 0; i < batch.size(); i++) containerSide(batch.get(i), i == 0, out);
+        for (int i = 0; i < batch.size(); i++) out.add(firewall(batch.get(i), i == 0));
+        return out;
+    }
+
+    /**
+     * The veth, its peer created inside the container with its final name, on the bridge with hairpin on. Why
+     * hairpin: a container reaching its own published port through a host address is DNATed back to itself. With
+     * br_netfilter ({@code net.bridge.bridge-nf-call-iptables=1}, the default in a new namespace and what icc=false
+     * needs) that DNAT happens in the bridge's prerouting, the kernel then bridges the frame, and the bridge sends a
+     * frame back out of the port it came in on only in hairpin mode. Docker sets it for the same reason whenever no
+     * userland proxy answers hairpin traffic (we never run one).
+     */
+    private static Step hostVeth(Attachment a, boolean first) {
+        ContainerSpec c = a.container();
+        Network n = a.network();
+        String detail = "veth, peer " + c.netns() + ":" + c.ifname() + ", master " + n.bridge() + ", mtu "
+                + n.mtu().value() + ", hairpin, up";
+        return Step.netlink(new Change(Action.CREATE, "link", a.hostLink().toString(), detail), a.unit(), null, r -> {
+            if (first) CrashPoint.at(CrashPoint.JOURNALLED);
+            Endpoint e = a.endpoint();
+            NetNs peer = r.keep(NetNs.open(c.netns()));
+            r.batch().links().add(VethSpec.builder(e.hostVeth().toString(), e.ifName().toString())
+                    .peerNetns(peer).mtu(n.mtu()).peerMac(e.mac()).master(r.index(n.bridge().toString()))
+                    .port(BridgePortSpec.HAIRPIN).alias(Naming.vethAlias(n.name(), c.name())).up().build());
+        });
+    }
+
+    /** Inside the container: sysctls first (IPv6 off before the link comes up), then lo, address, up, routes. */
+    private static void containerSide(Attachment a, boolean first, List<Step> out) {
+        ContainerSpec c = a.container();
+        Network n = a.network();
+        String ns = c.netns();
+        String ifname = c.ifname().toString();
+        Unit unit = a.unit();
+        boolean v6 = n.ipv6() != null;
+        if (IPV6) {
+            // an IPv4-only network: no IPv6 on the container side at all (no DAD/MLD/RS chatter, no RA attack)
+            out.add(Step.sysctl(unit, ns, "net/ipv6/conf/" + ifname + "/disable_ipv6", v6 ? "0" : "1"));
+            if (v6) out.add(Step.sysctl(unit, ns, "net/ipv6/conf/" + ifname + "/accept_ra", "0"));
+        }
+        out.add(Step.sysctl(unit, ns, "net/ipv4/conf/" + ifname + "/arp_notify", "1")); // gratuitous ARP when up
+        out.add(Step.netlink(new Change(Action.UPDATE, "link", ns + ":lo", "up"), unit, ns, r -> {
+            if (first) CrashPoint.at(CrashPoint.HOST_BATCH);
+            r.batch().links().setUp("lo");
+        }));
+        out.add(address(a, n.ipv4(), c.ip()));
+        if (v6) out.add(address(a, n.ipv6(), c.ip6()));
+        out.add(Step.netlink(new Change(Action.UPDATE, "link", ns + ":" + ifname, "up"), unit, ns,
+                r -> r.batch().links().setUp(r.index(ifname))));
+        if (!n.options().internal()) {
+            out.add(route(a, n.ipv4()));
+            if (v6) out.add(route(a, n.ipv6()));
+        }
+    }
+
+    private static Step address(Attachment a, SubnetConfig net, IpAddress requested) {
+        String where = a.container().netns() + ":" + a.container().ifname();
+        Change change = requested != null
+                ? new Change(Action.CREATE, "address", where + " " + Cidr.of(requested, net.subnet().prefixLength()), "")
+                : new Change(Action.CREATE, "address", where, "next free address in " + net.pool());
+        return Step.netlink(change, a.unit(), a.container().netns(), r -> {
+            Endpoint e = a.endpoint();
+            IpAddress ip = net.family() == IpAddress.AF_INET ? e.ipv4() : e.ipv6();
+            AddressSpec spec = AddressSpec.of(r.index(e.ifName().toString()), Cidr.of(ip, net.subnet().prefixLength()));
+            r.batch().addresses().add(net.family() == IpAddress.AF_INET ? spec.withBroadcast() : spec.withNoDad());
+        });
+    }
+
+    private static Step route(Attachment a, SubnetConfig net) {
+        String ifname = a.container().ifname().toString();
+        return Step.netlink(new Change(Action.CREATE, "route", a.container().netns() + ":default",
+                "via " + net.gateway() + " dev " + ifname), a.unit(), a.container().netns(),
+                r -> r.batch().routes().add(RouteSpec.defaultVia(net.gateway()).dev(r.index(ifname))));
+    }
+
+    private Step firewall(Attachment a, boolean first) {
+        Network n = a.network();
+        Firewalls fw = ctx.firewalls();
+        String what = n.options().firewall().label() + ": " + (a.ports().isEmpty() ? "addresses"
+                : "addresses, " + a.ports().size() + " published port(s)");
+        return Step.call(new Change(Action.CREATE, "firewall", "endpoint " + a.container().name() + " on " + n.name(),
+                what), a.unit(), () -> {
+            if (first) CrashPoint.at(CrashPoint.CONTAINER_SIDE);
+            fw.driver(n.options().firewall()).addEndpoint(FirewallSpecs.of(n, a.endpoint(), a.ports()));
+        });
+    }
+
+    /** Firewall entries out, then every veth in one batch (its peer inside goes with it). */
+    List<Step> detach(Network n, List<Endpoint> endpoints, Function<Endpoint, Unit> units) {
+        List<Step> out = new ArrayList<>();
+        Map<String, Link> links = new HashMap<>();
+        ctx.rtnl().links().list().forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
+        Firewalls fw = ctx.firewalls();
+        if (fw.isSetUp(n.name())) {
+            for (Endpoint e : endpoints) {
+                out.add(Step.call(new Change(Action.DELETE, "firewall", "endpoint " + e.container() + " on " + n.name(),
+                        ""), units.apply(e), () -> fw.driver(n.options().firewall())
+                        .removeEndpoint(FirewallSpecs.endpointId(e.network(), e.container()))));
+            }
+        }
+        for (Endpoint e : endpoints) {
+            String veth = e.hostVeth().toString();
+            if (!links.containsKey(veth)) continue; // gone with its namespace, or never made
+            out.add(Step.netlink(new Change(Action.DELETE, "link", veth, "veth"), units.apply(e), null,
+                    r -> r.batch().links().delete(veth)));
+        }
+        return out;
+    }
+
+    /**
+     * What an attach may have made for an endpoint, removed: its veth and its firewall entries. A link of the veth's
+     * name is deleted only if it is this endpoint's (our alias, or no alias yet and on the network's bridge): the
+     * create may have failed because someone else's link has that name.
+     */
+    void undo(Network n, Endpoint e, List<String> errors) {
+        String veth = e.hostVeth().toString();
+        try {
+            Link l = ctx.rtnl().links().find(veth).orElse(null);
+            if (l != null && (Naming.vethAlias(e.network(), e.container()).equals(l.alias())
+                    || l.alias() == null && n != null && isPortOf(l, n))) {
+                ctx.rtnl().links().deleteIfExists(veth);
+            }
+        } catch (NoSuchObjectException gone) {
+            // deleted between lookup and delete: done
+        } catch (RuntimeException ex) {
+            errors.add("veth " + veth + ": " + ex.getMessage());
+        }
+        if (n == null || !ctx.firewalls().isOpen(n.options().firewall())) return; // reconcile builds it from the store
+        try {
+            ctx.firewalls().driver(n.options().firewall()).removeEndpoint(FirewallSpecs.endpointId(n.name(), e.container()));
+        } catch (RuntimeException ex) {
+            errors.add("firewall: " + ex.getMessage());
+        }
+    }
+
+    private boolean isPortOf(Link l, Network n) {
+        return "veth".equals(l.kind()) && ctx.rtnl().links().find(n.bridge().toString())
+                .map(b -> b.index() == l.master()).orElse(false);
+    }
+
+    /**
+     * New published ports for an attached endpoint: the firewall cannot change an endpoint in place, so its entries
+     * are removed and added back with the new ports (two transactions; in between the bridge's forward chain still
+     * drops what is not established or published).
+     */
+    void publish(Network n, Endpoint e, List<PortMapping> ports) {
+        var fw = ctx.firewalls().driver(n.options().firewall());
+        fw.removeEndpoint(FirewallSpecs.endpointId(e.network(), e.container()));
+        fw.addEndpoint(FirewallSpecs.of(n, e, ports));
+    }
+
+    /** The veth exists and is a port of its network's bridge (a deleted bridge takes its ports along). */
+    static boolean intact(Network n, Endpoint e, Map<String, Link> links) {
+        Link veth = links.get(e.hostVeth().toString());
+        Link bridge = links.get(n.bridge().toString());
+        return veth != null && bridge != null && veth.master() == bridge.index();
+    }
+}

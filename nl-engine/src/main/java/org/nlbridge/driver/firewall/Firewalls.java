@@ -1,0 +1,202 @@
+package org.nlbridge.driver.firewall;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.IpProtocol;
+import org.nlbridge.netns.NetNs;
+import org.nlbridge.spec.FirewallBackend;
+
+/**
+ * The firewall drivers of one host namespace, one per {@link FirewallBackend}, each opened on first use: a host whose
+ * networks all say {@code firewall 'none'} never opens nf_tables. Which class serves a backend is a {@link Backend}
+ * entry of the list the engine passes in, so adding a backend is one entry there and nothing here or in a driver.
+ *
+ * <p>A driver is reconciled once when it opens, to what the state store says for its backend (the {@code stored}
+ * function), never to an empty state first: that would delete every network's rules and rebuild them at each
+ * engine open, a window without isolation or published ports.
+ */
+public final class Firewalls implements AutoCloseable {
+
+    /**
+     * One backend: how to open its driver in a host namespace, how {@code plan} describes a network's rules there,
+     * the nf_tables tables it owns (by name, in every family it uses), and the user hook's table if it keeps the
+     * user hook (else null).
+     */
+    public record Backend(FirewallBackend id, Function<NetNs, FirewallDriver> open,
+                          Function<NetworkFirewallSpec, String> describe, Set<String> tables, String userHook) {
+        public Backend {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(open, "open");
+            Objects.requireNonNull(describe, "describe");
+            tables = Set.copyOf(tables);
+        }
+    }
+
+    private final NetNs host;
+    private final Map<FirewallBackend, Backend> backends = new EnumMap<>(FirewallBackend.class);
+    private final Function<FirewallBackend, FirewallState> stored;
+    private final Map<FirewallBackend, FirewallDriver> open = new EnumMap<>(FirewallBackend.class);
+    private final Set<FirewallBackend> reconciled = EnumSet.noneOf(FirewallBackend.class);
+    private final Set<String> setUp = new HashSet<>();
+
+    /**
+     * @param backends one entry per {@link FirewallBackend}, exactly one of them keeping the user hook
+     * @param stored   the desired state of a backend as the store holds it, for a driver opened now
+     */
+    public Firewalls(NetNs host, List<Backend> backends, Function<FirewallBackend, FirewallState> stored) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.stored = Objects.requireNonNull(stored, "stored");
+        for (Backend b : backends) {
+            if (this.backends.put(b.id(), b) != null) throw new IllegalArgumentException("backend " + b.id() + " twice");
+        }
+        for (FirewallBackend id : FirewallBackend.values()) {
+            if (!this.backends.containsKey(id)) throw new IllegalArgumentException("no driver for backend " + id);
+        }
+        if (backends.stream().filter(b -> b.userHook() != null).count() != 1) {
+            throw new IllegalArgumentException("exactly one backend keeps the user hook");
+        }
+    }
+
+    /** The driver of a backend, opened (and reconciled to the store's state) on first use. */
+    public synchronized FirewallDriver driver(FirewallBackend id) {
+        FirewallDriver d = opened(id);
+        if (reconciled.add(id)) {
+            try {
+                d.reconcile(stored.apply(id).validated());
+            } catch (RuntimeException e) {
+                reconciled.remove(id);
+                throw e;
+            }
+        }
+        return d;
+    }
+
+    /** The driver opened but not reconciled: for questions that read the kernel only (plan). */
+    private FirewallDriver opened(FirewallBackend id) {
+        return open.computeIfAbsent(id, b -> backends.get(b).open().apply(host));
+    }
+
+    /** Whether the backend's driver is in use (opened and reconciled). */
+    public synchronized boolean isOpen(FirewallBackend id) {
+        return reconciled.contains(id);
+    }
+
+    /** What a network's firewall is on its backend, in words for {@code plan}. */
+    public String describe(FirewallBackend id, NetworkFirewallSpec network) {
+        return id.label() + ": " + backends.get(id).describe().apply(network);
+    }
+
+    /** The backend that keeps the user hook. */
+    public FirewallBackend userHookBackend() {
+        return backends.values().stream().filter(b -> b.userHook() != null).findFirst().orElseThrow().id();
+    }
+
+    /** The user hook's table name. */
+    public String userHookTable() {
+        return backends.get(userHookBackend()).userHook();
+    }
+
+    /** The driver that keeps the user hook (opened on first use). */
+    public FirewallDriver userHook() {
+        return driver(userHookBackend());
+    }
+
+    /** Whether the user hook exists; reads the kernel only. */
+    public synchronized boolean userHookExists() {
+        return opened(userHookBackend()).hasUserHook();
+    }
+
+    /** The nf_tables tables the backends own, by name; never the user hook's. */
+    public Set<String> tables() {
+        Set<String> out = new HashSet<>();
+        backends.values().forEach(b -> out.addAll(b.tables()));
+        return out;
+    }
+
+    /** Whether this process has set up (or, opening, found) a network's rules. */
+    public synchronized boolean isSetUp(String network) {
+        return setUp.contains(network);
+    }
+
+    public synchronized void setUp(String network, boolean isSetUp) {
+        if (isSetUp) setUp.add(network);
+        else setUp.remove(network);
+    }
+
+    /**
+     * Makes each backend's rules match {@code desired} (after a restart, a crash or an external flush): a backend
+     * with networks, or one open already, is reconciled; the others stay closed.
+     */
+    public synchronized ReconcileReport reconcile(Map<FirewallBackend, FirewallState> desired) {
+        List<String> drift = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        boolean rebuilt = false;
+        for (FirewallBackend id : FirewallBackend.values()) {
+            FirewallState d = desired.getOrDefault(id, FirewallState.EMPTY);
+            if (d.networks().isEmpty() && !isOpen(id)) continue;
+            if (reconciled.add(id)) {
+                opened(id).reconcile(d.validated()); // the first reconcile: to the store's state, which is d
+                continue;
+            }
+            ReconcileReport r = open.get(id).reconcile(d.validated());
+            rebuilt |= r.rebuilt();
+            drift.addAll(r.drift());
+            warnings.addAll(r.warnings());
+        }
+        return new ReconcileReport(rebuilt, drift, warnings);
+    }
+
+    /** Whether {@link #teardownUnused} would remove tables: an open backend that nothing uses has some. */
+    public synchronized boolean wouldTearDown(FirewallBackend id, Set<FirewallBackend> inUse) {
+        return isOpen(id) && !inUse.contains(id) && open.get(id).hasTables();
+    }
+
+    /** Removes the tables of every open backend no network uses any more (never the user hook). */
+    public synchronized void teardownUnused(Set<FirewallBackend> inUse) {
+        for (FirewallBackend id : FirewallBackend.values()) {
+            if (isOpen(id) && !inUse.contains(id)) driver(id).teardownAll();
+        }
+    }
+
+    /** The kernel's connection counts of the published ports, by {@link #portKey}, where a backend counts them. */
+    public synchronized Map<String, Long> connections() {
+        Map<String, Long> out = new HashMap<>();
+        for (FirewallBackend id : reconciled) {
+            for (PublishedPort p : open.get(id).listPorts()) {
+                out.put(portKey(p.protocol(), p.hostPort(), p.containerIp(), p.containerPort()), p.connections());
+            }
+        }
+        return out;
+    }
+
+    /** A published port's key in {@link #connections}. */
+    public static String portKey(IpProtocol protocol, int hostPort, IpAddress containerIp, int containerPort) {
+        return protocol + "/" + hostPort + "/" + containerIp + "/" + containerPort;
+    }
+
+    @Override
+    public synchronized void close() {
+        RuntimeException first = null;
+        for (FirewallDriver d : open.values()) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        open.clear();
+        reconciled.clear();
+        if (first != null) throw first;
+    }
+}

@@ -1,0 +1,129 @@
+package org.nlbridge.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.nlbridge.driver.Step;
+import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.dns.OverlaySpec;
+import org.nlbridge.netns.NetNs;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DnsSpec;
+import org.nlbridge.spec.NetworkMode;
+import org.nlbridge.state.ContainerRecord;
+import org.nlbridge.state.Endpoint;
+
+/**
+ * The engine's steps for containers known by name, whatever their network mode: the record in the store, the
+ * namespace the engine creates (and may therefore delete), {@code lo} of a {@code --network none} container, and
+ * the resolv.conf / hosts / hostname overlay.
+ */
+final class ContainerSteps {
+    private final Parts p;
+
+    ContainerSteps(Parts p) {
+        this.p = p;
+    }
+
+    /** Host and container:NAME modes: no namespace of their own. */
+    static boolean ownNetns(NetworkMode mode) {
+        return !(mode instanceof NetworkMode.Host) && !(mode instanceof NetworkMode.Container);
+    }
+
+    /**
+     * The container's record, if it is new or changed. Written before anything is made for the container, so destroy
+     * finds it even if this process dies next; a namespace the engine created for it before stays the engine's.
+     */
+    Optional<Step> record(ContainerSpec c, Optional<ContainerRecord> old, Unit unit) {
+        String netns = ownNetns(c.network()) ? c.netns() : null;
+        boolean created = old.isPresent() && netns != null && netns.equals(old.get().netns()) && old.get().createdNetns();
+        ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created);
+        if (old.isPresent() && old.get().equals(want)) return Optional.empty();
+        String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "") + ", hostname " + c.hostname();
+        return Optional.of(Step.call(new Change(old.isPresent() ? Action.UPDATE : Action.CREATE, "container", c.name(),
+                detail), unit, () -> p.store.update(tx -> tx.containers().put(want))));
+    }
+
+    /** Creates the container's namespace and records that the engine did (so that destroy deletes it). */
+    Step createNetns(ContainerSpec c, Unit unit) {
+        return Step.call(new Change(Action.CREATE, "netns", c.netns(), "container " + c.name()), unit, () -> {
+            NetNs.create(c.netns()).close();
+            p.store.update(tx -> tx.containers().find(c.name())
+                    .ifPresent(r -> tx.containers().put(r.withCreatedNetns(true))));
+        });
+    }
+
+    /** {@code lo} up in a namespace with no other networking (Docker {@code --network none}). */
+    static Step loopback(ContainerSpec c, Unit unit) {
+        return Step.netlink(new Change(Action.UPDATE, "link", c.netns() + ":lo", "up"), unit, c.netns(),
+                r -> r.batch().links().setUp("lo"));
+    }
+
+    /** The overlay files, if they differ from what the container should have (or it is about to be attached). */
+    Optional<Step> files(ContainerSpec c, DnsSpec networkDns, boolean attaching, Unit unit) {
+        if (!attaching && !filesDiffer(c, networkDns)) return Optional.empty();
+        Path dir = p.overlay.directory(c.name());
+        return Optional.of(Step.call(new Change(Action.CREATE, "files", dir.toString(), "resolv.conf, hosts, hostname"),
+                unit, () -> p.overlay.write(c.name(), overlaySpec(c, networkDns, endpoint(c).orElse(null)))));
+    }
+
+    private Optional<Endpoint> endpoint(ContainerSpec c) {
+        if (!(c.network() instanceof NetworkMode.Bridge)) return Optional.empty();
+        return p.store.read(tx -> tx.endpoints().ofContainer(c.name())).stream().findFirst();
+    }
+
+    private boolean filesDiffer(ContainerSpec c, DnsSpec networkDns) {
+        Map<String, String> want = p.overlay.render(overlaySpec(c, networkDns, endpoint(c).orElse(null)));
+        Path dir = p.overlay.directory(c.name());
+        for (Map.Entry<String, String> f : want.entrySet()) {
+            try {
+                if (!Files.readString(dir.resolve(f.getKey()), StandardCharsets.UTF_8).equals(f.getValue())) return true;
+            } catch (IOException missing) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The files of a container: its host name, its addresses in /etc/hosts, the DNS of its network and its own. */
+    private static OverlaySpec overlaySpec(ContainerSpec c, DnsSpec networkDns, Endpoint e) {
+        OverlaySpec.Builder b = OverlaySpec.builder().hostname(c.hostname());
+        if (e != null) {
+            b.address(e.ipv4());
+            if (e.ipv6() != null) b.address(e.ipv6());
+        }
+        b.ipv6Disabled(e == null || e.ipv6() == null);
+        return b.dns(networkDns == null ? c.dns() : mergeDns(networkDns, c.dns())).build();
+    }
+
+    /** The container's DNS: each part it sets replaces the network's, as --dns* on docker run override dockerd's. */
+    static DnsSpec mergeDns(DnsSpec network, DnsSpec container) {
+        DnsSpec.Builder b = DnsSpec.builder();
+        (container.nameservers().isEmpty() ? network.nameservers() : container.nameservers()).forEach(b::nameserver);
+        (container.search().isEmpty() ? network.search() : container.search()).forEach(b::search);
+        (container.options().isEmpty() ? network.options() : container.options()).forEach(b::option);
+        return b.build();
+    }
+
+    /** A container no longer wanted: its files, its namespace if the engine created it, its record. */
+    List<Step> forget(ContainerRecord r) {
+        Unit unit = Unit.bestEffort("container " + r.name());
+        Path dir = p.overlay.directory(r.name());
+        Step files = Files.exists(dir) ? Step.call(new Change(Action.DELETE, "files", dir.toString(), ""), unit,
+                () -> p.overlay.remove(r.name())) : null;
+        Step netns = r.createdNetns() && NetNs.exists(r.netns()) ? Step.call(new Change(Action.DELETE, "netns",
+                r.netns(), "container " + r.name()), unit, () -> NetNs.delete(r.netns())) : null;
+        Step record = Step.call(new Change(Action.DELETE, "container", r.name(), "network " + r.mode()), unit,
+                () -> p.store.update(tx -> tx.containers().delete(r.name())));
+        return Stream.of(files, netns, record).filter(Objects::nonNull).toList();
+    }
+}

@@ -1,0 +1,50 @@
+package org.nlbridge.engine;
+
+import java.util.List;
+import java.util.Set;
+
+import org.nlbridge.driver.NetworkDrivers;
+import org.nlbridge.driver.bridge.BridgeDriver;
+import org.nlbridge.driver.firewall.Firewalls;
+import org.nlbridge.driver.firewall.NoneFirewallDriver;
+import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
+import org.nlbridge.driver.firewall.nftables.NftLayout;
+import org.nlbridge.driver.firewall.nftables.NftPlan;
+import org.nlbridge.spec.FirewallBackend;
+
+/**
+ * Opens engines, and names the drivers they have: a new network driver is one class and one line in
+ * {@link #DRIVERS}, a new firewall backend one {@link FirewallBackend} constant and one line in {@link #FIREWALLS}.
+ */
+public final class Engines {
+    private Engines() {}
+
+    /** The network drivers, by the name a network spec gives ({@code driver 'bridge'}). */
+    public static final NetworkDrivers DRIVERS = NetworkDrivers.NONE
+            .with("bridge", BridgeDriver::new);
+
+    /** The firewall backends, one per {@link FirewallBackend}. */
+    public static final List<Firewalls.Backend> FIREWALLS = List.of(
+            new Firewalls.Backend(FirewallBackend.NFTABLES, NftFirewallDriver::open, NftPlan::describe,
+                    Set.of(NftLayout.TABLE), NftLayout.USER_TABLE),
+            new Firewalls.Backend(FirewallBackend.NONE, ns -> new NoneFirewallDriver(), n -> NoneFirewallDriver.PLAN,
+                    Set.of(), null));
+
+    /** Opens the engine on its host namespace and state directory, and reconciles what an earlier run left. */
+    public static Engine open(EngineOptions options) {
+        return open(options, DRIVERS);
+    }
+
+    /** {@link #open(EngineOptions)} with other network drivers (e.g. {@code DRIVERS.with("test", TestDriver::new)}). */
+    public static Engine open(EngineOptions options, NetworkDrivers drivers) {
+        Parts parts = Parts.open(options, drivers, FIREWALLS);
+        try {
+            HostEngine e = new HostEngine(parts);
+            e.reconcile();
+            return e;
+        } catch (RuntimeException e) {
+            parts.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.nlbridge.engine;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+import org.nlbridge.driver.Step;
+import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.firewall.Firewalls;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.UserRulesSpec;
+import org.nlbridge.state.Network;
+
+/** The engine's firewall steps that belong to no network: the user hook, a script's user rules, unused tables. */
+final class FirewallSteps {
+    private final Parts p;
+
+    FirewallSteps(Parts p) {
+        this.p = p;
+    }
+
+    /**
+     * The user hook when a network's rules need it (it runs before them) or the script has user rules, then each
+     * of the script's rules not inserted yet. The hook belongs to the user: each rule is inserted once, when a script
+     * first asks for it (recorded in the store), and never re-added, edited or removed by the engine after that, so
+     * a rule the user deleted stays deleted.
+     */
+    List<Step> userRules(DesiredState desired, Collection<Network> networks) {
+        Firewalls fw = p.firewalls;
+        UserRulesSpec rules = desired.userRules();
+        boolean hooked = networks.stream().anyMatch(n -> n.options().firewall() == fw.userHookBackend());
+        if (!hooked && rules.rules().isEmpty()) return List.of();
+        Unit unit = Unit.bestEffort("user rules");
+        List<Step> out = new ArrayList<>();
+        if (!fw.userHookExists()) {
+            out.add(Step.call(new Change(Action.CREATE, "user hook", fw.userHookTable(),
+                    fw.userHookBackend().label() + ": runs before nlbridge's rules, never changed by nlbridge"), unit,
+                    () -> fw.userHook().ensureUserHook()));
+        }
+        for (UserRulesSpec.AllowOnlyFrom r : rules.rules()) {
+            String text = r.toString();
+            if (p.store.read(tx -> tx.userRules().inserted(text))) continue;
+            out.add(Step.call(new Change(Action.CREATE, "user rule", text, ""), unit, () -> {
+                fw.userHook().insertUserRule(r);
+                p.store.update(tx -> tx.userRules().add(text));
+            }));
+        }
+        return out;
+    }
+
+    /** With no network left on a backend, its tables go too (never the user hook): a host left as it was found. */
+    List<Step> teardownUnused(Set<FirewallBackend> inUse) {
+        List<Step> out = new ArrayList<>();
+        for (FirewallBackend b : FirewallBackend.values()) {
+            if (!p.firewalls.wouldTearDown(b, inUse)) continue;
+            out.add(Step.call(new Change(Action.DELETE, "firewall", "tables " + b.label(), "no network uses them"),
+                    Unit.bestEffort("firewall"), () -> p.firewalls.driver(b).teardownAll()));
+        }
+        return out;
+    }
+}

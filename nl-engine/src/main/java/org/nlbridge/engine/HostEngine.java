@@ -1,0 +1,84 @@
+package org.nlbridge.engine;
+
+import java.util.List;
+
+import org.nlbridge.driver.Step;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.Plan;
+
+/**
+ * The engine for one host namespace: plans are lists of {@link Step}s computed by the {@link Planner} from the live
+ * kernel and the store, printed by {@code plan} and run by the {@link Executor} in {@code apply}, so a plan shows
+ * exactly what an apply does and a second apply does nothing. Opened through {@link Engines#open}, which reconciles
+ * what an earlier run left.
+ */
+final class HostEngine implements Engine {
+    private final Parts p;
+    private final Planner planner;
+    private final StatusView status;
+    private final Reconciler reconciler;
+
+    HostEngine(Parts p) {
+        this.p = p;
+        this.planner = new Planner(p);
+        this.status = new StatusView(p);
+        this.reconciler = new Reconciler(p, planner.endpoints());
+    }
+
+    @Override
+    public Plan plan(DesiredState desired) {
+        return plan(planner.apply(desired));
+    }
+
+    @Override
+    public Plan apply(DesiredState desired, ProgressListener progress) {
+        return run(planner.apply(desired), progress);
+    }
+
+    @Override
+    public Plan planDestroy(DesiredState desired) {
+        return plan(planner.destroy(desired));
+    }
+
+    @Override
+    public Plan destroy(DesiredState desired, ProgressListener progress) {
+        return run(planner.destroy(desired), progress);
+    }
+
+    private static Plan plan(List<Step> steps) {
+        return new Plan(steps.stream().map(Step::change).toList());
+    }
+
+    /** Runs the steps; what failed (each part rolled back on its own) is thrown together at the end. */
+    private Plan run(List<Step> steps, ProgressListener progress) {
+        List<ApplyException.Failure> failures = Executor.run(p.host, p.rtnl, steps, progress,
+                () -> p.firewalls.teardownUnused(planner.backendsInUse())); // after an abort: a host left as found
+        if (!failures.isEmpty()) throw new ApplyException(failures);
+        return plan(steps);
+    }
+
+    @Override
+    public EngineStatus status() {
+        return status.status();
+    }
+
+    @Override
+    public ContainerRuntime runtime(String container) {
+        return status.runtime(container);
+    }
+
+    @Override
+    public List<String> reconcile() {
+        return reconciler.reconcile();
+    }
+
+    @Override
+    public Ownership ownership() {
+        return reconciler.ownership();
+    }
+
+    @Override
+    public void close() {
+        p.close();
+    }
+}

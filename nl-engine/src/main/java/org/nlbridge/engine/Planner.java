@@ -1,0 +1,272 @@
+package org.nlbridge.engine;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import org.nlbridge.driver.Attachment;
+import org.nlbridge.driver.NetworkDriver;
+import org.nlbridge.driver.Step;
+import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.ipam.SubnetRules;
+import org.nlbridge.net.Cidr;
+import org.nlbridge.net.PortMapping;
+import org.nlbridge.net.PortSpec;
+import org.nlbridge.net.ValidationException;
+import org.nlbridge.netns.NetNs;
+import org.nlbridge.rtnl.Link;
+import org.nlbridge.spec.Change;
+import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.NetworkMode;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.state.ContainerRecord;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Network;
+
+/**
+ * Computes the steps that converge the kernel and the store to a desired state, from the live kernel and the store:
+ * the one list that {@code plan} prints and {@code apply} runs. Everything is validated before the first step is
+ * made, so a bad network or container stops the whole plan and nothing runs.
+ *
+ * <p>Apply order: endpoints that go (or are re-made), networks that go, containers that go; then networks (made or
+ * repaired), container records and namespaces, attachments, changed ports, {@code lo} of {@code none} containers,
+ * files, and the user hook's rules.
+ */
+final class Planner {
+    private final Parts p;
+    private final EndpointSteps endpoints;
+    private final ContainerSteps containers;
+    private final FirewallSteps firewall;
+
+    Planner(Parts p) {
+        this.p = p;
+        this.endpoints = new EndpointSteps(p);
+        this.containers = new ContainerSteps(p);
+        this.firewall = new FirewallSteps(p);
+    }
+
+    EndpointSteps endpoints() {
+        return endpoints;
+    }
+
+    /** The store's view, read once per plan. */
+    private record Stored(Map<String, Network> networks, List<Endpoint> endpoints, Map<String, ContainerRecord> containers) {
+        static Stored read(Parts p) {
+            Map<String, Network> nets = new LinkedHashMap<>();
+            p.networks().forEach(n -> nets.put(n.name(), n));
+            Map<String, ContainerRecord> ctrs = new LinkedHashMap<>();
+            p.store.read(tx -> tx.containers().all()).forEach(c -> ctrs.put(c.name(), c));
+            return new Stored(nets, p.endpoints(), ctrs);
+        }
+    }
+
+    List<Step> apply(DesiredState wanted) {
+        DesiredState desired = wanted.withHostBindings(); // every published port with the address it binds
+        Stored s = Stored.read(p);
+        Map<String, Network> nets = resolve(desired, s);
+        Map<String, NetworkSpec> specs = new HashMap<>();
+        desired.networks().forEach(n -> specs.put(n.name(), n));
+        List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
+        List<Endpoint> detach = toDetach(desired, s, nets);
+        Set<String> detached = EndpointSteps.names(detach);
+
+        List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
+        for (Network n : removed) out.addAll(remove(n));
+        for (ContainerRecord r : s.containers().values()) {
+            if (desired.container(r.name()).isEmpty()) out.addAll(containers.forget(r));
+        }
+        List<Step> networkSteps = new ArrayList<>();
+        for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
+        out.addAll(withoutRepeatedSysctls(networkSteps));
+
+        Map<String, Endpoint> attached = new HashMap<>();
+        s.endpoints().stream().filter(e -> !detached.contains(e.container())).forEach(e -> attached.put(e.container(), e));
+        List<Attachment> attach = new ArrayList<>();
+        List<Step> later = new ArrayList<>(); // ports, loopback, files: after every attach
+        for (ContainerSpec c : desired.containers()) {
+            boolean attaching = c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name());
+            Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
+            Unit unit = attaching ? endpoints.attachUnit(c.name(), net) : Unit.bestEffort("container " + c.name());
+            Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
+            containers.record(c, old, unit).ifPresent(out::add);
+            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.exists(c.netns());
+            if (newNetns) out.add(containers.createNetns(c, unit));
+            if (attaching) {
+                attach.add(new Attachment(c, net, p.driver(net).hostLink(net, c.name()), unit));
+            } else if (net != null && !endpoints.samePorts(attached.get(c.name()), mappings(c))) {
+                later.add(endpoints.updatePorts(c, attached.get(c.name()), net, mappings(c)));
+            }
+            if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
+                later.add(ContainerSteps.loopback(c, unit));
+            }
+        }
+        out.addAll(endpoints.attach(attach));
+        out.addAll(later);
+        for (ContainerSpec c : desired.containers()) {
+            if (c.network() instanceof NetworkMode.Container) continue; // shares the other's files
+            boolean attaching = attach.stream().anyMatch(a -> a.container() == c);
+            Unit unit = attaching ? attach.stream().filter(a -> a.container() == c).findFirst().orElseThrow().unit()
+                    : Unit.bestEffort("container " + c.name());
+            NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
+            containers.files(c, net == null ? null : net.dns(), attaching, unit).ifPresent(out::add);
+        }
+        out.addAll(firewall.userRules(desired, nets.values()));
+        return out;
+    }
+
+    /**
+     * What destroying {@code desired} takes: its containers' endpoints, the containers, then its networks (one that
+     * still has containers of another script fails and stays), then the tables no remaining network needs.
+     */
+    List<Step> destroy(DesiredState desired) {
+        Stored s = Stored.read(p);
+        Set<String> nets = new HashSet<>();
+        desired.networks().forEach(n -> nets.add(n.name()));
+        List<Endpoint> detach = s.endpoints().stream().filter(e -> desired.container(e.container()).isPresent()
+                || nets.contains(e.network())).toList();
+        List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
+        for (ContainerRecord r : s.containers().values()) {
+            if (desired.container(r.name()).isPresent()) out.addAll(containers.forget(r));
+        }
+        Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
+        for (Network n : s.networks().values()) {
+            boolean others = s.endpoints().stream().anyMatch(e -> e.network().equals(n.name()) && !detach.contains(e));
+            if (nets.contains(n.name()) && !others) {
+                out.addAll(remove(n));
+                continue;
+            }
+            inUse.add(n.options().firewall());
+            if (nets.contains(n.name())) {
+                out.add(Step.call(new Change(Action.DELETE, "network", n.name(), "bridge " + n.bridge()),
+                        Unit.bestEffort("network " + n.name()), () -> {
+                            throw new IllegalStateException("still has containers not in this script; not removed");
+                        }));
+            }
+        }
+        out.addAll(firewall.teardownUnused(inUse));
+        return out;
+    }
+
+    /** The backends the stored networks use, for the tables that stay after an aborted apply. */
+    Set<FirewallBackend> backendsInUse() {
+        Set<FirewallBackend> out = EnumSet.noneOf(FirewallBackend.class);
+        p.networks().forEach(n -> out.add(n.options().firewall()));
+        return out;
+    }
+
+    /** Resolves and validates every desired network before anything else; a stored one keeps its settings. */
+    private Map<String, Network> resolve(DesiredState desired, Stored s) {
+        Set<String> leaving = new HashSet<>(s.networks().keySet());
+        desired.networks().forEach(n -> leaving.remove(n.name()));
+        Map<String, Network> out = new LinkedHashMap<>();
+        for (NetworkSpec spec : desired.networks()) {
+            Network n = p.driver(spec.name(), spec.driver()).resolve(spec, leaving);
+            Network old = s.networks().get(n.name());
+            if (old != null && !sameSettings(old, n)) {
+                throw new ValidationException("network " + n.name(), describe(n), "it exists with other settings ("
+                        + describe(old) + ")", "the settings it was created with; destroy it first to change them");
+            }
+            if (old == null) checkNoOverlap(n, s, desired);
+            out.put(n.name(), old != null ? old : n);
+        }
+        return out;
+    }
+
+    private static boolean sameSettings(Network a, Network b) {
+        return a.driver().equals(b.driver()) && a.bridge().equals(b.bridge()) && a.bridgeOrigin() == b.bridgeOrigin()
+                && a.ipv4().equals(b.ipv4()) && Objects.equals(a.ipv6(), b.ipv6()) && a.mtu().equals(b.mtu())
+                && a.options().equals(b.options());
+    }
+
+    private String describe(Network n) {
+        return p.driver(n).describe(n);
+    }
+
+    private static void checkNoOverlap(Network n, Stored s, DesiredState desired) {
+        Map<String, Cidr> others = new HashMap<>();
+        s.networks().values().forEach(o -> others.put(o.name(), o.ipv4().subnet()));
+        for (NetworkSpec x : desired.networks()) {
+            if (!x.name().equals(n.name()) && x.subnet() != null) others.putIfAbsent(x.name(), x.subnet());
+        }
+        SubnetRules.checkNoOverlap("network " + n.name() + ": bip", n.ipv4().subnet(), others);
+    }
+
+    /**
+     * Endpoints that go or are re-made: of networks that go, of containers gone from the script or changed, and
+     * those the kernel no longer has whole (a deleted bridge takes its ports along; a deleted namespace its veth,
+     * asynchronously, so a missing namespace counts even while the veth is still there).
+     */
+    private List<Endpoint> toDetach(DesiredState desired, Stored s, Map<String, Network> nets) {
+        Map<String, Link> links = new HashMap<>();
+        p.rtnl.links().list().forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
+        List<Endpoint> out = new ArrayList<>();
+        for (Endpoint e : s.endpoints()) {
+            Network n = s.networks().get(e.network());
+            ContainerSpec c = desired.container(e.container()).orElse(null);
+            boolean keep = nets.containsKey(e.network()) && c != null && c.network() instanceof NetworkMode.Bridge b
+                    && b.network().equals(e.network()) && EndpointSteps.sameEndpoint(e, c)
+                    && p.driver(n).intact(n, e, links) && NetNs.exists(c.netns());
+            if (!keep) out.add(e);
+        }
+        return out;
+    }
+
+    private List<Step> ensure(Network n, boolean isNew) {
+        NetworkDriver d = p.driver(n);
+        Unit unit = Unit.abort("network " + n.name(), errors -> {
+            if (isNew) undoNetwork(n, errors);
+        });
+        List<Step> out = new ArrayList<>();
+        if (isNew) {
+            out.add(Step.call(new Change(Action.CREATE, "network", n.name(), d.describe(n)), unit,
+                    () -> p.ipam.createNetwork(n)));
+        }
+        out.addAll(d.ensure(n, unit));
+        return out;
+    }
+
+    /** A network's kernel objects, then its record. */
+    List<Step> remove(Network n) {
+        Unit unit = Unit.bestEffort("network " + n.name());
+        List<Step> out = new ArrayList<>(p.driver(n).remove(n, unit));
+        out.add(Step.call(new Change(Action.DELETE, "network", n.name(), "bridge " + n.bridge()), unit,
+                () -> p.store.update(tx -> tx.networks().delete(n.name()))));
+        return out;
+    }
+
+    /** Undoes a network this apply created: what its driver made, then its record. */
+    private void undoNetwork(Network n, List<String> errors) {
+        for (ApplyException.Failure f : Executor.run(p.host, p.rtnl, p.driver(n).remove(n, Unit.bestEffort("network")),
+                null, () -> { })) {
+            errors.add(f.cause().getMessage());
+        }
+        try {
+            p.store.update(tx -> tx.networks().delete(n.name()));
+        } catch (RuntimeException e) {
+            errors.add("state: " + e.getMessage());
+        }
+    }
+
+    /** The same sysctl asked for by several networks (ip_forward) is one step, the first. */
+    private static List<Step> withoutRepeatedSysctls(List<Step> steps) {
+        Set<String> seen = new HashSet<>();
+        return steps.stream().filter(x -> !(x instanceof Step.Sysctl y) || seen.add(y.netns() + " " + y.key() + "="
+                + y.value())).toList();
+    }
+
+    static List<PortMapping> mappings(ContainerSpec c) {
+        List<PortMapping> out = new ArrayList<>();
+        for (PortSpec ps : c.publish()) out.addAll(ps.mappings());
+        return out;
+    }
+}

@@ -1,0 +1,89 @@
+package org.nlbridge.engine;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.nlbridge.driver.dns.Mount;
+import org.nlbridge.driver.firewall.Firewalls;
+import org.nlbridge.net.PortMapping;
+import org.nlbridge.spec.NetworkMode;
+import org.nlbridge.spec.NotFoundException;
+import org.nlbridge.state.BridgeOrigin;
+import org.nlbridge.state.ContainerRecord;
+import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Network;
+import org.nlbridge.state.PortBinding;
+
+/** {@code status} and {@code runtime}: the store's records as the engine API shows them. */
+final class StatusView {
+    private final Parts p;
+
+    StatusView(Parts p) {
+        this.p = p;
+    }
+
+    EngineStatus status() {
+        List<EngineStatus.NetworkStatus> nets = new ArrayList<>();
+        for (Network n : p.networks()) {
+            nets.add(new EngineStatus.NetworkStatus(n.name(), n.bridge().toString(), n.ipv4().subnet().toString(),
+                    n.ipv4().gateway().toString(), n.ipv4().range() == null ? null : n.ipv4().range().toString(),
+                    n.ipv6() == null ? null : n.ipv6().subnet().toString(), n.mtu().value(), n.options().icc(),
+                    n.options().ipMasq(), n.options().internal(), n.options().firewall().label(),
+                    n.bridgeOrigin() == BridgeOrigin.CREATED));
+        }
+        Map<String, Endpoint> eps = new HashMap<>();
+        p.endpoints().forEach(e -> eps.put(e.container(), e));
+        List<EngineStatus.ContainerStatus> ctrs = new ArrayList<>();
+        for (ContainerRecord r : p.store.read(tx -> tx.containers().all())) {
+            Endpoint e = eps.get(r.name());
+            List<String> files = Files.isDirectory(p.overlay.directory(r.name()))
+                    ? p.overlay.mounts(r.name(), false).stream().map(Mount::source).toList() : List.of();
+            // a bridge container without an endpoint is one whose attach failed: it has only lo, as with none
+            String network = e != null ? e.network() : r.mode() instanceof NetworkMode.Bridge ? "none" : r.mode().toString();
+            ctrs.add(new EngineStatus.ContainerStatus(r.name(), network, netnsColumn(r),
+                    e != null ? e.ifName().toString() : null, e != null ? e.hostVeth().toString() : null,
+                    e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
+                    e != null ? e.mac().toString() : null, r.hostname().toString(), files));
+        }
+        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())));
+    }
+
+    /** The namespace column: the container's own, {@code container:NAME}, or {@code -} for host mode. */
+    private static String netnsColumn(ContainerRecord r) {
+        return r.netns() != null ? r.netns() : r.mode() instanceof NetworkMode.Container o ? o.toString() : "-";
+    }
+
+    /** Published ports from the store, with the kernel's connection counters where the backend has them. */
+    private List<EngineStatus.PortStatus> ports(List<PortBinding> bindings) {
+        Map<String, Long> counters = p.firewalls.connections();
+        List<EngineStatus.PortStatus> out = new ArrayList<>();
+        for (PortBinding b : bindings) {
+            PortMapping m = b.mapping();
+            long c = counters.getOrDefault(Firewalls.portKey(m.protocol(), m.hostPort(), b.containerIp(),
+                    m.containerPort()), -1L);
+            out.add(new EngineStatus.PortStatus(b.container(), m.protocol().toString().toLowerCase(Locale.ROOT),
+                    m.hostIp() == null ? null : m.hostIp().toString(), m.hostPort(), b.containerIp().toString(),
+                    m.containerPort(), c, -1)); // the firewall counts connections, not bytes
+        }
+        return out;
+    }
+
+    Engine.ContainerRuntime runtime(String container) {
+        ContainerRecord r = p.store.read(tx -> tx.containers().find(container)).orElseThrow(() -> new NotFoundException(
+                "container", container, "no such container in the state " + p.options.stateDir(),
+                "the name of a container applied from a script"));
+        String netns = r.netns();
+        String filesOf = container;
+        if (r.mode() instanceof NetworkMode.Container o) {
+            // shares another container's namespace and, as in Docker, its resolv.conf and hosts
+            filesOf = o.container();
+            netns = p.store.read(tx -> tx.containers().find(o.container())).map(ContainerRecord::netns).orElse(null);
+        }
+        if (netns == null) return new Engine.ContainerRuntime(null, r.hostname(), List.of());
+        return new Engine.ContainerRuntime(netns, r.hostname(), p.overlay.mounts(filesOf, false));
+    }
+}

@@ -1,0 +1,46 @@
+package org.nlbridge.state;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.nlbridge.net.Hostname;
+import org.nlbridge.net.IfName;
+import org.nlbridge.net.Ipv4Address;
+import org.nlbridge.net.Ipv6Address;
+import org.nlbridge.net.MacAddress;
+
+/**
+ * One container attached to one network. The row is also the address allocation: an address is taken
+ * exactly while an endpoint holds it, so no allocation can outlive its owner.
+ *
+ * @param netns    the container's network namespace, as the runtime gave it
+ * @param ifName   the interface inside the container, e.g. {@code eth0}
+ * @param hostVeth the veth end on the bridge, unique on the host
+ * @param ipv6     null on an IPv4-only network
+ */
+public record Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth,
+                       Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase) {
+
+    public Endpoint {
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(netns, "netns");
+        Objects.requireNonNull(ifName, "ifName");
+        Objects.requireNonNull(hostVeth, "hostVeth");
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(ipv4, "ipv4");
+        Objects.requireNonNull(mac, "mac");
+        Objects.requireNonNull(phase, "phase");
+        if (container.isEmpty()) {
+            throw new IllegalArgumentException("empty container name");
+        }
+    }
+
+    public Endpoint withPhase(Phase next) {
+        return new Endpoint(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, next);
+    }
+
+    /** "container web on network bridge", for messages. */
+    String describe() {
+        return "container " + container + " on network " + network;
+    }
+}

@@ -1,0 +1,83 @@
+package org.nlbridge.state;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.nlbridge.net.Hostname;
+import org.nlbridge.spec.NetworkMode;
+
+/**
+ * The schema's versions, kept in {@code PRAGMA user_version}. Each table class owns its DDL next to its queries;
+ * this class only orders the steps. Step i takes the file from version i to i + 1 inside the opening write
+ * transaction, so a future change appends a step and never edits an old one, and a state directory written by any
+ * earlier release is upgraded in place when it is opened.
+ *
+ * <ol>
+ *   <li>networks, endpoints, port bindings, meta (the first release).</li>
+ *   <li>the network's driver; containers and user-hook rules as tables of their own. Version 1 kept them in
+ *       {@code meta}: {@code container.NAME} = {@code NETNS\tHOSTNAME} (NETNS {@code -} for host mode,
+ *       {@code container:OTHER} for that mode), {@code netns.created.NETNS} = {@code 1},
+ *       {@code userrule.RULE} = {@code inserted}. Those rows move into the new tables.</li>
+ * </ol>
+ */
+final class Schema {
+
+    /** One step, run in the migration's write transaction. */
+    @FunctionalInterface
+    interface Step {
+        void apply(Tx tx);
+    }
+
+    static final List<Step> STEPS = List.of(
+            tx -> ddl(tx, NetworkTable.DDL, EndpointTable.DDL, PortTable.DDL, MetaTable.DDL),
+            Schema::version2);
+
+    /** The version this code reads and writes. */
+    static final int VERSION = STEPS.size();
+
+    private static final String V1_CONTAINER = "container.";
+    private static final String V1_CREATED_NETNS = "netns.created.";
+    private static final String V1_USER_RULE = "userrule.";
+
+    private Schema() {}
+
+    @SafeVarargs
+    private static void ddl(Tx tx, List<String>... statements) {
+        for (List<String> list : statements) list.forEach(tx::update);
+    }
+
+    private static void version2(Tx tx) {
+        ddl(tx, NetworkTable.DDL_V2, ContainerTable.DDL, UserRuleTable.DDL);
+        MetaTable meta = tx.meta();
+        for (String key : meta.keys(V1_CONTAINER)) {
+            String name = key.substring(V1_CONTAINER.length());
+            tx.containers().put(v1Container(tx, name, meta.get(key).orElseThrow()));
+            meta.remove(key);
+        }
+        meta.keys(V1_CREATED_NETNS).forEach(meta::remove);
+        for (String key : meta.keys(V1_USER_RULE)) {
+            tx.userRules().add(key.substring(V1_USER_RULE.length()));
+            meta.remove(key);
+        }
+    }
+
+    /**
+     * A version-1 container record. Version 1 did not store the mode of a container with a namespace of its own:
+     * it was on a bridge network if it has an endpoint (on that network), else {@code none}, which is also how its
+     * status read it. The next apply rewrites the record from the script in any case.
+     */
+    private static ContainerRecord v1Container(Tx tx, String name, String value) {
+        String[] parts = value.split("\t", 2);
+        String netns = parts[0];
+        Hostname hostname = Hostname.parse("meta " + V1_CONTAINER + name, parts.length > 1 ? parts[1] : name);
+        if (netns.equals("-")) return new ContainerRecord(name, new NetworkMode.Host(), hostname, null, false);
+        if (netns.startsWith("container:")) {
+            return new ContainerRecord(name, NetworkMode.parse("meta " + V1_CONTAINER + name, netns), hostname, null,
+                    false);
+        }
+        Optional<Endpoint> e = tx.endpoints().ofContainer(name).stream().findFirst();
+        NetworkMode mode = e.<NetworkMode>map(x -> new NetworkMode.Bridge(x.network())).orElse(new NetworkMode.None());
+        boolean created = tx.meta().get(V1_CREATED_NETNS + netns).isPresent();
+        return new ContainerRecord(name, mode, hostname, netns, created);
+    }
+}

@@ -1,0 +1,244 @@
+package org.nlbridge.state;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The engine's durable state: networks, endpoints (which are also the address allocations), published ports,
+ * containers and the user-hook rules inserted, in SQLite at {@code <stateDir>/state.db}.
+ *
+ * <p>Why this shape:
+ * <ul>
+ *   <li><b>WAL</b>: readers never block the writer nor the other way round, and a commit is one append.</li>
+ *   <li><b>{@code BEGIN IMMEDIATE}</b> for every write: the write lock is taken at the start, before
+ *       anything is read, so two engine processes on one host serialise their read-decide-write sequences
+ *       (an allocation reads the used addresses, then inserts) and never hand out one address twice. A
+ *       deferred transaction would read first and fail with SQLITE_BUSY on its first write instead of
+ *       waiting.</li>
+ *   <li><b>{@code busy_timeout}</b>: a writer waits for the other process's transaction rather than failing;
+ *       transactions are short (the driver journals intent, commits, then does its syscalls).</li>
+ *   <li><b>{@code synchronous = FULL}</b>: a commit reported to the caller survives power loss too; the
+ *       network definitions are configuration, not just cache.</li>
+ * </ul>
+ * One connection per store, used by one thread at a time (a lock serialises threads); open a store per
+ * process, not per operation. Work passed to {@link #read}, {@link #write} and {@link #update} runs inside
+ * one transaction: an exception from it rolls everything back.
+ */
+public final class StateStore implements AutoCloseable {
+
+    public static final String FILE_NAME = "state.db";
+
+    /** Far longer than any of our transactions; only a hung process holds the lock that long. */
+    static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path file;
+    private final Duration busyTimeout;
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Set while work runs; the connection has one transaction at a time. */
+    private boolean transactionOpen;
+    private boolean closed;
+
+    private StateStore(Path file, Duration busyTimeout, Connection connection) {
+        this.file = file;
+        this.busyTimeout = busyTimeout;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens (creating if needed) {@code <stateDir>/state.db}. A missing state directory is created
+     * accessible to the owner only: whoever can write the store can steer the engine.
+     *
+     * @throws StateException if the file cannot be opened, cannot use WAL, or was written by a newer nlbridge
+     */
+    public static StateStore open(Path stateDir) {
+        return open(stateDir, BUSY_TIMEOUT);
+    }
+
+    /** With another busy timeout, so tests need not wait for the real one. */
+    static StateStore open(Path stateDir, Duration busyTimeout) {
+        Path dir = stateDir.toAbsolutePath();
+        createDirectory(dir);
+        Path file = dir.resolve(FILE_NAME);
+        Connection connection;
+        try {
+            // a URI, so that '?' or '%' in the path cannot be taken for connection parameters
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file.toUri());
+        } catch (SQLException e) {
+            throw StateException.of(file, busyTimeout, "open", e);
+        }
+        StateStore store = new StateStore(file, busyTimeout, connection);
+        try {
+            store.configure();
+            store.migrate();
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void createDirectory(Path dir) {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir.getParent());
+            Files.createDirectory(dir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException raced) {
+            // another engine created it in the meantime, which is fine
+        } catch (IOException e) {
+            throw new StateException("state directory " + dir + ": cannot create it: " + e, e);
+        }
+    }
+
+    private void configure() {
+        // busy_timeout first: every later pragma may have to wait for another process
+        pragma("busy_timeout = " + busyTimeout.toMillis());
+        String mode = pragma("journal_mode = WAL");
+        if (!"wal".equalsIgnoreCase(mode)) {
+            // e.g. a file system without shared memory; without WAL readers and writers block each other
+            throw new StateException("state store " + file + ": cannot use write-ahead logging (journal mode stays "
+                    + mode + ")");
+        }
+        pragma("synchronous = FULL");
+        pragma("foreign_keys = ON");
+    }
+
+    /** Brings the schema to {@link Schema#VERSION}, inside one write transaction so two first opens do not race. */
+    private void migrate() {
+        update(tx -> {
+            int version = Integer.parseInt(pragma("user_version"));
+            if (version > Schema.VERSION) {
+                throw new StateException("state store " + file + " has schema version " + version
+                        + ", newer than this nlbridge understands (" + Schema.VERSION + "); refusing to touch it");
+            }
+            for (int step = version; step < Schema.VERSION; step++) {
+                Schema.STEPS.get(step).apply(tx);
+            }
+            if (version != Schema.VERSION) {
+                pragma("user_version = " + Schema.VERSION);
+            }
+        });
+    }
+
+    private String pragma(String text) {
+        try (Statement st = connection.createStatement()) {
+            // only pragmas that set a value return no row
+            if (!st.execute("PRAGMA " + text)) {
+                return "";
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        } catch (SQLException e) {
+            throw failure("PRAGMA " + text, e);
+        }
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Runs {@code work} in a read transaction: one consistent snapshot, never blocked by a writer. */
+    public <T> T read(Function<Tx, T> work) {
+        return inTransaction("BEGIN", false, work);
+    }
+
+    /**
+     * Runs {@code work} in a write transaction that holds the store's write lock from its first statement
+     * ({@code BEGIN IMMEDIATE}), waiting up to the busy timeout for another process to finish. It commits
+     * when {@code work} returns and rolls back when it throws.
+     */
+    public <T> T write(Function<Tx, T> work) {
+        return inTransaction("BEGIN IMMEDIATE", true, work);
+    }
+
+    /** {@link #write} for work without a result. */
+    public void update(Consumer<Tx> work) {
+        write(tx -> {
+            work.accept(tx);
+            return null;
+        });
+    }
+
+    private <T> T inTransaction(String begin, boolean writable, Function<Tx, T> work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("state store " + file + " is closed");
+            }
+            if (transactionOpen) {
+                throw new IllegalStateException("state store " + file + ": transactions do not nest;"
+                        + " pass the open Tx down instead");
+            }
+            execute(begin);
+            Tx tx = new Tx(this, connection, writable);
+            transactionOpen = true;
+            try {
+                T result = work.apply(tx);
+                execute("COMMIT");
+                return result;
+            } catch (RuntimeException | Error e) {
+                rollback(e);
+                throw e;
+            } finally {
+                tx.end();
+                transactionOpen = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rollback(Throwable cause) {
+        try (Statement st = connection.createStatement()) {
+            st.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite may have rolled back on its own already (e.g. after a failed COMMIT)
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void execute(String sql) {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    StateException failure(String operation, SQLException e) {
+        return StateException.of(file, busyTimeout, operation, e);
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            connection.close();
+        } catch (SQLException e) {
+            throw failure("close", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.nlbridge.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nlbridge.state.Samples.endpoint;
+import static org.nlbridge.state.Samples.network;
+import static org.nlbridge.state.Samples.withIpv6;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.PortSpec;
+
+class StateStoreTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsAPrivateDirectoryAndAVersionedWalDatabase() throws SQLException, IOException {
+        Path stateDir = dir.resolve("var/lib/nlbridge");
+        try (StateStore store = StateStore.open(stateDir)) {
+            assertEquals(stateDir.resolve("state.db"), store.file());
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir)));
+        assertEquals("2", pragma(stateDir.resolve("state.db"), "user_version"));
+        assertEquals("wal", pragma(stateDir.resolve("state.db"), "journal_mode"));
+    }
+
+    @Test
+    void everythingSurvivesCloseAndReopen() {
+        Network net = withIpv6(network("web", "br-web", "172.18.0.0/16", "172.18.0.1", "172.18.5.0/24"),
+                "fd00:1::/64", "fd00:1::1", null);
+        Endpoint ep = endpoint("app", "web", "172.18.5.2", "02:42:ac:12:05:02");
+        PortBinding port = new PortBinding(PortSpec.parse("p", "127.0.0.1:8080:80").mappings().getFirst(), "app",
+                "web", ep.ipv4());
+        try (StateStore store = StateStore.open(dir)) {
+            store.update(tx -> {
+                tx.networks().insert(net);
+                tx.networks().setLastAllocated("web", ep.ipv4());
+                tx.endpoints().insert(ep);
+                tx.endpoints().setPhase("app", "web", Phase.ATTACHED);
+                tx.ports().publish(port);
+                tx.meta().put("firewall", "nftables");
+            });
+        }
+        try (StateStore store = StateStore.open(dir)) {
+            store.read(tx -> {
+                assertEquals(List.of(net), tx.networks().all());
+                assertEquals(Optional.of(ep.ipv4()), tx.networks().lastAllocated("web", IpAddress.AF_INET));
+                assertEquals(List.of(ep.withPhase(Phase.ATTACHED)), tx.endpoints().all());
+                assertEquals(List.of(port), tx.ports().all());
+                return tx.meta().get("firewall");
+            }).ifPresentOrElse(v -> assertEquals("nftables", v), () -> { throw new AssertionError("meta lost"); });
+        }
+    }
+
+    @Test
+    void aFailingWriteLeavesNothingBehind() {
+        try (StateStore store = StateStore.open(dir)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.write(tx -> {
+                tx.networks().insert(network("web", "br-web", "172.18.0.0/16", "172.18.0.1", null));
+                throw new IllegalStateException("the kernel said no");
+            }));
+            assertEquals("the kernel said no", e.getMessage());
+            assertEquals(List.of(), store.read(tx -> tx.networks().all()));
+        }
+    }
+
+    @Test
+    void aReadTransactionCannotWrite() {
+        try (StateStore store = StateStore.open(dir)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> store.read(tx -> {
+                        tx.meta().put("k", "v");
+                        return null;
+                    }));
+            assertEquals("a read transaction cannot write (INSERT INTO meta (key, value) VALUES (?, ?)"
+                    + " ON CONFLICT (...); use StateStore.write or update", e.getMessage());
+        }
+    }
+
+    @Test
+    void transactionsDoNotNestAndDoNotOutliveTheirWork() {
+        try (StateStore store = StateStore.open(dir)) {
+            IllegalStateException nested = assertThrows(IllegalStateException.class,
+                    () -> store.write(tx -> store.read(inner -> null)));
+            assertEquals("state store " + store.file() + ": transactions do not nest; pass the open Tx down instead",
+                    nested.getMessage());
+            Tx escaped = store.read(tx -> tx);
+            IllegalStateException ended = assertThrows(IllegalStateException.class, () -> escaped.meta().get("k"));
+            assertEquals("transaction on " + store.file() + " already ended; use the Tx only inside its work",
+                    ended.getMessage());
+        }
+    }
+
+    @Test
+    void aWriterWaitsForAnotherConnectionsWriteLockThenGivesUpNamingIt() throws Exception {
+        try (StateStore holder = StateStore.open(dir);
+             StateStore waiter = StateStore.open(dir, Duration.ofMillis(300))) {
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread t = Thread.ofPlatform().start(() -> holder.update(tx -> {
+                tx.meta().put("held", "yes");
+                locked.countDown();
+                await(release);
+            }));
+            locked.await();
+            long before = System.nanoTime();
+            StateException e = assertThrows(StateException.class, () -> waiter.update(tx -> tx.meta().put("k", "v")));
+            assertTrue(System.nanoTime() - before >= Duration.ofMillis(250).toNanos(), "did not wait");
+            assertEquals("state store " + waiter.file() + ": BEGIN IMMEDIATE: another process holds the lock"
+                    + " (waited up to 300 ms)", e.getMessage());
+            // a reader is not blocked by the writer, and does not see its uncommitted row
+            assertEquals(Optional.empty(), waiter.read(tx -> tx.meta().get("held")));
+            release.countDown();
+            t.join();
+            waiter.update(tx -> tx.meta().put("k", "v"));
+            assertEquals(Optional.of("yes"), waiter.read(tx -> tx.meta().get("held")));
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aClosedStoreRefusesWork() {
+        StateStore store = StateStore.open(dir);
+        store.close();
+        store.close(); // twice is fine
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.read(tx -> null));
+        assertEquals("state store " + store.file() + " is closed", e.getMessage());
+    }
+
+    @Test
+    void aNewerSchemaIsNotTouched() throws SQLException {
+        StateStore.open(dir).close();
+        Path file = dir.resolve("state.db");
+        pragma(file, "user_version = 7");
+        StateException e = assertThrows(StateException.class, () -> StateStore.open(dir));
+        assertEquals("state store " + file + " has schema version 7, newer than this nlbridge understands (2);"
+                + " refusing to touch it", e.getMessage());
+    }
+
+    @Test
+    void aPathWithSpecialCharactersIsAPathNotParameters() {
+        Path odd = dir.resolve("a dir?journal_mode=delete%20#x");
+        try (StateStore store = StateStore.open(odd)) {
+            store.update(tx -> tx.meta().put("k", "v"));
+        }
+        assertTrue(Files.exists(odd.resolve("state.db")));
+    }
+
+    @Test
+    void metaValuesCanBeReplacedAndRemoved() {
+        try (StateStore store = StateStore.open(dir)) {
+            store.update(tx -> {
+                tx.meta().put("firewall", "iptables");
+                tx.meta().put("firewall", "nftables");
+            });
+            assertEquals(Optional.of("nftables"), store.read(tx -> tx.meta().get("firewall")));
+            boolean removed = store.write(tx -> tx.meta().remove("firewall"));
+            boolean removedAgain = store.write(tx -> tx.meta().remove("firewall"));
+            assertTrue(removed);
+            assertFalse(removedAgain);
+            assertEquals(Optional.empty(), store.read(tx -> tx.meta().get("firewall")));
+        }
+    }
+
+    /** Reads or sets a pragma through a connection of its own, as another process would. */
+    static String pragma(Path file, String pragma) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toUri());
+             Statement st = c.createStatement()) {
+            if (!st.execute("PRAGMA " + pragma)) {
+                return "";
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        }
+    }
+}
