@@ -3,7 +3,7 @@ package org.nlbridge.daemon;
 import java.util.function.Function;
 
 import org.nlbridge.dockerplugin.Backend;
-import org.nlbridge.engine.AddressPools;
+import org.nlbridge.driver.ipam.AddressPools;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.spec.DesiredState;
 

@@ -2,7 +2,7 @@ package org.nlbridge.dockerplugin;
 
 import java.util.function.Function;
 
-import org.nlbridge.engine.AddressPools;
+import org.nlbridge.driver.ipam.AddressPools;
 import org.nlbridge.spec.DesiredState;
 
 /**

@@ -3,7 +3,7 @@ package org.nlbridge.dockerplugin;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.nlbridge.engine.AddressPools;
+import org.nlbridge.driver.ipam.AddressPools;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.ValidationException;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nlbridge.client.HttpWire;
 import org.nlbridge.daemon.Daemon;
-import org.nlbridge.engine.AddressPools;
+import org.nlbridge.driver.ipam.AddressPools;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortSpec;

@@ -40,15 +40,24 @@ final class ContainerSteps {
     }
 
     /**
+     * Whether the engine keeps a namespace for the container: not in host or container:NAME mode, and not for a
+     * container whose runtime brings its own namespace ({@link ContainerSpec#handover()}).
+     */
+    static boolean ownNetns(ContainerSpec c) {
+        return ownNetns(c.network()) && c.handover() == null;
+    }
+
+    /**
      * The container's record, if it is new or changed. Written before anything is made for the container, so destroy
      * finds it even if this process dies next; a namespace the engine created for it before stays the engine's.
      */
     Optional<Step> record(ContainerSpec c, Optional<ContainerRecord> old, Unit unit) {
-        String netns = ownNetns(c.network()) ? c.netns() : null;
+        String netns = ownNetns(c) ? c.netns() : null;
         boolean created = old.isPresent() && netns != null && netns.equals(old.get().netns()) && old.get().createdNetns();
         ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created);
         if (old.isPresent() && old.get().equals(want)) return Optional.empty();
-        String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "") + ", hostname " + c.hostname();
+        String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "")
+                + (c.handover() != null ? ", handed over as " + c.handover() : ", hostname " + c.hostname());
         return Optional.of(Step.call(new Change(old.isPresent() ? Action.UPDATE : Action.CREATE, "container", c.name(),
                 detail), unit, () -> p.store.update(tx -> tx.containers().put(want))));
     }

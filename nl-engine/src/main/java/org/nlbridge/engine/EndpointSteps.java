@@ -1,5 +1,6 @@
 package org.nlbridge.engine;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.nlbridge.driver.Attachment;
@@ -15,6 +17,7 @@ import org.nlbridge.driver.NetworkDriver;
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
 import org.nlbridge.driver.ipam.EndpointRequest;
+import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
@@ -86,14 +89,28 @@ final class EndpointSteps {
     private Step journal(Attachment a) {
         ContainerSpec c = a.container();
         Network n = a.network();
-        String detail = a.hostLink() + " <-> " + c.netns() + ":" + c.ifname() + ", "
+        String detail = a.hostLink() + " <-> " + containerEnd(c) + ", "
                 + (c.ip() != null ? c.ip() : "next free address in " + n.ipv4().pool())
                 + (n.ipv6() != null ? ", " + (c.ip6() != null ? c.ip6() : "IPv6 from " + n.ipv6().pool()) : "")
                 + ", mac " + (c.mac() != null ? c.mac() : n.options().macFromIp() ? "02:42:<ipv4>" : "random");
         return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () ->
                 a.journalled(p.store.write(tx -> p.ipam.attach(tx, new EndpointRequest(c.name(), n.name(),
-                        NetNs.RUN_DIR.resolve(c.netns()), c.ifname(), a.hostLink(), c.hostname(), c.ip(), c.ip6(),
-                        c.mac())))));
+                        netnsPath(c), ifName(c), a.hostLink(), c.hostname(), c.ip(), c.ip6(), c.mac())))));
+    }
+
+    /** Where the container end goes: {@code web:eth0}, or {@code handover nlc3abc3b7e1122} (host namespace, for a runtime). */
+    static String containerEnd(ContainerSpec c) {
+        return c.handover() != null ? "handover " + c.handover() : c.netns() + ":" + c.ifname();
+    }
+
+    /** The endpoint's namespace as stored: null for a container end handed over to a runtime. */
+    private static Path netnsPath(ContainerSpec c) {
+        return c.handover() != null ? null : NetNs.RUN_DIR.resolve(c.netns());
+    }
+
+    /** The container end's name: inside the container, or as handed over. */
+    private static IfName ifName(ContainerSpec c) {
+        return c.handover() != null ? c.handover() : c.ifname();
     }
 
     private Step port(Attachment a, PortMapping m) {
@@ -201,7 +218,7 @@ final class EndpointSteps {
 
     /** Whether a container's stored endpoint still matches its spec (else it is re-made). */
     static boolean sameEndpoint(Endpoint e, ContainerSpec c) {
-        return e.netns().equals(NetNs.RUN_DIR.resolve(c.netns())) && e.ifName().equals(c.ifname())
+        return Objects.equals(e.netns(), netnsPath(c)) && e.ifName().equals(ifName(c))
                 && e.hostname().equals(c.hostname())
                 && (c.ip() == null || c.ip().equals(e.ipv4()))
                 && (c.ip6() == null || c.ip6().equals(e.ipv6()))

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.net.Hostname;
+import org.nlbridge.driver.ipam.AddressPools;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;

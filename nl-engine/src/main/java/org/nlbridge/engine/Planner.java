@@ -99,7 +99,7 @@ final class Planner {
             Unit unit = attaching ? endpoints.attachUnit(c.name(), net) : Unit.bestEffort("container " + c.name());
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
             containers.record(c, old, unit).ifPresent(out::add);
-            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.exists(c.netns());
+            boolean newNetns = ContainerSteps.ownNetns(c) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
             if (attaching) {
                 attach.add(new Attachment(c, net, p.driver(net).hostLink(net, c.name()), unit));
@@ -114,6 +114,7 @@ final class Planner {
         out.addAll(later);
         for (ContainerSpec c : desired.containers()) {
             if (c.network() instanceof NetworkMode.Container) continue; // shares the other's files
+            if (c.handover() != null) continue; // its runtime writes its files
             boolean attaching = attach.stream().anyMatch(a -> a.container() == c);
             Unit unit = attaching ? attach.stream().filter(a -> a.container() == c).findFirst().orElseThrow().unit()
                     : Unit.bestEffort("container " + c.name());
@@ -121,6 +122,9 @@ final class Planner {
             containers.files(c, net == null ? null : net.dns(), attaching, unit).ifPresent(out::add);
         }
         out.addAll(firewall.userRules(desired, nets.values()));
+        Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class); // the last network of a backend takes its tables
+        nets.values().forEach(n -> inUse.add(n.options().firewall()));
+        out.addAll(firewall.teardownUnused(inUse));
         return out;
     }
 
@@ -215,7 +219,7 @@ final class Planner {
             ContainerSpec c = desired.container(e.container()).orElse(null);
             boolean keep = nets.containsKey(e.network()) && c != null && c.network() instanceof NetworkMode.Bridge b
                     && b.network().equals(e.network()) && EndpointSteps.sameEndpoint(e, c)
-                    && p.driver(n).intact(n, e, links) && NetNs.exists(c.netns());
+                    && p.driver(n).intact(n, e, links) && (c.handover() != null || NetNs.exists(c.netns()));
             if (!keep) out.add(e);
         }
         return out;

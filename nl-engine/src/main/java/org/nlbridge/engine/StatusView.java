@@ -44,13 +44,16 @@ final class StatusView {
                     ? p.overlay.mounts(r.name(), false).stream().map(Mount::source).toList() : List.of();
             // a bridge container without an endpoint is one whose attach failed: it has only lo, as with none
             String network = e != null ? e.network() : r.mode() instanceof NetworkMode.Bridge ? "none" : r.mode().toString();
-            ctrs.add(new EngineStatus.ContainerStatus(r.name(), network, netnsColumn(r),
+            ctrs.add(new EngineStatus.ContainerStatus(r.name(), network, e != null && e.handedOver() ? HANDED_OVER : netnsColumn(r),
                     e != null ? e.ifName().toString() : null, e != null ? e.hostVeth().toString() : null,
                     e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
                     e != null ? e.mac().toString() : null, r.hostname().toString(), files));
         }
         return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())));
     }
+
+    /** The namespace column of a container whose runtime has its namespace (its IFNAME: the name it was handed over as). */
+    static final String HANDED_OVER = "(runtime's)";
 
     /** The namespace column: the container's own, {@code container:NAME}, or {@code -} for host mode. */
     private static String netnsColumn(ContainerRecord r) {

@@ -18,6 +18,7 @@ import org.nlbridge.spec.NetworkMode;
  *       {@code meta}: {@code container.NAME} = {@code NETNS\tHOSTNAME} (NETNS {@code -} for host mode,
  *       {@code container:OTHER} for that mode), {@code netns.created.NETNS} = {@code 1},
  *       {@code userrule.RULE} = {@code inserted}. Those rows move into the new tables.</li>
+ *   <li>the address pools of runtimes with an IPAM protocol of their own (Docker's {@code --ipam-driver nlbridge}).</li>
  * </ol>
  */
 final class Schema {
@@ -30,7 +31,8 @@ final class Schema {
 
     static final List<Step> STEPS = List.of(
             tx -> ddl(tx, NetworkTable.DDL, EndpointTable.DDL, PortTable.DDL, MetaTable.DDL),
-            Schema::version2);
+            Schema::version2,
+            tx -> ddl(tx, PoolTable.DDL));
 
     /** The version this code reads and writes. */
     static final int VERSION = STEPS.size();

@@ -32,6 +32,7 @@ public final class Tx {
     private final MetaTable meta = new MetaTable(this);
     private final ContainerTable containers = new ContainerTable(this);
     private final UserRuleTable userRules = new UserRuleTable(this);
+    private final PoolTable pools = new PoolTable(this);
 
     Tx(StateStore store, Connection connection, boolean writable) {
         this.store = store;
@@ -61,6 +62,10 @@ public final class Tx {
 
     public UserRuleTable userRules() {
         return userRules;
+    }
+
+    public PoolTable pools() {
+        return pools;
     }
 
     <T> List<T> query(String sql, Row<T> row, Object... args) {

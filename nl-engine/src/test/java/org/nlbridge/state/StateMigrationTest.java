@@ -78,7 +78,7 @@ class StateMigrationTest {
                                 + (b.mapping().hostIp() == null ? "*" : b.mapping().hostIp()) + ":"
                                 + b.mapping().hostPort() + " -> " + b.mapping().containerPort()).toList());
             }
-            assertEquals("2", StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME), "user_version"));
+            assertEquals("3", StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME), "user_version"));
         }
     }
 

@@ -52,7 +52,10 @@ final class BridgeEndpoints {
     List<Step> attach(List<Attachment> batch) {
         List<Step> out = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) out.add(hostVeth(batch.get(i), i == 0));
-        for (int i = 0; i < batch.size(); i++) containerSide(batch.get(i), i == 0, out);
+        for (int i = 0; i < batch.size(); i++) {
+            // a container end handed over is set up by its runtime, in its runtime's namespace
+            if (batch.get(i).container().handover() == null) containerSide(batch.get(i), i == 0, out);
+        }
         for (int i = 0; i < batch.size(); i++) out.add(firewall(batch.get(i), i == 0));
         return out;
     }
@@ -68,14 +71,16 @@ final class BridgeEndpoints {
     private static Step hostVeth(Attachment a, boolean first) {
         ContainerSpec c = a.container();
         Network n = a.network();
-        String detail = "veth, peer " + c.netns() + ":" + c.ifname() + ", master " + n.bridge() + ", mtu "
-                + n.mtu().value() + ", hairpin, up";
+        String peer = c.handover() != null ? "peer " + c.handover() + " (handed over, down)" : "peer " + c.netns() + ":" + c.ifname();
+        String detail = "veth, " + peer + ", master " + n.bridge() + ", mtu " + n.mtu().value() + ", hairpin, up";
         return Step.netlink(new Change(Action.CREATE, "link", a.hostLink().toString(), detail), a.unit(), null, r -> {
             if (first) CrashPoint.at(CrashPoint.JOURNALLED);
             Endpoint e = a.endpoint();
-            NetNs peer = r.keep(NetNs.open(c.netns()));
-            r.batch().links().add(VethSpec.builder(e.hostVeth().toString(), e.ifName().toString())
-                    .peerNetns(peer).mtu(n.mtu()).peerMac(e.mac()).master(r.index(n.bridge().toString()))
+            VethSpec.Builder v = VethSpec.builder(e.hostVeth().toString(), e.ifName().toString());
+            // handed over: the peer stays here, down, with the endpoint's MAC and the network's MTU, until the runtime
+            // moves it into its namespace, renames it and sets it up (Docker's Join); else it is made in place
+            if (!e.handedOver()) v.peerNetns(r.keep(NetNs.open(c.netns())));
+            r.batch().links().add(v.mtu(n.mtu()).peerMac(e.mac()).master(r.index(n.bridge().toString()))
                     .port(BridgePortSpec.HAIRPIN).alias(Naming.vethAlias(n.name(), c.name())).up().build());
         });
     }

@@ -1,4 +1,4 @@
-package org.nlbridge.engine;
+package org.nlbridge.driver.ipam;
 
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
