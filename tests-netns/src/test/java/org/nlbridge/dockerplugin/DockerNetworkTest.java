@@ -41,4 +41,40 @@ class DockerNetworkTest {
             assertEquals(0, nlb.get("/v1/desired").path("networks").size());
         }
     }
+
+    /** {@code --ipam-driver nlbridge}, with nlbridge's network driver and with Docker's own bridge driver. */
+    @Test
+    void ipamDriver(Sandbox sandbox) {
+        try (ClientHost host = ClientHost.start(sandbox); PluginDaemon nlb = PluginDaemon.start(host)) {
+            Docker docker = host.docker();
+            String image = docker.busybox();
+            // no --subnet: the first default pool that misses docker0's 172.17.0.0/16 route
+            docker.run("network", "create", "-d", "nlbridge", "--ipam-driver", "nlbridge", "-o",
+                    "com.docker.network.bridge.name=br-pooled", "pooled");
+            assertEquals(List.of("172.18.0.1/16"), Oracle.addresses(host.hostNs(), "br-pooled"));
+            docker.run("network", "create", "-d", "bridge", "--ipam-driver", "nlbridge", "--subnet", "10.77.0.0/24",
+                    "--ip-range", "10.77.0.128/25", "-o", "com.docker.network.bridge.name=br-dkpool", "dkpool");
+            assertEquals(List.of("10.77.0.1/24"), Oracle.addresses(host.hostNs(), "br-dkpool"), "Docker's bridge, our gateway");
+            docker.run("run", "-d", "--name", "ca", "--network", "pooled", image, "sleep", "3600");
+            docker.run("run", "-d", "--name", "cb", "--network", "dkpool", image, "sleep", "3600");
+            assertEquals("172.18.0.2", docker.run("inspect", "-f", "{{.NetworkSettings.Networks.pooled.IPAddress}}", "ca").strip());
+            assertEquals("10.77.0.128", docker.run("inspect", "-f", "{{.NetworkSettings.Networks.dkpool.IPAddress}}", "cb").strip(),
+                    "from the --ip-range");
+            Cmd.Result clash = docker.cli("network", "create", "-d", "bridge", "--ipam-driver", "nlbridge", "--subnet",
+                    "10.77.0.0/25", "clash");
+            assertNotEquals(0, clash.exit());
+            assertTrue(clash.err().contains("invalid --subnet \"10.77.0.0/25\": overlaps the pool"), clash.err());
+
+            nlb.stop(); // the pools are in the engine's store: a restarted daemon still knows them
+            nlb.start();
+            docker.run("run", "-d", "--name", "cc", "--network", "dkpool", image, "sleep", "3600");
+            assertEquals("10.77.0.129", docker.run("inspect", "-f", "{{.NetworkSettings.Networks.dkpool.IPAddress}}", "cc").strip());
+
+            docker.run("rm", "-f", "ca", "cb", "cc");
+            docker.run("network", "rm", "pooled", "dkpool");
+            // released: the same subnet can be had again
+            docker.run("network", "create", "-d", "bridge", "--ipam-driver", "nlbridge", "--subnet", "10.77.0.0/24", "again");
+            docker.run("network", "rm", "again");
+        }
+    }
 }
