@@ -2,6 +2,8 @@ package org.nlbridge.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.ipam.AddressPools;
@@ -83,6 +85,19 @@ final class HostEngine implements Engine {
     @Override
     public Ownership ownership() {
         return reconciler.ownership();
+    }
+
+    /** The value a front end kept in the store's meta table before it kept its own state, taken out once. */
+    @Override
+    public boolean takeFrontEndValue(String key, Consumer<String> keep) {
+        return p.store.write(tx -> {
+            Optional<String> value = tx.meta().get(key);
+            value.ifPresent(v -> {
+                keep.accept(v);
+                tx.meta().remove(key);
+            });
+            return value.isPresent();
+        });
     }
 
     @Override

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Assumptions;
@@ -27,8 +29,21 @@ import org.nlbridge.testing.SandboxExtension;
 class HostMonitorTest {
 
     private final List<HostEvent> seen = new ArrayList<>();
+    /**
+     * While set, the listener waits on it. The monitor delivers on its reading thread, so its socket is then not
+     * read and the kernel's queue overflows whatever the machine's load: a flood is an overrun every time.
+     */
+    private volatile CountDownLatch gate;
 
     private void add(HostEvent e) {
+        CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
         synchronized (seen) {
             seen.add(e);
             seen.notifyAll();
@@ -82,7 +97,7 @@ class HostMonitorTest {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < 100; i++) b.append("link add x").append(i).append(" type veth peer name y").append(i).append('\n');
             for (int i = 0; i < 100; i++) b.append("link del x").append(i).append('\n');
-            Cmd.run(b.toString(), "ip", "-n", ns, "-batch", "-");
+            flood(() -> Cmd.run(b.toString(), "ip", "-n", ns, "-batch", "-"));
             HostEvent.Overrun o = (HostEvent.Overrun) await(e -> e instanceof HostEvent.Overrun, "overrun");
             assertEquals("rtnetlink", o.source());
             assertTrue(o.reason().startsWith("ENOBUFS"), o.reason());
@@ -107,7 +122,7 @@ class HostMonitorTest {
                 StringBuilder b = new StringBuilder();
                 for (int i = 0; i < 60; i++) b.append("link add x").append(i).append(" type veth peer name y").append(i).append('\n');
                 for (int i = 0; i < 60; i++) b.append("link del x").append(i).append('\n');
-                Cmd.run(b.toString(), "ip", "-n", ns, "-batch", "-");
+                flood(() -> Cmd.run(b.toString(), "ip", "-n", ns, "-batch", "-"));
                 int overruns = round + 1;
                 await(e -> count(HostEvent.Overrun.class) >= overruns, "overrun " + overruns);
                 // a link made after the second flood is named at once: the monitor is reading again
@@ -118,6 +133,18 @@ class HostMonitorTest {
             long end = System.currentTimeMillis() + 20_000;
             while (!flood(m).isEmpty() && System.currentTimeMillis() < end) pause();
             assertEquals(List.of(), flood(m), "the second overrun's re-read too left no name of a deleted link");
+        }
+    }
+
+    /** Runs a flood of changes while the monitor's reading thread is held in the listener, then lets it go. */
+    private void flood(Runnable changes) {
+        CountDownLatch g = new CountDownLatch(1);
+        gate = g;
+        try {
+            changes.run();
+        } finally {
+            gate = null;
+            g.countDown();
         }
     }
 
