@@ -36,7 +36,9 @@ class DockerNetworkTest {
             assertNotEquals(0, bad.exit());
             assertTrue(bad.err().contains("invalid -o \"com.docker.network.bridge.enable_icc_typo\": unknown option"), bad.err());
 
-            docker.run("network", "rm", "nlb1");
+            Cmd.Result lax = docker.cli("network", "create", "-d", "bridge", "-o", "com.docker.network.bridge.enable_icc_typo=1", "dk2");
+            assertEquals(0, lax.exit(), "Docker's own bridge driver takes a misspelt option silently: " + lax.err());
+            docker.run("network", "rm", "dk2", "nlb1");
             assertEquals(null, Oracle.link(host.hostNs(), "br-nlb"), "the bridge is gone");
             assertEquals(0, nlb.get("/v1/desired").path("networks").size());
         }
@@ -75,6 +77,26 @@ class DockerNetworkTest {
             // released: the same subnet can be had again
             docker.run("network", "create", "-d", "bridge", "--ipam-driver", "nlbridge", "--subnet", "10.77.0.0/24", "again");
             docker.run("network", "rm", "again");
+        }
+    }
+
+    /** {@code --ipv6} with an IPv6 {@code --subnet}: both families inside the container, both default routes. */
+    @Test
+    void ipv6Network(Sandbox sandbox) {
+        try (ClientHost host = ClientHost.start(sandbox); PluginDaemon nlb = PluginDaemon.start(host)) {
+            Docker docker = host.docker();
+            docker.run("network", "create", "-d", "nlbridge", "--ipv6", "--subnet", "192.0.2.0/24", "--subnet",
+                    "fd00:12::/64", "-o", "com.docker.network.bridge.name=br-v6", "v6net");
+            assertEquals(List.of("192.0.2.1/24", "fd00:12::1/64"), Oracle.addresses(host.hostNs(), "br-v6").stream()
+                    .filter(a -> !a.startsWith("fe80")).toList());
+            docker.run("run", "-d", "--name", "v6", "--network", "v6net", docker.busybox(), "sleep", "3600");
+            String pid = docker.pid("v6");
+            String addrs = host.run("nsenter", "-t", pid, "-n", "ip", "-o", "addr", "show", "dev", "eth0");
+            assertTrue(addrs.contains("inet 192.0.2.2/24") && addrs.contains("inet6 fd00:12::2/64"), addrs);
+            assertTrue(host.run("nsenter", "-t", pid, "-n", "ip", "-6", "route", "show", "default").contains("via fd00:12::1"));
+            docker.run("rm", "-f", "v6");
+            docker.run("network", "rm", "v6net");
+            assertEquals(null, Oracle.link(host.hostNs(), "br-v6"));
         }
     }
 }
