@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.cluster.ClusterOptions;
 import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.Daemon;
 
@@ -43,6 +44,22 @@ final class DaemonCommand implements Callable<Integer> {
             description = "How long changes in the host namespace are gathered before one drift repair (default 100).")
     long debounceMillis;
 
+    @Option(names = "--cluster-store", paramLabel = "etcd://HOST:PORT[,HOST:PORT...]",
+            description = "The cluster store (etcd 3.4+) that overlay networks keep their state in (Docker's"
+                    + " --cluster-store); needs --cluster-advertise.")
+    String clusterStore;
+
+    @Option(names = "--cluster-store-opt", paramLabel = "KEY=VALUE",
+            description = "cacert=FILE, cert=FILE, key=FILE (mutual TLS to etcd, all three), timeout=5s (each call's"
+                    + " deadline), discovery.ttl=20 (seconds a silent host stays in the cluster before its containers"
+                    + " are withdrawn everywhere). Repeatable, or comma-separated.")
+    List<String> clusterStoreOpts = new ArrayList<>();
+
+    @Option(names = "--cluster-advertise", paramLabel = "IP|IFNAME",
+            description = "This host's underlay address, which other hosts send VXLAN to: an IPv4 address of the host"
+                    + " namespace, or an interface whose first IPv4 address is used (Docker's --cluster-advertise).")
+    String clusterAdvertise;
+
     @Option(names = "--monitor-rcvbuf", paramLabel = "BYTES", defaultValue = "0", hidden = true,
             description = "Receive queue of the monitor sockets (tests provoke ENOBUFS with a tiny one).")
     int monitorBuffer;
@@ -59,9 +76,15 @@ final class DaemonCommand implements Callable<Integer> {
             tls = new Tls(main.tlsCaCert, main.tlsCert, main.tlsKey);
         }
         if (debounceMillis < 0 || debounceMillis > 10_000) throw new CliException("--debounce-ms must be 0..10000");
+        ClusterOptions cluster = null;
+        if (clusterStore != null) {
+            cluster = ClusterOptions.parse(clusterStore, clusterStoreOpts, clusterAdvertise, null);
+        } else if (clusterAdvertise != null || !clusterStoreOpts.isEmpty()) {
+            throw new CliException("--cluster-advertise and --cluster-store-opt need --cluster-store etcd://HOST:PORT");
+        }
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL nlbridge: %5$s%6$s%n");
         Daemon daemon = Daemon.start(new Daemon.Options(hosts, group, tls, main.hostNetns, main.stateDir, monitorBuffer,
-                Duration.ofMillis(debounceMillis), dockerPlugins), main.cli().engines()::open);
+                Duration.ofMillis(debounceMillis), cluster, dockerPlugins), main.cli().engines()::open);
         Thread hook = Thread.ofPlatform().name("nlbridge-shutdown").unstarted(daemon::close);
         Runtime.getRuntime().addShutdownHook(hook);
         List<String> listening = new ArrayList<>(hosts.stream().map(Object::toString).toList());

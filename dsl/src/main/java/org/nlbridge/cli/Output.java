@@ -126,10 +126,12 @@ final class Output {
     /** Text: a table per non-empty section (networks, containers, ports, files); JSON: the status records as they are. */
     static String status(EngineStatus s, Format format) {
         if (format == Format.json) return json(s);
-        if (s.networks().isEmpty() && s.containers().isEmpty() && s.ports().isEmpty()) {
-            return "no networks, containers or published ports\n";
-        }
         StringBuilder sb = new StringBuilder();
+        if (s.networks().isEmpty() && s.containers().isEmpty() && s.ports().isEmpty()) {
+            sb.append("no networks, containers or published ports\n");
+            warnings(s, sb);
+            return sb.toString();
+        }
         Table nets = new Table("NETWORK", "BRIDGE", "SUBNET", "GATEWAY", "FIXED-CIDR", "IPV6", "MTU", "ICC", "MASQ",
                 "INTERNAL", "FIREWALL", "BRIDGE-OWNED");
         for (EngineStatus.NetworkStatus n : s.networks()) {
@@ -149,12 +151,29 @@ final class Output {
             ports.row(p.container(), p.protocol(), endpoint(p.hostIp(), p.hostPort()),
                     endpoint(p.containerIp(), p.containerPort()), counter(p.packets()), counter(p.bytes()));
         }
-        for (Table t : List.of(nets, ctrs, ports, files)) {
+        Table overlays = new Table("OVERLAY", "VNI", "VXLAN", "UNDERLAY", "STORE");
+        Table peers = new Table("OVERLAY", "PEER", "NAME", "UNDERLAY", "CONTAINERS", "LAST-SEEN");
+        for (EngineStatus.OverlayStatus o : s.overlays()) {
+            overlays.row(o.network(), o.vni() > 0 ? Integer.toString(o.vni()) : null, o.vxlan(), o.underlay(), o.store());
+            for (EngineStatus.PeerStatus p : o.peers()) {
+                peers.row(o.network(), p.host(), p.name(), p.underlay(), p.containers().isEmpty() ? null
+                        : String.join(",", p.containers()), p.lastSeenMs() < 0 ? null : p.lastSeenMs() / 1000 + "s ago");
+            }
+        }
+        for (Table t : List.of(nets, ctrs, ports, files, overlays, peers)) {
             if (t.isEmpty()) continue;
             if (!sb.isEmpty()) sb.append('\n');
             sb.append(t.render());
         }
+        warnings(s, sb);
         return sb.toString();
+    }
+
+    /** After the tables, a blank line and one {@code warning: ...} line each. */
+    private static void warnings(EngineStatus s, StringBuilder sb) {
+        if (s.warnings().isEmpty()) return;
+        sb.append('\n');
+        for (String w : s.warnings()) sb.append("warning: ").append(w).append('\n');
     }
 
     /** A kernel counter, or "-" where the firewall backend does not count (negative). */

@@ -148,13 +148,15 @@ public final class ApiJson {
         o.put("firewall", n.firewall().label());
         o.put("macFromIp", n.macFromIp());
         o.set("dns", toJson(n.dns()));
+        if (n.vni() != null) o.put("vni", n.vni().intValue()); // only an overlay's: bridge networks' JSON stays format 1
         if (n.hostBindingIp() != null) o.put("hostBindingIp", n.hostBindingIp().toString()); // absent: every address
         return o;
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
     public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
-            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "hostBindingIp", "dns");
+            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "hostBindingIp", "dns",
+            "subnet", "vni");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
@@ -164,6 +166,8 @@ public final class ApiJson {
         o.text("bridge", b::bridge);
         o.text("useBridge", b::useBridge);
         o.text("bip", b::bip);
+        o.text("subnet", b::subnet);
+        o.integer("vni", b::vni);
         o.text("fixedCidr", b::fixedCidr);
         o.text("fixedCidrV6", b::fixedCidrV6);
         o.integer("mtu", b::mtu);
@@ -194,12 +198,13 @@ public final class ApiJson {
         ArrayNode p = o.putArray("publish");
         c.publish().forEach(x -> p.add(x.toString()));
         o.set("dns", toJson(c.dns()));
+        if (!c.spoofCheck()) o.put("spoofCheck", false); // only when off: the stored format 1 stays as it was
         if (c.handover() != null) o.put("handover", c.handover().toString());
         return o;
     }
 
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "dns", "handover");
+            "ip6", "ifname", "publish", "dns", "spoofCheck", "handover");
 
     public static ContainerSpec containerSpec(JsonNode n) {
         String name = nameOf("container", n);
@@ -212,6 +217,7 @@ public final class ApiJson {
         o.text("ip6", b::ip6);
         o.text("netns", b::netns);
         o.text("ifname", b::ifname);
+        o.bool("spoofCheck", b::spoofCheck);
         o.text("handover", b::handover);
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
         JsonNode dns = o.get("dns");

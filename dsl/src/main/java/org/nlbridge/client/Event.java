@@ -29,9 +29,12 @@ import org.nlbridge.spec.Change;
 public record Event(long seq, String time, String type, String action, String object, boolean owned, String detail,
                     List<Change> changes) {
 
-    /** Kernel: {@code link}, {@code address}, {@code route}, {@code nft}; ours: {@code engine}, {@code drift}, {@code monitor}, {@code daemon}. */
+    /**
+     * Kernel: {@code link}, {@code address}, {@code route}, {@code nft}; ours: {@code engine}, {@code drift},
+     * {@code monitor}, {@code daemon}; the cluster's (overlay networks): {@code peer}, {@code cluster}.
+     */
     public static final Set<String> TYPES = Set.of("link", "address", "route", "nft", "engine", "drift", "monitor",
-            "daemon");
+            "daemon", "peer", "cluster");
 
     public Event {
         Objects.requireNonNull(time, "time");

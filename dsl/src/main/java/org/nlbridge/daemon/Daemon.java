@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.cluster.ClusterOptions;
+import org.nlbridge.driver.overlay.OverlayDriver;
 import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
@@ -67,19 +69,22 @@ public final class Daemon implements AutoCloseable {
      * @param stateDir      the state directory (null: the engine's default for {@code hostNetns})
      * @param monitorBuffer the monitor sockets' receive queue in bytes (0: default); tests provoke ENOBUFS with it
      * @param debounce      how long drift triggers are gathered before one repair
+     * @param cluster       Docker's {@code --cluster-store}, {@code --cluster-store-opt} and {@code --cluster-advertise}
+     *                      (null: no cluster, so no overlay networks); its event listener is the daemon's
      * @param dockerPlugins the Unix sockets to serve Docker's plugin protocol on ({@code --docker-plugin})
      */
     public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
-                          int monitorBuffer, Duration debounce, List<Path> dockerPlugins) {
+                          int monitorBuffer, Duration debounce, ClusterOptions cluster, List<Path> dockerPlugins) {
         public Options {
             hosts = List.copyOf(hosts);
             Objects.requireNonNull(debounce, "debounce");
             dockerPlugins = List.copyOf(dockerPlugins);
         }
 
+        /** Without a cluster. */
         public Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
                        int monitorBuffer, Duration debounce) {
-            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, List.of());
+            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null, List.of());
         }
     }
 
@@ -128,7 +133,16 @@ public final class Daemon implements AutoCloseable {
         for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
         for (Path p : o.dockerPlugins()) UnixListener.check(PluginSockets.prepare(p));
         if (o.group() != null) UnixListener.group(o.group());
-        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir());
+        ClusterEvents clusterEvents = new ClusterEvents();
+        String underlay = null;
+        ClusterOptions cluster = null;
+        if (o.cluster() != null) {
+            try (NetNs ns = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns())) {
+                underlay = OverlayDriver.checkUnderlay(ns, o.cluster().advertise());
+            }
+            cluster = new ClusterOptions(o.cluster().store(), o.cluster().advertise(), o.cluster().hostTtl(), clusterEvents);
+        }
+        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster);
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;
         Engine engine = null;
@@ -137,6 +151,7 @@ public final class Daemon implements AutoCloseable {
             engine = engines.apply(eo);
             state = DesiredStateFile.open(eo.stateDir(), engine);
             d = new Daemon(engine, state, o.debounce());
+            clusterEvents.deliverTo(d);
             d.resources.add(lock);
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
             d.resources.add(host);
@@ -147,7 +162,9 @@ public final class Daemon implements AutoCloseable {
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
                     "listening on " + String.join(", ", o.hosts().stream().map(Object::toString).toList())
                             + "; host namespace " + (o.hostNetns() == null ? "(own)" : o.hostNetns())
-                            + "; state " + eo.stateDir());
+                            + "; state " + eo.stateDir() + (cluster == null ? "" : "; cluster store "
+                            + String.join(",", cluster.store().endpoints().stream().map(Object::toString).toList())
+                            + ", advertise " + underlay + ", discovery.ttl " + cluster.hostTtl().toSeconds() + "s"));
             return d;
         } catch (IOException | RuntimeException e) {
             if (d != null) {

@@ -125,6 +125,14 @@ final class DriftRepair implements AutoCloseable {
                 if (touchesOurs && !n.own()) {
                     List<String> ours = n.tables().stream().filter(t -> owned.ownsTable(t.table())).map(Object::toString).toList();
                     trigger(new Trigger("nf_tables " + String.join("; ", ours) + " by " + who, null, false, true));
+                } else if (!n.own()) {
+                    // another firewall (dockerd starting, ufw enable, iptables -P FORWARD DROP): the engine's
+                    // reconcile re-checks the host firewall's policy and adds or removes its accept rules
+                    List<String> watched = n.tables().stream().filter(t -> owned.watchesTable(t.family(), t.table()))
+                            .map(Object::toString).toList();
+                    if (!watched.isEmpty()) {
+                        trigger(new Trigger("host firewall " + String.join("; ", watched) + " by " + who, null, false, true));
+                    }
                 }
             }
             case HostEvent.Overrun o -> {

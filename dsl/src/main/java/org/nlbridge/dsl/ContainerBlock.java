@@ -59,6 +59,14 @@ public final class ContainerBlock {
         for (String s : more) builder.publish(s);
     }
 
+    /**
+     * Anti-spoofing on the container's bridge port, on by default: {@code spoofCheck false} lets a container that
+     * routes or bridges other addresses (a VPN, a router) send from them.
+     */
+    public void spoofCheck(boolean on) {
+        builder.spoofCheck(on);
+    }
+
     /** Docker {@code --dns}, {@code --dns-search}, {@code --dns-opt} for this container. */
     public void dns(@DelegatesTo(value = DnsBlock.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
         DnsBlock dns = new DnsBlock("container " + name);

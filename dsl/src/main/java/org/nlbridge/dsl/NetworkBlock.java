@@ -38,6 +38,19 @@ public final class NetworkBlock {
         builder.bip(cidr);
     }
 
+    /**
+     * Docker {@code docker network create --subnet}: the network's subnet, its gateway the first address (unless
+     * {@code bip} says otherwise). What an {@code overlay} network is declared with.
+     */
+    public void subnet(String cidr) {
+        builder.subnet(cidr);
+    }
+
+    /** An overlay network's VXLAN network identifier, 1..16777215 (default: the cluster store picks one from 4096). */
+    public void vni(int vni) {
+        builder.vni(vni);
+    }
+
     /** Docker {@code --fixed-cidr}: allocate container addresses only inside this subnet of the bip's. */
     public void fixedCidr(String cidr) {
         builder.fixedCidr(cidr);

@@ -39,6 +39,8 @@ final class Vocabulary {
             "bridge", "bridge 'docker0'", NAME,
             "useBridge", "useBridge 'bridge0'", NAME,
             "bip", "bip '172.17.42.1/16'", NAME,
+            "subnet", "subnet '172.17.0.0/16'", NAME,
+            "vni", "vni 4096", "a whole number",
             "fixedCidr", "fixedCidr '172.17.42.0/24'", NAME,
             "fixedCidrV6", "fixedCidrV6 'fd00:17::/64'", NAME,
             "mtu", "mtu 1400", "a whole number",
@@ -60,6 +62,7 @@ final class Vocabulary {
             "ip6", "ip6 'fd00:17::10'", NAME,
             "ifname", "ifname 'eth0'", NAME,
             "publish", "publish '5000:22'", TEXTS,
+            "spoofCheck", "spoofCheck false", BOOL,
             "dns", "dns { nameserver '8.8.8.8' }", "a { } block"));
 
     static final Block DNS = new Block("dns", DnsBlock.class, keys(

@@ -27,6 +27,21 @@ class CliErrorTest {
     }
 
     @Test
+    void clusterOptionsAreCheckedBeforeTheDaemonStarts() {
+        assertFails("nlbridge: --cluster-advertise and --cluster-store-opt need --cluster-store etcd://HOST:PORT",
+                cli.run("daemon", "--cluster-advertise", "eth0"));
+        assertFails("nlbridge: invalid cluster-advertise: missing: --cluster-store needs it; expected an IPv4 address of"
+                + " this host (the underlay, like 10.0.0.1) or an interface name whose first IPv4 address is used (like"
+                + " eth0), optionally with :PORT as Docker writes it (the port is ignored)",
+                cli.run("daemon", "--cluster-store", "etcd://10.0.0.1:2379"));
+        assertFails("nlbridge: invalid cluster-store-opt \"discovery.ttl=0\": not a whole number of seconds, 2 or more;"
+                + " expected discovery.ttl=SECONDS, like discovery.ttl=20 (how long a silent host stays in the cluster)",
+                cli.run("daemon", "--cluster-store", "etcd://10.0.0.1:2379", "--cluster-advertise", "eth0",
+                        "--cluster-store-opt", "discovery.ttl=0"));
+        assertEquals(0, cli.engine.opened);
+    }
+
+    @Test
     void aSixteenByteBridgeName() throws IOException {
         assertFails("nlbridge: " + tmp.resolve("bad.groovy") + ":2: invalid network bridge: bridge \"docker0-16-bytes\":"
                 + " 16 bytes, above the limit of 15 (IFNAMSIZ 16 includes the NUL); expected an interface name of 1..15"

@@ -136,6 +136,39 @@ class CliTest {
     }
 
     @Test
+    void statusWarningsComeLastInTextAndAsAListInJson() {
+        String legacy = "iptables-legacy tables (filter) are in use in this namespace: nlbridge cannot see their rules";
+        cli.engine.status = new EngineStatus(List.of(), List.of(), List.of(), List.of(), List.of(legacy));
+        assertEquals(new CliRun.Result(0, "no networks, containers or published ports\n\nwarning: " + legacy + "\n", ""),
+                cli.run("status"));
+        assertEquals(new CliRun.Result(0, "{\"networks\":[],\"containers\":[],\"ports\":[],\"warnings\":[\"" + legacy
+                + "\"]}\n", ""), cli.run("status", "-o", "json"));
+    }
+
+    @Test
+    void statusShowsOverlayNetworksAndTheirPeers() {
+        EngineStatus base = sampleStatus();
+        cli.engine.status = new EngineStatus(base.networks(), List.of(), List.of(), List.of(new EngineStatus.OverlayStatus(
+                "ov", 4096, "vx-5e1c26b2f7c5", "198.51.100.11", "reachable", List.of(
+                        new EngineStatus.PeerStatus("h2e5d906d9a73", "node3", "198.51.100.13", List.of("c3", "c4"), 1000),
+                        new EngineStatus.PeerStatus("hf068db3a681f", "node2", "198.51.100.12", List.of(), -1)))));
+        String out = cli.run("status").out();
+        assertTrue(out.endsWith("""
+
+                OVERLAY  VNI   VXLAN            UNDERLAY       STORE
+                ov       4096  vx-5e1c26b2f7c5  198.51.100.11  reachable
+
+                OVERLAY  PEER           NAME   UNDERLAY       CONTAINERS  LAST-SEEN
+                ov       h2e5d906d9a73  node3  198.51.100.13  c3,c4       1s ago
+                ov       hf068db3a681f  node2  198.51.100.12  -           -
+                """), out);
+        assertTrue(cli.run("status", "-o", "json").out().contains(",\"overlays\":[{\"network\":\"ov\",\"vni\":4096,"
+                + "\"vxlan\":\"vx-5e1c26b2f7c5\",\"underlay\":\"198.51.100.11\",\"store\":\"reachable\",\"peers\":"
+                + "[{\"host\":\"h2e5d906d9a73\",\"name\":\"node3\",\"underlay\":\"198.51.100.13\",\"containers\":"
+                + "[\"c3\",\"c4\"],\"lastSeenMs\":1000}"));
+    }
+
+    @Test
     void statusAsJsonBeforeOrAfterTheSubcommand() {
         cli.engine.status = sampleStatus();
         String json = "{\"networks\":[{\"name\":\"bridge\",\"bridge\":\"docker0\",\"subnet\":\"172.17.0.0/16\","
@@ -150,7 +183,7 @@ class CliTest {
                 + "\"ports\":[{\"container\":\"web\",\"protocol\":\"tcp\",\"hostIp\":null,\"hostPort\":8080,"
                 + "\"containerIp\":\"172.17.0.2\",\"containerPort\":80,\"packets\":12,\"bytes\":3456},"
                 + "{\"container\":\"web\",\"protocol\":\"udp\",\"hostIp\":\"::1\",\"hostPort\":5353,"
-                + "\"containerIp\":\"172.17.0.2\",\"containerPort\":53,\"packets\":0,\"bytes\":0}]}\n";
+                + "\"containerIp\":\"172.17.0.2\",\"containerPort\":53,\"packets\":0,\"bytes\":0}],\"warnings\":[]}\n";
         assertEquals(new CliRun.Result(0, json, ""), cli.run("status", "-o", "json"));
         assertEquals(new CliRun.Result(0, json, ""), cli.run("-o", "json", "status"));
         assertEquals(new CliRun.Result(0, json, ""), cli.run("--output", "JSON", "status"));

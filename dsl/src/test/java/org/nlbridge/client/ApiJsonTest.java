@@ -1,6 +1,8 @@
 package org.nlbridge.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -62,13 +64,19 @@ class ApiJsonTest {
                 network('given') { useBridge 'br0'; bip '10.8.0.1/24' }
                 container('web') { netns 'webns'; hostname 'w1'; mac '02:42:0a:07:01:05'; ip '10.7.1.5'
                   ip6 'fd00:7::5'; ifname 'eth1'; publish '8080:80'; publish '127.0.0.1:5353:53/udp'
-                  publish '[::1]:8000-8001:80-81'; dns { nameserver '8.8.8.8' } }
+                  publish '[::1]:8000-8001:80-81'; spoofCheck false; dns { nameserver '8.8.8.8' } }
                 container('side') { network 'container:web' }
                 container('h') { network 'host' }
                 container('n') { network 'none' }
+                network('ov') { driver 'overlay'; subnet '10.60.0.0/16'; vni 4097; fixedCidr '10.60.8.0/21' }
+                container('o') { network 'ov'; ip '10.60.8.9' }
                 userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0'; allowOnlyFrom '10.0.0.0/8', on: 'uplink1' }
                 """, "all.groovy");
         assertEquals(d, roundTrip(d));
+        // spoofCheck only when off, so the daemon's stored format is what it was for everyone else
+        String web = ApiJson.write(ApiJson.toJson(d.containers().getFirst()));
+        assertTrue(web.contains("\"spoofCheck\":false"), web);
+        assertFalse(ApiJson.write(ApiJson.toJson(d.containers().get(1))).contains("spoofCheck"));
     }
 
     private static ValidationException bad(String json) {
@@ -82,7 +90,7 @@ class ApiJsonTest {
         String dsl = assertThrows(ValidationException.class, () -> NetworkSpec.of("bridge", b -> b.mtu(70000))).getMessage();
         assertEquals(dsl, bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":70000}]}").getMessage());
         assertEquals("invalid network bridge \"mtuu\": unknown key; expected one of bip, bridge, dns, driver, firewall, fixedCidr,"
-                        + " fixedCidrV6, hostBindingIp, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, useBridge",
+                        + " fixedCidrV6, hostBindingIp, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, subnet, useBridge, vni",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtuu\":1400}]}").getMessage());
         assertEquals("invalid network bridge: mtu \"\\\"1400\\\"\": not a whole number; expected a whole number, like 1400",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":\"1400\"}]}").getMessage());
@@ -113,6 +121,10 @@ class ApiJsonTest {
                         null, "02:42:ac:11:00:02", "web", List.of("/x/resolv.conf"))),
                 List.of(new EngineStatus.PortStatus("web", "tcp", null, 8080, "172.17.0.2", 80, 3, -1)));
         assertEquals(s, ApiJson.status(ApiJson.parse("status", ApiJson.bytes(ApiJson.toJson(s)))));
+        EngineStatus o = new EngineStatus(s.networks(), s.containers(), s.ports(), List.of(new EngineStatus.OverlayStatus(
+                "ov", 4096, "vx-5e1c26b2f7c5", "198.51.100.11", "unreachable: since 10:00:00 (no answer)", List.of(
+                new EngineStatus.PeerStatus("h2e5d906d9a73", "node3", "198.51.100.13", List.of("c3"), -1)))));
+        assertEquals(o, ApiJson.status(ApiJson.parse("status", ApiJson.bytes(ApiJson.toJson(o)))));
         Engine.ContainerRuntime r = new Engine.ContainerRuntime("web", Hostname.parse("h", "web1"),
                 List.of(new Mount("/etc/hosts", "bind", "/x/hosts", List.of("rbind", "ro"))));
         assertEquals(r, ApiJson.runtime(ApiJson.parse("runtime", ApiJson.bytes(ApiJson.toJson(r)))));

@@ -63,6 +63,7 @@ class DslKeysTest {
                     ifname 'eth1'
                     publish '5000:22'
                     publish '127.0.0.1:8080:80/tcp', '53:53/udp'
+                    spoofCheck false
                     dns { nameserver '8.8.8.8'; search 'corp.example' }
                 }
                 container('side') { network 'container:web' }
@@ -71,7 +72,7 @@ class DslKeysTest {
                 """);
         ContainerSpec web = ContainerSpec.of("web", b -> b.netns("web-ns").network("bridge").hostname("web1")
                 .mac("02:42:ac:11:00:99").ip("172.17.0.10").ip6("fd00:17::10").ifname("eth1").publish("5000:22")
-                .publish("127.0.0.1:8080:80/tcp").publish("53:53/udp")
+                .publish("127.0.0.1:8080:80/tcp").publish("53:53/udp").spoofCheck(false)
                 .dns(d -> d.nameserver("8.8.8.8").search("corp.example")));
         assertEquals(List.of(web,
                 ContainerSpec.of("side", b -> b.network("container:web")),

@@ -52,7 +52,7 @@ class VocabularyTest {
         assertEquals("fixedCidr", Vocabulary.suggest(Vocabulary.NETWORK, "fixedCdir"));
         assertEquals("hostname", Vocabulary.suggest(Vocabulary.CONTAINER, "hostnmae"));
         assertNotNull(Vocabulary.suggest(Vocabulary.TOP, "netwrok"));
-        assertNull(Vocabulary.suggest(Vocabulary.NETWORK, "subnet"));
+        assertNull(Vocabulary.suggest(Vocabulary.NETWORK, "gateway"));
         assertNull(Vocabulary.suggest(Vocabulary.NETWORK, "x"));
     }
 }

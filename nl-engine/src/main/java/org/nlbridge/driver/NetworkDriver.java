@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import org.nlbridge.driver.firewall.FirewallState;
+import org.nlbridge.driver.ipam.EndpointRequest;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.rtnl.Link;
@@ -78,4 +79,34 @@ public interface NetworkDriver {
 
     /** The network's part of the desired firewall state (for reconcile), its endpoints' published ports included. */
     FirewallState firewall(Network network, List<Endpoint> endpoints, Function<Endpoint, List<PortMapping>> ports);
+
+    /**
+     * Called by the step that journals an endpoint, just before: what the engine's own IPAM cannot choose alone (an
+     * address claimed in a cluster-wide store) is fixed here, by returning the request with it. A refusal fails the
+     * endpoint before anything of it exists. The default changes nothing.
+     */
+    default EndpointRequest reserve(Network network, EndpointRequest request) {
+        return request;
+    }
+
+    /** Gives back what {@link #reserve} took when the endpoint could not be journalled after all; best effort. */
+    default void unreserve(Network network, EndpointRequest reserved) {
+    }
+
+    /**
+     * The engine holds {@code network} with these {@code endpoints} (called when the engine opens and after every
+     * reconcile): a driver with state outside the host, such as a cluster store, makes that agree with them. It must
+     * not throw because the outside is unreachable (it catches up later). The default does nothing.
+     */
+    default void adopt(Network network, List<Endpoint> endpoints) {
+    }
+
+    /** What the network looks like from the rest of a cluster (for status), or null for a network of this host only. */
+    default Peers peers(Network network) {
+        return null;
+    }
+
+    /** Releases what the driver holds beyond the engine's objects (threads, connections); the kernel stays as it is. */
+    default void close() {
+    }
 }

@@ -93,9 +93,21 @@ final class EndpointSteps {
                 + (c.ip() != null ? c.ip() : "next free address in " + n.ipv4().pool())
                 + (n.ipv6() != null ? ", " + (c.ip6() != null ? c.ip6() : "IPv6 from " + n.ipv6().pool()) : "")
                 + ", mac " + (c.mac() != null ? c.mac() : n.options().macFromIp() ? "02:42:<ipv4>" : "random");
-        return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () ->
-                a.journalled(p.store.write(tx -> p.ipam.attach(tx, new EndpointRequest(c.name(), n.name(),
-                        netnsPath(c), ifName(c), a.hostLink(), c.hostname(), c.ip(), c.ip6(), c.mac())))));
+        return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () -> {
+            EndpointRequest r = p.driver(n).reserve(n, new EndpointRequest(c.name(), n.name(),
+                    netnsPath(c), ifName(c), a.hostLink(), c.hostname(), c.ip(), c.ip6(), c.mac(),
+                    c.spoofCheck()));
+            try {
+                a.journalled(p.store.write(tx -> p.ipam.attach(tx, r)));
+            } catch (RuntimeException e) {
+                try {
+                    p.driver(n).unreserve(n, r);
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+                throw e;
+            }
+        });
     }
 
     /** Where the container end goes: {@code web:eth0}, or {@code handover nlc3abc3b7e1122} (host namespace, for a runtime). */
@@ -222,7 +234,8 @@ final class EndpointSteps {
                 && e.hostname().equals(c.hostname())
                 && (c.ip() == null || c.ip().equals(e.ipv4()))
                 && (c.ip6() == null || c.ip6().equals(e.ipv6()))
-                && (c.mac() == null || c.mac().equals(e.mac()));
+                && (c.mac() == null || c.mac().equals(e.mac()))
+                && e.spoofCheck() == c.spoofCheck();
     }
 
     static Set<String> names(List<Endpoint> endpoints) {

@@ -2,13 +2,34 @@ package org.nlbridge.engine;
 
 import java.util.List;
 
-/** A snapshot for {@code nlbridge status}: plain records so they print as text or JSON. */
-public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A snapshot for {@code nlbridge status}: plain records so they print as text or JSON. {@code overlays} lists the
+ * networks shared with other hosts (empty on a host in no cluster). {@code warnings} are what an operator should know
+ * about the host, one line each (e.g. an iptables-legacy firewall nlbridge cannot coexist with).
+ */
+public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<OverlayStatus> overlays,
+                           List<String> warnings) {
 
     public EngineStatus {
         networks = List.copyOf(networks);
         containers = List.copyOf(containers);
         ports = List.copyOf(ports);
+        overlays = overlays == null ? List.of() : List.copyOf(overlays);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A host in no cluster, with overlays but no warnings. */
+    public EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports,
+                        List<OverlayStatus> overlays) {
+        this(networks, containers, ports, overlays, List.of());
+    }
+
+    /** A host in no cluster. */
+    public EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports) {
+        this(networks, containers, ports, List.of());
     }
 
     public record NetworkStatus(String name, String bridge, String subnet, String gateway, String fixedCidr,
@@ -25,4 +46,25 @@ public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> c
     /** {@code packets} and {@code bytes} are the kernel's counters for the port, or -1 where it keeps none. */
     public record PortStatus(String container, String protocol, String hostIp, int hostPort, String containerIp,
                              int containerPort, long packets, long bytes) {}
+
+    /**
+     * An overlay network as this host sees the cluster: its VXLAN identifier and device, this host's underlay
+     * address, the cluster store's reachability ({@code reachable} or why not) and the other hosts on it.
+     */
+    public record OverlayStatus(String network, int vni, String vxlan, String underlay, String store,
+                                List<PeerStatus> peers) {
+        public OverlayStatus {
+            peers = peers == null ? List.of() : List.copyOf(peers);
+        }
+    }
+
+    /**
+     * Another host of an overlay network: its cluster ID and host name, underlay address (the VTEP), containers, and
+     * milliseconds since its last keep-alive reached the store ({@code -1}: unknown, e.g. the store is unreachable).
+     */
+    public record PeerStatus(String host, String name, String underlay, List<String> containers, long lastSeenMs) {
+        public PeerStatus {
+            containers = containers == null ? List.of() : List.copyOf(containers);
+        }
+    }
 }

@@ -8,8 +8,10 @@ import org.nlbridge.driver.bridge.BridgeDriver;
 import org.nlbridge.driver.firewall.Firewalls;
 import org.nlbridge.driver.firewall.NoneFirewallDriver;
 import org.nlbridge.driver.firewall.nftables.NftFirewallDriver;
+import org.nlbridge.driver.firewall.nftables.HostFirewall;
 import org.nlbridge.driver.firewall.nftables.NftLayout;
 import org.nlbridge.driver.firewall.nftables.NftPlan;
+import org.nlbridge.driver.overlay.OverlayDriver;
 import org.nlbridge.spec.FirewallBackend;
 
 /**
@@ -21,14 +23,16 @@ public final class Engines {
 
     /** The network drivers, by the name a network spec gives ({@code driver 'bridge'}). */
     public static final NetworkDrivers DRIVERS = NetworkDrivers.NONE
-            .with("bridge", BridgeDriver::new);
+            .with("bridge", BridgeDriver::new)
+            .with("overlay", OverlayDriver::new);
 
     /** The firewall backends, one per {@link FirewallBackend}. */
     public static final List<Firewalls.Backend> FIREWALLS = List.of(
             new Firewalls.Backend(FirewallBackend.NFTABLES, NftFirewallDriver::open, NftPlan::describe,
-                    Set.of(NftLayout.TABLE), NftLayout.USER_TABLE),
+                    Set.of(NftLayout.TABLE), Set.of(HostFirewall.IP_FILTER.toString(), HostFirewall.IP6_FILTER.toString()),
+                    NftLayout.USER_TABLE),
             new Firewalls.Backend(FirewallBackend.NONE, ns -> new NoneFirewallDriver(), n -> NoneFirewallDriver.PLAN,
-                    Set.of(), null));
+                    Set.of(), Set.of(), null));
 
     /** Opens the engine on its host namespace and state directory, and reconciles what an earlier run left. */
     public static Engine open(EngineOptions options) {

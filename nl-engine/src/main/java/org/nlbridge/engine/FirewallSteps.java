@@ -2,11 +2,15 @@ package org.nlbridge.engine;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.firewall.FirewallSpecs;
+import org.nlbridge.driver.firewall.FirewallState;
 import org.nlbridge.driver.firewall.Firewalls;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
@@ -49,6 +53,32 @@ final class FirewallSteps {
                 p.store.update(tx -> tx.userRules().add(text));
             }));
         }
+        return out;
+    }
+
+    /**
+     * The rules the firewall drivers add to or remove from the host's iptables-nft firewall when its FORWARD policy
+     * is drop (see {@code HostFirewall}) once {@code networks} are the networks there are: one step per plan line,
+     * each running the drivers' idempotent sync (the first does the work; the networks' own firewall steps already
+     * sync as they set up or tear down, so usually there is nothing left by then).
+     */
+    List<Step> hostFirewall(Collection<Network> networks) {
+        Map<FirewallBackend, FirewallState> desired = new EnumMap<>(FirewallBackend.class);
+        for (Network n : networks) {
+            desired.merge(n.options().firewall(), new FirewallState(List.of(FirewallSpecs.of(n)), List.of()),
+                    (a, b) -> new FirewallState(concat(a.networks(), b.networks()), List.of()));
+        }
+        Unit unit = Unit.bestEffort("host firewall");
+        List<Step> out = new ArrayList<>();
+        for (Change c : p.firewalls.hostFirewallPlan(desired)) {
+            out.add(Step.call(c, unit, () -> p.firewalls.syncHostFirewall(desired)));
+        }
+        return out;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
         return out;
     }
 

@@ -11,15 +11,19 @@ import java.util.Set;
  * @param bridges     the bridges of its networks (a subset of {@code links}' names)
  * @param aliasPrefix the {@code IFLA_IFALIAS} prefix every link the engine creates carries
  * @param tables      the names of the nf_tables tables the engine owns (in every family it uses); never the user hook
+ * @param watched     other owners' tables, as {@code family name} (iptables-nft's {@code ip filter}), whose changes
+ *                    can undo what the engine's networks need (a FORWARD policy drop): watched, never owned
  */
-public record Ownership(Map<String, String> links, Set<String> bridges, String aliasPrefix, Set<String> tables) {
+public record Ownership(Map<String, String> links, Set<String> bridges, String aliasPrefix, Set<String> tables,
+                        Set<String> watched) {
 
-    public static final Ownership NONE = new Ownership(Map.of(), Set.of(), "nlbridge:", Set.of());
+    public static final Ownership NONE = new Ownership(Map.of(), Set.of(), "nlbridge:", Set.of(), Set.of());
 
     public Ownership {
         links = Map.copyOf(links);
         bridges = Set.copyOf(bridges);
         tables = Set.copyOf(tables);
+        watched = Set.copyOf(watched);
     }
 
     /** A link is ours when the store names it, or when it carries our alias (a link a crash left behind). */
@@ -29,5 +33,10 @@ public record Ownership(Map<String, String> links, Set<String> bridges, String a
 
     public boolean ownsTable(String name) {
         return tables.contains(name);
+    }
+
+    /** Whether a change to this table of another owner ({@code family}, {@code name}) must be checked. */
+    public boolean watchesTable(String family, String name) {
+        return watched.contains(family + " " + name);
     }
 }

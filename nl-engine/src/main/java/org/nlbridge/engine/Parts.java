@@ -49,7 +49,7 @@ final class Parts implements AutoCloseable {
         this.ipam = new Ipam(store);
         this.overlay = new DnsOverlay(options.stateDir());
         this.firewalls = new Firewalls(host, backends, b -> storedFirewall().getOrDefault(b, FirewallState.EMPTY));
-        this.context = new DriverContext(host, rtnl, firewalls, ipam);
+        this.context = new DriverContext(host, rtnl, firewalls, ipam, options.stateDir(), options.cluster());
     }
 
     static Parts open(EngineOptions options, NetworkDrivers registry, List<Firewalls.Backend> backends) {
@@ -114,8 +114,20 @@ final class Parts implements AutoCloseable {
         return out;
     }
 
+    /** The drivers opened so far (to tell each what the engine holds, or to close them). */
+    List<NetworkDriver> openDrivers() {
+        return List.copyOf(drivers.values());
+    }
+
     @Override
     public void close() {
+        for (NetworkDriver d : drivers.values()) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                System.getLogger("nlbridge").log(System.Logger.Level.WARNING, "closing a network driver: " + e.getMessage());
+            }
+        }
         try {
             firewalls.close();
         } finally {

@@ -121,6 +121,7 @@ final class Planner {
             NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
             containers.files(c, net == null ? null : net.dns(), attaching, unit).ifPresent(out::add);
         }
+        out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class); // the last network of a backend takes its tables
         nets.values().forEach(n -> inUse.add(n.options().firewall()));
@@ -143,12 +144,14 @@ final class Planner {
             if (desired.container(r.name()).isPresent()) out.addAll(containers.forget(r));
         }
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
+        List<Network> kept = new ArrayList<>();
         for (Network n : s.networks().values()) {
             boolean others = s.endpoints().stream().anyMatch(e -> e.network().equals(n.name()) && !detach.contains(e));
             if (nets.contains(n.name()) && !others) {
                 out.addAll(remove(n));
                 continue;
             }
+            kept.add(n);
             inUse.add(n.options().firewall());
             if (nets.contains(n.name())) {
                 out.add(Step.call(new Change(Action.DELETE, "network", n.name(), "bridge " + n.bridge()),
@@ -157,6 +160,7 @@ final class Planner {
                         }));
             }
         }
+        out.addAll(firewall.hostFirewall(kept));
         out.addAll(firewall.teardownUnused(inUse));
         return out;
     }

@@ -55,6 +55,15 @@ final class Reconciler {
         ReconcileReport fw = p.firewalls.reconcile(p.storedFirewall());
         nets.keySet().forEach(n -> p.firewalls.setUp(n, true));
         if (fw.rebuilt()) repaired.add("firewall rebuilt from the state store" + (fw.drift().isEmpty() ? "" : ": " + fw.drift()));
+        fw.drift().stream().filter(l -> l.startsWith("host firewall: ")).forEach(repaired::add); // its FORWARD drop
+        List<Endpoint> eps = p.endpoints();
+        for (Network n : nets.values()) {
+            try {
+                p.driver(n).adopt(n, eps.stream().filter(e -> e.network().equals(n.name())).toList());
+            } catch (RuntimeException e) {
+                errors.add("network " + n.name() + ": " + e.getMessage());
+            }
+        }
         if (!errors.isEmpty()) LOG.log(System.Logger.Level.WARNING, "reconcile: " + errors);
         return repaired;
     }
@@ -72,6 +81,6 @@ final class Reconciler {
     Ownership ownership() {
         Set<String> bridges = new HashSet<>();
         p.networks().forEach(n -> bridges.add(n.bridge().toString()));
-        return new Ownership(links(), bridges, NetworkDriver.ALIAS_PREFIX, p.firewalls.tables());
+        return new Ownership(links(), bridges, NetworkDriver.ALIAS_PREFIX, p.firewalls.tables(), p.firewalls.watchedTables());
     }
 }

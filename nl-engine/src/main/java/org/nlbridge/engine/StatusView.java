@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.nlbridge.driver.Peers;
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.driver.firewall.Firewalls;
 import org.nlbridge.net.PortMapping;
@@ -49,7 +50,21 @@ final class StatusView {
                     e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
                     e != null ? e.mac().toString() : null, r.hostname().toString(), files));
         }
-        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())));
+        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), overlays(),
+                p.firewalls.hostFirewallWarnings());
+    }
+
+    /** The networks shared with other hosts, as their drivers see the cluster. */
+    private List<EngineStatus.OverlayStatus> overlays() {
+        List<EngineStatus.OverlayStatus> out = new ArrayList<>();
+        for (Network n : p.networks()) {
+            Peers peers = p.driver(n).peers(n);
+            if (peers == null) continue;
+            out.add(new EngineStatus.OverlayStatus(n.name(), peers.vni(), peers.device(), peers.underlay(), peers.store(),
+                    peers.peers().stream().map(x -> new EngineStatus.PeerStatus(x.host(), x.name(), x.underlay(),
+                            x.containers(), x.lastSeenMs())).toList()));
+        }
+        return out;
     }
 
     /** The namespace column of a container whose runtime has its namespace (its IFNAME: the name it was handed over as). */

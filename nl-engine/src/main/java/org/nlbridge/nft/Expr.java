@@ -304,6 +304,26 @@ public sealed interface Expr {
         }
     }
 
+    /**
+     * {@code match name NAME rev REV}: an x_tables match run by nf_tables' compat layer, with its
+     * {@code struct xt_*_info} as {@code info} (what iptables-nft writes for {@code -m conntrack}, {@code -m comment}).
+     */
+    record Match(String match, int rev, Data info) implements Expr {
+        public Match {
+            Objects.requireNonNull(match, "match");
+            Objects.requireNonNull(info, "info");
+        }
+
+        public String name() {
+            return "match";
+        }
+
+        @Override
+        public String toString() {
+            return "[ match name " + match + " rev " + rev + " ]";
+        }
+    }
+
     /** An expression the engine does not decode (a rule written by someone else); kept by name only. */
     record Unknown(String name) implements Expr {
         @Override

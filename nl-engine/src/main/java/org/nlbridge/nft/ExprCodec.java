@@ -17,6 +17,11 @@ import org.nlbridge.netlink.WireFormatException;
 final class ExprCodec {
     private ExprCodec() {}
 
+    /** {@code NFTA_MATCH_*} of {@code linux/netfilter/nf_tables_compat.h}, which the generated bindings leave out. */
+    static final int NFTA_MATCH_NAME = 1;
+    static final int NFTA_MATCH_REV = 2;
+    static final int NFTA_MATCH_INFO = 3;
+
     /** Writes {@code NFTA_RULE_EXPRESSIONS} (or any list attribute of type {@code listType}). */
     static void encodeList(MsgWriter w, int listType, List<Expr> exprs) {
         encodeList(w, listType, exprs, new int[0]);
@@ -127,6 +132,11 @@ final class ExprCodec {
             case Expr.Counter c -> {
                 // the kernel starts from zero when no counts are given; listing reports them
             }
+            case Expr.Match m -> {
+                w.putString(NFTA_MATCH_NAME, m.match());
+                w.putBe32(NFTA_MATCH_REV, m.rev());
+                w.putBytes(NFTA_MATCH_INFO, m.info().array());
+            }
             case Expr.Unknown u -> throw new IllegalArgumentException("cannot send expression \"" + u.name()
                     + "\": it was listed from the kernel without being decoded");
         }
@@ -174,6 +184,7 @@ final class ExprCodec {
             case "masq" -> masq(data);
             case "immediate" -> immediate(data);
             case "counter" -> counter(data);
+            case "match" -> match(data);
             default -> new Expr.Unknown(name);
         };
     }
@@ -318,6 +329,20 @@ final class ExprCodec {
             }
         }
         return new Expr.Unknown("immediate");
+    }
+
+    private static Expr match(AttrCursor a) {
+        String name = null;
+        int rev = -1;
+        Data info = null;
+        while (a.next()) {
+            int t = a.type();
+            if (t == NFTA_MATCH_NAME) name = a.string();
+            else if (t == NFTA_MATCH_REV) rev = a.be32();
+            else if (t == NFTA_MATCH_INFO) info = Data.wrap(a.bytes());
+        }
+        if (name == null || rev < 0 || info == null) return new Expr.Unknown("match");
+        return new Expr.Match(name, rev, info);
     }
 
     private static Expr counter(AttrCursor a) {

@@ -29,6 +29,10 @@ public enum FieldType {
     MARK("mark", 19, 4, Integer.class, "an Integer mark"),
     /** A {@link MacAddress}. */
     ETHER_ADDR("ether_addr", 9, 6, MacAddress.class, "a MacAddress"),
+    /** An ICMP type, Integer 0..255 ({@code icmp type}). */
+    ICMP_TYPE("icmp_type", 14, 1, Integer.class, "an Integer ICMP type 0..255"),
+    /** An ICMPv6 type, Integer 0..255 ({@code icmpv6 type}). */
+    ICMPV6_TYPE("icmpv6_type", 29, 1, Integer.class, "an Integer ICMPv6 type 0..255"),
     /** A verdict: the value of a verdict map only. */
     VERDICT("verdict", 1, 0, Verdict.class, "a Verdict");
 
@@ -93,7 +97,7 @@ public enum FieldType {
             }
         }
         throw new ValidationException(field, text, "not a data type the engine handles",
-                "ipv4_addr, ipv6_addr, inet_proto, inet_service, ifname, mark, ether_addr or verdict");
+                "ipv4_addr, ipv6_addr, inet_proto, inet_service, ifname, mark, ether_addr, icmp_type, icmpv6_type or verdict");
     }
 
     /**
@@ -132,7 +136,7 @@ public enum FieldType {
                 if (value instanceof Integer i) return tryWriteInt(i, dst, off);
                 return mismatch(value);
             }
-            case INET_SERVICE, MARK -> {
+            case INET_SERVICE, MARK, ICMP_TYPE, ICMPV6_TYPE -> {
                 if (!(value instanceof Integer i)) return mismatch(value);
                 return tryWriteInt(i, dst, off);
             }
@@ -168,8 +172,8 @@ public enum FieldType {
     /** As {@link #tryWrite} for an int. */
     String tryWriteInt(int v, byte[] dst, int off) {
         switch (this) {
-            case INET_PROTO -> {
-                if (v < 0 || v > 255) return "not a protocol number 0..255";
+            case INET_PROTO, ICMP_TYPE, ICMPV6_TYPE -> {
+                if (v < 0 || v > 255) return this == INET_PROTO ? "not a protocol number 0..255" : "not a type 0..255";
                 dst[off] = (byte) v;
                 dst[off + 1] = 0;
                 dst[off + 2] = 0;
@@ -205,6 +209,7 @@ public enum FieldType {
                 yield p == 6 ? IpProtocol.TCP : p == 17 ? IpProtocol.UDP : (Object) p;
             }
             case INET_SERVICE -> ((src[off] & 0xff) << 8) | (src[off + 1] & 0xff);
+            case ICMP_TYPE, ICMPV6_TYPE -> src[off] & 0xff;
             case MARK -> (src[off] & 0xff) | (src[off + 1] & 0xff) << 8 | (src[off + 2] & 0xff) << 16 | (src[off + 3] & 0xff) << 24;
             case IFNAME -> {
                 int n = 0;
@@ -226,6 +231,8 @@ public enum FieldType {
             case IFNAME -> "\"" + value + "\"";
             case MARK -> String.format("0x%08x", (Integer) value);
             case INET_PROTO -> value instanceof IpProtocol p ? p.toString() : protoName((Integer) value);
+            case ICMP_TYPE -> IcmpTypes.icmp((Integer) value);
+            case ICMPV6_TYPE -> IcmpTypes.icmpv6((Integer) value);
             default -> value.toString();
         };
     }

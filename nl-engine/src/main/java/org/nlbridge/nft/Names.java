@@ -31,7 +31,7 @@ final class Names {
     }
 
     static String payloadBase(int base) {
-        if (base == Uapi.NFT_PAYLOAD_LL_HEADER()) return "link layer header";
+        if (base == Uapi.NFT_PAYLOAD_LL_HEADER()) return "link header";
         if (base == Uapi.NFT_PAYLOAD_NETWORK_HEADER()) return "network header";
         if (base == Uapi.NFT_PAYLOAD_TRANSPORT_HEADER()) return "transport header";
         if (base == Uapi.NFT_PAYLOAD_INNER_HEADER()) return "inner header";

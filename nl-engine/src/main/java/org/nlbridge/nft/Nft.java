@@ -61,6 +61,7 @@ public final class Nft implements AutoCloseable {
     private final NlSocket socket;
     private final boolean ownsSocket;
     private final Set<TableRef> owned;
+    private final Set<ChainRef> guests;
     private static final int NFT_BASE = Uapi.NFNL_SUBSYS_NFTABLES() << 8;
     private static final int ERESTART = LibC.ERESTART();
     /**
@@ -78,10 +79,11 @@ public final class Nft implements AutoCloseable {
     private final AttrCursor attrs = new AttrCursor();
     private int lastAttempts;
 
-    private Nft(NlSocket socket, boolean ownsSocket, Collection<TableRef> owned) {
+    private Nft(NlSocket socket, boolean ownsSocket, Collection<TableRef> owned, Collection<ChainRef> guests) {
         this.socket = socket;
         this.ownsSocket = ownsSocket;
         this.owned = Set.copyOf(owned);
+        this.guests = Set.copyOf(guests);
         this.nfTx = new NfTransaction(socket);
         this.dump = new Dump(socket);
         this.req = new MsgWriter(arena.allocate(256, 8));
@@ -90,12 +92,20 @@ public final class Nft implements AutoCloseable {
 
     /** Opens the engine in {@code ns}, owning {@code tables}. */
     public static Nft open(NetNs ns, TableRef... tables) {
-        return new Nft(ns.openSocket(Uapi.NETLINK_NETFILTER()), true, List.of(tables));
+        return open(ns, List.of(tables), List.of());
+    }
+
+    /**
+     * Opens the engine in {@code ns}, owning {@code tables}, and allowed to add and delete single rules of its own in
+     * {@code guestChains} of other tables (see {@link Transaction#Transaction(Collection, Collection)}).
+     */
+    public static Nft open(NetNs ns, Collection<TableRef> tables, Collection<ChainRef> guestChains) {
+        return new Nft(ns.openSocket(Uapi.NETLINK_NETFILTER()), true, tables, guestChains);
     }
 
     /** The engine over an open {@code NETLINK_NETFILTER} socket, which stays the caller's to close. */
     public static Nft over(NlSocket socket, Collection<TableRef> tables) {
-        return new Nft(socket, false, tables);
+        return new Nft(socket, false, tables, List.of());
     }
 
     /** The tables this engine may write. */
@@ -105,7 +115,7 @@ public final class Nft implements AutoCloseable {
 
     /** A new, empty transaction; record operations on it, then {@link #commit} it. */
     public Transaction transaction() {
-        return new Transaction(owned);
+        return new Transaction(owned, guests);
     }
 
     /**
@@ -159,16 +169,13 @@ public final class Nft implements AutoCloseable {
                 "the ruleset generation changed before each of " + MAX_ATTEMPTS + " attempts; nothing was applied");
     }
 
-    /** A transaction may come from elsewhere ({@link Transaction#Transaction}): every table it writes must be ours. */
+    /**
+     * A transaction may come from elsewhere ({@link Transaction#Transaction}): every table it writes must be ours,
+     * or a guest chain it only adds rules to or deletes rules from.
+     */
     private void ownsAll(Transaction tx) {
         for (Transaction.Op op : tx.ops()) {
-            TableRef t = op.table();
-            if (!owned.contains(t)) {
-                throw new ValidationException("table", t.toString(),
-                        "is not a table this engine owns; it never writes others", owned.isEmpty()
-                        ? "no tables (none were given to Nft.open)" : owned.stream().map(TableRef::toString).sorted()
-                        .collect(Collectors.joining(", ")));
-            }
+            if (!Transaction.allowed(op, owned, guests)) throw Transaction.notOwned(op, owned, guests);
         }
     }
 

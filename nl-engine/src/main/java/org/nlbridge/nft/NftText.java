@@ -63,6 +63,7 @@ final class NftText {
                 case Expr.Cmp c -> {
                     Src s = regs.get(slot(c.sreg()));
                     Stmt st = s == null ? null : compare(s, c, nfproto, l4);
+                    if (st == null && s != null) st = raw(s, c);
                     if (st == null) st = Stmt.of((s == null ? "" : s.load + " ") + c);
                     if (st.depNfproto != 0) nfproto = st.depNfproto;
                     if (st.depL4 != 0) l4 = st.depL4;
@@ -111,6 +112,7 @@ final class NftText {
                     }
                     regs.clear();
                 }
+                case Expr.Match m -> stmts.add(Stmt.of("xt match \"" + m.match() + "\""));
                 case Expr.Unknown u -> stmts.add(Stmt.of(u.toString()));
             }
         }
@@ -158,6 +160,19 @@ final class NftText {
                 return null;
             }
             case Expr.Payload p -> {
+                if (p.base() == Uapi.NFT_PAYLOAD_LL_HEADER() && p.len() == 6 && (p.offset() == 0 || p.offset() == 6)) {
+                    return new Selected(p.offset() == 6 ? "ether saddr" : "ether daddr", 6, FieldType.ETHER_ADDR, 0, 0);
+                }
+                if (p.base() == Uapi.NFT_PAYLOAD_NETWORK_HEADER() && nfproto == Uapi.NFPROTO_ARP()) {
+                    if (p.offset() == 8 && p.len() == 6) return new Selected("arp saddr ether", 6, FieldType.ETHER_ADDR, nfproto, 0);
+                    if (p.offset() == 14 && p.len() == 4) return new Selected("arp saddr ip", 4, FieldType.IPV4_ADDR, nfproto, 0);
+                    return null;
+                }
+                if (p.base() == Uapi.NFT_PAYLOAD_TRANSPORT_HEADER() && p.offset() == 0 && p.len() == 1
+                        && (l4 == 58 && nfproto == Uapi.NFPROTO_IPV6() || l4 == 1 && nfproto == Uapi.NFPROTO_IPV4())) {
+                    return l4 == 58 ? new Selected("icmpv6 type", 1, FieldType.ICMPV6_TYPE, nfproto, 58)
+                            : new Selected("icmp type", 1, FieldType.ICMP_TYPE, nfproto, 1);
+                }
                 if (p.base() == Uapi.NFT_PAYLOAD_NETWORK_HEADER()) {
                     if (nfproto == Uapi.NFPROTO_IPV4() && p.len() <= 4 && (p.offset() == 12 || p.offset() == 16)) {
                         return new Selected(p.offset() == 12 ? "ip saddr" : "ip daddr", p.len(), FieldType.IPV4_ADDR, nfproto, 0);
@@ -209,7 +224,18 @@ final class NftText {
             if (k == Uapi.NFT_META_MARK() && d.length() == 4) {
                 return Stmt.of("meta mark " + sp + String.format("0x%08x", d.u32()));
             }
+            if (k == Uapi.NFT_META_PROTOCOL() && d.length() == 2) {
+                return etherType("meta protocol ", c.op(), d.be16());
+            }
             return null;
+        }
+        if (s.load instanceof Expr.Payload p && s.mask == null && p.base() == Uapi.NFT_PAYLOAD_LL_HEADER()
+                && p.offset() == 12 && p.len() == 2 && d.length() == 2) {
+            return etherType("ether type ", c.op(), d.be16());
+        }
+        if (s.load instanceof Expr.Payload p && s.mask == null && nfproto == Uapi.NFPROTO_IPV6()
+                && p.base() == Uapi.NFT_PAYLOAD_NETWORK_HEADER() && p.offset() == 4 && p.len() == 2 && d.length() == 2) {
+            return new Stmt("ip6 length " + sp + d.be16(), 0, 0, nfproto, 0);
         }
         if (s.load instanceof Expr.Ct ct && ct.direction() < 0) {
             if (ct.key() == Uapi.NFT_CT_MARK() && s.mask == null && d.length() == 4) {
@@ -252,7 +278,36 @@ final class NftText {
         if (sel.type == FieldType.INET_SERVICE && s.mask == null && d.length() == 2) {
             return new Stmt(sel.text + " " + sp + d.be16(), 0, 0, 0, sel.l4);
         }
+        if ((sel.type == FieldType.ETHER_ADDR || sel.type == FieldType.ICMP_TYPE || sel.type == FieldType.ICMPV6_TYPE)
+                && s.mask == null && d.length() == sel.len) {
+            Object v = sel.type.read(java.util.Arrays.copyOf(d.array(), sel.type.registerLength()), 0);
+            return new Stmt(sel.text + " " + sp + sel.type.format(v), 0, 0, sel.nfproto, sel.l4);
+        }
         return null;
+    }
+
+    /** A raw payload comparison as nft writes one it has no name for: {@code @th,192,64 0x2010242ac120002}. */
+    private static Stmt raw(Src s, Expr.Cmp c) {
+        if (!(s.load instanceof Expr.Payload p) || s.mask != null || c.data().length() != p.len()) return null;
+        String base = p.base() == Uapi.NFT_PAYLOAD_LL_HEADER() ? "ll" : p.base() == Uapi.NFT_PAYLOAD_NETWORK_HEADER()
+                ? "nh" : p.base() == Uapi.NFT_PAYLOAD_TRANSPORT_HEADER() ? "th" : null;
+        if (base == null) return null;
+        String op = c.op().symbol();
+        return Stmt.of("@" + base + "," + p.offset() * 8 + "," + p.len() * 8 + " " + (op.isEmpty() ? "" : op + " ")
+                + "0x" + new java.math.BigInteger(1, c.data().array()).toString(16));
+    }
+
+    /**
+     * {@code meta protocol ip6} or {@code ether type ip6}: in a bridge table the dependency of the ip6 (ip, arp)
+     * matches after it, which hide it as nft does.
+     */
+    private static Stmt etherType(String field, Expr.CmpOp op, int type) {
+        String name = type == Selector.ETH_P_IP ? "ip" : type == Selector.ETH_P_IPV6 ? "ip6"
+                : type == Selector.ETH_P_ARP ? "arp" : String.format("0x%04x", type);
+        int nf = type == Selector.ETH_P_IP ? Uapi.NFPROTO_IPV4() : type == Selector.ETH_P_IPV6 ? Uapi.NFPROTO_IPV6()
+                : type == Selector.ETH_P_ARP ? Uapi.NFPROTO_ARP() : 0;
+        if (op == Expr.CmpOp.EQ && nf != 0) return new Stmt(field + name, nf, 0, 0, 0);
+        return Stmt.of(field + (op.symbol().isEmpty() ? "" : op.symbol() + " ") + name);
     }
 
     /** The prefix length of a contiguous mask, or -1. */

@@ -4,7 +4,9 @@ import java.util.Objects;
 
 import org.nlbridge.bindings.linux.Uapi;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.IfName;
 import org.nlbridge.net.Ipv4Address;
+import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.ValidationException;
 
 /**
@@ -23,10 +25,113 @@ import org.nlbridge.net.ValidationException;
  * <p>Everything is checked here, before anything is sent: a field of the wrong family for the table ({@code ip6
  * saddr} in an {@code ip} table), a set from another table, a lookup key whose field types differ from the set's
  * key type, a value of the wrong type, a port mapping without a transport protocol match, a second verdict.
- */public final class RuleBuilder extends RuleMatches {
+ *
+ * <p>The interface, address, port, mark, conntrack, fib and set matches live in {@link RuleMatches} (with the
+ * protocol dependencies); here are the frame and raw matches, statements and verdicts.
+ */
+public final class RuleBuilder extends RuleMatches {
 
     RuleBuilder(ChainRef chain) {
         super(chain);
+    }
+
+    // ---------------------------------------------------------------- frames, raw fields, iptables' forms
+
+    /**
+     * {@code meta protocol ip|ip6|arp}: the frame's ether type, as the kernel saw it ({@code ETH_P_*}, e.g.
+     * {@link Selector#ETH_P_IPV6}); in a bridge table it pins the protocol for the matches that follow.
+     */
+    public RuleBuilder metaProtocol(int ethertype) {
+        if (ethertype <= 0 || ethertype > 0xffff) {
+            throw new ValidationException("meta protocol", Integer.toString(ethertype), "not an ether type", "0x0001..0xffff");
+        }
+        matchable();
+        pinEthertype(ethertype, true);
+        return this;
+    }
+
+    /** {@code ether saddr MAC} (bridge tables). */
+    public RuleBuilder etherSaddr(MacAddress mac) {
+        return match(Selector.ETHER_SADDR, Expr.CmpOp.EQ, mac);
+    }
+
+    /** {@code ether saddr != MAC} (bridge tables). */
+    public RuleBuilder etherSaddrNot(MacAddress mac) {
+        return match(Selector.ETHER_SADDR, Expr.CmpOp.NEQ, mac);
+    }
+
+    /** {@code arp saddr ip ADDR}: the sender address of an ARP packet (bridge tables). */
+    public RuleBuilder arpSaddrIp(Ipv4Address a) {
+        return match(Selector.ARP_SADDR_IP, Expr.CmpOp.EQ, a);
+    }
+
+    /** {@code arp saddr ether != MAC}: the sender hardware address of an ARP packet is not {@code mac}. */
+    public RuleBuilder arpSaddrEtherNot(MacAddress mac) {
+        return match(Selector.ARP_SADDR_ETHER, Expr.CmpOp.NEQ, mac);
+    }
+
+    /** {@code icmp type T}. */
+    public RuleBuilder icmpType(int type) {
+        return match(Selector.ICMP_TYPE, Expr.CmpOp.EQ, type);
+    }
+
+    /** {@code icmpv6 type T}. */
+    public RuleBuilder icmpv6Type(int type) {
+        return match(Selector.ICMPV6_TYPE, Expr.CmpOp.EQ, type);
+    }
+
+    /** {@code ip6 length N}: the IPv6 payload length (extension headers included). */
+    public RuleBuilder ip6Length(int length) {
+        if (length < 0 || length > 65535) {
+            throw new ValidationException("ip6 length", Integer.toString(length), "not a length", "0..65535");
+        }
+        dependencies(Selector.IP6_SADDR);
+        exprs.add(new Expr.Payload(Uapi.NFT_PAYLOAD_NETWORK_HEADER(), 4, 2, R1));
+        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.be16(length)));
+        return this;
+    }
+
+    /**
+     * {@code @th,OFFSET,LENGTH VALUE}: raw bytes of the transport header (offset and value in bytes, 1..16 of them),
+     * for fields nft has no name for, such as the target or the first option of a neighbour discovery message.
+     */
+    public RuleBuilder transportBytes(int offset, byte[] value) {
+        if (offset < 0 || offset > 255 || value.length == 0 || value.length > 16) {
+            throw new ValidationException("@th", offset + "," + value.length, "not a raw transport header field the"
+                    + " engine writes", "an offset 0..255 and 1..16 bytes");
+        }
+        matchable();
+        exprs.add(new Expr.Payload(Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), offset, value.length, R1));
+        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.of(value)));
+        return this;
+    }
+
+    /**
+     * {@code iifname}/{@code oifname} compared as iptables-nft writes {@code -i}/{@code -o NAME}: the name and its
+     * NUL, not nft's 16 padded bytes. The kernel matches both the same way; iptables-nft reads a rule back to the
+     * same {@code -i NAME} only from its own form ({@code iptables -C} compares them byte for byte).
+     */
+    public RuleBuilder ifnameAsIptables(Selector s, Expr.CmpOp op, IfName name) {
+        if (s != Selector.IIFNAME && s != Selector.OIFNAME) {
+            throw new ValidationException("interface selector", s.toString(), "not an interface name", "iifname or oifname");
+        }
+        if (op != Expr.CmpOp.EQ && op != Expr.CmpOp.NEQ) {
+            throw new ValidationException(s.toString(), op.symbol(), "not an interface comparison", "== or !=");
+        }
+        byte[] b = java.util.Arrays.copyOf(name.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                name.toString().length() + 1);
+        return cmp(s, op, Data.wrap(b));
+    }
+
+    /**
+     * An x_tables match run by nf_tables' compat layer ({@code match name NAME rev REV}), with its
+     * {@code struct xt_*_info} as {@code info}: what iptables-nft writes for {@code -m conntrack} and the like. The
+     * caller answers for the bytes; the kernel checks their size against the match's.
+     */
+    public RuleBuilder xtMatch(String name, int rev, byte[] info) {
+        matchable();
+        exprs.add(new Expr.Match(name, rev, Data.of(info)));
+        return this;
     }
 
     // ---------------------------------------------------------------- statements

@@ -31,6 +31,8 @@ abstract sealed class RuleMatches permits RuleBuilder {
     /** Whether a network/transport protocol is already pinned by an earlier match (nft adds no second dependency). */
     int nfproto;
     int l4proto;
+    /** In a bridge table, the ether type an earlier match pinned (0x0800, 0x86dd, 0x0806), or 0. */
+    int ethertype;
     boolean terminal;
 
     RuleMatches(ChainRef chain) {
@@ -114,6 +116,16 @@ abstract sealed class RuleMatches permits RuleBuilder {
         exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.u8(f.nfproto())));
         nfproto = f.nfproto();
         return self();
+    }
+
+    /**
+     * Pins the frame's ether type ({@code ETH_P_*}) for the matches that follow, as nft does: {@code meta protocol}
+     * ({@code meta}) or the Ethernet header's type field.
+     */
+    void pinEthertype(int type, boolean meta) {
+        exprs.add(meta ? new Expr.Meta(Uapi.NFT_META_PROTOCOL(), R1) : new Expr.Payload(Uapi.NFT_PAYLOAD_LL_HEADER(), 12, 2, R1));
+        exprs.add(new Expr.Cmp(R1, Expr.CmpOp.EQ, Data.be16(type)));
+        this.ethertype = type;
     }
 
     /** {@code ip saddr ADDR/LEN} or {@code ip6 saddr ...}, by the prefix's family. */
@@ -273,7 +285,7 @@ abstract sealed class RuleMatches permits RuleBuilder {
         return cmp(s, op, Data.wrap(Arrays.copyOf(b, s.len)));
     }
 
-    private RuleBuilder cmp(Selector s, Expr.CmpOp op, Data data) {
+    RuleBuilder cmp(Selector s, Expr.CmpOp op, Data data) {
         dependencies(s);
         exprs.add(s.load(R1));
         exprs.add(new Expr.Cmp(R1, op, data));
@@ -433,18 +445,31 @@ abstract sealed class RuleMatches permits RuleBuilder {
         terminal = true;
     }
 
-    /** Adds what {@code s} depends on, as nft does: {@code meta nfproto} in inet tables, {@code meta l4proto}. */
-    private void dependencies(Selector s) {
+    /**
+     * Adds what {@code s} depends on, as nft 1.0.6 does: {@code meta nfproto} in inet tables; in bridge tables
+     * {@code meta protocol} before an ip or ip6 header field and {@code ether type} before an arp field or a
+     * transport field of one IP version ({@code icmpv6 type}); {@code meta l4proto} before a transport field.
+     */
+    void dependencies(Selector s) {
         matchable();
-        if (s.l3 != null) {
+        if (s.bridgeOnly() && family != Family.BRIDGE) {
+            throw new ValidationException(s.toString(), chain.toString(), s + " can only match in a bridge table",
+                    "a chain of a bridge table");
+        }
+        if (family == Family.BRIDGE) {
+            int et = s.ethertype();
+            if (et != 0 && ethertype != et) {
+                if (ethertype != 0) {
+                    throw new ValidationException(s.toString(), chain.toString(), "conflicts with an earlier match of"
+                            + " ether type 0x" + Integer.toHexString(ethertype), "fields of one network protocol per rule");
+                }
+                boolean header = s.kind == Selector.Kind.PAYLOAD && s.key == Uapi.NFT_PAYLOAD_NETWORK_HEADER();
+                pinEthertype(et, header && et != Selector.ETH_P_ARP);
+            }
+        } else if (s.l3 != null) {
             if (family != Family.INET && family != s.l3) {
                 throw new ValidationException(s.toString(), chain.toString(), s + " cannot match in a table of family "
-                        + family, switch (family) {
-                            case IP -> "ip fields (ip saddr, ip daddr)";
-                            case IP6 -> "ip6 fields (ip6 saddr, ip6 daddr)";
-                            default -> "fields without a network header (iifname, oifname, meta l4proto, th dport,"
-                                    + " marks): the engine adds no ether type dependency in the bridge family";
-                        });
+                        + family, family == Family.IP ? "ip fields (ip saddr, ip daddr)" : "ip6 fields (ip6 saddr, ip6 daddr)");
             }
             if (family == Family.INET && nfproto != s.l3.nfproto()) {
                 if (nfproto != 0) {

@@ -6,7 +6,9 @@ import org.nlbridge.bindings.linux.Uapi;
  * Typed packet fields a rule matches on or looks up in a set: each loads into registers with one expression and
  * has a {@link FieldType}, so a set lookup can be type-checked against the set's key before anything is sent.
  * Protocol-specific fields carry their dependency ({@code tcp dport} needs {@code meta l4proto tcp}; {@code ip saddr}
- * in an inet table needs {@code meta nfproto ipv4}), which {@link RuleBuilder} adds as nft does.
+ * in an inet table needs {@code meta nfproto ipv4}, in a bridge table {@code meta protocol ip}; {@code arp saddr ip}
+ * needs {@code ether type arp}), which {@link RuleBuilder} adds as nft does. The Ethernet and ARP fields exist in
+ * bridge tables only.
  */
 public enum Selector {
     IIFNAME("iifname", FieldType.IFNAME, Kind.META, Uapi.NFT_META_IIFNAME(), 0, 16, null, 0),
@@ -23,7 +25,23 @@ public enum Selector {
     TCP_SPORT("tcp sport", FieldType.INET_SERVICE, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), 0, 2, null, 6),
     TCP_DPORT("tcp dport", FieldType.INET_SERVICE, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), 2, 2, null, 6),
     UDP_SPORT("udp sport", FieldType.INET_SERVICE, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), 0, 2, null, 17),
-    UDP_DPORT("udp dport", FieldType.INET_SERVICE, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), 2, 2, null, 17);
+    UDP_DPORT("udp dport", FieldType.INET_SERVICE, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), 2, 2, null, 17),
+    ICMP_TYPE("icmp type", FieldType.ICMP_TYPE, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), 0, 1, Family.IP, 1),
+    ICMPV6_TYPE("icmpv6 type", FieldType.ICMPV6_TYPE, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_TRANSPORT_HEADER(), 0, 1,
+            Family.IP6, 58),
+    /** The frame's source MAC (bridge tables). */
+    ETHER_SADDR("ether saddr", FieldType.ETHER_ADDR, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_LL_HEADER(), 6, 6, null, 0),
+    ETHER_DADDR("ether daddr", FieldType.ETHER_ADDR, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_LL_HEADER(), 0, 6, null, 0),
+    /** The sender hardware address in an Ethernet/IPv4 ARP packet (bridge tables). */
+    ARP_SADDR_ETHER("arp saddr ether", FieldType.ETHER_ADDR, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_NETWORK_HEADER(), 8, 6,
+            null, 0),
+    /** The sender protocol address in an Ethernet/IPv4 ARP packet (bridge tables). */
+    ARP_SADDR_IP("arp saddr ip", FieldType.IPV4_ADDR, Kind.PAYLOAD, Uapi.NFT_PAYLOAD_NETWORK_HEADER(), 14, 4, null, 0);
+
+    /** Ether types of the layer-3 protocols a bridge table tells apart. */
+    public static final int ETH_P_IP = 0x0800;
+    public static final int ETH_P_ARP = 0x0806;
+    public static final int ETH_P_IPV6 = 0x86dd;
 
     enum Kind { META, CT, PAYLOAD }
 
@@ -61,6 +79,17 @@ public enum Selector {
             case CT -> new Expr.Ct(key, reg, -1);
             case PAYLOAD -> new Expr.Payload(key, offset, len, reg);
         };
+    }
+
+    /** The ether type the field's header needs in a bridge table ({@code ip saddr}: 0x0800), or 0 for none. */
+    int ethertype() {
+        if (this == ARP_SADDR_ETHER || this == ARP_SADDR_IP) return ETH_P_ARP;
+        return l3 == Family.IP ? ETH_P_IP : l3 == Family.IP6 ? ETH_P_IPV6 : 0;
+    }
+
+    /** Whether the field exists only in bridge tables (Ethernet and ARP header fields). */
+    boolean bridgeOnly() {
+        return this == ETHER_SADDR || this == ETHER_DADDR || this == ARP_SADDR_ETHER || this == ARP_SADDR_IP;
     }
 
     /** The transport-port selector of {@code proto} ({@code tcp dport}); th for protocols other than tcp and udp. */

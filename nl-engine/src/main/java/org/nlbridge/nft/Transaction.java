@@ -61,6 +61,7 @@ public final class Transaction {
     }
 
     private final Set<TableRef> owned;
+    private final Set<ChainRef> guests;
     private final List<Op> ops = new ArrayList<>();
 
     /**
@@ -69,12 +70,50 @@ public final class Transaction {
      * it writes a table the engine does not own.
      */
     public Transaction(Collection<TableRef> tables) {
+        this(tables, List.of());
+    }
+
+    /**
+     * An empty transaction that may write {@code tables}, and add and delete single rules (nothing else: no flush, no
+     * chain, no set, no table) in {@code guestChains}, chains of tables someone else owns. That is how nlbridge
+     * lets its traffic through another firewall's chain ({@code ip filter FORWARD} of iptables-nft) without ever
+     * changing that firewall's own rules.
+     */
+    public Transaction(Collection<TableRef> tables, Collection<ChainRef> guestChains) {
         this.owned = Set.copyOf(tables);
+        this.guests = Set.copyOf(guestChains);
     }
 
     /** The tables this transaction may write. */
     public Set<TableRef> tables() {
         return owned;
+    }
+
+    /** The chains of other tables it may add rules to and delete rules from. */
+    public Set<ChainRef> guestChains() {
+        return guests;
+    }
+
+    /** Whether {@code op} writes only what {@code tables} and {@code guestChains} allow. */
+    static boolean allowed(Op op, Set<TableRef> tables, Set<ChainRef> guestChains) {
+        if (tables.contains(op.table())) return true;
+        ChainRef chain = switch (op.object()) {
+            case Rule r -> r.chain();
+            case ChainRef c when op.verb() == Verb.DELETE && op.handle() != 0 -> c;
+            default -> null;
+        };
+        return chain != null && guestChains.contains(chain) && op.verb() != Verb.REPLACE;
+    }
+
+    /** The refusal of an operation outside {@code tables} and {@code guestChains}. */
+    static ValidationException notOwned(Op op, Set<TableRef> tables, Set<ChainRef> guestChains) {
+        String what = op.object() instanceof Rule || op.object() instanceof ChainRef && op.handle() != 0
+                ? "is not a table this engine owns, nor a chain it may add its own rules to"
+                : "is not a table this engine owns; it never writes others";
+        String accepted = tables.isEmpty() && guestChains.isEmpty() ? "no tables (none were given to Nft.open)"
+                : java.util.stream.Stream.concat(tables.stream().map(TableRef::toString),
+                        guestChains.stream().map(c -> "rules in " + c)).sorted().collect(Collectors.joining(", "));
+        return new ValidationException("table", op.table().toString(), what, accepted);
     }
 
     /** Operations recorded so far (element batches count once). */
@@ -223,7 +262,7 @@ public final class Transaction {
 
     /** {@code nft add rule}: appends at the end of the chain. */
     public Transaction add(Rule r) {
-        return record(Verb.APPEND, own(r.chain().table()), r);
+        return record(Verb.APPEND, guest(r.chain()), r);
     }
 
     public Transaction add(RuleBuilder r) {
@@ -232,7 +271,7 @@ public final class Transaction {
 
     /** {@code nft insert rule}: at the start of the chain. */
     public Transaction insert(Rule r) {
-        return record(Verb.INSERT, own(r.chain().table()), r);
+        return record(Verb.INSERT, guest(r.chain()), r);
     }
 
     public Transaction insert(RuleBuilder r) {
@@ -241,12 +280,12 @@ public final class Transaction {
 
     /** {@code nft insert rule ... position H}: before the rule with handle {@code h}. */
     public Transaction insertBefore(long h, Rule r) {
-        return record(Verb.INSERT_BEFORE, own(r.chain().table()), r, handle(h));
+        return record(Verb.INSERT_BEFORE, guest(r.chain()), r, handle(h));
     }
 
     /** {@code nft add rule ... position H}: after the rule with handle {@code h}. */
     public Transaction addAfter(long h, Rule r) {
-        return record(Verb.ADD_AFTER, own(r.chain().table()), r, handle(h));
+        return record(Verb.ADD_AFTER, guest(r.chain()), r, handle(h));
     }
 
     /** {@code nft replace rule ... handle H}. */
@@ -256,7 +295,7 @@ public final class Transaction {
 
     /** {@code nft delete rule ... handle H}. */
     public Transaction deleteRule(ChainRef c, long h) {
-        return record(Verb.DELETE, own(c.table()), c, handle(h));
+        return record(Verb.DELETE, guest(c), c, handle(h));
     }
 
     // ---------------------------------------------------------------- checks
@@ -267,7 +306,9 @@ public final class Transaction {
 
     private Transaction record(Verb v, TableRef owner, Object o, long h) {
         Objects.requireNonNull(o);
-        ops.add(new Op(v, o, h));
+        Op op = new Op(v, o, h);
+        if (owner == null && !allowed(op, owned, guests)) throw notOwned(op, owned, guests);
+        ops.add(op);
         return this;
     }
 
@@ -276,6 +317,11 @@ public final class Transaction {
             throw new ValidationException("rule handle", Long.toString(h), "not a handle", "a positive handle from a listing");
         }
         return h;
+    }
+
+    /** A rule operation's table if it is ours; null (checked when recorded) for a guest chain or anything else. */
+    private TableRef guest(ChainRef c) {
+        return owned.contains(c.table()) ? c.table() : null;
     }
 
     /** The engine writes only the tables it was opened for. */

@@ -25,6 +25,8 @@ import org.nlbridge.netns.NetNs;
  * @param hostname null: the container's name
  * @param mac      null: random locally administered (or derived from the IPv4 with the network's macFromIp)
  * @param ip       null: allocated from the network's range
+ * @param spoofCheck anti-spoofing on its bridge port (default true): it may send only from its own MAC and
+ *                 addresses; false for a container that routes or bridges other addresses (a VPN, a router)
  * @param handover null: the engine puts the container end of the veth into {@code netns} as {@code ifname} and
  *                 sets it up there (addresses, routes, files). Otherwise the container belongs to a runtime that
  *                 brings its own namespace: the container end stays in the engine's host namespace under this name,
@@ -34,7 +36,7 @@ import org.nlbridge.netns.NetNs;
  */
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
                             MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
-                            IfName handover) {
+                            boolean spoofCheck, IfName handover) {
 
     public static final String DEFAULT_IFNAME = "eth0";
 
@@ -52,22 +54,22 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
     /** This container in another namespace ({@code /run/netns/NAME}). */
     public ContainerSpec withNetns(String netns) {
         return new ContainerSpec(name, NetNs.validName("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns, handover);
+                hostname, mac, ip, ip6, publish, dns, spoofCheck, handover);
     }
 
     /** This container publishing other ports (Docker {@code -p}). */
     public ContainerSpec withPublish(List<PortSpec> publish) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, handover);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, handover);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, handover);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, handover);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, handover);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, handover);
     }
 
     public static Builder builder(String name) {
@@ -92,6 +94,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private Ipv6Address ip6;
         private final List<PortSpec> publish = new ArrayList<>();
         private DnsSpec dns = DnsSpec.HOST;
+        private boolean spoofCheck = true;
         private IfName handover;
 
         private Builder(String name) {
@@ -152,6 +155,15 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return this;
         }
 
+        /**
+         * Anti-spoofing on the container's bridge port (default on): false lets it send from other MACs and
+         * addresses, for a container that routes or bridges them (nlbridge's own key; Docker has no such check).
+         */
+        public Builder spoofCheck(boolean on) {
+            this.spoofCheck = on;
+            return this;
+        }
+
         public Builder dns(DnsSpec dns) {
             this.dns = Objects.requireNonNull(dns, "dns");
             return this;
@@ -184,11 +196,12 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
                 if (ip != null || ip6 != null) throw notBridge("ip", String.valueOf(ip != null ? ip : ip6), mode);
                 if (mac != null) throw notBridge("mac", mac.toString(), mode);
                 if (!publish.isEmpty()) throw notBridge("publish", publish.getFirst().toString(), mode);
+                if (!spoofCheck) throw notBridge("spoofCheck", "false", mode);
             }
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
             return new ContainerSpec(name, handover != null ? null : netns != null ? netns : name, mode,
                     ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME), h, mac, ip, ip6,
-                    publish, dns, handover);
+                    publish, dns, spoofCheck, handover);
         }
 
         private ValidationException notBridge(String field, String value, NetworkMode mode) {

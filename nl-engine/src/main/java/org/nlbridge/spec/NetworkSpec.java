@@ -31,12 +31,13 @@ import org.nlbridge.net.ValidationException;
  * @param fixedCidrV6 the IPv6 subnet (null: IPv4 only; the container's IPv6 is then disabled)
  * @param mtu         null: the MTU of the host's default-route interface
  * @param dns         the network's DNS defaults for its containers (Docker's daemon {@code --dns*})
+ * @param vni         the VXLAN network identifier of an {@code overlay} network (null: the cluster store picks one)
  * @param hostBindingIp the host address a port published without one is bound to (Docker's {@code dockerd --ip},
  *                    {@code com.docker.network.bridge.host_binding_ipv4}); null: every address
  */
 public record NetworkSpec(String name, String driver, IfName bridge, boolean existing, Cidr bip, Cidr fixedCidr, Cidr fixedCidrV6,
                           Mtu mtu, boolean icc, boolean ipMasq, boolean ipForward, boolean internal,
-                          FirewallBackend firewall, boolean macFromIp, DnsSpec dns, IpAddress hostBindingIp) {
+                          FirewallBackend firewall, boolean macFromIp, DnsSpec dns, Integer vni, IpAddress hostBindingIp) {
 
     /** The driver of a network whose spec names none: Docker's bridge driver. */
     public static final String DEFAULT_DRIVER = "bridge";
@@ -48,6 +49,9 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
     /** Docker's default bridge and address. */
     public static final String DEFAULT_BRIDGE = "docker0";
     public static final String DEFAULT_BIP = "172.17.0.1/16";
+    /** VXLAN network identifiers a spec may give (24 bits; Docker's overlay hands out 4096 and up). */
+    public static final int VNI_MIN = 1;
+    public static final int VNI_MAX = 16_777_215;
 
     public NetworkSpec {
         Objects.requireNonNull(name, "name");
@@ -56,6 +60,10 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         Objects.requireNonNull(firewall, "firewall");
         Objects.requireNonNull(dns, "dns");
         if (!existing) Objects.requireNonNull(bip, "bip");
+        if (vni != null && (vni < VNI_MIN || vni > VNI_MAX)) {
+            throw new ValidationException("network " + name + ": vni", vni.toString(), "outside " + VNI_MIN + ".." + VNI_MAX,
+                    "a VXLAN network identifier " + VNI_MIN + ".." + VNI_MAX + " (24 bits)");
+        }
     }
 
     /** The IPv4 subnet, from the bip with the host bits cleared (null for a {@code -b} bridge not yet read). */
@@ -74,13 +82,34 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
     /** This network made by another driver. */
     public NetworkSpec withDriver(String driver) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns, hostBindingIp);
+                internal, firewall, macFromIp, dns, vni, hostBindingIp);
     }
 
     /** This network with other DNS defaults for its containers. */
     public NetworkSpec withDns(DnsSpec dns) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns, hostBindingIp);
+                internal, firewall, macFromIp, dns, vni, hostBindingIp);
+    }
+
+    /** This network with the MTU and MAC rule a driver resolved (an overlay's: the underlay's minus 50, MACs from IPs). */
+    public NetworkSpec withLink(Mtu mtu, boolean macFromIp) {
+        return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
+                internal, firewall, macFromIp, dns, vni, hostBindingIp);
+    }
+
+    /**
+     * The bridge of a network whose spec names none and whose driver is not {@value #DEFAULT_DRIVER}:
+     * {@code br-} + 12 hex digits derived from the network's name, as Docker names a user-defined network's bridge
+     * after its ID (the same name on every host for the same network).
+     */
+    public static IfName defaultBridge(String network) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(network.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return IfName.parseNew("bridge", "br-" + java.util.HexFormat.of().formatHex(h).substring(0, 12));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // SHA-256 is in every JDK
+        }
     }
 
     public static Builder builder(String name) {
@@ -110,6 +139,8 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         private FirewallBackend firewall = FirewallBackend.NFTABLES;
         private boolean macFromIp;
         private DnsSpec dns = DnsSpec.HOST;
+        private Cidr subnet;
+        private Integer vni;
         private IpAddress hostBindingIp;
 
         private Builder(String name) {
@@ -149,6 +180,25 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         /** Docker {@code --bip}: the bridge's address with the network prefix, e.g. {@code 172.17.42.1/16}. */
         public Builder bip(String cidr) {
             bip = Cidr.parseInterface(f("bip"), cidr);
+            return this;
+        }
+
+        /**
+         * Docker's {@code docker network create --subnet}: the network's subnet; its gateway is the subnet's first
+         * address unless {@code bip} gives another (which must then be inside it, with its prefix).
+         */
+        public Builder subnet(String cidr) {
+            subnet = Cidr.parseSubnet(f("subnet"), cidr);
+            return this;
+        }
+
+        /** The VXLAN network identifier of an overlay network, 1..16777215 (default: the cluster store picks one). */
+        public Builder vni(int vni) {
+            if (vni < VNI_MIN || vni > VNI_MAX) {
+                throw new ValidationException(f("vni"), Integer.toString(vni), "outside " + VNI_MIN + ".." + VNI_MAX,
+                        "a VXLAN network identifier " + VNI_MIN + ".." + VNI_MAX + " (24 bits)");
+            }
+            this.vni = vni;
             return this;
         }
 
@@ -223,11 +273,26 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         }
 
         public NetworkSpec build() {
-            IfName br = bridge != null ? bridge : IfName.parseNew(f("bridge"), DEFAULT_BRIDGE);
-            Cidr b = bip != null || existing ? bip : Cidr.parseInterface(f("bip"), DEFAULT_BIP);
+            IfName br = bridge != null ? bridge : driver.equals(DEFAULT_DRIVER)
+                    ? IfName.parseNew(f("bridge"), DEFAULT_BRIDGE) : defaultBridge(name);
+            Cidr b = bip != null || existing ? bip : subnet != null ? gatewayOf(subnet)
+                    : Cidr.parseInterface(f("bip"), DEFAULT_BIP);
+            if (subnet != null && b != null && !b.subnet().equals(subnet)) {
+                throw new ValidationException(f("subnet"), subnet.toString(), "the bip " + b + " is in another subnet ("
+                        + b.subnet() + ")", "the subnet of the bip, or no bip (the gateway is then the subnet's first address)");
+            }
             if (mtu != null && fixedCidrV6 != null) mtu.requireIpv6(f("mtu"));
             return new NetworkSpec(name, driver, br, existing, b, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                    internal, firewall, macFromIp, dns, hostBindingIp);
+                    internal, firewall, macFromIp, dns, vni, hostBindingIp);
+        }
+
+        /** The subnet's first address as the gateway, with the subnet's prefix ({@code 10.60.0.1/16}). */
+        private Cidr gatewayOf(Cidr s) {
+            if (s.hostBits() < 2) {
+                throw new ValidationException(f("subnet"), s.toString(), "leaves no address for containers",
+                        "a subnet of at least 4 addresses (a /30 or shorter prefix)");
+            }
+            return Cidr.of(s.network().next(), s.prefixLength());
         }
     }
 }

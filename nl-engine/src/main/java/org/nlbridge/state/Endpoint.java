@@ -19,9 +19,11 @@ import org.nlbridge.net.MacAddress;
  *                 handed over under (the runtime renames it)
  * @param hostVeth the veth end on the bridge, unique on the host
  * @param ipv6     null on an IPv4-only network
+ * @param spoofCheck anti-spoofing on its bridge port (the container's {@code spoofCheck}, default true)
  */
 public record Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth,
-                       Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase) {
+                       Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase,
+                       boolean spoofCheck) {
 
     public Endpoint {
         Objects.requireNonNull(container, "container");
@@ -37,13 +39,19 @@ public record Endpoint(String container, String network, Path netns, IfName ifNa
         }
     }
 
+    /** An endpoint with anti-spoofing on, the default. */
+    public Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth, Hostname hostname,
+                    Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase) {
+        this(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, phase, true);
+    }
+
     /** Whether the container end was handed over to a runtime in the host namespace (no namespace of ours). */
     public boolean handedOver() {
         return netns == null;
     }
 
     public Endpoint withPhase(Phase next) {
-        return new Endpoint(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, next);
+        return new Endpoint(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, next, spoofCheck);
     }
 
     /** "container web on network bridge", for messages. */

@@ -52,7 +52,11 @@ public final class EndpointTable {
             ) STRICT""");
 
     private static final String COLUMNS =
-            "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase";
+            "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase, spoof_check";
+
+    /** Schema version 3: the container's anti-spoofing switch ({@code spoofCheck}), on for every older endpoint. */
+    static final List<String> DDL_V3 = List.of(
+            "ALTER TABLE endpoints ADD COLUMN spoof_check INTEGER NOT NULL DEFAULT 1 CHECK (spoof_check IN (0, 1))");
 
     private final Tx tx;
 
@@ -90,11 +94,11 @@ public final class EndpointTable {
                     "a MAC address no other container on " + e.network() + " uses");
         }
         tx.update("INSERT INTO endpoints (" + COLUMNS + ", owner_pid, owner_started)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.container(), e.network(), e.handedOver() ? HANDED_OVER : e.netns().toString(), e.ifName().toString(),
                 e.hostVeth().toString(),
                 e.hostname().toString(), e.ipv4().toString(), e.ipv6() == null ? null : e.ipv6().toString(),
-                e.mac().toString(), e.phase().column(), owner.pid(), owner.started());
+                e.mac().toString(), e.phase().column(), e.spoofCheck() ? 1 : 0, owner.pid(), owner.started());
     }
 
     /** @throws ValidationException if the container already has an endpoint (in any phase) on the network */
@@ -234,6 +238,7 @@ public final class EndpointTable {
                 Ipv4Address.parse("endpoints.ipv4", rs.getString("ipv4")),
                 ipv6 == null ? null : Ipv6Address.parse("endpoints.ipv6", ipv6),
                 MacAddress.parse("endpoints.mac", rs.getString("mac")),
-                Phase.ofColumn(rs.getString("phase")));
+                Phase.ofColumn(rs.getString("phase")),
+                rs.getInt("spoof_check") != 0);
     }
 }

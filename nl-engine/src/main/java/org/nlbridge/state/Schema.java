@@ -18,6 +18,7 @@ import org.nlbridge.spec.NetworkMode;
  *       {@code meta}: {@code container.NAME} = {@code NETNS\tHOSTNAME} (NETNS {@code -} for host mode,
  *       {@code container:OTHER} for that mode), {@code netns.created.NETNS} = {@code 1},
  *       {@code userrule.RULE} = {@code inserted}. Those rows move into the new tables.</li>
+ *   <li>an endpoint's anti-spoofing switch ({@code endpoints.spoof_check}, 1 for every endpoint before it).</li>
  *   <li>the address pools of runtimes with an IPAM protocol of their own (Docker's {@code --ipam-driver nlbridge}).</li>
  * </ol>
  */
@@ -32,6 +33,7 @@ final class Schema {
     static final List<Step> STEPS = List.of(
             tx -> ddl(tx, NetworkTable.DDL, EndpointTable.DDL, PortTable.DDL, MetaTable.DDL),
             Schema::version2,
+            tx -> ddl(tx, EndpointTable.DDL_V3),
             tx -> ddl(tx, PoolTable.DDL));
 
     /** The version this code reads and writes. */
@@ -77,8 +79,10 @@ final class Schema {
             return new ContainerRecord(name, NetworkMode.parse("meta " + V1_CONTAINER + name, netns), hostname, null,
                     false);
         }
-        Optional<Endpoint> e = tx.endpoints().ofContainer(name).stream().findFirst();
-        NetworkMode mode = e.<NetworkMode>map(x -> new NetworkMode.Bridge(x.network())).orElse(new NetworkMode.None());
+        // the endpoints table as it is at this step (EndpointTable reads the columns of the latest version)
+        Optional<String> network = tx.queryOne("SELECT network FROM endpoints WHERE container = ? ORDER BY network LIMIT 1",
+                rs -> rs.getString(1), name);
+        NetworkMode mode = network.<NetworkMode>map(NetworkMode.Bridge::new).orElse(new NetworkMode.None());
         boolean created = tx.meta().get(V1_CREATED_NETNS + netns).isPresent();
         return new ContainerRecord(name, mode, hostname, netns, created);
     }

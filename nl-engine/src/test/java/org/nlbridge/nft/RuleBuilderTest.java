@@ -15,6 +15,7 @@ import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpProtocol;
 import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.Ipv6Address;
+import org.nlbridge.net.MacAddress;
 import org.nlbridge.netlink.AttrCursor;
 import org.nlbridge.netlink.MsgWriter;
 
@@ -234,6 +235,126 @@ class RuleBuilderTest {
                         """));
     }
 
+    static final MacAddress MAC = MacAddress.parse("t", "02:42:ac:12:00:02");
+    static final Ipv6Address FD2 = Ipv6Address.parse("t", "fd00::2");
+    static final Ipv6Address LL = Ipv6Address.parse("t", "fe80::42:acff:fe12:2");
+    static final NamedSet SPOOF = NamedSet.verdictMap(BRIDGE.set("spoof"), KeyType.of(FieldType.IFNAME));
+
+    /**
+     * Layer 2 and 3 matches in a bridge table, where nft pins the network protocol with {@code meta protocol} before
+     * an ip or ip6 field and with the Ethernet header's type before an arp field or an ICMP type (captured from
+     * nft 1.0.6, like the rest).
+     */
+    static Stream<Arguments> bridgeRules() {
+        return Stream.of(
+                rule(BRIDGE, r -> r.etherSaddrNot(MAC).counter().drop(),
+                        "ether saddr != 02:42:ac:12:00:02 counter packets 0 bytes 0 drop", """
+                        [ payload load 6b @ link header + 6 => reg 1 ]
+                        [ cmp neq reg 1 0x12ac4202 0x00000200 ]
+                        [ counter pkts 0 bytes 0 ]
+                        [ immediate reg 0 drop ]
+                        """),
+                rule(BRIDGE, r -> r.saddr(v4("172.18.0.2")).accept(), "ip saddr 172.18.0.2 accept", """
+                        [ meta load protocol => reg 1 ]
+                        [ cmp eq reg 1 0x00000008 ]
+                        [ payload load 4b @ network header + 12 => reg 1 ]
+                        [ cmp eq reg 1 0x020012ac ]
+                        [ immediate reg 0 accept ]
+                        """),
+                rule(BRIDGE, r -> r.arpSaddrEtherNot(MAC).counter().drop(),
+                        "arp saddr ether != 02:42:ac:12:00:02 counter packets 0 bytes 0 drop", """
+                        [ payload load 2b @ link header + 12 => reg 1 ]
+                        [ cmp eq reg 1 0x00000608 ]
+                        [ payload load 6b @ network header + 8 => reg 1 ]
+                        [ cmp neq reg 1 0x12ac4202 0x00000200 ]
+                        [ counter pkts 0 bytes 0 ]
+                        [ immediate reg 0 drop ]
+                        """),
+                rule(BRIDGE, r -> r.arpSaddrIp(v4("172.18.0.2")).accept(), "arp saddr ip 172.18.0.2 accept", """
+                        [ payload load 2b @ link header + 12 => reg 1 ]
+                        [ cmp eq reg 1 0x00000608 ]
+                        [ payload load 4b @ network header + 14 => reg 1 ]
+                        [ cmp eq reg 1 0x020012ac ]
+                        [ immediate reg 0 accept ]
+                        """),
+                rule(BRIDGE, r -> r.saddr(FD2).icmpv6Type(136).transportBytes(8, FD2.bytes()).ip6Length(24).accept(),
+                        "ip6 saddr fd00::2 icmpv6 type nd-neighbor-advert @th,64,128 0xfd000000000000000000000000000002"
+                                + " ip6 length 24 accept", """
+                        [ meta load protocol => reg 1 ]
+                        [ cmp eq reg 1 0x0000dd86 ]
+                        [ payload load 16b @ network header + 8 => reg 1 ]
+                        [ cmp eq reg 1 0x000000fd 0x00000000 0x00000000 0x02000000 ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp eq reg 1 0x0000003a ]
+                        [ payload load 1b @ transport header + 0 => reg 1 ]
+                        [ cmp eq reg 1 0x00000088 ]
+                        [ payload load 16b @ transport header + 8 => reg 1 ]
+                        [ cmp eq reg 1 0x000000fd 0x00000000 0x00000000 0x02000000 ]
+                        [ payload load 2b @ network header + 4 => reg 1 ]
+                        [ cmp eq reg 1 0x00001800 ]
+                        [ immediate reg 0 accept ]
+                        """),
+                rule(BRIDGE, r -> r.icmpType(5).inSet(PORTS, Selector.IIFNAME).counter().drop(),
+                        "icmp type redirect iifname @ports counter packets 0 bytes 0 drop", """
+                        [ payload load 2b @ link header + 12 => reg 1 ]
+                        [ cmp eq reg 1 0x00000008 ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp eq reg 1 0x00000001 ]
+                        [ payload load 1b @ transport header + 0 => reg 1 ]
+                        [ cmp eq reg 1 0x00000005 ]
+                        [ meta load iifname => reg 1 ]
+                        [ lookup reg 1 set ports ]
+                        [ counter pkts 0 bytes 0 ]
+                        [ immediate reg 0 drop ]
+                        """),
+                rule(BRIDGE, r -> r.metaProtocol(Selector.ETH_P_IPV6).match(Selector.UDP_SPORT, Expr.CmpOp.EQ, 547)
+                                .inSet(PORTS, Selector.IIFNAME).counter().drop(),
+                        "meta protocol ip6 udp sport 547 iifname @ports counter packets 0 bytes 0 drop", """
+                        [ meta load protocol => reg 1 ]
+                        [ cmp eq reg 1 0x0000dd86 ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp eq reg 1 0x00000011 ]
+                        [ payload load 2b @ transport header + 0 => reg 1 ]
+                        [ cmp eq reg 1 0x00002302 ]
+                        [ meta load iifname => reg 1 ]
+                        [ lookup reg 1 set ports ]
+                        [ counter pkts 0 bytes 0 ]
+                        [ immediate reg 0 drop ]
+                        """),
+                rule(BRIDGE, r -> r.vmap(SPOOF, Selector.IIFNAME), "iifname vmap @spoof", """
+                        [ meta load iifname => reg 1 ]
+                        [ lookup reg 1 set spoof dreg 0 ]
+                        """),
+                // what iptables-nft writes for -o nlb0 -m conntrack ... -j ACCEPT (the match's info is opaque here)
+                rule(IP, r -> r.ifnameAsIptables(Selector.OIFNAME, Expr.CmpOp.EQ, org.nlbridge.net.IfName.parse("o", "nlb0"))
+                                .xtMatch("conntrack", 3, new byte[168]).counter().accept(),
+                        "oifname \"nlb0\" xt match \"conntrack\" counter packets 0 bytes 0 accept", """
+                        [ meta load oifname => reg 1 ]
+                        [ cmp eq reg 1 0x30626c6e 0x00000000 ]
+                        [ match name conntrack rev 3 ]
+                        [ counter pkts 0 bytes 0 ]
+                        [ immediate reg 0 accept ]
+                        """));
+    }
+
+    @ParameterizedTest
+    @MethodSource("bridgeRules")
+    void bridgeMatchesAreWrittenAsNftWritesThem(Rule rule, String text, String debug) {
+        writesWhatNftWritesAndReadsAsNftPrints(rule, text, debug);
+        survivesTheWireAndBack(rule, text, debug);
+    }
+
+    /** A frame rule must not match ip and arp fields at once, and arp fields exist only in bridge tables. */
+    @org.junit.jupiter.api.Test
+    void aBridgeRuleHasOneNetworkProtocol() {
+        org.junit.jupiter.api.Assertions.assertThrows(org.nlbridge.net.ValidationException.class,
+                () -> Rule.in(BRIDGE.chain("c")).saddr(v4("10.0.0.1")).arpSaddrIp(v4("10.0.0.1")));
+        org.junit.jupiter.api.Assertions.assertThrows(org.nlbridge.net.ValidationException.class,
+                () -> Rule.in(IP.chain("c")).arpSaddrIp(v4("10.0.0.1")));
+        org.junit.jupiter.api.Assertions.assertThrows(org.nlbridge.net.ValidationException.class,
+                () -> Rule.in(IP.chain("c")).icmpv6Type(134));
+    }
+
     /** Rules with anonymous sets; the set's elements travel beside the rule (see {@link GoldenBytesTest}). */
     static Stream<Arguments> anonymousSetRules() {
         return Stream.of(
@@ -273,6 +394,71 @@ class RuleBuilderTest {
                         [ lookup reg 1 set __set%d ]
                         [ immediate reg 0 accept ]
                         """),
+                rule(BRIDGE, r -> r.anyOf(Selector.IP6_SADDR, FD2, LL).noneOf(Selector.ICMPV6_TYPE, 136, 135).accept(),
+                        "ip6 saddr { fd00::2, fe80::42:acff:fe12:2 } icmpv6 type != { nd-neighbor-solicit, nd-neighbor-advert }"
+                                + " accept", """
+                        [ meta load protocol => reg 1 ]
+                        [ cmp eq reg 1 0x0000dd86 ]
+                        [ payload load 16b @ network header + 8 => reg 1 ]
+                        [ lookup reg 1 set __set%d ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp eq reg 1 0x0000003a ]
+                        [ payload load 1b @ transport header + 0 => reg 1 ]
+                        [ lookup reg 1 set __set%d 0x1 ]
+                        [ immediate reg 0 accept ]
+                        """),
+                rule(BRIDGE, r -> r.anyOf(Selector.IP6_SADDR, FD2, LL).match(Selector.L4PROTO, Expr.CmpOp.NEQ, 58).accept(),
+                        "ip6 saddr { fd00::2, fe80::42:acff:fe12:2 } meta l4proto != ipv6-icmp accept", """
+                        [ meta load protocol => reg 1 ]
+                        [ cmp eq reg 1 0x0000dd86 ]
+                        [ payload load 16b @ network header + 8 => reg 1 ]
+                        [ lookup reg 1 set __set%d ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp neq reg 1 0x0000003a ]
+                        [ immediate reg 0 accept ]
+                        """),
+                rule(BRIDGE, r -> r.anyOf(Selector.IP6_SADDR, FD2, LL).icmpv6Type(135)
+                                .transportBytes(24, new byte[] {1, 1, 2, 0x42, (byte) 0xac, 0x12, 0, 2}).accept(),
+                        "ip6 saddr { fd00::2, fe80::42:acff:fe12:2 } icmpv6 type nd-neighbor-solicit @th,192,64"
+                                + " 0x1010242ac120002 accept", """
+                        [ meta load protocol => reg 1 ]
+                        [ cmp eq reg 1 0x0000dd86 ]
+                        [ payload load 16b @ network header + 8 => reg 1 ]
+                        [ lookup reg 1 set __set%d ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp eq reg 1 0x0000003a ]
+                        [ payload load 1b @ transport header + 0 => reg 1 ]
+                        [ cmp eq reg 1 0x00000087 ]
+                        [ payload load 8b @ transport header + 24 => reg 1 ]
+                        [ cmp eq reg 1 0x42020101 0x020012ac ]
+                        [ immediate reg 0 accept ]
+                        """),
+                rule(BRIDGE, r -> r.saddr(Ipv6Address.parse("t", "::")).anyOf(Selector.ICMPV6_TYPE, 131, 143).accept(),
+                        "ip6 saddr :: icmpv6 type { mld-listener-report, mld2-listener-report } accept", """
+                        [ meta load protocol => reg 1 ]
+                        [ cmp eq reg 1 0x0000dd86 ]
+                        [ payload load 16b @ network header + 8 => reg 1 ]
+                        [ cmp eq reg 1 0x00000000 0x00000000 0x00000000 0x00000000 ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp eq reg 1 0x0000003a ]
+                        [ payload load 1b @ transport header + 0 => reg 1 ]
+                        [ lookup reg 1 set __set%d ]
+                        [ immediate reg 0 accept ]
+                        """),
+                rule(BRIDGE, r -> r.anyOf(Selector.ICMPV6_TYPE, 134, 137, 138).inSet(PORTS, Selector.IIFNAME).counter().drop(),
+                        "icmpv6 type { nd-router-advert, nd-redirect, router-renumbering } iifname @ports counter packets 0"
+                                + " bytes 0 drop", """
+                        [ payload load 2b @ link header + 12 => reg 1 ]
+                        [ cmp eq reg 1 0x0000dd86 ]
+                        [ meta load l4proto => reg 1 ]
+                        [ cmp eq reg 1 0x0000003a ]
+                        [ payload load 1b @ transport header + 0 => reg 1 ]
+                        [ lookup reg 1 set __set%d ]
+                        [ meta load iifname => reg 1 ]
+                        [ lookup reg 1 set ports ]
+                        [ counter pkts 0 bytes 0 ]
+                        [ immediate reg 0 drop ]
+                        """),
                 rule(INET, r -> r.noneOf(Selector.IP6_SADDR, net("fd00::/8"), Ipv6Address.parse("t", "2001:db8::1")).drop(),
                         "ip6 saddr != { 2001:db8::1, fd00::/8 } drop", """
                         [ meta load nfproto => reg 1 ]
@@ -299,13 +485,17 @@ class RuleBuilderTest {
             byName.add(e instanceof Expr.Lookup l ? new Expr.Lookup(l.set(), l.sreg(), l.dreg(), l.inverted()) : e);
         }
         assertEquals(byName, back);
-        Expr.Lookup listed = (Expr.Lookup) back.stream().filter(e -> e instanceof Expr.Lookup).findFirst().orElseThrow();
-        AnonymousSet elements = rule.exprs().stream().filter(e -> e instanceof Expr.Lookup).map(e -> ((Expr.Lookup) e)
-                .anonymous()).findFirst().orElseThrow();
-        // as Nft.list fills it in, under the kernel's name for it
+        // as Nft.list fills them in, under the kernel's names for them (one rule may have several)
+        List<AnonymousSet> elements = rule.exprs().stream().filter(e -> e instanceof Expr.Lookup l && l.anonymous() != null)
+                .map(e -> ((Expr.Lookup) e).anonymous()).toList();
         List<Expr> filled = new ArrayList<>();
+        int n = 0;
         for (Expr e : back) {
-            filled.add(e == listed ? new Expr.Lookup("__set3", listed.sreg(), listed.dreg(), listed.inverted(), elements) : e);
+            if (e instanceof Expr.Lookup l && l.set().equals(AnonymousSet.NAME)) {
+                filled.add(new Expr.Lookup("__set" + (3 + n), l.sreg(), l.dreg(), l.inverted(), elements.get(n++)));
+            } else {
+                filled.add(e);
+            }
         }
         Rule listedRule = new Rule(rule.chain(), filled, null, 12);
         assertEquals(text, listedRule.toString());

@@ -112,9 +112,10 @@ class ValidationTest {
                 + " inet: filter or nat", refused(() -> Chain.base(TableRef.of(Family.INET, "t").chain("r"),
                 ChainType.ROUTE, Hook.OUTPUT, Priority.MANGLE, Policy.ACCEPT)));
         RuleBuilder r = Rule.in(br.chain("f"));
-        assertEquals("invalid ip saddr \"bridge nlbridge f\": ip saddr cannot match in a table of family bridge; expected"
-                + " fields without a network header (iifname, oifname, meta l4proto, th dport, marks): the engine adds no"
-                + " ether type dependency in the bridge family", refused(() -> r.ipSaddr(Ipv4Address.parse("a", "1.2.3.4"))));
+        // ip fields pin the frame's protocol as nft does (meta protocol ip); a second network protocol cannot follow
+        r.ipSaddr(Ipv4Address.parse("a", "1.2.3.4"));
+        assertEquals("invalid ip6 saddr \"bridge nlbridge f\": conflicts with an earlier match of ether type 0x800;"
+                + " expected fields of one network protocol per rule", refused(() -> r.saddr(Ipv6Address.parse("a", "fd00::1"))));
         assertEquals(true, refused(() -> r.nfproto(Family.BRIDGE)).contains("not a packet family"));
         assertEquals(true, refused(r::masquerade).contains("the bridge family has no nat"));
         assertEquals(true, refused(() -> r.dnat(Ipv4Address.parse("a", "1.2.3.4"))).contains("table of family bridge"));
@@ -126,7 +127,7 @@ class ValidationTest {
                 + " of ipv4_addr, ipv6_addr or inet_service; expected a single rangeable field, or no interval flag",
                 refused(() -> new NamedSet(IP.set("nets"), KeyType.parse("k", "ipv4_addr . inet_service"), null, true, null)));
         assertEquals("invalid key type \"ipv4_address\": not a data type the engine handles; expected ipv4_addr, ipv6_addr,"
-                + " inet_proto, inet_service, ifname, mark, ether_addr or verdict",
+                + " inet_proto, inet_service, ifname, mark, ether_addr, icmp_type, icmpv6_type or verdict",
                 refused(() -> KeyType.parse("key type", "ipv4_address")));
         assertEquals(true, refused(() -> NamedSet.set(IP.set("v"), KeyType.VERDICT)).contains("a verdict cannot be a key"));
         assertEquals(0xc1cd, HP.key().typeId(), "nft's concatenated type id");
@@ -218,6 +219,24 @@ class ValidationTest {
         assertEquals(true, refused(() -> tx.addElements(NamedSet.set(TableRef.of(Family.IP6, "nlbridge").set("s"),
                 KeyType.of(FieldType.IPV6_ADDR)))).startsWith("invalid table \"ip6 nlbridge\""));
         assertEquals(0, tx.size());
+    }
+
+    /** In another owner's chain the engine may only add its own rules and delete single rules, nothing else. */
+    @Test
+    void aGuestChainTakesRulesAndNothingElse() {
+        ChainRef forward = TableRef.of(Family.IP, "filter").chain("FORWARD");
+        Transaction tx = new Transaction(Set.of(IP), Set.of(forward));
+        tx.add(Rule.in(forward).oifname("nlb0").accept());
+        tx.insertBefore(7, Rule.in(forward).iifname("nlb0").accept().build());
+        tx.deleteRule(forward, 9);
+        assertEquals(3, tx.size());
+        assertEquals(true, refused(() -> tx.flushChain(forward)).startsWith("invalid table \"ip filter\": is not a table"));
+        assertEquals(true, refused(() -> tx.deleteChain(forward)).startsWith("invalid table \"ip filter\""));
+        assertEquals(true, refused(() -> tx.replace(9, Rule.in(forward).accept().build())).startsWith("invalid table \"ip filter\""));
+        assertEquals("invalid table \"ip filter\": is not a table this engine owns, nor a chain it may add its own rules"
+                + " to; expected ip nlbridge, rules in ip filter FORWARD",
+                refused(() -> tx.add(Rule.in(TableRef.of(Family.IP, "filter").chain("INPUT")).accept())));
+        assertEquals(3, tx.size());
     }
 
     @Test

@@ -29,6 +29,33 @@ class SpecTest {
     }
 
     @Test
+    void anOverlayIsDeclaredBySubnetItsGatewayTheFirstAddressItsBridgeNamedAfterIt() {
+        NetworkSpec n = NetworkSpec.of("ov", b -> b.driver("overlay").subnet("10.60.0.0/16").vni(4097));
+        assertEquals("10.60.0.1/16", n.bip().toString());
+        assertEquals("10.60.0.0/16", n.subnet().toString());
+        assertEquals(4097, n.vni());
+        assertEquals("br-" + "5e1c26b2f7c5", n.bridge().toString(), "the same name on every host: from the network's name");
+        assertEquals(n.bridge(), NetworkSpec.of("ov", b -> b.driver("overlay").subnet("10.60.0.0/16")).bridge());
+        assertNull(NetworkSpec.of("bridge", b -> {}).vni());
+        assertEquals("docker0", NetworkSpec.of("b", b -> b.subnet("10.9.0.0/24")).bridge().toString());
+        assertEquals("10.9.0.1/24", NetworkSpec.of("b", b -> b.subnet("10.9.0.0/24")).bip().toString());
+        assertEquals("10.9.0.254/24", NetworkSpec.of("b", b -> b.subnet("10.9.0.0/24").bip("10.9.0.254/24")).bip().toString());
+        assertEquals("invalid network b: subnet \"10.9.0.0/24\": the bip 10.8.0.1/24 is in another subnet (10.8.0.0/24);"
+                + " expected the subnet of the bip, or no bip (the gateway is then the subnet's first address)",
+                assertThrows(ValidationException.class, () -> NetworkSpec.of("b", b -> b.subnet("10.9.0.0/24")
+                        .bip("10.8.0.1/24"))).getMessage());
+        assertEquals("invalid network b: subnet \"10.9.0.1/24\": host bits set; did you mean 10.9.0.0/24?; expected a"
+                + " subnet like 10.0.0.0/24 or fd00::/64 (network address without host bits, prefix 0..32 for IPv4, 0..128"
+                + " for IPv6)", assertThrows(ValidationException.class, () -> NetworkSpec.of("b", b -> b.subnet("10.9.0.1/24")))
+                .getMessage());
+        assertEquals("invalid network b: vni \"0\": outside 1..16777215; expected a VXLAN network identifier"
+                + " 1..16777215 (24 bits)", assertThrows(ValidationException.class, () -> NetworkSpec.of("b", b -> b.vni(0)))
+                .getMessage());
+        assertThrows(ValidationException.class, () -> NetworkSpec.of("b", b -> b.vni(16_777_216)));
+        assertThrows(ValidationException.class, () -> NetworkSpec.of("b", b -> b.subnet("10.9.0.0/31")));
+    }
+
+    @Test
     void networkOptions() {
         NetworkSpec n = NetworkSpec.of("bridge", b -> b.bridge("br1").bip("172.17.42.1/16").fixedCidr("172.17.42.0/24")
                 .fixedCidrV6("fd00:17::/64").mtu(1400).icc(false).ipMasq(false).firewall("none").macFromIp(true));

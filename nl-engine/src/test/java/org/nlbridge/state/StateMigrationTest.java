@@ -46,7 +46,7 @@ class StateMigrationTest {
         sql(state, "INSERT INTO meta (key, value) VALUES ('daemon.desired', '{}')"); // not the engine's to move
         assertEquals("1", StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME), "user_version"));
 
-        for (int open = 0; open < 2; open++) { // the second open finds version 2 and changes nothing
+        for (int open = 0; open < 2; open++) { // the second open finds version 3 and changes nothing
             try (StateStore store = StateStore.open(state)) {
                 List<ContainerRecord> containers = store.read(tx -> tx.containers().all());
                 assertEquals(List.of(
@@ -73,12 +73,13 @@ class StateMigrationTest {
                 assertEquals(List.of("web/bridge/172.30.0.2/fd00:30::2", "db/quiet/172.31.0.9/null"), eps.stream()
                         .map(e -> e.container() + "/" + e.network() + "/" + e.ipv4() + "/" + e.ipv6()).toList());
                 assertTrue(eps.stream().allMatch(e -> e.phase() == Phase.ATTACHED));
+                assertTrue(eps.stream().allMatch(Endpoint::spoofCheck), "anti-spoofing on for every older endpoint");
                 assertEquals(List.of("tcp *:8080 -> 80", "udp 127.0.0.1:5353 -> 53"), store.read(tx -> tx.ports().all())
                         .stream().map(b -> b.mapping().protocol().toString().toLowerCase() + " "
                                 + (b.mapping().hostIp() == null ? "*" : b.mapping().hostIp()) + ":"
                                 + b.mapping().hostPort() + " -> " + b.mapping().containerPort()).toList());
             }
-            assertEquals("3", StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME), "user_version"));
+            assertEquals("4", StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME), "user_version"));
         }
     }
 

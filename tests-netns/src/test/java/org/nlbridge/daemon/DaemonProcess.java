@@ -19,18 +19,18 @@ import org.nlbridge.client.HttpClient;
  * {@code nlbridge daemon} as a separate process (so tests can SIGTERM and kill -9 it), on a sandbox host namespace
  * and a socket under the test's temporary directory; never the real /run/nlbridge.sock. Always ended by pid.
  */
-final class DaemonProcess implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class DaemonProcess implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
-    final String hostNetns;
-    final Path state;
-    final Path socket;
-    final DaemonAddress address;
-    final Path log;
+    public final String hostNetns;
+    public final Path state;
+    public final Path socket;
+    public final DaemonAddress address;
+    public final Path log;
     private final List<String> extra;
     private Process process;
 
-    DaemonProcess(String hostNetns, Path dir, String... extra) {
+    public DaemonProcess(String hostNetns, Path dir, String... extra) {
         this.hostNetns = hostNetns;
         this.state = dir.resolve("state");
         this.socket = dir.resolve("nlbridge.sock");
@@ -40,7 +40,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** Starts it and waits until it answers (it adopts the stored desired state before it listens). */
-    DaemonProcess start() {
+    public DaemonProcess start() {
         if (process != null && process.isAlive()) throw new IllegalStateException("already running");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -67,11 +67,11 @@ final class DaemonProcess implements AutoCloseable {
         throw new AssertionError("the daemon did not answer within 30 s:\n" + log());
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -80,13 +80,13 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** SIGTERM, and wait for it to end; returns its exit code. */
-    int term() {
+    public int term() {
         process.toHandle().destroy(); // SIGTERM
         return waitFor();
     }
 
     /** SIGKILL: no shutdown hook runs. */
-    void kill9() {
+    public void kill9() {
         process.toHandle().destroyForcibly();
         waitFor();
     }
@@ -101,16 +101,16 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
-    HttpClient client() throws IOException {
+    public HttpClient client() throws IOException {
         return HttpClient.connect(address, null);
     }
 
     /** One request on a fresh connection: status and parsed body (null when empty). */
-    Answer call(String method, String path, Object body) {
+    public Answer call(String method, String path, Object body) {
         try (HttpClient c = client()) {
             byte[] b = body == null ? null : body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
             HttpClient.Response r = c.send(method, path, b == null ? null : "application/json", b);
@@ -120,14 +120,14 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    record Answer(int status, JsonNode body) {
-        Answer ok() {
+    public record Answer(int status, JsonNode body) {
+        public Answer ok() {
             if (status >= 300) throw new AssertionError("HTTP " + status + ": " + body);
             return this;
         }
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -27,7 +27,7 @@ import org.nlbridge.testing.Tcp;
 
 /**
  * Drift repair by a real daemon on a sandbox host namespace: someone deletes a container's veth, runs
- * {@code nft flush ruleset}, deletes the bridge's address. Each time the daemon notices, says so on its event
+ * {@code nft flush ruleset}, deletes the bridge's address, turns an iptables-nft FORWARD policy to drop. Each time the daemon notices, says so on its event
  * stream, and converges back within a second, checked with {@code ip -j}/{@code nft} and real packets (the published
  * port from upstream, icc=false between the containers). The user hook and a foreign table are not "repaired".
  * Then a clean stop leaves the network working, a restart adopts it, and a monitor overrun (a tiny receive queue
@@ -138,8 +138,18 @@ class DriftRepairTest {
             System.out.println("address repaired in " + ms + " ms");
             traffic(net, webNs, dbNs, ipOf(container(d, "web")));
 
+            // 4. another firewall appears (dockerd, ufw): iptables-nft's FORWARD policy becomes drop
+            mark = events.mark();
+            Inside.run(net.host, "iptables-nft", "-P", "FORWARD", "DROP");
+            ms = within(1000, "our accept rules in the host firewall", () -> Inside.exec(net.host, "iptables-nft", "-S",
+                    "FORWARD").out().contains("nlbridge: to " + BRIDGE));
+            repaired = events.await(mark, e -> e.type().equals("drift") && e.action().equals("repaired"), 2000, "drift repaired");
+            assertTrue(repaired.object().startsWith("host firewall ip filter"), repaired.toText());
+            System.out.println("host firewall's FORWARD drop answered in " + ms + " ms");
+            traffic(net, webNs, dbNs, ipOf(container(d, "web")));
+
             // every drift was first reported as detected
-            assertEquals(3, events.all().stream().filter(e -> e.type().equals("drift") && e.action().equals("detected")).count(),
+            assertEquals(4, events.all().stream().filter(e -> e.type().equals("drift") && e.action().equals("detected")).count(),
                     events.since(0));
 
             // 4. a clean stop leaves the network working (live-restore)

@@ -1,9 +1,12 @@
 package org.nlbridge.cluster.ipam;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.nlbridge.cluster.etcd.Compare;
 import org.nlbridge.cluster.etcd.EtcdClient;
 import org.nlbridge.cluster.etcd.KeyValue;
@@ -23,8 +26,18 @@ import org.nlbridge.cluster.etcd.TxnResult;
  */
 public final class Claims {
 
-    /** The outcome of one claim: won, or the key as its holder has it. */
-    public record Claim(boolean won, KeyValue holder, long revision) {}
+    /**
+     * The outcome of one claim: won, or the key as its holder has it. {@code fresh}: won by this call's transaction,
+     * so the operations given to go with the claim ran in it; false for a key that already held our value.
+     */
+    public record Claim(boolean won, KeyValue holder, long revision, boolean fresh) {
+        public Claim(boolean won, KeyValue holder, long revision) {
+            this(won, holder, revision, false);
+        }
+    }
+
+    /** Nothing more in a claim's transaction. */
+    private static final Function<String, List<Op>> NOTHING = k -> List.of();
 
     private final EtcdClient client;
 
@@ -37,13 +50,28 @@ public final class Claims {
      * claim to a new lease).
      */
     public Claim claim(String key, String value, long lease) {
+        return claim(key, value, lease, NOTHING);
+    }
+
+    /**
+     * {@link #claim(String, String, long)}, with {@code with.apply(key)} run in the same transaction when it wins
+     * (e.g. a record that announces what the claim is for): both or neither.
+     */
+    public Claim claim(String key, String value, long lease, Function<String, List<Op>> with) {
         requireHolder(value);
-        TxnResult r = commit(client.txn().when(Compare.absent(key)).then(Op.put(key, value, lease), Op.get(key))
+        TxnResult r = commit(client.txn().when(Compare.absent(key)).then(win(key, value, lease, with))
                 .orElse(Op.get(key)));
         KeyValue kv = r.range(r.succeeded() ? 1 : 0).first().orElse(null);
-        if (r.succeeded()) return new Claim(true, kv, r.revision());
-        if (kv == null) return claim(key, value, lease); // released between the compare and the read: try again
+        if (r.succeeded()) return new Claim(true, kv, r.revision(), true);
+        if (kv == null) return claim(key, value, lease, with); // released between the compare and the read: again
         return ours(key, value, lease, kv);
+    }
+
+    /** The success branch of a claim: put, read back (result 1), then the operations that go with it. */
+    private static Op[] win(String key, String value, long lease, Function<String, List<Op>> with) {
+        List<Op> ops = new ArrayList<>(List.of(Op.put(key, value, lease), Op.get(key)));
+        ops.addAll(with.apply(key));
+        return ops.toArray(Op[]::new);
     }
 
     /** A key that already holds our value is ours; moved to {@code lease} if it is under another. */
@@ -66,15 +94,25 @@ public final class Claims {
      * @return the winning claim, or empty when every candidate is held
      */
     public Optional<Claim> claimFirstFree(String prefix, Iterator<String> candidates, String value, long lease) {
+        return claimFirstFree(prefix, candidates, value, lease, null, NOTHING);
+    }
+
+    /**
+     * {@link #claimFirstFree(String, Iterator, String, long)}, starting from {@code known} taken keys instead of a
+     * read (null: read them), so a caller that follows the prefix with a watch claims in one round trip when its
+     * view is current; and with {@code with.apply(key)} run in the winning transaction.
+     */
+    public Optional<Claim> claimFirstFree(String prefix, Iterator<String> candidates, String value, long lease,
+                                         Set<String> known, Function<String, List<Op>> with) {
         requireHolder(value);
-        Set<String> taken = keys(client.getPrefix(prefix, 0, true));
+        Set<String> taken = known != null ? known : keys(client.getPrefix(prefix, 0, true));
         while (candidates.hasNext()) {
             String key = candidates.next();
             if (!key.startsWith(prefix)) throw new IllegalArgumentException("candidate " + key + " is not under " + prefix);
             if (taken.contains(key)) continue;
-            TxnResult r = commit(client.txn().when(Compare.absent(key)).then(Op.put(key, value, lease), Op.get(key))
+            TxnResult r = commit(client.txn().when(Compare.absent(key)).then(win(key, value, lease, with))
                     .orElse(Op.get(key), Op.keysWithPrefix(prefix)));
-            if (r.succeeded()) return Optional.of(new Claim(true, r.range(1).first().orElse(null), r.revision()));
+            if (r.succeeded()) return Optional.of(new Claim(true, r.range(1).first().orElse(null), r.revision(), true));
             Optional<KeyValue> held = r.range(0).first();
             if (held.isPresent() && held.get().value().equals(value)) return Optional.of(ours(key, value, lease, held.get()));
             taken = keys(r.range(1));

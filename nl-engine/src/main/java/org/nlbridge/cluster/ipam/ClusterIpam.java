@@ -1,12 +1,17 @@
 package org.nlbridge.cluster.ipam;
 
+import java.math.BigInteger;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.nlbridge.cluster.etcd.EtcdClient;
 import org.nlbridge.cluster.etcd.KeyValue;
+import org.nlbridge.cluster.etcd.Op;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.ValidationException;
@@ -20,8 +25,15 @@ import org.nlbridge.net.ValidationException;
  */
 public final class ClusterIpam {
 
-    /** One allocation: the address, the holder's value, and the claim's lease (0: none). */
-    public record Allocation(IpAddress address, String holder, long lease, long revision) {}
+    /**
+     * One allocation: the address, the holder's value, and the claim's lease (0: none). {@code fresh}: made by this
+     * call (the operations given to go with it ran); false when the holder already had it.
+     */
+    public record Allocation(IpAddress address, String holder, long lease, long revision, boolean fresh) {
+        public Allocation(IpAddress address, String holder, long lease, long revision) {
+            this(address, holder, lease, revision, false);
+        }
+    }
 
     private final Claims claims;
     private final String prefix;
@@ -52,7 +64,34 @@ public final class ClusterIpam {
 
     /** The lowest free address, claimed for {@code holder} (under {@code lease}, 0: none). */
     public Allocation allocate(String holder, long lease) {
-        return claims.claimFirstFree(prefix, candidates(), holder, lease).map(c -> allocation(c.holder()))
+        return allocate(holder, lease, null, a -> List.of());
+    }
+
+    /**
+     * The lowest free address that is not in {@code known} (null: read the taken ones first), claimed for
+     * {@code holder} with {@code with.apply(address)} in the same transaction: one round trip when the caller's
+     * view of the taken addresses is current (it follows them with a watch), one more per address taken meanwhile.
+     */
+    public Allocation allocate(String holder, long lease, Set<IpAddress> known, Function<IpAddress, List<Op>> with) {
+        return allocate(holder, lease, known, with, first);
+    }
+
+    /**
+     * {@link #allocate(String, long, Set, Function)} with the search starting at {@code from} and wrapping round
+     * (the first free address at or after it): hosts that start at different places ({@link #spread}) rarely want
+     * the same address at the same moment, so concurrent allocations from several hosts seldom retry.
+     */
+    public Allocation allocate(String holder, long lease, Set<IpAddress> known, Function<IpAddress, List<Op>> with,
+                               IpAddress from) {
+        Set<String> taken = null;
+        if (known != null) {
+            taken = new HashSet<>();
+            for (IpAddress a : known) taken.add(key(a));
+        }
+        IpAddress start = from != null && from.family() == first.family() && from.compareTo(first) >= 0
+                && from.compareTo(last) <= 0 ? from : first;
+        return claims.claimFirstFree(prefix, candidates(start), holder, lease, taken, k -> with.apply(address(k)))
+                .map(c -> allocation(c.holder(), c.fresh()))
                 .orElseThrow(() -> new NoFreeAddressException(subnet, first, last));
     }
 
@@ -63,13 +102,18 @@ public final class ClusterIpam {
      * @throws AddressInUseException  if someone else holds it
      */
     public Allocation allocate(IpAddress wanted, String holder, long lease) {
+        return allocate(wanted, holder, lease, a -> List.of());
+    }
+
+    /** {@link #allocate(IpAddress, String, long)} with {@code with.apply(wanted)} in the same transaction. */
+    public Allocation allocate(IpAddress wanted, String holder, long lease, Function<IpAddress, List<Op>> with) {
         if (!allocatable(wanted)) {
             throw new ValidationException("ip", wanted.toString(), "not allocatable in " + subnet,
                     "an address from " + first + " to " + last + " other than " + reserved);
         }
-        Claims.Claim c = claims.claim(key(wanted), holder, lease);
+        Claims.Claim c = claims.claim(key(wanted), holder, lease, k -> with.apply(wanted));
         if (!c.won()) throw new AddressInUseException(wanted, c.holder().value());
-        return allocation(c.holder());
+        return allocation(c.holder(), c.fresh());
     }
 
     /** Frees an address if {@code holder} still holds it; true if it did. */
@@ -97,22 +141,47 @@ public final class ClusterIpam {
 
     /** The claim as an allocation; a key under the prefix that is not an address (someone else's) is skipped. */
     private Allocation allocation(KeyValue kv) {
+        return allocation(kv, false);
+    }
+
+    private Allocation allocation(KeyValue kv, boolean fresh) {
+        IpAddress a = address(kv.key());
+        return a == null ? null : new Allocation(a, kv.value(), kv.lease(), kv.modRevision(), fresh);
+    }
+
+    /** The address a key of this prefix names, or null. */
+    private IpAddress address(String key) {
         try {
-            IpAddress a = IpAddress.parse("ipam key", kv.key().substring(prefix.length()));
-            return new Allocation(a, kv.value(), kv.lease(), kv.modRevision());
+            return IpAddress.parse("ipam key", key.substring(prefix.length()));
         } catch (ValidationException e) {
             return null;
         }
     }
 
-    private Iterator<String> candidates() {
+    /**
+     * An address of the range chosen by {@code seed} (the same seed, the same address): where a host starts its
+     * searches, so that hosts start far apart.
+     */
+    public IpAddress spread(long seed) {
+        BigInteger span = unsigned(last).subtract(unsigned(first)).add(BigInteger.ONE);
+        long offset = BigInteger.valueOf(seed).mod(span.min(BigInteger.valueOf(Long.MAX_VALUE))).longValue();
+        return first.plus(offset);
+    }
+
+    private static BigInteger unsigned(IpAddress a) {
+        return new BigInteger(1, a.bytes());
+    }
+
+    /** Every address of the range from {@code start} to the last, then from the first to just before {@code start}. */
+    private Iterator<String> candidates(IpAddress start) {
         return new Iterator<>() {
-            IpAddress at = first;
+            IpAddress at = start;
+            boolean wrapped;
 
             @Override
             public boolean hasNext() {
-                while (at != null && at.compareTo(last) <= 0 && reserved.contains(at)) at = step(at);
-                return at != null && at.compareTo(last) <= 0;
+                while (at != null && reserved.contains(at)) at = step(at);
+                return at != null;
             }
 
             @Override
@@ -124,7 +193,9 @@ public final class ClusterIpam {
             }
 
             private IpAddress step(IpAddress a) {
-                return a.equals(last) ? null : a.next();
+                IpAddress n = a.equals(last) ? first : a.next();
+                if (n.equals(first) && a.equals(last)) wrapped = true;
+                return wrapped && n.equals(start) ? null : n;
             }
         };
     }

@@ -11,6 +11,7 @@ import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.Ipv6Address;
+import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.net.ValidationException;
 
@@ -31,9 +32,14 @@ import org.nlbridge.net.ValidationException;
  * @param ipv4     its IPv4 address, or null
  * @param ipv6     its IPv6 address, or null
  * @param ports    its published ports, one mapping per port ({@link org.nlbridge.net.PortSpec#mappings()})
+ * @param mac      the MAC of its interface (the container side of the veth), or null if not known; needed by
+ *                 {@code spoofCheck}
+ * @param spoofCheck anti-spoofing: frames from {@code hostVeth} must come from {@code mac} and, for IPv4, ARP and
+ *                 IPv6, from its own addresses (its IPv6 link-local one derived from {@code mac}, EUI-64). Off only
+ *                 for a container that routes or bridges other addresses (a VPN or a router in a container)
  */
 public record EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ipv4Address ipv4, Ipv6Address ipv6,
-                                   List<PortMapping> ports) {
+                                   List<PortMapping> ports, MacAddress mac, boolean spoofCheck) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
@@ -54,6 +60,14 @@ public record EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ip
         }
         checkUnicast(id, ipv4);
         checkUnicast(id, ipv6);
+        if (mac != null && (!mac.isUnicast() || mac.isZero())) {
+            throw new ValidationException("endpoint " + id + " mac", mac.toString(), "not a unicast address",
+                    MacAddress.ACCEPTED_UNICAST);
+        }
+        if (spoofCheck && mac == null) {
+            throw new ValidationException("endpoint " + id + " spoofCheck", "true", "anti-spoofing binds the port to"
+                    + " the container's MAC, and none was given", "the endpoint's MAC, or spoofCheck false");
+        }
         ports = List.copyOf(ports == null ? List.of() : ports);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < ports.size(); i++) {
@@ -91,6 +105,12 @@ public record EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ip
         }
     }
 
+    /** An endpoint without a known MAC, so without anti-spoofing (the bridge driver gives both: see the full form). */
+    public EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ipv4Address ipv4, Ipv6Address ipv6,
+                                List<PortMapping> ports) {
+        this(id, bridge, hostVeth, ipv4, ipv6, ports, null, false);
+    }
+
     private static void checkUnicast(String id, IpAddress a) {
         if (a != null && (a.isMulticast() || a.isLoopback() || a.isUnspecified() || a.isLinkLocal())) {
             throw new ValidationException("endpoint " + id + " address", a.toString(),
@@ -98,13 +118,15 @@ public record EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ip
         }
     }
 
-    /** {@code c1 on nlb0 via veth1 172.18.0.2 -p 5000:22/tcp}. */
+    /** {@code c1 on nlb0 via veth1 172.18.0.2 -p 5000:22/tcp mac 02:42:ac:12:00:02}. */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(id).append(" on ").append(bridge).append(" via ").append(hostVeth);
         if (ipv4 != null) b.append(' ').append(ipv4);
         if (ipv6 != null) b.append(' ').append(ipv6);
         for (PortMapping m : ports) b.append(" -p ").append(m);
+        if (mac != null) b.append(" mac ").append(mac);
+        if (!spoofCheck) b.append(" spoofCheck=false");
         return b.toString();
     }
 

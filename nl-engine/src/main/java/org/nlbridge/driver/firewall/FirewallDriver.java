@@ -3,6 +3,7 @@ package org.nlbridge.driver.firewall;
 import java.util.List;
 
 import org.nlbridge.net.IfName;
+import org.nlbridge.spec.Change;
 import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.spec.UserRulesSpec;
 
@@ -66,6 +67,32 @@ public interface FirewallDriver extends AutoCloseable {
 
     /** Removes every rule, set and table this driver owns; leaves the user hook and its rules alone. Idempotent. */
     void teardownAll();
+
+    /**
+     * What the driver would change in another firewall of the host for {@code desired} (the rules that let the
+     * networks' traffic through an iptables-nft {@code FORWARD} policy drop, see {@code HostFirewall}), as plan lines;
+     * empty when nothing is needed. Changes nothing. The driver makes these changes itself in {@link #setupNetwork},
+     * {@link #teardownNetwork}, {@link #reconcile} and {@link #teardownAll}.
+     */
+    default List<Change> hostFirewallPlan(FirewallState desired) {
+        return List.of();
+    }
+
+    /**
+     * Makes another firewall of the host hold what {@link #hostFirewallPlan} lists for {@code desired} (adds the
+     * missing rules, deletes ours that are not needed); returns what it changed. Idempotent.
+     */
+    default List<Change> syncHostFirewall(FirewallState desired) {
+        return List.of();
+    }
+
+    /**
+     * What is wrong with another firewall of the host that the driver cannot repair (iptables-legacy tables, an
+     * explicit drop before its rules), each a line naming the problem and what to do; empty when nothing is.
+     */
+    default List<String> hostFirewallWarnings() {
+        return List.of();
+    }
 
     /** Releases the driver's sockets; the kernel keeps its rules. */
     @Override

@@ -152,6 +152,11 @@ public final class FirewallModel {
                 throw new ValidationException("endpoint " + e.id() + " hostVeth", e.hostVeth().toString(),
                         "already the veth of endpoint " + o.id(), "the endpoint's own veth");
             }
+            if (e.mac() != null && e.mac().equals(o.mac()) && e.bridge().equals(o.bridge())) {
+                throw new ValidationException("endpoint " + e.id() + " mac", e.mac().toString(),
+                        "already the MAC of endpoint " + o.id() + " on bridge " + e.bridge(), "a MAC no other endpoint of"
+                        + " the bridge has");
+            }
             for (int family : new int[] {IpAddress.AF_INET, IpAddress.AF_INET6}) {
                 IpAddress a = e.address(family);
                 if (a != null && a.equals(o.address(family))) {

@@ -19,10 +19,10 @@ public final class FirewallSpecs {
                 n.options().icc(), n.options().ipMasq() && !n.options().internal(), n.options().internal());
     }
 
-    /** An endpoint's addresses and published ports. */
+    /** An endpoint's addresses, MAC and published ports, with anti-spoofing unless the container opted out. */
     public static EndpointFirewallSpec of(Network n, Endpoint e, List<PortMapping> ports) {
         return new EndpointFirewallSpec(endpointId(e.network(), e.container()), n.bridge(), e.hostVeth(), e.ipv4(),
-                e.ipv6(), ports);
+                e.ipv6(), ports, e.mac(), e.spoofCheck());
     }
 
     /** The firewall's endpoint id: unique per container and network. */

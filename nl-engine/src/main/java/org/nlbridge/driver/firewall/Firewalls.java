@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.IpProtocol;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.spec.Change;
 import org.nlbridge.spec.FirewallBackend;
 
 /**
@@ -29,16 +30,19 @@ public final class Firewalls implements AutoCloseable {
 
     /**
      * One backend: how to open its driver in a host namespace, how {@code plan} describes a network's rules there,
-     * the nf_tables tables it owns (by name, in every family it uses), and the user hook's table if it keeps the
-     * user hook (else null).
+     * the nf_tables tables it owns (by name, in every family it uses), the tables of other owners whose changes can
+     * undo what its networks need (by {@code family name}, e.g. iptables-nft's {@code ip filter}, where a FORWARD
+     * policy drop takes our traffic), and the user hook's table if it keeps the user hook (else null).
      */
     public record Backend(FirewallBackend id, Function<NetNs, FirewallDriver> open,
-                          Function<NetworkFirewallSpec, String> describe, Set<String> tables, String userHook) {
+                          Function<NetworkFirewallSpec, String> describe, Set<String> tables, Set<String> watched,
+                          String userHook) {
         public Backend {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(open, "open");
             Objects.requireNonNull(describe, "describe");
             tables = Set.copyOf(tables);
+            watched = Set.copyOf(watched);
         }
     }
 
@@ -123,6 +127,13 @@ public final class Firewalls implements AutoCloseable {
         return out;
     }
 
+    /** Other owners' tables ({@code family name}) a change to which must be checked against our networks' needs. */
+    public Set<String> watchedTables() {
+        Set<String> out = new HashSet<>();
+        backends.values().forEach(b -> out.addAll(b.watched()));
+        return out;
+    }
+
     /** Whether this process has set up (or, opening, found) a network's rules. */
     public synchronized boolean isSetUp(String network) {
         return setUp.contains(network);
@@ -154,6 +165,39 @@ public final class Firewalls implements AutoCloseable {
             warnings.addAll(r.warnings());
         }
         return new ReconcileReport(rebuilt, drift, warnings);
+    }
+
+    /**
+     * What the backends would change in the host's other firewall (an iptables-nft FORWARD policy drop) once
+     * {@code desired} are their networks, as plan lines; reads the kernel only. A backend neither in use nor open is
+     * not asked.
+     */
+    public synchronized List<Change> hostFirewallPlan(Map<FirewallBackend, FirewallState> desired) {
+        List<Change> out = new ArrayList<>();
+        for (FirewallBackend id : FirewallBackend.values()) {
+            FirewallState d = desired.getOrDefault(id, FirewallState.EMPTY);
+            if (d.networks().isEmpty() && !isOpen(id)) continue;
+            out.addAll(opened(id).hostFirewallPlan(d));
+        }
+        return out;
+    }
+
+    /** Makes the host's other firewall hold what {@link #hostFirewallPlan} lists; returns what changed. */
+    public synchronized List<Change> syncHostFirewall(Map<FirewallBackend, FirewallState> desired) {
+        List<Change> out = new ArrayList<>();
+        for (FirewallBackend id : FirewallBackend.values()) {
+            FirewallState d = desired.getOrDefault(id, FirewallState.EMPTY);
+            if (d.networks().isEmpty() && !isOpen(id)) continue;
+            out.addAll(driver(id).syncHostFirewall(d));
+        }
+        return out;
+    }
+
+    /** What is wrong with the host's other firewalls that no open driver can repair, one line each. */
+    public synchronized List<String> hostFirewallWarnings() {
+        List<String> out = new ArrayList<>();
+        for (FirewallBackend id : reconciled) out.addAll(open.get(id).hostFirewallWarnings());
+        return out;
     }
 
     /** Whether {@link #teardownUnused} would remove tables: an open backend that nothing uses has some. */

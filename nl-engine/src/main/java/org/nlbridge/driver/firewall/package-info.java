@@ -12,7 +12,10 @@
  *       {@code ip nlbridge}, {@code ip6 nlbridge}, {@code bridge nlbridge}; the user hook in
  *       {@code ip nlbridge-user} / {@code ip6 nlbridge-user}), built from the nftables engine's own objects
  *       ({@link org.nlbridge.nft}) and committed through it. Its layout is documented in
- *       {@link org.nlbridge.driver.firewall.nftables.NftLayout}.</li>
+ *       {@link org.nlbridge.driver.firewall.nftables.NftLayout}; the layer-2 half (per-port anti-spoofing, the
+ *       router-advertisement guard, icc=false) in {@code BridgeLayer}; the accept rules it adds beside an
+ *       iptables-nft {@code FORWARD} policy drop (dockerd, UFW) in
+ *       {@link org.nlbridge.driver.firewall.nftables.HostFirewall}.</li>
  *   <li>{@link org.nlbridge.driver.firewall.Firewalls}: the drivers of one host by
  *       {@link org.nlbridge.spec.FirewallBackend}, each opened on first use and reconciled to the store; which class
  *       serves a backend is one entry of the list the engine passes in ({@code engine.Engines.FIREWALLS}).</li>

@@ -16,9 +16,11 @@ import org.nlbridge.net.MacAddress;
  * @param ipv6 a requested address ({@code --ip6}), or null to allocate one on a network with IPv6
  * @param mac  a requested MAC ({@code --mac-address}, already checked to be unicast), or null to derive
  *             one as the network says (random, or {@code 02:42:} + the IPv4 address)
+ * @param spoofCheck anti-spoofing on the endpoint's port (the container's {@code spoofCheck})
  */
 public record EndpointRequest(String container, String network, Path netns, IfName ifName, IfName hostVeth,
-                              Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac) {
+                              Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac,
+                              boolean spoofCheck) {
 
     public EndpointRequest {
         Objects.requireNonNull(container, "container");
@@ -26,5 +28,11 @@ public record EndpointRequest(String container, String network, Path netns, IfNa
         Objects.requireNonNull(ifName, "ifName");
         Objects.requireNonNull(hostVeth, "hostVeth");
         Objects.requireNonNull(hostname, "hostname");
+    }
+
+    /** A request with anti-spoofing on, the default. */
+    public EndpointRequest(String container, String network, Path netns, IfName ifName, IfName hostVeth,
+                           Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac) {
+        this(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, true);
     }
 }

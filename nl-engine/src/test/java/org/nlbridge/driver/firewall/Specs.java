@@ -40,4 +40,10 @@ public final class Specs {
         for (String p : ports) mappings.addAll(PortSpec.parse("publish", p).mappings());
         return new EndpointFirewallSpec(id, ifname(bridge), ifname(veth), v4, v6, mappings);
     }
+
+    /** The same endpoint with its MAC and anti-spoofing on, as the bridge driver gives it. */
+    public static EndpointFirewallSpec guarded(EndpointFirewallSpec e, String mac) {
+        return new EndpointFirewallSpec(e.id(), e.bridge(), e.hostVeth(), e.ipv4(), e.ipv6(), e.ports(),
+                org.nlbridge.net.MacAddress.parse("mac", mac), true);
+    }
 }

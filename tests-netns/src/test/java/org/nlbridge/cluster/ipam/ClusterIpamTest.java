@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nlbridge.cluster.etcd.EtcdClient;
+import org.nlbridge.cluster.etcd.Op;
 import org.nlbridge.cluster.etcd.EtcdConfig;
 import org.nlbridge.cluster.etcd.Lease;
 import org.nlbridge.net.Cidr;
@@ -171,6 +172,22 @@ class ClusterIpamTest {
             fresh.close();
             Map<IpAddress, ClusterIpam.Allocation> left = ipam.list();
             assertEquals(1, left.size());
+
+            // a search from a given place takes the first free at or after it and wraps round; one that knows the
+            // taken addresses claims in one transaction, and the record that goes with a claim is written with it
+            IpAddress six = IpAddress.parse("ip", "10.61.0.6");
+            ClusterIpam.Allocation a = ipam.allocate("h5/a", 0, Set.of(), ip -> List.of(Op.put("/rec/h5/a", ip.toString())), six);
+            assertEquals(six, a.address());
+            assertTrue(a.fresh());
+            assertEquals("10.61.0.6", client.get("/rec/h5/a").orElseThrow().value());
+            assertEquals("10.61.0.2", ipam.allocate("h5/b", 0, null, ip -> List.of(), six).address().toString(),
+                    "past the last it wraps round to the first free (.7 is the broadcast)");
+            assertEquals(ipam.spread(42), ipam.spread(42), "the same seed, the same place");
+            for (long seed : new long[] {0, 1, -7, Long.MIN_VALUE, 999}) {
+                IpAddress x = ipam.spread(seed);
+                assertTrue(x.compareTo(IpAddress.parse("ip", "10.61.0.1")) >= 0
+                        && x.compareTo(IpAddress.parse("ip", "10.61.0.6")) <= 0, x + " is in the range");
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Ipv4Address;
 import org.nlbridge.net.Ipv6Address;
+import org.nlbridge.net.MacAddress;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.net.PortSpec;
 
@@ -69,6 +70,8 @@ enum FirewallScenarios {
         }
         List<PortMapping> m = new ArrayList<>();
         for (String p : ports) m.addAll(PortSpec.parse("publish", p).mappings());
-        return new EndpointFirewallSpec(id, IfName.parse("bridge", bridge), IfName.parse("veth", veth), v4, v6, m);
+        // the MAC Docker's classic mode gives (02:42 and the IPv4), as the topology's containers have it
+        return new EndpointFirewallSpec(id, IfName.parse("bridge", bridge), IfName.parse("veth", veth), v4, v6, m,
+                v4 != null ? MacAddress.fromIpv4(v4) : MacAddress.parse("mac", "02:42:00:00:00:06"), true);
     }
 }

@@ -13,7 +13,8 @@ import org.nlbridge.testing.Sandbox;
  *                                       host ── nlb0 172.18.0.1/16 ── vc1 ── c1 172.18.0.2
  *   attacker 10.98.0.2 ── eatk 10.98.0.1 ┘   (ip_forward=1)        └─ vc2 ── c2 172.18.0.3
  * </pre>
- * upstream has no route to the containers (it sees only the host); the attacker routes 172.18.0.0/16 and
+ * Each container's eth0 has the classic Docker MAC of its IPv4 (02:42:ac:12:00:02), which the firewall binds to its
+ * port. upstream has no route to the containers (it sees only the host); the attacker routes 172.18.0.0/16 and
  * 127.0.0.1, 127.0.0.2 through the host, with route_localnet on its own interface so its kernel sends them.
  * The host ports of the bridge have hairpin mode on, as the bridge driver sets it (with br_netfilter, traffic a
  * DNAT sends back to the port it came from is bridged, and needs it).
@@ -68,7 +69,9 @@ final class Topology {
     }
 
     void container(String ns, String veth, String bridge, String address, String prefix, String gateway) {
-        ip(host, "link add " + veth + " type veth peer name eth0 netns " + ns,
+        // eth0 gets the MAC the firewall's endpoint spec binds to the port (FirewallScenarios.ep: 02:42 + the IPv4)
+        String mac = org.nlbridge.net.MacAddress.fromIpv4(org.nlbridge.net.Ipv4Address.parse("ip", address)).toString();
+        ip(host, "link add " + veth + " type veth peer name eth0 netns " + ns + " address " + mac,
                 "link set " + veth + " master " + bridge,
                 "link set " + veth + " type bridge_slave hairpin on",
                 "link set " + veth + " up");

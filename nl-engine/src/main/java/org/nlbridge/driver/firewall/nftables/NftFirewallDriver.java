@@ -2,7 +2,6 @@ package org.nlbridge.driver.firewall.nftables;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +19,13 @@ import org.nlbridge.driver.firewall.PublishedPort;
 import org.nlbridge.driver.firewall.ReconcileReport;
 import org.nlbridge.net.IfName;
 import org.nlbridge.netns.NetNs;
-import org.nlbridge.nft.Element;
-import org.nlbridge.nft.Expr;
 import org.nlbridge.nft.Family;
 import org.nlbridge.nft.Listing;
-import org.nlbridge.nft.NamedSet;
 import org.nlbridge.nft.Nft;
 import org.nlbridge.nft.Rule;
-import org.nlbridge.nft.SetRef;
 import org.nlbridge.nft.TableRef;
 import org.nlbridge.nft.Transaction;
+import org.nlbridge.spec.Change;
 import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.spec.UserRulesSpec;
 
@@ -92,6 +88,7 @@ public final class NftFirewallDriver implements FirewallDriver {
     private final Nftables nft;
     private final NftFeatures features;
     private final Sysctls sysctls;
+    private final HostFirewallSync host;
     private final AutoCloseable owned;
     private FirewallModel model; // null until the first reconcile
 
@@ -105,18 +102,21 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     /** As {@link #open(NetNs)} with the layout {@code features}. */
     public static NftFirewallDriver open(NetNs ns, NftFeatures features) {
-        Nft engine = Nft.open(ns, NftLayout.TABLES.toArray(TableRef[]::new));
-        return new NftFirewallDriver(Nftables.of(engine), Sysctls.of(ns), features, engine);
+        Nft engine = Nft.open(ns, NftLayout.TABLES, HostFirewall.GUEST_CHAINS);
+        return new NftFirewallDriver(Nftables.of(engine), Sysctls.of(ns), features, HostFirewallSync.ProcNet.of(ns), engine);
     }
 
+    /** A driver whose namespace has no iptables-legacy tables to report (its /proc/net is not read). */
     public NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features) {
-        this(nft, sysctls, features, null);
+        this(nft, sysctls, features, HostFirewallSync.ProcNet.NONE, null);
     }
 
-    private NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features, AutoCloseable owned) {
+    private NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features, HostFirewallSync.ProcNet proc,
+                              AutoCloseable owned) {
         this.nft = Objects.requireNonNull(nft, "nft");
         this.sysctls = Objects.requireNonNull(sysctls, "sysctls");
         this.features = Objects.requireNonNull(features, "features");
+        this.host = new HostFirewallSync(nft, proc);
         this.owned = owned;
     }
 
@@ -164,7 +164,10 @@ public final class NftFirewallDriver implements FirewallDriver {
     @Override
     public synchronized void setupNetwork(NetworkFirewallSpec n) {
         FirewallModel m = model();
-        if (!m.checkNetwork(n)) return;
+        if (!m.checkNetwork(n)) {
+            host.sync(m.state()); // set up already; the host's firewall may have appeared since
+            return;
+        }
         String l2 = layer2IccProblem(n);
         if (l2 != null) {
             throw new FirewallException("set up network " + n.bridge() + ": " + l2);
@@ -188,6 +191,7 @@ public final class NftFirewallDriver implements FirewallDriver {
             throw e;
         }
         m.putNetwork(n);
+        host.sync(m.state());
     }
 
     @Override
@@ -200,6 +204,11 @@ public final class NftFirewallDriver implements FirewallDriver {
         for (EndpointFirewallSpec e : gone) NftLayout.removeEndpoint(tx, e, n, features);
         NftLayout.removeNetwork(tx, n);
         List<RuntimeException> errors = new ArrayList<>();
+        try {
+            host.sync(m.state()); // first: never an accept in the host's firewall for a bridge we no longer guard
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
         try {
             applyOrRebuild("tear down network " + bridge, tx, m.state());
         } catch (RuntimeException e) {
@@ -241,62 +250,24 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized List<PublishedPort> listPorts() {
-        FirewallModel m = model();
-        // every element of our sets by set and key, so each port is one lookup however many there are
-        Map<SetRef, Map<List<Object>, Element>> elements = new HashMap<>();
-        for (Listing t : readOurs().values()) {
-            for (Listing.SetListing s : t.sets()) {
-                Map<List<Object>, Element> byKey = new HashMap<>();
-                for (Element e : s.elements()) byKey.put(e.key(), e);
-                elements.put(s.set().ref(), byKey);
-            }
-        }
-        List<PublishedPort> out = new ArrayList<>();
-        for (EndpointFirewallSpec e : m.state().endpoints()) {
-            for (PublishedPort p : e.publications()) {
-                Family f = NftLayout.family(p.family());
-                NamedSet map = p.hostIp() == null ? NftLayout.portsAny(f, features) : NftLayout.ports(f, features);
-                List<Object> key = p.hostIp() == null ? List.of(p.protocol(), p.hostPort())
-                        : List.of(p.protocol(), p.hostIp(), p.hostPort());
-                Element el = elements.getOrDefault(map.ref(), Map.of()).get(key);
-                out.add(p.withConnections(el == null || el.counter() == null ? -1 : el.counter().packets()));
-            }
-        }
-        return out;
+        return DriverStatus.ports(model().state(), readOurs().values(), features);
     }
 
     @Override
     public synchronized FirewallStatus status() {
         FirewallState s = model().state();
-        List<PublishedPort> ports = listPorts();
-        // each counting rule of ours by its text: "ip/direct__nlb0: iifname != \"nlb0\" counter drop" -> packets;
-        // endpoints add elements only, so the networks alone give every rule
+        List<PublishedPort> ports = DriverStatus.ports(s, readOurs().values(), features);
+        // endpoints add elements and their anti-spoofing chains only, so the networks alone give every counting rule
         Map<TableRef, Listing> expected = Drift.expected(rebuild(new FirewallState(s.networks(), List.of())));
-        Map<String, Long> counters = new LinkedHashMap<>();
-        for (Listing actual : readOurs().values()) {
-            Listing want = expected.get(actual.ref());
-            if (want == null) continue;
-            for (Listing.ChainListing c : actual.chains()) {
-                List<Rule> rules = want.chain(c.chain().name()).map(Listing.ChainListing::rules).orElse(null);
-                if (rules == null || rules.size() != c.rules().size()) continue; // drifted: reconcile reports it
-                for (int i = 0; i < rules.size(); i++) {
-                    if (rules.get(i).counter().isPresent()) {
-                        counters.put(actual.ref().family() + "/" + c.chain().name() + ": " + statements(rules.get(i)),
-                                c.rules().get(i).counter().map(Expr.Counter::packets).orElse(0L));
-                    }
-                }
-            }
-        }
+        Map<String, Long> counters = DriverStatus.counters(expected, readOurs().values());
+        long guarded = s.endpoints().stream().filter(EndpointFirewallSpec::spoofCheck).count();
         String summary = "nftables: tables " + (features.bridgeTable() ? "ip/ip6/bridge " : "ip/ip6 ") + NftLayout.TABLE
-                + "; " + s.networks().size() + " network(s), " + s.endpoints().size() + " endpoint(s), " + ports.size()
-                + " published port(s); user hook " + NftLayout.USER_TABLE + " " + NftLayout.USER_CHAIN
-                + " (forward, priority filter - 10) runs before our rules and is never touched by nlbridge.";
+                + "; " + s.networks().size() + " network(s), " + s.endpoints().size() + " endpoint(s) ("
+                + (features.bridgeTable() ? guarded + " with anti-spoofing" : "anti-spoofing NOT enforced: no bridge table")
+                + "), " + ports.size() + " published port(s); user hook " + NftLayout.USER_TABLE + " "
+                + NftLayout.USER_CHAIN + " (forward, priority filter - 10) runs before our rules and is never touched by"
+                + " nlbridge." + String.join("", host.warnings(s).stream().map(w -> " WARNING: " + w).toList());
         return new FirewallStatus(backend().label(), true, summary, ports, counters);
-    }
-
-    /** A rule as it is written ({@code counter}, not the counts), for the names of status counters. */
-    private static String statements(Rule r) {
-        return r.withoutState().toString().replace("counter packets 0 bytes 0", "counter");
     }
 
     @Override
@@ -308,7 +279,8 @@ public final class NftFirewallDriver implements FirewallDriver {
         for (Listing expected : Drift.expected(rebuild).values()) {
             drift.addAll(Drift.between(expected, actual.get(expected.ref())));
         }
-        if (!drift.isEmpty()) {
+        boolean rebuilt = !drift.isEmpty();
+        if (rebuilt) {
             commit("reconcile", rebuild);
         }
         if (model != null) {
@@ -331,12 +303,34 @@ public final class NftFirewallDriver implements FirewallDriver {
             if (l2 != null) warnings.add("network " + n.bridge() + ": " + l2);
         }
         model = next;
-        return new ReconcileReport(!drift.isEmpty(), drift, warnings);
+        for (Change c : host.sync(desired)) drift.add("host firewall: " + c);
+        warnings.addAll(host.warnings(desired));
+        return new ReconcileReport(rebuilt, drift, warnings);
+    }
+
+    @Override
+    public synchronized List<Change> hostFirewallPlan(FirewallState desired) {
+        return host.plan(desired).changes();
+    }
+
+    @Override
+    public synchronized List<Change> syncHostFirewall(FirewallState desired) {
+        return host.sync(desired);
+    }
+
+    @Override
+    public synchronized List<String> hostFirewallWarnings() {
+        return host.warnings(model == null ? FirewallState.EMPTY : model.state());
     }
 
     @Override
     public synchronized void teardownAll() {
         List<RuntimeException> errors = new ArrayList<>();
+        try {
+            host.sync(FirewallState.EMPTY);
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
         try {
             Transaction tx = transaction();
             NftLayout.deleteTables(tx, features);

@@ -42,8 +42,9 @@ import org.nlbridge.nft.Verdict;
  *
  * <h2>Tables</h2>
  * {@code ip nlbridge} and {@code ip6 nlbridge} hold everything for IPv4 and IPv6; with {@link NftFeatures#FULL} (what
- * the driver runs), {@code bridge nlbridge} holds the layer-2 half of {@code icc=false} and the port maps count
- * connections per element. ({@link NftFeatures#BASIC} leaves both out, for a kernel without the bridge family:
+ * the driver runs), {@code bridge nlbridge} holds the layer-2 half: anti-spoofing per container port, the drop of
+ * router advertisements and DHCPv6 server messages from containers, and {@code icc=false} between ports (see
+ * {@link BridgeLayer}); and the port maps count connections per element. ({@link NftFeatures#BASIC} leaves both out, for a kernel without the bridge family:
  * icc=false between containers of one bridge then relies on br_netfilter, which the driver checks.) We own these
  * tables outright: teardown and reconcile delete and re-create them whole, and we never touch any other table.
  *
@@ -57,6 +58,7 @@ import org.nlbridge.nft.Verdict;
  * nat-postrouting  nat    postrouting  100 (srcnat)  {@code iifname vmap @nat-from}; {@code oifname vmap @nat-to}
  * filter-forward   filter forward        0 (filter)  {@code iifname vmap @fwd-internal}; {@code oifname vmap @fwd-to};
  *                                                    {@code iifname vmap @fwd-from}
+ * bridge: prerouting filter prerouting -200         router advertisement guard; {@code iifname vmap @spoof-check}
  * bridge: forward  filter forward     -200 (filter)  {@code iifname @icc-off-ports counter drop}  (FULL only)
  * </pre>
  * Per-network and per-endpoint state lives only in regular chains and in set/map elements, so a network costs a
@@ -83,7 +85,9 @@ import org.nlbridge.nft.Verdict;
  *   <li>{@code fwd-internal__br} (internal networks only, evaluated first): {@code oifname != "br" counter drop},
  *       so an internal container reaches nothing beyond its bridge, not even another network's published
  *       port.</li>
- *   <li>{@code fwd-from__br} (non-internal): {@code accept}: traffic leaving the bridge for the outside. (An
+ *   <li>{@code fwd-from__br} (non-internal): with masquerade, {@code ip saddr != <subnet> counter drop} first (a
+ *       source outside the subnet, which only a container without anti-spoofing can send, would leave un-NATed:
+ *       it must NAT what it routes to its own address); then {@code accept}: traffic leaving the bridge. (An
  *       nftables accept is final only for this base chain: a drop in any other table, the user hook included,
  *       still wins.)</li>
  *   <li>{@code nat-from__br} (masquerade on): {@code oifname != "br" ip saddr <subnet> counter masquerade}.</li>
@@ -220,7 +224,7 @@ public final class NftLayout {
 
     /** {@code bridge nlbridge icc-off-ports}: the host veths of containers on icc=false networks. */
     public static NamedSet iccOffPorts() {
-        return NamedSet.set(table(Family.BRIDGE).set(ICC_OFF_PORTS), KeyType.of(FieldType.IFNAME));
+        return BridgeLayer.iccOffPorts();
     }
 
     /** A per-network chain: {@code fwd-to__nlb0}. */
@@ -239,12 +243,7 @@ public final class NftLayout {
         for (Family f : IP_FAMILIES) {
             ipTable(tx, f, features);
         }
-        if (!features.bridgeTable()) return;
-        TableRef b = table(Family.BRIDGE);
-        NamedSet icc = iccOffPorts();
-        Chain forward = base(b, BRIDGE_FORWARD, ChainType.FILTER, Hook.FORWARD, Priority.BRIDGE_FILTER);
-        tx.addTable(Table.of(b)).addSet(icc).addChain(forward);
-        tx.add(Rule.in(forward).inSet(icc, Selector.IIFNAME).counter().drop());
+        if (features.bridgeTable()) BridgeLayer.table(tx);
     }
 
     private static void ipTable(Transaction tx, Family f, NftFeatures features) {
@@ -371,7 +370,11 @@ public final class NftLayout {
                         rules.add(Rule.in(c).counter().drop().build());
                     }
                 }
-                case FWD_FROM -> rules.add(Rule.in(c).accept().build());
+                case FWD_FROM -> {
+                    // a source outside the subnet would leave un-NATed (masquerade covers the subnet only): never
+                    if (n.masquerade()) rules.add(Rule.in(c).saddrNot(subnet).counter().drop().build());
+                    rules.add(Rule.in(c).accept().build());
+                }
                 case NAT_FROM -> rules.add(Rule.in(c).oifnameNot(br).saddr(subnet).counter().masquerade().build());
                 case NAT_TO -> {
                     if (f == Family.IP) rules.add(Rule.in(c).ipSaddr(LOOPBACK4).counter().masquerade().build());
@@ -467,9 +470,7 @@ public final class NftLayout {
                 for (List<Object> k : published) w.add(k.toArray());
             }
         }
-        if (!n.icc() && features.bridgeTable()) {
-            elements(tx, iccOffPorts(), add).key(e.hostVeth().toString()).add();
-        }
+        if (features.bridgeTable()) BridgeLayer.endpoint(tx, e, n, add);
     }
 
     private static ElementWriter elements(Transaction tx, NamedSet set, boolean add) {

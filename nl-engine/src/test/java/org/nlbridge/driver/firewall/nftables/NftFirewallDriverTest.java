@@ -245,7 +245,7 @@ class NftFirewallDriverTest {
                 status.counters().toString());
         assertEquals(3L, status.counters().get("ip/fwd-to__nlb0: ip daddr . meta l4proto . th dport @published4"
                 + " ct status dnat counter accept"), status.counters().toString());
-        assertTrue(status.summary().contains("1 network(s), 1 endpoint(s), 3 published port(s)"), status.summary());
+        assertTrue(status.summary().contains("1 network(s), 1 endpoint(s) (0 with anti-spoofing), 3 published port(s)"), status.summary());
     }
 
     /** Drift is compared rule by rule and set by set, not only counted. */

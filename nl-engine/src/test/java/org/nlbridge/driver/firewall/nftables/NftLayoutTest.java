@@ -45,6 +45,7 @@ class NftLayoutTest {
                 "add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" accept",
                 "add rule ip nlbridge fwd-to__nlb0 ip daddr . meta l4proto . th dport @published4 ct status dnat counter packets 0 bytes 0 accept",
                 "add rule ip nlbridge fwd-to__nlb0 counter packets 0 bytes 0 drop",
+                "add rule ip nlbridge fwd-from__nlb0 ip saddr != 172.18.0.0/16 counter packets 0 bytes 0 drop",
                 "add rule ip nlbridge fwd-from__nlb0 accept",
                 "add rule ip nlbridge nat-from__nlb0 oifname != \"nlb0\" ip saddr 172.18.0.0/16 counter packets 0 bytes 0 masquerade",
                 "add rule ip nlbridge nat-to__nlb0 ip saddr 127.0.0.0/8 counter packets 0 bytes 0 masquerade",
@@ -85,6 +86,7 @@ class NftLayoutTest {
                 "add element ip6 nlbridge ports6-any { tcp . 5000 : fd00:db8:6::2 . 22, tcp . 5001 : fd00:db8:6::2 . 22,"
                         + " udp . 53 : fd00:db8:6::2 . 53 }",
                 "add element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
+                "add element bridge nlbridge container-ports { \"veth1\" }",
                 "add element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.FULL)));
         assertEquals(List.of(
                 "delete element ip nlbridge direct4 { 172.18.0.2 }",
@@ -94,7 +96,58 @@ class NftLayoutTest {
                 "delete element ip6 nlbridge direct6 { fd00:db8:6::2 }",
                 "delete element ip6 nlbridge ports6-any { tcp . 5000, tcp . 5001, udp . 53 }",
                 "delete element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
+                "delete element bridge nlbridge container-ports { \"veth1\" }",
                 "delete element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(tx -> NftLayout.removeEndpoint(tx, e, n, NftFeatures.FULL)));
+    }
+
+    /**
+     * Anti-spoofing: the port's own chain, reached through one map element, accepts frames from the container's MAC
+     * and addresses only (its link-local one derived from the MAC); removing the endpoint removes both.
+     */
+    @Test
+    void anEndpointWithAntiSpoofingHasItsOwnChain() {
+        NetworkFirewallSpec n = network("nlb0", "172.18.0.0/16").ipv6(subnet("fd00:db8:6::/64")).build();
+        EndpointFirewallSpec e = org.nlbridge.driver.firewall.Specs.guarded(
+                endpoint("c1", "nlb0", "veth1", "172.18.0.2,fd00:db8:6::2"), "02:42:ac:12:00:02");
+        List<String> bridge = lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.FULL)).stream()
+                .filter(l -> l.contains("bridge nlbridge")).toList();
+        String ll = "fe80::42:acff:fe12:2";
+        String own = "ip6 saddr { fd00:db8:6::2, " + ll + " }";
+        assertEquals(List.of(
+                "add chain bridge nlbridge spoof__veth1",
+                "add rule bridge nlbridge spoof__veth1 ether saddr != 02:42:ac:12:00:02 counter packets 0 bytes 0 drop",
+                "add rule bridge nlbridge spoof__veth1 ip saddr 172.18.0.2 accept",
+                "add rule bridge nlbridge spoof__veth1 arp saddr ether != 02:42:ac:12:00:02 counter packets 0 bytes 0 drop",
+                "add rule bridge nlbridge spoof__veth1 arp saddr ip 172.18.0.2 accept",
+                "add rule bridge nlbridge spoof__veth1 " + own + " meta l4proto != ipv6-icmp accept",
+                "add rule bridge nlbridge spoof__veth1 " + own + " icmpv6 type != { nd-neighbor-solicit, nd-neighbor-advert } accept",
+                "add rule bridge nlbridge spoof__veth1 " + own + " icmpv6 type nd-neighbor-solicit ip6 length 24 accept",
+                "add rule bridge nlbridge spoof__veth1 " + own + " icmpv6 type nd-neighbor-solicit @th,192,64 0x1010242ac120002 accept",
+                "add rule bridge nlbridge spoof__veth1 ip6 saddr fd00:db8:6::2 icmpv6 type nd-neighbor-advert"
+                        + " @th,64,128 0xfd000db8000600000000000000000002 ip6 length 24 accept",
+                "add rule bridge nlbridge spoof__veth1 ip6 saddr fd00:db8:6::2 icmpv6 type nd-neighbor-advert"
+                        + " @th,64,128 0xfd000db8000600000000000000000002 @th,192,64 0x2010242ac120002 accept",
+                "add rule bridge nlbridge spoof__veth1 ip6 saddr :: icmpv6 type nd-neighbor-solicit"
+                        + " @th,64,128 0xfd000db8000600000000000000000002 accept",
+                "add rule bridge nlbridge spoof__veth1 ip6 saddr " + ll + " icmpv6 type nd-neighbor-advert"
+                        + " @th,64,128 0xfe800000000000000042acfffe120002 ip6 length 24 accept",
+                "add rule bridge nlbridge spoof__veth1 ip6 saddr " + ll + " icmpv6 type nd-neighbor-advert"
+                        + " @th,64,128 0xfe800000000000000042acfffe120002 @th,192,64 0x2010242ac120002 accept",
+                "add rule bridge nlbridge spoof__veth1 ip6 saddr :: icmpv6 type nd-neighbor-solicit"
+                        + " @th,64,128 0xfe800000000000000042acfffe120002 accept",
+                "add rule bridge nlbridge spoof__veth1 ip6 saddr :: icmpv6 type { mld-listener-report, mld2-listener-report } accept",
+                "add rule bridge nlbridge spoof__veth1 counter packets 0 bytes 0 drop",
+                "add element bridge nlbridge spoof-check { \"veth1\" : jump spoof__veth1 }",
+                "add element bridge nlbridge container-ports { \"veth1\" }"), bridge);
+        assertEquals(List.of(
+                "delete element bridge nlbridge spoof-check { \"veth1\" }",
+                "flush chain bridge nlbridge spoof__veth1",
+                "delete chain bridge nlbridge spoof__veth1",
+                "delete element bridge nlbridge container-ports { \"veth1\" }"),
+                lines(tx -> NftLayout.removeEndpoint(tx, e, n, NftFeatures.FULL)).stream()
+                        .filter(l -> l.contains("bridge nlbridge")).toList());
+        assertTrue(lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC)).stream().noneMatch(l -> l.contains(" bridge nlbridge ")),
+                "without the bridge table there is no anti-spoofing");
     }
 
     @Test

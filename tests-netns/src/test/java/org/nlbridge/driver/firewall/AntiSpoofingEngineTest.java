@@ -1,0 +1,78 @@
+package org.nlbridge.driver.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.nlbridge.driver.bridge.World;
+import org.nlbridge.driver.firewall.nftables.NftLayout;
+import org.nlbridge.engine.Engine;
+import org.nlbridge.spec.ContainerSpec;
+import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.testing.Host;
+import org.nlbridge.testing.Sandbox;
+import org.nlbridge.testing.SandboxExtension;
+
+/**
+ * Anti-spoofing through the engine: on by default for every container, off for one that says {@code spoofCheck
+ * false} (it routes other addresses), kept across an engine restart (the store remembers), and back on when the
+ * script says so again.
+ */
+@ExtendWith(SandboxExtension.class)
+class AntiSpoofingEngineTest {
+
+    @TempDir
+    Path state;
+
+    private World world;
+
+    @AfterEach
+    void close() {
+        if (world != null) world.close();
+    }
+
+    private DesiredState desired(boolean c2SpoofCheck) {
+        return DesiredState.of(List.of(NetworkSpec.of("pub", b -> b.bridge("nlb0").bip("172.30.4.1/24"))),
+                List.of(ContainerSpec.of("c1", b -> b.netns(world.ctr("c1")).network("pub")),
+                        ContainerSpec.of("c2", b -> b.netns(world.ctr("c2")).network("pub").spoofCheck(c2SpoofCheck))));
+    }
+
+    @Test
+    void onByDefaultOffOnRequestAndRemembered(Sandbox sb) {
+        World.assumeTools();
+        Assumptions.assumeTrue(Host.has("python3"), "needs python3 to forge packets");
+        world = new World(sb, state);
+        Engine e = world.engine();
+        e.apply(desired(false), Engine.ProgressListener.NONE);
+        Probes.UdpLog host = Probes.listen(sb, "host", "0.0.0.0", 9999);
+        Probes.udp(sb.name("c1"), "172.30.4.99", "172.30.4.1", 9999, 3);
+        Probes.udp(sb.name("c2"), "172.30.4.98", "172.30.4.1", 9999, 3);
+        assertTrue(host.heardFrom("172.30.4.98"), "c2 opted out: " + host.sources());
+        assertFalse(host.heardFrom("172.30.4.99"), "c1 is checked: " + host.sources());
+
+        world.close();                                                            // a restart rebuilds from the store
+        NftCli.run(world.host, null, "delete", "table", "bridge", NftLayout.TABLE);
+        e = world.engine();
+        assertEquals(1, elements(world.host), "one port with anti-spoofing after the restart");
+        assertTrue(e.plan(desired(false)).changes().isEmpty(), e.plan(desired(false)).toString());
+
+        e.apply(desired(true), Engine.ProgressListener.NONE);                    // the script turns it back on
+        assertEquals(2, elements(world.host));
+        Probes.udp(sb.name("c2"), "172.30.4.97", "172.30.4.1", 9999, 3);
+        assertFalse(host.heardFrom("172.30.4.97"), host.sources().toString());
+    }
+
+    private static long elements(String ns) {
+        String map = NftCli.run(ns, null, "-j", "list", "map", "bridge", NftLayout.TABLE, "spoof-check");
+        return map.split("\"jump\"", -1).length - 1;
+    }
+}
