@@ -75,6 +75,18 @@ final class PluginDaemon implements AutoCloseable {
         }
     }
 
+    /** A call of Docker's plugin protocol ({@code POST /NetworkDriver.X}) on the plugin socket, as dockerd makes it. */
+    JsonNode plugin(String call, String body) {
+        try (HttpClient c = HttpClient.connect(DaemonAddress.parse("--docker-plugin", "unix://" + host.inside(PLUGIN)), null)) {
+            HttpClient.Response r = c.send("POST", "/" + call, "application/vnd.docker.plugins.v1.2+json",
+                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (r.status() != 200) throw new AssertionError("POST /" + call + ": " + r.status() + " " + r.text());
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** SIGTERM: the daemon stops and leaves the network as it is. */
     void stop() {
         process.stop(Duration.ofSeconds(30));
