@@ -2,6 +2,7 @@ package org.nlbridge.dsl;
 
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
+import org.nlbridge.engine.Engines;
 import org.nlbridge.spec.NetworkSpec;
 
 /**
@@ -18,9 +19,13 @@ public final class NetworkBlock {
         this.name = name;
     }
 
-    /** Docker {@code --driver}: the network driver that makes this network (default {@code 'bridge'}). */
+    /**
+     * Docker {@code --driver}: the network driver that makes this network (default {@code 'bridge'}); one the engine
+     * has, so {@code check} refuses an unknown name at its line.
+     */
     public void driver(String driver) {
         builder.driver(driver);
+        Engines.DRIVERS.get(name, driver);
     }
 
     /** The bridge to create (default {@code docker0}). */

@@ -22,6 +22,7 @@ class RunTimeErrorTest {
             bridge 'docker0-too-long1' | net.groovy:3: invalid network bridge: bridge "docker0-too-long1": 17 bytes, above the limit of 15 (IFNAMSIZ 16 includes the NUL); expected an interface name of 1..15 bytes from A-Z a-z 0-9 _ . -, not starting with '-' or '.', other than all, default and lo
             bip '172.17.0.0/33'        | net.groovy:3: invalid network bridge: bip "172.17.0.0/33": prefix length "33" above the IPv4 maximum 32; expected an address with prefix length like 172.17.42.1/16 or fd00::1/64 (prefix 0..32 for IPv4, 0..128 for IPv6)
             firewall 'iptables'        | net.groovy:3: invalid network bridge: firewall "iptables": the iptables backend would need the iptables-restore program, and nlbridge never runs firewall programs (it speaks nf_tables over netlink); expected nftables or none
+            driver 'plain'             | net.groovy:3: invalid network bridge: driver "plain": no such network driver; expected one of bridge, overlay
             dns { search 'a b' }       | net.groovy:3: invalid network bridge: dns_search "a b": forbidden character ' ' (it could inject text into resolv.conf or /etc/hosts); expected a domain like example.internal (labels of 1..63 letters, digits or '-' separated by '.', no '-' at either end of a label, 253 bytes in all)
             """)
     void aBadValueStopsTheScriptAtItsLine(String line, String expected) {

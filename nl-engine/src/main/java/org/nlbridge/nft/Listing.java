@@ -42,6 +42,6 @@ public record Listing(Table table, long handle, List<SetListing> sets, List<Chai
     /** The table as {@code nft list table FAMILY NAME} prints it (without handles). */
     @Override
     public String toString() {
-        return NftText.table(this);
+        return NftScriptText.table(this);
     }
 }

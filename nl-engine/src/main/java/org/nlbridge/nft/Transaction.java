@@ -56,7 +56,7 @@ public final class Transaction {
         /** The operation as an {@code nft -f} command: {@code add rule ip nlbridge forward oifname "br0" accept}. */
         @Override
         public String toString() {
-            return NftText.command(this);
+            return NftScriptText.command(this);
         }
     }
 
@@ -139,7 +139,7 @@ public final class Transaction {
         StringBuilder b = new StringBuilder();
         for (Op op : ops) {
             if (op.object() instanceof ElementWriter w && w.count() == 0) continue; // nothing is sent for it either
-            b.append(NftText.command(op)).append('\n');
+            b.append(NftScriptText.command(op)).append('\n');
         }
         return b.toString();
     }

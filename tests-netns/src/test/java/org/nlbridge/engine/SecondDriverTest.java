@@ -45,7 +45,7 @@ class SecondDriverTest {
 
         try (Engine plain = Engines.open(options)) {
             ValidationException e = assertThrows(ValidationException.class, () -> plain.plan(d));
-            assertEquals("invalid network lab: driver \"plain\": no such network driver; expected one of bridge",
+            assertEquals("invalid network lab: driver \"plain\": no such network driver; expected one of bridge, overlay",
                     e.getMessage());
         }
 
