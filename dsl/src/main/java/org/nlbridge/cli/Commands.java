@@ -8,7 +8,10 @@ import org.nlbridge.driver.run.NetnsLauncher;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
+import org.nlbridge.dsl.ScriptLoader;
+import org.nlbridge.engine.HostNamespace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -28,8 +31,17 @@ final class Commands {
         @Parameters(index = "0", paramLabel = "FILE", description = "The nlbridge script (Groovy).")
         Path file;
 
+        @Mixin
+        ScriptOptions scriptOptions = new ScriptOptions();
+
+        /**
+         * The script's desired state, within its budget; a container whose netns is the host namespace is refused
+         * here when the engine runs in this process (a daemon checks against its own host namespace).
+         */
         DesiredState load() {
-            return main.cli().scripts().load(file);
+            ScriptLoader loader = main.cli().scripts().withBudget(scriptOptions.budget(main.cli().env()));
+            if (main.daemon() == null) loader = loader.withCheck(HostNamespace.of(main.hostNetns)::check);
+            return loader.load(file);
         }
 
         void print(String text) {

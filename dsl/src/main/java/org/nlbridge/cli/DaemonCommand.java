@@ -14,6 +14,7 @@ import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.cluster.ClusterOptions;
 import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.Daemon;
+import org.nlbridge.daemon.http.Limits;
 
 /**
  * {@code nlbridge daemon}: the engine as a long-running process, Docker's {@code dockerd -H}. Listens on Unix
@@ -64,6 +65,62 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Receive queue of the monitor sockets (tests provoke ENOBUFS with a tiny one).")
     int monitorBuffer;
 
+    // the API server's budgets and deadlines (Limits): defaults from Limits.DEFAULTS, so that --help shows them
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Open connections in all (default ${DEFAULT-VALUE});"
+            + " when full, the one that has waited longest for a request is closed for a new one.")
+    int maxConnections = Limits.DEFAULTS.connections();
+
+    @Option(names = "--max-connections-per-client", paramLabel = "N", description = "Open connections of one client: a Unix"
+            + " peer's user, a TCP peer's address (default ${DEFAULT-VALUE}).")
+    int maxConnectionsPerClient = Limits.DEFAULTS.connectionsPerClient();
+
+    @Option(names = "--max-requests", paramLabel = "N", description = "Requests answered at once, event streams aside"
+            + " (default ${DEFAULT-VALUE}); more get 503 with Retry-After.")
+    int maxRequests = Limits.DEFAULTS.requests();
+
+    @Option(names = "--max-requests-per-client", paramLabel = "N", description = "Requests of one client answered at once"
+            + " (default ${DEFAULT-VALUE}).")
+    int maxRequestsPerClient = Limits.DEFAULTS.requestsPerClient();
+
+    @Option(names = "--max-streams", paramLabel = "N", description = "Event streams open at once (default ${DEFAULT-VALUE}).")
+    int maxStreams = Limits.DEFAULTS.streams();
+
+    @Option(names = "--max-streams-per-client", paramLabel = "N", description = "Event streams of one client (default"
+            + " ${DEFAULT-VALUE}).")
+    int maxStreamsPerClient = Limits.DEFAULTS.streamsPerClient();
+
+    @Option(names = "--reserved-requests", paramLabel = "N", description = "/_ping and version requests answered at once,"
+            + " and as many status requests, beside --max-requests, so that they are answered whatever other clients hold"
+            + " (default ${DEFAULT-VALUE}).")
+    int reserved = Limits.DEFAULTS.reserved();
+
+    @Option(names = "--header-timeout", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "Time for a request head from its first byte, or from the connection's accept (TLS handshake"
+                    + " included) (default 20s); a slower client gets 408 and is closed.")
+    Duration headerTimeout = Limits.DEFAULTS.headerTimeout();
+
+    @Option(names = "--body-timeout", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "Time for a request body after its head (default 30s).")
+    Duration bodyTimeout = Limits.DEFAULTS.bodyTimeout();
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "How long a connection may wait for its next request (default 60s).")
+    Duration idleTimeout = Limits.DEFAULTS.idleTimeout();
+
+    @Option(names = "--write-timeout", paramLabel = "DURATION", converter = Units.DurationConverter.class,
+            description = "How long a write to a client may block before the connection is closed (default 30s).")
+    Duration writeTimeout = Limits.DEFAULTS.writeTimeout();
+
+    @Option(names = "--backlog", paramLabel = "N", description = "Listen backlog of each socket (default ${DEFAULT-VALUE};"
+            + " the kernel caps it at net.core.somaxconn).")
+    int backlog = Limits.DEFAULTS.backlog();
+
+    Limits limits() {
+        return new Limits(maxConnections, maxConnectionsPerClient, maxRequests, maxRequestsPerClient, maxStreams,
+                maxStreamsPerClient, reserved, headerTimeout, bodyTimeout, idleTimeout, writeTimeout, backlog);
+    }
+
     @Override
     public Integer call() throws Exception {
         List<DaemonAddress> hosts = new ArrayList<>();
@@ -83,8 +140,9 @@ final class DaemonCommand implements Callable<Integer> {
             throw new CliException("--cluster-advertise and --cluster-store-opt need --cluster-store etcd://HOST:PORT");
         }
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL nlbridge: %5$s%6$s%n");
+        Limits limits = limits();
         Daemon daemon = Daemon.start(new Daemon.Options(hosts, group, tls, main.hostNetns, main.stateDir, monitorBuffer,
-                Duration.ofMillis(debounceMillis), cluster, dockerPlugins), main.cli().engines()::open);
+                Duration.ofMillis(debounceMillis), cluster, limits, dockerPlugins), main.cli().engines()::open);
         Thread hook = Thread.ofPlatform().name("nlbridge-shutdown").unstarted(daemon::close);
         Runtime.getRuntime().addShutdownHook(hook);
         List<String> listening = new ArrayList<>(hosts.stream().map(Object::toString).toList());

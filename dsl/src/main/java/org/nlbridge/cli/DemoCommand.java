@@ -36,6 +36,7 @@ import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.Plan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -62,6 +63,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--script", paramLabel = "FILE", description = "The script to apply (default: scripts/docker0.groovy).")
     Path script;
 
+    @Mixin
+    ScriptOptions scriptOptions = new ScriptOptions();
+
     private PrintWriter out;
     private final List<String> failures = new ArrayList<>();
 
@@ -76,7 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> created = new ArrayList<>();
         long t0 = System.nanoTime();
         try {
-            DesiredState desired = sandboxed(main.cli().scripts().load(file), tag);
+            DesiredState desired = sandboxed(main.cli().scripts().withBudget(scriptOptions.budget(main.cli().env()))
+                    .load(file), tag);
             say("demo: script " + file + " (" + desired.networks().size() + " network(s), "
                     + desired.containers().size() + " container(s)), namespaces " + tag + "-*");
             created.add(hostName);

@@ -14,6 +14,7 @@ import org.nlbridge.client.ApiJson;
 import org.nlbridge.client.HttpException;
 import org.nlbridge.daemon.http.Exchange;
 import org.nlbridge.daemon.http.HttpRequest;
+import org.nlbridge.daemon.http.RequestKind;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
@@ -75,6 +76,22 @@ final class Api {
         ex.json(status, ApiJson.write(ApiJson.error(message(t))));
     }
 
+    /**
+     * Which budget answers a request: {@code /_ping} and {@code version} (which wait for nothing) and {@code status}
+     * have reserves of their own (an operator can always see what is going on), {@code events} is a stream,
+     * everything else a request.
+     */
+    static RequestKind kind(String method, List<String> s) {
+        if (s.size() == 1 && s.get(0).equals("_ping")) return RequestKind.IMMEDIATE;
+        if (s.size() != 2 || !s.get(0).equals("v1")) return RequestKind.REQUEST;
+        return switch (s.get(1)) {
+            case "_ping", "version" -> RequestKind.IMMEDIATE;
+            case "status" -> RequestKind.PRIORITY;
+            case "events" -> RequestKind.STREAM;
+            default -> RequestKind.REQUEST;
+        };
+    }
+
     void handle(Exchange ex) throws Exception {
         HttpRequest r = ex.request();
         List<String> s = r.segments();
@@ -110,13 +127,14 @@ final class Api {
             case "status" -> {
                 only(p, 1);
                 allow(m, "GET");
-                ok(ex, ApiJson.toJson(daemon.onEngine("status", () -> daemon.engine().status())));
+                ok(ex, ApiJson.toJson(daemon.onEngineFirst("status", () -> daemon.engine().status())));
             }
             case "plan" -> {
                 only(p, 1);
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
                 boolean destroy = flag(r, "destroy");
+                if (!destroy) daemon.hostNamespace.check(d);
                 Plan plan = daemon.onEngine("plan", () -> destroy ? daemon.engine().planDestroy(d) : daemon.engine().plan(d));
                 ok(ex, ApiJson.toJson(plan));
             }

@@ -13,8 +13,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +25,11 @@ import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
 import org.nlbridge.dockerplugin.DockerPlugin;
+import org.nlbridge.daemon.http.Limits;
+import org.nlbridge.daemon.http.RequestKind;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.engine.HostNamespace;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netns.NetNs;
@@ -71,33 +72,36 @@ public final class Daemon implements AutoCloseable {
      * @param debounce      how long drift triggers are gathered before one repair
      * @param cluster       Docker's {@code --cluster-store}, {@code --cluster-store-opt} and {@code --cluster-advertise}
      *                      (null: no cluster, so no overlay networks); its event listener is the daemon's
+     * @param limits        the API server's budgets and deadlines (the Docker plugin's sockets share them)
      * @param dockerPlugins the Unix sockets to serve Docker's plugin protocol on ({@code --docker-plugin})
      */
     public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
-                          int monitorBuffer, Duration debounce, ClusterOptions cluster, List<Path> dockerPlugins) {
+                          int monitorBuffer, Duration debounce, ClusterOptions cluster, Limits limits,
+                          List<Path> dockerPlugins) {
         public Options {
             hosts = List.copyOf(hosts);
             Objects.requireNonNull(debounce, "debounce");
+            Objects.requireNonNull(limits, "limits");
             dockerPlugins = List.copyOf(dockerPlugins);
         }
 
-        /** Without a cluster. */
+        /** Without a cluster, with the default budgets and deadlines. */
         public Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
                        int monitorBuffer, Duration debounce) {
-            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null, List.of());
+            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null, Limits.DEFAULTS, List.of());
         }
     }
 
     private final Engine engine;
     private final DaemonState state;
     private final EventBus events = new EventBus(Daemon::log);
-    private final ExecutorService engineThread;
+    private final EngineThread engineThread;
     private final HttpServer http;
-    /** Docker's plugin protocol, on sockets of its own ({@code --docker-plugin}); null until the first. */
-    private HttpServer plugin;
     private final DriftRepair drift;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
+    /** Containers whose netns is this namespace are refused (it is the host's). */
+    volatile HostNamespace hostNamespace = HostNamespace.of(null);
     /** Read and written on the engine thread only. */
     private DesiredState desired;
     private volatile boolean stopping;
@@ -109,12 +113,13 @@ public final class Daemon implements AutoCloseable {
         System.err.flush();
     }
 
-    Daemon(Engine engine, DaemonState state, Duration debounce) {
+    Daemon(Engine engine, DaemonState state, Duration debounce, Limits limits) {
         this.engine = engine;
         this.state = state;
-        this.engineThread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("nlbridge-engine").unstarted(r));
+        this.engineThread = new EngineThread("nlbridge-engine");
         this.drift = new DriftRepair(this, debounce);
-        this.http = new HttpServer("nlbridge/" + VERSION, new Api(this)::handle, Api::error);
+        this.http = new HttpServer("nlbridge/" + VERSION, limits,
+                new HttpServer.Routes(new Api(this)::handle, Api::kind, Api::error));
     }
 
     /**
@@ -150,7 +155,8 @@ public final class Daemon implements AutoCloseable {
         try {
             engine = engines.apply(eo);
             state = DesiredStateFile.open(eo.stateDir(), engine);
-            d = new Daemon(engine, state, o.debounce());
+            d = new Daemon(engine, state, o.debounce(), o.limits());
+            d.hostNamespace = HostNamespace.of(o.hostNetns());
             clusterEvents.deliverTo(d);
             d.resources.add(lock);
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
@@ -183,27 +189,43 @@ public final class Daemon implements AutoCloseable {
      * repair): the API alone, for tests and for embedding. Call {@link #listen} for each socket.
      */
     public static Daemon withoutMonitor(Engine engine) {
-        Daemon d = new Daemon(engine, DaemonState.inMemory(), Duration.ofMillis(50));
+        return withoutMonitor(engine, Limits.DEFAULTS);
+    }
+
+    /** {@link #withoutMonitor(Engine)} with other budgets and deadlines. */
+    public static Daemon withoutMonitor(Engine engine, Limits limits) {
+        Daemon d = new Daemon(engine, DaemonState.inMemory(), Duration.ofMillis(50), limits);
         d.adopt();
         return d;
     }
 
     /** Listens on one more address. */
     public void listen(DaemonAddress a, String group, Tls tls) throws IOException {
-        ConnListener l = a.isUnix() ? UnixListener.open(a.socket(), group) : TlsListener.open(a, tls);
+        int backlog = http.limits().backlog();
+        ConnListener l = a.isUnix() ? UnixListener.open(a.socket(), group, backlog) : TlsListener.open(a, tls, backlog);
         http.serve(l);
     }
 
     /**
      * Serves Docker's network and IPAM plugin protocol ({@code nlbridge} for {@code docker network create -d} and
-     * {@code --ipam-driver}) on one more Unix socket, made like the API's (0660, root and {@code group}).
+     * {@code --ipam-driver}) on one more Unix socket, made like the API's (0660, root and {@code group}), under the
+     * API's budgets: {@code Plugin.Activate} (dockerd's handshake) waits for nothing, every other call is a request.
      */
     public synchronized void serveDockerPlugin(Path socket, String group) throws IOException {
-        if (plugin == null) {
-            DockerPlugin p = new DockerPlugin(new PluginBackend(this));
-            plugin = new HttpServer("nlbridge/" + VERSION, p::handle, DockerPlugin::error);
-        }
-        plugin.serve(UnixListener.open(socket, group));
+        DockerPlugin p = new DockerPlugin(new PluginBackend(this));
+        http.serve(UnixListener.open(socket, group, http.limits().backlog()), new HttpServer.Routes(p::handle,
+                (method, s) -> s.size() == 1 && s.get(0).equals("Plugin.Activate") ? RequestKind.IMMEDIATE
+                        : RequestKind.REQUEST, DockerPlugin::error));
+    }
+
+    /** The API server (its budgets in use, for tests). */
+    HttpServer http() {
+        return http;
+    }
+
+    /** Engine calls waiting behind the running one (for tests). */
+    int engineQueue() {
+        return engineThread.queued();
     }
 
     /** Takes up the stored desired state and converges to it; with a network that already matches, changes nothing. */
@@ -237,9 +259,21 @@ public final class Daemon implements AutoCloseable {
 
     /** Runs {@code work} on the engine thread and waits for it; its exception is rethrown as it was. */
     <T> T onEngine(String what, Callable<T> work) {
+        return onEngine(what, work, false);
+    }
+
+    /**
+     * {@link #onEngine(String, Callable)} for a read an operator needs ({@code status}): it waits for the running
+     * operation only, not for the changes queued behind it.
+     */
+    <T> T onEngineFirst(String what, Callable<T> work) {
+        return onEngine(what, work, true);
+    }
+
+    private <T> T onEngine(String what, Callable<T> work, boolean first) {
         Future<T> f;
         try {
-            f = engineThread.submit(work);
+            f = engineThread.submit(work, first);
         } catch (RejectedExecutionException e) {
             throw new Api.ApiError(503, "the daemon is shutting down");
         }
@@ -311,6 +345,7 @@ public final class Daemon implements AutoCloseable {
      */
     Plan applyDesired(String action, String object, String peer, DesiredState next, Engine.ProgressListener progress,
                       OnFailure onFailure) {
+        hostNamespace.check(next);
         DesiredState old = desired;
         state.saveDesired(next);
         desired = next;
@@ -420,7 +455,6 @@ public final class Daemon implements AutoCloseable {
         stopping = true;
         try {
             http.stopAccepting();
-            if (plugin != null) plugin.stopAccepting();
             drift.close();
             engineThread.shutdown();
             try {
@@ -433,7 +467,6 @@ public final class Daemon implements AutoCloseable {
             events.publish("daemon", "stop", "pid " + ProcessHandle.current().pid(), "the network is left as it is");
             events.closeAll();
             http.close(Duration.ofSeconds(2)); // event streams end with the stop event, then connections close
-            if (plugin != null) plugin.close();
             if (monitor != null) monitor.close();
             try {
                 engine.close();

@@ -34,14 +34,14 @@ final class TlsListener implements ConnListener {
         this.server = server;
     }
 
-    static TlsListener open(DaemonAddress address, Tls tls) throws IOException {
+    static TlsListener open(DaemonAddress address, Tls tls, int backlog) throws IOException {
         IpAddress ip = IpAddress.parse("-H " + address, address.host()); // never a name: nothing is resolved
         SSLServerSocket s = (SSLServerSocket) tls.context().getServerSocketFactory().createServerSocket();
         try {
             s.setNeedClientAuth(true);
             s.setEnabledProtocols(new String[]{Tls.PROTOCOL});
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByAddress(ip.bytes()), address.port()), 64);
+            s.bind(new InetSocketAddress(InetAddress.getByAddress(ip.bytes()), address.port()), backlog);
             return new TlsListener(address, s);
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -107,6 +107,11 @@ final class TlsListener implements ConnListener {
         @Override
         public OutputStream out() {
             return out != null ? out : OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public String client() {
+            return "address " + s.getInetAddress().getHostAddress();
         }
 
         @Override

@@ -61,9 +61,10 @@ final class UnixListener implements ConnListener {
     }
 
     /**
-     * @param group the socket's group (null: root's, i.e. the daemon's own group)
+     * @param group   the socket's group (null: root's, i.e. the daemon's own group)
+     * @param backlog the listen backlog (connections the kernel queues before the daemon accepts them)
      */
-    static UnixListener open(Path path, String group) throws IOException {
+    static UnixListener open(Path path, String group, int backlog) throws IOException {
         Path dir = path.getParent();
         check(path);
         GroupPrincipal gp = group == null ? null : group(group);
@@ -71,7 +72,7 @@ final class UnixListener implements ConnListener {
         Path tmp = priv.resolve("s");
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            ch.bind(UnixDomainSocketAddress.of(tmp), 64);
+            ch.bind(UnixDomainSocketAddress.of(tmp), backlog);
             // by path (a socket cannot be opened for fchmod); safe: nobody else can reach the private directory
             PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
             view.setPermissions(MODE);
@@ -165,13 +166,17 @@ final class UnixListener implements ConnListener {
     public Conn accept() throws IOException {
         SocketChannel c = server.accept();
         String peer;
+        String client;
         try {
+            // the credentials the peer had when it connected (SO_PEERCRED); the JDK gives the user and group, not the pid
             UnixDomainPrincipal p = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
             peer = "user " + p.user().getName() + ", group " + p.group().getName();
+            client = "user " + p.user().getName();
         } catch (IOException | UnsupportedOperationException e) {
             peer = "unknown peer";
+            client = "an unknown user";
         }
-        return new UnixConn(c, peer);
+        return new UnixConn(c, peer, client);
     }
 
     @Override
@@ -195,10 +200,19 @@ final class UnixListener implements ConnListener {
         }
     }
 
-    private record UnixConn(SocketChannel ch, String peer, InputStream in, OutputStream out) implements Conn {
-        UnixConn(SocketChannel ch, String peer) {
-            this(ch, peer, new BufferedInputStream(Channels.newInputStream(ch), 16384),
+    private record UnixConn(SocketChannel ch, String peer, String client, InputStream in, OutputStream out) implements Conn {
+        UnixConn(SocketChannel ch, String peer, String client) {
+            this(ch, peer, client, new BufferedInputStream(Channels.newInputStream(ch), 16384),
                     new BufferedOutputStream(Channels.newOutputStream(ch), 16384));
+        }
+
+        @Override
+        public void stopReading() {
+            try {
+                ch.shutdownInput(); // a blocked read returns the end of the stream; the answer can still be written
+            } catch (IOException e) {
+                close();
+            }
         }
 
         @Override

@@ -49,9 +49,18 @@ final class Recorder {
                 .findFirst().map(StackWalker.StackFrame::getLineNumber).orElse(0));
     }
 
+    String sourceFile() {
+        return sourceFile;
+    }
+
     /** The line of the innermost script frame in {@code t}'s stack trace (0 if none). */
     int lineOf(Throwable t) {
-        for (StackTraceElement e : t.getStackTrace()) {
+        return lineOf(t.getStackTrace());
+    }
+
+    /** The line of the innermost script frame of {@code stack} (0 if none). */
+    int lineOf(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
             if (sourceFile.equals(e.getFileName()) && e.getLineNumber() > 0) return e.getLineNumber();
         }
         return 0;

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.nlbridge.spec.DesiredState;
 
@@ -22,19 +24,48 @@ import org.nlbridge.spec.DesiredState;
 public final class ScriptLoader {
 
     private final ScriptTrust trust;
+    private final ScriptBudget budget;
+    private final Consumer<DesiredState> check;
 
-    private ScriptLoader(ScriptTrust trust) {
+    private ScriptLoader(ScriptTrust trust, ScriptBudget budget, Consumer<DesiredState> check) {
         this.trust = trust;
+        this.budget = budget;
+        this.check = check;
     }
 
-    /** The loader {@code nlbridge} uses: when running as root, only root-owned, root-writable scripts run. */
+    /**
+     * The loader {@code nlbridge} uses: when running as root, only root-owned, root-writable scripts run, within
+     * {@link ScriptBudget#DEFAULT}.
+     */
     public static ScriptLoader standard() {
-        return new ScriptLoader(ScriptTrust.system());
+        return new ScriptLoader(ScriptTrust.system(), ScriptBudget.DEFAULT, d -> { });
     }
 
-    /** A loader with the given trust policy (tests, and embedders with their own policy). */
+    /** A loader with the given trust policy and the default budget (tests, and embedders with their own policy). */
     public static ScriptLoader withTrust(ScriptTrust trust) {
-        return new ScriptLoader(trust);
+        return new ScriptLoader(trust, ScriptBudget.DEFAULT, d -> { });
+    }
+
+    /** This loader with another time and memory budget for each script. */
+    public ScriptLoader withBudget(ScriptBudget budget) {
+        return new ScriptLoader(trust, Objects.requireNonNull(budget, "budget"), check);
+    }
+
+    /**
+     * This loader with one more check of a script's desired state, after the script's own cross-checks; a
+     * {@link org.nlbridge.net.ValidationException} it throws is reported at the declaration it names, like theirs.
+     */
+    public ScriptLoader withCheck(Consumer<DesiredState> more) {
+        Objects.requireNonNull(more, "check");
+        Consumer<DesiredState> before = check;
+        return new ScriptLoader(trust, budget, d -> {
+            before.accept(d);
+            more.accept(d);
+        });
+    }
+
+    public ScriptBudget budget() {
+        return budget;
     }
 
     /** Loads the script file; the file name in messages is {@code file} as given. */
@@ -55,7 +86,7 @@ public final class ScriptLoader {
 
     /** Compiles and runs script text; {@code file} is the name used in messages and stack traces. */
     public DesiredState evaluate(String text, String file) {
-        return ScriptRunner.evaluate(text, file);
+        return ScriptRunner.evaluate(text, file, budget, check);
     }
 
     private static String describe(IOException e) {

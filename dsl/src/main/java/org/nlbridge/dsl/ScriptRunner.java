@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
 import groovy.transform.CompileStatic;
+import groovy.transform.ThreadInterrupt;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.ErrorCollector;
@@ -36,25 +38,55 @@ final class ScriptRunner {
     private ScriptRunner() {}
 
     /** The configuration every script is compiled with: our base class, and {@code @CompileStatic} on everything. */
-    static final CompilerConfiguration CONFIG = config();
+    static final CompilerConfiguration CONFIG = config(false);
+    /** {@link #CONFIG} plus {@code @ThreadInterrupt}: an interrupt check at the top of every loop body, method and closure. */
+    static final CompilerConfiguration INTERRUPTIBLE = config(true);
 
-    private static CompilerConfiguration config() {
+    private static CompilerConfiguration config(boolean interruptible) {
         CompilerConfiguration c = new CompilerConfiguration();
         c.setScriptBaseClass(NlbridgeScript.class.getName());
+        if (interruptible) c.addCompilationCustomizers(new ASTTransformationCustomizer(ThreadInterrupt.class));
         c.addCompilationCustomizers(new ASTTransformationCustomizer(
                 Map.of("extensions", List.of(DslTypeChecking.class.getName())), CompileStatic.class));
         c.setSourceEncoding(StandardCharsets.UTF_8.name());
         return c;
     }
 
-    /** Compiles and runs script text; {@code file} is the name used in messages and stack traces. */
-    static DesiredState evaluate(String text, String file) {
-        String sourceFile = baseName(file);
-        Class<?> type = compile(text, file, sourceFile);
-        Recorder recorder = new Recorder(sourceFile);
+    /**
+     * Compiles and runs script text within {@code budget}, then applies {@code check} to the result;
+     * {@code file} is the name used in messages and stack traces.
+     */
+    static DesiredState evaluate(String text, String file, ScriptBudget budget, Consumer<DesiredState> check) {
+        Recorder recorder = new Recorder(baseName(file));
+        try {
+            if (budget.unlimited()) return compileAndRun(text, file, recorder, CONFIG, () -> { }, check);
+            return ScriptWatchdog.run(budget, meter -> compileAndRun(text, file, recorder, INTERRUPTIBLE, meter, check),
+                    stack -> file + at(recorder.lineOf(stack)) + ": the script called System.exit or Runtime.exit;"
+                            + " a script cannot end nlbridge, so it stopped here with an error and applied nothing");
+        } catch (ScriptWatchdog.Stopped s) {
+            int line = recorder.lineOf(s.where);
+            if (line == 0 && s.getCause() != null) line = recorder.lineOf(s.getCause());
+            String why = s.why == ScriptWatchdog.Stop.TIME
+                    ? "the script ran longer than " + ScriptBudget.show(budget.time()) + " (--script-timeout)"
+                    : "the script allocated more than " + ScriptBudget.showBytes(budget.memory()) + " (--script-memory)";
+            throw new DslException(file, line, why, s.getCause());
+        } catch (OutOfMemoryError e) {
+            throw new DslException(file, recorder.lineOf(e), "the script ran out of memory (" + e.getMessage()
+                    + ", in a JVM heap of at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB)", e);
+        }
+    }
+
+    private static String at(int line) {
+        return line > 0 ? ":" + line : "";
+    }
+
+    private static DesiredState compileAndRun(String text, String file, Recorder recorder, CompilerConfiguration config,
+                                              Runnable meter, Consumer<DesiredState> check) {
+        Class<?> type = compile(text, file, recorder.sourceFile(), config);
         try {
             NlbridgeScript script = (NlbridgeScript) type.getDeclaredConstructor().newInstance();
             script.recorder(recorder);
+            meter.run();
             script.run();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot instantiate the compiled script " + type.getName(), e);
@@ -64,7 +96,9 @@ final class ScriptRunner {
             throw failure(file, recorder, e);
         }
         try {
-            return recorder.desiredState();
+            DesiredState desired = recorder.desiredState();
+            check.accept(desired);
+            return desired;
         } catch (ValidationException e) {
             throw new DslException(file, recorder.lineOf(e), e.getMessage(), e);
         }
@@ -80,9 +114,9 @@ final class ScriptRunner {
         return new DslException(file, recorder.lineOf(t), ScriptLoader.oneLine(detail), t);
     }
 
-    private static Class<?> compile(String text, String file, String sourceFile) {
+    private static Class<?> compile(String text, String file, String sourceFile, CompilerConfiguration config) {
         // a fresh class loader per script: its classes are collected with it, and names never clash
-        try (GroovyClassLoader loader = new GroovyClassLoader(ScriptRunner.class.getClassLoader(), CONFIG)) {
+        try (GroovyClassLoader loader = new GroovyClassLoader(ScriptRunner.class.getClassLoader(), config)) {
             GroovyCodeSource source = new GroovyCodeSource(text, sourceFile, "/nlbridge/script");
             source.setCachable(false);
             Class<?> type = loader.parseClass(source, false);

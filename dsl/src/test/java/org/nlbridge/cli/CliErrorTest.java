@@ -119,4 +119,18 @@ class CliErrorTest {
                 cli.run("destroy", tmp.resolve("none.groovy").toString()));
     }
 
+    @Test
+    void badDaemonBudgetsAreRefusedBeforeItStarts() {
+        assertFails("nlbridge: invalid --max-streams \"0\": outside 1..1000000; expected a whole number 1..1000000",
+                cli.run("daemon", "--max-streams", "0"));
+        assertFails("nlbridge: invalid --max-connections \"300\": not above --max-requests + --max-streams + 2 x"
+                + " --reserved-requests (352), so busy connections could leave no room for a new one; expected more than 352",
+                cli.run("daemon", "--max-connections", "300", "--max-connections-per-client", "200"));
+        assertFails("nlbridge: Invalid value for option '--header-timeout': \"10x\" is not a duration; expected a whole"
+                + " number with a unit, like 30s, 500ms, 2m or 1h (a number alone is seconds) (see nlbridge --help)",
+                cli.run("daemon", "--header-timeout", "10x"));
+        assertFails("nlbridge: invalid --idle-timeout \"50 ms\": outside 100ms..1 day; expected a duration like 10s,"
+                + " 500ms or 2m", cli.run("daemon", "--idle-timeout", "50ms"));
+        assertEquals(0, cli.engine.opened);
+    }
 }

@@ -172,6 +172,30 @@ class DaemonApiTest {
         assertEquals(List.of("daemon", "engine", "engine"), all.stream().map(Event::type).toList());
     }
 
+    /** The daemon refuses a container whose netns is its host namespace, before the engine sees it (issue 16 item 9). */
+    @Test
+    void aContainerInTheHostNamespaceIsRefused() throws IOException {
+        daemon.hostNamespace = org.nlbridge.engine.HostNamespace.of("hostns");
+        String why = "{\"message\":\"invalid container web: netns \\\"hostns\\\": it is the host namespace"
+                + " (--host-netns hostns), where the container's eth0 and default route would land; expected a namespace"
+                + " of the container's own (network 'host' is the way to share the host's)\"}";
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            assertEquals(201, call(c, "POST", "/v1/networks", "{\"name\":\"bridge\"}").status());
+            engine.calls.clear();
+            var r = call(c, "POST", "/v1/containers", "{\"name\":\"web\",\"netns\":\"hostns\"}");
+            assertEquals(400, r.status());
+            assertEquals(why, r.text());
+            String desired = "{\"networks\":[{\"name\":\"bridge\"}],\"containers\":[{\"name\":\"web\",\"netns\":\"hostns\"}]}";
+            for (String path : List.of("/v1/plan", "/v1/apply")) {
+                r = call(c, "POST", path, desired);
+                assertEquals(400, r.status(), path);
+                assertEquals(why, r.text(), path);
+            }
+            assertEquals(List.of(), engine.calls, "the engine never saw it");
+            assertEquals(201, call(c, "POST", "/v1/containers", "{\"name\":\"web\",\"netns\":\"web\"}").status());
+        }
+    }
+
     @Test
     void aStoppingDaemonEndsStreamsWithItsStopEvent() throws Exception {
         List<Event> seen = Collections.synchronizedList(new ArrayList<>());

@@ -110,6 +110,52 @@ class TlsTest {
         }
     }
 
+    /** An event stream's answer head over TLS from {@code local} (bound to that loopback address): its status line. */
+    private String stream(DaemonAddress addr, String local, List<java.net.Socket> keep) throws Exception {
+        var s = (javax.net.ssl.SSLSocket) tls("client", "ca").context().getSocketFactory()
+                .createSocket("127.0.0.1", addr.port(), java.net.InetAddress.getByName(local), 0);
+        keep.add(s);
+        s.setSoTimeout(15_000);
+        s.getOutputStream().write("GET /v1/events HTTP/1.1\r\nHost: nlbridge\r\n\r\n".getBytes());
+        s.getOutputStream().flush();
+        StringBuilder head = new StringBuilder();
+        var in = s.getInputStream();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            if (b < 0) break;
+            head.append((char) b);
+        }
+        if (head.indexOf(" 503 ") > 0) { // the message follows the head
+            byte[] body = new byte[4096];
+            int n = in.read(body);
+            if (n > 0) head.append(new String(body, 0, n));
+        }
+        return head.toString();
+    }
+
+    /** Over TCP a client is its address: one address at its limit leaves another address's budget alone. */
+    @Test
+    void perClientBudgetsCountByAddress() throws Exception {
+        org.nlbridge.daemon.http.Limits d = org.nlbridge.daemon.http.Limits.DEFAULTS;
+        Daemon daemon = Daemon.withoutMonitor(new MemoryEngine(), new org.nlbridge.daemon.http.Limits(d.connections(),
+                d.connectionsPerClient(), d.requests(), d.requestsPerClient(), d.streams(), 2, d.reserved(),
+                d.headerTimeout(), d.bodyTimeout(), d.idleTimeout(), d.writeTimeout(), d.backlog()));
+        List<java.net.Socket> keep = new java.util.ArrayList<>();
+        try {
+            DaemonAddress addr = DaemonAddress.parse("-H", "tcp://127.0.0.1:" + freePort());
+            daemon.listen(addr, null, tls("server", "ca"));
+            assertTrue(stream(addr, "127.0.0.2", keep).startsWith("HTTP/1.1 200 "));
+            assertTrue(stream(addr, "127.0.0.2", keep).startsWith("HTTP/1.1 200 "));
+            String refused = stream(addr, "127.0.0.2", keep);
+            assertTrue(refused.startsWith("HTTP/1.1 503 ") && refused.endsWith("{\"message\":\"too many event streams"
+                    + " from address 127.0.0.2: 2 open (--max-streams-per-client 2)\"}"), refused);
+            assertTrue(stream(addr, "127.0.0.1", keep).startsWith("HTTP/1.1 200 "), "another address has its own budget");
+        } finally {
+            for (java.net.Socket s : keep) s.close();
+            daemon.close();
+        }
+    }
+
     @Test
     void tcpWithoutTlsIsRefusedBeforeAnythingStarts() {
         var e = assertThrows(UnixListener.RefusedException.class, () -> Daemon.start(new Daemon.Options(

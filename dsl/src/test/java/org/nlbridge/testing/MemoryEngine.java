@@ -60,6 +60,8 @@ public final class MemoryEngine implements Engine {
     public volatile int reconciles;
     /** What {@link #addressPools} answers; null: none (the default's refusal). */
     public volatile AddressPools pools;
+    /** When set, every call waits until it is open (tests keep the engine busy with it). */
+    public volatile java.util.concurrent.CountDownLatch hold;
     /** The most calls that were running at the same moment. */
     public volatile int maxInside;
 
@@ -107,6 +109,8 @@ public final class MemoryEngine implements Engine {
         calls.add(name);
         maxInside = Math.max(maxInside, inside.incrementAndGet());
         try {
+            java.util.concurrent.CountDownLatch h = hold;
+            if (h != null) h.await();
             Thread.sleep(1);
             RuntimeException f = failure;
             if (f != null) throw f;

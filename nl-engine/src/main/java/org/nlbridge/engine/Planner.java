@@ -47,9 +47,11 @@ final class Planner {
     private final EndpointSteps endpoints;
     private final ContainerSteps containers;
     private final FirewallSteps firewall;
+    private final HostNamespace hostNamespace;
 
     Planner(Parts p) {
         this.p = p;
+        this.hostNamespace = HostNamespace.of(p.options.hostNetns());
         this.endpoints = new EndpointSteps(p);
         this.containers = new ContainerSteps(p);
         this.firewall = new FirewallSteps(p);
@@ -71,6 +73,7 @@ final class Planner {
     }
 
     List<Step> apply(DesiredState wanted) {
+        hostNamespace.check(wanted); // every front end: a container's eth0 and default route never land in the host
         DesiredState desired = wanted.withHostBindings(); // every published port with the address it binds
         Stored s = Stored.read(p);
         Map<String, Network> nets = resolve(desired, s);

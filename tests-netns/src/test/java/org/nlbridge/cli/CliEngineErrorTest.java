@@ -78,6 +78,30 @@ class CliEngineErrorTest {
                         + " gateway addresses");
     }
 
+    /**
+     * A container whose netns is the host namespace (issue 16 item 9): by its name, or under another name bound to the
+     * same namespace. Applied, it put eth0 and a default route into the host.
+     */
+    @Test
+    void aContainerInTheHostNamespace(Sandbox sb) {
+        world(sb);
+        String alias = sb.reserve("alias"); // another name for the host namespace, made the way ip netns attach does
+        org.nlbridge.testing.Cmd.run(null, "touch", "/run/netns/" + alias);
+        org.nlbridge.testing.Cmd.run(null, "mount", "--bind", "/run/netns/" + world.host, "/run/netns/" + alias);
+        String why = "the host namespace (--host-netns " + world.host + "), where the container's eth0 and default route"
+                + " would land; expected a namespace of the container's own (network 'host' is the way to share the host's)";
+        for (String netns : List.of(world.host, alias)) {
+            refused("""
+                    network('bridge') { bridge 'nlbh0'; bip '10.77.0.1/24' }
+
+                    container('web') {
+                        netns '%s'
+                    }
+                    """.formatted(netns), tmp.resolve("bad.groovy") + ":3: invalid container web: netns \"" + netns + "\": "
+                    + (netns.equals(alias) ? "/run/netns/" + alias + " is " : "it is ") + why);
+        }
+    }
+
     @Test
     void anExistingLinkThatIsNotABridge(Sandbox sb) {
         world(sb);

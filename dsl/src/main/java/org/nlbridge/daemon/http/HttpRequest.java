@@ -31,10 +31,10 @@ public record HttpRequest(String method, String target, List<String> segments, M
     }
 
     /**
-     * Reads one request; null when the client closed the connection between requests. Answers
-     * {@code Expect: 100-continue} on {@code out} before reading the body.
+     * Reads one request's head and checks its framing; null when the client closed the connection between requests.
+     * The body is left unread ({@code body} is empty): {@link #withBody} reads it once the request is admitted.
      */
-    static HttpRequest read(InputStream in, OutputStream out) throws IOException, HttpException {
+    static HttpRequest readHead(InputStream in) throws IOException, HttpException {
         String line = HttpWire.readLine(in, HttpWire.MAX_LINE);
         if (line == null) return null;
         if (line.isEmpty()) { // RFC 9112 2.2: ignore at least one empty line before a request
@@ -61,16 +61,11 @@ public record HttpRequest(String method, String target, List<String> segments, M
         HttpWire.Headers headers = HttpWire.readHeaders(in);
         String host = headers.get("Host");
         if (host == null) throw new HttpException(400, "no Host header (required in HTTP/1.1)");
-        long length = HttpWire.bodyLength(headers, false, HttpWire.MAX_BODY);
+        HttpWire.bodyLength(headers, false, HttpWire.MAX_BODY);
         String expect = headers.get("Expect");
-        if (expect != null) {
-            if (!expect.equalsIgnoreCase("100-continue")) throw new HttpException(417, "unsupported Expect: " + HttpWire.printable(expect));
-            if (length > 0) {
-                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            }
+        if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
+            throw new HttpException(417, "unsupported Expect: " + HttpWire.printable(expect));
         }
-        byte[] body = HttpWire.readBody(in, length);
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         List<String> segments = new ArrayList<>();
@@ -86,7 +81,32 @@ public record HttpRequest(String method, String target, List<String> segments, M
                 query.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
             }
         }
-        return new HttpRequest(method, target, List.copyOf(segments), query, headers, body);
+        return new HttpRequest(method, target, List.copyOf(segments), query, headers, new byte[0]);
+    }
+
+    /** The length of the body the head announces ({@code Content-Length}; 0 without one). */
+    long bodyLength() throws HttpException {
+        return HttpWire.bodyLength(headers, false, HttpWire.MAX_BODY);
+    }
+
+    /** Whether the head announces a body (its framing was checked when the head was read). */
+    boolean hasBody() {
+        try {
+            return bodyLength() != 0;
+        } catch (HttpException e) {
+            return true;
+        }
+    }
+
+    /** Reads the body a head announces; answers {@code Expect: 100-continue} on {@code out} first. */
+    HttpRequest withBody(InputStream in, OutputStream out) throws IOException, HttpException {
+        long length = bodyLength();
+        if (length == 0) return this;
+        if (headers.get("Expect") != null) {
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+        return new HttpRequest(method, target, segments, query, headers, HttpWire.readBody(in, length));
     }
 
     /** Percent-decoding of UTF-8; a malformed escape is an error, {@code +} stays a plus. */
