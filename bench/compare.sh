@@ -15,6 +15,7 @@
 #   PEERS                  the harness (default /work/shared/peers; read-only is fine)
 #   OUT                    the report (default bench/RESULTS.md; smoke: bench/target/smoke.md)
 #   DOCKER=1, DOCKER_N=50  also run bench/docker.sh (Docker's bridge driver against our plugin on a real dockerd)
+#   CNI=1                  also bench/cni.sh (the CNI plugin against the reference chains; 0: skip it)
 set -uo pipefail
 bench=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 repo=${bench%/*}
@@ -126,6 +127,10 @@ if [ $smoke = 1 ]; then
   smoke_case attach nlbridge-full 3 "$ENGINE_FULL"
   smoke_case firewall nft-map 10 "$PEERS/methods/nft-map"
   smoke_case firewall nlbridge 10 "$ENGINE"
+  if [ "${CNI:-1}" = 1 ]; then
+    log "smoke cni: the CNI plugin and the reference chains, N=3 and 2"
+    "$bench/cni.sh" --smoke > "$PB_RESULTS/smoke-cni.log" 2>&1 || { failed=1; tail -20 "$PB_RESULTS/smoke-cni.log" >&2; }
+  fi
 else
   REPS=${REPS:-3}
   if [ ${#ns_args[@]} -gt 0 ]; then attach_ns=${ns_args[*]}; fw_ns=${ns_args[*]}
@@ -147,6 +152,12 @@ else
     [ "$n" -le 1000 ] && methods="$methods iptables-exec iptables-legacy-exec"
     group firewall "$n" "$REPS" SCENARIOS=firewall FW_METHODS="$methods" ENGINE_CMD="$ENGINE" ENGINE_LABEL=nlbridge
   done
+  if [ "${CNI:-1}" = 1 ]; then
+    # the CNI plugin against the reference chains: its own driver (bench/cni_bench.py), bench/results/cni.md
+    log "cni: ADD/DEL latency, $REPS rounds"
+    m "run_$((++runs))" "bench/cni.sh $REPS"
+    "$bench/cni.sh" "$REPS" > "$PB_RESULTS/cni.log" 2>&1 || { failed=1; log "cni.sh failed (see $PB_RESULTS/cni.log)"; }
+  fi
 fi
 
 # ---------------------------------------------------------------- Docker: its bridge driver against our plugin

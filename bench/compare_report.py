@@ -236,7 +236,8 @@ if not smoke:
 
 # ---------------------------------------------------------------- JMH, packet path, notes
 if not smoke:
-    for name, title in (('jmh.md', 'JMH'), ('packet-path.md', 'Per-new-connection cost of published ports'),
+    for name, title in (('cni.md', 'CNI plugin: ADD and DEL latency against the reference chains (`bench/cni.sh`)'),
+                        ('jmh.md', 'JMH'), ('packet-path.md', 'Per-new-connection cost of published ports'),
                         ('docker.md', "Docker: nlbridge's plugin against Docker's bridge driver (`bench/docker.sh`)"),
                         ('overlay.md', 'Several hosts: overlay convergence on etcd (`bench/overlay.sh`)')):
         p = os.path.join(bench, 'results', name)

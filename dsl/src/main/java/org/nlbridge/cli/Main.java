@@ -28,7 +28,7 @@ import picocli.CommandLine.ScopeType;
         description = "Docker-style bridge networking over netlink, for the JVM.",
         subcommands = {Commands.CheckCommand.class, Commands.PlanCommand.class, Commands.ApplyCommand.class,
                 Commands.DestroyCommand.class, Commands.StatusCommand.class, Commands.RunCommand.class,
-                DaemonCommand.class, EventsCommand.class, DemoCommand.class, DoctorCommand.class, VersionCommand.class})
+                DaemonCommand.class, EventsCommand.class, CniCommand.class, DemoCommand.class, DoctorCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--host-netns", paramLabel = "NAME", scope = ScopeType.INHERIT,

@@ -140,10 +140,20 @@ final class Output {
         }
         Table ctrs = new Table("CONTAINER", "NETWORK", "NETNS", "IFNAME", "HOST-VETH", "IPV4", "IPV6", "MAC",
                 "HOSTNAME");
+        Table more = new Table("CONTAINER", "NETWORK", "IFNAME", "HOST-VETH", "IPV4", "IPV6", "MAC", "ROUTE", "ALIASES");
+        Table labels = new Table("CONTAINER", "LABEL", "VALUE");
         Table files = new Table("CONTAINER", "FILE");
         for (EngineStatus.ContainerStatus c : s.containers()) {
             ctrs.row(c.name(), c.network(), c.netns(), c.ifname(), c.hostVeth(), c.ipv4(), c.ipv6(), c.mac(),
                     c.hostname());
+            // a container on several networks, or whose first network does not carry its default route: each one
+            if (c.attachments().size() > 1 || c.attachments().stream().anyMatch(a -> !a.defaultRoute() || !a.aliases().isEmpty())) {
+                for (EngineStatus.AttachmentStatus a : c.attachments()) {
+                    more.row(c.name(), a.network(), a.ifname(), a.hostVeth(), a.ipv4(), a.ipv6(), a.mac(),
+                            a.defaultRoute() ? "default" : null, a.aliases().isEmpty() ? null : String.join(",", a.aliases()));
+                }
+            }
+            c.labels().forEach((k, v) -> labels.row(c.name(), k, v));
             for (String f : c.files()) files.row(c.name(), f);
         }
         Table ports = new Table("CONTAINER", "PROTO", "HOST", "TO", "PACKETS", "BYTES");
@@ -160,7 +170,7 @@ final class Output {
                         : String.join(",", p.containers()), p.lastSeenMs() < 0 ? null : p.lastSeenMs() / 1000 + "s ago");
             }
         }
-        for (Table t : List.of(nets, ctrs, ports, files, overlays, peers)) {
+        for (Table t : List.of(nets, ctrs, more, labels, ports, files, overlays, peers)) {
             if (t.isEmpty()) continue;
             if (!sb.isEmpty()) sb.append('\n');
             sb.append(t.render());

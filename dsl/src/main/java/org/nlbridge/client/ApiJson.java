@@ -3,12 +3,9 @@ package org.nlbridge.client;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -28,6 +25,7 @@ import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
@@ -199,12 +197,64 @@ public final class ApiJson {
         c.publish().forEach(x -> p.add(x.toString()));
         o.set("dns", toJson(c.dns()));
         if (!c.spoofCheck()) o.put("spoofCheck", false); // only when off: the stored format 1 stays as it was
+        // the keys below only when they say something, so a document without them reads as it always did
+        if (!c.aliases().isEmpty()) {
+            ArrayNode a = o.putArray("aliases");
+            c.aliases().forEach(x -> a.add(x.toString()));
+        }
+        boolean firstRoutes = c.network() instanceof org.nlbridge.spec.NetworkMode.Bridge;
+        if (firstRoutes && !c.defaultRoute() && c.connects().stream().noneMatch(AttachmentSpec::defaultRoute)) {
+            o.put("defaultRoute", false);
+        }
+        if (!c.connects().isEmpty()) {
+            ArrayNode cs = o.putArray("connects");
+            for (AttachmentSpec a : c.connects()) {
+                ObjectNode x = cs.addObject();
+                x.put("network", a.network());
+                x.put("ifname", a.ifname().toString());
+                putText(x, "ip", a.ip());
+                putText(x, "ip6", a.ip6());
+                putText(x, "mac", a.mac());
+                ArrayNode xp = x.putArray("publish");
+                a.publish().forEach(y -> xp.add(y.toString()));
+                ArrayNode xa = x.putArray("aliases");
+                a.aliases().forEach(y -> xa.add(y.toString()));
+                x.put("defaultRoute", a.defaultRoute());
+                if (!a.spoofCheck()) x.put("spoofCheck", false);
+            }
+        }
+        if (!c.labels().isEmpty()) {
+            ObjectNode l = o.putObject("labels");
+            new java.util.TreeMap<>(c.labels()).forEach(l::put);
+        }
         if (c.handover() != null) o.put("handover", c.handover().toString());
         return o;
     }
 
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "dns", "spoofCheck", "handover");
+            "ip6", "ifname", "publish", "dns", "spoofCheck", "aliases", "defaultRoute", "connects", "labels",
+            "handover");
+
+    static final List<String> CONNECT_KEYS = List.of("network", "ifname", "ip", "ip6", "mac", "publish", "aliases",
+            "defaultRoute", "spoofCheck");
+
+    /** The options of a {@code connect}: its keys without {@code network}. */
+    public static final List<String> CONNECT_OPTIONS = CONNECT_KEYS.subList(1, CONNECT_KEYS.size());
+
+    /** Reads a connect's options from {@code n} (its other keys are the caller's to check) into {@code a}. */
+    public static void connectOptions(String what, JsonNode n, AttachmentSpec.Builder a) {
+        Set<String> keys = new java.util.HashSet<>(CONNECT_KEYS);
+        n.fieldNames().forEachRemaining(keys::add); // the caller checked them
+        Obj c = new Obj(what, n, keys);
+        c.text("ifname", a::ifname);
+        c.text("ip", a::ip);
+        c.text("ip6", a::ip6);
+        c.text("mac", a::mac);
+        for (JsonNode p : c.array("publish")) a.publish(text(what + " publish", p));
+        for (JsonNode al : c.array("aliases")) a.alias(text(what + " aliases", al));
+        c.bool("defaultRoute", a::defaultRoute);
+        c.bool("spoofCheck", a::spoofCheck);
+    }
 
     public static ContainerSpec containerSpec(JsonNode n) {
         String name = nameOf("container", n);
@@ -222,6 +272,24 @@ public final class ApiJson {
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("container " + name + ": dns", dns));
+        for (JsonNode a : o.array("aliases")) b.alias(text("container " + name + ": aliases", a));
+        o.bool("defaultRoute", b::defaultRoute);
+        for (JsonNode x : o.array("connects")) {
+            Obj c = new Obj("container " + name + ": connect", x, Set.copyOf(CONNECT_KEYS));
+            String f = "container " + name + ": connect " + c.requiredText("network");
+            b.connect(c.requiredText("network"), a -> connectOptions(f, x, a));
+        }
+        JsonNode labels = o.get("labels");
+        if (labels != null) {
+            if (!labels.isObject()) {
+                throw new ValidationException("container " + name + ": labels", labels.toString(), "not a JSON object",
+                        "{\"key\": \"value\", ...}");
+            }
+            for (var it = labels.fields(); it.hasNext(); ) {
+                var e = it.next();
+                b.label(e.getKey(), text("container " + name + ": label " + e.getKey(), e.getValue()));
+            }
+        }
         return b.build();
     }
 
@@ -377,81 +445,5 @@ public final class ApiJson {
                     "a string in double quotes");
         }
         return n.textValue();
-    }
-
-    /** A JSON object with a fixed set of keys, read key by key. */
-    static final class Obj {
-        private final String what;
-        private final JsonNode node;
-
-        Obj(String what, JsonNode node, Set<String> keys) {
-            this.what = what;
-            if (node == null || !node.isObject()) {
-                throw new ValidationException(what, node == null ? null : abbreviate(node), "not a JSON object",
-                        "an object {...}");
-            }
-            this.node = node;
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!keys.contains(k)) {
-                    throw new ValidationException(what, k, "unknown key", "one of " + String.join(", ",
-                            keys.stream().sorted().toList()));
-                }
-            }
-        }
-
-        private static String abbreviate(JsonNode n) {
-            String s = n.toString();
-            return s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        }
-
-        JsonNode get(String key) {
-            JsonNode v = node.get(key);
-            return v == null || v.isNull() ? null : v;
-        }
-
-        void text(String key, Consumer<String> setter) {
-            JsonNode v = get(key);
-            if (v != null) setter.accept(ApiJson.text(what + ": " + key, v));
-        }
-
-        String optionalText(String key) {
-            JsonNode v = get(key);
-            return v == null ? null : ApiJson.text(what + ": " + key, v);
-        }
-
-        String requiredText(String key) {
-            JsonNode v = get(key);
-            if (v == null) throw new ValidationException(what + ": " + key, null, "missing", "a string");
-            return ApiJson.text(what + ": " + key, v);
-        }
-
-        void bool(String key, Consumer<Boolean> setter) {
-            JsonNode v = get(key);
-            if (v == null) return;
-            if (!v.isBoolean()) {
-                throw new ValidationException(what + ": " + key, v.toString(), "not a JSON boolean", "true or false");
-            }
-            setter.accept(v.booleanValue());
-        }
-
-        void integer(String key, IntConsumer setter) {
-            JsonNode v = get(key);
-            if (v == null) return;
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw new ValidationException(what + ": " + key, v.toString(), "not a whole number",
-                        "a whole number, like 1400");
-            }
-            setter.accept(v.intValue());
-        }
-
-        Iterable<JsonNode> array(String key) {
-            JsonNode v = get(key);
-            if (v == null) return List.of();
-            if (!v.isArray()) {
-                throw new ValidationException(what + ": " + key, v.toString(), "not a JSON array", "an array [...]");
-            }
-            return v;
-        }
     }
 }

@@ -60,7 +60,7 @@ public record Event(long seq, String time, String type, String action, String ob
     }
 
     public static Event of(JsonNode n) {
-        ApiJson.Obj o = new ApiJson.Obj("event", n, Set.of("seq", "time", "type", "action", "object", "owned",
+        Obj o = new Obj("event", n, Set.of("seq", "time", "type", "action", "object", "owned",
                 "detail", "changes"));
         JsonNode seq = o.get("seq");
         if (seq == null || !seq.canConvertToLong()) throw new IllegalArgumentException("event without a seq: " + n);

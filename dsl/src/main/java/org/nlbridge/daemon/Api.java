@@ -3,8 +3,10 @@ package org.nlbridge.daemon;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +14,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nlbridge.client.ApiJson;
 import org.nlbridge.client.HttpException;
+import org.nlbridge.cni.CniException;
+import org.nlbridge.cni.CniPlugin;
 import org.nlbridge.daemon.http.Exchange;
 import org.nlbridge.daemon.http.HttpRequest;
 import org.nlbridge.daemon.http.RequestKind;
@@ -35,9 +39,11 @@ final class Api {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final Daemon daemon;
+    private final CniPlugin cni;
 
     Api(Daemon daemon) {
         this.daemon = daemon;
+        this.cni = new CniPlugin(new DaemonCni(daemon));
     }
 
     /** A refusal with its HTTP status. */
@@ -143,7 +149,7 @@ final class Api {
                 allow(m, "POST");
                 DesiredState d = ApiJson.desiredState(body(r, "desired state"));
                 ApiStreams.withProgress(ex, flag(r, "progress"), progress -> daemon.onEngine("apply", () ->
-                        daemon.applyDesired("apply", "desired state: " + Daemon.names(d), peer, d, progress,
+                        daemon.applyDesired("apply", "desired state: " + Summaries.names(d), peer, d, progress,
                                 Daemon.OnFailure.KEEP_IF_STARTED)));
             }
             case "destroy" -> {
@@ -162,6 +168,11 @@ final class Api {
                 ArrayNode c = o.putArray("changes");
                 rep.changes().forEach(x -> c.add(ApiJson.toJson(x)));
                 ok(ex, o);
+            }
+            case "cni" -> {
+                only(p, 1);
+                allow(m, "POST");
+                cni(ex, body(r, "CNI call"));
             }
             case "networks" -> networks(ex, p, m, peer);
             case "containers" -> containers(ex, p, m, peer);
@@ -198,6 +209,11 @@ final class Api {
             send(ex, 201, ApiJson.toJson(done));
             return;
         }
+        if (p.size() == 3 && (p.get(2).equals("connect") || p.get(2).equals("disconnect"))) {
+            allow(m, "POST");
+            connect(ex, p.get(1), p.get(2).equals("connect"), body(r, p.get(2)), peer);
+            return;
+        }
         only(p, 2);
         String name = p.get(1);
         allow(m, "GET", "DELETE");
@@ -219,12 +235,52 @@ final class Api {
         Plan done = daemon.onEngine("remove network", () -> {
             DesiredState d = daemon.desiredOrEmpty();
             if (d.network(name).isEmpty()) throw new ApiError(404, "no such network: " + name);
-            List<String> users = Daemon.users(d, name, null);
+            List<String> users = new ArrayList<>(Summaries.users(d, name, null));
+            daemon.cni().attachments().stream().filter(a -> a.network().equals(name)).forEach(a -> users.add(a.describe()));
             if (!users.isEmpty()) {
                 throw new ApiError(409, "network " + name + " has containers: " + String.join(", ", users)
                         + " (remove them first)");
             }
             return daemon.applyDesired("remove", "network " + name, peer, d.withoutNetwork(name),
+                    Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
+        });
+        ok(ex, ApiJson.toJson(done));
+    }
+
+    /**
+     * {@code POST /v1/networks/{name}/connect} and {@code .../disconnect}, Docker's {@code docker network connect} and
+     * {@code disconnect} of a container of the desired state: {@code {"container": "web", "ip": ..., "ip6": ...,
+     * "ifname": ..., "aliases": [...], "mac": ..., "publish": [...], "defaultRoute": ...}} (the options of a
+     * {@code connect}), and {@code {"container": "web"}}.
+     */
+    private void connect(Exchange ex, String network, boolean connect, JsonNode b, String peer) throws IOException {
+        String what = connect ? "connect" : "disconnect";
+        if (!b.isObject() || !b.path("container").isTextual()) {
+            throw new ValidationException(what, b.toString().length() > 64 ? null : b.toString(), "no \"container\"",
+                    "{\"container\": \"NAME\"" + (connect ? ", \"ip\": ..., ...}" : "}"));
+        }
+        String name = b.get("container").textValue();
+        for (var it = b.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("container") && (!connect || !ApiJson.CONNECT_OPTIONS.contains(k))) {
+                throw new ValidationException(what + " " + name, k, "unknown key", connect
+                        ? "container, " + String.join(", ", ApiJson.CONNECT_OPTIONS) : "container");
+            }
+        }
+        Plan done = daemon.onEngine(what, () -> {
+            DesiredState d = daemon.desiredOrEmpty();
+            ContainerSpec c = find(d, name);
+            if (d.network(network).isEmpty()) throw new ApiError(404, "no such network: " + network);
+            ContainerSpec next;
+            if (connect) {
+                if (c.attachment(network).isPresent()) {
+                    throw new ApiError(409, "container " + name + " is already on network " + network);
+                }
+                next = c.withConnect(network, a -> ApiJson.connectOptions("container " + name + ": connect " + network, b, a));
+            } else {
+                next = c.withoutNetwork(network);
+            }
+            return daemon.applyDesired(what, "container " + name + " " + network, peer, d.withContainer(next),
                     Engine.ProgressListener.NONE, Daemon.OnFailure.REVERT);
         });
         ok(ex, ApiJson.toJson(done));
@@ -318,7 +374,7 @@ final class Api {
                 Plan done = daemon.onEngine("remove container", () -> {
                     DesiredState d = daemon.desiredOrEmpty();
                     find(d, name);
-                    List<String> users = Daemon.users(d, null, name);
+                    List<String> users = Summaries.users(d, null, name);
                     if (!users.isEmpty()) {
                         throw new ApiError(409, "container " + name + " shares its namespace with " + String.join(", ", users)
                                 + " (remove them first)");
@@ -330,6 +386,47 @@ final class Api {
             }
         }
     }
+
+    /**
+     * {@code POST /v1/cni}: one call of the CNI plugin executable, {@code {"env": {"CNI_COMMAND": ...},
+     * "stdin": "<base64>"}}. 200 with what the plugin prints on success (empty for DEL, CHECK, GC, STATUS); a CNI
+     * error document otherwise, marked by the header {@value #CNI_ERROR_HEADER} (its value: the CNI code), with
+     * 503 for code 11, 400 for the codes about the call itself and 500 for the engine's failures.
+     */
+    private void cni(Exchange ex, JsonNode call) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        byte[] stdin;
+        try {
+            if (!call.isObject() || !call.path("env").isObject() || !call.path("stdin").isTextual() || call.size() != 2) {
+                throw new ValidationException("CNI call", ApiJson.write(call).length() > 64 ? null : ApiJson.write(call),
+                        "not {\"env\": {...}, \"stdin\": \"<base64>\"}", "the body the nlbridge CNI plugin sends");
+            }
+            call.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            stdin = java.util.Base64.getDecoder().decode(call.get("stdin").textValue());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("CNI call: stdin", null, "not base64: " + e.getMessage(), "base64");
+        }
+        EngineTime.take();
+        long start = System.nanoTime();
+        CniPlugin.Answer a = cni.call(env, stdin);
+        long[] engine = EngineTime.take();
+        // where the time went (RFC 9110 Server-Timing, milliseconds): waiting for the engine thread, engine work, all
+        String[] timing = {"Server-Timing", String.format(Locale.ROOT, "queue;dur=%.3f, engine;dur=%.3f, total;dur=%.3f",
+                engine[0] / 1e6, engine[1] / 1e6, (System.nanoTime() - start) / 1e6)};
+        if (a.exit() == 0) {
+            ex.respond(200, Exchange.JSON, a.stdout(), List.<String[]>of(timing));
+            return;
+        }
+        int status = switch (a.code()) {
+            case CniException.TRY_AGAIN_LATER, CniException.NOT_AVAILABLE -> 503;
+            case CniException.ENGINE_FAILED, CniException.GC_INCOMPLETE -> 500;
+            default -> 400;
+        };
+        ex.respond(status, Exchange.JSON, a.stdout(), List.of(new String[]{CNI_ERROR_HEADER, Integer.toString(a.code())}, timing));
+    }
+
+    /** Marks a {@code /v1/cni} answer that is a CNI error document (the plugin executable prints it and exits 1). */
+    static final String CNI_ERROR_HEADER = "Cni-Error";
 
     private static ContainerSpec find(DesiredState d, String name) {
         return d.container(name).orElseThrow(() -> new ApiError(404, "no such container: " + name));

@@ -33,10 +33,7 @@ import org.nlbridge.engine.HostNamespace;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.netns.NetNs;
-import org.nlbridge.spec.Change;
-import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
-import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.Plan;
 
 /**
@@ -104,6 +101,8 @@ public final class Daemon implements AutoCloseable {
     volatile HostNamespace hostNamespace = HostNamespace.of(null);
     /** Read and written on the engine thread only. */
     private DesiredState desired;
+    /** What CNI runtimes attached; engine thread only. */
+    private CniPart cni = CniPart.EMPTY;
     private volatile boolean stopping;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
@@ -232,17 +231,20 @@ public final class Daemon implements AutoCloseable {
     private void adopt() {
         onEngine("adopt", () -> {
             desired = state.loadDesired().orElse(null);
-            if (desired == null) {
+            cni = state.loadCni().orElse(CniPart.EMPTY);
+            DesiredState all = engineDesired();
+            if (all == null) {
                 events.publish("daemon", "adopt", "no desired state", "nothing applied through a daemon yet");
                 return null;
             }
-            Plan plan = engine.plan(desired);
-            String what = desired.networks().size() + " network(s), " + desired.containers().size() + " container(s)";
+            Plan plan = engine.plan(all);
+            String what = all.networks().size() + " network(s), " + all.containers().size() + " container(s)"
+                    + (cni.attachments().isEmpty() ? "" : " (" + cni.attachments().size() + " CNI attachment(s))");
             if (plan.isEmpty()) {
                 events.publish("daemon", "adopt", what, false, "the host matches: nothing re-created", List.of());
             } else {
                 try {
-                    Plan done = engine.apply(desired, Engine.ProgressListener.NONE);
+                    Plan done = engine.apply(all, Engine.ProgressListener.NONE);
                     events.publish("daemon", "adopt", what, false, "converged: " + done.changes().size() + " change(s)",
                             done.changes());
                 } catch (RuntimeException e) {
@@ -273,7 +275,7 @@ public final class Daemon implements AutoCloseable {
     private <T> T onEngine(String what, Callable<T> work, boolean first) {
         Future<T> f;
         try {
-            f = engineThread.submit(work, first);
+            f = engineThread.submit(EngineTime.timed(work), first);
         } catch (RejectedExecutionException e) {
             throw new Api.ApiError(503, "the daemon is shutting down");
         }
@@ -329,6 +331,17 @@ public final class Daemon implements AutoCloseable {
         return desired != null ? desired : DesiredState.EMPTY;
     }
 
+    /** What CNI runtimes attached (engine thread only). */
+    CniPart cni() {
+        return cni;
+    }
+
+    /** What the engine converges to: the desired state and the CNI attachments; null when neither was ever set. */
+    DesiredState engineDesired() {
+        if (desired == null && cni.networks().isEmpty() && cni.attachments().isEmpty()) return null;
+        return CniPart.merge(desiredOrEmpty(), cni);
+    }
+
     // ----------------------------------------------------------------------------------- operations
 
     /** How an edit of the desired state treats a failure. */
@@ -347,11 +360,12 @@ public final class Daemon implements AutoCloseable {
                       OnFailure onFailure) {
         hostNamespace.check(next);
         DesiredState old = desired;
+        DesiredState all = CniPart.merge(next, cni); // checked as a whole before anything is saved
         state.saveDesired(next);
         desired = next;
         try {
-            Plan done = engine.apply(next, progress);
-            events.publish("engine", action, object, false, summary(done) + " (" + peer + ")", done.changes());
+            Plan done = engine.apply(all, progress);
+            events.publish("engine", action, object, false, Summaries.summary(done) + " (" + peer + ")", done.changes());
             return done;
         } catch (RuntimeException e) {
             boolean keep = onFailure == OnFailure.KEEP_IF_STARTED && !(e instanceof ValidationException);
@@ -365,6 +379,47 @@ public final class Daemon implements AutoCloseable {
         } finally {
             drift.refreshOwned();
         }
+    }
+
+    /**
+     * Converges to the desired state with {@code next} as the CNI attachments (engine thread), as one logical
+     * operation: saved first, put back if the engine fails.
+     */
+    Plan applyCni(String action, String object, CniPart next) {
+        CniPart old = cni;
+        DesiredState all = CniPart.merge(desiredOrEmpty(), next);
+        state.saveCni(next, true);
+        cni = next;
+        try {
+            Plan done = engine.apply(all, Engine.ProgressListener.NONE);
+            events.publish("engine", action, object, false, Summaries.summary(done) + " (cni)", done.changes());
+            return done;
+        } catch (RuntimeException e) {
+            cni = old;
+            state.saveCni(old, true);
+            if (!(e instanceof ValidationException)) {
+                // nothing half-applied: what this change made (a network, a veth) goes again
+                try {
+                    engine.apply(CniPart.merge(desiredOrEmpty(), old), Engine.ProgressListener.NONE);
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            events.publish("engine", action + "-failed", object, false, Api.message(e) + " (cni)", List.of());
+            throw e;
+        } finally {
+            drift.refreshOwned();
+        }
+    }
+
+    /**
+     * Records what an attachment got (its address, MAC) in its container spec, without converging: the engine has
+     * exactly that already (engine thread).
+     */
+    void pinCni(CniPart.Attachment pinned) {
+        CniPart next = cni.with(pinned);
+        state.saveCni(next, false); // a crash before it reaches the disk leaves the spec that got this address
+        cni = next;
     }
 
     /** {@code destroy}: what it removes leaves the desired state too. */
@@ -397,41 +452,11 @@ public final class Daemon implements AutoCloseable {
         }
         drift.refreshOwned();
         if (failure != null) {
-            events.publish("engine", "destroy-failed", names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
+            events.publish("engine", "destroy-failed", Summaries.names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
             throw failure;
         }
-        events.publish("engine", "destroy", names(what), false, summary(done) + " (" + peer + ")", done.changes());
+        events.publish("engine", "destroy", Summaries.names(what), false, Summaries.summary(done) + " (" + peer + ")", done.changes());
         return done;
-    }
-
-    static String names(DesiredState d) {
-        List<String> out = new ArrayList<>();
-        d.networks().forEach(n -> out.add("network " + n.name()));
-        d.containers().forEach(c -> out.add("container " + c.name()));
-        return out.isEmpty() ? "nothing" : String.join(", ", out);
-    }
-
-    static String summary(Plan p) {
-        int[] n = new int[3];
-        for (Change c : p.changes()) n[c.action().ordinal()]++;
-        if (p.isEmpty()) return "no changes";
-        List<String> parts = new ArrayList<>();
-        if (n[0] > 0) parts.add(n[0] + " created");
-        if (n[1] > 0) parts.add(n[1] + " updated");
-        if (n[2] > 0) parts.add(n[2] + " deleted");
-        return String.join(", ", parts);
-    }
-
-    /** The containers of {@code d} that use network {@code name} or share a namespace with {@code container}. */
-    static List<String> users(DesiredState d, String network, String container) {
-        List<String> out = new ArrayList<>();
-        for (ContainerSpec c : d.containers()) {
-            if (network != null && c.network() instanceof NetworkMode.Bridge b && b.network().equals(network)) out.add(c.name());
-            if (container != null && c.network() instanceof NetworkMode.Container o && o.container().equals(container)) {
-                out.add(c.name());
-            }
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------------------------------ stop

@@ -6,7 +6,8 @@ import org.nlbridge.spec.DesiredState;
 
 /**
  * What the daemon keeps beside the engine: the desired state it converges to (the last one applied, so a restarted
- * daemon adopts it), in {@link DesiredStateFile} or, for a daemon without a state directory, in memory. Which links
+ * daemon adopts it) and what CNI runtimes attached, in {@link DesiredStateFile} and {@link CniPart}'s file or, for a
+ * daemon without a state directory, in memory. Which links
  * and tables are ours comes from the engine ({@code Engine.ownership()}), not from here.
  */
 interface DaemonState extends AutoCloseable {
@@ -15,6 +16,12 @@ interface DaemonState extends AutoCloseable {
 
     void saveDesired(DesiredState desired);
 
+    /** What CNI runtimes attached ({@link CniPart}), kept beside the desired state. */
+    Optional<CniPart> loadCni();
+
+    /** Saves it, on the disk before returning if {@code durable} (else a crash may bring back the one before). */
+    void saveCni(CniPart cni, boolean durable);
+
     @Override
     void close();
 
@@ -22,6 +29,7 @@ interface DaemonState extends AutoCloseable {
     static DaemonState inMemory() {
         return new DaemonState() {
             private DesiredState desired;
+            private CniPart cni;
 
             @Override
             public synchronized Optional<DesiredState> loadDesired() {
@@ -31,6 +39,16 @@ interface DaemonState extends AutoCloseable {
             @Override
             public synchronized void saveDesired(DesiredState d) {
                 desired = d;
+            }
+
+            @Override
+            public synchronized Optional<CniPart> loadCni() {
+                return Optional.ofNullable(cni);
+            }
+
+            @Override
+            public synchronized void saveCni(CniPart c, boolean durable) {
+                cni = c;
             }
 
             @Override

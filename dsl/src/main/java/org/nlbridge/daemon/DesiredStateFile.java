@@ -2,18 +2,11 @@ package org.nlbridge.daemon;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -68,40 +61,26 @@ final class DesiredStateFile implements DaemonState {
 
     @Override
     public Optional<DesiredState> loadDesired() {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the daemon's desired state " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            return Optional.of(decode(bytes));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("the daemon's desired state " + file + " cannot be read: " + e.getMessage()
-                    + " (move it away to start with none)", e);
-        }
+        return AtomicFile.read(file, "the daemon's desired state", DesiredStateFile::decode);
     }
 
     @Override
     public void saveDesired(DesiredState desired) {
-        Path tmp = file.resolveSibling(FILE + ".tmp");
         try {
-            Files.deleteIfExists(tmp);
-            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ByteBuffer b = ByteBuffer.wrap(encode(desired));
-                while (b.hasRemaining()) ch.write(b);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                dir.force(true); // the rename itself
-            }
+            AtomicFile.write(file, encode(desired));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the daemon's desired state in " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Optional<CniPart> loadCni() {
+        return CniPart.load(file.resolveSibling(CniPart.FILE));
+    }
+
+    @Override
+    public void saveCni(CniPart cni, boolean durable) {
+        CniPart.save(file.resolveSibling(CniPart.FILE), cni, durable);
     }
 
     @Override

@@ -207,7 +207,7 @@ final class DriftRepair implements AutoCloseable {
         try {
             Engine engine = daemon.engine();
             List<String> repaired = new ArrayList<>(engine.reconcile());
-            DesiredState desired = daemon.desired();
+            DesiredState desired = daemon.engineDesired();
             List<Change> changes = List.of();
             if (desired != null) {
                 Plan plan = engine.plan(desired);
@@ -219,7 +219,7 @@ final class DriftRepair implements AutoCloseable {
                 bus.publish("drift", "checked", reasons, true, "nothing to repair (" + ms + " ms)", List.of());
             } else {
                 bus.publish("drift", "repaired", reasons, true, (repaired.isEmpty() ? "" : String.join("; ", repaired) + "; ")
-                        + Daemon.summary(new Plan(changes)) + " (" + ms + " ms)", changes);
+                        + Summaries.summary(new Plan(changes)) + " (" + ms + " ms)", changes);
             }
             synchronized (this) {
                 failures = 0;

@@ -63,7 +63,11 @@ final class Vocabulary {
             "ifname", "ifname 'eth0'", NAME,
             "publish", "publish '5000:22'", TEXTS,
             "spoofCheck", "spoofCheck false", BOOL,
-            "dns", "dns { nameserver '8.8.8.8' }", "a { } block"));
+            "dns", "dns { nameserver '8.8.8.8' }", "a { } block",
+            "connect", "connect 'backend', ip: '172.18.0.10'",
+            "a quoted network name, optionally after ip:, ip6:, ifname:, alias:, mac:, publish:, defaultRoute:,"
+                    + " spoofCheck:",
+            "defaultRoute", "defaultRoute false", BOOL));
 
     static final Block DNS = new Block("dns", DnsBlock.class, keys(
             "nameserver", "nameserver '9.9.9.9'", TEXTS,

@@ -23,6 +23,7 @@ import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.spec.Change;
+import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.spec.Plan;
@@ -68,15 +69,33 @@ class ApiJsonTest {
                 container('side') { network 'container:web' }
                 container('h') { network 'host' }
                 container('n') { network 'none' }
+                network('back') { bridge 'back0'; bip '10.9.0.1/24' }
+                network('mgmt') { bridge 'mgmt0'; bip '10.10.0.1/24' }
+                container('multi') { network 'back'; defaultRoute false
+                  connect 'given', ip: '10.8.0.7', alias: ['m', 'mm'], publish: '9090:90', mac: '02:42:0a:08:00:07'
+                  connect 'mgmt', ifname: 'mg0', spoofCheck: false }
+                container('routed') { network 'back'; connect 'mgmt', defaultRoute: true }
                 network('ov') { driver 'overlay'; subnet '10.60.0.0/16'; vni 4097; fixedCidr '10.60.8.0/21' }
-                container('o') { network 'ov'; ip '10.60.8.9' }
+                container('o') { network 'ov'; ip '10.60.8.9'; connect 'back' }
                 userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0'; allowOnlyFrom '10.0.0.0/8', on: 'uplink1' }
                 """, "all.groovy");
         assertEquals(d, roundTrip(d));
-        // spoofCheck only when off, so the daemon's stored format is what it was for everyone else
-        String web = ApiJson.write(ApiJson.toJson(d.containers().getFirst()));
+        // what only the API and the CNI plugin set: aliases of the first network, labels, a namespace by path
+        ContainerSpec cni = ContainerSpec.of("c1", b -> b.network("back").netns("/proc/42/ns/net").alias("web")
+                .label("io.kubernetes.pod.namespace", "ns").label("io.kubernetes.pod.name", "web-1"));
+        DesiredState withCni = d.withContainer(cni);
+        assertEquals(withCni, roundTrip(withCni));
+        // keys a plain container does not need are not written (the daemon's stored format stays as it was)
+        String plain = ApiJson.write(ApiJson.toJson(d.container("side").orElseThrow()));
+        for (String k : List.of("aliases", "defaultRoute", "connects", "labels", "spoofCheck")) {
+            assertFalse(plain.contains(k), plain);
+        }
+        // spoofCheck only when off, on the first network and on a connect
+        String web = ApiJson.write(ApiJson.toJson(d.container("web").orElseThrow()));
         assertTrue(web.contains("\"spoofCheck\":false"), web);
-        assertFalse(ApiJson.write(ApiJson.toJson(d.containers().get(1))).contains("spoofCheck"));
+        String multi = ApiJson.write(ApiJson.toJson(d.container("multi").orElseThrow()));
+        assertEquals(1, multi.split("spoofCheck", -1).length - 1, multi);
+        assertFalse(d.container("multi").orElseThrow().connects().get(1).spoofCheck());
     }
 
     private static ValidationException bad(String json) {

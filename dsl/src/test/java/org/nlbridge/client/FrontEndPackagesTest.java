@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages of dsl/ depend on each other one way: cli on daemon, client and dsl; daemon on daemon.http and client;
- * daemon.http on client; client and dsl on none of them. The client API, which other front ends (the CNI and Docker
+ * daemon.http on client; cni on client; client and dsl on none of them. The client API, which other front ends (the CNI and Docker
  * plugins) link, needs neither Groovy, picocli nor the kernel-facing layers. Read from the compiled classes with jdeps.
  */
 class FrontEndPackagesTest {
@@ -77,5 +77,12 @@ class FrontEndPackagesTest {
         assertEquals(List.of(), offending(deps, "org.nlbridge.dockerplugin", KERNEL));
         assertEquals(List.of(), offending(deps, "org.nlbridge.dsl", List.of("org.nlbridge.cli", "org.nlbridge.daemon",
                 "org.nlbridge.client", "picocli")));
+        // the CNI front end: its protocol on the client API (the daemon serves it); its executable on java.base alone
+        assertEquals(List.of(), offending(deps, "org.nlbridge.cni", List.of("org.nlbridge.cli", "org.nlbridge.daemon",
+                "org.nlbridge.dsl", "picocli")));
+        assertEquals(List.of(), offending(deps, "org.nlbridge.cni", GROOVY));
+        assertEquals(List.of(), offending(deps, "org.nlbridge.cni", KERNEL));
+        assertEquals(List.of(), deps.get("org.nlbridge.cni.shim").stream()
+                .filter(p -> !p.startsWith("java.") && !p.equals("org.nlbridge.cni.shim")).toList());
     }
 }

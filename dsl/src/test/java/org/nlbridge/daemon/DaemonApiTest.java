@@ -52,6 +52,41 @@ class DaemonApiTest {
     }
 
     @Test
+    void connectAndDisconnectLikeDocker() throws IOException {
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            assertEquals(201, call(c, "POST", "/v1/networks", "{\"name\":\"front\",\"bridge\":\"front0\",\"bip\":\"10.1.0.1/24\"}").status());
+            assertEquals(201, call(c, "POST", "/v1/networks", "{\"name\":\"back\",\"bridge\":\"back0\",\"bip\":\"10.2.0.1/24\"}").status());
+            assertEquals(201, call(c, "POST", "/v1/containers", "{\"name\":\"web\",\"network\":\"front\"}").status());
+            var r = call(c, "POST", "/v1/networks/back/connect", "{\"container\":\"web\",\"ip\":\"10.2.0.9\",\"aliases\":[\"api\"]}");
+            assertEquals(200, r.status(), r.text());
+            assertEquals("{\"changes\":[{\"action\":\"create\",\"kind\":\"link\",\"object\":\"web:eth1\",\"detail\":\"veth, network back\"}]}",
+                    r.text());
+            assertEquals("[front, back]", engine.containers.get("web").attachments().stream().map(a -> a.network()).toList().toString());
+            r = call(c, "POST", "/v1/networks/back/connect", "{\"container\":\"web\"}");
+            assertEquals(409, r.status());
+            assertEquals("{\"message\":\"container web is already on network back\"}", r.text());
+            r = call(c, "POST", "/v1/networks/back/connect", "{\"container\":\"web2\"}");
+            assertEquals(404, r.status());
+            r = call(c, "POST", "/v1/networks/back/connect", "{\"container\":\"web\",\"vlan\":5}");
+            assertEquals(400, r.status());
+            assertTrue(r.text().contains("unknown key"), r.text());
+            // the network a container is connected to cannot go
+            r = call(c, "DELETE", "/v1/networks/back", null);
+            assertEquals(409, r.status(), r.text());
+            // disconnect the first network: the connected one becomes the first, its eth1 and address kept
+            r = call(c, "POST", "/v1/networks/front/disconnect", "{\"container\":\"web\"}");
+            assertEquals(200, r.status(), r.text());
+            var web = engine.containers.get("web");
+            assertEquals("back eth1 10.2.0.9", web.network() + " " + web.ifname() + " " + web.ip());
+            r = call(c, "POST", "/v1/networks/front/disconnect", "{\"container\":\"web\"}");
+            assertEquals(404, r.status(), r.text());
+            r = call(c, "GET", "/v1/desired", null);
+            assertTrue(r.text().contains("\"name\":\"web\",\"netns\":\"web\",\"network\":\"back\",\"ifname\":\"eth1\",\"hostname\":\"web\",\"mac\":null,\"ip\":\"10.2.0.9\""), r.text());
+            assertTrue(r.text().contains("\"aliases\":[\"api\"]"), r.text());
+        }
+    }
+
+    @Test
     void networksAndContainersLikeDocker() throws IOException {
         try (HttpClient c = HttpClient.connect(addr, null)) {
             var r = call(c, "POST", "/v1/networks", "{\"name\":\"bridge\",\"bridge\":\"nlb0\",\"bip\":\"10.9.0.1/16\"}");

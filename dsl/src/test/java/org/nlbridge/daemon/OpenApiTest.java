@@ -48,7 +48,7 @@ class OpenApiTest {
     @Test
     void everyDocumentedRouteIsServed() throws IOException {
         List<Route> routes = documented();
-        assertEquals(21, routes.size(), routes.toString());
+        assertEquals(24, routes.size(), routes.toString());
         Path dir = Files.createTempDirectory("nlbridge-openapi-");
         Daemon d = Daemon.withoutMonitor(new MemoryEngine());
         try {

@@ -43,7 +43,7 @@ class CompileErrorTest {
             hostnme 'web1'    | net.groovy:2: unknown key 'hostnme' in a container block; did you mean 'hostname'?
             publish 5000      | net.groovy:2: publish in a container block takes one or more quoted strings, not a number (like publish '5000:22')
             ip 172.17.0.2     | net.groovy:2: ip in a container block takes a quoted string, not a decimal number (like ip '172.17.42.10')
-            mtu 1400          | net.groovy:2: unknown key 'mtu' in a container block (mtu belongs in a network block); the keys here are netns, network, hostname, mac, ip, ip6, ifname, publish, spoofCheck, dns
+            mtu 1400          | net.groovy:2: unknown key 'mtu' in a container block (mtu belongs in a network block); the keys here are netns, network, hostname, mac, ip, ip6, ifname, publish, spoofCheck, dns, connect, defaultRoute
             """)
     void insideAContainerBlock(String line, String expected) {
         assertEquals(expected, Scripts.error("container('web') {\n    " + line + "\n}\n"));

@@ -81,6 +81,36 @@ class DslKeysTest {
     }
 
     @Test
+    void connectGivesAContainerMoreNetworks() {
+        DesiredState s = Scripts.eval("""
+                network('front') { bridge 'front0'; bip '10.1.0.1/24' }
+                network('back') { bridge 'back0'; bip '10.2.0.1/24'; fixedCidrV6 'fd00:2::/64' }
+                network('mgmt') { bridge 'mgmt0'; bip '10.3.0.1/24' }
+                container('web') {
+                    network 'front'
+                    connect 'back', ip: '10.2.0.10', ip6: 'fd00:2::10', alias: ['api', 'api-v2'], publish: '8081:81',
+                            mac: '02:42:0a:02:00:0a'
+                    connect 'mgmt'
+                }
+                container('db') {
+                    network 'back'
+                    defaultRoute false
+                    connect 'mgmt', ifname: 'mgmt0', defaultRoute: true, alias: 'db-admin'
+                }
+                """);
+        ContainerSpec web = ContainerSpec.of("web", b -> b.network("front")
+                .connect("back", c -> c.ip("10.2.0.10").ip6("fd00:2::10").alias("api").alias("api-v2").publish("8081:81")
+                        .mac("02:42:0a:02:00:0a"))
+                .connect("mgmt"));
+        assertEquals(web, s.containers().get(0));
+        assertEquals(List.of("front eth0 route", "back eth1", "mgmt eth2"), s.containers().get(0).attachments().stream()
+                .map(a -> a.network() + " " + a.ifname() + (a.defaultRoute() ? " route" : "")).toList());
+        assertEquals(List.of("back eth0", "mgmt mgmt0 route"), s.containers().get(1).attachments().stream()
+                .map(a -> a.network() + " " + a.ifname() + (a.defaultRoute() ? " route" : "")).toList());
+        assertEquals("[db-admin]", s.containers().get(1).connects().getFirst().aliases().toString());
+    }
+
+    @Test
     void userRulesAddUpAcrossBlocks() {
         DesiredState s = Scripts.eval("""
                 userRules {

@@ -36,9 +36,24 @@ class RunTimeErrorTest {
             ip '172.17.0.010' => net.groovy:3: invalid container web: ip "172.17.0.010": leading zero in part "010" (it could be read as octal); expected an IPv4 address like 10.0.0.1 (four decimal parts 0..255, no leading zeros)
             mac '01:00:5e:00:00:01' => net.groovy:3: invalid container web: mac "01:00:5e:00:00:01": multicast address (lowest bit of the first octet set); expected a unicast MAC address like 02:42:ac:11:00:02 (six two-digit hex groups separated by ':', lowest bit of the first octet clear)
             dns { nameserver 'dns.google' } => net.groovy:3: invalid container web: dns "dns.google": looks like a host name; only IP literals are accepted, names are never resolved; expected an IP address like 10.0.0.1 or fd00::1
+            connect 'back', ip: '10.2.0.300' => net.groovy:3: invalid container web: connect back ip "10.2.0.300": part "300" above 255; expected an IPv4 address like 10.0.0.1 (four decimal parts 0..255, no leading zeros)
+            connect 'back', ifname: 'eth0' => net.groovy:2: invalid container web: connect back ifname "eth0": another of its interfaces has that name; expected an interface name of its own
+            connect 'bridge' => net.groovy:2: invalid container web: connect "bridge": already on that network; expected each network once (its first network is bridge)
+            connect 'host' => net.groovy:3: invalid container web: connect "host": not a bridge network; expected the name of a network of the script (not host, none or container:<name>)
+            connect 'back', alias: 'a b' => net.groovy:3: invalid container web: connect back alias "a b": forbidden character ' ' (it could inject text into resolv.conf or /etc/hosts); expected a name like db, web_1 or db.backend (labels of 1..63 letters, digits, '-' or '_' separated by '.', 253 bytes in all)
+            connect 'back', vlan: 5 => net.groovy:3: unknown named option vlan: (like connect 'backend', ip: '172.18.0.10')
+            connect 'back', defaultRoute: true; defaultRoute true => net.groovy:2: invalid container web: defaultRoute "true": asked for by 2 of its networks; expected defaultRoute true on one network at most (the first network has it unless another asks)
             """)
     void aBadContainerValueStopsTheScriptAtItsLine(String line, String expected) {
-        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('web') {\n    " + line + "\n}\n"));
+        // (what needs the whole block, a network or an interface name twice, is reported at the block's line)
+        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('web') {\n    " + line + "\n}\n"
+                + "network('back') { bridge 'back0'; bip '10.2.0.1/24' }\n"));
+    }
+
+    @Test
+    void aConnectToANetworkTheScriptLacksIsReportedAtTheContainer() {
+        assertEquals("net.groovy:2: invalid container web: connect \"back\": no such network in this script; expected one of"
+                + " [bridge]", Scripts.error("network 'bridge'\ncontainer('web') {\n    connect 'back'\n}\n"));
     }
 
     @Test

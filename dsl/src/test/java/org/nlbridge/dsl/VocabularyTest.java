@@ -33,7 +33,8 @@ class VocabularyTest {
         script.append("network('n2') {\n");
         Vocabulary.NETWORK.keys().values().stream().filter(k -> !k.example().startsWith("useBridge"))
                 .forEach(k -> script.append(k.example()).append('\n'));
-        script.append("}\nnetwork('n3') { useBridge 'bridge0' }\ncontainer('c2') {\n");
+        script.append("}\nnetwork('n3') { useBridge 'bridge0' }\nnetwork('backend') { bridge 'back0'; bip '172.18.0.1/16' }\n");
+        script.append("container('c2') {\n");
         Vocabulary.CONTAINER.keys().values().stream().filter(k -> !k.example().startsWith("network")
                         && !k.example().startsWith("ip ") && !k.example().startsWith("netns") && !k.example().startsWith("mac"))
                 .forEach(k -> script.append(k.example()).append('\n'));

@@ -16,6 +16,7 @@ import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
@@ -28,7 +29,7 @@ import org.nlbridge.spec.Plan;
  * The engine of the dsl tests (command line, daemon, client), without root: its "kernel" is a set of objects in
  * memory, each recorded as the change that created it. A desired state wants, per network, its bridge
  * ({@code link docker0 (bridge)}, unless {@code useBridge}) and address; per container with a namespace of its own,
- * {@code netns NAME}, and on a bridge network its veth ({@code link web:eth0 (veth, network bridge)}) and one
+ * {@code netns NAME}, and per network it is on its veth ({@code link web:eth0 (veth, network bridge)}) and one
  * {@code nft element} per published port. Like the bridge engine, {@code apply} converges to the whole desired state
  * (what it no longer wants is deleted) and {@code destroy} removes what the given state owns.
  *
@@ -84,9 +85,9 @@ public final class MemoryEngine implements Engine {
                 continue;
             }
             out.add(create("netns", c.netns(), ""));
-            if (c.network() instanceof NetworkMode.Bridge b) {
-                out.add(create("link", c.name() + ":" + c.ifname(), "veth, network " + b.network()));
-                for (PortSpec p : c.publish()) out.add(create("nft element", "ip nlbridge ports", p.toString()));
+            for (AttachmentSpec a : c.attachments()) {
+                out.add(create("link", c.name() + ":" + a.ifname(), "veth, network " + a.network()));
+                for (PortSpec p : a.publish()) out.add(create("nft element", "ip nlbridge ports", p.toString()));
             }
         }
         return out;

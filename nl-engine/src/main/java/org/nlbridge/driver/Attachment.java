@@ -1,12 +1,11 @@
 package org.nlbridge.driver;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.PortMapping;
-import org.nlbridge.net.PortSpec;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.state.Endpoint;
 import org.nlbridge.state.Network;
@@ -18,13 +17,15 @@ import org.nlbridge.state.Network;
  */
 public final class Attachment {
     private final ContainerSpec container;
+    private final AttachmentSpec spec;
     private final Network network;
     private final IfName hostLink;
     private final Unit unit;
     private Endpoint endpoint;
 
-    public Attachment(ContainerSpec container, Network network, IfName hostLink, Unit unit) {
+    public Attachment(ContainerSpec container, AttachmentSpec spec, Network network, IfName hostLink, Unit unit) {
         this.container = Objects.requireNonNull(container, "container");
+        this.spec = Objects.requireNonNull(spec, "spec");
         this.network = Objects.requireNonNull(network, "network");
         this.hostLink = Objects.requireNonNull(hostLink, "hostLink");
         this.unit = Objects.requireNonNull(unit, "unit");
@@ -32,6 +33,11 @@ public final class Attachment {
 
     public ContainerSpec container() {
         return container;
+    }
+
+    /** What the container asks of this network: its interface name, addresses, MAC, ports, default route. */
+    public AttachmentSpec spec() {
+        return spec;
     }
 
     public Network network() {
@@ -49,9 +55,7 @@ public final class Attachment {
 
     /** The published ports, one mapping per port. */
     public List<PortMapping> ports() {
-        List<PortMapping> out = new ArrayList<>();
-        for (PortSpec p : container.publish()) out.addAll(p.mappings());
-        return out;
+        return spec.mappings();
     }
 
     /** The endpoint as journalled, with its addresses and MAC; only once apply has run the unit's first step. */

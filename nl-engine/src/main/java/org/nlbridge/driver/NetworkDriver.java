@@ -68,6 +68,12 @@ public interface NetworkDriver {
     /** The steps that detach endpoints of one network (journalled as detaching before they run), in {@code units}. */
     List<Step> detach(Network network, List<Endpoint> endpoints, Function<Endpoint, Unit> units);
 
+    /**
+     * The steps that give an attached endpoint the container's default route, or take it away ({@code on} false):
+     * the default route moving between a container's networks without re-making either.
+     */
+    List<Step> defaultRoute(Network network, Endpoint endpoint, boolean on, Unit unit);
+
     /** Forwards exactly {@code ports} to an attached endpoint (published ports changed in place). */
     void publish(Network network, Endpoint endpoint, List<PortMapping> ports);
 

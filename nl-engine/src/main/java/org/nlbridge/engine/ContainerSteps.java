@@ -54,7 +54,7 @@ final class ContainerSteps {
     Optional<Step> record(ContainerSpec c, Optional<ContainerRecord> old, Unit unit) {
         String netns = ownNetns(c) ? c.netns() : null;
         boolean created = old.isPresent() && netns != null && netns.equals(old.get().netns()) && old.get().createdNetns();
-        ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created);
+        ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created, c.labels());
         if (old.isPresent() && old.get().equals(want)) return Optional.empty();
         String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "")
                 + (c.handover() != null ? ", handed over as " + c.handover() : ", hostname " + c.hostname());
@@ -82,16 +82,19 @@ final class ContainerSteps {
         if (!attaching && !filesDiffer(c, networkDns)) return Optional.empty();
         Path dir = p.overlay.directory(c.name());
         return Optional.of(Step.call(new Change(Action.CREATE, "files", dir.toString(), "resolv.conf, hosts, hostname"),
-                unit, () -> p.overlay.write(c.name(), overlaySpec(c, networkDns, endpoint(c).orElse(null)))));
+                unit, () -> p.overlay.write(c.name(), overlaySpec(c, networkDns, endpoints(c)))));
     }
 
-    private Optional<Endpoint> endpoint(ContainerSpec c) {
-        if (!(c.network() instanceof NetworkMode.Bridge)) return Optional.empty();
-        return p.store.read(tx -> tx.endpoints().ofContainer(c.name())).stream().findFirst();
+    /** A container's endpoints, its first network's first (the addresses its hosts file lists, in that order). */
+    private List<Endpoint> endpoints(ContainerSpec c) {
+        if (!(c.network() instanceof NetworkMode.Bridge b)) return List.of();
+        List<Endpoint> all = new java.util.ArrayList<>(p.store.read(tx -> tx.endpoints().ofContainer(c.name())));
+        all.sort(java.util.Comparator.comparing(e -> !e.network().equals(b.network())));
+        return all;
     }
 
     private boolean filesDiffer(ContainerSpec c, DnsSpec networkDns) {
-        Map<String, String> want = p.overlay.render(overlaySpec(c, networkDns, endpoint(c).orElse(null)));
+        Map<String, String> want = p.overlay.render(overlaySpec(c, networkDns, endpoints(c)));
         Path dir = p.overlay.directory(c.name());
         for (Map.Entry<String, String> f : want.entrySet()) {
             try {
@@ -104,13 +107,13 @@ final class ContainerSteps {
     }
 
     /** The files of a container: its host name, its addresses in /etc/hosts, the DNS of its network and its own. */
-    private static OverlaySpec overlaySpec(ContainerSpec c, DnsSpec networkDns, Endpoint e) {
+    private static OverlaySpec overlaySpec(ContainerSpec c, DnsSpec networkDns, List<Endpoint> endpoints) {
         OverlaySpec.Builder b = OverlaySpec.builder().hostname(c.hostname());
-        if (e != null) {
+        for (Endpoint e : endpoints) {
             b.address(e.ipv4());
             if (e.ipv6() != null) b.address(e.ipv6());
         }
-        b.ipv6Disabled(e == null || e.ipv6() == null);
+        b.ipv6Disabled(endpoints.stream().allMatch(e -> e.ipv6() == null));
         return b.dns(networkDns == null ? c.dns() : mergeDns(networkDns, c.dns())).build();
     }
 

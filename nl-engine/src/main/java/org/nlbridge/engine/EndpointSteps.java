@@ -23,6 +23,7 @@ import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.state.Endpoint;
 import org.nlbridge.state.Network;
@@ -43,11 +44,11 @@ final class EndpointSteps {
     }
 
     /**
-     * The unit of a container being attached to {@code n} (its record, namespace, endpoint and files): a failure
-     * undoes what its attach made and frees its addresses.
+     * The unit of a container being attached to {@code n} (its record, namespace, endpoint and files, for its first
+     * network): a failure undoes what its attach made and frees its addresses.
      */
-    Unit attachUnit(String container, Network n) {
-        return Unit.rollback("container " + container, errors -> {
+    Unit attachUnit(String container, Network n, boolean first) {
+        return Unit.rollback("container " + container + (first ? "" : " on " + n.name()), errors -> {
             Endpoint e = p.store.read(tx -> tx.endpoints().find(container, n.name())).orElse(null);
             if (e == null) return; // not journalled: nothing was made
             p.driver(n).undoAttach(n, e, errors);
@@ -88,15 +89,19 @@ final class EndpointSteps {
 
     private Step journal(Attachment a) {
         ContainerSpec c = a.container();
+        AttachmentSpec s = a.spec();
         Network n = a.network();
-        String detail = a.hostLink() + " <-> " + containerEnd(c) + ", "
-                + (c.ip() != null ? c.ip() : "next free address in " + n.ipv4().pool())
-                + (n.ipv6() != null ? ", " + (c.ip6() != null ? c.ip6() : "IPv6 from " + n.ipv6().pool()) : "")
-                + ", mac " + (c.mac() != null ? c.mac() : n.options().macFromIp() ? "02:42:<ipv4>" : "random");
+        String detail = a.hostLink() + " <-> " + containerEnd(c, s) + ", "
+                + (s.ip() != null ? s.ip() : "next free address in " + n.ipv4().pool())
+                + (n.ipv6() != null ? ", " + (s.ip6() != null ? s.ip6() : "IPv6 from " + n.ipv6().pool()) : "")
+                + ", mac " + (s.mac() != null ? s.mac() : n.options().macFromIp() ? "02:42:<ipv4>" : "random")
+                + (s.defaultRoute() ? "" : ", no default route")
+                + (s.spoofCheck() ? "" : ", spoofCheck off")
+                + (s.aliases().isEmpty() ? "" : ", aliases " + String.join(" ", s.aliases().stream().map(Object::toString).toList()));
         return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () -> {
             EndpointRequest r = p.driver(n).reserve(n, new EndpointRequest(c.name(), n.name(),
-                    netnsPath(c), ifName(c), a.hostLink(), c.hostname(), c.ip(), c.ip6(), c.mac(),
-                    c.spoofCheck()));
+                    netnsPath(c), ifName(c, s), a.hostLink(), c.hostname(), s.ip(), s.ip6(), s.mac(),
+                    s.aliases(), s.defaultRoute(), s.spoofCheck()));
             try {
                 a.journalled(p.store.write(tx -> p.ipam.attach(tx, r)));
             } catch (RuntimeException e) {
@@ -111,18 +116,18 @@ final class EndpointSteps {
     }
 
     /** Where the container end goes: {@code web:eth0}, or {@code handover nlc3abc3b7e1122} (host namespace, for a runtime). */
-    static String containerEnd(ContainerSpec c) {
-        return c.handover() != null ? "handover " + c.handover() : c.netns() + ":" + c.ifname();
+    static String containerEnd(ContainerSpec c, AttachmentSpec s) {
+        return c.handover() != null ? "handover " + c.handover() : c.netns() + ":" + s.ifname();
     }
 
     /** The endpoint's namespace as stored: null for a container end handed over to a runtime. */
     private static Path netnsPath(ContainerSpec c) {
-        return c.handover() != null ? null : NetNs.RUN_DIR.resolve(c.netns());
+        return c.handover() != null ? null : NetNs.pathOf(c.netns());
     }
 
-    /** The container end's name: inside the container, or as handed over. */
-    private static IfName ifName(ContainerSpec c) {
-        return c.handover() != null ? c.handover() : c.ifname();
+    /** The container end's name: inside the container, or as handed over (a handed-over container has one network). */
+    private static IfName ifName(ContainerSpec c, AttachmentSpec s) {
+        return c.handover() != null ? c.handover() : s.ifname();
     }
 
     private Step port(Attachment a, PortMapping m) {
@@ -174,9 +179,11 @@ final class EndpointSteps {
      * holds), then the driver; if the driver refuses, the old ports go back into the store and the kernel, so a
      * failed change never leaves the store saying what the kernel does not do.
      */
-    Step updatePorts(ContainerSpec c, Endpoint e, Network n, List<PortMapping> want) {
+    Step updatePorts(ContainerSpec c, AttachmentSpec a, Endpoint e, Network n, List<PortMapping> want) {
         NetworkDriver d = p.driver(n);
-        return Step.call(new Change(Action.UPDATE, "ports", c.name(), c.publish().toString()),
+        boolean first = c.attachments().getFirst().network().equals(a.network());
+        return Step.call(new Change(Action.UPDATE, "ports", c.name() + (first ? "" : " on " + n.name()),
+                a.publish().toString()),
                 Unit.bestEffort("container " + c.name()), () -> {
                     List<PortMapping> old = ports(e);
                     setPorts(e, want);
@@ -228,19 +235,41 @@ final class EndpointSteps {
                 + m.containerPort();
     }
 
-    /** Whether a container's stored endpoint still matches its spec (else it is re-made). */
-    static boolean sameEndpoint(Endpoint e, ContainerSpec c) {
-        return Objects.equals(e.netns(), netnsPath(c)) && e.ifName().equals(ifName(c))
-                && e.hostname().equals(c.hostname())
-                && (c.ip() == null || c.ip().equals(e.ipv4()))
-                && (c.ip6() == null || c.ip6().equals(e.ipv6()))
-                && (c.mac() == null || c.mac().equals(e.mac()))
-                && e.spoofCheck() == c.spoofCheck();
+    /**
+     * What changes in place for an attached endpoint: its default route moving on or off ({@code routes}, the ones
+     * going off first, so two never clash) and the aliases and route flag recorded ({@code later}).
+     */
+    void options(ContainerSpec c, AttachmentSpec a, Endpoint e, Network n, List<Step> routesOff, List<Step> later) {
+        if (e.defaultRoute() == a.defaultRoute() && e.aliases().equals(a.aliases())) return;
+        Unit unit = Unit.bestEffort("container " + c.name() + " on " + n.name());
+        if (e.defaultRoute() != a.defaultRoute()) {
+            (a.defaultRoute() ? later : routesOff).addAll(p.driver(n).defaultRoute(n, e, a.defaultRoute(), unit));
+        }
+        String detail = (a.defaultRoute() ? "default route" : "no default route")
+                + (a.aliases().isEmpty() ? "" : ", aliases " + String.join(" ", a.aliases().stream().map(Object::toString).toList()));
+        later.add(Step.call(new Change(Action.UPDATE, "endpoint", c.name() + " on " + n.name(), detail), unit,
+                () -> p.store.update(tx -> tx.endpoints().setOptions(e.container(), e.network(), a.aliases(),
+                        a.defaultRoute()))));
     }
 
-    static Set<String> names(List<Endpoint> endpoints) {
+    /** Whether a container's stored endpoint still matches what it asks of that network (else it is re-made). */
+    static boolean sameEndpoint(Endpoint e, ContainerSpec c, AttachmentSpec a) {
+        return Objects.equals(e.netns(), netnsPath(c)) && e.ifName().equals(ifName(c, a))
+                && e.hostname().equals(c.hostname())
+                && (a.ip() == null || a.ip().equals(e.ipv4()))
+                && (a.ip6() == null || a.ip6().equals(e.ipv6()))
+                && (a.mac() == null || a.mac().equals(e.mac()))
+                && e.spoofCheck() == a.spoofCheck();
+    }
+
+    /** An endpoint's key: {@code container/network}. */
+    static String key(String container, String network) {
+        return container + "/" + network;
+    }
+
+    static Set<String> keys(List<Endpoint> endpoints) {
         Set<String> out = new HashSet<>();
-        endpoints.forEach(e -> out.add(e.container()));
+        endpoints.forEach(e -> out.add(key(e.container(), e.network())));
         return out;
     }
 }

@@ -38,6 +38,28 @@ public interface Engine extends AutoCloseable {
     /** Networks, containers, addresses, MACs, published ports (with packet counters), files. */
     EngineStatus status();
 
+    /**
+     * What the kernel lacks of a container's networking on {@code network} (null: every network it is on): its
+     * host link on the bridge, its interface inside (up, with its addresses), its default route where it has it,
+     * its published ports in the firewall. Empty when all is there; changes nothing (the next apply repairs).
+     * A CNI runtime's {@code CHECK}.
+     *
+     * @throws org.nlbridge.spec.NotFoundException for a container the engine does not know
+     */
+    default List<String> check(String container, String network) {
+        return List.of();
+    }
+
+    /** One container's part of {@link #status} (its networks, addresses, labels), if the engine has it. */
+    default java.util.Optional<EngineStatus.ContainerStatus> containerStatus(String container) {
+        return status().containers().stream().filter(c -> c.name().equals(container)).findFirst();
+    }
+
+    /** One network's part of {@link #status}, if the engine has it. */
+    default java.util.Optional<EngineStatus.NetworkStatus> networkStatus(String network) {
+        return status().networks().stream().filter(n -> n.name().equals(network)).findFirst();
+    }
+
     /** The OCI-style mounts (resolv.conf, hosts, hostname) and namespace of a container, for {@code run}. */
     ContainerRuntime runtime(String container);
 

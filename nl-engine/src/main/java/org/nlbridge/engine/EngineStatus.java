@@ -36,10 +36,33 @@ public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> c
                                 String subnetV6, int mtu, boolean icc, boolean ipMasq, boolean internal,
                                 String firewall, boolean bridgeOwned) {}
 
+    /**
+     * A container; {@code network} to {@code mac} describe its first network, {@code attachments} every network it
+     * is on (the first one first), {@code labels} what a runtime says of it (a pod's namespace and name).
+     */
     public record ContainerStatus(String name, String network, String netns, String ifname, String hostVeth,
-                                  String ipv4, String ipv6, String mac, String hostname, List<String> files) {
+                                  String ipv4, String ipv6, String mac, String hostname, List<String> files,
+                                  List<AttachmentStatus> attachments, java.util.Map<String, String> labels) {
         public ContainerStatus {
             files = List.copyOf(files);
+            attachments = attachments == null ? List.of() : List.copyOf(attachments);
+            labels = labels == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+        }
+
+        /** A container on one network at most, without labels. */
+        public ContainerStatus(String name, String network, String netns, String ifname, String hostVeth, String ipv4,
+                               String ipv6, String mac, String hostname, List<String> files) {
+            this(name, network, netns, ifname, hostVeth, ipv4, ipv6, mac, hostname, files,
+                    ifname == null ? List.of() : List.of(new AttachmentStatus(network, ifname, hostVeth, ipv4, ipv6, mac,
+                            true, List.of())), java.util.Map.of());
+        }
+    }
+
+    /** One network a container is on: its interface, host veth, addresses, MAC, default route, aliases. */
+    public record AttachmentStatus(String network, String ifname, String hostVeth, String ipv4, String ipv6, String mac,
+                                   boolean defaultRoute, List<String> aliases) {
+        public AttachmentStatus {
+            aliases = aliases == null ? List.of() : List.copyOf(aliases);
         }
     }
 

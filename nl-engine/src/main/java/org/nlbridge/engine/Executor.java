@@ -115,7 +115,7 @@ final class Executor {
             new Visit(rtnl, group, outcome, (key, value) -> host.writeSysctl(key, value)).run();
             return outcome;
         }
-        try (NetNs target = NetNs.open(ns)) {
+        try (NetNs target = NetNs.openRef(ns)) {
             target.call(() -> {
                 try (Rtnl inside = Rtnl.current()) {
                     new Visit(inside, group, outcome, Executor::writeSysctlHere).run();

@@ -26,6 +26,7 @@ final class HostEngine implements Engine {
     private final StatusView status;
     private final Reconciler reconciler;
     private final AddressPools pools;
+    private final Checker checker;
 
     HostEngine(Parts p) {
         this.p = p;
@@ -33,6 +34,7 @@ final class HostEngine implements Engine {
         this.status = new StatusView(p);
         this.reconciler = new Reconciler(p, planner.endpoints());
         this.pools = new RuntimePools(p.store, this::hostRoutes);
+        this.checker = new Checker(p);
     }
 
     @Override
@@ -70,6 +72,21 @@ final class HostEngine implements Engine {
     @Override
     public EngineStatus status() {
         return status.status();
+    }
+
+    @Override
+    public java.util.Optional<EngineStatus.ContainerStatus> containerStatus(String container) {
+        return status.container(container);
+    }
+
+    @Override
+    public java.util.Optional<EngineStatus.NetworkStatus> networkStatus(String network) {
+        return status.network(network);
+    }
+
+    @Override
+    public List<String> check(String container, String network) {
+        return checker.check(container, network);
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.Link;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.FirewallBackend;
@@ -72,16 +73,16 @@ final class Planner {
         }
     }
 
-    List<Step> apply(DesiredState wanted) {
-        hostNamespace.check(wanted); // every front end: a container's eth0 and default route never land in the host
-        DesiredState desired = wanted.withHostBindings(); // every published port with the address it binds
+    List<Step> apply(DesiredState asked) {
+        hostNamespace.check(asked); // every front end: a container's eth0 and default route never land in the host
+        DesiredState desired = asked.withHostBindings(); // every published port with the address it binds
         Stored s = Stored.read(p);
         Map<String, Network> nets = resolve(desired, s);
         Map<String, NetworkSpec> specs = new HashMap<>();
         desired.networks().forEach(n -> specs.put(n.name(), n));
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
         List<Endpoint> detach = toDetach(desired, s, nets);
-        Set<String> detached = EndpointSteps.names(detach);
+        Set<String> detached = EndpointSteps.keys(detach);
 
         List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
         for (Network n : removed) out.addAll(remove(n));
@@ -92,35 +93,48 @@ final class Planner {
         for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
         out.addAll(withoutRepeatedSysctls(networkSteps));
 
-        Map<String, Endpoint> attached = new HashMap<>();
-        s.endpoints().stream().filter(e -> !detached.contains(e.container())).forEach(e -> attached.put(e.container(), e));
+        Map<String, Endpoint> attached = new HashMap<>(); // by container/network
+        s.endpoints().stream().filter(e -> !detached.contains(EndpointSteps.key(e.container(), e.network())))
+                .forEach(e -> attached.put(EndpointSteps.key(e.container(), e.network()), e));
         List<Attachment> attach = new ArrayList<>();
-        List<Step> later = new ArrayList<>(); // ports, loopback, files: after every attach
+        Map<String, Unit> firstUnits = new HashMap<>(); // a container's first attaching unit: its record, netns, files
+        List<Step> routesOff = new ArrayList<>(); // default routes leaving a network, before any arrives elsewhere
+        List<Step> later = new ArrayList<>(); // ports, routes, loopback, files: after every attach
         for (ContainerSpec c : desired.containers()) {
-            boolean attaching = c.network() instanceof NetworkMode.Bridge b && !attached.containsKey(c.name());
-            Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
-            Unit unit = attaching ? endpoints.attachUnit(c.name(), net) : Unit.bestEffort("container " + c.name());
+            List<Attachment> mine = new ArrayList<>();
+            List<AttachmentSpec> wanted = c.attachments();
+            for (AttachmentSpec a : wanted) {
+                Network net = nets.get(a.network());
+                Endpoint e = attached.get(EndpointSteps.key(c.name(), a.network()));
+                if (e == null) {
+                    Unit unit = endpoints.attachUnit(c.name(), net, a == wanted.getFirst());
+                    mine.add(new Attachment(c, a, net, p.driver(net).hostLink(net, c.name()), unit));
+                    continue;
+                }
+                if (!endpoints.samePorts(e, a.mappings())) later.add(endpoints.updatePorts(c, a, e, net, a.mappings()));
+                endpoints.options(c, a, e, net, routesOff, later);
+            }
+            Unit unit = mine.isEmpty() ? Unit.bestEffort("container " + c.name()) : mine.getFirst().unit();
+            if (!mine.isEmpty()) firstUnits.put(c.name(), unit);
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
             containers.record(c, old, unit).ifPresent(out::add);
-            boolean newNetns = ContainerSteps.ownNetns(c) && !NetNs.exists(c.netns());
+            // a namespace a runtime gave is never made here: it exists, or the attach fails and says so
+            boolean newNetns = ContainerSteps.ownNetns(c) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
-            if (attaching) {
-                attach.add(new Attachment(c, net, p.driver(net).hostLink(net, c.name()), unit));
-            } else if (net != null && !endpoints.samePorts(attached.get(c.name()), mappings(c))) {
-                later.add(endpoints.updatePorts(c, attached.get(c.name()), net, mappings(c)));
-            }
+            attach.addAll(mine);
             if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
                 later.add(ContainerSteps.loopback(c, unit));
             }
         }
+        out.addAll(routesOff);
         out.addAll(endpoints.attach(attach));
         out.addAll(later);
         for (ContainerSpec c : desired.containers()) {
-            if (c.network() instanceof NetworkMode.Container) continue; // shares the other's files
-            if (c.handover() != null) continue; // its runtime writes its files
-            boolean attaching = attach.stream().anyMatch(a -> a.container() == c);
-            Unit unit = attaching ? attach.stream().filter(a -> a.container() == c).findFirst().orElseThrow().unit()
-                    : Unit.bestEffort("container " + c.name());
+            // sharing another's files; or in a runtime's namespace (by path, or handed over to the runtime): the
+            // runtime writes its /etc files itself
+            if (c.network() instanceof NetworkMode.Container || c.handover() != null || NetNs.isPath(c.netns())) continue;
+            boolean attaching = firstUnits.containsKey(c.name());
+            Unit unit = attaching ? firstUnits.get(c.name()) : Unit.bestEffort("container " + c.name());
             NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
             containers.files(c, net == null ? null : net.dns(), attaching, unit).ifPresent(out::add);
         }
@@ -224,9 +238,9 @@ final class Planner {
         for (Endpoint e : s.endpoints()) {
             Network n = s.networks().get(e.network());
             ContainerSpec c = desired.container(e.container()).orElse(null);
-            boolean keep = nets.containsKey(e.network()) && c != null && c.network() instanceof NetworkMode.Bridge b
-                    && b.network().equals(e.network()) && EndpointSteps.sameEndpoint(e, c)
-                    && p.driver(n).intact(n, e, links) && (c.handover() != null || NetNs.exists(c.netns()));
+            AttachmentSpec a = c == null ? null : c.attachment(e.network()).orElse(null);
+            boolean keep = nets.containsKey(e.network()) && a != null && EndpointSteps.sameEndpoint(e, c, a)
+                    && p.driver(n).intact(n, e, links) && (c.handover() != null || NetNs.existsRef(c.netns()));
             if (!keep) out.add(e);
         }
         return out;
@@ -273,11 +287,5 @@ final class Planner {
         Set<String> seen = new HashSet<>();
         return steps.stream().filter(x -> !(x instanceof Step.Sysctl y) || seen.add(y.netns() + " " + y.key() + "="
                 + y.value())).toList();
-    }
-
-    static List<PortMapping> mappings(ContainerSpec c) {
-        List<PortMapping> out = new ArrayList<>();
-        for (PortSpec ps : c.publish()) out.addAll(ps.mappings());
-        return out;
     }
 }

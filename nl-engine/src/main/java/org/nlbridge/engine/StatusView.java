@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.nlbridge.driver.Peers;
 import org.nlbridge.driver.dns.Mount;
@@ -29,26 +30,12 @@ final class StatusView {
 
     EngineStatus status() {
         List<EngineStatus.NetworkStatus> nets = new ArrayList<>();
-        for (Network n : p.networks()) {
-            nets.add(new EngineStatus.NetworkStatus(n.name(), n.bridge().toString(), n.ipv4().subnet().toString(),
-                    n.ipv4().gateway().toString(), n.ipv4().range() == null ? null : n.ipv4().range().toString(),
-                    n.ipv6() == null ? null : n.ipv6().subnet().toString(), n.mtu().value(), n.options().icc(),
-                    n.options().ipMasq(), n.options().internal(), n.options().firewall().label(),
-                    n.bridgeOrigin() == BridgeOrigin.CREATED));
-        }
-        Map<String, Endpoint> eps = new HashMap<>();
-        p.endpoints().forEach(e -> eps.put(e.container(), e));
+        for (Network n : p.networks()) nets.add(network(n));
+        Map<String, List<Endpoint>> eps = new HashMap<>();
+        p.endpoints().forEach(e -> eps.computeIfAbsent(e.container(), k -> new ArrayList<>()).add(e));
         List<EngineStatus.ContainerStatus> ctrs = new ArrayList<>();
         for (ContainerRecord r : p.store.read(tx -> tx.containers().all())) {
-            Endpoint e = eps.get(r.name());
-            List<String> files = Files.isDirectory(p.overlay.directory(r.name()))
-                    ? p.overlay.mounts(r.name(), false).stream().map(Mount::source).toList() : List.of();
-            // a bridge container without an endpoint is one whose attach failed: it has only lo, as with none
-            String network = e != null ? e.network() : r.mode() instanceof NetworkMode.Bridge ? "none" : r.mode().toString();
-            ctrs.add(new EngineStatus.ContainerStatus(r.name(), network, e != null && e.handedOver() ? HANDED_OVER : netnsColumn(r),
-                    e != null ? e.ifName().toString() : null, e != null ? e.hostVeth().toString() : null,
-                    e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
-                    e != null ? e.mac().toString() : null, r.hostname().toString(), files));
+            ctrs.add(container(r, eps.getOrDefault(r.name(), List.of())));
         }
         return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), overlays(),
                 p.firewalls.hostFirewallWarnings());
@@ -69,6 +56,45 @@ final class StatusView {
 
     /** The namespace column of a container whose runtime has its namespace (its IFNAME: the name it was handed over as). */
     static final String HANDED_OVER = "(runtime's)";
+    /** One container, read by itself (a CNI ADD's answer, without the whole status). */
+    Optional<EngineStatus.ContainerStatus> container(String name) {
+        return p.store.read(tx -> tx.containers().find(name).map(r -> container(r, tx.endpoints().ofContainer(name))));
+    }
+
+    Optional<EngineStatus.NetworkStatus> network(String name) {
+        return p.store.read(tx -> tx.networks().find(name)).map(StatusView::network);
+    }
+
+    private static EngineStatus.NetworkStatus network(Network n) {
+        return new EngineStatus.NetworkStatus(n.name(), n.bridge().toString(), n.ipv4().subnet().toString(),
+                n.ipv4().gateway().toString(), n.ipv4().range() == null ? null : n.ipv4().range().toString(),
+                n.ipv6() == null ? null : n.ipv6().subnet().toString(), n.mtu().value(), n.options().icc(),
+                n.options().ipMasq(), n.options().internal(), n.options().firewall().label(),
+                n.bridgeOrigin() == BridgeOrigin.CREATED);
+    }
+
+    private EngineStatus.ContainerStatus container(ContainerRecord r, List<Endpoint> endpoints) {
+        List<Endpoint> mine = new ArrayList<>(endpoints);
+        // its first network first
+        mine.sort(java.util.Comparator.comparing(x -> !(r.mode() instanceof NetworkMode.Bridge b
+                && b.network().equals(x.network()))));
+        Endpoint e = mine.isEmpty() ? null : mine.getFirst();
+        List<String> files = Files.isDirectory(p.overlay.directory(r.name()))
+                ? p.overlay.mounts(r.name(), false).stream().map(Mount::source).toList() : List.of();
+        // a bridge container without an endpoint is one whose attach failed: it has only lo, as with none
+        String network = e != null ? e.network() : r.mode() instanceof NetworkMode.Bridge ? "none" : r.mode().toString();
+        return new EngineStatus.ContainerStatus(r.name(), network, e != null && e.handedOver() ? HANDED_OVER : netnsColumn(r),
+                e != null ? e.ifName().toString() : null, e != null ? e.hostVeth().toString() : null,
+                e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
+                e != null ? e.mac().toString() : null, r.hostname().toString(), files,
+                mine.stream().map(StatusView::attachment).toList(), r.labels());
+    }
+
+    private static EngineStatus.AttachmentStatus attachment(Endpoint e) {
+        return new EngineStatus.AttachmentStatus(e.network(), e.ifName().toString(), e.hostVeth().toString(),
+                e.ipv4().toString(), e.ipv6() == null ? null : e.ipv6().toString(), e.mac().toString(), e.defaultRoute(),
+                e.aliases().stream().map(Object::toString).toList());
+    }
 
     /** The namespace column: the container's own, {@code container:NAME}, or {@code -} for host mode. */
     private static String netnsColumn(ContainerRecord r) {

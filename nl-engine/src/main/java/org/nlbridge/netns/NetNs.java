@@ -48,6 +48,48 @@ public final class NetNs implements AutoCloseable {
         return SafeName.check(field, name);
     }
 
+    /** What {@link #validRef} accepts. */
+    public static final String ACCEPTED_REF = "a namespace name (" + SafeName.ACCEPTED + ") for /run/netns/NAME, or the"
+            + " absolute path a runtime gives, like /proc/1234/ns/net or /run/netns/cni-1234";
+
+    /**
+     * Checks a namespace reference as specs hold it: a name under /run/netns (which the engine may create and delete),
+     * or an absolute path that a container runtime gave (CNI's {@code CNI_NETNS}: never created or deleted by us).
+     */
+    public static String validRef(String field, String ref) {
+        if (ref == null || !ref.startsWith("/")) return validName(field, ref);
+        String problem = null;
+        for (int i = 0; i < ref.length() && problem == null; i++) {
+            if (ref.charAt(i) < 0x20 || ref.charAt(i) == 0x7f) problem = String.format("control character U+%04X", (int) ref.charAt(i));
+        }
+        if (problem == null && ref.length() > 4096) problem = ref.length() + " characters, above the limit of 4096";
+        if (problem == null && (ref.length() == 1 || !Path.of(ref).normalize().toString().equals(ref))) {
+            problem = "not a path in normal form (no //, . or .. parts, no trailing /)";
+        }
+        if (problem != null) throw new ValidationException(field, ref, problem, ACCEPTED_REF);
+        return ref;
+    }
+
+    /** Whether a reference ({@link #validRef}) is a path given by a runtime rather than a name of ours. */
+    public static boolean isPath(String ref) {
+        return ref.startsWith("/");
+    }
+
+    /** The file a reference names. */
+    public static Path pathOf(String ref) {
+        return isPath(ref) ? Path.of(ref) : RUN_DIR.resolve(validName("netns", ref));
+    }
+
+    /** Opens a namespace by reference: a name under /run/netns or a path. */
+    public static NetNs openRef(String ref) {
+        return isPath(ref) ? openPath(Path.of(ref)) : open(ref);
+    }
+
+    /** Whether the namespace a reference names is there. */
+    public static boolean existsRef(String ref) {
+        return Files.exists(pathOf(ref));
+    }
+
     /** Opens the named namespace {@code /run/netns/NAME}. */
     public static NetNs open(String name) {
         validName("netns", name);

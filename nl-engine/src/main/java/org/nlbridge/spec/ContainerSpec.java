@@ -1,10 +1,16 @@
 package org.nlbridge.spec;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
+import org.nlbridge.net.DnsName;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
@@ -19,24 +25,35 @@ import org.nlbridge.netns.NetNs;
 /**
  * One container's networking, as {@code docker run} options describe it: the namespace it lives in,
  * {@code --network}, {@code -h}, {@code --mac-address}, {@code --ip}, {@code --ip6}, {@code -p},
- * {@code --dns*}, and the interface name inside. Immutable; every value is parsed by the strict types.
+ * {@code --dns*}, the interface name inside, and the further networks it is connected to ({@code docker network
+ * connect}). Immutable; every value is parsed by the strict types.
  *
- * @param netns    the named namespace under /run/netns (created when missing); null for a {@code handover} container
- * @param hostname null: the container's name
- * @param mac      null: random locally administered (or derived from the IPv4 with the network's macFromIp)
- * @param ip       null: allocated from the network's range
- * @param spoofCheck anti-spoofing on its bridge port (default true): it may send only from its own MAC and
- *                 addresses; false for a container that routes or bridges other addresses (a VPN, a router)
- * @param handover null: the engine puts the container end of the veth into {@code netns} as {@code ifname} and
- *                 sets it up there (addresses, routes, files). Otherwise the container belongs to a runtime that
- *                 brings its own namespace: the container end stays in the engine's host namespace under this name,
- *                 with the MAC and the network's MTU, for the runtime to move and configure (Docker's remote network
- *                 drivers: the {@code SrcName} of a Join); the engine makes no namespace, files or routes for it,
- *                 and the host end, the firewall and the published ports are as for any container
+ * @param netns        a name under /run/netns (created when missing), or the absolute path of a namespace a runtime
+ *                     made ({@code /proc/PID/ns/net}, CNI's {@code CNI_NETNS}: must exist, never created or deleted)
+ * @param hostname     null: the container's name
+ * @param mac          null: random locally administered (or derived from the IPv4 with the network's macFromIp)
+ * @param ip           null: allocated from the network's range
+ * @param aliases      more names it answers to on its first network
+ * @param defaultRoute whether its first network carries its default route (true unless a connect asks for it)
+ * @param spoofCheck   anti-spoofing on its first network's bridge port (default true): it may send only from its
+ *                     own MAC and addresses; false for a container that routes or bridges other addresses (a VPN, a
+ *                     router). Each connect has its own.
+ * @param connects     its other networks, each with its own interface ({@code eth1}, {@code eth2}, ...)
+ * @param labels       what a runtime says about the container (a pod's namespace and name), shown by status
+ * @param handover     null: the engine puts the container end of the veth into {@code netns} as {@code ifname} and
+ *                     sets it up there (addresses, routes, files). Otherwise the container belongs to a runtime that
+ *                     brings its own namespace: the container end stays in the engine's host namespace under this
+ *                     name, with the MAC and the network's MTU, for the runtime to move and configure (Docker's
+ *                     remote network drivers: the {@code SrcName} of a Join); the engine makes no namespace, files or
+ *                     routes for it, and the host end, the firewall and the published ports are as for any
+ *                     container. Such a container has one network (Docker makes an endpoint per network) and no
+ *                     {@code netns} (null)
  */
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
                             MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
-                            boolean spoofCheck, IfName handover) {
+                            List<DnsName> aliases, boolean defaultRoute, boolean spoofCheck,
+                            List<AttachmentSpec> connects, Map<String, String> labels,
+                            IfName handover) {
 
     public static final String DEFAULT_IFNAME = "eth0";
 
@@ -49,31 +66,118 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         Objects.requireNonNull(hostname, "hostname");
         publish = List.copyOf(publish);
         Objects.requireNonNull(dns, "dns");
+        aliases = List.copyOf(aliases);
+        connects = List.copyOf(connects);
+        labels = Map.copyOf(labels);
     }
 
-    /** This container in another namespace ({@code /run/netns/NAME}). */
+    /** This container in another namespace ({@code /run/netns/NAME}, or a path a runtime gave). */
     public ContainerSpec withNetns(String netns) {
-        return new ContainerSpec(name, NetNs.validName("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns, spoofCheck, handover);
+        return new ContainerSpec(name, NetNs.validRef("container " + name + ": netns", netns), network, ifname,
+                hostname, mac, ip, ip6, publish, dns, aliases, defaultRoute, spoofCheck, connects, labels, handover);
     }
 
-    /** This container publishing other ports (Docker {@code -p}). */
+    /** This container publishing other ports (Docker {@code -p}) on its first network. */
     public ContainerSpec withPublish(List<PortSpec> publish) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, handover);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
+                defaultRoute, spoofCheck, connects, labels, handover);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, handover);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
+                defaultRoute, spoofCheck, connects, labels, handover);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
-        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, spoofCheck, handover);
+        return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
+                defaultRoute, spoofCheck, connects, labels, handover);
+    }
+
+    /** Every network the container is on, its first network first (none for host, none and container:NAME). */
+    public List<AttachmentSpec> attachments() {
+        List<AttachmentSpec> out = new ArrayList<>(connects.size() + 1);
+        if (network instanceof NetworkMode.Bridge b) {
+            out.add(new AttachmentSpec(b.network(), ifname, ip, ip6, mac, publish, aliases, defaultRoute,
+                    spoofCheck));
+        }
+        out.addAll(connects);
+        return out;
+    }
+
+    /** Its attachment to {@code network}, if it is on it. */
+    public java.util.Optional<AttachmentSpec> attachment(String network) {
+        return attachments().stream().filter(a -> a.network().equals(network)).findFirst();
     }
 
     public static Builder builder(String name) {
         return new Builder(name);
+    }
+
+    /** A builder holding this spec, for edits (the settled interface names and default route stay as they are). */
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.netns = netns;
+        b.network = network;
+        b.ifname = handover == null ? ifname : null; // a handed-over container's is its runtime's
+        b.hostname = hostname;
+        b.mac = mac;
+        b.ip = ip;
+        b.ip6 = ip6;
+        b.publish.addAll(publish);
+        b.dns = dns;
+        b.aliases.addAll(aliases);
+        b.spoofCheck = spoofCheck;
+        boolean claimed = connects.stream().anyMatch(AttachmentSpec::defaultRoute);
+        if (network instanceof NetworkMode.Bridge && !defaultRoute && !claimed) b.defaultRoute = false;
+        for (AttachmentSpec a : connects) b.connects.add(AttachmentSpec.Builder.from(name, a));
+        b.labels.putAll(labels);
+        b.handover = handover;
+        return b;
+    }
+
+    /**
+     * This container connected to one more network (Docker's {@code docker network connect}).
+     *
+     * @throws ValidationException when it is on that network already, or the options clash with its others
+     */
+    public ContainerSpec withConnect(String network, Consumer<AttachmentSpec.Builder> configure) {
+        return toBuilder().connect(network, configure).build();
+    }
+
+    /**
+     * This container without its attachment to {@code network} (Docker's {@code docker network disconnect}). Its first
+     * network going, the next one takes its place (with its own interface name and addresses); the last going leaves
+     * it on network {@code none}, its namespace kept with {@code lo} up.
+     */
+    public ContainerSpec withoutNetwork(String network) {
+        List<AttachmentSpec> rest = attachments().stream().filter(a -> !a.network().equals(network)).toList();
+        if (rest.size() == attachments().size()) {
+            throw new NotFoundException("container " + name + ": network", network, "not on that network",
+                    "one of " + attachments().stream().map(AttachmentSpec::network).toList());
+        }
+        Builder b = new Builder(name);
+        b.netns = netns;
+        b.hostname = hostname;
+        b.dns = dns;
+        b.labels.putAll(labels);
+        if (rest.isEmpty()) return b.network("none").build();
+        AttachmentSpec first = rest.getFirst();
+        b.network = new NetworkMode.Bridge(first.network());
+        b.ifname = first.ifname();
+        b.ip = first.ip();
+        b.ip6 = first.ip6();
+        b.mac = first.mac();
+        b.publish.addAll(first.publish());
+        b.aliases.addAll(first.aliases());
+        b.spoofCheck = first.spoofCheck();
+        boolean anyRoute = attachments().stream().anyMatch(AttachmentSpec::defaultRoute);
+        boolean routeLeft = rest.stream().anyMatch(AttachmentSpec::defaultRoute);
+        // the default route moves to the new first network only if it left with the one removed
+        if (!first.defaultRoute() && (routeLeft || !anyRoute)) b.defaultRoute = false;
+        for (AttachmentSpec a : rest.subList(1, rest.size())) b.connects.add(AttachmentSpec.Builder.from(name, a));
+        return b.build();
     }
 
     public static ContainerSpec of(String name, Consumer<Builder> configure) {
@@ -81,6 +185,18 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         configure.accept(b);
         return b.build();
     }
+
+    /** Docker {@code --mac-address}: a unicast MAC, not all-zero. */
+    static MacAddress unicastMac(String field, String text) {
+        MacAddress m = MacAddress.parseUnicast(field, text);
+        if (m.isZero()) throw new ValidationException(field, text, "the all-zero address", MacAddress.ACCEPTED_UNICAST);
+        return m;
+    }
+
+    /** Label keys: Docker's and Kubernetes' spellings ({@code io.kubernetes.pod.name}). */
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
+    public static final String ACCEPTED_LABEL = "a key of 1..128 characters from A-Z a-z 0-9 . _ / -, starting with a"
+            + " letter or digit, and a value of at most 256 characters without control characters";
 
     /** Collects a container's settings; each setter parses and validates at once, naming the field. */
     public static final class Builder {
@@ -94,7 +210,11 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private Ipv6Address ip6;
         private final List<PortSpec> publish = new ArrayList<>();
         private DnsSpec dns = DnsSpec.HOST;
+        private final List<DnsName> aliases = new ArrayList<>();
+        private Boolean defaultRoute;
         private boolean spoofCheck = true;
+        private final List<AttachmentSpec.Builder> connects = new ArrayList<>();
+        private final Map<String, String> labels = new TreeMap<>();
         private IfName handover;
 
         private Builder(String name) {
@@ -105,9 +225,12 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return "container " + name + ": " + field;
         }
 
-        /** The named network namespace ({@code /run/netns/NAME}); default: the container's name. */
+        /**
+         * The namespace: a name under /run/netns (default: the container's name; created when missing), or the
+         * absolute path of one a runtime made.
+         */
         public Builder netns(String netns) {
-            this.netns = NetNs.validName(f("netns"), netns);
+            this.netns = NetNs.validRef(f("netns"), netns);
             return this;
         }
 
@@ -130,10 +253,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
 
         /** Docker {@code --mac-address}: a unicast MAC, not all-zero. */
         public Builder mac(String mac) {
-            this.mac = MacAddress.parseUnicast(f("mac"), mac);
-            if (this.mac.isZero()) {
-                throw new ValidationException(f("mac"), mac, "the all-zero address", MacAddress.ACCEPTED_UNICAST);
-            }
+            this.mac = unicastMac(f("mac"), mac);
             return this;
         }
 
@@ -182,6 +302,40 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return this;
         }
 
+        /** Another name the container answers to on its first network (Docker {@code --network-alias}). */
+        public Builder alias(String alias) {
+            aliases.add(DnsName.parse(f("alias"), alias));
+            return this;
+        }
+
+        /** Whether the first network carries the default route (default: yes, unless a connect asks for it). */
+        public Builder defaultRoute(boolean on) {
+            this.defaultRoute = on;
+            return this;
+        }
+
+        /** Docker {@code docker network connect NETWORK}: one more network, with its own interface. */
+        public Builder connect(String network) {
+            return connect(network, b -> { });
+        }
+
+        public Builder connect(String network, Consumer<AttachmentSpec.Builder> configure) {
+            connects.add(AttachmentSpec.of(name, network, configure));
+            return this;
+        }
+
+        /** What a runtime says about the container (e.g. {@code io.kubernetes.pod.name}); shown by status. */
+        public Builder label(String key, String value) {
+            if (key == null || !LABEL_KEY.matcher(key).matches()) {
+                throw new ValidationException(f("label"), key, "not a label key", ACCEPTED_LABEL);
+            }
+            if (value == null || value.length() > 256 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new ValidationException(f("label " + key), value, "not a label value", ACCEPTED_LABEL);
+            }
+            labels.put(key, value);
+            return this;
+        }
+
         public ContainerSpec build() {
             NetworkMode mode = network != null ? network : new NetworkMode.Bridge("bridge");
             if (handover != null) {
@@ -196,12 +350,60 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
                 if (ip != null || ip6 != null) throw notBridge("ip", String.valueOf(ip != null ? ip : ip6), mode);
                 if (mac != null) throw notBridge("mac", mac.toString(), mode);
                 if (!publish.isEmpty()) throw notBridge("publish", publish.getFirst().toString(), mode);
+                if (!aliases.isEmpty()) throw notBridge("alias", aliases.getFirst().toString(), mode);
+                if (defaultRoute != null) throw notBridge("defaultRoute", defaultRoute.toString(), mode);
                 if (!spoofCheck) throw notBridge("spoofCheck", "false", mode);
+                if (!connects.isEmpty()) throw notBridge("connect", connects.getFirst().network(), mode);
             }
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
-            return new ContainerSpec(name, handover != null ? null : netns != null ? netns : name, mode,
-                    ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME), h, mac, ip, ip6,
-                    publish, dns, spoofCheck, handover);
+            IfName first = ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME);
+            List<AttachmentSpec> made = connects(mode, first);
+            if (handover != null && !made.isEmpty()) {
+                throw new ValidationException(f("connect"), made.getFirst().network(), "a container handed over to a"
+                        + " runtime has one network", "a container of its own per network (as Docker's endpoints)");
+            }
+            return new ContainerSpec(name, handover != null ? null : netns != null ? netns : name, mode, first, h, mac,
+                    ip, ip6, publish, dns,
+                    aliases, defaultRoute != null ? defaultRoute : made.stream().noneMatch(AttachmentSpec::defaultRoute),
+                    spoofCheck, made, labels, handover);
+        }
+
+        /**
+         * The connects with their interface names (the lowest free {@code ethN}, N from 1, unless given) and default
+         * routes settled; a network twice, an interface name twice, or two default routes are refused.
+         */
+        private List<AttachmentSpec> connects(NetworkMode mode, IfName first) {
+            Set<String> networks = new HashSet<>();
+            if (mode instanceof NetworkMode.Bridge b) networks.add(b.network());
+            Set<String> names = new HashSet<>(List.of(first.toString()));
+            for (AttachmentSpec.Builder c : connects) {
+                if (!networks.add(c.network())) {
+                    throw new ValidationException(f("connect"), c.network(), "already on that network",
+                            "each network once (its first network is " + mode + ")");
+                }
+                if (c.ifnameAsked() != null && !names.add(c.ifnameAsked().toString())) {
+                    throw new ValidationException(f("connect " + c.network() + " ifname"), c.ifnameAsked().toString(),
+                            "another of its interfaces has that name", "an interface name of its own");
+                }
+            }
+            long routes = connects.stream().filter(c -> Boolean.TRUE.equals(c.defaultRouteAsked())).count()
+                    + (Boolean.TRUE.equals(defaultRoute) ? 1 : 0);
+            if (routes > 1) {
+                throw new ValidationException(f("defaultRoute"), "true", "asked for by " + routes + " of its networks",
+                        "defaultRoute true on one network at most (the first network has it unless another asks)");
+            }
+            List<AttachmentSpec> out = new ArrayList<>();
+            int next = 1;
+            for (AttachmentSpec.Builder c : connects) {
+                IfName n = c.ifnameAsked();
+                if (n == null) {
+                    while (names.contains("eth" + next)) next++;
+                    n = IfName.parseNew(f("connect " + c.network() + " ifname"), "eth" + next);
+                    names.add(n.toString());
+                }
+                out.add(c.build(n, Boolean.TRUE.equals(c.defaultRouteAsked())));
+            }
+            return out;
         }
 
         private ValidationException notBridge(String field, String value, NetworkMode mode) {
@@ -213,8 +415,10 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
     /** All addresses the container is given explicitly (for messages and checks). */
     public List<IpAddress> staticAddresses() {
         List<IpAddress> out = new ArrayList<>(2);
-        if (ip != null) out.add(ip);
-        if (ip6 != null) out.add(ip6);
+        for (AttachmentSpec a : attachments()) {
+            if (a.ip() != null) out.add(a.ip());
+            if (a.ip6() != null) out.add(a.ip6());
+        }
         return out;
     }
 }

@@ -54,6 +54,12 @@ public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> conta
         }
         checkHostPorts(containers);
         for (ContainerSpec c : containers) {
+            for (AttachmentSpec a : c.connects()) {
+                if (!byName.containsKey(a.network())) {
+                    throw new ValidationException("container " + c.name() + ": connect", a.network(),
+                            "no such network in this script", "one of " + byName.keySet());
+                }
+            }
             switch (c.network()) {
                 case NetworkMode.Bridge b when !byName.containsKey(b.network()) ->
                         throw new ValidationException("container " + c.name() + ": network", b.network(),
@@ -75,7 +81,7 @@ public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> conta
         record Use(String container, PortMapping mapping) {}
         Map<String, List<Use>> byPort = new HashMap<>();
         for (ContainerSpec c : containers) {
-            for (PortSpec p : c.publish()) {
+            for (PortSpec p : c.attachments().stream().flatMap(a -> a.publish().stream()).toList()) {
                 for (PortMapping m : p.mappings()) {
                     String key = m.protocol() + "/" + m.hostPort();
                     List<Use> uses = byPort.computeIfAbsent(key, k -> new ArrayList<>());

@@ -1,5 +1,6 @@
 package org.nlbridge.state;
 
+import java.util.Map;
 import java.util.Objects;
 
 import org.nlbridge.net.Hostname;
@@ -15,9 +16,16 @@ import org.nlbridge.spec.NetworkMode;
  *                     (its endpoint was handed over to the runtime: Docker's remote drivers)
  * @param createdNetns the engine created that namespace, so removing the container deletes it
  */
-public record ContainerRecord(String name, NetworkMode mode, Hostname hostname, String netns, boolean createdNetns) {
+public record ContainerRecord(String name, NetworkMode mode, Hostname hostname, String netns, boolean createdNetns,
+                              Map<String, String> labels) {
+
+    /** A record without labels. */
+    public ContainerRecord(String name, NetworkMode mode, Hostname hostname, String netns, boolean createdNetns) {
+        this(name, mode, hostname, netns, createdNetns, Map.of());
+    }
 
     public ContainerRecord {
+        labels = Map.copyOf(labels);
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(hostname, "hostname");
@@ -33,6 +41,6 @@ public record ContainerRecord(String name, NetworkMode mode, Hostname hostname, 
 
     /** The same container, recorded as having (or not having) had its namespace created by the engine. */
     public ContainerRecord withCreatedNetns(boolean created) {
-        return new ContainerRecord(name, mode, hostname, netns, created);
+        return new ContainerRecord(name, mode, hostname, netns, created, labels);
     }
 }

@@ -24,7 +24,10 @@ public final class ContainerTable {
                 CHECK (netns IS NOT NULL OR created_netns = 0)
             ) STRICT""");
 
-    private static final String COLUMNS = "name, mode, hostname, netns, created_netns";
+    /** Version 4: what a runtime says about the container, {@code key=value} lines (see {@link #labels}). */
+    static final List<String> DDL_V4 = List.of("ALTER TABLE containers ADD COLUMN labels TEXT NOT NULL DEFAULT ''");
+
+    private static final String COLUMNS = "name, mode, hostname, netns, created_netns, labels";
 
     private final Tx tx;
 
@@ -34,10 +37,12 @@ public final class ContainerTable {
 
     /** Stores a container's record, replacing the one of its name. */
     public void put(ContainerRecord c) {
-        tx.update("INSERT INTO containers (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+        StringBuilder labels = new StringBuilder();
+        new java.util.TreeMap<>(c.labels()).forEach((k, v) -> labels.append(k).append('=').append(v).append('\n'));
+        tx.update("INSERT INTO containers (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
                         + " mode = excluded.mode, hostname = excluded.hostname, netns = excluded.netns,"
-                        + " created_netns = excluded.created_netns",
-                c.name(), c.mode().toString(), c.hostname().toString(), c.netns(), c.createdNetns());
+                        + " created_netns = excluded.created_netns, labels = excluded.labels",
+                c.name(), c.mode().toString(), c.hostname().toString(), c.netns(), c.createdNetns(), labels.toString());
     }
 
     public Optional<ContainerRecord> find(String name) {
@@ -58,6 +63,16 @@ public final class ContainerTable {
         String name = rs.getString("name");
         return new ContainerRecord(name, NetworkMode.parse("containers.mode", rs.getString("mode")),
                 Hostname.parse("containers.hostname", rs.getString("hostname")), rs.getString("netns"),
-                rs.getBoolean("created_netns"));
+                rs.getBoolean("created_netns"), labels(rs.getString("labels")));
+    }
+
+    /** Labels as stored: one {@code key=value} per line (keys hold no '=', neither holds a line break). */
+    private static java.util.Map<String, String> labels(String text) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) out.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return out;
     }
 }

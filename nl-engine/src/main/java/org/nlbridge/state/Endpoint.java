@@ -1,7 +1,9 @@
 package org.nlbridge.state;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import org.nlbridge.net.DnsName;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.Ipv4Address;
@@ -19,11 +21,13 @@ import org.nlbridge.net.MacAddress;
  *                 handed over under (the runtime renames it)
  * @param hostVeth the veth end on the bridge, unique on the host
  * @param ipv6     null on an IPv4-only network
- * @param spoofCheck anti-spoofing on its bridge port (the container's {@code spoofCheck}, default true)
+ * @param aliases      more names the container answers to on this network
+ * @param defaultRoute whether the container's default route goes through this network's gateway
+ * @param spoofCheck   anti-spoofing on its bridge port (the attachment's {@code spoofCheck}, default true)
  */
 public record Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth,
                        Hostname hostname, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase,
-                       boolean spoofCheck) {
+                       List<DnsName> aliases, boolean defaultRoute, boolean spoofCheck) {
 
     public Endpoint {
         Objects.requireNonNull(container, "container");
@@ -34,15 +38,18 @@ public record Endpoint(String container, String network, Path netns, IfName ifNa
         Objects.requireNonNull(ipv4, "ipv4");
         Objects.requireNonNull(mac, "mac");
         Objects.requireNonNull(phase, "phase");
+        aliases = List.copyOf(aliases);
         if (container.isEmpty()) {
             throw new IllegalArgumentException("empty container name");
         }
     }
 
-    /** An endpoint with anti-spoofing on, the default. */
+    /**
+     * An endpoint without aliases that carries the default route (a container's only network), anti-spoofing on.
+     */
     public Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth, Hostname hostname,
                     Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase) {
-        this(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, phase, true);
+        this(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, phase, List.of(), true, true);
     }
 
     /** Whether the container end was handed over to a runtime in the host namespace (no namespace of ours). */
@@ -51,7 +58,8 @@ public record Endpoint(String container, String network, Path netns, IfName ifNa
     }
 
     public Endpoint withPhase(Phase next) {
-        return new Endpoint(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, next, spoofCheck);
+        return new Endpoint(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, next, aliases,
+                defaultRoute, spoofCheck);
     }
 
     /** "container web on network bridge", for messages. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.nlbridge.net.DnsName;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
@@ -51,12 +52,22 @@ public final class EndpointTable {
                 CHECK ((owner_pid IS NULL) = (owner_started IS NULL))
             ) STRICT""");
 
-    private static final String COLUMNS =
-            "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase, spoof_check";
-
-    /** Schema version 3: the container's anti-spoofing switch ({@code spoofCheck}), on for every older endpoint. */
+    /** Schema version 3: the endpoint's anti-spoofing switch ({@code spoofCheck}), on for every older endpoint. */
     static final List<String> DDL_V3 = List.of(
             "ALTER TABLE endpoints ADD COLUMN spoof_check INTEGER NOT NULL DEFAULT 1 CHECK (spoof_check IN (0, 1))");
+
+    /**
+     * Version 4: what a container on several networks needs per attachment, its aliases (names separated by
+     * spaces) and whether it carries the default route; one interface name per container.
+     */
+    static final List<String> DDL_V4 = List.of(
+            "ALTER TABLE endpoints ADD COLUMN aliases TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE endpoints ADD COLUMN default_route INTEGER NOT NULL DEFAULT 1 CHECK (default_route IN (0, 1))",
+            "CREATE UNIQUE INDEX endpoints_if_name ON endpoints (container, if_name)");
+
+    private static final String COLUMNS =
+            "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase, aliases, default_route,"
+                    + " spoof_check";
 
     private final Tx tx;
 
@@ -93,12 +104,19 @@ public final class EndpointTable {
                     "in use by container " + macUser.get() + " on network " + e.network(),
                     "a MAC address no other container on " + e.network() + " uses");
         }
+        Optional<String> ifUser = tx.queryOne("SELECT network FROM endpoints WHERE container = ? AND if_name = ?",
+                rs -> rs.getString(1), e.container(), e.ifName().toString());
+        if (ifUser.isPresent()) {
+            throw new ValidationException("container " + e.container() + ": ifname", e.ifName().toString(),
+                    "already its interface on network " + ifUser.get(), "an interface name of its own per network");
+        }
         tx.update("INSERT INTO endpoints (" + COLUMNS + ", owner_pid, owner_started)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.container(), e.network(), e.handedOver() ? HANDED_OVER : e.netns().toString(), e.ifName().toString(),
                 e.hostVeth().toString(),
                 e.hostname().toString(), e.ipv4().toString(), e.ipv6() == null ? null : e.ipv6().toString(),
-                e.mac().toString(), e.phase().column(), e.spoofCheck() ? 1 : 0, owner.pid(), owner.started());
+                e.mac().toString(), e.phase().column(), aliases(e.aliases()), e.defaultRoute(), e.spoofCheck() ? 1 : 0,
+                owner.pid(), owner.started());
     }
 
     /** @throws ValidationException if the container already has an endpoint (in any phase) on the network */
@@ -219,6 +237,21 @@ public final class EndpointTable {
         return found;
     }
 
+    /**
+     * Records an attached endpoint's aliases and whether it carries the default route (what can change without
+     * re-making it).
+     */
+    public void setOptions(String container, String network, List<DnsName> aliases, boolean defaultRoute) {
+        if (tx.update("UPDATE endpoints SET aliases = ?, default_route = ? WHERE container = ? AND network = ?",
+                aliases(aliases), defaultRoute, container, network) != 1) {
+            throw new IllegalStateException("no endpoint of container " + container + " on network " + network);
+        }
+    }
+
+    private static String aliases(List<DnsName> names) {
+        return String.join(" ", names.stream().map(DnsName::toString).toList());
+    }
+
     private void write(Endpoint e, Owner owner) {
         tx.update("UPDATE endpoints SET phase = ?, owner_pid = ?, owner_started = ?"
                         + " WHERE container = ? AND network = ?",
@@ -239,6 +272,9 @@ public final class EndpointTable {
                 ipv6 == null ? null : Ipv6Address.parse("endpoints.ipv6", ipv6),
                 MacAddress.parse("endpoints.mac", rs.getString("mac")),
                 Phase.ofColumn(rs.getString("phase")),
+                rs.getString("aliases").isEmpty() ? List.of() : java.util.Arrays.stream(rs.getString("aliases").split(" "))
+                        .map(a -> DnsName.parse("endpoints.aliases", a)).toList(),
+                rs.getBoolean("default_route"),
                 rs.getInt("spoof_check") != 0);
     }
 }

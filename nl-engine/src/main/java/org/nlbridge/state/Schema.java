@@ -19,6 +19,8 @@ import org.nlbridge.spec.NetworkMode;
  *       {@code container:OTHER} for that mode), {@code netns.created.NETNS} = {@code 1},
  *       {@code userrule.RULE} = {@code inserted}. Those rows move into the new tables.</li>
  *   <li>an endpoint's anti-spoofing switch ({@code endpoints.spoof_check}, 1 for every endpoint before it).</li>
+ *   <li>a container on several networks: an endpoint's aliases and whether it carries the default route (every
+ *       endpoint before did: one per container), one interface name per container; a container's labels.</li>
  *   <li>the address pools of runtimes with an IPAM protocol of their own (Docker's {@code --ipam-driver nlbridge}).</li>
  * </ol>
  */
@@ -34,6 +36,7 @@ final class Schema {
             tx -> ddl(tx, NetworkTable.DDL, EndpointTable.DDL, PortTable.DDL, MetaTable.DDL),
             Schema::version2,
             tx -> ddl(tx, EndpointTable.DDL_V3),
+            tx -> ddl(tx, EndpointTable.DDL_V4, ContainerTable.DDL_V4),
             tx -> ddl(tx, PoolTable.DDL));
 
     /** The version this code reads and writes. */
@@ -55,7 +58,10 @@ final class Schema {
         MetaTable meta = tx.meta();
         for (String key : meta.keys(V1_CONTAINER)) {
             String name = key.substring(V1_CONTAINER.length());
-            tx.containers().put(v1Container(tx, name, meta.get(key).orElseThrow()));
+            ContainerRecord c = v1Container(tx, name, meta.get(key).orElseThrow());
+            // the columns of version 2 (ContainerTable writes those of the newest version)
+            tx.update("INSERT INTO containers (name, mode, hostname, netns, created_netns) VALUES (?, ?, ?, ?, ?)",
+                    c.name(), c.mode().toString(), c.hostname().toString(), c.netns(), c.createdNetns());
             meta.remove(key);
         }
         meta.keys(V1_CREATED_NETNS).forEach(meta::remove);

@@ -69,6 +69,10 @@ public final class StateStore implements AutoCloseable {
 
     /** With another busy timeout, so tests need not wait for the real one. */
     static StateStore open(Path stateDir, Duration busyTimeout) {
+        return open(stateDir, Schema.VERSION, busyTimeout);
+    }
+
+    private static StateStore open(Path stateDir, int version, Duration busyTimeout) {
         Path dir = stateDir.toAbsolutePath();
         createDirectory(dir);
         Path file = dir.resolve(FILE_NAME);
@@ -82,7 +86,7 @@ public final class StateStore implements AutoCloseable {
         StateStore store = new StateStore(file, busyTimeout, connection);
         try {
             store.configure();
-            store.migrate();
+            store.migrate(version);
             return store;
         } catch (RuntimeException e) {
             store.close();
@@ -118,19 +122,30 @@ public final class StateStore implements AutoCloseable {
         pragma("foreign_keys = ON");
     }
 
-    /** Brings the schema to {@link Schema#VERSION}, inside one write transaction so two first opens do not race. */
-    private void migrate() {
+    /**
+     * Brings a state directory to schema version {@code target} only and closes it: the file an older release
+     * (which stopped at that version) would have left, so tests can start from any earlier version.
+     */
+    static void migrateTo(Path stateDir, int target) {
+        open(stateDir, target, BUSY_TIMEOUT).close();
+    }
+
+    /**
+     * Brings the schema to {@code target} ({@link Schema#VERSION} but in tests), inside one write transaction so two
+     * first opens do not race.
+     */
+    private void migrate(int target) {
         update(tx -> {
             int version = Integer.parseInt(pragma("user_version"));
             if (version > Schema.VERSION) {
                 throw new StateException("state store " + file + " has schema version " + version
                         + ", newer than this nlbridge understands (" + Schema.VERSION + "); refusing to touch it");
             }
-            for (int step = version; step < Schema.VERSION; step++) {
+            for (int step = version; step < target; step++) {
                 Schema.STEPS.get(step).apply(tx);
             }
-            if (version != Schema.VERSION) {
-                pragma("user_version = " + Schema.VERSION);
+            if (version < target) {
+                pragma("user_version = " + target);
             }
         });
     }

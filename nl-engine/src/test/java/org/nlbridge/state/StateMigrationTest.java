@@ -17,6 +17,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.spec.NetworkMode;
@@ -24,7 +26,9 @@ import org.nlbridge.spec.NetworkMode;
 /**
  * A state directory written by the release before containers got their own table (commit a599235, schema version
  * 1: see {@code written-by.groovy} beside the file) opens with this code and reads the same: containers of every
- * mode, the namespaces the engine created, the inserted user rules, networks, endpoints and ports.
+ * mode, the namespaces the engine created, the inserted user rules, networks, endpoints and ports. The same file
+ * brought to version 2 and to version 3 (what the releases that stopped there left) upgrades the same way, and what
+ * only version 3 could hold (an endpoint with anti-spoofing off) survives version 4.
  */
 class StateMigrationTest {
 
@@ -40,13 +44,20 @@ class StateMigrationTest {
         return dir;
     }
 
-    @Test
-    void aVersionOneStateDirectoryIsUpgradedInPlace() throws IOException, SQLException {
+    @ParameterizedTest(name = "from version {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void anOlderStateDirectoryIsUpgradedInPlace(int from) throws IOException, SQLException {
         Path state = oldStateDir();
         sql(state, "INSERT INTO meta (key, value) VALUES ('daemon.desired', '{}')"); // not the engine's to move
-        assertEquals("1", StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME), "user_version"));
+        StateStore.migrateTo(state, from);
+        assertEquals(Integer.toString(from), StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME), "user_version"));
+        List<String> spoofOff = List.of();
+        if (from == 3) {
+            sql(state, "UPDATE endpoints SET spoof_check = 0 WHERE container = 'db'");
+            spoofOff = List.of("db");
+        }
 
-        for (int open = 0; open < 2; open++) { // the second open finds version 3 and changes nothing
+        for (int open = 0; open < 2; open++) { // the second open finds the latest version and changes nothing
             try (StateStore store = StateStore.open(state)) {
                 List<ContainerRecord> containers = store.read(tx -> tx.containers().all());
                 assertEquals(List.of(
@@ -73,13 +84,19 @@ class StateMigrationTest {
                 assertEquals(List.of("web/bridge/172.30.0.2/fd00:30::2", "db/quiet/172.31.0.9/null"), eps.stream()
                         .map(e -> e.container() + "/" + e.network() + "/" + e.ipv4() + "/" + e.ipv6()).toList());
                 assertTrue(eps.stream().allMatch(e -> e.phase() == Phase.ATTACHED));
-                assertTrue(eps.stream().allMatch(Endpoint::spoofCheck), "anti-spoofing on for every older endpoint");
+                // version 3: anti-spoofing on for every endpoint of then (unless a version-3 store turned it off);
+                // version 4: each carries its container's default route (one network per container), no aliases
+                assertEquals(spoofOff, eps.stream().filter(e -> !e.spoofCheck()).map(Endpoint::container).toList());
+                assertTrue(eps.stream().allMatch(e -> e.defaultRoute() && e.aliases().isEmpty()), eps.toString());
+                assertTrue(containers.stream().allMatch(c -> c.labels().isEmpty()), containers.toString());
                 assertEquals(List.of("tcp *:8080 -> 80", "udp 127.0.0.1:5353 -> 53"), store.read(tx -> tx.ports().all())
                         .stream().map(b -> b.mapping().protocol().toString().toLowerCase() + " "
                                 + (b.mapping().hostIp() == null ? "*" : b.mapping().hostIp()) + ":"
                                 + b.mapping().hostPort() + " -> " + b.mapping().containerPort()).toList());
             }
-            assertEquals("4", StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME), "user_version"));
+            assertEquals(Integer.toString(Schema.VERSION), StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME),
+                    "user_version"));
+            assertEquals(5, Schema.VERSION);
         }
     }
 

@@ -89,14 +89,14 @@ final class PlainBridgeDriver implements NetworkDriver {
         for (Attachment a : batch) {
             String ns = a.container().netns();
             out.add(Step.netlink(new Change(Action.CREATE, "link", a.hostLink().toString(), "veth, peer " + ns + ":"
-                    + a.container().ifname() + ", master " + a.network().bridge()), a.unit(), null, r -> r.batch().links()
-                    .add(VethSpec.builder(a.hostLink().toString(), a.container().ifname().toString())
-                            .peerNetns(r.keep(NetNs.open(ns))).master(r.index(a.network().bridge().toString()))
+                    + a.spec().ifname() + ", master " + a.network().bridge()), a.unit(), null, r -> r.batch().links()
+                    .add(VethSpec.builder(a.hostLink().toString(), a.spec().ifname().toString())
+                            .peerNetns(r.keep(NetNs.openRef(ns))).master(r.index(a.network().bridge().toString()))
                             .alias(ALIAS_PREFIX + "plain:" + a.container().name()).up().build())));
         }
         for (Attachment a : batch) {
             String ns = a.container().netns();
-            String ifname = a.container().ifname().toString();
+            String ifname = a.spec().ifname().toString();
             out.add(Step.netlink(new Change(Action.CREATE, "address", ns + ":" + ifname, "allocated"), a.unit(), ns,
                     r -> r.batch().addresses().add(AddressSpec.of(r.index(ifname),
                             Cidr.of(a.endpoint().ipv4(), a.network().ipv4().subnet().prefixLength())))));
@@ -124,6 +124,11 @@ final class PlainBridgeDriver implements NetworkDriver {
                     r -> r.batch().links().delete(veth)));
         }
         return out;
+    }
+
+    @Override
+    public List<Step> defaultRoute(Network network, Endpoint endpoint, boolean on, Unit unit) {
+        return List.of(); // this driver makes no routes
     }
 
     @Override

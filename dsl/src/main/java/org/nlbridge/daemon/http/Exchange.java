@@ -56,9 +56,15 @@ public final class Exchange {
 
     /** Answers with a complete body. */
     public void respond(int status, String contentType, byte[] body) throws IOException {
+        respond(status, contentType, body, List.of());
+    }
+
+    /** Answers with a complete body and more header fields ({name, value} each). */
+    public void respond(int status, String contentType, byte[] body, List<String[]> extra) throws IOException {
         if (responded) throw new IllegalStateException("already answered");
         responded = true;
         List<String[]> h = headers(body.length > 0 || status != 204 ? contentType : null);
+        h.addAll(extra);
         if (status != 204) h.add(new String[]{"Content-Length", Integer.toString(body.length)});
         HttpWire.writeHead(conn.out(), "HTTP/1.1 " + status + " " + HttpWire.reason(status), h);
         if (status != 204) conn.out().write(body);

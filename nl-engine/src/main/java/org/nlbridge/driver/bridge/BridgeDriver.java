@@ -79,6 +79,11 @@ public final class BridgeDriver implements NetworkDriver {
     }
 
     @Override
+    public List<Step> defaultRoute(Network network, Endpoint endpoint, boolean on, Unit unit) {
+        return endpoints.defaultRoute(network, endpoint, on, unit);
+    }
+
+    @Override
     public void publish(Network network, Endpoint endpoint, List<PortMapping> ports) {
         endpoints.publish(network, endpoint, ports);
     }

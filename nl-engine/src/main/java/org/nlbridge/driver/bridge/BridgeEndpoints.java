@@ -71,7 +71,8 @@ final class BridgeEndpoints {
     private static Step hostVeth(Attachment a, boolean first) {
         ContainerSpec c = a.container();
         Network n = a.network();
-        String peer = c.handover() != null ? "peer " + c.handover() + " (handed over, down)" : "peer " + c.netns() + ":" + c.ifname();
+        String peer = c.handover() != null ? "peer " + c.handover() + " (handed over, down)"
+                : "peer " + c.netns() + ":" + a.spec().ifname();
         String detail = "veth, " + peer + ", master " + n.bridge() + ", mtu " + n.mtu().value() + ", hairpin, up";
         return Step.netlink(new Change(Action.CREATE, "link", a.hostLink().toString(), detail), a.unit(), null, r -> {
             if (first) CrashPoint.at(CrashPoint.JOURNALLED);
@@ -79,7 +80,7 @@ final class BridgeEndpoints {
             VethSpec.Builder v = VethSpec.builder(e.hostVeth().toString(), e.ifName().toString());
             // handed over: the peer stays here, down, with the endpoint's MAC and the network's MTU, until the runtime
             // moves it into its namespace, renames it and sets it up (Docker's Join); else it is made in place
-            if (!e.handedOver()) v.peerNetns(r.keep(NetNs.open(c.netns())));
+            if (!e.handedOver()) v.peerNetns(r.keep(NetNs.openRef(c.netns())));
             r.batch().links().add(v.mtu(n.mtu()).peerMac(e.mac()).master(r.index(n.bridge().toString()))
                     .port(BridgePortSpec.HAIRPIN).alias(Naming.vethAlias(n.name(), c.name())).up().build());
         });
@@ -90,7 +91,7 @@ final class BridgeEndpoints {
         ContainerSpec c = a.container();
         Network n = a.network();
         String ns = c.netns();
-        String ifname = c.ifname().toString();
+        String ifname = a.spec().ifname().toString();
         Unit unit = a.unit();
         boolean v6 = n.ipv6() != null;
         if (IPV6) {
@@ -103,18 +104,18 @@ final class BridgeEndpoints {
             if (first) CrashPoint.at(CrashPoint.HOST_BATCH);
             r.batch().links().setUp("lo");
         }));
-        out.add(address(a, n.ipv4(), c.ip()));
-        if (v6) out.add(address(a, n.ipv6(), c.ip6()));
+        out.add(address(a, n.ipv4(), a.spec().ip()));
+        if (v6) out.add(address(a, n.ipv6(), a.spec().ip6()));
         out.add(Step.netlink(new Change(Action.UPDATE, "link", ns + ":" + ifname, "up"), unit, ns,
                 r -> r.batch().links().setUp(r.index(ifname))));
-        if (!n.options().internal()) {
-            out.add(route(a, n.ipv4()));
-            if (v6) out.add(route(a, n.ipv6()));
+        if (!n.options().internal() && a.spec().defaultRoute()) {
+            out.add(route(c.netns(), ifname, n.ipv4(), true, unit));
+            if (v6) out.add(route(c.netns(), ifname, n.ipv6(), true, unit));
         }
     }
 
     private static Step address(Attachment a, SubnetConfig net, IpAddress requested) {
-        String where = a.container().netns() + ":" + a.container().ifname();
+        String where = a.container().netns() + ":" + a.spec().ifname();
         Change change = requested != null
                 ? new Change(Action.CREATE, "address", where + " " + Cidr.of(requested, net.subnet().prefixLength()), "")
                 : new Change(Action.CREATE, "address", where, "next free address in " + net.pool());
@@ -126,11 +127,24 @@ final class BridgeEndpoints {
         });
     }
 
-    private static Step route(Attachment a, SubnetConfig net) {
-        String ifname = a.container().ifname().toString();
-        return Step.netlink(new Change(Action.CREATE, "route", a.container().netns() + ":default",
-                "via " + net.gateway() + " dev " + ifname), a.unit(), a.container().netns(),
-                r -> r.batch().routes().add(RouteSpec.defaultVia(net.gateway()).dev(r.index(ifname))));
+    /** The container's default route via the network's gateway, added or (when {@code on} is false) removed. */
+    private static Step route(String netns, String ifname, SubnetConfig net, boolean on, Unit unit) {
+        return Step.netlink(new Change(on ? Action.CREATE : Action.DELETE, "route", netns + ":default",
+                "via " + net.gateway() + " dev " + ifname), unit, netns, r -> {
+                    RouteSpec spec = RouteSpec.defaultVia(net.gateway()).dev(r.index(ifname));
+                    if (on) r.batch().routes().replace(spec);
+                    else r.batch().routes().delete(spec);
+                });
+    }
+
+    /** The steps that move an attached endpoint's default route on or off (Docker's gateway moving on disconnect). */
+    List<Step> defaultRoute(Network n, Endpoint e, boolean on, Unit unit) {
+        List<Step> out = new ArrayList<>();
+        if (n.options().internal()) return out;
+        String ns = e.netns().toString();
+        out.add(route(ns, e.ifName().toString(), n.ipv4(), on, unit));
+        if (n.ipv6() != null) out.add(route(ns, e.ifName().toString(), n.ipv6(), on, unit));
+        return out;
     }
 
     private Step firewall(Attachment a, boolean first) {

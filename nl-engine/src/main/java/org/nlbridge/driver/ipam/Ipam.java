@@ -112,7 +112,7 @@ public final class Ipam {
                 : n.options().macFromIp() ? MacAddress.fromIpv4(ipv4)
                 : randomMac(tx, n.name());
         Endpoint e = new Endpoint(r.container(), n.name(), r.netns(), r.ifName(), r.hostVeth(), r.hostname(),
-                ipv4, ipv6, mac, Phase.ATTACHING, r.spoofCheck());
+                ipv4, ipv6, mac, Phase.ATTACHING, r.aliases(), r.defaultRoute(), r.spoofCheck());
         tx.endpoints().insert(e);
         return e;
     }

@@ -87,8 +87,7 @@ final class Announcements {
             }
             EndpointRecord rec = record.apply(a.address());
             cluster.local(n.name()).put(r.container(), new Local(rec.ip(), rec.mac()));
-            return new EndpointRequest(r.container(), r.network(), r.netns(), r.ifName(), r.hostVeth(), r.hostname(),
-                    rec.ip(), r.ipv6(), rec.mac(), r.spoofCheck());
+            return r.withAddress(rec.ip(), rec.mac());
         }
     }
 

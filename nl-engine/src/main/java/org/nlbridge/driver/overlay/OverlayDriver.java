@@ -246,6 +246,11 @@ public final class OverlayDriver implements NetworkDriver {
     }
 
     @Override
+    public List<Step> defaultRoute(Network network, Endpoint endpoint, boolean on, Unit unit) {
+        return bridge.defaultRoute(network, endpoint, on, unit);
+    }
+
+    @Override
     public void publish(Network network, Endpoint endpoint, List<PortMapping> ports) {
         bridge.publish(network, endpoint, ports);
     }

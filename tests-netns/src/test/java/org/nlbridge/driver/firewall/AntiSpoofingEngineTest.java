@@ -46,12 +46,17 @@ class AntiSpoofingEngineTest {
                         ContainerSpec.of("c2", b -> b.netns(world.ctr("c2")).network("pub").spoofCheck(c2SpoofCheck))));
     }
 
-    @Test
-    void onByDefaultOffOnRequestAndRemembered(Sandbox sb) {
+    /** The world's engine, once the tools the test needs are there. */
+    private Engine engine(Sandbox sb) {
         World.assumeTools();
         Assumptions.assumeTrue(Host.has("python3"), "needs python3 to forge packets");
         world = new World(sb, state);
-        Engine e = world.engine();
+        return world.engine();
+    }
+
+    @Test
+    void onByDefaultOffOnRequestAndRemembered(Sandbox sb) {
+        Engine e = engine(sb);
         e.apply(desired(false), Engine.ProgressListener.NONE);
         Probes.UdpLog host = Probes.listen(sb, "host", "0.0.0.0", 9999);
         Probes.udp(sb.name("c1"), "172.30.4.99", "172.30.4.1", 9999, 3);
@@ -69,6 +74,28 @@ class AntiSpoofingEngineTest {
         assertEquals(2, elements(world.host));
         Probes.udp(sb.name("c2"), "172.30.4.97", "172.30.4.1", 9999, 3);
         assertFalse(host.heardFrom("172.30.4.97"), host.sources().toString());
+    }
+
+    /** A container on two networks: anti-spoofing off on its connect only, its first network still checked. */
+    @Test
+    void perAttachmentOnAContainerOfTwoNetworks(Sandbox sb) {
+        Engine e = engine(sb);
+        DesiredState d = DesiredState.of(List.of(NetworkSpec.of("pub", b -> b.bridge("nlb0").bip("172.30.4.1/24")),
+                        NetworkSpec.of("back", b -> b.bridge("nlb1").bip("172.30.5.1/24"))),
+                List.of(ContainerSpec.of("c3", b -> b.netns(world.ctr("c3")).network("pub")
+                        .connect("back", c -> c.spoofCheck(false)))));
+        e.apply(d, Engine.ProgressListener.NONE);
+        assertEquals(1, elements(world.host), "only the port on pub is checked");
+        Probes.UdpLog host = Probes.listen(sb, "host", "0.0.0.0", 9999);
+        Probes.udp(sb.name("c3"), "172.30.5.98", "172.30.5.1", 9999, 3); // out of eth1, on back
+        Probes.udp(sb.name("c3"), "172.30.4.96", "172.30.4.1", 9999, 3); // out of eth0, on pub
+        assertTrue(host.heardFrom("172.30.5.98"), "its connect opted out: " + host.sources());
+        assertFalse(host.heardFrom("172.30.4.96"), "its first network is checked: " + host.sources());
+        assertTrue(e.plan(d).changes().isEmpty(), e.plan(d).toString());
+
+        e.apply(DesiredState.of(d.networks(), List.of(ContainerSpec.of("c3", b -> b.netns(world.ctr("c3"))
+                .network("pub").connect("back")))), Engine.ProgressListener.NONE);          // back on for the connect
+        assertEquals(2, elements(world.host));
     }
 
     private static long elements(String ns) {

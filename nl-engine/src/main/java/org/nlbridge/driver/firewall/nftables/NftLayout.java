@@ -85,9 +85,12 @@ import org.nlbridge.nft.Verdict;
  *   <li>{@code fwd-internal__br} (internal networks only, evaluated first): {@code oifname != "br" counter drop},
  *       so an internal container reaches nothing beyond its bridge, not even another network's published
  *       port.</li>
- *   <li>{@code fwd-from__br} (non-internal): with masquerade, {@code ip saddr != <subnet> counter drop} first (a
- *       source outside the subnet, which only a container without anti-spoofing can send, would leave un-NATed:
- *       it must NAT what it routes to its own address); then {@code accept}: traffic leaving the bridge. (An
+ *   <li>{@code fwd-from__br} (non-internal): with masquerade, {@code ct status dnat accept} (packets of a translated
+ *       connection, whose source is translated back on the way out: the answers of a published port of a container
+ *       on several networks, sent along its default route from its address on the port's network) and
+ *       {@code ip saddr != <subnet> counter drop} first (a source outside the subnet, which only a container
+ *       without anti-spoofing can send, would leave un-NATed: it must NAT what it routes to its own address); then
+ *       {@code accept}: traffic leaving the bridge. (An
  *       nftables accept is final only for this base chain: a drop in any other table, the user hook included,
  *       still wins.)</li>
  *   <li>{@code nat-from__br} (masquerade on): {@code oifname != "br" ip saddr <subnet> counter masquerade}.</li>
@@ -371,8 +374,14 @@ public final class NftLayout {
                     }
                 }
                 case FWD_FROM -> {
-                    // a source outside the subnet would leave un-NATed (masquerade covers the subnet only): never
-                    if (n.masquerade()) rules.add(Rule.in(c).saddrNot(subnet).counter().drop().build());
+                    // a source outside the subnet would leave un-NATed (masquerade covers the subnet only): never;
+                    // but a packet of a translated connection (the answer of a published port a container on
+                    // several networks sends along its default route, from its address on the port's network) has
+                    // its source translated back on the way out
+                    if (n.masquerade()) {
+                        rules.add(Rule.in(c).ctStatus(CtStatus.DNAT).accept().build());
+                        rules.add(Rule.in(c).saddrNot(subnet).counter().drop().build());
+                    }
                     rules.add(Rule.in(c).accept().build());
                 }
                 case NAT_FROM -> rules.add(Rule.in(c).oifnameNot(br).saddr(subnet).counter().masquerade().build());

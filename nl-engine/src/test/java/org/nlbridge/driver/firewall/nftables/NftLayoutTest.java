@@ -45,6 +45,7 @@ class NftLayoutTest {
                 "add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" accept",
                 "add rule ip nlbridge fwd-to__nlb0 ip daddr . meta l4proto . th dport @published4 ct status dnat counter packets 0 bytes 0 accept",
                 "add rule ip nlbridge fwd-to__nlb0 counter packets 0 bytes 0 drop",
+                "add rule ip nlbridge fwd-from__nlb0 ct status dnat accept",
                 "add rule ip nlbridge fwd-from__nlb0 ip saddr != 172.18.0.0/16 counter packets 0 bytes 0 drop",
                 "add rule ip nlbridge fwd-from__nlb0 accept",
                 "add rule ip nlbridge nat-from__nlb0 oifname != \"nlb0\" ip saddr 172.18.0.0/16 counter packets 0 bytes 0 masquerade",
