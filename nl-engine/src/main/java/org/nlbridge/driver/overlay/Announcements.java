@@ -33,7 +33,9 @@ import org.nlbridge.state.Network;
  * {@link #catchUp} makes the store agree with the engine's endpoints after a restart or an outage: what is missing
  * is announced again (the same address: a claim that finds our own value is ours), what the store has in excess
  * (withdrawn while it was unreachable, or claimed by a daemon killed mid-attach) is removed. Serialised, so a
- * catch-up never removes a claim an attach is making.
+ * catch-up never removes a claim an attach is making. A claim whose reply was lost is resolved by reading it back
+ * ({@link Claims}); one still unresolved when the store went away is found by its value ({@code HOST/CONTAINER})
+ * when the container is attached again, and kept rather than a second address claimed.
  */
 final class Announcements {
     private final Cluster cluster;
@@ -67,7 +69,11 @@ final class Announcements {
             ClusterIpam.Allocation a;
             try {
                 ClusterIpam ipam = ipam(cluster.etcd(), n);
-                if (r.ipv4() != null) {
+                IpAddress mine = r.ipv4() == null ? np.claimedBy(holder) : null;
+                a = mine == null ? null : reclaim(ipam, mine, holder, lease, with);
+                if (a != null) {
+                    next.put(n.name(), a.address().next());
+                } else if (r.ipv4() != null) {
                     a = ipam.allocate(r.ipv4(), holder, lease, with);
                 } else {
                     // each host searches from its own place in the range (then on from its last address), so hosts
@@ -88,6 +94,20 @@ final class Announcements {
             EndpointRecord rec = record.apply(a.address());
             cluster.local(n.name()).put(r.container(), new Local(rec.ip(), rec.mac()));
             return r.withAddress(rec.ip(), rec.mac());
+        }
+    }
+
+    /**
+     * The address the store already holds for this container (an earlier attempt whose reply was lost, so this host
+     * did not know it had won; found by the claim's value), claimed again rather than a second one; null when it has
+     * gone to someone else meanwhile.
+     */
+    private static ClusterIpam.Allocation reclaim(ClusterIpam ipam, IpAddress mine, String holder, long lease,
+                                                  Function<IpAddress, List<Op>> with) {
+        try {
+            return ipam.allocate(mine, holder, lease, with);
+        } catch (AddressInUseException | ValidationException e) {
+            return null;
         }
     }
 

@@ -43,8 +43,10 @@ import org.nlbridge.state.Network;
  *
  * <p>Connecting (the lease, the host record, then catching up every network: re-announcing what the store lacks,
  * withdrawing what it has too much, resuming each watch) runs on a thread of its own, at start and again whenever
- * the store comes back or the lease was lost, so an engine opens, and existing traffic flows, while the store is
- * unreachable. What needs the store meanwhile fails at once with a {@link ClusterUnavailableException}.
+ * the store was found unreachable (a call timed out, a watch lost its stream, the lease was lost), retried every
+ * second until the store answers, so an engine opens, and existing traffic flows, while the store is unreachable,
+ * and every outage ends in a reconnection. What needs the store meanwhile fails at once with a
+ * {@link ClusterUnavailableException}.
  */
 final class Cluster implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("nlbridge.overlay");
@@ -253,6 +255,9 @@ final class Cluster implements AutoCloseable {
             event(new ClusterEvent("cluster", "disconnected", "host " + hostId, "the cluster store is unreachable: "
                     + why + "; existing traffic keeps flowing, new attachments fail until it answers"));
         }
+        // probe until it answers: nothing else may tell (a watch whose stream stayed open through the outage, a
+        // lease that outlived it, never report the store back)
+        startConnector();
     }
 
     private void leaseLost(LeaseLostException e) {
@@ -264,7 +269,11 @@ final class Cluster implements AutoCloseable {
         startConnector();
     }
 
-    /** Starts connecting on a thread of its own, unless that runs already. */
+    /**
+     * Starts connecting on a thread of its own, unless that runs already; it retries every {@value #RETRY_MS} ms until
+     * the store answers, so every way of losing the store (a watch lost, a call timed out, the lease lost) ends in a
+     * reconnection and a {@code connected} event.
+     */
     void startConnector() {
         if (closed || !connecting.compareAndSet(false, true)) return;
         Thread.ofPlatform().daemon().name("nlbridge-overlay-connect").start(() -> {
@@ -288,6 +297,8 @@ final class Cluster implements AutoCloseable {
             } finally {
                 connecting.set(false);
             }
+            // the store lost again while this thread was ending found it still running: probe again
+            if (!closed && !reachable()) startConnector();
         });
     }
 
@@ -316,12 +327,15 @@ final class Cluster implements AutoCloseable {
             l.lost().thenAccept(this::leaseLost);
         }
         etcd.put(Keys.host(hostId), record().toJson(), l.id());
+        boolean was = reachable;
         for (NetworkPeers np : networks.values()) {
             if (!np.adopted()) continue;
             announcements.catchUp(np.network, local(np.network));
-            np.start(etcd);
+            // after an outage a watch may still hold a stream that went silent without breaking (a partition that
+            // drops packets): follow afresh from the cursor rather than trust it
+            if (!was && everConnected) np.restart(etcd);
+            else np.start(etcd);
         }
-        boolean was = reachable;
         reachable = true;
         everConnected = true;
         synchronized (connected) {

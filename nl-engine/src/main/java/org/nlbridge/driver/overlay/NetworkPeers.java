@@ -130,6 +130,22 @@ final class NetworkPeers implements WatchListener, AutoCloseable {
         return out;
     }
 
+    /**
+     * The address the watched copy shows claimed for {@code holder} ({@code HOST/CONTAINER}), or null: a claim this
+     * host made whose reply was lost, found by its value.
+     */
+    synchronized IpAddress claimedBy(String holder) {
+        for (KeyValue kv : kvs.subMap(Keys.ipam(network), Keys.ipam(network) + '\uffff').values()) {
+            if (!kv.value().equals(holder)) continue;
+            try {
+                return IpAddress.parse("ipam key", Keys.last(kv.key()));
+            } catch (RuntimeException skip) {
+                // not an address: not ours to interpret
+            }
+        }
+        return null;
+    }
+
     /** The network's declaration as the watched copy has it. */
     synchronized java.util.Optional<Declaration.Stored> declaration() {
         KeyValue kv = kvs.get(Keys.config(network));
@@ -174,6 +190,12 @@ final class NetworkPeers implements WatchListener, AutoCloseable {
         }
     }
 
+    /** Follows the network with a new stream from the cursor (the old one closed, whatever state it is in). */
+    void restart(EtcdClient etcd) {
+        stop();
+        start(etcd);
+    }
+
     synchronized void stop() {
         if (watch != null) watch.close();
         watch = null;
@@ -195,6 +217,9 @@ final class NetworkPeers implements WatchListener, AutoCloseable {
         List<ClusterEvent> events = new ArrayList<>();
         Forwarding.Result result;
         synchronized (this) {
+            // a response the copy is already past (from a watch closed as it delivered, or one restarted before it):
+            // nothing new in it
+            if (rev <= revision) return;
             Set<MacAddress> macs = new LinkedHashSet<>();
             Set<Ipv4Address> ips = new LinkedHashSet<>();
             for (WatchEvent.Change c : changes) {

@@ -141,12 +141,7 @@ class OverlayFailuresTest {
 
             // the store back: the container the daemon still wants is attached, and reachable from the others
             w.etcd.restart(2, 3);
-            long ms = OverlayWorld.await(30_000, "late attached once the store is back", () -> {
-                for (JsonNode c : w.status(1).path("containers")) {
-                    if (c.path("name").asText().equals("late") && !c.path("ipv4").isNull()) return true;
-                }
-                return false;
-            });
+            long ms = OverlayWorld.await(30_000, "late attached once the store is back", () -> hasAddress(w, 1, "late"));
             String late = w.ip(1, "late");
             OverlayWorld.await(5000, "late reachable from h2", () -> Tcp.ping(w.ns("h2a"), late));
             System.out.println("overlay-figures: store back after an outage: the pending container was attached within "
@@ -173,6 +168,65 @@ class OverlayFailuresTest {
             System.out.println(w.logs());
             throw t;
         }
+    }
+
+    /**
+     * Every etcd member frozen (SIGSTOP) while h1 claims an address: the claim's transaction is sent and its reply
+     * never comes, so it may or may not have been applied, and h1 has no other sign of the outage (its watch's stream
+     * stays open, its lease outlives the freeze, which the long TTL ensures). h1 must keep probing until the store
+     * answers, then attach the container it still wants, holding exactly one address for it in the store.
+     */
+    @Test
+    void aStoreThatFreezesDuringAnAttachIsProbedUntilItAnswersAndTheClaimIsResolved(Sandbox sb) {
+        OverlayWorld w = OverlayWorld.start(sb, 30);
+        try {
+            w.declareEverywhere("ov", OverlayWorld.SUBNET);
+            w.daemon(1).call("POST", "/v1/containers", w.container("h1a", "ov")).ok();
+            w.daemon(2).call("POST", "/v1/containers", w.container("h2a", "ov")).ok();
+            OverlayWorld.await(5000, "h2 has h1a's entries", () -> w.entries(2, "ov").size() == 2);
+
+            Map<String, Object> desired = new LinkedHashMap<>();
+            desired.put("networks", List.of(OverlayWorld.overlay("ov", OverlayWorld.SUBNET)));
+            desired.put("containers", List.of(Map.of("name", "h1a", "netns", w.ns("h1a"), "network", "ov"),
+                    w.container("late", "ov")));
+            DaemonProcess.Answer a;
+            for (int m = 1; m <= 3; m++) w.etcd.pause(m);
+            try {
+                a = w.daemon(1).call("POST", "/v1/apply", desired);
+            } finally {
+                for (int m = 1; m <= 3; m++) w.etcd.resume(m);
+            }
+            assertEquals(500, a.status(), a.body().toString());
+            String msg = a.body().path("message").asText();
+            assertTrue(msg.contains("container late") && msg.contains("the write may have been applied"), msg);
+
+            long ms = OverlayWorld.await(30_000, "late attached once the store answers again", () -> hasAddress(w, 1, "late"));
+            String late = w.ip(1, "late");
+            OverlayWorld.await(5000, "late reachable from h2", () -> Tcp.ping(w.ns("h2a"), late));
+            String holder = hostId(w, 1) + "/late";
+            List<String> claims = w.etcdGet("/nlbridge/v1/networks/ov/ipam/").entrySet().stream()
+                    .filter(e -> e.getValue().equals(holder)).map(e -> e.getKey().replaceAll(".*/", "")).toList();
+            assertEquals(List.of(late), claims, "one address held for late in the store, the one it has");
+            String log = w.daemon(1).log();
+            assertTrue(log.indexOf("cluster connected") < log.lastIndexOf("cluster connected"), "h1 connected again");
+            // and h1 follows the network again: a container attached on h2 now reaches h1's entries
+            w.daemon(2).call("POST", "/v1/containers", w.container("h2b", "ov")).ok();
+            String h2b = w.ip(2, "h2b");
+            OverlayWorld.await(5000, "h1 has h2b's entries", () -> w.entries(1, "ov").toString().contains("arp " + h2b + " "));
+            System.out.println("overlay-figures: a store frozen during an attach: attached within " + ms
+                    + " ms of the store answering again");
+        } catch (Throwable t) {
+            System.out.println(w.logs());
+            throw t;
+        }
+    }
+
+    /** Whether host {@code host}'s daemon reports {@code container} with an address. */
+    private static boolean hasAddress(OverlayWorld w, int host, String container) {
+        for (JsonNode c : w.status(host).path("containers")) {
+            if (c.path("name").asText().equals(container) && !c.path("ipv4").isNull()) return true;
+        }
+        return false;
     }
 
     /** The cluster host ID of a host (from its state directory's host.json, as the daemon wrote it). */

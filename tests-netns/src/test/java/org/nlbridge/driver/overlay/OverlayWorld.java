@@ -176,6 +176,16 @@ final class OverlayWorld implements AutoCloseable {
         return r.out().lines().filter(l -> !l.isBlank()).toList();
     }
 
+    /** Keys under a prefix with their values (one line each here), via etcdctl. */
+    Map<String, String> etcdGet(String prefix) {
+        Cmd.Result r = etcd.etcdctl("get", "--prefix", prefix);
+        if (r.exit() != 0) throw new AssertionError("etcdctl: " + r.err());
+        List<String> lines = r.out().lines().toList();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < lines.size(); i += 2) out.put(lines.get(i), lines.get(i + 1));
+        return out;
+    }
+
     /** Waits up to {@code millis} for {@code condition}; the time it took, or an assertion error naming it. */
     static long await(long millis, String what, BooleanSupplier condition) {
         long t0 = System.nanoTime();

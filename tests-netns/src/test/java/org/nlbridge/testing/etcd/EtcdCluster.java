@@ -189,6 +189,25 @@ public final class EtcdCluster implements AutoCloseable {
         members[i - 1] = null;
     }
 
+    /**
+     * Freezes a member (SIGSTOP by PID): its connections stay open and nothing it was sent is answered, like a
+     * partition that drops packets without a reset. {@link #resume} (SIGCONT) lets it go on where it was.
+     */
+    public void pause(int i) {
+        signal(i, "STOP");
+    }
+
+    public void resume(int i) {
+        signal(i, "CONT");
+    }
+
+    private void signal(int i, String sig) {
+        Process p = members[i - 1];
+        if (p == null || !p.isAlive()) throw new IllegalStateException("m" + i + " is not running");
+        Cmd.Result r = Cmd.exec(null, "kill", "-" + sig, Long.toString(p.pid()));
+        if (r.exit() != 0) throw new AssertionError("kill -" + sig + " " + p.pid() + ": " + r.err());
+    }
+
     /** Starts killed members again on their data directories and waits until the cluster answers. */
     public void restart(int... which) {
         for (int i : which) {
