@@ -6,15 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.cluster.ClusterOptions;
+import org.nlbridge.daemon.Daemon;
+import org.nlbridge.daemon.PluginSockets;
+import org.nlbridge.daemon.http.Limits;
+import org.nlbridge.net.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-
-import org.nlbridge.client.DaemonAddress;
-import org.nlbridge.cluster.ClusterOptions;
-import org.nlbridge.net.tls.Tls;
-import org.nlbridge.daemon.Daemon;
-import org.nlbridge.daemon.http.Limits;
 
 /**
  * {@code nlbridge daemon}: the engine as a long-running process, Docker's {@code dockerd -H}. Listens on Unix
@@ -35,7 +35,7 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "NAME", description = "Group of the Unix sockets (default: root's).")
     String group;
 
-    @Option(names = "--docker-plugin", paramLabel = "PATH", arity = "0..1", fallbackValue = Daemon.DOCKER_PLUGIN_SOCKET,
+    @Option(names = "--docker-plugin", paramLabel = "PATH", arity = "0..1", fallbackValue = PluginSockets.DEFAULT,
             description = "Also serve Docker's network and IPAM plugin protocol (docker network create -d nlbridge,"
                     + " --ipam-driver nlbridge) on this Unix socket (0660 like -H's; repeatable). Without PATH:"
                     + " ${FALLBACK-VALUE}, where dockerd finds it.")

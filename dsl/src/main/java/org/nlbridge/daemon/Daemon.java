@@ -24,9 +24,7 @@ import org.nlbridge.driver.overlay.OverlayDriver;
 import org.nlbridge.net.tls.Tls;
 import org.nlbridge.daemon.http.ConnListener;
 import org.nlbridge.daemon.http.HttpServer;
-import org.nlbridge.dockerplugin.DockerPlugin;
 import org.nlbridge.daemon.http.Limits;
-import org.nlbridge.daemon.http.RequestKind;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
 import org.nlbridge.engine.HostNamespace;
@@ -53,8 +51,6 @@ import org.nlbridge.spec.Plan;
 public final class Daemon implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("nlbridge.daemon");
-    /** Docker's default plugin socket, in the directory dockerd searches ({@code --docker-plugin} without a path). */
-    public static final String DOCKER_PLUGIN_SOCKET = "/run/docker/plugins/nlbridge.sock";
     static final String VERSION = Optional.ofNullable(Daemon.class.getPackage().getImplementationVersion()).orElse("dev");
 
     /**
@@ -73,8 +69,7 @@ public final class Daemon implements AutoCloseable {
      * @param dockerPlugins the Unix sockets to serve Docker's plugin protocol on ({@code --docker-plugin})
      */
     public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
-                          int monitorBuffer, Duration debounce, ClusterOptions cluster, Limits limits,
-                          List<Path> dockerPlugins) {
+                          int monitorBuffer, Duration debounce, ClusterOptions cluster, Limits limits, List<Path> dockerPlugins) {
         public Options {
             hosts = List.copyOf(hosts);
             Objects.requireNonNull(debounce, "debounce");
@@ -205,16 +200,9 @@ public final class Daemon implements AutoCloseable {
         http.serve(l);
     }
 
-    /**
-     * Serves Docker's network and IPAM plugin protocol ({@code nlbridge} for {@code docker network create -d} and
-     * {@code --ipam-driver}) on one more Unix socket, made like the API's (0660, root and {@code group}), under the
-     * API's budgets: {@code Plugin.Activate} (dockerd's handshake) waits for nothing, every other call is a request.
-     */
-    public synchronized void serveDockerPlugin(Path socket, String group) throws IOException {
-        DockerPlugin p = new DockerPlugin(new PluginBackend(this));
-        http.serve(UnixListener.open(socket, group, http.limits().backlog()), new HttpServer.Routes(p::handle,
-                (method, s) -> s.size() == 1 && s.get(0).equals("Plugin.Activate") ? RequestKind.IMMEDIATE
-                        : RequestKind.REQUEST, DockerPlugin::error));
+    /** Serves Docker's network and IPAM plugin protocol on one more Unix socket ({@link PluginSockets#serve}). */
+    public void serveDockerPlugin(Path socket, String group) throws IOException {
+        PluginSockets.serve(http, new PluginBackend(this), socket, group);
     }
 
     /** The API server (its budgets in use, for tests). */
