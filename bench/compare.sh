@@ -9,6 +9,7 @@
 #                                     assertions, well under a minute; exits non-zero if any run fails verification
 # Environment:
 #   REPS=3                 repetitions per method and N
+#   STARTUP_REPS=20        runs of each one-shot command in bench/startup.sh
 #   FULL_REPS_500=REPS     repetitions for attach-full at N>=500 (the CNI/netavark peers take a minute or more per run)
 #   ATTACH_NS / FW_NS      N lists per scenario (default "10 100 500" / "100 1000 10000")
 #   PB_RESULTS             where raw rows go (default /tmp/pb-results/compare-DATE)
@@ -88,14 +89,16 @@ fw_fast="nft-map nft-rules iptables-restore iptables-legacy-restore"
 if [ $smoke = 1 ]; then
   # Not through run-peers.sh: its settle step waits for a mostly idle machine before every run (up to 2 min on a
   # busy CI host). The same pieces instead: namespaces by one `ip -batch`, the command, the harness's verifier,
-  # teardown; namespaces under a prefix of their own, so a harness run elsewhere on the host is left alone.
+  # teardown; namespaces under a prefix of this run's own (pbsmoke<PID>-), so that neither a harness run nor another
+  # smoke run on the host (parallel ./run-tests) is touched by this one's cleanup, nor touches it.
   REPS=1
   smoke_case() { # smoke_case SCENARIO LABEL N CMD...
     local scen=$1 label=$2 n=$3; shift 3
     local out=$PB_RESULTS/smoke-$scen.tsv t0 t1 rc verify=skipped
     (
-      export PB_NS_PREFIX=pbsmoke- PB_N=$n PB_SCENARIO=$scen
-      export PB_HOST_NS=pbsmoke-host PB_CT_PREFIX=pbsmoke-c- PB_FW_NS=pbsmoke-fw PB_WORK_ROOT=/tmp/pbsmoke-work
+      p=pbsmoke$$-
+      export PB_NS_PREFIX=$p PB_N=$n PB_SCENARIO=$scen
+      export PB_HOST_NS=${p}host PB_CT_PREFIX=${p}c- PB_FW_NS=${p}fw PB_WORK_ROOT=/tmp/${p}work
       # shellcheck disable=SC1091
       . "$PEERS/lib/common.sh"
       export PB_WORKDIR=$PB_WORK_ROOT/$scen-$label; rm -rf "$PB_WORKDIR"; mkdir -p "$PB_WORKDIR"
@@ -121,12 +124,15 @@ if [ $smoke = 1 ]; then
       [ $rc = 0 ] && [ $verify = OK ]
     ) || failed=1
   }
-  m run_1 "bench/compare.sh --smoke (namespaces pbsmoke-*, verification by $PEERS/lib/verify_*.py)"
+  m run_1 "bench/compare.sh --smoke (namespaces pbsmoke<PID>-*, verification by $PEERS/lib/verify_*.py)"
   smoke_case attach ip-batch 3 "$PEERS/methods/ip-batch"
   smoke_case attach nlbridge 3 "$ENGINE"
   smoke_case attach nlbridge-full 3 "$ENGINE_FULL"
   smoke_case firewall nft-map 10 "$PEERS/methods/nft-map"
   smoke_case firewall nlbridge 10 "$ENGINE"
+  log "smoke start-up: the one-shot commands through ./nlbridge (bench/startup.sh --smoke)"
+  OUT_TSV=$PB_RESULTS/startup.tsv "$bench/startup.sh" --smoke > "$PB_RESULTS/startup.log" 2>&1 \
+    || { failed=1; log "startup smoke failed (see $PB_RESULTS/startup.log)"; cat "$PB_RESULTS/startup.log" >&2; }
   if [ "${CNI:-1}" = 1 ]; then
     log "smoke cni: the CNI plugin and the reference chains, N=3 and 2"
     "$bench/cni.sh" --smoke > "$PB_RESULTS/smoke-cni.log" 2>&1 || { failed=1; tail -20 "$PB_RESULTS/smoke-cni.log" >&2; }
@@ -152,6 +158,10 @@ else
     [ "$n" -le 1000 ] && methods="$methods iptables-exec iptables-legacy-exec"
     group firewall "$n" "$REPS" SCENARIOS=firewall FW_METHODS="$methods" ENGINE_CMD="$ENGINE" ENGINE_LABEL=nlbridge
   done
+  log "start-up: one-shot commands through ./nlbridge vs podman (bench/startup.sh, ${STARTUP_REPS:-20} runs each)"
+  m "run_$((++runs))" "REPS=${STARTUP_REPS:-20} bench/startup.sh"
+  REPS=${STARTUP_REPS:-20} OUT_TSV=$PB_RESULTS/startup.tsv "$bench/startup.sh" > "$PB_RESULTS/startup.log" 2>&1 \
+    || { failed=1; log "start-up: some runs failed (see $PB_RESULTS/startup.log)"; }
   if [ "${CNI:-1}" = 1 ]; then
     # the CNI plugin against the reference chains: its own driver (bench/cni_bench.py), bench/results/cni.md
     log "cni: ADD/DEL latency, $REPS rounds"
@@ -187,6 +197,7 @@ m cni_plugins "$(dpkg-query -W -f='${Version}' containernetworking-plugins 2>/de
 m netavark "$(/usr/lib/podman/netavark --version 2>&1 | head -1) ($(dpkg-query -W -f='${Version}' netavark 2>/dev/null))"
 m pyroute2 "$(dpkg-query -W -f='${Version}' python3-pyroute2 2>/dev/null)"
 m python "$($PY --version 2>&1)"
+m podman "$(podman --version 2>/dev/null | head -1) ($(dpkg-query -W -f='${Version}' podman 2>/dev/null))"
 m reps "$REPS"
 [ $smoke = 1 ] || m reps_note "attach-full at N=500: ${FULL_REPS_500:-$REPS} reps; iptables-exec/iptables-legacy-exec only up to N=1000 (220 s / 393 s per run at 10,000, see peers/RESULTS.md)."
 if [ $smoke = 0 ]; then

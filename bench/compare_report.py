@@ -45,7 +45,8 @@ for r in rows:
 
 
 def ok(rs):
-    return [r for r in rs if r['rc'] == '0' and r['verify'] == 'OK']
+    # a start-up row's verify already checked its expected exit code (plan's is 2)
+    return [r for r in rs if r['verify'] == 'OK' and (r['rc'] == '0' or r['scenario'] == 'startup')]
 
 
 def med(rs, key):
@@ -62,6 +63,16 @@ def med(rs, key):
 def wall(scen, n, m):
     rs = ok(groups.get((scen, n, m), []))
     return med(rs, 'wall_s') if rs else None
+
+
+def fastest(scen, n, m):
+    rs = [float(r['wall_s']) for r in ok(groups.get((scen, n, m), []))]
+    return min(rs) if rs else None
+
+
+def fastest_note(scen, n, ours, peer):
+    a, b = fastest(scen, n, ours), fastest(scen, n, peer)
+    return f' (fastest runs: {a:.3f} s vs {b:.3f} s, {b / a:.2f}×)' if a and b else ''
 
 
 def fmt_s(v):
@@ -107,7 +118,7 @@ w('## Machine and versions\n')
 w('| what | value |')
 w('|---|---|')
 for k in ['machine', 'cpu', 'memory', 'os', 'kernel', 'load_after', 'jdk', 'jvm_flags', 'iproute2', 'nftables',
-          'iptables', 'cni_plugins', 'netavark', 'pyroute2', 'python']:
+          'iptables', 'cni_plugins', 'netavark', 'pyroute2', 'python', 'podman']:
     if k in meta:
         w(f'| {k} | {meta[k]} |')
 w('')
@@ -182,7 +193,98 @@ for scen, pick, ours, heading in SECTIONS:
         w(f'| {m} | ' + ' | '.join(vals) + ' |')
     w('\n</details>\n')
 
+# ---------------------------------------------------------------- start-up (bench/startup.sh)
+START = [('nlbridge-version', '`nlbridge version`'), ('podman-version', '`podman --version`'),
+         ('nlbridge-status', '`nlbridge status` (empty state, engine in the process)'),
+         ('podman-network-ls', '`podman network ls`'),
+         ('nlbridge-status-H', '`nlbridge -H unix://… status` (through a daemon)'),
+         ('nlbridge-check', '`nlbridge check` (docker0.groovy: compile and validate)'),
+         ('nlbridge-plan', '`nlbridge plan` (compile, open the engine, plan)'),
+         ('nlbridge-apply', '`nlbridge apply` (2 containers, a published port)'),
+         ('nlbridge-destroy', '`nlbridge destroy`')]
+
+
+def start_med(label, key):
+    return med(ok(groups.get(('startup', 1, label), [])), key)
+
+
+if any(k[0] == 'startup' for k in groups):
+    w('## Start-up — one-shot commands through `./nlbridge`, side by side with podman\n')
+    w('`bench/startup.sh`: the README\'s launcher with its start-up caches, and podman 4 (a Go CLI) with every path '
+      'of its own under a temporary directory; interleaved runs (the order reversed every other round), read-only '
+      'commands in a private mount namespace with `/tmp` noexec. Medians over the runs that exited as expected '
+      'and printed what they should (verified / runs); user and sys are CPU seconds, RSS the peak resident set.\n')
+    w('| command | wall | user | sys | max RSS |')
+    w('|---|---:|---:|---:|---:|')
+    for label, name in START:
+        rs = groups.get(('startup', 1, label), [])
+        if not rs:
+            continue
+        good = ok(rs)
+        if not good:
+            w(f"| {name} | ✗ rc={rs[0]['rc']} verify={rs[0]['verify']} | | | |")
+            continue
+        w(f"| {name} | {start_med(label, 'wall_s'):.3f} s ({len(good)}/{len(rs)}) | {start_med(label, 'user_s'):.3f} | "
+          f"{start_med(label, 'sys_s'):.3f} | {start_med(label, 'maxrss_kb') / 1024:.0f} MiB |")
+    w('')
+    pairs = [('nlbridge-version', 'podman-version', '`version` / `podman --version`'),
+             ('nlbridge-status', 'podman-network-ls', '`status` / `podman network ls`'),
+             ('nlbridge-status-H', 'podman-network-ls', '`-H … status` / `podman network ls`')]
+    rows = [(t, start_med(a, 'wall_s'), start_med(b, 'wall_s')) for a, b, t in pairs]
+    rows = [(t, x, y) for t, x, y in rows if x and y]
+    if rows:
+        w('**ours / podman**, whole command (goal of issue 14: at most 2):\n')
+        w('| pair | ratio |')
+        w('|---|---:|')
+        for t, x, y in rows:
+            w(f'| {t} | {x / y:.2f} |')
+        w('')
+
 # ---------------------------------------------------------------- targets
+if not smoke and any(k[0] == 'startup' for k in groups):
+    w('## Targets (issue 14)\n')
+    w('Medians decide; the fastest run of each side is shown too, as the VM is shared and its load varies '
+      '(`load_after` above).\n')
+    w('| target | measured | met? |')
+    w('|---|---|---|')
+    for a, b, text in [('nlbridge-version', 'podman-version', '`nlbridge version` at most 2× `podman --version`'),
+                       ('nlbridge-status', 'podman-network-ls', '`nlbridge status` at most 2× `podman network ls`')]:
+        x, y = start_med(a, 'wall_s'), start_med(b, 'wall_s')
+        if x and y:
+            w(f"| {text} | {x:.3f} s vs {y:.3f} s: {x / y:.1f}× | {'yes' if x / y <= 2 else 'no'} |")
+        else:
+            w(f'| {text} | — | not measured |')
+    # the three ratios issue 7 set and issue 14 took up again (the issue 7 table below has the same figures)
+    ours100, ipb100 = wall('attach', 100, 'nlbridge'), wall('attach', 100, 'ip-batch')
+    if ours100 and ipb100:
+        w(f"| attach N=100, whole command, at least 1.2× faster than `ip -batch` | {ours100:.3f} s vs {ipb100:.3f} s: "
+          f"{ipb100 / ours100:.2f}×{fastest_note('attach', 100, 'nlbridge', 'ip-batch')} | "
+          f"{'yes' if ipb100 / ours100 >= 1.2 else 'no'} |")
+    f100, nv100 = wall('attach', 100, 'nlbridge-full'), wall('attach', 100, 'netavark-ports')
+    if f100 and nv100:
+        w(f"| attach-full N=100 at least 20× faster than netavark with ports | {f100:.3f} s vs {nv100:.2f} s: "
+          f"{nv100 / f100:.1f}×{fastest_note('attach', 100, 'nlbridge-full', 'netavark-ports')} | "
+          f"{'yes' if nv100 / f100 >= 20 else 'no'} |")
+    fw, nm = wall('firewall', 10000, 'nlbridge'), wall('firewall', 10000, 'nft-map')
+    if fw and nm:
+        w(f"| 10,000 published ports at least as fast as `nft -f` with a map, whole command | {fw:.3f} s vs "
+          f"{nm:.3f} s: {nm / fw:.2f}×{fastest_note('firewall', 10000, 'nlbridge', 'nft-map')} | "
+          f"{'yes' if nm / fw >= 1 else 'no'} |")
+    scale = os.path.join(bench, 'results', 'daemon-scale.tsv')
+    if os.path.exists(scale):
+        import csv
+        by_n = {int(r['containers']): r for r in csv.DictReader(open(scale), delimiter='\t')}
+        for n, limit in ((500, 2), (1000, 3)):
+            if 10 in by_n and n in by_n:
+                a, b = float(by_n[n]['add_s']), float(by_n[10]['add_s'])
+                w(f"| one more container through the daemon at {n:,} at most {limit}× what it costs at 10 "
+                  f"(`daemon-scale.sh`, a separate run) | {a:.3f} s vs {b:.3f} s: {a / b:.1f}× | "
+                  f"{'yes' if a / b <= limit else 'no'} |")
+        rss = ', '.join(f"{n:,}: {int(by_n[n]['rss_kb']) / 1024:.0f} MiB" for n in (0, 100, 1000) if n in by_n)
+        if rss:
+            w(f'| daemon RSS at 0, 100 and 1,000 containers (reported, no target) | {rss} | — |')
+    w('')
+
 if not smoke:
     w('## Targets (issue 7)\n')
     w('| target | measured | met? |')
@@ -239,7 +341,8 @@ if not smoke:
     for name, title in (('cni.md', 'CNI plugin: ADD and DEL latency against the reference chains (`bench/cni.sh`)'),
                         ('jmh.md', 'JMH'), ('packet-path.md', 'Per-new-connection cost of published ports'),
                         ('docker.md', "Docker: nlbridge's plugin against Docker's bridge driver (`bench/docker.sh`)"),
-                        ('overlay.md', 'Several hosts: overlay convergence on etcd (`bench/overlay.sh`)')):
+                        ('overlay.md', 'Several hosts: overlay convergence on etcd (`bench/overlay.sh`)'),
+                        ('daemon-scale.md', 'The daemon as it holds more containers: memory and one more container')):
         p = os.path.join(bench, 'results', name)
         if os.path.exists(p):
             w(f'## {title}\n')

@@ -143,6 +143,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (QuickCommands.isVersion(args)) { // before Cli.system(): version needs none of the world
+            for (String l : VersionCommand.lines()) System.out.println(l);
+            System.exit(0);
+        }
         System.exit(execute(Cli.system(), args));
     }
 
@@ -151,35 +155,53 @@ public final class Main implements Runnable {
         return execute(Cli.system(), args);
     }
 
-    /** Runs the command line against the given world and returns the exit code. */
+    /**
+     * Runs the command line against the given world and returns the exit code: the hot commands in their plain
+     * forms by hand ({@link QuickCommands}), everything else through picocli.
+     */
     public static int execute(Cli cli, String... args) {
-        // picocli's default factory probes for groovy.lang.Closure, which loads Groovy's runtime: only commands
-        // that compile a script may load Groovy (see ScriptLoader), and no command uses closures in annotations
-        System.setProperty("picocli.disable.closures", "true");
+        Integer quick = QuickCommands.run(cli, args);
+        return quick != null ? quick : parseAndRun(cli, args);
+    }
+
+    /** The command line as picocli parses it: every command, help, usage errors. */
+    static int parseAndRun(Cli cli, String... args) {
         Main main = new Main(cli);
-        CommandLine cl = new CommandLine(main);
-        cl.setOut(cli.out());
-        cl.setErr(cli.err());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        // run CONTAINER CMD...: everything after the container belongs to the command, options included
-        cl.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine cl = commandLine(main);
         cl.setParameterExceptionHandler((ex, argv) -> {
             fail(cli.err(), ex.getMessage() + " (see nlbridge --help)");
             return 1;
         });
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            fail(cli.err(), message(ex));
-            if (main.verbose) {
-                StringWriter trace = new StringWriter();
-                ex.printStackTrace(new PrintWriter(trace));
-                cli.err().print(trace);
-                cli.err().flush();
-            }
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> failed(cli, main.verbose, ex));
         int code = cl.execute(args);
         cli.out().flush();
         return code;
+    }
+
+    /** picocli's model of the command line around {@code main}. */
+    static CommandLine commandLine(Main main) {
+        // picocli's default factory probes for groovy.lang.Closure, which loads Groovy's runtime: only commands
+        // that compile a script may load Groovy (see ScriptLoader), and no command uses closures in annotations
+        System.setProperty("picocli.disable.closures", "true");
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(main.cli.out());
+        cl.setErr(main.cli.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // run CONTAINER CMD...: everything after the container belongs to the command, options included
+        cl.getSubcommands().get("run").setStopAtPositional(true);
+        return cl;
+    }
+
+    /** A command failed: one line on stderr, the stack trace too with {@code -v}; exit code 1. */
+    static int failed(Cli cli, boolean verbose, Exception ex) {
+        fail(cli.err(), message(ex));
+        if (verbose) {
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            cli.err().print(trace);
+            cli.err().flush();
+        }
+        return 1;
     }
 
     private static void fail(PrintWriter err, String message) {

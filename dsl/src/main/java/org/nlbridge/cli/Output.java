@@ -41,13 +41,23 @@ final class Output {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-
     static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        return Json.write(value);
+    }
+
+    /**
+     * Everything that touches Jackson, in a class of its own: Jackson is hundreds of classes that text output does
+     * not need, and even a catch clause for its exception in Output would have the verifier load them.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+        static String write(Object value) {
+            try {
+                return MAPPER.writeValueAsString(value) + "\n";
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -9,8 +9,8 @@ import org.nlbridge.cluster.ClusterEvent;
 /**
  * The engine's cluster events ({@code peer}, {@code cluster}) into the daemon's event stream. The engine opens, and
  * may connect to the store, before the daemon exists: events until then are kept (at most {@value #KEEP}) and
- * published when it does. When the store becomes reachable again, the daemon converges to its desired state (a
- * container whose attach failed during the outage is attached now).
+ * published when it does. When the store becomes reachable again, the daemon converges to its desired state at once,
+ * whatever backoff failed repairs during the outage had reached (a container whose attach failed is attached now).
  */
 final class ClusterEvents implements Consumer<ClusterEvent> {
     static final int KEEP = 1024;
@@ -36,7 +36,7 @@ final class ClusterEvents implements Consumer<ClusterEvent> {
     private void publish(ClusterEvent e) {
         daemon.events().publish(e.type(), e.action(), e.object(), e.detail());
         if (e.type().equals("cluster") && e.action().equals("connected")) {
-            daemon.drift().trigger(new DriftRepair.Trigger("the cluster store is reachable: converging to the desired"
+            daemon.drift().triggerAfterRecovery(new DriftRepair.Trigger("the cluster store is reachable: converging to the desired"
                     + " state", null, false, true));
         }
     }

@@ -167,6 +167,23 @@ final class DriftRepair implements AutoCloseable {
         }
     }
 
+    /**
+     * A trigger that does not wait out the backoff of earlier failures: the cause of those failures is gone (the
+     * cluster store answers again), so what failed may work now, at once.
+     */
+    synchronized void triggerAfterRecovery(Trigger t) {
+        failures = 0;
+        notBefore = 0;
+        boolean waiting = scheduled; // the run already scheduled may be a whole backoff away
+        trigger(t);
+        if (!waiting) return;
+        try {
+            timer.schedule(() -> daemon.onEngineLater(this::runPending), debounceMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     private List<Trigger> takePending() {
         synchronized (this) {
             List<Trigger> out = new ArrayList<>(pending);

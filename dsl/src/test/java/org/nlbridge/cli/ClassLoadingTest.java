@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.client.DaemonAddress;
@@ -19,23 +22,36 @@ import org.nlbridge.daemon.Daemon;
 import org.nlbridge.testing.MemoryEngine;
 
 /**
- * Commands that compile no script load no Groovy class (Groovy's runtime is most of what a cold start would load):
- * checked in a fresh JVM with {@code -Xlog:class+load}, for {@code version} and for {@code status} sent to a daemon.
+ * Commands that compile no script load no Groovy class (Groovy's runtime is most of what a cold start would load),
+ * and a command sent to a daemon ({@code -H}) is a thin client: no engine, no state store, no netlink, no native
+ * call. Checked in a fresh JVM with {@code -Xlog:class+load}.
  */
 class ClassLoadingTest {
 
     @TempDir
     Path tmp;
+    Daemon daemon;
+    String host;
 
     /** Runs the command line in a new JVM; returns the names of the classes it loaded. */
     private List<String> loaded(String... args) throws IOException, InterruptedException {
+        return loadedWith(Map.of(), args);
+    }
+
+    /** {@link #loaded} with more environment variables for the new JVM. */
+    private List<String> loadedWith(Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-Xlog:class+load=info:file=" + tmp.resolve("classes.log"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("NLBRIDGE_HOST");
+        pb.environment().putAll(env);
+        Process p = pb.redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command line finished");
-        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("out.txt")));
+        // 0, or plan's "there are changes"
+        assertTrue(p.exitValue() == 0 || p.exitValue() == Commands.CHANGES, Files.readString(tmp.resolve("out.txt")));
         List<String> names = new ArrayList<>();
         for (String line : Files.readAllLines(tmp.resolve("classes.log"), StandardCharsets.UTF_8)) {
             String[] f = line.split(" ");
@@ -51,23 +67,59 @@ class ClassLoadingTest {
         assertFalse(classes.stream().anyMatch(c -> c.startsWith("org.nlbridge.dsl.ScriptRunner")));
     }
 
+    /**
+     * What only an engine in this process loads: its opening ({@code Engines}, {@code HostEngine}), the state store
+     * and SQLite, netlink and the namespaces, the native bindings, and any downcall stub (a native call linked).
+     */
+    private static final List<String> ENGINE_ONLY = List.of("org.nlbridge.engine.Engines", "org.nlbridge.engine.HostEngine",
+            "org.nlbridge.state.", "org.sqlite.", "java.sql.DriverManager", "org.nlbridge.netlink.", "org.nlbridge.rtnl.",
+            "org.nlbridge.nft.", "org.nlbridge.netns.", "org.nlbridge.monitor.", "org.nlbridge.bindings.",
+            "jdk.internal.foreign.abi.DowncallLinker", "jdk.internal.foreign.abi.DowncallStub");
+
+    private static void thinClient(List<String> classes) {
+        assertTrue(classes.contains("org.nlbridge.client.RemoteEngine"), "the command went to the daemon");
+        List<String> engine = classes.stream().filter(c -> ENGINE_ONLY.stream().anyMatch(c::startsWith)).toList();
+        assertEquals(List.of(), engine, "classes of an engine in the client");
+    }
+
     @Test
     void versionLoadsNoGroovy() throws Exception {
         noGroovy(loaded("version"));
     }
 
+    /** The address of a daemon over a fake engine, listening while this test runs. */
+    @BeforeEach
+    void daemon() throws IOException {
+        daemon = Daemon.withoutMonitor(new MemoryEngine());
+        host = "unix://" + tmp.resolve("d.sock");
+        daemon.listen(DaemonAddress.parse("-H", host), null, null);
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+    }
+
     @Test
     void statusThroughADaemonLoadsNoGroovy() throws Exception {
-        MemoryEngine engine = new MemoryEngine();
-        Daemon daemon = Daemon.withoutMonitor(engine);
-        try {
-            String host = "unix://" + tmp.resolve("d.sock");
-            daemon.listen(DaemonAddress.parse("-H", host), null, null);
-            List<String> classes = loaded("-H", host, "status");
-            noGroovy(classes);
-            assertTrue(classes.contains("org.nlbridge.client.RemoteEngine"), "status went to the daemon");
-        } finally {
-            daemon.close();
+        List<String> classes = loaded("-H", host, "status");
+        noGroovy(classes);
+        thinClient(classes);
+    }
+
+    /** plan, apply and destroy compile the script in the client, and send the desired state, nothing more. */
+    @Test
+    void scriptCommandsThroughADaemonAreThinClients() throws Exception {
+        String script = Files.writeString(tmp.resolve("net.groovy"), CliTest.DOCKER0).toString();
+        for (List<String> args : List.of(List.of("-H", host, "apply", script), List.of("-H", host, "plan", script),
+                List.of("-H", host, "-o", "json", "status"), List.of("-H", host, "destroy", script))) {
+            thinClient(loaded(args.toArray(String[]::new)));
         }
+    }
+
+    /** NLBRIDGE_HOST alone makes the same thin client. */
+    @Test
+    void nlbridgeHostMakesAThinClient() throws Exception {
+        thinClient(loadedWith(Map.of("NLBRIDGE_HOST", host), "status"));
     }
 }

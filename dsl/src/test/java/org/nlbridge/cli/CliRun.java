@@ -22,6 +22,8 @@ final class CliRun {
     boolean terminal;
     java.util.Map<String, String> env = java.util.Map.of();
     int launchExit;
+    /** Every command line through picocli, none through {@link QuickCommands}. */
+    boolean viaPicocli;
     Cli.Launcher launcher = l -> {
         launched.add(l.argv());
         return launchExit;
@@ -37,7 +39,7 @@ final class CliRun {
         };
         Cli cli = new Cli(factory, ScriptLoader.withTrust(ScriptTrust.none()), new PrintWriter(out),
                 new PrintWriter(err), terminal, (NetnsLauncher l) -> launcher.run(l), env);
-        int code = Main.execute(cli, args);
+        int code = viaPicocli ? Main.parseAndRun(cli, args) : Main.execute(cli, args);
         return new Result(code, out.toString(), err.toString());
     }
 }

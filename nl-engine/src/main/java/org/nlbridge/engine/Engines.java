@@ -12,7 +12,9 @@ import org.nlbridge.driver.firewall.nftables.HostFirewall;
 import org.nlbridge.driver.firewall.nftables.NftLayout;
 import org.nlbridge.driver.firewall.nftables.NftPlan;
 import org.nlbridge.driver.overlay.OverlayDriver;
+import org.nlbridge.netlink.NlSocket;
 import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.state.StateStore;
 
 /**
  * Opens engines, and names the drivers they have: a new network driver is one class and one line in
@@ -33,6 +35,30 @@ public final class Engines {
                     NftLayout.USER_TABLE),
             new Firewalls.Backend(FirewallBackend.NONE, ns -> new NoneFirewallDriver(), n -> NoneFirewallDriver.PLAN,
                     Set.of(), Set.of(), null));
+
+    /**
+     * Starts, on a background thread, first-use work that opening an engine in this process will need, so that it
+     * overlaps what the caller does first: SQLite (the driver, its native library, an in-memory database: no file
+     * is touched) while the caller links native calls and opens sockets; and with {@code nativeCalls}, for a caller
+     * with something else to do first (compiling a script), the native calls too. Nothing here changes the kernel
+     * or the state; a failure is left to the real open to report.
+     */
+    public static void prepare(boolean nativeCalls) {
+        Thread.ofPlatform().daemon().name("nlbridge-prepare").start(() -> {
+            try {
+                StateStore.warmUp();
+            } catch (Exception | LinkageError e) {
+                // the state store reports it where it matters
+            }
+            if (nativeCalls) {
+                try {
+                    NlSocket.prelink();
+                } catch (RuntimeException | LinkageError e) {
+                    // the first real call reports it
+                }
+            }
+        });
+    }
 
     /** Opens the engine on its host namespace and state directory, and reconciles what an earlier run left. */
     public static Engine open(EngineOptions options) {

@@ -81,13 +81,14 @@ final class Planner {
         Map<String, NetworkSpec> specs = new HashMap<>();
         desired.networks().forEach(n -> specs.put(n.name(), n));
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
-        List<Endpoint> detach = toDetach(desired, s, nets);
+        Map<String, ContainerSpec> named = byName(desired);
+        List<Endpoint> detach = toDetach(named, s, nets);
         Set<String> detached = EndpointSteps.keys(detach);
 
         List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
         for (Network n : removed) out.addAll(remove(n));
         for (ContainerRecord r : s.containers().values()) {
-            if (desired.container(r.name()).isEmpty()) out.addAll(containers.forget(r));
+            if (!named.containsKey(r.name())) out.addAll(containers.forget(r));
         }
         List<Step> networkSteps = new ArrayList<>();
         for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
@@ -154,11 +155,12 @@ final class Planner {
         Stored s = Stored.read(p);
         Set<String> nets = new HashSet<>();
         desired.networks().forEach(n -> nets.add(n.name()));
-        List<Endpoint> detach = s.endpoints().stream().filter(e -> desired.container(e.container()).isPresent()
+        Map<String, ContainerSpec> named = byName(desired);
+        List<Endpoint> detach = s.endpoints().stream().filter(e -> named.containsKey(e.container())
                 || nets.contains(e.network())).toList();
         List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
         for (ContainerRecord r : s.containers().values()) {
-            if (desired.container(r.name()).isPresent()) out.addAll(containers.forget(r));
+            if (named.containsKey(r.name())) out.addAll(containers.forget(r));
         }
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
         List<Network> kept = new ArrayList<>();
@@ -231,13 +233,23 @@ final class Planner {
      * those the kernel no longer has whole (a deleted bridge takes its ports along; a deleted namespace its veth,
      * asynchronously, so a missing namespace counts even while the veth is still there).
      */
-    private List<Endpoint> toDetach(DesiredState desired, Stored s, Map<String, Network> nets) {
+    /**
+     * The desired containers by name: looked up once per stored container or endpoint, so a plan stays linear in
+     * the containers ({@link DesiredState#container} is a scan).
+     */
+    private static Map<String, ContainerSpec> byName(DesiredState desired) {
+        Map<String, ContainerSpec> out = new HashMap<>();
+        for (ContainerSpec c : desired.containers()) out.put(c.name(), c);
+        return out;
+    }
+
+    private List<Endpoint> toDetach(Map<String, ContainerSpec> wanted, Stored s, Map<String, Network> nets) {
         Map<String, Link> links = new HashMap<>();
         p.rtnl.links().list().forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
         List<Endpoint> out = new ArrayList<>();
         for (Endpoint e : s.endpoints()) {
             Network n = s.networks().get(e.network());
-            ContainerSpec c = desired.container(e.container()).orElse(null);
+            ContainerSpec c = wanted.get(e.container());
             AttachmentSpec a = c == null ? null : c.attachment(e.network()).orElse(null);
             boolean keep = nets.containsKey(e.network()) && a != null && EndpointSteps.sameEndpoint(e, c, a)
                     && p.driver(n).intact(n, e, links) && (c.handover() != null || NetNs.existsRef(c.netns()));

@@ -38,6 +38,16 @@ public abstract class ForwardingTransport implements NlTransport {
     }
 
     @Override
+    public int raiseSendLimit(long length) {
+        return socket().raiseSendLimit(length);
+    }
+
+    @Override
+    public int raiseReceiveBudget(long bytes) {
+        return socket().raiseReceiveBudget(bytes);
+    }
+
+    @Override
     public int receiveBudget() {
         return socket().receiveBudget();
     }

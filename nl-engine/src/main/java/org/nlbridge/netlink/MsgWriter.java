@@ -12,6 +12,7 @@ import static org.nlbridge.netlink.Wire.U64;
 import static org.nlbridge.netlink.Wire.U8;
 import static org.nlbridge.netlink.Wire.align;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -27,18 +28,42 @@ import java.util.Objects;
  * <p>Integers are in host order ({@code putU32}) or network order ({@code putBe32}, what nftables expects for
  * packet data). Offsets returned by {@link #begin}, {@link #reserve} and {@link #nestStart} are absolute offsets into
  * {@link #segment()}. Not thread-safe.
+ *
+ * <p>A writer made with {@link #growing} moves to a buffer twice as large (from its arena, up to a maximum) instead of
+ * throwing, keeping every offset valid; {@link #segment()} is then the new buffer.
  */
 public final class MsgWriter {
-    private final MemorySegment buf;
-    private final long capacity;
+    private MemorySegment buf;
+    private long capacity;
     private long pos;
     /** Start of the open message, or -1 when none is open. */
     private long msgStart = -1;
     private int nestFlag;
+    /** Where a growing writer's larger buffers come from (null: fixed), and how large they may get. */
+    private final Arena growth;
+    private final long maxCapacity;
 
     public MsgWriter(MemorySegment buffer) {
         this.buf = buffer;
         this.capacity = buffer.byteSize();
+        this.growth = null;
+        this.maxCapacity = capacity;
+    }
+
+    private MsgWriter(Arena arena, long initial, long maximum) {
+        this.buf = arena.allocate(initial, 8);
+        this.capacity = initial;
+        this.growth = arena;
+        this.maxCapacity = Math.max(initial, maximum);
+    }
+
+    /**
+     * A writer over {@code initial} bytes from {@code arena} that grows (doubling, copying what it holds) up to
+     * {@code maximum} bytes before it throws {@link BufferFullException}. The buffers it leaves stay allocated until
+     * the arena closes.
+     */
+    public static MsgWriter growing(Arena arena, long initial, long maximum) {
+        return new MsgWriter(arena, initial, maximum);
     }
 
     /**
@@ -297,7 +322,7 @@ public final class MsgWriter {
     }
 
     private void ensure(long n) {
-        if (pos + n > capacity) {
+        if (pos + n > capacity && !grow(pos + n)) {
             long at = pos;
             if (msgStart >= 0) {
                 pos = msgStart;
@@ -305,6 +330,17 @@ public final class MsgWriter {
             }
             throw new BufferFullException(at, n, capacity);
         }
+    }
+
+    /** Moves a growing writer to a buffer of at least {@code needed} bytes; false for a fixed or full-grown one. */
+    private boolean grow(long needed) {
+        if (growth == null || needed > maxCapacity) return false;
+        long size = Math.min(maxCapacity, Math.max(needed, capacity * 2));
+        MemorySegment bigger = growth.allocate(size, 8);
+        MemorySegment.copy(buf, 0, bigger, 0, pos);
+        buf = bigger;
+        capacity = size;
+        return true;
     }
 
     private void requireOpen() {

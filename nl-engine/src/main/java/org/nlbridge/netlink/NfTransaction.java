@@ -19,9 +19,11 @@ import org.nlbridge.bindings.linux.nfgenmsg;
  * }
  * }</pre>
  *
- * <p>Never split: a transaction that would pass the socket's send limit, or need more acks than the receive budget
- * holds ({@link Batch#ACK_COST} bytes each), throws {@link TransactionTooLargeException} from {@link #end()} and is
- * discarded, because two datagrams would be two transactions.
+ * <p>Never split, because two datagrams would be two transactions. A transaction that outgrows the socket's send
+ * limit, or needs more acks than the receive budget holds ({@link Batch#ACK_COST} bytes each), raises them first
+ * ({@code SO_SNDBUFFORCE}/{@code SO_RCVBUFFORCE}, doubling, as {@code nft} raises its send buffer to a large
+ * ruleset's size), up to {@link #MAX_BYTES}; only one that still does not fit (a transport that cannot raise them,
+ * no {@code CAP_NET_ADMIN}) throws {@link TransactionTooLargeException} from {@link #end()} and is discarded.
  *
  * <p>Outcome: every request carries {@code NLM_F_ACK}. The kernel processes the whole batch before answering and
  * answers every request, so errors are listed for all failing requests; acks of 0 in a batch that had a failure
@@ -34,6 +36,8 @@ public final class NfTransaction implements AutoCloseable {
     private static final int FRAME_SIZE = Wire.NLMSG_HDRLEN + Wire.NFGENMSG_SIZE;
     /** Room past the send limit, so that the request crossing it still encodes and end() can name the exact size. */
     private static final long SLACK = 64 * 1024;
+    /** The largest transaction: 64 MiB (some 140,000 linear rules; the engine's maps need a few bytes per port). */
+    public static final long MAX_BYTES = 64L << 20;
     private static final String OPERATION = "nftables transaction";
 
     private final NlTransport transport;
@@ -41,8 +45,8 @@ public final class NfTransaction implements AutoCloseable {
     private final MsgWriter writer;
     private final AckTracker acks;
     private final BatchResult result = new BatchResult();
-    private final long sendLimit;
-    private final int ackBudget;
+    private long sendLimit;
+    private int ackBudget;
     private int beginSeq;
     private boolean stamped;
     private int genId;
@@ -54,7 +58,7 @@ public final class NfTransaction implements AutoCloseable {
         this.transport = transport;
         this.sendLimit = transport.sendLimit();
         this.ackBudget = Math.max(1, transport.receiveBudget() / Batch.ACK_COST);
-        this.writer = new MsgWriter(arena.allocate(sendLimit + SLACK, 8)).nestedFlag(true);
+        this.writer = MsgWriter.growing(arena, sendLimit + SLACK, MAX_BYTES + SLACK).nestedFlag(true);
         this.acks = new AckTracker(transport, arena);
     }
 
@@ -88,12 +92,19 @@ public final class NfTransaction implements AutoCloseable {
         writer.end();
         acks.add(pendingSeq, pendingType, pendingSubject);
         long size = writer.position() + FRAME_SIZE;
+        if (size > sendLimit && size <= MAX_BYTES) {
+            sendLimit = transport.raiseSendLimit(Math.min(MAX_BYTES, Math.max(size, 2 * sendLimit)));
+        }
         if (size > sendLimit) {
             String m = "nftables transaction of " + acks.count() + " requests needs at least " + size
                     + " bytes (the last added: " + pendingSubject + "), more than the socket's send limit of "
                     + sendLimit + " bytes; it was discarded";
             discard();
             throw new TransactionTooLargeException(m);
+        }
+        if (acks.count() > ackBudget) {
+            long wanted = Math.max(acks.count(), 2L * ackBudget) * Batch.ACK_COST;
+            ackBudget = Math.max(ackBudget, transport.raiseReceiveBudget(wanted) / Batch.ACK_COST);
         }
         if (acks.count() > ackBudget) {
             String m = "nftables transaction of " + acks.count() + " requests needs as many acks, more than the "

@@ -41,7 +41,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     private final MemorySegment iov;
     private final MemorySegment msg;
     private final int portId;
-    private final int sendLimit;
+    private int sendLimit;
     private int receiveBudget;
     private int fd;
 
@@ -71,7 +71,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
             Sys.check(Sys.getsockname(fd, local, len), "getsockname(AF_NETLINK)");
             portId = sockaddr_nl.nl_pid(local);
             // netlink_sendmsg refuses datagrams longer than sk_sndbuf - 32
-            sendLimit = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_SNDBUF()), "getsockopt(SO_SNDBUF)") - 32;
+            sendLimit = readSendLimit();
             receiveBudget = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()), "getsockopt(SO_RCVBUF)");
         } catch (RuntimeException e) {
             Sys.close(fd);
@@ -89,6 +89,14 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         int fd = Sys.socket(LibC.AF_NETLINK(), LibC.SOCK_RAW() | LibC.SOCK_CLOEXEC(), protocol);
         if (fd < 0) throw new ErrnoException("socket(AF_NETLINK, " + protocolName(protocol) + ")", -fd);
         return new NlSocket(protocol, fd);
+    }
+
+    /**
+     * Links the native calls that opening sockets and namespaces makes, rather than at their first use: for a thread
+     * with time to spare while another does other work first. Nothing is called.
+     */
+    public static void prelink() {
+        Sys.prelink();
     }
 
     /** Opens a {@code NETLINK_ROUTE} socket in the calling thread's network namespace. */
@@ -116,6 +124,38 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         if (Sys.setsockopt(fd, LibC.SOL_SOCKET(), force, bytes) < 0) {
             Sys.check(Sys.setsockopt(fd, LibC.SOL_SOCKET(), plain, bytes), "setsockopt(SOL_SOCKET)");
         }
+    }
+
+    /** netlink_sendmsg refuses datagrams longer than {@code sk_sndbuf - 32}. */
+    private int readSendLimit() {
+        return (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_SNDBUF()), "getsockopt(SO_SNDBUF)") - 32;
+    }
+
+    /** Bytes to ask for so that the kernel, which doubles the value (and caps it at INT_MAX), gives {@code bytes}. */
+    private static int halfOf(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE / 2, (bytes + 1) / 2);
+    }
+
+    @Override
+    public int raiseSendLimit(long length) {
+        ensureOpen();
+        if (length > sendLimit) {
+            // a failed raise (no CAP_NET_ADMIN past wmem_max) leaves the limit as it is, for the caller to report
+            if (Sys.setsockopt(fd, LibC.SOL_SOCKET(), LibC.SO_SNDBUFFORCE(), halfOf(length + 32)) == 0) {
+                sendLimit = readSendLimit();
+            }
+        }
+        return sendLimit;
+    }
+
+    @Override
+    public int raiseReceiveBudget(long bytes) {
+        ensureOpen();
+        if (bytes > receiveBudget && Sys.setsockopt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUFFORCE(), halfOf(bytes)) == 0) {
+            receiveBudget = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()),
+                    "getsockopt(SO_RCVBUF)");
+        }
+        return receiveBudget;
     }
 
     /**

@@ -37,4 +37,18 @@ public interface NlTransport {
 
     /** The receive queue budget in bytes ({@code SO_RCVBUF} as the kernel reports it). */
     int receiveBudget();
+
+    /**
+     * Makes room for a datagram of {@code length} bytes if it can ({@code SO_SNDBUFFORCE}, as {@code nft} does
+     * before sending a large ruleset) and returns the send limit afterwards, which may still be smaller. The default
+     * cannot.
+     */
+    default int raiseSendLimit(long length) {
+        return sendLimit();
+    }
+
+    /** Makes the receive budget at least {@code bytes} if it can and returns it afterwards. The default cannot. */
+    default int raiseReceiveBudget(long bytes) {
+        return receiveBudget();
+    }
 }

@@ -262,10 +262,13 @@ public final class Nft implements AutoCloseable {
         for (Decoder.SetRow s : sets) {
             if (!s.anonymous()) setListings.add(new Listing.SetListing(s.set(), s.handle(), elements(s.set())));
         }
+        // one pass over the rules, not one per chain: a table with a chain per container has O(containers) of both
+        Map<ChainRef, List<Rule>> byChain = new HashMap<>();
+        for (Rule r : rules) byChain.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r);
         List<Listing.ChainListing> chainListings = new ArrayList<>();
         for (Decoder.ChainRow c : chains) {
-            List<Rule> mine = rules.stream().filter(r -> r.chain().equals(c.chain().ref())).toList();
-            chainListings.add(new Listing.ChainListing(c.chain(), c.handle(), mine));
+            chainListings.add(new Listing.ChainListing(c.chain(), c.handle(),
+                    List.copyOf(byChain.getOrDefault(c.chain().ref(), List.of()))));
         }
         return Optional.of(new Listing(t.table(), t.handle(), setListings, chainListings));
     }

@@ -74,6 +74,9 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
         if (master != 0) {
             w.putU32(Rt.IFLA_MASTER, master);
         }
+        if (spec instanceof VethSpec v) {
+            queues(w, v);
+        }
         long info = w.nestStart(Rt.IFLA_LINKINFO);
         w.putString(Rt.IFLA_INFO_KIND, spec.kind());
         switch (spec) {
@@ -130,8 +133,13 @@ public abstract sealed class LinkRequests permits Links, RtnlBatch.BatchLinks {
         if (netnsFd >= 0) {
             w.putU32(Rt.IFLA_NET_NS_FD, netnsFd);
         }
+        queues(w, v);
         w.nestEnd(peer);
         w.nestEnd(data);
+    }
+
+    private static void queues(MsgWriter w, VethSpec v) {
+        if (v.queues() > 0) w.putU32(Rt.IFLA_NUM_TX_QUEUES, v.queues()).putU32(Rt.IFLA_NUM_RX_QUEUES, v.queues());
     }
 
     /** Equivalent to: {@code ip link set $link up}. */

@@ -48,6 +48,8 @@ final class Rt {
     static final int IFLA_MTU = Uapi.IFLA_MTU();
     static final int IFLA_LINK = Uapi.IFLA_LINK();
     static final int IFLA_MASTER = Uapi.IFLA_MASTER();
+    static final int IFLA_NUM_TX_QUEUES = Uapi.IFLA_NUM_TX_QUEUES();
+    static final int IFLA_NUM_RX_QUEUES = Uapi.IFLA_NUM_RX_QUEUES();
     static final int IFLA_OPERSTATE = Uapi.IFLA_OPERSTATE();
     static final int IFLA_LINKINFO = Uapi.IFLA_LINKINFO();
     static final int IFLA_IFALIAS = Uapi.IFLA_IFALIAS();

@@ -63,6 +63,16 @@ public final class StateStore implements AutoCloseable {
      *
      * @throws StateException if the file cannot be opened, cannot use WAL, or was written by a newer nlbridge
      */
+    /**
+     * Does what the first open pays for once per process (the JDBC driver, SQLite's native library, a connection) on
+     * an in-memory database, touching no file: for a thread with time to spare before the real open.
+     */
+    public static void warmUp() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            c.createStatement().execute("PRAGMA user_version");
+        }
+    }
+
     public static StateStore open(Path stateDir) {
         return open(stateDir, BUSY_TIMEOUT);
     }

@@ -57,6 +57,9 @@ final class FakeKernel implements NlTransport {
     int dumpAttempts;
     int sendLimit = 64 * 1024;
     int receiveBudget = 256 * 1024;
+    /** How far raiseSendLimit / raiseReceiveBudget may go, as SO_*BUFFORCE would; 0: not at all (no CAP_NET_ADMIN). */
+    int maxSendLimit;
+    int maxReceiveBudget;
     /**
      * Queued datagrams beyond this are dropped with ENOBUFS, like a full receive queue. As in the kernel
      * ({@code netlink_overrun}, {@code netlink_rcv_wake}), the socket is then congested: everything sent to it is
@@ -221,6 +224,18 @@ final class FakeKernel implements NlTransport {
 
     @Override
     public int receiveBudget() {
+        return receiveBudget;
+    }
+
+    @Override
+    public int raiseSendLimit(long length) {
+        if (length > sendLimit && maxSendLimit > 0) sendLimit = (int) Math.min(maxSendLimit, length);
+        return sendLimit;
+    }
+
+    @Override
+    public int raiseReceiveBudget(long bytes) {
+        if (bytes > receiveBudget && maxReceiveBudget > 0) receiveBudget = (int) Math.min(maxReceiveBudget, bytes);
         return receiveBudget;
     }
 

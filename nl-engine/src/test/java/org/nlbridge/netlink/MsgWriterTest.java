@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,32 @@ class MsgWriterTest {
                 // IFLA_LINKINFO (18): len 16, nested IFLA_INFO_KIND (1): len 11, "bridge\0", 1 pad byte
                 + "1000" + "1200" + "0b00" + "0100" + "62726964676500" + "00";
         assertEquals(expected, HexFormat.of().formatHex(bytes(w)));
+    }
+
+    /** A growing writer moves to larger buffers mid-message and nest, and writes the bytes a large fixed one does. */
+    @Test
+    void growingWriterKeepsOffsetsAcrossMoves() {
+        MsgWriter fixed = new MsgWriter(arena.allocate(8192));
+        MsgWriter growing = MsgWriter.growing(arena, 64, 8192);
+        for (MsgWriter w : List.of(fixed, growing)) {
+            for (int m = 0; m < 3; m++) {
+                w.begin(Uapi.RTM_NEWLINK(), 0, m);
+                long h = w.reserve((int) ifinfomsg.sizeof());
+                long nest = w.nestStart(Uapi.IFLA_LINKINFO());
+                for (int i = 0; i < 40; i++) w.putU32(Uapi.IFLA_MTU(), i);
+                w.nestEnd(nest);
+                w.setU32(h + ifinfomsg.ifi_index$offset(), 7);
+                w.end();
+            }
+        }
+        assertArrayEquals(bytes(fixed), bytes(growing));
+        assertTrue(growing.capacity() > 64 && growing.capacity() <= 8192);
+        MsgWriter small = MsgWriter.growing(arena, 64, 128);
+        small.begin(Uapi.RTM_NEWLINK(), 0, 1);
+        assertThrows(BufferFullException.class, () -> {
+            for (int i = 0; i < 40; i++) small.putU32(Uapi.IFLA_MTU(), i);
+        });
+        assertEquals(0, small.position(), "the message that did not fit is dropped, as with a fixed writer");
     }
 
     @Test

@@ -162,6 +162,24 @@ class NfTransactionTest {
         assertEquals(1, kernel.sendSizes.size());
     }
 
+    /** As nft does: the send limit and the receive budget are raised for a large transaction, which stays one. */
+    @Test
+    void aLargeTransactionRaisesTheLimitsAndStaysOneDatagram() {
+        kernel.sendLimit = 140;
+        kernel.maxSendLimit = 1 << 20;
+        kernel.receiveBudget = 2 * Batch.ACK_COST;
+        kernel.maxReceiveBudget = 1 << 20;
+        try (NfTransaction tx = new NfTransaction(kernel)) {
+            for (int i = 0; i < 500; i++) addTable(tx, "t" + i);
+            BatchResult r = tx.commit();
+            assertTrue(r.ok(), r.toString());
+            assertEquals(500, r.succeeded());
+        }
+        assertEquals(1, kernel.sendSizes.size(), "one transaction, one datagram");
+        assertTrue(kernel.sendSizes.getFirst() > 140 && kernel.sendLimit >= kernel.sendSizes.getFirst());
+        assertTrue(kernel.receiveBudget >= 500 * Batch.ACK_COST);
+    }
+
     @Test
     void tooManyAcksIsRefusedBeforeSending() {
         kernel.receiveBudget = 2 * Batch.ACK_COST;

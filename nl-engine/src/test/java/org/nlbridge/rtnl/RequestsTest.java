@@ -68,6 +68,21 @@ class RequestsTest {
             assertEquals(1300, p.get(Rt.IFLA_MTU).u32());
             assertArrayEquals(new byte[] {2, 0x42, (byte) 0xac, 0x11, 0, 2}, p.get(Rt.IFLA_ADDRESS).payload());
             assertEquals(here.fd(), p.get(Rt.IFLA_NET_NS_FD).u32());
+            assertFalse(a.containsKey(Rt.IFLA_NUM_TX_QUEUES) || p.containsKey(Rt.IFLA_NUM_RX_QUEUES),
+                    "no queue count unless asked: the kernel's default");
+        }
+    }
+
+    @Test
+    void vethQueuesGoToBothEnds() {
+        rtnl.links().add(VethSpec.builder("va", "vb").queues(1).build());
+        rtnl.execute().throwIfFailed();
+        Map<Integer, Wire.Attr> a = Wire.attrs(only().payload(), Rt.IFINFOMSG);
+        Map<Integer, Wire.Attr> p = a.get(Rt.IFLA_LINKINFO).nested(0).get(Rt.IFLA_INFO_DATA).nested(0)
+                .get(Rt.VETH_INFO_PEER).nested(Rt.IFINFOMSG);
+        for (Map<Integer, Wire.Attr> end : List.of(a, p)) {
+            assertEquals(1, end.get(Rt.IFLA_NUM_TX_QUEUES).u32());
+            assertEquals(1, end.get(Rt.IFLA_NUM_RX_QUEUES).u32());
         }
     }
 

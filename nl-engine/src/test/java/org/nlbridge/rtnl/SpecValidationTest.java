@@ -33,6 +33,10 @@ class SpecValidationTest {
                 + " different name, or a peer namespace", refused(() -> VethSpec.builder("v0", "v0").build()));
         assertEquals("veth.master", assertThrows(ValidationException.class,
                 () -> VethSpec.builder("v0", "eth0").master(0)).field());
+        assertEquals("invalid veth.queues \"0\": outside 1..4096; expected 1..4096 queues",
+                refused(() -> VethSpec.builder("v0", "eth0").queues(0)));
+        assertEquals("veth.queues", assertThrows(ValidationException.class,
+                () -> VethSpec.builder("v0", "eth0").queues(4097)).field());
     }
 
     @Test

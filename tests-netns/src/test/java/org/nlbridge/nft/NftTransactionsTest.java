@@ -275,6 +275,29 @@ class NftTransactionsTest {
         }
     }
 
+    /**
+     * A transaction larger than the socket's send buffer (2 MiB at its start): 12,000 linear rules, some 3 MB, go
+     * as one transaction after the buffer is raised, as nft raises its own for a large ruleset; nft lists them all.
+     */
+    @Test
+    void aTransactionLargerThanTheSendBufferIsRaisedForNotSplit(Sandbox sb) {
+        String ns = sb.netns("bigtx");
+        ChainRef c = T.chain("many");
+        int n = 12_000;
+        try (NetNs net = NetNs.open(ns); Nft nft = Nft.open(net, T)) {
+            Transaction tx = nft.transaction();
+            tx.addTable(Table.of(T)).addChain(Chain.regular(c));
+            String pad = "x".repeat(100); // ~250 bytes a rule: 3 MB in all
+            for (int i = 0; i < n; i++) tx.add(Rule.in(c).metaMark(i).comment("published port " + (10000 + i) + pad));
+            nft.commit(tx);
+            int listed = 0;
+            for (JsonNode o : Oracle.nft(ns).path("nftables")) {
+                if (o.has("rule")) listed++;
+            }
+            assertEquals(n, listed);
+        }
+    }
+
     @Test
     void badInputIsRefusedBeforeAnythingIsSent(Sandbox sb) {
         String ns = sb.netns("bad");

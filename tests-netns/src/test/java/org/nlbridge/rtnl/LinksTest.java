@@ -176,6 +176,23 @@ class LinksTest {
         }
     }
 
+    /** {@code queues(1)}: one TX and one RX queue on both ends, as iproute2 reports them; without it, the default. */
+    @Test
+    void vethQueues(Sandbox sb) {
+        List<String> names = sb.netns(List.of("host", "ctr"));
+        try (Ns h = Ns.open(names.get(0)); Ns c = Ns.open(names.get(1))) {
+            h.links().add(VethSpec.builder("vq1", "eth0").peerNetns(c.netns).queues(1).build());
+            h.links().add(VethSpec.builder("vqd", "eth1").peerNetns(c.netns).build());
+            for (JsonNode end : List.of(link(names.get(0), "vq1"), link(names.get(1), "eth0"))) {
+                assertEquals(1, end.path("num_tx_queues").asInt(), end.toString());
+                assertEquals(1, end.path("num_rx_queues").asInt(), end.toString());
+            }
+            JsonNode plain = link(names.get(0), "vqd");
+            int possible = Runtime.getRuntime().availableProcessors();
+            assertTrue(plain.path("num_tx_queues").asInt() >= possible, plain.toString());
+        }
+    }
+
     /** The namespace name {@code ip netns list-id} gives for {@code nsid} as seen from {@code ns}. */
     private static String nsidName(String ns, int nsid) {
         for (JsonNode n : Oracle.ip(ns, "netns", "list-id")) {

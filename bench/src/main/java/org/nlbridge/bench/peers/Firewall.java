@@ -15,14 +15,6 @@ import org.nlbridge.nft.Transaction;
  * per port, or with {@code PB_ENGINE_FW=rules} two linear rules per port, for the packet-path comparison).
  */
 final class Firewall {
-    /**
-     * Linear rules go in transactions of at most this many operations: a transaction must fit one {@code sendmsg},
-     * and the engine's socket sends at most {@code SO_SNDBUF} (2 MiB; about 4,400 DNAT or accept rules), where nft
-     * raises {@code SO_SNDBUF} to the batch's size first. Only the comparison variant needs this; the map holds
-     * 10,000 ports in 0.8 MB.
-     */
-    static final int RULES_PER_TRANSACTION = 4000;
-
     private final PeersEnv env;
     private final Phases phases;
     private final PublishedPorts.Mode mode;
@@ -48,20 +40,13 @@ final class Firewall {
             PublishedPorts pp = new PublishedPorts(mode, env.bridge(), env.ctPort());
             Transaction tx = nft.transaction();
             pp.create(tx, null);
-            int commits = 0;
-            for (int i = 0; i < env.n(); i++) {
-                pp.publish(tx, env.portBase() + i, env.ipOf(i + 1));
-                if (mode == PublishedPorts.Mode.RULES && tx.size() >= RULES_PER_TRANSACTION) {
-                    nft.commit(tx);
-                    tx.clear();
-                    commits++;
-                }
-            }
+            // one transaction, as nft -f: the linear-rules variant's 10,000 ports are ~4.5 MB, for which the
+            // transaction raises the socket's send buffer (SO_SNDBUFFORCE) as nft raises its own
+            for (int i = 0; i < env.n(); i++) pp.publish(tx, env.portBase() + i, env.ipOf(i + 1));
             phases.since("encode", t1);
             long t2 = System.nanoTime();
             nft.commit(tx);
             phases.since("commit", t2);
-            if (commits > 0) phases.print("transactions", commits + 1);
             phases.since("netlink", t1);
             phases.cpuSince("netlink", cpu0);
         }

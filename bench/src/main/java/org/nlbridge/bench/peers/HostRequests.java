@@ -6,9 +6,11 @@ import org.nlbridge.netlink.Batch;
 import org.nlbridge.netlink.MsgWriter;
 
 /**
- * The host side's veth creates, encoded as {@code LinkRequests.add(VethSpec)} encodes them plus one thing
- * {@code VethSpec} cannot say yet: one TX and one RX queue on both ends ({@code IFLA_NUM_TX_QUEUES},
- * {@code IFLA_NUM_RX_QUEUES}, as {@code ip link add ... numtxqueues 1 numrxqueues 1}).
+ * The host side's veth creates, encoded as {@code LinkRequests.add(VethSpec)} encodes them with
+ * {@code VethSpec.queues(1)}: one TX and one RX queue on both ends ({@code IFLA_NUM_TX_QUEUES},
+ * {@code IFLA_NUM_RX_QUEUES}, as {@code ip link add ... numtxqueues 1 numrxqueues 1}), into the bench's own batch.
+ * The {@code vethspec} ablation ({@code PB_ENGINE_HOST=rtnl}) goes through {@code RtnlBatch} with the kernel's
+ * default queues instead, to show what the one queue is worth.
  *
  * <p>Why: a veth gets one queue per possible CPU unless told otherwise, and {@code veth_newlink} then cuts the real
  * count back to one, which on a registered device means {@code synchronize_net()}, an expedited RCU grace period,

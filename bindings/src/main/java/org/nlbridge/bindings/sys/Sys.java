@@ -1,5 +1,6 @@
 package org.nlbridge.bindings.sys;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -8,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.lang.invoke.VarHandle;
 
 import org.nlbridge.bindings.libc.LibC;
@@ -15,10 +17,9 @@ import org.nlbridge.bindings.libc.LibC;
 /**
  * The system calls the engine makes, each with errno captured per call.
  *
- * <p>jextract gives each function's address and descriptor; it cannot add
- * {@link Linker.Option#captureCallState(String...)}, so this class builds the handles once (static holders) with
- * errno capture. The capture segment is per thread ({@link #CAPTURE}): a shared static segment would let one
- * thread read another's errno.
+ * <p>jextract cannot add {@link Linker.Option#captureCallState(String...)}, so this class links the handles itself,
+ * with errno capture, each once, lazily, in a static holder of its own. The capture segment is per thread
+ * ({@link #CAPTURE}): a shared static segment would let one thread read another's errno.
  *
  * <p>Convention, as in the kernel: every call returns its non-negative result, or {@code -errno}. Nothing here
  * throws for a failed syscall or allocates on the send/receive path; callers decide what a failure means
@@ -40,41 +41,134 @@ public final class Sys {
     private static final ThreadLocal<MemorySegment> CAPTURE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
-    private static MethodHandle h(MemorySegment address, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(address, fd, CAPTURE_ERRNO);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final AddressLayout PTR = ValueLayout.ADDRESS;
+
+    /*
+     * Linking a downcall costs milliseconds for each distinct descriptor (the JVM generates a stub class and a dozen
+     * method-handle classes per shape; handles of one shape share them), so:
+     *
+     * - each handle is linked the first time its call is made, in a holder class of its own (initialized once, under
+     *   the JVM's class-init lock): a command pays only for the calls it makes;
+     * - calls share a few shapes, with every integer argument and result passed as a 64-bit long. The C ABIs of
+     *   64-bit Linux (x86-64, AArch64, ppc64le, s390x, RISC-V) pass each integer argument in a 64-bit register and
+     *   an int-taking callee reads the low 32 bits of the sign-extended value we pass; an extra trailing argument
+     *   is an unused register; an int result is the low 32 bits of the long read back, so it is cast to int before
+     *   its sign is looked at. Pointers stay ADDRESS (the segment is kept alive for the call), except the length
+     *   pointer of getsockname/getsockopt, passed as its address so that those calls share a shape with others.
+     *   The engine opens a namespace and a netlink socket with four stubs instead of nine;
+     * - symbols come from the default lookup and descriptors are written here rather than taken from jextract's
+     *   LibC, whose per-function holder classes would link a second, plain handle that nothing calls.
+     */
+    private static MethodHandle link(String symbol, FunctionDescriptor fd, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        MemorySegment address = LINKER.defaultLookup().find(symbol)
+                .orElseThrow(() -> new LinkageError("libc symbol " + symbol + " not found"));
+        return LINKER.downcallHandle(address, fd, options);
     }
 
-    private static final MethodHandle SOCKET = h(LibC.socket$address(), LibC.socket$descriptor());
-    /*
-     * With _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
-     * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value: the callee would receive the
-     * sockaddr's first bytes as the pointer (EFAULT). The C ABI passes a plain pointer, so say so.
+    /** (long, long, long) -> long: socket, close, setns, unshare. */
+    private static final FunctionDescriptor INTS = FunctionDescriptor.of(LONG, LONG, LONG, LONG);
+    /**
+     * (long, pointer, long, long) -> long: bind, sendmsg, recvmsg, read, write, getsockname. With
+     * _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
+     * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value; the C ABI passes a plain pointer.
      */
-    private static final FunctionDescriptor SOCKADDR_CALL =
-            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_INT);
-    private static final MethodHandle BIND = h(LibC.bind$address(), SOCKADDR_CALL);
-    private static final MethodHandle GETSOCKNAME = h(LibC.getsockname$address(),
-            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_POINTER));
-    private static final MethodHandle SETSOCKOPT = h(LibC.setsockopt$address(), LibC.setsockopt$descriptor());
-    private static final MethodHandle GETSOCKOPT = h(LibC.getsockopt$address(), LibC.getsockopt$descriptor());
-    private static final MethodHandle SENDMSG = h(LibC.sendmsg$address(), LibC.sendmsg$descriptor());
-    private static final MethodHandle RECVMSG = h(LibC.recvmsg$address(), LibC.recvmsg$descriptor());
-    private static final MethodHandle CLOSE = h(LibC.close$address(), LibC.close$descriptor());
-    private static final MethodHandle SETNS = h(LibC.setns$address(), LibC.setns$descriptor());
-    private static final MethodHandle UNSHARE = h(LibC.unshare$address(), LibC.unshare$descriptor());
-    private static final MethodHandle MOUNT = h(LibC.mount$address(), LibC.mount$descriptor());
-    private static final MethodHandle UMOUNT2 = h(LibC.umount2$address(), LibC.umount2$descriptor());
-    private static final MethodHandle POLL = h(LibC.poll$address(), LibC.poll$descriptor());
-    private static final MethodHandle READ = h(LibC.read$address(), LibC.read$descriptor());
-    private static final MethodHandle WRITE = h(LibC.write$address(), LibC.write$descriptor());
-    /** open(2) is variadic, which jextract exposes only as an invoker factory: the mode is the variadic int. */
-    private static final MethodHandle OPEN = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("open").orElseThrow(() -> new LinkageError("libc symbol open not found")),
-            FunctionDescriptor.of(LibC.C_INT, LibC.C_POINTER, LibC.C_INT, LibC.C_INT),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final FunctionDescriptor FD_BUFFER = FunctionDescriptor.of(LONG, LONG, PTR, LONG, LONG);
+    /** (long, long, long, pointer, long) -> long: setsockopt, getsockopt. */
+    private static final FunctionDescriptor SOCKOPT = FunctionDescriptor.of(LONG, LONG, LONG, LONG, PTR, LONG);
+    /** (pointer, long, long) -> long: umount2, poll. */
+    private static final FunctionDescriptor PATH_INTS = FunctionDescriptor.of(LONG, PTR, LONG, LONG);
+
+    private static final class Socket {
+        static final MethodHandle H = link("socket", INTS);
+    }
+
+    private static final class Close {
+        static final MethodHandle H = link("close", INTS);
+    }
+
+    private static final class SetNs {
+        static final MethodHandle H = link("setns", INTS);
+    }
+
+    private static final class Unshare {
+        static final MethodHandle H = link("unshare", INTS);
+    }
+
+    private static final class Bind {
+        static final MethodHandle H = link("bind", FD_BUFFER);
+    }
+
+    private static final class GetSockName {
+        static final MethodHandle H = link("getsockname", FD_BUFFER);
+    }
+
+    private static final class SendMsg {
+        static final MethodHandle H = link("sendmsg", FD_BUFFER);
+    }
+
+    private static final class RecvMsg {
+        static final MethodHandle H = link("recvmsg", FD_BUFFER);
+    }
+
+    private static final class Read {
+        static final MethodHandle H = link("read", FD_BUFFER);
+    }
+
+    private static final class Write {
+        static final MethodHandle H = link("write", FD_BUFFER);
+    }
+
+    private static final class SetSockOpt {
+        static final MethodHandle H = link("setsockopt", SOCKOPT);
+    }
+
+    private static final class GetSockOpt {
+        static final MethodHandle H = link("getsockopt", SOCKOPT);
+    }
+
+    private static final class Umount2 {
+        static final MethodHandle H = link("umount2", PATH_INTS);
+    }
+
+    private static final class Poll {
+        static final MethodHandle H = link("poll", PATH_INTS);
+    }
+
+    private static final class Mount {
+        static final MethodHandle H = link("mount", FunctionDescriptor.of(LONG, PTR, PTR, PTR, LONG, PTR));
+    }
+
+    /** open(2) is variadic (the mode is the first variadic argument), so it keeps a shape of its own. */
+    private static final class Open {
+        static final MethodHandle H = link("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, PTR,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+
+    /**
+     * Links now the calls that opening netlink sockets and namespaces makes (socket, bind, getsockname,
+     * setsockopt, getsockopt, sendmsg/recvmsg, close, setns, open), rather than at their first use: for a thread
+     * that has time while another does other work first (a script being compiled). Nothing is called.
+     */
+    public static void prelink() {
+        // reading each holder's handle initializes the holder, which links it
+        for (MethodHandle h : new MethodHandle[] {Socket.H, Bind.H, GetSockName.H, SetSockOpt.H, GetSockOpt.H,
+                SendMsg.H, RecvMsg.H, Close.H, SetNs.H, Open.H}) {
+            java.util.Objects.requireNonNull(h);
+        }
+    }
 
     private static int errno(MemorySegment capture) {
         return (int) ERRNO.get(capture, 0L);
+    }
+
+    /** A pointer passed as its address must be to native memory (a heap segment has no stable address). */
+    private static MemorySegment nativeOnly(MemorySegment s) {
+        if (!s.isNative()) throw new IllegalArgumentException("a native segment is needed, not " + s);
+        return s;
     }
 
     private static long ret(long r, MemorySegment capture) {
@@ -97,7 +191,7 @@ public final class Sys {
     public static int socket(int domain, int type, int protocol) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SOCKET.invokeExact(c, domain, type, protocol), c);
+            return (int) ret((int) (long) Socket.H.invokeExact(c, (long) domain, (long) type, (long) protocol), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -106,7 +200,7 @@ public final class Sys {
     public static int bind(int fd, MemorySegment addr, int len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) BIND.invokeExact(c, fd, addr, len), c);
+            return (int) ret((int) (long) Bind.H.invokeExact(c, (long) fd, addr, (long) len, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -116,7 +210,9 @@ public final class Sys {
     public static int getsockname(int fd, MemorySegment addr, MemorySegment len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) GETSOCKNAME.invokeExact(c, fd, addr, len), c);
+            int r = (int) (long) GetSockName.H.invokeExact(c, (long) fd, addr, nativeOnly(len).address(), 0L);
+            Reference.reachabilityFence(len);
+            return (int) ret(r, c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -125,7 +221,8 @@ public final class Sys {
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SETSOCKOPT.invokeExact(c, fd, level, name, value, len), c);
+            return (int) ret((int) (long) SetSockOpt.H.invokeExact(c, (long) fd, (long) level, (long) name, value,
+                    (long) len), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -142,7 +239,10 @@ public final class Sys {
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) GETSOCKOPT.invokeExact(c, fd, level, name, value, len), c);
+            int r = (int) (long) GetSockOpt.H.invokeExact(c, (long) fd, (long) level, (long) name, value,
+                    nativeOnly(len).address());
+            Reference.reachabilityFence(len);
+            return (int) ret(r, c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -161,7 +261,7 @@ public final class Sys {
     public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) SENDMSG.invokeExact(c, fd, msghdr, flags), c);
+            return ret((long) SendMsg.H.invokeExact(c, (long) fd, msghdr, (long) flags, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -170,7 +270,7 @@ public final class Sys {
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) RECVMSG.invokeExact(c, fd, msghdr, flags), c);
+            return ret((long) RecvMsg.H.invokeExact(c, (long) fd, msghdr, (long) flags, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -179,7 +279,7 @@ public final class Sys {
     public static int close(int fd) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) CLOSE.invokeExact(c, fd), c);
+            return (int) ret((int) (long) Close.H.invokeExact(c, (long) fd, 0L, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -189,7 +289,7 @@ public final class Sys {
     public static int setns(int fd, int nstype) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) SETNS.invokeExact(c, fd, nstype), c);
+            return (int) ret((int) (long) SetNs.H.invokeExact(c, (long) fd, (long) nstype, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -199,7 +299,7 @@ public final class Sys {
     public static int unshare(int flags) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) UNSHARE.invokeExact(c, flags), c);
+            return (int) ret((int) (long) Unshare.H.invokeExact(c, (long) flags, 0L, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -211,7 +311,7 @@ public final class Sys {
             MemorySegment src = source == null ? MemorySegment.NULL : a.allocateFrom(source);
             MemorySegment dst = a.allocateFrom(target);
             MemorySegment fs = fstype == null ? MemorySegment.NULL : a.allocateFrom(fstype);
-            return (int) ret((int) MOUNT.invokeExact(c, src, dst, fs, flags, MemorySegment.NULL), c);
+            return (int) ret((int) (long) Mount.H.invokeExact(c, src, dst, fs, flags, MemorySegment.NULL), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -220,7 +320,7 @@ public final class Sys {
     public static int umount2(String target, int flags) {
         MemorySegment c = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            return (int) ret((int) UMOUNT2.invokeExact(c, a.allocateFrom(target), flags), c);
+            return (int) ret((int) (long) Umount2.H.invokeExact(c, a.allocateFrom(target), (long) flags, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -230,7 +330,7 @@ public final class Sys {
     public static int open(String path, int flags, int mode) {
         MemorySegment c = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            return (int) ret((int) OPEN.invokeExact(c, a.allocateFrom(path), flags | LibC.O_CLOEXEC(), mode), c);
+            return (int) ret((int) Open.H.invokeExact(c, a.allocateFrom(path), flags | LibC.O_CLOEXEC(), mode), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -239,7 +339,7 @@ public final class Sys {
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         MemorySegment c = CAPTURE.get();
         try {
-            return (int) ret((int) POLL.invokeExact(c, fds, nfds, timeoutMillis), c);
+            return (int) ret((int) (long) Poll.H.invokeExact(c, fds, nfds, (long) timeoutMillis), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -248,7 +348,7 @@ public final class Sys {
     public static long read(int fd, MemorySegment buf, long count) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) READ.invokeExact(c, fd, buf, count), c);
+            return ret((long) Read.H.invokeExact(c, (long) fd, buf, count, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }
@@ -257,7 +357,7 @@ public final class Sys {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment c = CAPTURE.get();
         try {
-            return ret((long) WRITE.invokeExact(c, fd, buf, count), c);
+            return ret((long) Write.H.invokeExact(c, (long) fd, buf, count, 0L), c);
         } catch (Throwable t) {
             throw bug(t);
         }

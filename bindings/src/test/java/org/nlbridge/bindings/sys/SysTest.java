@@ -53,6 +53,20 @@ class SysTest {
         assertEquals(0, Sys.close(fd));
     }
 
+    /** Every shared call shape, with int results read back through a long: values and errnos come out whole. */
+    @Test
+    void callsOfEveryShape() {
+        assertEquals(0, Sys.poll(MemorySegment.NULL, 0, 0));
+        assertEquals(-LibC.ENOENT(), Sys.umount2("/nonexistent/nlbridge-test", 0));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment len = a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, 16);
+            assertEquals(-LibC.EBADF(), Sys.getsockname(-1, a.allocate(16), len));
+            assertEquals(-LibC.EBADF(), Sys.getsockopt(-1, LibC.SOL_SOCKET(), LibC.SO_RCVBUF(), a.allocate(4), len));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Sys.getsockname(-1, a.allocate(16), MemorySegment.ofArray(new int[] {16})));
+        }
+    }
+
     @Test
     void checkThrowsNamedErrno() {
         ErrnoException e = assertThrows(ErrnoException.class, () -> Sys.check(Sys.close(-1), "close"));

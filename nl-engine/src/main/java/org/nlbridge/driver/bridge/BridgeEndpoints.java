@@ -82,7 +82,9 @@ final class BridgeEndpoints {
             // moves it into its namespace, renames it and sets it up (Docker's Join); else it is made in place
             if (!e.handedOver()) v.peerNetns(r.keep(NetNs.openRef(c.netns())));
             r.batch().links().add(v.mtu(n.mtu()).peerMac(e.mac()).master(r.index(n.bridge().toString()))
-                    .port(BridgePortSpec.HAIRPIN).alias(Naming.vethAlias(n.name(), c.name())).up().build());
+                    .port(BridgePortSpec.HAIRPIN).alias(Naming.vethAlias(n.name(), c.name()))
+                    .queues(1) // the one queue Docker's veths use too, without an RCU grace period per end
+                    .up().build());
         });
     }
 
