@@ -29,6 +29,7 @@ import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.GatewayMode;
 import org.nlbridge.spec.DnsSpec;
 import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.spec.Plan;
@@ -145,6 +146,9 @@ public final class ApiJson {
         o.put("internal", n.internal());
         o.put("firewall", n.firewall().label());
         o.put("macFromIp", n.macFromIp());
+        // only when not the default, so a stored desired state of an older daemon reads back the same
+        if (n.gatewayMode() != GatewayMode.NAT) o.put("gatewayMode", n.gatewayMode().label());
+        if (n.gatewayModeV6() != n.gatewayMode()) o.put("gatewayModeV6", n.gatewayModeV6().label());
         o.set("dns", toJson(n.dns()));
         if (n.vni() != null) o.put("vni", n.vni().intValue()); // only an overlay's: bridge networks' JSON stays format 1
         if (n.hostBindingIp() != null) o.put("hostBindingIp", n.hostBindingIp().toString()); // absent: every address
@@ -153,8 +157,8 @@ public final class ApiJson {
 
     /** The keys of a network object, in the order the DSL documents them. */
     public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
-            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "hostBindingIp", "dns",
-            "subnet", "vni");
+            "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "gatewayMode",
+            "gatewayModeV6", "hostBindingIp", "dns", "subnet", "vni");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
@@ -175,6 +179,8 @@ public final class ApiJson {
         o.bool("internal", b::internal);
         o.text("firewall", b::firewall);
         o.bool("macFromIp", b::macFromIp);
+        o.text("gatewayMode", b::gatewayMode);
+        o.text("gatewayModeV6", b::gatewayModeV6);
         o.text("hostBindingIp", b::hostBindingIp);
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("network " + name + ": dns", dns));
@@ -195,6 +201,8 @@ public final class ApiJson {
         putText(o, "ip6", c.ip6());
         ArrayNode p = o.putArray("publish");
         c.publish().forEach(x -> p.add(x.toString()));
+        // only when given, so a stored desired state of an older daemon reads back the same
+        if (!c.addHosts().isEmpty()) texts(o.putArray("addHost"), c.addHosts());
         o.set("dns", toJson(c.dns()));
         if (!c.spoofCheck()) o.put("spoofCheck", false); // only when off: the stored format 1 stays as it was
         // the keys below only when they say something, so a document without them reads as it always did
@@ -231,8 +239,12 @@ public final class ApiJson {
         return o;
     }
 
+    private static void texts(ArrayNode into, List<?> values) {
+        values.forEach(v -> into.add(v.toString()));
+    }
+
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "dns", "spoofCheck", "aliases", "defaultRoute", "connects", "labels",
+            "ip6", "ifname", "publish", "dns", "spoofCheck", "aliases", "addHost", "defaultRoute", "connects", "labels",
             "handover");
 
     static final List<String> CONNECT_KEYS = List.of("network", "ifname", "ip", "ip6", "mac", "publish", "aliases",
@@ -270,6 +282,7 @@ public final class ApiJson {
         o.bool("spoofCheck", b::spoofCheck);
         o.text("handover", b::handover);
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
+        for (JsonNode h : o.array("addHost")) b.addHost(text("container " + name + ": addHost", h));
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("container " + name + ": dns", dns));
         for (JsonNode a : o.array("aliases")) b.alias(text("container " + name + ": aliases", a));

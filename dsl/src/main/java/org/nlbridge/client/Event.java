@@ -31,10 +31,11 @@ public record Event(long seq, String time, String type, String action, String ob
 
     /**
      * Kernel: {@code link}, {@code address}, {@code route}, {@code nft}; ours: {@code engine}, {@code drift},
-     * {@code monitor}, {@code daemon}; the cluster's (overlay networks): {@code peer}, {@code cluster}.
+     * {@code monitor}, {@code daemon}, {@code dns} (the name server: a container it cannot serve); the cluster's
+     * (overlay networks): {@code peer}, {@code cluster}.
      */
     public static final Set<String> TYPES = Set.of("link", "address", "route", "nft", "engine", "drift", "monitor",
-            "daemon", "peer", "cluster");
+            "daemon", "dns", "peer", "cluster");
 
     public Event {
         Objects.requireNonNull(time, "time");

@@ -92,6 +92,7 @@ public final class Daemon implements AutoCloseable {
     private final DriftRepair drift;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
+    private NameServer nameServer; // null: names are not served (an embedded daemon without one)
     /** Containers whose netns is this namespace are refused (it is the host's). */
     volatile HostNamespace hostNamespace = HostNamespace.of(null);
     /** Read and written on the engine thread only. */
@@ -121,17 +122,7 @@ public final class Daemon implements AutoCloseable {
      * run left), adopts the stored desired state, starts watching the host namespace, then listens.
      */
     public static Daemon start(Options o, Function<EngineOptions, Engine> engines) throws IOException {
-        if (o.hosts().isEmpty()) throw new ValidationException("-H", null, "no address", DaemonAddress.DEFAULT);
-        for (DaemonAddress a : o.hosts()) {
-            if (!a.isUnix() && o.tls() == null) {
-                throw new UnixListener.RefusedException("refusing to listen on " + a + " without mutual TLS: give"
-                        + " --tlscacert, --tlscert and --tlskey (the API is root on this host)");
-            }
-        }
-        // refuse before touching anything
-        for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
-        for (Path p : o.dockerPlugins()) UnixListener.check(PluginSockets.prepare(p));
-        if (o.group() != null) UnixListener.group(o.group());
+        StartChecks.refuseEarly(o); // before touching anything
         ClusterEvents clusterEvents = new ClusterEvents();
         String underlay = null;
         ClusterOptions cluster = null;
@@ -141,7 +132,7 @@ public final class Daemon implements AutoCloseable {
             }
             cluster = new ClusterOptions(o.cluster().store(), o.cluster().advertise(), o.cluster().hostTtl(), clusterEvents);
         }
-        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster);
+        EngineOptions eo = new EngineOptions(o.hostNetns(), o.stateDir(), cluster).withNameServer(true);
         DaemonLock lock = DaemonLock.acquire(eo.stateDir());
         Daemon d = null;
         Engine engine = null;
@@ -156,6 +147,7 @@ public final class Daemon implements AutoCloseable {
             NetNs host = o.hostNetns() == null ? NetNs.current() : NetNs.open(o.hostNetns());
             d.resources.add(host);
             d.monitor = HostMonitor.start(host, new HostMonitor.Options(o.monitorBuffer()), d.drift::onHostEvent);
+            d.nameServer = NameServer.start(o.hostNetns() == null ? null : host);
             d.adopt();
             for (DaemonAddress a : o.hosts()) d.listen(a, o.group(), o.tls());
             for (Path p : o.dockerPlugins()) d.serveDockerPlugin(p, o.group());
@@ -241,8 +233,14 @@ public final class Daemon implements AutoCloseable {
                     drift.trigger(new DriftRepair.Trigger("adopting the stored desired state failed", null, false, true));
                 }
             }
+            syncNames();
             return null;
         });
+    }
+
+    /** Engine thread, after every change: the name server (127.0.0.11, so the resolv.conf files say) answers anew. */
+    void syncNames() {
+        if (nameServer != null) nameServer.sync(engine, events);
     }
 
     // ------------------------------------------------------------------------------------ engine thread
@@ -481,6 +479,7 @@ public final class Daemon implements AutoCloseable {
             events.closeAll();
             http.close(Duration.ofSeconds(2)); // event streams end with the stop event, then connections close
             if (monitor != null) monitor.close();
+            if (nameServer != null) nameServer.close();
             try {
                 engine.close();
             } finally {

@@ -59,13 +59,17 @@ final class DriftRepair implements AutoCloseable {
         this.debounceMillis = Math.max(0, debounce.toMillis());
     }
 
-    /** Re-reads which links are ours (engine thread, after every request). */
+    /**
+     * Re-reads which links are ours and has the name server answer what the engine's state says now (engine thread,
+     * after every request and repair).
+     */
     void refreshOwned() {
         try {
             owned = daemon.engine().ownership();
         } catch (RuntimeException e) {
             // the store is closing: keep the old view
         }
+        daemon.syncNames();
     }
 
     // ------------------------------------------------------------------------------------ host events

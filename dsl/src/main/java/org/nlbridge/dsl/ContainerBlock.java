@@ -64,6 +64,21 @@ public final class ContainerBlock {
         for (String s : more) builder.publish(s);
     }
 
+    /** Docker {@code --network-alias}: more names the container answers to on its network; repeatable. */
+    public void alias(String name, String... more) {
+        builder.alias(name);
+        for (String s : more) builder.alias(s);
+    }
+
+    /**
+     * Docker {@code --add-host}: {@code 'NAME:IP'} lines for the container's /etc/hosts ({@code 'NAME:host-gateway'}:
+     * the network's gateway); repeatable.
+     */
+    public void addHost(String entry, String... more) {
+        builder.addHost(entry);
+        for (String s : more) builder.addHost(s);
+    }
+
     /**
      * Docker {@code docker network connect NETWORK}: one more network for the container, with an interface of its
      * own ({@code eth1}, {@code eth2}, ... unless {@code ifname:} names it); repeatable, a network once.

@@ -101,6 +101,19 @@ public final class NetworkBlock {
         builder.macFromIp(macFromIp);
     }
 
+    /**
+     * Docker's {@code com.docker.network.bridge.gateway_mode_ipv4} (and {@code _ipv6}, unless {@link #gatewayModeV6}
+     * sets it): {@code 'nat'} (default), {@code 'nat-unprotected'}, {@code 'routed'} or {@code 'isolated'}.
+     */
+    public void gatewayMode(String mode) {
+        builder.gatewayMode(mode);
+    }
+
+    /** Docker's {@code com.docker.network.bridge.gateway_mode_ipv6}, for a network with {@code fixedCidrV6}. */
+    public void gatewayModeV6(String mode) {
+        builder.gatewayModeV6(mode);
+    }
+
     /** Docker {@code dockerd --ip}: the host address ports published without one are bound to. */
     public void hostBindingIp(String ip) {
         builder.hostBindingIp(ip);

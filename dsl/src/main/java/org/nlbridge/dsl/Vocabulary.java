@@ -50,6 +50,8 @@ final class Vocabulary {
             "internal", "internal true", BOOL,
             "firewall", "firewall 'nftables'", NAME,
             "macFromIp", "macFromIp true", BOOL,
+            "gatewayMode", "gatewayMode 'routed'", NAME,
+            "gatewayModeV6", "gatewayModeV6 'routed'", NAME,
             "hostBindingIp", "hostBindingIp '127.0.0.1'", NAME,
             "dns", "dns { nameserver '9.9.9.9' }", "a { } block"));
 
@@ -62,6 +64,8 @@ final class Vocabulary {
             "ip6", "ip6 'fd00:17::10'", NAME,
             "ifname", "ifname 'eth0'", NAME,
             "publish", "publish '5000:22'", TEXTS,
+            "alias", "alias 'db', 'database'", TEXTS,
+            "addHost", "addHost 'db.local:10.1.2.3'", TEXTS,
             "spoofCheck", "spoofCheck false", BOOL,
             "dns", "dns { nameserver '8.8.8.8' }", "a { } block",
             "connect", "connect 'backend', ip: '172.18.0.10'",

@@ -54,7 +54,7 @@ class CliErrorTest {
     void aPortAbove65535() throws IOException {
         assertFails("nlbridge: " + tmp.resolve("bad.groovy") + ":3: invalid container web: publish \"70000:80\": host"
                 + " port \"70000\" outside 1..65535; expected [host-ip:]host-port[-end]:container-port[-end][/tcp|/udp],"
-                + " like 8080:80, 127.0.0.1:8080:80/tcp or [::1]:8000-8001:80-81/udp (ports 1..65535)",
+                + " like 8080:80, 127.0.0.1:8080:80/tcp or [::]:8000-8001:80-81/udp (ports 1..65535)",
                 plan("network 'bridge'\ncontainer('web') {\n    publish '70000:80'\n}\n"));
         assertEquals(0, cli.engine.opened);
     }

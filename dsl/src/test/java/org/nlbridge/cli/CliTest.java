@@ -135,6 +135,19 @@ class CliTest {
         assertEquals(new CliRun.Result(0, "no networks, containers or published ports\n", ""), cli.run("status"));
     }
 
+    /** What keeps the networks from working comes last, one line each. */
+    @Test
+    void statusWarnings() {
+        EngineStatus s = sampleStatus();
+        cli.engine.status = new EngineStatus(s.networks(), List.of(), List.of(), List.of(), List.of("net.ipv4.ip_forward is 0"));
+        assertEquals(new CliRun.Result(0, """
+                NETWORK  BRIDGE   SUBNET         GATEWAY     FIXED-CIDR  IPV6  MTU   ICC  MASQ  INTERNAL  FIREWALL  BRIDGE-OWNED
+                bridge   docker0  172.17.0.0/16  172.17.0.1  -           -     1500  yes  yes   no        nftables  yes
+
+                warning: net.ipv4.ip_forward is 0
+                """, ""), cli.run("status"));
+    }
+
     @Test
     void statusWarningsComeLastInTextAndAsAListInJson() {
         String legacy = "iptables-legacy tables (filter) are in use in this namespace: nlbridge cannot see their rules";

@@ -65,7 +65,7 @@ class ApiJsonTest {
                 network('given') { useBridge 'br0'; bip '10.8.0.1/24' }
                 container('web') { netns 'webns'; hostname 'w1'; mac '02:42:0a:07:01:05'; ip '10.7.1.5'
                   ip6 'fd00:7::5'; ifname 'eth1'; publish '8080:80'; publish '127.0.0.1:5353:53/udp'
-                  publish '[::1]:8000-8001:80-81'; spoofCheck false; dns { nameserver '8.8.8.8' } }
+                  publish '[::]:8000-8001:80-81'; spoofCheck false; dns { nameserver '8.8.8.8' } }
                 container('side') { network 'container:web' }
                 container('h') { network 'host' }
                 container('n') { network 'none' }
@@ -76,7 +76,8 @@ class ApiJsonTest {
                   connect 'mgmt', ifname: 'mg0', spoofCheck: false }
                 container('routed') { network 'back'; connect 'mgmt', defaultRoute: true }
                 network('ov') { driver 'overlay'; subnet '10.60.0.0/16'; vni 4097; fixedCidr '10.60.8.0/21' }
-                container('o') { network 'ov'; ip '10.60.8.9'; connect 'back' }
+                container('o') { network 'ov'; ip '10.60.8.9'; connect 'back'; alias 'site', 'www'
+                  addHost 'db.local:10.1.2.3', 'gw:host-gateway' }
                 userRules { allowOnlyFrom '8.8.8.8', on: 'uplink0'; allowOnlyFrom '10.0.0.0/8', on: 'uplink1' }
                 """, "all.groovy");
         assertEquals(d, roundTrip(d));
@@ -109,7 +110,8 @@ class ApiJsonTest {
         String dsl = assertThrows(ValidationException.class, () -> NetworkSpec.of("bridge", b -> b.mtu(70000))).getMessage();
         assertEquals(dsl, bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":70000}]}").getMessage());
         assertEquals("invalid network bridge \"mtuu\": unknown key; expected one of bip, bridge, dns, driver, firewall, fixedCidr,"
-                        + " fixedCidrV6, hostBindingIp, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, subnet, useBridge, vni",
+                        + " fixedCidrV6, gatewayMode, gatewayModeV6, hostBindingIp, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, subnet,"
+                        + " useBridge, vni",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtuu\":1400}]}").getMessage());
         assertEquals("invalid network bridge: mtu \"\\\"1400\\\"\": not a whole number; expected a whole number, like 1400",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":\"1400\"}]}").getMessage());
@@ -117,7 +119,7 @@ class ApiJsonTest {
                 bad("{\"networks\":[{\"name\":\"bridge\",\"icc\":1}]}").getMessage());
         assertEquals("invalid container web: publish \"70000:80\": host port \"70000\" outside 1..65535; expected"
                         + " [host-ip:]host-port[-end]:container-port[-end][/tcp|/udp], like 8080:80, 127.0.0.1:8080:80/tcp"
-                        + " or [::1]:8000-8001:80-81/udp (ports 1..65535)",
+                        + " or [::]:8000-8001:80-81/udp (ports 1..65535)",
                 bad("{\"networks\":[{\"name\":\"bridge\"}],\"containers\":[{\"name\":\"web\",\"publish\":[\"70000:80\"]}]}").getMessage());
         assertEquals("invalid container web: network \"nope\": no such network in this script; expected one of [], host, none"
                         + " or container:<name>",

@@ -31,7 +31,7 @@ class RunTimeErrorTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = " => ", quoteCharacter = '`', textBlock = """
-            publish '70000:80' => net.groovy:3: invalid container web: publish "70000:80": host port "70000" outside 1..65535; expected [host-ip:]host-port[-end]:container-port[-end][/tcp|/udp], like 8080:80, 127.0.0.1:8080:80/tcp or [::1]:8000-8001:80-81/udp (ports 1..65535)
+            publish '70000:80' => net.groovy:3: invalid container web: publish "70000:80": host port "70000" outside 1..65535; expected [host-ip:]host-port[-end]:container-port[-end][/tcp|/udp], like 8080:80, 127.0.0.1:8080:80/tcp or [::]:8000-8001:80-81/udp (ports 1..65535)
             hostname "web\\nevil" => net.groovy:3: invalid container web: hostname "web\\nevil": forbidden character '\\n' (it could inject text into resolv.conf or /etc/hosts); expected a host name like web-1 or db.example.internal (labels of 1..63 letters, digits or '-' separated by '.', no '-' at either end of a label, 64 bytes in all)
             ip '172.17.0.010' => net.groovy:3: invalid container web: ip "172.17.0.010": leading zero in part "010" (it could be read as octal); expected an IPv4 address like 10.0.0.1 (four decimal parts 0..255, no leading zeros)
             mac '01:00:5e:00:00:01' => net.groovy:3: invalid container web: mac "01:00:5e:00:00:01": multicast address (lowest bit of the first octet set); expected a unicast MAC address like 02:42:ac:11:00:02 (six two-digit hex groups separated by ':', lowest bit of the first octet clear)
@@ -54,6 +54,31 @@ class RunTimeErrorTest {
     void aConnectToANetworkTheScriptLacksIsReportedAtTheContainer() {
         assertEquals("net.groovy:2: invalid container web: connect \"back\": no such network in this script; expected one of"
                 + " [bridge]", Scripts.error("network 'bridge'\ncontainer('web') {\n    connect 'back'\n}\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', textBlock = """
+            addHost 'db.local' => net.groovy:3: invalid container web: addHost "db.local": no ':' or '=' between the host name and the address; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost 'db.local:' => net.groovy:3: invalid container web: addHost "db.local:": no address after the host name; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost ':10.1.2.3' => net.groovy:3: invalid container web: addHost ":10.1.2.3": no host name before the separator; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost 'db.local:10.1.2' => net.groovy:3: invalid container web: addHost "db.local:10.1.2": address: 3 parts; an IPv4 address has exactly 4; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost 'db local:10.1.2.3' => net.groovy:3: invalid container web: addHost "db local:10.1.2.3": host name: forbidden character ' ' (it could inject text into resolv.conf or /etc/hosts); expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            addHost 'db.local:10.1.2.3', 'gw:gateway' => net.groovy:3: invalid container web: addHost "gw:gateway": address: looks like a host name; only IP literals are accepted, names are never resolved; expected NAME:IP or NAME=IP, like db.local:10.1.2.3, db6:2001:db8::5, db6:[2001:db8::5] or host.docker.internal:host-gateway (the network's gateway)
+            alias 'db', "x\\ny" => net.groovy:3: invalid container web: alias "x\\ny": forbidden character '\\n' (it could inject text into resolv.conf or /etc/hosts); expected a name like db, web_1 or db.backend (labels of 1..63 letters, digits, '-' or '_' separated by '.', 253 bytes in all)
+            """)
+    void addHostAndAliasValues(String line, String expected) {
+        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('web') {\n    " + line + "\n}\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '`', textBlock = """
+            network 'host'; addHost 'gw:host-gateway' => net.groovy:3: invalid container web: addHost "gw:host-gateway": host-gateway is the gateway of the container's bridge network, and network host has none; expected an IP address, or a container on a bridge network
+            network 'none'; alias 'db' => net.groovy:3: invalid container web: alias "db": only a container on a bridge network has its own alias (this one uses network none); expected no alias with network none
+            network 'container:other'; addHost 'db.local:10.1.2.3' => net.groovy:3: invalid container web: addHost "db.local:10.1.2.3": a container sharing another's namespace shares its /etc/hosts too (Docker refuses it as well); expected addHost on container other
+            """)
+    void addHostAndAliasNeedABridgeNetwork(String line, String expected) {
+        assertEquals(expected, Scripts.error("network 'bridge'\ncontainer('other')\ncontainer('web') {\n    " + line
+                + "\n}\n"));
     }
 
     @Test

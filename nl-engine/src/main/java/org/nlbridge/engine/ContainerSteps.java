@@ -4,23 +4,31 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.dns.HostsFile;
 import org.nlbridge.driver.dns.OverlaySpec;
+import org.nlbridge.net.IpAddress;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.resolver.ListenerSpec;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DnsSpec;
+import org.nlbridge.spec.ExtraHost;
+import org.nlbridge.spec.GatewayMode;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.state.ContainerRecord;
 import org.nlbridge.state.Endpoint;
+import org.nlbridge.state.Network;
 
 /**
  * The engine's steps for containers known by name, whatever their network mode: the record in the store, the
@@ -77,12 +85,52 @@ final class ContainerSteps {
                 r -> r.batch().links().setUp("lo"));
     }
 
-    /** The overlay files, if they differ from what the container should have (or it is about to be attached). */
-    Optional<Step> files(ContainerSpec c, DnsSpec networkDns, boolean attaching, Unit unit) {
-        if (!attaching && !filesDiffer(c, networkDns)) return Optional.empty();
+    /**
+     * What a container's files are made from: its spec, its network (null unless on a bridge network) and that
+     * network's DNS defaults.
+     */
+    record FilesOf(ContainerSpec container, Network network, DnsSpec networkDns) {}
+
+    /**
+     * The overlay files, if they should be written: the container is being attached, they differ from what it should
+     * have now, or ({@code namesChanged}) the other containers of its networks change in this apply and no name server
+     * runs, so its /etc/hosts lists them. Written at apply time from the store, then: the addresses, and the other
+     * containers as attached by then ({@code names}, read once for all the files steps of an apply).
+     */
+    Optional<Step> files(FilesOf f, boolean attaching, boolean namesChanged, NameTables now,
+                         Supplier<NameTables> names, Unit unit) {
+        ContainerSpec c = f.container();
         Path dir = p.overlay.directory(c.name());
-        return Optional.of(Step.call(new Change(Action.CREATE, "files", dir.toString(), "resolv.conf, hosts, hostname"),
-                unit, () -> p.overlay.write(c.name(), overlaySpec(c, networkDns, endpoints(c)))));
+        boolean exists = Files.isDirectory(dir);
+        boolean neighbours = namesChanged && !p.options.nameServer() && usesNames(f);
+        if (!attaching && !neighbours && !filesDiffer(f, now)) return Optional.empty();
+        String detail = "resolv.conf" + (usesNames(f) && p.options.nameServer() ? " (nameserver "
+                + ListenerSpec.DOCKER_ADDRESS + ", the name server)" : "") + ", hosts" + (usesNames(f)
+                && !p.options.nameServer() ? " (with the containers of its networks)" : "")
+                + ", hostname";
+        return Optional.of(Step.call(new Change(exists && !attaching ? Action.UPDATE : Action.CREATE, "files",
+                dir.toString(), detail), unit, () -> {
+            DnsSpec dns = dns(f);
+            p.overlay.write(c.name(), overlaySpec(f, endpoints(c), names.get()));
+            p.store.update(tx -> tx.containers().find(c.name()).ifPresent(r -> tx.names().setDns(c.name(), dns)));
+        }));
+    }
+
+    /**
+     * The other containers' lines of a container's /etc/hosts rewritten in place (no name server runs), for a
+     * container outside the script being destroyed, whose spec the engine does not have: only that section changes.
+     */
+    Step neighbours(String container, Supplier<NameTables> names) {
+        Path dir = p.overlay.directory(container);
+        return Step.call(new Change(Action.UPDATE, "files", dir.toString(), "hosts (the containers of its networks)"),
+                Unit.bestEffort("container " + container),
+                () -> p.overlay.writeNeighbours(container, names.get().neighbours(container)));
+    }
+
+    /** A container with a namespace of its own on a user network (any of its networks): names are resolved for it. */
+    static boolean usesNames(FilesOf f) {
+        return f.network() != null && f.container().network() instanceof NetworkMode.Bridge
+                && f.container().attachments().stream().anyMatch(a -> NameTables.userNetwork(a.network()));
     }
 
     /** A container's endpoints, its first network's first (the addresses its hosts file lists, in that order). */
@@ -93,12 +141,13 @@ final class ContainerSteps {
         return all;
     }
 
-    private boolean filesDiffer(ContainerSpec c, DnsSpec networkDns) {
-        Map<String, String> want = p.overlay.render(overlaySpec(c, networkDns, endpoints(c)));
+    private boolean filesDiffer(FilesOf f, NameTables now) {
+        ContainerSpec c = f.container();
+        Map<String, String> want = p.overlay.render(overlaySpec(f, endpoints(c), now));
         Path dir = p.overlay.directory(c.name());
-        for (Map.Entry<String, String> f : want.entrySet()) {
+        for (Map.Entry<String, String> file : want.entrySet()) {
             try {
-                if (!Files.readString(dir.resolve(f.getKey()), StandardCharsets.UTF_8).equals(f.getValue())) return true;
+                if (!Files.readString(dir.resolve(file.getKey()), StandardCharsets.UTF_8).equals(file.getValue())) return true;
             } catch (IOException missing) {
                 return true;
             }
@@ -106,15 +155,42 @@ final class ContainerSteps {
         return false;
     }
 
-    /** The files of a container: its host name, its addresses in /etc/hosts, the DNS of its network and its own. */
-    private static OverlaySpec overlaySpec(ContainerSpec c, DnsSpec networkDns, List<Endpoint> endpoints) {
+    /**
+     * The files of a container: its host name, its addresses and {@code --add-host} lines in /etc/hosts, the DNS of
+     * its network and its own; on a user network either the name server in resolv.conf or, without one, the other
+     * containers of its networks in /etc/hosts.
+     */
+    private OverlaySpec overlaySpec(FilesOf f, List<Endpoint> endpoints, NameTables names) {
+        ContainerSpec c = f.container();
         OverlaySpec.Builder b = OverlaySpec.builder().hostname(c.hostname());
         for (Endpoint e : endpoints) {
             b.address(e.ipv4());
             if (e.ipv6() != null) b.address(e.ipv6());
         }
         b.ipv6Disabled(endpoints.stream().allMatch(e -> e.ipv6() == null));
-        return b.dns(networkDns == null ? c.dns() : mergeDns(networkDns, c.dns())).build();
+        for (ExtraHost x : c.addHosts()) {
+            for (IpAddress a : x.hostGateway() ? gateways(f.network()) : List.of(x.address())) {
+                b.extraHost(new HostsFile.Entry(a, List.of(x.name())));
+            }
+        }
+        if (usesNames(f)) {
+            if (p.options.nameServer()) b.nameServer(ListenerSpec.DOCKER_ADDRESS, names.internalOnly(c.name()));
+            else b.neighbours(names.neighbours(c.name()));
+        }
+        return b.dns(dns(f)).build();
+    }
+
+    private static DnsSpec dns(FilesOf f) {
+        return f.networkDns() == null ? f.container().dns() : mergeDns(f.networkDns(), f.container().dns());
+    }
+
+    /** {@code host-gateway}: the network's gateway addresses, of each family whose gateway mode gives it one. */
+    static List<IpAddress> gateways(Network n) {
+        List<IpAddress> out = new ArrayList<>(2);
+        if (n == null) return out;
+        if (n.options().gatewayMode4() != GatewayMode.ISOLATED) out.add(n.ipv4().gateway());
+        if (n.ipv6() != null && n.options().gatewayMode6() != GatewayMode.ISOLATED) out.add(n.ipv6().gateway());
+        return out;
     }
 
     /** The container's DNS: each part it sets replaces the network's, as --dns* on docker run override dockerd's. */

@@ -16,6 +16,7 @@ import org.nlbridge.driver.CrashPoint;
 import org.nlbridge.driver.NetworkDriver;
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.firewall.FirewallSpecs;
 import org.nlbridge.driver.ipam.EndpointRequest;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
@@ -133,7 +134,8 @@ final class EndpointSteps {
     private Step port(Attachment a, PortMapping m) {
         return Step.call(new Change(Action.CREATE, "port", describe(m), "to " + a.container().name()), a.unit(), () -> {
             Endpoint e = a.endpoint();
-            p.store.update(tx -> tx.ports().publish(new PortBinding(m, e.container(), e.network(), e.ipv4())));
+            p.store.update(tx -> tx.ports().publish(new PortBinding(m, e.container(), e.network(),
+                    FirewallSpecs.target(e, m))));
         });
     }
 
@@ -213,7 +215,9 @@ final class EndpointSteps {
     private void setPorts(Endpoint e, List<PortMapping> ports) {
         p.store.update(tx -> {
             tx.ports().unpublish(e.container(), e.network());
-            for (PortMapping m : ports) tx.ports().publish(new PortBinding(m, e.container(), e.network(), e.ipv4()));
+            for (PortMapping m : ports) {
+                tx.ports().publish(new PortBinding(m, e.container(), e.network(), FirewallSpecs.target(e, m)));
+            }
         });
     }
 

@@ -74,6 +74,15 @@ public interface Engine extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The names an embedded name server should answer now: per user network, its attached containers with their
+     * aliases and addresses, and per container on such a network where its queries go (see {@link NameService}).
+     * Read-only; a front end that runs the server calls it after each change.
+     */
+    default NameService names() {
+        return NameService.NONE;
+    }
+
     /** The links, bridges and nf_tables tables this engine owns, as the state store says now. */
     default Ownership ownership() {
         return Ownership.NONE;

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A snapshot for {@code nlbridge status}: plain records so they print as text or JSON. {@code overlays} lists the
- * networks shared with other hosts (empty on a host in no cluster). {@code warnings} are what an operator should know
- * about the host, one line each (e.g. an iptables-legacy firewall nlbridge cannot coexist with).
+ * networks shared with other hosts (empty on a host in no cluster).
+ *
+ * @param warnings what keeps the networks from working as asked or what an operator should know about the host, one
+ *                 sentence each (IP forwarding off; an iptables-legacy firewall nlbridge cannot coexist with)
  */
 public record EngineStatus(List<NetworkStatus> networks, List<ContainerStatus> containers, List<PortStatus> ports,
                            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<OverlayStatus> overlays,

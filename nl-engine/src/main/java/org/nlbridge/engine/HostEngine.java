@@ -95,6 +95,11 @@ final class HostEngine implements Engine {
     }
 
     @Override
+    public NameService names() {
+        return NameTables.read(p).service(p);
+    }
+
+    @Override
     public List<String> reconcile() {
         return reconciler.reconcile();
     }

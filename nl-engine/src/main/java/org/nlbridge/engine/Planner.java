@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.nlbridge.driver.Attachment;
 import org.nlbridge.driver.NetworkDriver;
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
+import org.nlbridge.driver.firewall.FirewallSpecs;
 import org.nlbridge.driver.ipam.SubnetRules;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.PortMapping;
@@ -27,6 +29,7 @@ import org.nlbridge.spec.Change.Action;
 import org.nlbridge.spec.AttachmentSpec;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.ExtraHost;
 import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
@@ -101,18 +104,25 @@ final class Planner {
         Map<String, Unit> firstUnits = new HashMap<>(); // a container's first attaching unit: its record, netns, files
         List<Step> routesOff = new ArrayList<>(); // default routes leaving a network, before any arrives elsewhere
         List<Step> later = new ArrayList<>(); // ports, routes, loopback, files: after every attach
+        Set<String> namesChanged = new HashSet<>(); // networks whose containers or aliases change in this apply
+        detach.forEach(e -> namesChanged.add(e.network()));
         for (ContainerSpec c : desired.containers()) {
+            Network primary = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
+            checkHostGateway(c, primary);
             List<Attachment> mine = new ArrayList<>();
             List<AttachmentSpec> wanted = c.attachments();
             for (AttachmentSpec a : wanted) {
                 Network net = nets.get(a.network());
+                if (net != null) FirewallSpecs.checkPorts(net, c.name(), a.publish()); // at plan time, before any step
                 Endpoint e = attached.get(EndpointSteps.key(c.name(), a.network()));
                 if (e == null) {
                     Unit unit = endpoints.attachUnit(c.name(), net, a == wanted.getFirst());
                     mine.add(new Attachment(c, a, net, p.driver(net).hostLink(net, c.name()), unit));
+                    namesChanged.add(a.network());
                     continue;
                 }
                 if (!endpoints.samePorts(e, a.mappings())) later.add(endpoints.updatePorts(c, a, e, net, a.mappings()));
+                if (!e.aliases().equals(a.aliases())) namesChanged.add(a.network());
                 endpoints.options(c, a, e, net, routesOff, later);
             }
             Unit unit = mine.isEmpty() ? Unit.bestEffort("container " + c.name()) : mine.getFirst().unit();
@@ -130,14 +140,19 @@ final class Planner {
         out.addAll(routesOff);
         out.addAll(endpoints.attach(attach));
         out.addAll(later);
+        NameTables now = NameTables.read(p);
+        Supplier<NameTables> then = memo(() -> NameTables.read(p)); // after every attach: once for all files steps
         for (ContainerSpec c : desired.containers()) {
             // sharing another's files; or in a runtime's namespace (by path, or handed over to the runtime): the
             // runtime writes its /etc files itself
             if (c.network() instanceof NetworkMode.Container || c.handover() != null || NetNs.isPath(c.netns())) continue;
             boolean attaching = firstUnits.containsKey(c.name());
             Unit unit = attaching ? firstUnits.get(c.name()) : Unit.bestEffort("container " + c.name());
-            NetworkSpec net = c.network() instanceof NetworkMode.Bridge b ? specs.get(b.network()) : null;
-            containers.files(c, net == null ? null : net.dns(), attaching, unit).ifPresent(out::add);
+            Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
+            NetworkSpec spec = net == null ? null : specs.get(net.name());
+            boolean changed = c.attachments().stream().anyMatch(a -> namesChanged.contains(a.network()));
+            containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attaching, changed,
+                    now, then, unit).ifPresent(out::add);
         }
         out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
@@ -145,6 +160,19 @@ final class Planner {
         nets.values().forEach(n -> inUse.add(n.options().firewall()));
         out.addAll(firewall.teardownUnused(inUse));
         return out;
+    }
+
+    /** {@code s}'s value, computed once, when first asked for. */
+    static <T> Supplier<T> memo(Supplier<T> s) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = s.get();
+                return value;
+            }
+        };
     }
 
     /**
@@ -161,6 +189,18 @@ final class Planner {
         List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
         for (ContainerRecord r : s.containers().values()) {
             if (named.containsKey(r.name())) out.addAll(containers.forget(r));
+        }
+        if (!p.options.nameServer()) { // the containers that stay lose the destroyed ones from their /etc/hosts
+            Set<String> touched = new HashSet<>();
+            detach.forEach(e -> touched.add(e.network()));
+            Supplier<NameTables> then = memo(() -> NameTables.read(p));
+            Set<String> staying = new java.util.TreeSet<>();
+            for (Endpoint e : s.endpoints()) {
+                if (!detach.contains(e) && touched.contains(e.network()) && NameTables.userNetwork(e.network())) {
+                    staying.add(e.container());
+                }
+            }
+            staying.forEach(c -> out.add(containers.neighbours(c, then)));
         }
         Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class);
         List<Network> kept = new ArrayList<>();
@@ -182,6 +222,17 @@ final class Planner {
         out.addAll(firewall.hostFirewall(kept));
         out.addAll(firewall.teardownUnused(inUse));
         return out;
+    }
+
+    /** {@code addHost NAME:host-gateway} needs a gateway address: none on a network isolated in every family. */
+    private static void checkHostGateway(ContainerSpec c, Network net) {
+        for (ExtraHost x : c.addHosts()) {
+            if (x.hostGateway() && net != null && ContainerSteps.gateways(net).isEmpty()) {
+                throw new ValidationException("container " + c.name() + ": addHost", x.toString(), "network "
+                        + net.name() + " has no gateway address (gatewayMode isolated)", "an IP address, or a network"
+                        + " whose bridge has an address");
+            }
+        }
     }
 
     /** The backends the stored networks use, for the tables that stay after an aborted apply. */

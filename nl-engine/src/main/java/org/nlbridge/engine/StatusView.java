@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 import org.nlbridge.driver.Peers;
@@ -37,8 +38,42 @@ final class StatusView {
         for (ContainerRecord r : p.store.read(tx -> tx.containers().all())) {
             ctrs.add(container(r, eps.getOrDefault(r.name(), List.of())));
         }
-        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), overlays(),
-                p.firewalls.hostFirewallWarnings());
+        List<String> warnings = new ArrayList<>(forwardingWarnings());
+        warnings.addAll(p.firewalls.hostFirewallWarnings());
+        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), overlays(), warnings);
+    }
+
+    /**
+     * The host forwarding a family's packets is what lets containers reach beyond the host and the outside reach
+     * published ports. The engine turns it on for a network unless told not to ({@code ipForward false}, Docker's
+     * {@code --ip-forward=false}), and someone may turn it off afterwards: either way it says so here, as dockerd
+     * warns "IPv4 forwarding is disabled".
+     */
+    private List<String> forwardingWarnings() {
+        Map<String, List<String>> off = new TreeMap<>();
+        for (Network n : p.networks()) {
+            if (n.options().internal()) continue; // goes nowhere in any case
+            forwarding(off, "net/ipv4/ip_forward", n.name());
+            if (n.ipv6() != null) forwarding(off, "net/ipv6/conf/all/forwarding", n.name());
+        }
+        List<String> out = new ArrayList<>();
+        off.forEach((key, nets) -> {
+            String dotted = key.replace('/', '.');
+            out.add(dotted + " is 0 in the host namespace: containers of " + String.join(", ", nets) + " reach the"
+                    + " host only, and published ports are not reachable from outside (turn it on: sysctl -w "
+                    + dotted + "=1)");
+        });
+        return out;
+    }
+
+    private void forwarding(Map<String, List<String>> off, String key, String network) {
+        String v;
+        try {
+            v = p.host.sysctl(key);
+        } catch (RuntimeException unreadable) {
+            return;
+        }
+        if ("0".equals(v)) off.computeIfAbsent(key, k -> new ArrayList<>()).add("network " + network);
     }
 
     /** The networks shared with other hosts, as their drivers see the cluster. */

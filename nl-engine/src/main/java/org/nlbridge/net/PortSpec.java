@@ -20,7 +20,7 @@ public final class PortSpec {
     public static final int MAX_PORT = 65535;
 
     public static final String ACCEPTED = "[host-ip:]host-port[-end]:container-port[-end][/tcp|/udp],"
-            + " like 8080:80, 127.0.0.1:8080:80/tcp or [::1]:8000-8001:80-81/udp (ports 1..65535)";
+            + " like 8080:80, 127.0.0.1:8080:80/tcp or [::]:8000-8001:80-81/udp (ports 1..65535)";
 
     private final IpProtocol protocol;
     private final IpAddress hostIp;

@@ -38,6 +38,7 @@ import org.nlbridge.netns.NetNs;
  * @param spoofCheck   anti-spoofing on its first network's bridge port (default true): it may send only from its
  *                     own MAC and addresses; false for a container that routes or bridges other addresses (a VPN, a
  *                     router). Each connect has its own.
+ * @param addHosts     lines for its {@code /etc/hosts} (Docker's {@code --add-host})
  * @param connects     its other networks, each with its own interface ({@code eth1}, {@code eth2}, ...)
  * @param labels       what a runtime says about the container (a pod's namespace and name), shown by status
  * @param handover     null: the engine puts the container end of the veth into {@code netns} as {@code ifname} and
@@ -52,7 +53,7 @@ import org.nlbridge.netns.NetNs;
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
                             MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
                             List<DnsName> aliases, boolean defaultRoute, boolean spoofCheck,
-                            List<AttachmentSpec> connects, Map<String, String> labels,
+                            List<AttachmentSpec> connects, Map<String, String> labels, List<ExtraHost> addHosts,
                             IfName handover) {
 
     public static final String DEFAULT_IFNAME = "eth0";
@@ -69,30 +70,32 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         aliases = List.copyOf(aliases);
         connects = List.copyOf(connects);
         labels = Map.copyOf(labels);
+        addHosts = List.copyOf(addHosts);
     }
 
     /** This container in another namespace ({@code /run/netns/NAME}, or a path a runtime gave). */
     public ContainerSpec withNetns(String netns) {
         return new ContainerSpec(name, NetNs.validRef("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns, aliases, defaultRoute, spoofCheck, connects, labels, handover);
+                hostname, mac, ip, ip6, publish, dns, aliases, defaultRoute, spoofCheck, connects, labels, addHosts,
+                handover);
     }
 
     /** This container publishing other ports (Docker {@code -p}) on its first network. */
     public ContainerSpec withPublish(List<PortSpec> publish) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, spoofCheck, connects, labels, handover);
+                defaultRoute, spoofCheck, connects, labels, addHosts, handover);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, spoofCheck, connects, labels, handover);
+                defaultRoute, spoofCheck, connects, labels, addHosts, handover);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, spoofCheck, connects, labels, handover);
+                defaultRoute, spoofCheck, connects, labels, addHosts, handover);
     }
 
     /** Every network the container is on, its first network first (none for host, none and container:NAME). */
@@ -129,6 +132,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         b.dns = dns;
         b.aliases.addAll(aliases);
         b.spoofCheck = spoofCheck;
+        b.addHosts.addAll(addHosts);
         boolean claimed = connects.stream().anyMatch(AttachmentSpec::defaultRoute);
         if (network instanceof NetworkMode.Bridge && !defaultRoute && !claimed) b.defaultRoute = false;
         for (AttachmentSpec a : connects) b.connects.add(AttachmentSpec.Builder.from(name, a));
@@ -162,7 +166,11 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         b.hostname = hostname;
         b.dns = dns;
         b.labels.putAll(labels);
-        if (rest.isEmpty()) return b.network("none").build();
+        if (rest.isEmpty()) { // no gateway left for host-gateway
+            addHosts.stream().filter(x -> !x.hostGateway()).forEach(b.addHosts::add);
+            return b.network("none").build();
+        }
+        b.addHosts.addAll(addHosts);
         AttachmentSpec first = rest.getFirst();
         b.network = new NetworkMode.Bridge(first.network());
         b.ifname = first.ifname();
@@ -211,6 +219,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private final List<PortSpec> publish = new ArrayList<>();
         private DnsSpec dns = DnsSpec.HOST;
         private final List<DnsName> aliases = new ArrayList<>();
+        private final List<ExtraHost> addHosts = new ArrayList<>();
         private Boolean defaultRoute;
         private boolean spoofCheck = true;
         private final List<AttachmentSpec.Builder> connects = new ArrayList<>();
@@ -308,6 +317,12 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return this;
         }
 
+        /** Docker {@code --add-host NAME:IP} ({@code NAME:host-gateway}: the network's gateway); may repeat. */
+        public Builder addHost(String entry) {
+            addHosts.add(ExtraHost.parse(f("addHost"), entry));
+            return this;
+        }
+
         /** Whether the first network carries the default route (default: yes, unless a connect asks for it). */
         public Builder defaultRoute(boolean on) {
             this.defaultRoute = on;
@@ -353,7 +368,19 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
                 if (!aliases.isEmpty()) throw notBridge("alias", aliases.getFirst().toString(), mode);
                 if (defaultRoute != null) throw notBridge("defaultRoute", defaultRoute.toString(), mode);
                 if (!spoofCheck) throw notBridge("spoofCheck", "false", mode);
+                for (ExtraHost x : addHosts) {
+                    if (x.hostGateway()) {
+                        throw new ValidationException(f("addHost"), x.toString(), "host-gateway is the gateway of the"
+                                + " container's bridge network, and network " + mode + " has none",
+                                "an IP address, or a container on a bridge network");
+                    }
+                }
                 if (!connects.isEmpty()) throw notBridge("connect", connects.getFirst().network(), mode);
+            }
+            if (mode instanceof NetworkMode.Container && !addHosts.isEmpty()) {
+                throw new ValidationException(f("addHost"), addHosts.getFirst().toString(), "a container sharing"
+                        + " another's namespace shares its /etc/hosts too (Docker refuses it as well)",
+                        "addHost on container " + ((NetworkMode.Container) mode).container());
             }
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
             IfName first = ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME);
@@ -365,7 +392,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return new ContainerSpec(name, handover != null ? null : netns != null ? netns : name, mode, first, h, mac,
                     ip, ip6, publish, dns,
                     aliases, defaultRoute != null ? defaultRoute : made.stream().noneMatch(AttachmentSpec::defaultRoute),
-                    spoofCheck, made, labels, handover);
+                    spoofCheck, made, labels, addHosts, handover);
         }
 
         /**

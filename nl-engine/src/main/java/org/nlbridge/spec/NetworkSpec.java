@@ -31,13 +31,16 @@ import org.nlbridge.net.ValidationException;
  * @param fixedCidrV6 the IPv6 subnet (null: IPv4 only; the container's IPv6 is then disabled)
  * @param mtu         null: the MTU of the host's default-route interface
  * @param dns         the network's DNS defaults for its containers (Docker's daemon {@code --dns*})
+ * @param gatewayMode   what the gateway does for IPv4 (Docker's {@code gateway_mode_ipv4}), {@code nat} by default
+ * @param gatewayModeV6 the same for IPv6 ({@code gateway_mode_ipv6}), {@code gatewayMode}'s by default
  * @param vni         the VXLAN network identifier of an {@code overlay} network (null: the cluster store picks one)
  * @param hostBindingIp the host address a port published without one is bound to (Docker's {@code dockerd --ip},
  *                    {@code com.docker.network.bridge.host_binding_ipv4}); null: every address
  */
 public record NetworkSpec(String name, String driver, IfName bridge, boolean existing, Cidr bip, Cidr fixedCidr, Cidr fixedCidrV6,
                           Mtu mtu, boolean icc, boolean ipMasq, boolean ipForward, boolean internal,
-                          FirewallBackend firewall, boolean macFromIp, DnsSpec dns, Integer vni, IpAddress hostBindingIp) {
+                          FirewallBackend firewall, boolean macFromIp, DnsSpec dns, Integer vni,
+                          GatewayMode gatewayMode, GatewayMode gatewayModeV6, IpAddress hostBindingIp) {
 
     /** The driver of a network whose spec names none: Docker's bridge driver. */
     public static final String DEFAULT_DRIVER = "bridge";
@@ -60,6 +63,8 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         Objects.requireNonNull(firewall, "firewall");
         Objects.requireNonNull(dns, "dns");
         if (!existing) Objects.requireNonNull(bip, "bip");
+        Objects.requireNonNull(gatewayMode, "gatewayMode");
+        Objects.requireNonNull(gatewayModeV6, "gatewayModeV6");
         if (vni != null && (vni < VNI_MIN || vni > VNI_MAX)) {
             throw new ValidationException("network " + name + ": vni", vni.toString(), "outside " + VNI_MIN + ".." + VNI_MAX,
                     "a VXLAN network identifier " + VNI_MIN + ".." + VNI_MAX + " (24 bits)");
@@ -82,19 +87,19 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
     /** This network made by another driver. */
     public NetworkSpec withDriver(String driver) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns, vni, hostBindingIp);
+                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6, hostBindingIp);
     }
 
     /** This network with other DNS defaults for its containers. */
     public NetworkSpec withDns(DnsSpec dns) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns, vni, hostBindingIp);
+                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6, hostBindingIp);
     }
 
     /** This network with the MTU and MAC rule a driver resolved (an overlay's: the underlay's minus 50, MACs from IPs). */
     public NetworkSpec withLink(Mtu mtu, boolean macFromIp) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns, vni, hostBindingIp);
+                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6, hostBindingIp);
     }
 
     /**
@@ -139,6 +144,8 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         private FirewallBackend firewall = FirewallBackend.NFTABLES;
         private boolean macFromIp;
         private DnsSpec dns = DnsSpec.HOST;
+        private GatewayMode gatewayMode = GatewayMode.NAT;
+        private GatewayMode gatewayModeV6;
         private Cidr subnet;
         private Integer vni;
         private IpAddress hostBindingIp;
@@ -258,6 +265,18 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
             return dns(DnsSpec.of(configure));
         }
 
+        /** Docker's {@code gateway_mode_ipv4} (and IPv6's too unless {@link #gatewayModeV6} says otherwise). */
+        public Builder gatewayMode(String mode) {
+            gatewayMode = GatewayMode.parse(f("gatewayMode"), mode);
+            return this;
+        }
+
+        /** Docker's {@code gateway_mode_ipv6}, for a network with {@code fixedCidrV6}. */
+        public Builder gatewayModeV6(String mode) {
+            gatewayModeV6 = GatewayMode.parse(f("gatewayModeV6"), mode);
+            return this;
+        }
+
         /**
          * Docker's {@code dockerd --ip} and {@code com.docker.network.bridge.host_binding_ipv4}: the host address that
          * ports published without one are bound to ({@code 0.0.0.0} / {@code ::}: every address of that family).
@@ -282,8 +301,29 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
                         + b.subnet() + ")", "the subnet of the bip, or no bip (the gateway is then the subnet's first address)");
             }
             if (mtu != null && fixedCidrV6 != null) mtu.requireIpv6(f("mtu"));
+            if (gatewayModeV6 != null && fixedCidrV6 == null) {
+                throw new ValidationException(f("gatewayModeV6"), gatewayModeV6.label(), "the network has no IPv6",
+                        "fixedCidrV6 with gatewayModeV6, or gatewayMode alone for an IPv4-only network");
+            }
+            GatewayMode v6 = gatewayModeV6 != null ? gatewayModeV6 : gatewayMode;
+            checkGatewayModes("gatewayMode", gatewayMode);
+            checkGatewayModes(gatewayModeV6 != null ? "gatewayModeV6" : "gatewayMode", v6);
             return new NetworkSpec(name, driver, br, existing, b, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                    internal, firewall, macFromIp, dns, vni, hostBindingIp);
+                    internal, firewall, macFromIp, dns, vni, gatewayMode, v6, hostBindingIp);
+        }
+
+        /** Docker's rules: isolated only for an internal network; an internal network routes and NATs nothing. */
+        private void checkGatewayModes(String field, GatewayMode m) {
+            if (m == GatewayMode.ISOLATED && !internal) {
+                throw new ValidationException(f(field), m.label(), "only an internal network can be isolated (Docker"
+                        + " refuses it too)", "internal true with " + field + " 'isolated', or nat, nat-unprotected"
+                        + " or routed");
+            }
+            if (internal && (m == GatewayMode.ROUTED || m == GatewayMode.NAT_UNPROTECTED)) {
+                throw new ValidationException(f(field), m.label(), "an internal network has no way in or out to "
+                        + (m == GatewayMode.ROUTED ? "route" : "leave unprotected"), "nat or isolated for an internal"
+                        + " network");
+            }
         }
 
         /** The subnet's first address as the gateway, with the subnet's prefix ({@code 10.60.0.1/16}). */

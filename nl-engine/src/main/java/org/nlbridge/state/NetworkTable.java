@@ -10,6 +10,7 @@ import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Mtu;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.GatewayMode;
 import org.nlbridge.spec.NotFoundException;
 
 /**
@@ -47,8 +48,13 @@ public final class NetworkTable {
     static final List<String> DDL_V2 = List.of(
             "ALTER TABLE networks ADD COLUMN driver TEXT NOT NULL DEFAULT 'bridge'");
 
+    /** Version 5: the gateway mode of each family (Docker's gateway_mode_ipv4/ipv6); every older network is nat. */
+    static final List<String> DDL_V5 = List.of(
+            "ALTER TABLE networks ADD COLUMN gateway_mode TEXT NOT NULL DEFAULT 'nat'",
+            "ALTER TABLE networks ADD COLUMN gateway_mode6 TEXT NOT NULL DEFAULT 'nat'");
+
     private static final String COLUMNS = "name, driver, bridge, bridge_origin, subnet, gateway, ip_range, subnet6, gateway6,"
-            + " ip_range6, mtu, icc, ip_masq, ip_forward, internal, firewall, mac_from_ip";
+            + " ip_range6, mtu, icc, ip_masq, ip_forward, internal, firewall, mac_from_ip, gateway_mode, gateway_mode6";
 
     private final Tx tx;
 
@@ -66,12 +72,13 @@ public final class NetworkTable {
         requireNew(n);
         SubnetConfig v6 = n.ipv6();
         NetworkOptions o = n.options();
-        tx.update("INSERT INTO networks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        tx.update("INSERT INTO networks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 n.name(), n.driver(), n.bridge().toString(), n.bridgeOrigin().column(),
                 n.ipv4().subnet().toString(), n.ipv4().gateway().toString(), text(n.ipv4().range()),
                 v6 == null ? null : v6.subnet().toString(), v6 == null ? null : v6.gateway().toString(),
                 v6 == null ? null : text(v6.range()),
-                n.mtu().value(), o.icc(), o.ipMasq(), o.ipForward(), o.internal(), o.firewall().label(), o.macFromIp());
+                n.mtu().value(), o.icc(), o.ipMasq(), o.ipForward(), o.internal(), o.firewall().label(), o.macFromIp(),
+                o.gatewayMode4().label(), o.gatewayMode6().label());
     }
 
     /** @throws ValidationException if another network has the name or the bridge of {@code n} */
@@ -162,7 +169,9 @@ public final class NetworkTable {
                 Mtu.of(rs.getInt("mtu")),
                 new NetworkOptions(rs.getBoolean("icc"), rs.getBoolean("ip_masq"), rs.getBoolean("ip_forward"),
                         rs.getBoolean("internal"), FirewallBackend.parse("networks.firewall", rs.getString("firewall")),
-                        rs.getBoolean("mac_from_ip")));
+                        rs.getBoolean("mac_from_ip"),
+                        GatewayMode.parse("networks.gateway_mode", rs.getString("gateway_mode")),
+                        GatewayMode.parse("networks.gateway_mode6", rs.getString("gateway_mode6"))));
     }
 
     private static Cidr subnet(ResultSet rs, String column) throws SQLException {

@@ -21,6 +21,8 @@ import org.nlbridge.spec.NetworkMode;
  *   <li>an endpoint's anti-spoofing switch ({@code endpoints.spoof_check}, 1 for every endpoint before it).</li>
  *   <li>a container on several networks: an endpoint's aliases and whether it carries the default route (every
  *       endpoint before did: one per container), one interface name per container; a container's labels.</li>
+ *   <li>the networks' gateway modes ({@code nat} for every older network); the containers' DNS settings, for name
+ *       resolution ({@link NameTable}).</li>
  *   <li>the address pools of runtimes with an IPAM protocol of their own (Docker's {@code --ipam-driver nlbridge}).</li>
  * </ol>
  */
@@ -37,6 +39,7 @@ final class Schema {
             Schema::version2,
             tx -> ddl(tx, EndpointTable.DDL_V3),
             tx -> ddl(tx, EndpointTable.DDL_V4, ContainerTable.DDL_V4),
+            tx -> ddl(tx, NetworkTable.DDL_V5, NameTable.DDL),
             tx -> ddl(tx, PoolTable.DDL));
 
     /** The version this code reads and writes. */

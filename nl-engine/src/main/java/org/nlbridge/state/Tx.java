@@ -33,6 +33,7 @@ public final class Tx {
     private final ContainerTable containers = new ContainerTable(this);
     private final UserRuleTable userRules = new UserRuleTable(this);
     private final PoolTable pools = new PoolTable(this);
+    private final NameTable names = new NameTable(this);
 
     Tx(StateStore store, Connection connection, boolean writable) {
         this.store = store;
@@ -66,6 +67,11 @@ public final class Tx {
 
     public PoolTable pools() {
         return pools;
+    }
+
+    /** Aliases and DNS settings, for name resolution. */
+    public NameTable names() {
+        return names;
     }
 
     <T> List<T> query(String sql, Row<T> row, Object... args) {

@@ -42,7 +42,7 @@ class ParseFuzzPropertyTest {
     private static final List<String> SEEDS = List.of(
             "10.0.0.1", "255.255.255.255", "fe80::1", "::ffff:1.2.3.4", "2001:db8::1:0:0:1", "::",
             "10.0.0.0/24", "172.17.42.1/16", "fd00::/64", "02:42:ac:11:00:02", "eth0", "br-1a2b",
-            "1500", "[::1]:8000-8001:80-81/udp", "127.0.0.1:8080:80/tcp", "8080:80",
+            "1500", "[::]:8000-8001:80-81/udp", "127.0.0.1:8080:80/tcp", "8080:80",
             "web-1.example.internal", "example.com.", "ndots:2", "single-request-reopen");
 
     private static final String ALPHABET = "0123456789abcdefABCDEFxX.:/%-[]_ \n\t\r\0#;,éÜ٠\u202e";

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PortSpecTest {
 
     private static final String ACCEPTED = "[host-ip:]host-port[-end]:container-port[-end][/tcp|/udp],"
-            + " like 8080:80, 127.0.0.1:8080:80/tcp or [::1]:8000-8001:80-81/udp (ports 1..65535)";
+            + " like 8080:80, 127.0.0.1:8080:80/tcp or [::]:8000-8001:80-81/udp (ports 1..65535)";
 
     private static void rejects(String text, String reason) {
         assertRejected("publish", text, reason, ACCEPTED, () -> PortSpec.parse("publish", text));

@@ -83,6 +83,14 @@ class DnsServerTest {
         return Queries.parse(r);
     }
 
+    private static Message udpEventually(InetSocketAddress at, String name) throws IOException {
+        for (int i = 0; i < 4; i++) {
+            byte[] r = Client.udp(at, query(name, A), WAIT);
+            if (r != null) return Queries.parse(r);
+        }
+        return udp(at, name);
+    }
+
     @Test
     void answersContainerNamesOverUdpAndTcp() throws IOException {
         start(FAST);
@@ -299,8 +307,10 @@ class DnsServerTest {
             }
         }
         assertTrue(maxReply <= 512, "no reply above 512 bytes to queries without EDNS, saw " + maxReply);
-        assertEquals(List.of("172.18.0.2"), answers(udp(at, "db.")), "still answering");
-        assertEquals(List.of("192.0.2.1"), answers(udp(at, "after.example.")), "still forwarding");
+        // still answering: the socket may still hold the fuzz's backlog on a loaded machine, and a datagram that
+        // finds the receive queue full is dropped (UDP), so a few tries; never answering is the failure
+        assertEquals(List.of("172.18.0.2"), answers(udpEventually(at, "db.")), "still answering");
+        assertEquals(List.of("192.0.2.1"), answers(udpEventually(at, "after.example.")), "still forwarding");
         DnsStats s = server.stats();
         assertEquals(0, s.internalErrors(), s.toString());
         assertTrue(s.malformed() > packets / 3, s.toString());

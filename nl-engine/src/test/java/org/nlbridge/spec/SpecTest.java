@@ -28,6 +28,32 @@ class SpecTest {
         assertNull(n.fixedCidr());
     }
 
+    /** Docker 28's gateway modes: per family, IPv6 following IPv4 unless set; isolated only for internal networks. */
+    @Test
+    void gatewayModes() {
+        assertEquals(GatewayMode.NAT, NetworkSpec.of("n", b -> {}).gatewayMode());
+        NetworkSpec routed = NetworkSpec.of("n", b -> b.fixedCidrV6("fd00:1::/64").gatewayMode("routed"));
+        assertEquals(GatewayMode.ROUTED, routed.gatewayMode());
+        assertEquals(GatewayMode.ROUTED, routed.gatewayModeV6());
+        NetworkSpec mixed = NetworkSpec.of("n", b -> b.fixedCidrV6("fd00:1::/64").gatewayModeV6("routed"));
+        assertEquals(GatewayMode.NAT, mixed.gatewayMode());
+        assertEquals(GatewayMode.ROUTED, mixed.gatewayModeV6());
+        assertEquals(GatewayMode.ISOLATED, NetworkSpec.of("n", b -> b.internal(true).gatewayMode("isolated")).gatewayMode());
+        assertEquals("invalid network n: gatewayMode \"route\": unknown gateway mode; expected nat, nat-unprotected,"
+                + " routed or isolated", assertThrows(ValidationException.class,
+                () -> NetworkSpec.of("n", b -> b.gatewayMode("route"))).getMessage());
+        assertEquals("invalid network n: gatewayMode \"isolated\": only an internal network can be isolated (Docker"
+                + " refuses it too); expected internal true with gatewayMode 'isolated', or nat, nat-unprotected or"
+                + " routed", assertThrows(ValidationException.class,
+                () -> NetworkSpec.of("n", b -> b.gatewayMode("isolated"))).getMessage());
+        assertEquals("invalid network n: gatewayModeV6 \"routed\": the network has no IPv6; expected fixedCidrV6 with"
+                + " gatewayModeV6, or gatewayMode alone for an IPv4-only network", assertThrows(ValidationException.class,
+                () -> NetworkSpec.of("n", b -> b.gatewayModeV6("routed"))).getMessage());
+        assertEquals("invalid network n: gatewayMode \"routed\": an internal network has no way in or out to route;"
+                + " expected nat or isolated for an internal network", assertThrows(ValidationException.class,
+                () -> NetworkSpec.of("n", b -> b.internal(true).gatewayMode("routed"))).getMessage());
+    }
+
     @Test
     void anOverlayIsDeclaredBySubnetItsGatewayTheFirstAddressItsBridgeNamedAfterIt() {
         NetworkSpec n = NetworkSpec.of("ov", b -> b.driver("overlay").subnet("10.60.0.0/16").vni(4097));

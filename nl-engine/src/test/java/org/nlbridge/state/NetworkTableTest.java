@@ -20,6 +20,7 @@ import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Mtu;
 import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.GatewayMode;
 
 class NetworkTableTest {
 
@@ -42,7 +43,8 @@ class NetworkTableTest {
         Network plain = network("bridge", "docker0", "172.17.0.0/16", "172.17.0.1", null);
         Network full = withOptions(withIpv6(network("web", "br-web", "10.10.0.0/16", "10.10.0.254", "10.10.128.0/17"),
                         "fd00:a::/64", "fd00:a::1", "fd00:a::/80"),
-                new NetworkOptions(false, false, false, true, FirewallBackend.NONE, true));
+                new NetworkOptions(false, false, false, true, FirewallBackend.NONE, true, GatewayMode.ISOLATED,
+                        GatewayMode.NAT));
         Network given = new Network("host", "bridge", IfName.parse("bridge", "br0"), BridgeOrigin.GIVEN,
                 Samples.config("192.168.50.0/24", "192.168.50.1", null), null, Mtu.of(9000), Samples.DEFAULT_OPTIONS);
         store.update(tx -> {

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.GatewayMode;
 import org.nlbridge.spec.NetworkMode;
 
 /**
@@ -45,7 +46,7 @@ class StateMigrationTest {
     }
 
     @ParameterizedTest(name = "from version {0}")
-    @ValueSource(ints = {1, 2, 3})
+    @ValueSource(ints = {1, 2, 3, 4, 5})
     void anOlderStateDirectoryIsUpgradedInPlace(int from) throws IOException, SQLException {
         Path state = oldStateDir();
         sql(state, "INSERT INTO meta (key, value) VALUES ('daemon.desired', '{}')"); // not the engine's to move
@@ -79,6 +80,8 @@ class StateMigrationTest {
                 assertEquals(FirewallBackend.NONE, nets.get(1).options().firewall());
                 assertEquals("fd00:30::/64", nets.get(0).ipv6().subnet().toString());
                 assertFalse(nets.get(1).options().icc());
+                assertTrue(nets.stream().allMatch(n -> n.options().gatewayMode4() == GatewayMode.NAT
+                        && n.options().gatewayMode6() == GatewayMode.NAT), "older networks are nat: " + nets);
 
                 List<Endpoint> eps = store.read(tx -> tx.endpoints().all());
                 assertEquals(List.of("web/bridge/172.30.0.2/fd00:30::2", "db/quiet/172.31.0.9/null"), eps.stream()
@@ -93,10 +96,11 @@ class StateMigrationTest {
                         .stream().map(b -> b.mapping().protocol().toString().toLowerCase() + " "
                                 + (b.mapping().hostIp() == null ? "*" : b.mapping().hostIp()) + ":"
                                 + b.mapping().hostPort() + " -> " + b.mapping().containerPort()).toList());
+                assertEquals(List.of(), store.read(tx -> tx.pools().all()), "version 6: no runtime's address pool yet");
             }
             assertEquals(Integer.toString(Schema.VERSION), StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME),
                     "user_version"));
-            assertEquals(5, Schema.VERSION);
+            assertEquals(6, Schema.VERSION); // 5: gateway modes and DNS settings; 6: the runtimes' address pools
         }
     }
 

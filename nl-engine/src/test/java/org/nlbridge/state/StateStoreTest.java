@@ -38,7 +38,7 @@ class StateStoreTest {
             assertEquals(stateDir.resolve("state.db"), store.file());
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir)));
-        assertEquals("5", pragma(stateDir.resolve("state.db"), "user_version"));
+        assertEquals(Integer.toString(Schema.VERSION), pragma(stateDir.resolve("state.db"), "user_version"));
         assertEquals("wal", pragma(stateDir.resolve("state.db"), "journal_mode"));
     }
 
@@ -158,7 +158,7 @@ class StateStoreTest {
         Path file = dir.resolve("state.db");
         pragma(file, "user_version = 7");
         StateException e = assertThrows(StateException.class, () -> StateStore.open(dir));
-        assertEquals("state store " + file + " has schema version 7, newer than this nlbridge understands (5);"
+        assertEquals("state store " + file + " has schema version 7, newer than this nlbridge understands (" + Schema.VERSION + ");"
                 + " refusing to touch it", e.getMessage());
     }
 

@@ -235,4 +235,38 @@ class CliEngineErrorTest {
                 "invalid network b: bip \"172.23.5.0/24\": overlaps subnet 172.23.0.0/16 of network a; expected a"
                         + " subnet that no other network uses");
     }
+
+    /** {@code [::1]}: the kernel would drop the replies (see PortsPacketTest); refused, with what works instead. */
+    @Test
+    void aPortOnTheIpv6Loopback(Sandbox sb) {
+        world(sb);
+        refused("""
+                network('v6') {
+                    bridge 'br-v6'
+                    bip '172.23.0.1/24'
+                    fixedCidrV6 'fd00:23::/64'
+                }
+                container('web') { netns '%s'; network 'v6'; publish '[::1]:8080:80' }
+                """.formatted(world.ctr("web")),
+                "invalid container web: publish \"[::1]:8080:80/tcp\": IPv6 routes ::1 only on lo, so the container's"
+                        + " replies to the host would be dropped (Docker needs its userland proxy for this, and nlbridge"
+                        + " has none); expected 127.0.0.1 as the host address for a port only the host can reach (like"
+                        + " 127.0.0.1:8080:80), or [::] or a routable IPv6 address of the host");
+    }
+
+    /** An IPv6 host address on an IPv4-only network: nothing to forward to. */
+    @Test
+    void anIpv6PortOnAnIpv4OnlyNetwork(Sandbox sb) {
+        world(sb);
+        refused("""
+                network('v4') {
+                    bridge 'br-v4'
+                    bip '172.23.0.1/24'
+                }
+                container('web') { netns '%s'; network 'v4'; publish '[::]:8080:80' }
+                """.formatted(world.ctr("web")),
+                "invalid container web: publish \"[::]:8080:80/tcp\": network v4 has no IPv6 (no fixedCidrV6), so the"
+                        + " container has no IPv6 address to forward to; expected an IPv4 or no host address, or"
+                        + " fixedCidrV6 on network v4");
+    }
 }

@@ -32,10 +32,38 @@ final class RealCli {
 
     /** {@code nlbridge --host-netns HOST --state DIR ARGS...} */
     Result run(String... args) {
+        return run(Cli.Launcher.INHERIT_IO, args);
+    }
+
+    /**
+     * {@code nlbridge run CONTAINER CMD...} with the command's stdout as the result's {@code out} (its stderr goes to
+     * the result's {@code err}, after nlbridge's own) and its exit status as the code.
+     */
+    Result inContainer(String container, String... cmd) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        Cli.Launcher capture = l -> {
+            Process p = l.start();
+            try {
+                p.getOutputStream().close();
+                out.append(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                err.append(new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return p.waitFor();
+        };
+        List<String> argv = new ArrayList<>(List.of("run", container, "--"));
+        argv.addAll(List.of(cmd));
+        Result r = run(capture, argv.toArray(String[]::new));
+        return new Result(r.code(), out.toString(), r.err() + err);
+    }
+
+    private Result run(Cli.Launcher launcher, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Cli cli = new Cli(EngineFactory.BRIDGE, ScriptLoader.standard(), new PrintWriter(out), new PrintWriter(err),
-                false, Cli.Launcher.INHERIT_IO);
+                false, launcher);
         List<String> argv = new ArrayList<>(List.of("--host-netns", world.host, "--state", world.state.toString()));
         argv.addAll(List.of(args));
         int code = Main.execute(cli, argv.toArray(String[]::new));

@@ -34,6 +34,7 @@ import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
+import org.nlbridge.spec.GatewayMode;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.testing.Host;
@@ -136,8 +137,9 @@ class ScriptsTest {
             JsonNode br = Oracle.link(world.host, n.bridge().toString());
             assertNotNull(br, "bridge " + n.bridge());
             EngineStatus.NetworkStatus ns = status.networks().stream().filter(x -> x.name().equals(n.name())).findFirst().orElseThrow();
-            assertTrue(Oracle.addresses(world.host, n.bridge().toString()).contains(ns.gateway() + "/"
-                    + ns.subnet().substring(ns.subnet().indexOf('/') + 1)), "gateway on " + n.bridge());
+            boolean gateway = Oracle.addresses(world.host, n.bridge().toString()).contains(ns.gateway() + "/"
+                    + ns.subnet().substring(ns.subnet().indexOf('/') + 1));
+            assertEquals(n.gatewayMode() != GatewayMode.ISOLATED, gateway, "gateway on " + n.bridge());
         }
         for (ContainerSpec c : d.containers()) {
             EngineStatus.ContainerStatus cs = container(status, c.name());
@@ -146,7 +148,8 @@ class ScriptsTest {
                 assertEquals(n.bridge().toString(), Oracle.link(world.host, cs.hostVeth()).path("master").asText());
                 assertTrue(Oracle.addresses(c.netns(), "eth0").stream().anyMatch(a -> a.startsWith(cs.ipv4() + "/")),
                         c.name() + " has " + cs.ipv4() + " on eth0");
-                assertEquals(1, Oracle.ip(c.netns(), "route", "show", "default").size(), c.name() + ": default route");
+                assertEquals(n.internal() ? 0 : 1, Oracle.ip(c.netns(), "route", "show", "default").size(),
+                        c.name() + ": default route");
             } else {
                 assertNull(cs.hostVeth(), c.name() + " (" + c.network() + ") has no veth");
             }
@@ -245,6 +248,17 @@ class ScriptsTest {
             assertTrue(any.contains("udp . 6000 : " + ip + " . 7000") && any.contains("udp . 6001 : " + ip + " . 7001"), any);
             assertTrue(addr.contains("tcp . 127.0.0.1 . 8080 : " + ip + " . 80"), addr);
             assertFalse(any.contains("8080"), "the loopback port is not published on every address: " + any);
+        });
+        CHECKS.put("gateway-modes.groovy", (t, d, s) -> {
+            String web = t.ipOf(s, "web");
+            String web6 = container(s, "web").ipv6().replaceAll("/.*", "");
+            assertTrue(withoutCounters(t.nft("list", "map", "ip", "nlbridge", "ports4-any"))
+                    .contains("tcp . 8080 : " + web + " . 80"), "IPv4: nat");
+            assertFalse(withoutCounters(t.nft("list", "table", "ip6", "nlbridge")).contains("8080"), "IPv6: no DNAT");
+            assertTrue(t.nft("list", "set", "ip6", "nlbridge", "published6").contains(web6 + " . tcp . 80"));
+            assertFalse(t.nft("list", "table", "ip6", "nlbridge").contains("nat-from__br-public"), "IPv6: no masquerade");
+            assertEquals(List.of(), Oracle.addresses(t.world.host, "br-back").stream().filter(a -> a.contains("."))
+                    .toList(), "isolated: no address on the bridge");
         });
         CHECKS.put("allow-only-from.groovy", (t, d, s) -> {
             String hook = t.nft("list", "chain", "ip", "nlbridge-user", "forward");

@@ -62,7 +62,7 @@ class SecondDriverTest {
                     "+ address " + ns + ":eth0 (allocated)",
                     "~ link " + ns + ":eth0 (up)",
                     "~ endpoint c1 on lab (attached)",
-                    "+ files " + options.stateDir().resolve("containers/c1") + " (resolv.conf, hosts, hostname)"),
+                    "+ files " + options.stateDir().resolve("containers/c1") + " (resolv.conf, hosts (with the containers of its networks), hostname)"),
                     plan.changes().stream().map(Object::toString).toList());
             assertEquals(plan, e.apply(d, null), "apply ran exactly what plan showed");
 

@@ -27,6 +27,7 @@ import org.nlbridge.rtnl.Route;
 import org.nlbridge.rtnl.Rtnl;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
+import org.nlbridge.spec.GatewayMode;
 import org.nlbridge.spec.NetworkSpec;
 import org.nlbridge.state.BridgeOrigin;
 import org.nlbridge.state.Network;
@@ -82,7 +83,7 @@ final class BridgeNetworks {
         Mtu mtu = spec.mtu() != null ? spec.mtu() : defaultMtu();
         if (v6 != null) mtu.requireIpv6(field + ": mtu");
         NetworkOptions options = new NetworkOptions(spec.icc(), spec.ipMasq(), spec.ipForward(), spec.internal(),
-                spec.firewall(), spec.macFromIp());
+                spec.firewall(), spec.macFromIp(), spec.gatewayMode(), spec.gatewayModeV6());
         Network n = new Network(spec.name(), spec.driver(), spec.bridge(),
                 spec.existing() ? BridgeOrigin.GIVEN : BridgeOrigin.CREATED, v4, v6, mtu, options);
         FirewallSpecs.of(n); // the firewall's checks, now rather than halfway through apply
@@ -156,7 +157,16 @@ final class BridgeNetworks {
                 + (n.ipv6() != null ? ", " + n.ipv6().subnet() : "")
                 + ", mtu " + n.mtu().value()
                 + (n.options().icc() ? "" : ", icc off") + (n.options().ipMasq() ? "" : ", ip-masq off")
-                + (n.options().internal() ? ", internal" : "") + ", firewall " + n.options().firewall().label();
+                + (n.options().internal() ? ", internal" : "") + gatewayModes(n)
+                + ", firewall " + n.options().firewall().label();
+    }
+
+    /** {@code , gateway routed}, {@code , gateway nat/routed (IPv4/IPv6)}; nothing for nat. */
+    private static String gatewayModes(Network n) {
+        GatewayMode v4 = n.options().gatewayMode4();
+        GatewayMode v6 = n.options().gatewayMode6();
+        if (n.ipv6() == null || v4 == v6) return v4 == GatewayMode.NAT ? "" : ", gateway " + v4;
+        return ", gateway " + v4 + "/" + v6 + " (IPv4/IPv6)";
     }
 
     /**
@@ -187,6 +197,7 @@ final class BridgeNetworks {
                     unit, null, r -> r.batch().links().setMtu(r.index(br), n.mtu().value())));
         }
         for (SubnetConfig c : configs(n)) {
+            if (n.options().gatewayMode(c.family()) == GatewayMode.ISOLATED) continue; // no gateway address at all
             if (l.isPresent() && hasAddress(l.get(), c)) continue;
             Cidr gw = gatewayCidr(c);
             out.add(Step.netlink(new Change(Action.CREATE, "address", br + " " + gw, ""), unit, null, r -> {

@@ -49,10 +49,18 @@ final class AtomicFiles {
 
     /**
      * Writes every file, in order, then renames them all into place, so a failure while writing changes none of
-     * them. Temporary files are removed on failure.
+     * them; temporary files are removed on failure. A file that exists already is rewritten in place instead
+     * ({@link #rewrite}), after the new ones are in place, and only if its text changes.
      */
     static void replace(Path dir, SequencedMap<String, String> files) throws IOException {
         List<Path> temps = new ArrayList<>(files.size());
+        SequencedMap<String, String> fresh = new java.util.LinkedHashMap<>();
+        List<Map.Entry<String, String>> existing = new ArrayList<>();
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            if (Files.isRegularFile(dir.resolve(f.getKey()), LinkOption.NOFOLLOW_LINKS)) existing.add(f);
+            else fresh.put(f.getKey(), f.getValue());
+        }
+        files = fresh;
         try {
             for (Map.Entry<String, String> f : files.entrySet()) {
                 // a dot name, so a directory listing or glob in between shows only finished files
@@ -69,6 +77,24 @@ final class AtomicFiles {
             for (Path temp : temps) {
                 Files.deleteIfExists(temp); // gone already after a successful rename
             }
+        }
+        for (Map.Entry<String, String> f : existing) {
+            Path file = dir.resolve(f.getKey());
+            if (!Files.readString(file, StandardCharsets.UTF_8).equals(f.getValue())) rewrite(file, f.getValue());
+        }
+    }
+
+    /**
+     * Rewrites an existing regular file in place (same inode: a bind mount of it sees the new text), never through a
+     * symbolic link: the new bytes over the old from the start, then the length cut, then flushed to disk.
+     */
+    static void rewrite(Path file, String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            long at = 0;
+            while (bytes.hasRemaining()) at += ch.write(bytes, at);
+            ch.truncate(at);
+            ch.force(true);
         }
     }
 

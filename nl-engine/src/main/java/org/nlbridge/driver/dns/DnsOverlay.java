@@ -2,6 +2,7 @@ package org.nlbridge.driver.dns;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,8 +24,11 @@ import org.nlbridge.net.SafeName;
  * as the JVM. So it writes the files and hands back the mount list in OCI shape, for a runtime or for
  * {@link org.nlbridge.driver.run.NetnsLauncher}.
  *
- * <p>Files are replaced atomically (rename). That is right for a container that is about to start. A running
- * container does not see a rewrite: its bind mount holds the old file, not the name.
+ * <p>A new file is created atomically (written aside, then renamed). A file that exists is rewritten in place, the
+ * same inode, because a running container's bind mount holds the inode and not the name: that is how a running
+ * container sees its hosts file change (other containers, without a name server) and its resolv.conf move to or from
+ * the name server when a daemon takes over or stops serving. A reader may then see the new text with the tail of the
+ * old for the moment between the write and the truncate of one small file (Docker's rewrite empties it first).
  */
 public final class DnsOverlay {
 
@@ -50,6 +54,11 @@ public final class DnsOverlay {
         this.containersDir = stateDir.toAbsolutePath().resolve("containers");
         this.hostResolvConf = hostResolvConf;
         this.resolvedResolvConf = resolvedResolvConf;
+    }
+
+    /** The host's resolver configuration, as the files are made from it (read afresh each time). */
+    public ResolvConf hostResolvConf() {
+        return ResolvConf.readHost(hostResolvConf, resolvedResolvConf);
     }
 
     /** Where the files of {@code container} live (whether or not they exist yet). */
@@ -90,11 +99,32 @@ public final class DnsOverlay {
     /** The three files' contents for {@code spec}, by file name, without writing anything. */
     public SequencedMap<String, String> render(OverlaySpec spec) {
         SequencedMap<String, String> files = new LinkedHashMap<>();
-        files.put(RESOLV_CONF, ResolvConf.readHost(hostResolvConf, resolvedResolvConf)
-                .forContainer(spec.dns(), spec.hasIpv6()));
-        files.put(HOSTS, HostsFile.hosts(spec.hostname(), spec.addresses(), spec.ipv6Disabled()));
+        ResolvConf host = hostResolvConf();
+        files.put(RESOLV_CONF, spec.nameServer() != null ? host.forNameServer(spec.dns(), spec.nameServer(),
+                spec.internal()) : host.forContainer(spec.dns(), spec.hasIpv6()));
+        files.put(HOSTS, HostsFile.hosts(spec.hostname(), spec.addresses(), spec.ipv6Disabled(), spec.extraHosts(),
+                spec.neighbours()));
         files.put(HOSTNAME, HostsFile.hostname(spec.hostname()));
         return files;
+    }
+
+    /**
+     * Replaces the other containers' section of a container's /etc/hosts ({@link HostsFile#NEIGHBOURS}), in place, so
+     * a running container sees it. Returns false (and writes nothing) if the file is missing or already says so.
+     */
+    public boolean writeNeighbours(String container, String lines) {
+        Path file = directory(container).resolve(HOSTS);
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) return false;
+            String old = Files.readString(file, StandardCharsets.UTF_8);
+            String now = HostsFile.withNeighbours(old, lines);
+            if (now.equals(old)) return false;
+            AtomicFiles.rewrite(file, now);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite the hosts file of container " + container + " in " + file
+                    + ": " + e, e);
+        }
     }
 
     /** The bind mounts of a container's overlay (whether or not the files exist yet). */

@@ -23,6 +23,10 @@ public final class OverlaySpec {
     private final boolean ipv6Disabled;
     private final DnsSpec dns;
     private final boolean readOnly;
+    private final List<HostsFile.Entry> extraHosts;
+    private final String neighbours;
+    private final IpAddress nameServer;
+    private final boolean internal;
 
     private OverlaySpec(Builder b) {
         this.hostname = b.hostname;
@@ -30,6 +34,10 @@ public final class OverlaySpec {
         this.ipv6Disabled = b.ipv6Disabled;
         this.dns = b.dns;
         this.readOnly = b.readOnly;
+        this.extraHosts = List.copyOf(b.extraHosts);
+        this.neighbours = b.neighbours;
+        this.nameServer = b.nameServer;
+        this.internal = b.internal;
     }
 
     public static Builder builder() {
@@ -66,14 +74,57 @@ public final class OverlaySpec {
         return readOnly;
     }
 
+    /** {@code --add-host} lines, in order. */
+    public List<HostsFile.Entry> extraHosts() {
+        return extraHosts;
+    }
+
+    /** The other containers' lines without a name server ({@code HostsEntries}), or empty. */
+    public String neighbours() {
+        return neighbours;
+    }
+
+    /** The name server the resolv.conf names (127.0.0.11), or null for the host's servers. */
+    public IpAddress nameServer() {
+        return nameServer;
+    }
+
+    /** Every network of the container is internal: the name server forwards nothing (said in the resolv.conf). */
+    public boolean internal() {
+        return internal;
+    }
+
     public static final class Builder {
         private Hostname hostname;
         private final List<IpAddress> addresses = new ArrayList<>();
         private boolean ipv6Disabled;
         private DnsSpec dns = DnsSpec.HOST;
         private boolean readOnly;
+        private final List<HostsFile.Entry> extraHosts = new ArrayList<>();
+        private String neighbours = "";
+        private IpAddress nameServer;
+        private boolean internal;
 
         private Builder() {}
+
+        /** One {@code --add-host} line. */
+        public Builder extraHost(HostsFile.Entry entry) {
+            extraHosts.add(Objects.requireNonNull(entry, "entry"));
+            return this;
+        }
+
+        /** The other containers of its networks, as {@code HostsEntries.lines} renders them (no name server). */
+        public Builder neighbours(String lines) {
+            this.neighbours = Objects.requireNonNull(lines, "lines");
+            return this;
+        }
+
+        /** Names are served at {@code server} (127.0.0.11); {@code internal}: it forwards nothing. */
+        public Builder nameServer(IpAddress server, boolean internal) {
+            this.nameServer = server;
+            this.internal = internal;
+            return this;
+        }
 
         /** Required: Docker's {@code --hostname}, by default the first 12 characters of the container id. */
         public Builder hostname(String text) {

@@ -6,6 +6,7 @@ import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.GatewayMode;
 
 /**
  * What the firewall needs to know about one bridge network. Built with {@link #builder}; validated on
@@ -17,14 +18,20 @@ import org.nlbridge.net.ValidationException;
  * @param icc         inter-container communication on this bridge ({@code --icc}, default true)
  * @param masquerade  SNAT traffic leaving the bridge to the address of the outgoing interface ({@code --ip-masq}, default true)
  * @param internal    no traffic in or out of the bridge except to and from the host ({@code --internal}, default false)
+ * @param mode4       the IPv4 gateway mode: with {@code routed} nothing is translated (no masquerade, no DNAT), a
+ *                    published port opens the container port to direct routing, ICMP is let in; with
+ *                    {@code nat-unprotected} nothing filters direct routing to the containers
+ * @param mode6       the same for IPv6
  */
 public record NetworkFirewallSpec(IfName bridge, Cidr subnet4, Cidr subnet6, boolean icc, boolean masquerade,
-                                  boolean internal) {
+                                  boolean internal, GatewayMode mode4, GatewayMode mode6) {
 
     private static final Cidr LOOPBACK4 = Cidr.parseSubnet("loopback", "127.0.0.0/8");
 
     public NetworkFirewallSpec {
         Objects.requireNonNull(bridge, "bridge");
+        Objects.requireNonNull(mode4, "mode4");
+        Objects.requireNonNull(mode6, "mode6");
         if (subnet4 == null && subnet6 == null) {
             throw new ValidationException("network " + bridge + " subnet", null, "neither an IPv4 nor an IPv6 subnet",
                     "at least one subnet");
@@ -45,6 +52,17 @@ public record NetworkFirewallSpec(IfName bridge, Cidr subnet4, Cidr subnet6, boo
                     "an internal network has no way out, so there is nothing to masquerade",
                     "masquerade false for an internal network");
         }
+    }
+
+    /** A network whose gateway is {@code nat} in both families (Docker's default). */
+    public NetworkFirewallSpec(IfName bridge, Cidr subnet4, Cidr subnet6, boolean icc, boolean masquerade,
+                               boolean internal) {
+        this(bridge, subnet4, subnet6, icc, masquerade, internal, GatewayMode.NAT, GatewayMode.NAT);
+    }
+
+    /** The gateway mode of a family ({@link IpAddress#AF_INET} or {@link IpAddress#AF_INET6}). */
+    public GatewayMode mode(int family) {
+        return family == IpAddress.AF_INET6 ? mode6 : mode4;
     }
 
     private static void checkSubnet(IfName bridge, String name, Cidr subnet, int family, String accepted) {
@@ -80,6 +98,8 @@ public record NetworkFirewallSpec(IfName bridge, Cidr subnet4, Cidr subnet6, boo
         if (!icc) b.append(" icc=false");
         if (internal) b.append(" internal");
         if (masquerade == internal) b.append(" masquerade=").append(masquerade);
+        if (mode4 != GatewayMode.NAT) b.append(" gateway4=").append(mode4);
+        if (mode6 != GatewayMode.NAT) b.append(" gateway6=").append(mode6);
         return b.toString();
     }
 
@@ -90,6 +110,8 @@ public record NetworkFirewallSpec(IfName bridge, Cidr subnet4, Cidr subnet6, boo
         private boolean icc = true;
         private Boolean masquerade;
         private boolean internal;
+        private GatewayMode mode4 = GatewayMode.NAT;
+        private GatewayMode mode6 = GatewayMode.NAT;
 
         private Builder(IfName bridge) {
             this.bridge = bridge;
@@ -121,9 +143,16 @@ public record NetworkFirewallSpec(IfName bridge, Cidr subnet4, Cidr subnet6, boo
             return this;
         }
 
+        /** The gateway modes of IPv4 and IPv6 (default nat for both). */
+        public Builder gatewayModes(GatewayMode ipv4, GatewayMode ipv6) {
+            this.mode4 = ipv4;
+            this.mode6 = ipv6;
+            return this;
+        }
+
         public NetworkFirewallSpec build() {
             boolean masq = masquerade != null ? masquerade : !internal;
-            return new NetworkFirewallSpec(bridge, subnet4, subnet6, icc, masq, internal);
+            return new NetworkFirewallSpec(bridge, subnet4, subnet6, icc, masq, internal, mode4, mode6);
         }
     }
 }

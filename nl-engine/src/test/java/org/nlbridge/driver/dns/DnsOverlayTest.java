@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.DnsName;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.net.Hostname;
 import org.nlbridge.spec.DnsSpec;
@@ -85,15 +87,26 @@ class DnsOverlayTest {
         assertTrue(mounts.getFirst().readOnly());
     }
 
+    /**
+     * A file that exists is rewritten in place: the same inode, which is what a running container's bind mount
+     * holds, so it sees the new text (a rename would leave it the old file); shorter text leaves no tail.
+     */
     @Test
-    void rewriteReplacesEachFileByRename() throws IOException {
-        overlay.write("web1", web());
+    void rewriteKeepsTheInodeSoARunningContainerSeesIt() throws IOException {
+        overlay.write("web1", OverlaySpec.builder().hostname("web-with-a-long-name").address("172.17.0.3")
+                .extraHost(new HostsFile.Entry(IpAddress.parse("a", "10.1.2.3"), List.of(DnsName.parse("n", "db.local"))))
+                .build());
         Path hosts = overlay.directory("web1").resolve("hosts");
         Object before = Files.getAttribute(hosts, "unix:ino");
-        overlay.write("web1", OverlaySpec.builder().hostname("web2").address("172.17.0.3").ipv6Disabled(true).build());
-        assertEquals("127.0.0.1\tlocalhost\n172.17.0.3\tweb2\n", Files.readString(hosts));
-        // a new inode: readers had the whole old file or get the whole new one, never a half-written one
-        assertNotEquals(before, Files.getAttribute(hosts, "unix:ino"));
+        try (var held = Files.newByteChannel(hosts)) { // as a bind mount holds it
+            overlay.write("web1", OverlaySpec.builder().hostname("web2").address("172.17.0.3").ipv6Disabled(true).build());
+            assertEquals("127.0.0.1\tlocalhost\n172.17.0.3\tweb2\n", Files.readString(hosts));
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+            held.read(b);
+            assertEquals("127.0.0.1\tlocalhost\n172.17.0.3\tweb2\n", new String(b.array(), 0, b.position()),
+                    "what an open file of the old name reads");
+        }
+        assertEquals(before, Files.getAttribute(hosts, "unix:ino"));
         assertEquals(List.of("hostname", "hosts", "resolv.conf"), listing(overlay.directory("web1")));
     }
 

@@ -28,6 +28,10 @@ public final class World implements AutoCloseable {
     public static final String UPSTREAM = "10.99.0.2";
     public static final String HOST_ATK = "10.98.0.1";
     public static final String ATTACKER = "10.98.0.2";
+    public static final String HOST_UP6 = "fd00:99::1";
+    public static final String UPSTREAM6 = "fd00:99::2";
+    public static final String HOST_ATK6 = "fd00:98::1";
+    public static final String ATTACKER6 = "fd00:98::2";
     /** The MTU of the host's default-route interface: what a network without {@code mtu} gets. */
     public static final int UPLINK_MTU = 1480;
 
@@ -55,6 +59,18 @@ public final class World implements AutoCloseable {
                 "route add default via " + UPSTREAM);
         ip(upstream, "link set lo up", "addr add " + UPSTREAM + "/24 dev eth0", "link set eth0 up");
         ip(attacker, "link set lo up", "addr add " + ATTACKER + "/24 dev eth0", "link set eth0 up");
+    }
+
+    /**
+     * IPv6 on the uplinks too ({@code fd00:99::/64} upstream, {@code fd00:98::/64} attacker, without DAD), with the
+     * host's IPv6 default route upstream.
+     */
+    public World ipv6() {
+        ip(host, "addr add " + HOST_UP6 + "/64 dev eup nodad", "addr add " + HOST_ATK6 + "/64 dev eatk nodad",
+                "route add default via " + UPSTREAM6);
+        ip(upstream, "addr add " + UPSTREAM6 + "/64 dev eth0 nodad");
+        ip(attacker, "addr add " + ATTACKER6 + "/64 dev eth0 nodad");
+        return this;
     }
 
     /** Opens an engine on the host namespace and this world's state directory (closed with the world). */

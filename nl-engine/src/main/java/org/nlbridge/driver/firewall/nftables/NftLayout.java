@@ -32,6 +32,7 @@ import org.nlbridge.nft.Table;
 import org.nlbridge.nft.TableRef;
 import org.nlbridge.nft.Transaction;
 import org.nlbridge.nft.Verdict;
+import org.nlbridge.spec.GatewayMode;
 
 /**
  * The nftables layout of nlbridge's Docker bridge-driver policy, and the transactions that build it: the engine's own
@@ -85,12 +86,12 @@ import org.nlbridge.nft.Verdict;
  *   <li>{@code fwd-internal__br} (internal networks only, evaluated first): {@code oifname != "br" counter drop},
  *       so an internal container reaches nothing beyond its bridge, not even another network's published
  *       port.</li>
- *   <li>{@code fwd-from__br} (non-internal): with masquerade, {@code ct status dnat accept} (packets of a translated
- *       connection, whose source is translated back on the way out: the answers of a published port of a container
- *       on several networks, sent along its default route from its address on the port's network) and
- *       {@code ip saddr != <subnet> counter drop} first (a source outside the subnet, which only a container
- *       without anti-spoofing can send, would leave un-NATed: it must NAT what it routes to its own address); then
- *       {@code accept}: traffic leaving the bridge. (An
+ *   <li>{@code fwd-from__br} (non-internal): with masquerade (not in a {@code routed} family), {@code ct status dnat
+ *       accept} (packets of a translated connection, whose source is translated back on the way out: the answers of
+ *       a published port of a container on several networks, sent along its default route from its address on the
+ *       port's network) and {@code ip saddr != <subnet> counter drop} first (a source outside the subnet, which only
+ *       a container without anti-spoofing can send, would leave un-NATed: it must NAT what it routes to its own
+ *       address); then {@code accept}: traffic leaving the bridge. (An
  *       nftables accept is final only for this base chain: a drop in any other table, the user hook included,
  *       still wins.)</li>
  *   <li>{@code nat-from__br} (masquerade on): {@code oifname != "br" ip saddr <subnet> counter masquerade}.</li>
@@ -99,6 +100,10 @@ import org.nlbridge.nft.Verdict;
  *       masquerade} (hairpin: a container reaching its own or a neighbour's published port through a host
  *       address; without it the reply would bypass the translation).</li>
  * </ul>
+ *
+ * <h2>Gateway modes</h2>
+ * Per family, as Docker 28's {@code gateway_mode_ipv4/ipv6}: what {@code nat-unprotected} and {@code routed} change
+ * is in {@link GatewayModes}.
  *
  * <h2>Localhost</h2>
  * The host reaches {@code 127.0.0.1:<port>} because {@code nat-output} translates it, {@code route_localnet=1}
@@ -351,9 +356,10 @@ public final class NftLayout {
     private static void network(Transaction tx, Family f, NetworkFirewallSpec n) {
         IfName br = n.bridge();
         TableRef t = table(f);
-        Cidr subnet = n.subnet(f == Family.IP ? IpAddress.AF_INET : IpAddress.AF_INET6);
+        Cidr subnet = n.subnet(GatewayModes.af(f));
+        GatewayMode mode = n.mode(GatewayModes.af(f));
         List<Rule> rules = new ArrayList<>();
-        for (String role : roles(n)) {
+        for (String role : GatewayModes.roles(n, f)) {
             Chain c = Chain.regular(t.chain(chain(role, br)));
             tx.addChain(c);
             switch (role) {
@@ -365,20 +371,20 @@ public final class NftLayout {
                     } else {
                         rules.add(Rule.in(c).ctState(CtState.ESTABLISHED, CtState.RELATED).accept().build());
                     }
+                    if (!n.internal() && mode == GatewayMode.ROUTED) {
+                        rules.add(GatewayModes.icmp(c, f));
+                    }
                     rules.add(n.icc() ? Rule.in(c).iifname(br).accept().build()
                             : Rule.in(c).iifname(br).counter().drop().build());
-                    if (!n.internal()) {
-                        rules.add(Rule.in(c).inSet(published(f), daddr(f), Selector.L4PROTO, Selector.TH_DPORT)
-                                .ctStatus(CtStatus.DNAT).counter().accept().build());
-                        rules.add(Rule.in(c).counter().drop().build());
-                    }
+                    if (!n.internal()) rules.addAll(GatewayModes.fromOutside(c, f, mode));
                 }
                 case FWD_FROM -> {
                     // a source outside the subnet would leave un-NATed (masquerade covers the subnet only): never;
                     // but a packet of a translated connection (the answer of a published port a container on
                     // several networks sends along its default route, from its address on the port's network) has
-                    // its source translated back on the way out
-                    if (n.masquerade()) {
+                    // its source translated back on the way out; a routed family masquerades nothing, so there
+                    // every source leaves as it is, as Docker's does
+                    if (n.masquerade() && mode != GatewayMode.ROUTED) {
                         rules.add(Rule.in(c).ctStatus(CtStatus.DNAT).accept().build());
                         rules.add(Rule.in(c).saddrNot(subnet).counter().drop().build());
                     }
@@ -393,22 +399,11 @@ public final class NftLayout {
             }
         }
         rules.forEach(tx::add);
-        for (String role : roles(n)) {
+        for (String role : GatewayModes.roles(n, f)) {
             if (!role.equals(DIRECT)) {
                 tx.addElements(dispatch(f, role)).key(br.toString()).verdict(Verdict.jump(chain(role, br))).add();
             }
         }
-    }
-
-    /** The chain roles a network has, in creation order (which is also the listing order). */
-    static List<String> roles(NetworkFirewallSpec n) {
-        List<String> roles = new ArrayList<>(List.of(DIRECT));
-        if (n.internal()) roles.add(FWD_INTERNAL);
-        roles.add(FWD_TO);
-        if (!n.internal()) roles.add(FWD_FROM);
-        if (n.masquerade()) roles.add(NAT_FROM);
-        if (!n.internal()) roles.add(NAT_TO);
-        return roles;
     }
 
     /**
@@ -418,10 +413,10 @@ public final class NftLayout {
     public static void removeNetwork(Transaction tx, NetworkFirewallSpec n) {
         for (Family f : families(n)) {
             TableRef t = table(f);
-            for (String role : roles(n)) {
+            for (String role : GatewayModes.roles(n, f)) {
                 if (!role.equals(DIRECT)) tx.deleteElements(dispatch(f, role)).key(n.bridge().toString()).add();
             }
-            for (String role : roles(n)) {
+            for (String role : GatewayModes.roles(n, f)) {
                 ChainRef c = t.chain(chain(role, n.bridge()));
                 tx.flushChain(c).deleteChain(c);
             }
@@ -444,9 +439,10 @@ public final class NftLayout {
     private static void endpointElements(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
                                          NftFeatures features, boolean add) {
         for (Family f : IP_FAMILIES) {
-            int af = f == Family.IP ? IpAddress.AF_INET : IpAddress.AF_INET6;
+            int af = GatewayModes.af(f);
             IpAddress addr = e.address(af);
             if (addr == null) continue;
+            GatewayMode mode = n.mode(af);
             List<PublishedPort> host = new ArrayList<>();
             List<PublishedPort> any = new ArrayList<>();
             Set<List<Object>> published = new LinkedHashSet<>(); // two host ports may lead to one container port
@@ -455,9 +451,15 @@ public final class NftLayout {
                 (p.hostIp() == null ? any : host).add(p);
                 published.add(List.of(p.containerIp(), p.protocol(), p.containerPort()));
             }
-            ElementWriter direct = elements(tx, direct(f), add).key(addr);
-            if (add) direct.verdict(Verdict.jump(chain(DIRECT, n.bridge())));
-            direct.add();
+            if (mode == GatewayMode.ROUTED) { // no host ports: the container ports are reached as they are
+                host.clear();
+                any.clear();
+            }
+            if (GatewayModes.directAccessDrop(mode)) {
+                ElementWriter direct = elements(tx, direct(f), add).key(addr);
+                if (add) direct.verdict(Verdict.jump(chain(DIRECT, n.bridge())));
+                direct.add();
+            }
             if (!host.isEmpty()) {
                 ElementWriter w = elements(tx, ports(f, features), add);
                 for (PublishedPort p : host) {

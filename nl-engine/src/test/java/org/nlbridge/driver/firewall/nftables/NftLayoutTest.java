@@ -20,6 +20,7 @@ import org.nlbridge.net.ValidationException;
 import org.nlbridge.nft.Family;
 import org.nlbridge.nft.Listing;
 import org.nlbridge.nft.Transaction;
+import org.nlbridge.spec.GatewayMode;
 
 /** The layout's transactions, as the nft commands they render to ({@link Transaction#toScript()}). */
 class NftLayoutTest {
@@ -55,6 +56,58 @@ class NftLayoutTest {
                 "add element ip nlbridge fwd-from { \"nlb0\" : jump fwd-from__nlb0 }",
                 "add element ip nlbridge nat-from { \"nlb0\" : jump nat-from__nlb0 }",
                 "add element ip nlbridge nat-to { \"nlb0\" : jump nat-to__nlb0 }"), lines(tx -> NftLayout.network(tx, NLB0)));
+    }
+
+    /**
+     * {@code gatewayMode 'routed'} for IPv6 beside IPv4's nat (Docker's usual dual-stack set-up): no masquerade and
+     * no hairpin chain in ip6, ICMPv6 and the published container ports let in without DNAT; and for the endpoint no
+     * DNAT elements and no direct-access element in ip6, while ip keeps all of them.
+     */
+    @Test
+    void routedIpv6BesideNatIpv4() {
+        NetworkFirewallSpec n = network("nlb0", "172.18.0.0/16").ipv6(subnet("fd00:db8:6::/64"))
+                .gatewayModes(GatewayMode.NAT, GatewayMode.ROUTED).build();
+        List<String> six = lines(tx -> NftLayout.network(tx, n)).stream().filter(l -> l.contains(" ip6 ")).toList();
+        assertEquals(List.of(
+                "add chain ip6 nlbridge direct__nlb0",
+                "add chain ip6 nlbridge fwd-to__nlb0",
+                "add chain ip6 nlbridge fwd-from__nlb0",
+                "add rule ip6 nlbridge direct__nlb0 iifname != \"nlb0\" counter packets 0 bytes 0 drop",
+                "add rule ip6 nlbridge fwd-to__nlb0 ct state established,related accept",
+                "add rule ip6 nlbridge fwd-to__nlb0 meta l4proto ipv6-icmp counter packets 0 bytes 0 accept",
+                "add rule ip6 nlbridge fwd-to__nlb0 iifname \"nlb0\" accept",
+                "add rule ip6 nlbridge fwd-to__nlb0 ip6 daddr . meta l4proto . th dport @published6 counter packets 0 bytes 0 accept",
+                "add rule ip6 nlbridge fwd-to__nlb0 counter packets 0 bytes 0 drop",
+                "add rule ip6 nlbridge fwd-from__nlb0 accept",
+                "add element ip6 nlbridge fwd-to { \"nlb0\" : jump fwd-to__nlb0 }",
+                "add element ip6 nlbridge fwd-from { \"nlb0\" : jump fwd-from__nlb0 }"), six);
+        assertTrue(lines(tx -> NftLayout.network(tx, n)).contains("add chain ip nlbridge nat-from__nlb0"));
+        EndpointFirewallSpec e = endpoint("c1", "nlb0", "veth1", "172.18.0.2,fd00:db8:6::2", "8080:80");
+        assertEquals(List.of(
+                "add element ip nlbridge direct4 { 172.18.0.2 : jump direct__nlb0 }",
+                "add element ip nlbridge ports4-any { tcp . 8080 : 172.18.0.2 . 80 }",
+                "add element ip nlbridge published4 { 172.18.0.2 . tcp . 80 }",
+                "add element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 80 }"),
+                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC)));
+    }
+
+    /** {@code nat-unprotected}: NAT kept, no port filtering and no direct-access element. */
+    @Test
+    void natUnprotected() {
+        NetworkFirewallSpec n = network("nlb0", "172.18.0.0/16")
+                .gatewayModes(GatewayMode.NAT_UNPROTECTED, GatewayMode.NAT_UNPROTECTED).build();
+        List<String> fwdTo = lines(tx -> NftLayout.network(tx, n)).stream()
+                .filter(l -> l.startsWith("add rule ip nlbridge fwd-to__")).toList();
+        assertEquals(List.of(
+                "add rule ip nlbridge fwd-to__nlb0 ct state established,related accept",
+                "add rule ip nlbridge fwd-to__nlb0 iifname \"nlb0\" accept",
+                "add rule ip nlbridge fwd-to__nlb0 counter packets 0 bytes 0 accept"), fwdTo);
+        assertTrue(lines(tx -> NftLayout.network(tx, n)).contains("add chain ip nlbridge nat-from__nlb0"));
+        EndpointFirewallSpec e = endpoint("c1", "nlb0", "veth1", "172.18.0.2", "8080:80");
+        assertEquals(List.of(
+                "add element ip nlbridge ports4-any { tcp . 8080 : 172.18.0.2 . 80 }",
+                "add element ip nlbridge published4 { 172.18.0.2 . tcp . 80 }"),
+                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC)));
     }
 
     @Test
