@@ -153,12 +153,23 @@ final class BridgeEndpoints {
         Network n = a.network();
         Firewalls fw = ctx.firewalls();
         String what = n.options().firewall().label() + ": " + (a.ports().isEmpty() ? "addresses"
-                : "addresses, " + a.ports().size() + " published port(s)");
+                : "addresses, " + a.ports().size() + " published port(s)") + owned(a);
         return Step.call(new Change(Action.CREATE, "firewall", "endpoint " + a.container().name() + " on " + n.name(),
                 what), a.unit(), () -> {
             if (first) CrashPoint.at(CrashPoint.CONTAINER_SIDE);
             fw.driver(n.options().firewall()).addEndpoint(FirewallSpecs.of(n, a.endpoint(), a.ports()));
         });
+    }
+
+    /**
+     * For a container on several networks: the ports with anti-spoofing accept each other's addresses (the answers of
+     * a port published on one network leave along the default route, through another network's port).
+     */
+    private static String owned(Attachment a) {
+        List<String> others = a.container().attachments().stream().map(x -> x.network())
+                .filter(x -> !x.equals(a.network().name())).toList();
+        return others.isEmpty() ? "" : "; anti-spoofing: this port and those on " + String.join(", ", others)
+                + " accept the container's addresses on each other's networks";
     }
 
     /** Firewall entries out, then every veth in one batch (its peer inside goes with it). */

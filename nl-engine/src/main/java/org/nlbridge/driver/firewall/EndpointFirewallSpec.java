@@ -37,9 +37,12 @@ import org.nlbridge.net.ValidationException;
  * @param spoofCheck anti-spoofing: frames from {@code hostVeth} must come from {@code mac} and, for IPv4, ARP and
  *                 IPv6, from its own addresses (its IPv6 link-local one derived from {@code mac}, EUI-64). Off only
  *                 for a container that routes or bridges other addresses (a VPN or a router in a container)
+ * @param container the container the endpoint belongs to, or null if unknown: with anti-spoofing its port also
+ *                 accepts, from {@code mac}, the addresses of the same container's endpoints on other networks (the
+ *                 answers of a port published on one of them leave along the default route, through this port)
  */
 public record EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ipv4Address ipv4, Ipv6Address ipv6,
-                                   List<PortMapping> ports, MacAddress mac, boolean spoofCheck) {
+                                   List<PortMapping> ports, MacAddress mac, boolean spoofCheck, String container) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
@@ -67,6 +70,10 @@ public record EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ip
         if (spoofCheck && mac == null) {
             throw new ValidationException("endpoint " + id + " spoofCheck", "true", "anti-spoofing binds the port to"
                     + " the container's MAC, and none was given", "the endpoint's MAC, or spoofCheck false");
+        }
+        if (container != null && container.isBlank()) {
+            throw new ValidationException("endpoint " + id + " container", container, "is blank",
+                    "the container's name, or none");
         }
         ports = List.copyOf(ports == null ? List.of() : ports);
         Set<String> seen = new HashSet<>();
@@ -105,10 +112,21 @@ public record EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ip
         }
     }
 
+    /** An endpoint of no known container: its port accepts its own addresses only. */
+    public EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ipv4Address ipv4, Ipv6Address ipv6,
+                                List<PortMapping> ports, MacAddress mac, boolean spoofCheck) {
+        this(id, bridge, hostVeth, ipv4, ipv6, ports, mac, spoofCheck, null);
+    }
+
     /** An endpoint without a known MAC, so without anti-spoofing (the bridge driver gives both: see the full form). */
     public EndpointFirewallSpec(String id, IfName bridge, IfName hostVeth, Ipv4Address ipv4, Ipv6Address ipv6,
                                 List<PortMapping> ports) {
-        this(id, bridge, hostVeth, ipv4, ipv6, ports, null, false);
+        this(id, bridge, hostVeth, ipv4, ipv6, ports, null, false, null);
+    }
+
+    /** Whether {@code other} is another endpoint of the same (known) container. */
+    public boolean sibling(EndpointFirewallSpec other) {
+        return container != null && container.equals(other.container) && !id.equals(other.id);
     }
 
     private static void checkUnicast(String id, IpAddress a) {

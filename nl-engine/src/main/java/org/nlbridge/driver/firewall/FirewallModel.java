@@ -64,6 +64,15 @@ public final class FirewallModel {
         return out;
     }
 
+    /** The other endpoints of {@code e}'s container held here ({@link EndpointFirewallSpec#sibling}). */
+    public List<EndpointFirewallSpec> siblingsOf(EndpointFirewallSpec e) {
+        List<EndpointFirewallSpec> out = new ArrayList<>();
+        for (EndpointFirewallSpec o : endpoints.values()) {
+            if (e.sibling(o)) out.add(o);
+        }
+        return out;
+    }
+
     /**
      * Validates a network against the others. Returns false if an equal spec is already there (nothing to do),
      * true if it can be added; throws if it conflicts.

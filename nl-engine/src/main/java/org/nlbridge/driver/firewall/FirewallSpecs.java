@@ -24,10 +24,13 @@ public final class FirewallSpecs {
                 n.options().gatewayMode4(), n.options().gatewayMode6());
     }
 
-    /** An endpoint's addresses, MAC and published ports, with anti-spoofing unless the container opted out. */
+    /**
+     * An endpoint's addresses, MAC and published ports, with anti-spoofing unless the container opted out; its
+     * container, so that the port also accepts the container's addresses on its other networks.
+     */
     public static EndpointFirewallSpec of(Network n, Endpoint e, List<PortMapping> ports) {
         return new EndpointFirewallSpec(endpointId(e.network(), e.container()), n.bridge(), e.hostVeth(), e.ipv4(),
-                e.ipv6(), ports, e.mac(), e.spoofCheck());
+                e.ipv6(), ports, e.mac(), e.spoofCheck(), e.container());
     }
 
     /**

@@ -41,9 +41,15 @@ public final class Specs {
         return new EndpointFirewallSpec(id, ifname(bridge), ifname(veth), v4, v6, mappings);
     }
 
+    /** The same endpoint as one of {@code container}'s (whose other endpoints' addresses its port accepts). */
+    public static EndpointFirewallSpec of(String container, EndpointFirewallSpec e) {
+        return new EndpointFirewallSpec(e.id(), e.bridge(), e.hostVeth(), e.ipv4(), e.ipv6(), e.ports(), e.mac(),
+                e.spoofCheck(), container);
+    }
+
     /** The same endpoint with its MAC and anti-spoofing on, as the bridge driver gives it. */
     public static EndpointFirewallSpec guarded(EndpointFirewallSpec e, String mac) {
         return new EndpointFirewallSpec(e.id(), e.bridge(), e.hostVeth(), e.ipv4(), e.ipv6(), e.ports(),
-                org.nlbridge.net.MacAddress.parse("mac", mac), true);
+                org.nlbridge.net.MacAddress.parse("mac", mac), true, e.container());
     }
 }

@@ -1,6 +1,7 @@
 package org.nlbridge.driver.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nlbridge.testing.Tcp.noPing;
@@ -16,11 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.nlbridge.driver.firewall.Probes;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.spec.ContainerSpec;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.NetworkSpec;
+import org.nlbridge.testing.Cmd;
 import org.nlbridge.testing.Oracle;
 import org.nlbridge.testing.Sandbox;
 import org.nlbridge.testing.SandboxExtension;
@@ -73,6 +76,39 @@ class MultiNetworkTest {
         return out;
     }
 
+    /** The host end of a container interface (its veth peer). */
+    private String port(String ns, String ifname) {
+        int peer = Oracle.link(ns, ifname).path("link_index").asInt();
+        for (JsonNode l : Oracle.ip(world.host, "link", "show")) {
+            if (l.path("ifindex").asInt() == peer) return l.path("ifname").asText();
+        }
+        throw new AssertionError("no host end of " + ns + ":" + ifname);
+    }
+
+    private static List<String> sorted(String... elements) {
+        return java.util.Arrays.stream(elements).sorted().toList();
+    }
+
+    private static String mac(String ns, String ifname) {
+        return Oracle.link(ns, ifname).path("address").asText();
+    }
+
+    /** The elements of {@code bridge nlbridge SET} as {@code nft -j} lists them, {@code "veth mac address"}, sorted. */
+    private static List<String> owned(String host, String set) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode o : Oracle.nft(host).path("nftables")) {
+            JsonNode s = o.path("set");
+            if (!s.path("family").asText().equals("bridge") || !s.path("name").asText().equals(set)) continue;
+            for (JsonNode e : s.path("elem")) {
+                List<String> parts = new ArrayList<>();
+                for (JsonNode p : e.path("concat")) parts.add(p.asText());
+                out.add(String.join(" ", parts));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
     @Test
     void aContainerOnTwoNetworks(Sandbox sandbox) {
         world = new World(sandbox, state);
@@ -80,10 +116,10 @@ class MultiNetworkTest {
         String webNs = world.ctr("web");
         String aNs = world.ctr("a");
         String bNs = world.ctr("b");
-        // spoofCheck false on front: the answers of back's published port leave by the default route (eth0, front)
-        // from web's back address, which anti-spoofing on front's port would drop (see README, Several networks)
+        // anti-spoofing on both networks (the default): the answers of back's published port leave by the default
+        // route (eth0, front) from web's back address, which front's port accepts as web's own
         ContainerSpec web = ContainerSpec.of("web", c -> c.netns(webNs).network("front").ip("10.61.0.10")
-                .spoofCheck(false).connect("back", x -> x.ip("10.62.0.10").alias("api").publish("8081:81")));
+                .connect("back", x -> x.ip("10.62.0.10").alias("api").publish("8081:81")));
         ContainerSpec a = ContainerSpec.of("a", c -> c.netns(aNs).network("front").ip("10.61.0.20"));
         ContainerSpec b = ContainerSpec.of("b", c -> c.netns(bNs).network("back").ip("10.62.0.20"));
         DesiredState s = state(web, a, b);
@@ -117,6 +153,31 @@ class MultiNetworkTest {
         Tcp.serve(sandbox, "web", "web-back", 81);
         Tcp.reaches(world.upstream, World.HOST_UP, 8081, "web-back from " + World.UPSTREAM);
 
+        // each port accepts, from its own MAC, web's address on the other network: one element each (nft -j)
+        String front0 = port(webNs, "eth0");
+        String back1 = port(webNs, "eth1");
+        assertEquals(sorted(front0 + " " + mac(webNs, "eth0") + " 10.62.0.10", back1 + " " + mac(webNs, "eth1")
+                + " 10.61.0.10"), owned(world.host, "owned4"));
+        assertEquals(List.of(), owned(world.host, "owned6"), "front has no IPv6");
+        // real packets out of eth0 (front): web's back address passes; b's (a third container's) does not, nor does
+        // web's back address leave the host un-NATed for a connection that is not a published port's
+        Probes.UdpLog host = Probes.listen(sandbox, "host", "0.0.0.0", 9999);
+        Probes.UdpLog up = Probes.listen(sandbox, "upstream", "0.0.0.0", 9999);
+        Probes.udp(webNs, "10.62.0.10", "10.61.0.1", 9999, 3);
+        Probes.udp(webNs, "10.62.0.20", "10.61.0.1", 9999, 3);
+        Probes.udp(webNs, "10.62.0.10", World.UPSTREAM, 9999, 3);
+        Probes.udp(webNs, "10.61.0.10", World.UPSTREAM, 9999, 3);
+        assertTrue(host.heardFrom("10.62.0.10"), "web's own back address through front: " + host.sources());
+        assertFalse(host.heardFrom("10.62.0.20"), "web sent as b: " + host.sources());
+        assertTrue(up.heardFrom(World.HOST_UP), "web's front address, masqueraded: " + up.sources());
+        assertFalse(up.heardFrom("10.62.0.10"), "back's address left un-NATed through front: " + up.sources());
+        // with the gateway forgotten, Linux asks for it (ARP) from the waiting packet's source, web's back address:
+        // bound to eth0's MAC in frame and payload, the request passes and the datagram follows
+        Probes.UdpLog afresh = Probes.listen(sandbox, "host", "0.0.0.0", 9998);
+        Cmd.run(null, "ip", "netns", "exec", webNs, "ip", "neigh", "flush", "dev", "eth0");
+        Probes.udp(webNs, "10.62.0.10", "10.61.0.1", 9998, 3);
+        assertTrue(afresh.heardFrom("10.62.0.10"), "after ARP from web's back address: " + afresh.sources());
+
         // status shows each network of the container
         EngineStatus.ContainerStatus st = engine.status().containers().stream().filter(c -> c.name().equals("web"))
                 .findFirst().orElseThrow();
@@ -129,7 +190,7 @@ class MultiNetworkTest {
         int eth0 = Oracle.link(webNs, "eth0").path("ifindex").asInt();
         int eth1 = Oracle.link(webNs, "eth1").path("ifindex").asInt();
         ContainerSpec routed = ContainerSpec.of("web", c -> c.netns(webNs).network("front").ip("10.61.0.10")
-                .spoofCheck(false).connect("back", x -> x.ip("10.62.0.10").alias("api").publish("8081:81").defaultRoute(true)));
+                .connect("back", x -> x.ip("10.62.0.10").alias("api").publish("8081:81").defaultRoute(true)));
         engine.apply(state(routed, a, b), Engine.ProgressListener.NONE);
         assertEquals(List.of("10.62.0.1 eth1", "fd00:62::1 eth1"), defaults(webNs));
         assertEquals(eth0, Oracle.link(webNs, "eth0").path("ifindex").asInt());
@@ -144,6 +205,7 @@ class MultiNetworkTest {
         assertEquals(List.of("10.62.0.1 eth1", "fd00:62::1 eth1"), defaults(webNs));
         noPing(webNs, "10.61.0.20");
         pings(webNs, "10.62.0.20");
+        assertEquals(List.of(), owned(world.host, "owned4"), "front's port is gone, and with it back's element");
 
         // connect front again (as eth2: the next free name), no default route there
         ContainerSpec again = left.withConnect("front", x -> x.ip("10.61.0.11"));
@@ -151,6 +213,9 @@ class MultiNetworkTest {
         assertEquals(List.of("10.61.0.11/24"), v4(webNs, "eth2"));
         assertEquals(List.of("10.62.0.1 eth1", "fd00:62::1 eth1"), defaults(webNs));
         pings(webNs, "10.61.0.20");
+        assertEquals(sorted(port(webNs, "eth2") + " " + mac(webNs, "eth2") + " 10.62.0.10", back1 + " "
+                + mac(webNs, "eth1") + " 10.61.0.11"), owned(world.host, "owned4"));
+        Tcp.reaches(world.upstream, World.HOST_UP, 8081, "web-back from " + World.UPSTREAM);
 
         engine.destroy(state(again, a, b), Engine.ProgressListener.NONE);
         for (JsonNode l : Oracle.ip(world.host, "link", "show")) {

@@ -17,7 +17,7 @@ import org.nlbridge.testing.Sandbox;
  * source address (raw IPv4), raw Ethernet frames (a forged ARP reply or neighbour advertisement), an
  * IPv6 router advertisement and a DHCPv6 server reply; and a UDP listener that records who sent what.
  */
-final class Probes {
+public final class Probes {
     private Probes() {}
 
     private static final String UDP_LISTEN = String.join("\n",
@@ -66,24 +66,24 @@ final class Probes {
             "for i in range(3): s.sendto(bytes([7,1,2,3]),('ff02::1',546,0,idx))");
 
     /** Records the source address of every datagram a listener gets. */
-    static final class UdpLog {
+    public static final class UdpLog {
         private final List<String> sources = Collections.synchronizedList(new ArrayList<>());
 
-        List<String> sources() {
+        public List<String> sources() {
             synchronized (sources) {
                 return List.copyOf(sources);
             }
         }
 
         /** Waits up to a second for stragglers, then whether {@code source} sent anything. */
-        boolean heardFrom(String source) {
+        public boolean heardFrom(String source) {
             for (int i = 0; i < 10 && !sources().contains(source); i++) sleep(100);
             return sources().contains(source);
         }
     }
 
     /** A UDP listener in sandbox namespace {@code ns} on {@code addr:port}, ready when this returns. */
-    static UdpLog listen(Sandbox sandbox, String ns, String addr, int port) {
+    public static UdpLog listen(Sandbox sandbox, String ns, String addr, int port) {
         Process p = sandbox.spawn(ns, "python3", "-u", "-c", UDP_LISTEN, addr, Integer.toString(port));
         UdpLog log = new UdpLog();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -104,7 +104,7 @@ final class Probes {
     }
 
     /** {@code count} IPv4 UDP datagrams from {@code src} (any address) to {@code dst:port}, sent from {@code fullNs}. */
-    static void udp(String fullNs, String src, String dst, int port, int count) {
+    public static void udp(String fullNs, String src, String dst, int port, int count) {
         python(fullNs, UDP_SEND, src, dst, Integer.toString(port), Integer.toString(count));
     }
 

@@ -35,10 +35,16 @@ import org.nlbridge.nft.Verdict;
  * set icc-off-ports   { type ifname }            host veths of containers on icc=false networks
  * set container-ports { type ifname }            every container's host veth
  * map spoof-check     { type ifname : verdict }  host veth of a container with anti-spoofing : jump spoof__VETH
+ * set owned4 { type ifname . ether_addr . ipv4_addr }   VETH . MAC . an address of the container on another network
+ * set owned6 { type ifname . ether_addr . ipv6_addr }   the same for IPv6
  * chain prerouting    filter prerouting -200     frames entering the bridge from a port, before it learns their MAC
  *     icmpv6 type { nd-router-advert, nd-redirect, router-renumbering } iifname @container-ports counter drop
  *     icmp type redirect iifname @container-ports counter drop
  *     meta protocol ip6 udp sport 547 iifname @container-ports counter drop        (DHCPv6 server and relay replies)
+ *     iifname . ether saddr . ip saddr @owned4 accept
+ *     iifname . ether saddr . arp saddr ip @owned4 iifname . arp saddr ether . arp saddr ip @owned4 accept
+ *     iifname . ether saddr . ip6 saddr @owned6 meta l4proto != ipv6-icmp accept
+ *     iifname . ether saddr . ip6 saddr @owned6 icmpv6 type != { nd-neighbor-solicit, nd-neighbor-advert } accept
  *     iifname vmap @spoof-check
  * chain forward       filter forward -200        iifname @icc-off-ports counter drop
  * chain spoof__VETH   (one per container with anti-spoofing; everything it does not accept is dropped)
@@ -68,6 +74,15 @@ import org.nlbridge.nft.Verdict;
  * ether types, VLAN tags, a DHCP client's 0.0.0.0) is dropped. Per packet this is one hash lookup of the port plus
  * a handful of comparisons, however many containers there are; per container it is one chain and two elements.
  *
+ * <p>A container on several networks owns all its addresses, and the answers of a port published on one network
+ * leave along its default route, through another network's port, from the first network's address. So a port also
+ * accepts, from its own MAC, the addresses of the same container's other endpoints: one element per (port, other
+ * address) in {@code owned4}/{@code owned6}, added and removed with the endpoints in their transactions, and one
+ * hash lookup per frame. ARP from such an address is accepted too (Linux asks for a next hop from the source of the
+ * packet waiting for it), bound to the MAC in the frame and in the payload; neighbour discovery is not (it stays
+ * with the port's own addresses). Whether such a packet may leave the host un-NATed is the ip tables' business: a
+ * network's {@code fwd-from} chain drops sources outside its subnet except for translated connections.
+ *
  * <p>Router advertisements, redirects, router renumbering and DHCPv6 server messages are dropped from every
  * container port, anti-spoofing or not: no container may configure the host or another container (CVE-2020-13401
  * class). The sysctl half ({@code accept_ra=0} on the bridge and the host veths) is the bridge driver's.
@@ -81,6 +96,8 @@ final class BridgeLayer {
     static final String CONTAINER_PORTS = "container-ports";
     static final String SPOOF_CHECK = "spoof-check";
     static final String SPOOF = "spoof";
+    static final String OWNED4 = "owned4";
+    static final String OWNED6 = "owned6";
 
     private static final int NS = 135;
     private static final int NA = 136;
@@ -111,6 +128,12 @@ final class BridgeLayer {
         return NamedSet.verdictMap(table().set(SPOOF_CHECK), KeyType.of(FieldType.IFNAME));
     }
 
+    /** {@code owned4} or {@code owned6}: port . its MAC . an address of the same container on another network. */
+    static NamedSet owned(boolean v4) {
+        return NamedSet.set(table().set(v4 ? OWNED4 : OWNED6), KeyType.of(FieldType.IFNAME, FieldType.ETHER_ADDR,
+                v4 ? FieldType.IPV4_ADDR : FieldType.IPV6_ADDR));
+    }
+
     /** A container's chain: {@code spoof__vc1}. */
     static String spoofChain(EndpointFirewallSpec e) {
         return NftLayout.chain(SPOOF, e.hostVeth());
@@ -124,17 +147,32 @@ final class BridgeLayer {
         NamedSet spoof = spoofCheck();
         Chain pre = Chain.base(b.chain(PREROUTING), ChainType.FILTER, Hook.PREROUTING, Priority.BRIDGE_FILTER, Policy.ACCEPT);
         Chain forward = Chain.base(b.chain(FORWARD), ChainType.FILTER, Hook.FORWARD, Priority.BRIDGE_FILTER, Policy.ACCEPT);
-        tx.addTable(Table.of(b)).addSet(icc).addSet(ports).addSet(spoof).addChain(pre).addChain(forward);
+        NamedSet owned4 = owned(true);
+        NamedSet owned6 = owned(false);
+        tx.addTable(Table.of(b)).addSet(icc).addSet(ports).addSet(spoof).addSet(owned4).addSet(owned6).addChain(pre)
+                .addChain(forward);
         tx.add(Rule.in(pre).anyOf(Selector.ICMPV6_TYPE, ROUTER_TYPES).inSet(ports, Selector.IIFNAME).counter().drop());
         tx.add(Rule.in(pre).icmpType(ICMP_REDIRECT).inSet(ports, Selector.IIFNAME).counter().drop());
         tx.add(Rule.in(pre).metaProtocol(Selector.ETH_P_IPV6).match(Selector.UDP_SPORT, Expr.CmpOp.EQ, DHCPV6_SERVER)
                 .inSet(ports, Selector.IIFNAME).counter().drop());
+        tx.add(Rule.in(pre).inSet(owned4, Selector.IIFNAME, Selector.ETHER_SADDR, Selector.IP_SADDR).accept());
+        tx.add(Rule.in(pre).inSet(owned4, Selector.IIFNAME, Selector.ETHER_SADDR, Selector.ARP_SADDR_IP)
+                .inSet(owned4, Selector.IIFNAME, Selector.ARP_SADDR_ETHER, Selector.ARP_SADDR_IP).accept());
+        tx.add(Rule.in(pre).inSet(owned6, Selector.IIFNAME, Selector.ETHER_SADDR, Selector.IP6_SADDR)
+                .match(Selector.L4PROTO, Expr.CmpOp.NEQ, 58).accept());
+        tx.add(Rule.in(pre).inSet(owned6, Selector.IIFNAME, Selector.ETHER_SADDR, Selector.IP6_SADDR)
+                .noneOf(Selector.ICMPV6_TYPE, NS, NA).accept());
         tx.add(Rule.in(pre).vmap(spoof, Selector.IIFNAME));
         tx.add(Rule.in(forward).inSet(icc, Selector.IIFNAME).counter().drop());
     }
 
-    /** A container's port in the sets, and with anti-spoofing its chain; or ({@code add} false) all of that removed. */
-    static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n, boolean add) {
+    /**
+     * A container's port in the sets, with anti-spoofing its chain, and the {@link #owned} elements between it and
+     * {@code siblings}; or ({@code add} false) all of that removed.
+     */
+    static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
+                         List<EndpointFirewallSpec> siblings, boolean add) {
+        owned(tx, e, siblings, add);
         String port = e.hostVeth().toString();
         ChainRef chain = table().chain(spoofChain(e));
         if (add) {
@@ -149,6 +187,28 @@ final class BridgeLayer {
         }
         elements(tx, containerPorts(), add).key(port).add();
         if (!n.icc()) elements(tx, iccOffPorts(), add).key(port).add();
+    }
+
+    /**
+     * The {@code owned} elements between {@code e} and each of {@code siblings} (other endpoints of its container),
+     * both ways: a port with anti-spoofing accepts from its MAC the other's addresses of the families it has itself.
+     */
+    static void owned(Transaction tx, EndpointFirewallSpec e, List<EndpointFirewallSpec> siblings, boolean add) {
+        for (EndpointFirewallSpec s : siblings) {
+            owned(tx, e, s, add);
+            owned(tx, s, e, add);
+        }
+    }
+
+    private static void owned(Transaction tx, EndpointFirewallSpec port, EndpointFirewallSpec other, boolean add) {
+        if (!port.spoofCheck()) return;
+        String veth = port.hostVeth().toString();
+        if (port.ipv4() != null && other.ipv4() != null) {
+            elements(tx, owned(true), add).key(veth).key(port.mac()).key(other.ipv4()).add();
+        }
+        if (port.ipv6() != null && other.ipv6() != null) {
+            elements(tx, owned(false), add).key(veth).key(port.mac()).key(other.ipv6()).add();
+        }
     }
 
     private static ElementWriter elements(Transaction tx, NamedSet set, boolean add) {

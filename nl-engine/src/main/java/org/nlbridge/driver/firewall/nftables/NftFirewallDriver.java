@@ -201,7 +201,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         if (n == null) return;
         Transaction tx = transaction();
         List<EndpointFirewallSpec> gone = m.removeNetwork(bridge);
-        for (EndpointFirewallSpec e : gone) NftLayout.removeEndpoint(tx, e, n, features);
+        for (EndpointFirewallSpec e : gone) NftLayout.removeEndpoint(tx, e, n, features, m.siblingsOf(e));
         NftLayout.removeNetwork(tx, n);
         List<RuntimeException> errors = new ArrayList<>();
         try {
@@ -232,7 +232,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         if (!m.checkEndpoint(e)) return;
         NetworkFirewallSpec n = m.network(e.bridge());
         Transaction tx = transaction();
-        NftLayout.endpoint(tx, e, n, features);
+        NftLayout.endpoint(tx, e, n, features, m.siblingsOf(e));
         applyOrRebuild("add endpoint " + e.id(), tx, with(m.state(), null, e));
         m.putEndpoint(e);
     }
@@ -244,7 +244,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         if (e == null) return;
         NetworkFirewallSpec n = m.network(e.bridge());
         Transaction tx = transaction();
-        NftLayout.removeEndpoint(tx, e, n, features);
+        NftLayout.removeEndpoint(tx, e, n, features, m.siblingsOf(e));
         applyOrRebuild("remove endpoint " + endpointId, tx, m.state());
     }
 

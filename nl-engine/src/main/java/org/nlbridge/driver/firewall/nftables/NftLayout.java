@@ -59,7 +59,7 @@ import org.nlbridge.spec.GatewayMode;
  * nat-postrouting  nat    postrouting  100 (srcnat)  {@code iifname vmap @nat-from}; {@code oifname vmap @nat-to}
  * filter-forward   filter forward        0 (filter)  {@code iifname vmap @fwd-internal}; {@code oifname vmap @fwd-to};
  *                                                    {@code iifname vmap @fwd-from}
- * bridge: prerouting filter prerouting -200         router advertisement guard; {@code iifname vmap @spoof-check}
+ * bridge: prerouting filter prerouting -200         router advertisement guard; {@code @owned4/6}; {@code iifname vmap @spoof-check}
  * bridge: forward  filter forward     -200 (filter)  {@code iifname @icc-off-ports counter drop}  (FULL only)
  * </pre>
  * Per-network and per-endpoint state lives only in regular chains and in set/map elements, so a network costs a
@@ -319,10 +319,12 @@ public final class NftLayout {
         for (NetworkFirewallSpec n : state.networks()) {
             network(tx, n);
         }
+        List<EndpointFirewallSpec> done = new ArrayList<>();
         for (EndpointFirewallSpec e : state.endpoints()) {
             NetworkFirewallSpec n = state.networks().stream().filter(x -> x.bridge().equals(e.bridge())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("endpoint " + e.id() + " without its network"));
-            endpoint(tx, e, n, features);
+            endpoint(tx, e, n, features, done.stream().filter(e::sibling).toList()); // each pair once
+            done.add(e);
         }
     }
 
@@ -425,19 +427,24 @@ public final class NftLayout {
 
     // -------------------------------------------------------------------------------------------- endpoints
 
-    /** An endpoint's elements: direct-access dispatch, published ports, forward accepts, icc=false port. */
-    public static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features) {
-        endpointElements(tx, e, n, features, true);
+    /**
+     * An endpoint's elements: direct-access dispatch, published ports, forward accepts, icc=false port; with the
+     * bridge table its anti-spoofing, and what lets it and {@code siblings} (its container's other endpoints already
+     * installed) send from each other's addresses through their own ports ({@link BridgeLayer#owned}).
+     */
+    public static void endpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n, NftFeatures features,
+                                List<EndpointFirewallSpec> siblings) {
+        endpointElements(tx, e, n, features, siblings, true);
     }
 
     /** The inverse of {@link #endpoint}. */
     public static void removeEndpoint(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
-                                      NftFeatures features) {
-        endpointElements(tx, e, n, features, false);
+                                      NftFeatures features, List<EndpointFirewallSpec> siblings) {
+        endpointElements(tx, e, n, features, siblings, false);
     }
 
     private static void endpointElements(Transaction tx, EndpointFirewallSpec e, NetworkFirewallSpec n,
-                                         NftFeatures features, boolean add) {
+                                         NftFeatures features, List<EndpointFirewallSpec> siblings, boolean add) {
         for (Family f : IP_FAMILIES) {
             int af = GatewayModes.af(f);
             IpAddress addr = e.address(af);
@@ -481,7 +488,7 @@ public final class NftLayout {
                 for (List<Object> k : published) w.add(k.toArray());
             }
         }
-        if (features.bridgeTable()) BridgeLayer.endpoint(tx, e, n, add);
+        if (features.bridgeTable()) BridgeLayer.endpoint(tx, e, n, siblings, add);
     }
 
     private static ElementWriter elements(Transaction tx, NamedSet set, boolean add) {

@@ -3,6 +3,7 @@ package org.nlbridge.driver.firewall.nftables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nlbridge.driver.firewall.Specs.endpoint;
+import static org.nlbridge.driver.firewall.Specs.guarded;
 import static org.nlbridge.driver.firewall.Specs.ifname;
 import static org.nlbridge.driver.firewall.Specs.network;
 import static org.nlbridge.driver.firewall.Specs.subnet;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.nlbridge.driver.firewall.EndpointFirewallSpec;
 import org.nlbridge.driver.firewall.FirewallState;
 import org.nlbridge.driver.firewall.NetworkFirewallSpec;
+import org.nlbridge.driver.firewall.Specs;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.nft.Family;
@@ -88,7 +90,7 @@ class NftLayoutTest {
                 "add element ip nlbridge ports4-any { tcp . 8080 : 172.18.0.2 . 80 }",
                 "add element ip nlbridge published4 { 172.18.0.2 . tcp . 80 }",
                 "add element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 80 }"),
-                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC)));
+                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC, List.of())));
     }
 
     /** {@code nat-unprotected}: NAT kept, no port filtering and no direct-access element. */
@@ -107,7 +109,7 @@ class NftLayoutTest {
         assertEquals(List.of(
                 "add element ip nlbridge ports4-any { tcp . 8080 : 172.18.0.2 . 80 }",
                 "add element ip nlbridge published4 { 172.18.0.2 . tcp . 80 }"),
-                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC)));
+                lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC, List.of())));
     }
 
     @Test
@@ -141,7 +143,7 @@ class NftLayoutTest {
                         + " udp . 53 : fd00:db8:6::2 . 53 }",
                 "add element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
                 "add element bridge nlbridge container-ports { \"veth1\" }",
-                "add element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.FULL)));
+                "add element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.FULL, List.of())));
         assertEquals(List.of(
                 "delete element ip nlbridge direct4 { 172.18.0.2 }",
                 "delete element ip nlbridge ports4 { tcp . 127.0.0.1 . 8080 }",
@@ -151,7 +153,7 @@ class NftLayoutTest {
                 "delete element ip6 nlbridge ports6-any { tcp . 5000, tcp . 5001, udp . 53 }",
                 "delete element ip6 nlbridge published6 { fd00:db8:6::2 . tcp . 22, fd00:db8:6::2 . udp . 53 }",
                 "delete element bridge nlbridge container-ports { \"veth1\" }",
-                "delete element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(tx -> NftLayout.removeEndpoint(tx, e, n, NftFeatures.FULL)));
+                "delete element bridge nlbridge icc-off-ports { \"veth1\" }"), lines(tx -> NftLayout.removeEndpoint(tx, e, n, NftFeatures.FULL, List.of())));
     }
 
     /**
@@ -163,7 +165,7 @@ class NftLayoutTest {
         NetworkFirewallSpec n = network("nlb0", "172.18.0.0/16").ipv6(subnet("fd00:db8:6::/64")).build();
         EndpointFirewallSpec e = org.nlbridge.driver.firewall.Specs.guarded(
                 endpoint("c1", "nlb0", "veth1", "172.18.0.2,fd00:db8:6::2"), "02:42:ac:12:00:02");
-        List<String> bridge = lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.FULL)).stream()
+        List<String> bridge = lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.FULL, List.of())).stream()
                 .filter(l -> l.contains("bridge nlbridge")).toList();
         String ll = "fe80::42:acff:fe12:2";
         String own = "ip6 saddr { fd00:db8:6::2, " + ll + " }";
@@ -198,10 +200,41 @@ class NftLayoutTest {
                 "flush chain bridge nlbridge spoof__veth1",
                 "delete chain bridge nlbridge spoof__veth1",
                 "delete element bridge nlbridge container-ports { \"veth1\" }"),
-                lines(tx -> NftLayout.removeEndpoint(tx, e, n, NftFeatures.FULL)).stream()
+                lines(tx -> NftLayout.removeEndpoint(tx, e, n, NftFeatures.FULL, List.of())).stream()
                         .filter(l -> l.contains("bridge nlbridge")).toList());
-        assertTrue(lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC)).stream().noneMatch(l -> l.contains(" bridge nlbridge ")),
+        assertTrue(lines(tx -> NftLayout.endpoint(tx, e, n, NftFeatures.BASIC, List.of())).stream().noneMatch(l -> l.contains(" bridge nlbridge ")),
                 "without the bridge table there is no anti-spoofing");
+    }
+
+    /**
+     * A container on two networks: each port with anti-spoofing accepts, from its own MAC, the container's address on
+     * the other network (elements, both ways, in the endpoint's transaction); a port without it gets none.
+     */
+    @Test
+    void aContainersPortsAcceptItsAddressesOnItsOtherNetworks() {
+        NetworkFirewallSpec n2 = network("nlb2", "172.20.0.0/16").ipv6(subnet("fd00:2::/64")).build();
+        EndpointFirewallSpec front = Specs.of("web", guarded(endpoint("front.web", "nlb0", "va", "172.18.0.2"),
+                "02:00:00:00:00:0a"));
+        EndpointFirewallSpec back = Specs.of("web", guarded(endpoint("back.web", "nlb2", "vb", "172.20.0.2,fd00:2::2",
+                "8081:81"), "02:00:00:00:00:0b"));
+        List<String> added = lines(tx -> NftLayout.endpoint(tx, back, n2, NftFeatures.FULL, List.of(front)))
+                .stream().filter(l -> l.contains("owned")).toList();
+        assertEquals(List.of(
+                "add element bridge nlbridge owned4 { \"vb\" . 02:00:00:00:00:0b . 172.18.0.2 }",
+                "add element bridge nlbridge owned4 { \"va\" . 02:00:00:00:00:0a . 172.20.0.2 }"), added,
+                "front has no IPv6: neither its port gets back's IPv6 address nor back's port an IPv6 one of front");
+        assertEquals(added.stream().map(l -> l.replace("add element", "delete element")).toList(),
+                lines(tx -> NftLayout.removeEndpoint(tx, back, n2, NftFeatures.FULL, List.of(front))).stream()
+                        .filter(l -> l.contains("owned")).toList());
+        EndpointFirewallSpec open = Specs.of("web", endpoint("front.web", "nlb0", "va", "172.18.0.2"));
+        assertEquals(List.of("add element bridge nlbridge owned4 { \"vb\" . 02:00:00:00:00:0b . 172.18.0.2 }"),
+                lines(tx -> NftLayout.endpoint(tx, back, n2, NftFeatures.FULL, List.of(open))).stream()
+                        .filter(l -> l.contains("owned")).toList(), "spoofCheck false on front: nothing for its port");
+        List<String> skeleton = lines(tx -> NftLayout.tables(tx, NftFeatures.FULL));
+        assertTrue(skeleton.contains("add set bridge nlbridge owned4 { type ifname . ether_addr . ipv4_addr; }"),
+                skeleton.toString());
+        assertTrue(skeleton.contains("add rule bridge nlbridge prerouting iifname . ether saddr . ip saddr @owned4 accept"),
+                skeleton.toString());
     }
 
     @Test
@@ -250,13 +283,26 @@ class NftLayoutTest {
         step(nft, nets, eps, null, a, false);
         step(nft, nets, eps, null, b, false);
         step(nft, nets, eps, null, a, true);
+        // one container on three networks (the third without anti-spoofing), connected and disconnected
+        EndpointFirewallSpec x0 = Specs.of("x", guarded(endpoint("x0", "nlb0", "vx0", "172.18.0.9"), "02:00:00:00:00:09"));
+        EndpointFirewallSpec x2 = Specs.of("x", guarded(endpoint("x2", "nlb2", "vx2", "172.20.0.9,fd00:2::9"),
+                "02:00:00:00:00:0a"));
+        EndpointFirewallSpec x3 = Specs.of("x", endpoint("x3", "nlb3", "vx3", "172.21.0.9"));
+        step(nft, nets, eps, null, x0, true);
+        step(nft, nets, eps, null, x2, true);
+        step(nft, nets, eps, null, x3, true);
+        step(nft, nets, eps, null, x2, false);
+        step(nft, nets, eps, null, x2, true);
+        step(nft, nets, eps, null, x0, false);
         // tearing down a network with endpoints on it: the endpoints' elements first, same transaction
         nft.commit(tx(tx -> {
-            NftLayout.removeEndpoint(tx, d, n2, NftFeatures.FULL);
+            NftLayout.removeEndpoint(tx, d, n2, NftFeatures.FULL, List.of());
+            NftLayout.removeEndpoint(tx, x2, n2, NftFeatures.FULL, List.of(x3));
             NftLayout.removeNetwork(tx, n2);
         }));
         nets.remove(n2);
         eps.remove(d);
+        eps.remove(x2);
         assertMatchesRebuild(nft, nets, eps);
         step(nft, nets, eps, n2, null, true);
         step(nft, nets, eps, null, b, true);
@@ -278,8 +324,9 @@ class NftLayoutTest {
         } else {
             NetworkFirewallSpec net = nets.stream().filter(x -> x.bridge().equals(e.bridge())).findFirst().orElseThrow();
             nft.commit(tx(tx -> {
-                if (add) NftLayout.endpoint(tx, e, net, NftFeatures.FULL);
-                else NftLayout.removeEndpoint(tx, e, net, NftFeatures.FULL);
+                List<EndpointFirewallSpec> siblings = eps.stream().filter(e::sibling).toList();
+                if (add) NftLayout.endpoint(tx, e, net, NftFeatures.FULL, siblings);
+                else NftLayout.removeEndpoint(tx, e, net, NftFeatures.FULL, siblings);
             }));
             if (add) eps.add(e); else eps.remove(e);
         }
