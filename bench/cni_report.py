@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """bench/cni.sh's report: medians and p99 of the per-container ADD and DEL latencies, the wall time of all of them,
 ratios to the reference chains, and where our time goes.
-  cni_report.py TSV OUT.md REPS N_SEQ N_PAR MACHINE JDK CNI_PLUGINS_VERSION"""
+  cni_report.py TSV OUT.md REPS N_SEQ N_PAR MACHINE JDK CNI_PLUGINS_VERSION [DAEMON_FLAGS]"""
 import csv, statistics, sys
 
 tsv, out, reps, n_seq, n_par, machine, jdk, cniver = sys.argv[1:9]
+daemon_flags = sys.argv[9] if len(sys.argv) > 9 else ''
 rows = list(csv.DictReader(open(tsv), delimiter='\t'))
 
 
@@ -36,7 +37,8 @@ lines = []
 w = lines.append
 w(f'Machine: {machine}; {jdk}; containernetworking-plugins {cniver}. {reps} rounds, methods interleaved in each; '
   f'latencies in ms per container (p50 / p99 over all rounds), walls in ms for all containers (median of rounds). '
-  f'Raw rows: `bench/results/cni.tsv`.\n')
+  f'Raw rows: `bench/results/cni.tsv`. The daemon: `nlbridge daemon'
+  f'{" " + daemon_flags if daemon_flags else ""}`.\n')
 for mode, n in (('seq', n_seq), ('par', n_par)):
     w(f'**{n} containers {"one after the other" if mode == "seq" else "at once"}**\n')
     w('| method | ADD p50 | ADD p99 | DEL p50 | DEL p99 | all ADDs | all DELs | ADD+DEL |')

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -408,8 +407,9 @@ public final class Daemon implements AutoCloseable {
         cni = next;
     }
 
-    /** {@code destroy}: what it removes leaves the desired state too. */
+    /** {@code destroy}: what it removes leaves the desired state too, journalled first ({@link DestroyIntent}). */
     Plan destroy(DesiredState what, String peer, Engine.ProgressListener progress) {
+        DestroyIntent.journal(state, desiredOrEmpty(), what);
         Plan done;
         RuntimeException failure = null;
         try {
@@ -419,15 +419,10 @@ public final class Daemon implements AutoCloseable {
             done = null;
         }
         // what it removed leaves the desired state: its containers, and its networks the engine no longer has
-        Set<String> containersGone = new HashSet<>();
-        what.containers().forEach(c -> containersGone.add(c.name()));
-        Set<String> networksGone = new HashSet<>();
-        what.networks().forEach(n -> networksGone.add(n.name()));
+        Set<String> networksGone = DestroyIntent.networks(what);
         engine.status().networks().forEach(n -> networksGone.remove(n.name()));
-        DesiredState old = desiredOrEmpty();
         try {
-            DesiredState next = new DesiredState(old.networks().stream().filter(n -> !networksGone.contains(n.name())).toList(),
-                    old.containers().stream().filter(c -> !containersGone.contains(c.name())).toList(), old.userRules());
+            DesiredState next = DestroyIntent.without(desiredOrEmpty(), DestroyIntent.containers(what), networksGone);
             if (!next.equals(desired)) {
                 state.saveDesired(next);
                 desired = next;

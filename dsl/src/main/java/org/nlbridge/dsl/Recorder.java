@@ -66,10 +66,15 @@ final class Recorder {
         return 0;
     }
 
-    /** The cross-checked whole; a {@link ValidationException} from the checks is left to {@link #lineOf(ValidationException)}. */
+    /**
+     * The cross-checked whole, its bridge networks' address rules too ({@link NetworkRules}); a
+     * {@link ValidationException} from the checks is left to {@link #lineOf(ValidationException)}.
+     */
     DesiredState desiredState() {
-        return new DesiredState(networks.stream().map(At::spec).toList(), containers.stream().map(At::spec).toList(),
-                userRules.build());
+        DesiredState d = new DesiredState(networks.stream().map(At::spec).toList(),
+                containers.stream().map(At::spec).toList(), userRules.build());
+        NetworkRules.check(d);
+        return d;
     }
 
     /**

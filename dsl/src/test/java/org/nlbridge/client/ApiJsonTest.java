@@ -60,9 +60,10 @@ class ApiJsonTest {
     void everyKeyRoundTrips() {
         DesiredState d = LOADER.evaluate("""
                 network('bridge') { bridge 'nlb0'; bip '10.7.0.1/16'; fixedCidr '10.7.1.0/24'; fixedCidrV6 'fd00:7::/64'
-                  mtu 1400; icc false; ipMasq false; ipForward false; internal true; firewall 'none'; macFromIp true
+                  mtu 1400; icc false; ipMasq false; ipForward false; firewall 'none'; macFromIp true
                   dns { nameserver '9.9.9.9', '1.1.1.1'; search 'a.example'; option 'ndots:2' } }
                 network('given') { useBridge 'br0'; bip '10.8.0.1/24' }
+                network('inner') { bridge 'in0'; bip '10.11.0.1/24'; internal true }
                 container('web') { netns 'webns'; hostname 'w1'; mac '02:42:0a:07:01:05'; ip '10.7.1.5'
                   ip6 'fd00:7::5'; ifname 'eth1'; publish '8080:80'; publish '127.0.0.1:5353:53/udp'
                   publish '[::]:8000-8001:80-81'; spoofCheck false; dns { nameserver '8.8.8.8' } }

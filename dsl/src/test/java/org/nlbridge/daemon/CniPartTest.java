@@ -88,7 +88,7 @@ class CniPartTest {
         assertEquals(List.of("bridge", "pods", "store"), all.networks().stream().map(NetworkSpec::name).toList());
         assertEquals(List.of("web", "c1", "c2"), all.containers().stream().map(ContainerSpec::name).toList());
         // a network the desired state has is the desired state's
-        NetworkSpec podsScripted = NetworkSpec.of("pods", n -> n.bridge("nlb9").bip("10.99.0.1/16"));
+        NetworkSpec podsScripted = NetworkSpec.of("pods", n -> n.bridge("nlb9").bip("10.88.0.1/16")); // c1 asked for 10.88.0.5
         assertEquals("nlb9", CniPart.merge(d.withNetwork(podsScripted), sample()).network("pods").orElseThrow().bridge().toString());
         // the whole is checked: a host port both publish
         ValidationException e = assertThrows(ValidationException.class, () -> CniPart.merge(

@@ -21,9 +21,13 @@ import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.client.Event;
 import org.nlbridge.client.HttpClient;
 import org.nlbridge.client.RemoteEngine;
+import org.nlbridge.cluster.ClusterEvent;
 import org.nlbridge.testing.MemoryEngine;
 
-/** The API over a real socket against an engine in memory: the Docker-like network and container requests. */
+/**
+ * The API over a real socket against an engine in memory: the Docker-like network and container requests, and the
+ * daemon's convergence when the cluster store returns.
+ */
 class DaemonApiTest {
 
     private Path dir;
@@ -244,5 +248,38 @@ class DaemonApiTest {
         reader.join(5_000);
         assertTrue(!reader.isAlive(), "the stream ended");
         assertEquals(List.of("stop"), seen.stream().map(Event::action).toList());
+    }
+
+    /**
+     * Repairs that fail while the cluster store is away back off (up to 30 s); when the store answers again the
+     * daemon converges at once, not after the backoff it had reached.
+     */
+    @Test
+    void theStoreBackEndsTheBackoffOfFailedRepairs() throws Exception {
+        ClusterEvents events = new ClusterEvents();
+        events.deliverTo(daemon);
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            byte[] net = "{\"name\":\"ov\",\"bridge\":\"ov0\",\"bip\":\"10.9.0.1/24\"}".getBytes(StandardCharsets.UTF_8);
+            assertEquals(201, c.send("POST", "/v1/networks", "application/json", net).status());
+            // the store is away: six repairs fail in a row, then the retry they scheduled (after 0.5 s) fails too:
+            // the next attempt is 30 s away
+            engine.failure = new IllegalStateException("the cluster store is unreachable");
+            int first = engine.reconciles;
+            for (int i = 0; i < 6; i++) {
+                HttpClient.Response r = c.send("POST", "/v1/reconcile", null, null);
+                assertEquals(500, r.status(), r.text());
+            }
+            long w = System.nanoTime();
+            while (engine.reconciles < first + 7 && System.nanoTime() - w < 10_000_000_000L) Thread.sleep(20);
+            assertTrue(engine.reconciles >= first + 7, "the retry after the first backoff ran");
+        }
+        engine.failure = null;
+        int before = engine.reconciles;
+        events.accept(new ClusterEvent("cluster", "connected", "host h1", "cluster store reachable"));
+        long t0 = System.nanoTime();
+        while (engine.reconciles == before && System.nanoTime() - t0 < 8_000_000_000L) Thread.sleep(20);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(engine.reconciles > before, "no repair within 8 s of the store's return (the backoff was 30 s)");
+        assertTrue(ms < 8_000, ms + " ms");
     }
 }

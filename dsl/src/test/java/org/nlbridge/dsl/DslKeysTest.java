@@ -52,7 +52,7 @@ class DslKeysTest {
     @Test
     void everyContainerKey() {
         DesiredState s = Scripts.eval("""
-                network('bridge')
+                network('bridge') { fixedCidrV6 'fd00:17::/64' }
                 container('web') {
                     netns 'web-ns'
                     network 'bridge'

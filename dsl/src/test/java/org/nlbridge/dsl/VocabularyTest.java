@@ -35,8 +35,9 @@ class VocabularyTest {
         Vocabulary.NETWORK.keys().values().stream().filter(k -> !k.example().startsWith("useBridge")
                         && !k.example().startsWith("internal"))
                 .forEach(k -> script.append(k.example()).append('\n'));
+        // c2 on n2, which the examples give IPv6 (for c2's ip6); not internal, so that c2 may publish
         script.append("}\nnetwork('n3') { useBridge 'bridge0' }\nnetwork('backend') { bridge 'back0'; bip '172.18.0.1/16' }\n");
-        script.append("container('c2') {\n");
+        script.append("container('c2') {\nnetwork 'n2'\n");
         Vocabulary.CONTAINER.keys().values().stream().filter(k -> !k.example().startsWith("network")
                         && !k.example().startsWith("ip ") && !k.example().startsWith("netns") && !k.example().startsWith("mac"))
                 .forEach(k -> script.append(k.example()).append('\n'));
@@ -45,7 +46,10 @@ class VocabularyTest {
         script.append("}\n}\nuserRules {\n");
         Vocabulary.USER_RULES.keys().values().forEach(k -> script.append(k.example()).append('\n'));
         script.append("}\n");
-        assertEquals(2, Scripts.eval(script.toString().replace("'docker0'\n", "'docker1'\n")).containers().size());
+        // the top-level example takes Docker's default subnet, the network block's examples one inside it: apart
+        assertEquals(2, Scripts.eval(script.toString().replace("'docker0'\n", "'docker1'\n")
+                .replace("network('bridge') { bridge 'docker0' }", "network('bridge') { bridge 'docker0'; bip '172.19.0.1/16' }")
+                .replace("internal true\n", "internal false\n")).containers().size());
     }
 
     @Test

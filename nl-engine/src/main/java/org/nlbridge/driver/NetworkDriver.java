@@ -77,6 +77,15 @@ public interface NetworkDriver {
     /** Forwards exactly {@code ports} to an attached endpoint (published ports changed in place). */
     void publish(Network network, Endpoint endpoint, List<PortMapping> ports);
 
+    /**
+     * The steps that repair an attached endpoint whose host side is {@link #intact} but whose inside lost something
+     * to someone else (a default route deleted in the container, its interface down, an address gone): read from the
+     * kernel, nothing changed; none when it is whole. A driver that keeps nothing inside returns none.
+     */
+    default List<Step> repair(Network network, Endpoint endpoint, Unit unit) {
+        return List.of();
+    }
+
     /** Whether an attached endpoint is still whole in the kernel ({@code hostLinks}: the host's links by name). */
     boolean intact(Network network, Endpoint endpoint, Map<String, Link> hostLinks);
 

@@ -7,9 +7,11 @@ import org.nlbridge.netlink.NetlinkException;
 import org.nlbridge.spec.Change;
 
 /**
- * Apply (or destroy) finished what it could and these parts failed; each failed container or network was rolled
- * back on its own, the others stand. The message lists every failure, one per line; {@link #failures()} has each
- * one typed: which unit, which step, and the cause with its errno and kernel object where the kernel refused.
+ * A request failed. Either it was rolled back as a whole ({@link #rolledBack()}: a step that creates or changes
+ * something failed, and everything the request had done was undone; the failures after the first are what the undo
+ * could not do), or it finished what it could and only best-effort parts failed (teardown: a link already busy,
+ * say), which stay reported. The message lists every failure, one per line; {@link #failures()} has each one typed:
+ * which unit, which step, and the cause with its errno and kernel object where the kernel refused.
  */
 public final class ApplyException extends RuntimeException {
 
@@ -52,13 +54,36 @@ public final class ApplyException extends RuntimeException {
     }
 
     private final List<Failure> failures;
+    private final boolean rolledBack;
 
+    /** Best-effort failures: the rest of the request is done. */
     public ApplyException(List<Failure> failures) {
-        super(failures.size() == 1 ? failures.getFirst().message()
-                : failures.size() + " failures:\n  " + String.join("\n  ", failures.stream().map(Failure::message).toList()));
+        this(failures, false);
+    }
+
+    public ApplyException(List<Failure> failures, boolean rolledBack) {
+        super(message(failures, rolledBack));
         if (failures.isEmpty()) throw new IllegalArgumentException("no failures");
         this.failures = List.copyOf(failures);
+        this.rolledBack = rolledBack;
         this.failures.forEach(f -> addSuppressed(f.cause()));
+    }
+
+    private static String message(List<Failure> failures, boolean rolledBack) {
+        if (rolledBack) {
+            // the first failure stopped the request; any others are what undoing it could not do
+            String first = failures.getFirst().message() + "; the request was undone";
+            if (failures.size() == 1) return first + ", nothing of it is applied";
+            return first + ", except:\n  " + String.join("\n  ", failures.subList(1, failures.size()).stream()
+                    .map(Failure::message).toList());
+        }
+        return failures.size() == 1 ? failures.getFirst().message()
+                : failures.size() + " failures:\n  " + String.join("\n  ", failures.stream().map(Failure::message).toList());
+    }
+
+    /** Whether everything the request had done was undone (only the first failure made it fail). */
+    public boolean rolledBack() {
+        return rolledBack;
     }
 
     /** Every failure, in the order they happened. */

@@ -1,17 +1,21 @@
 package org.nlbridge.engine;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import org.nlbridge.driver.CrashPoint;
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
 import org.nlbridge.driver.dns.HostsFile;
@@ -33,7 +37,8 @@ import org.nlbridge.state.Network;
 /**
  * The engine's steps for containers known by name, whatever their network mode: the record in the store, the
  * namespace the engine creates (and may therefore delete), {@code lo} of a {@code --network none} container, and
- * the resolv.conf / hosts / hostname overlay.
+ * the resolv.conf / hosts / hostname overlay. Each step that changes something registers with its unit what puts it
+ * back, for a request that is undone.
  */
 final class ContainerSteps {
     private final Parts p;
@@ -57,25 +62,56 @@ final class ContainerSteps {
 
     /**
      * The container's record, if it is new or changed. Written before anything is made for the container, so destroy
-     * finds it even if this process dies next; a namespace the engine created for it before stays the engine's.
+     * finds it even if this process dies next; a namespace the engine created for it before stays the engine's, and
+     * so does one it created for a container this request removes ({@code handedOver}: the namespaces of leaving
+     * containers that the engine created).
      */
-    Optional<Step> record(ContainerSpec c, Optional<ContainerRecord> old, Unit unit) {
+    Optional<Step> record(ContainerSpec c, Optional<ContainerRecord> old, Set<String> handedOver, Unit unit) {
         String netns = ownNetns(c) ? c.netns() : null;
-        boolean created = old.isPresent() && netns != null && netns.equals(old.get().netns()) && old.get().createdNetns();
+        boolean created = netns != null && (old.isPresent() && netns.equals(old.get().netns()) && old.get().createdNetns()
+                || handedOver.contains(netns));
         ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created, c.labels());
         if (old.isPresent() && old.get().equals(want)) return Optional.empty();
         String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "")
                 + (c.handover() != null ? ", handed over as " + c.handover() : ", hostname " + c.hostname());
         return Optional.of(Step.call(new Change(old.isPresent() ? Action.UPDATE : Action.CREATE, "container", c.name(),
-                detail), unit, () -> p.store.update(tx -> tx.containers().put(want))));
+                detail), unit, () -> {
+            unit.onUndo(errors -> putBack(c.name(), old.orElse(null)));
+            p.store.update(tx -> tx.containers().put(want));
+        }));
     }
 
-    /** Creates the container's namespace and records that the engine did (so that destroy deletes it). */
+    private void putBack(String name, ContainerRecord old) {
+        p.store.update(tx -> {
+            if (old != null) tx.containers().put(old);
+            else tx.containers().delete(name);
+        });
+    }
+
+    /**
+     * Creates the container's namespace. The record says first that the engine creates it (the journal: a process
+     * killed right after the create leaves a namespace its record owns, which destroy deletes), and says so no
+     * longer if the create fails (someone else's namespace of that name appeared meanwhile).
+     */
     Step createNetns(ContainerSpec c, Unit unit) {
         return Step.call(new Change(Action.CREATE, "netns", c.netns(), "container " + c.name()), unit, () -> {
-            NetNs.create(c.netns()).close();
-            p.store.update(tx -> tx.containers().find(c.name())
-                    .ifPresent(r -> tx.containers().put(r.withCreatedNetns(true))));
+            ContainerRecord before = p.store.read(tx -> tx.containers().find(c.name())).orElse(null);
+            if (before != null) p.store.update(tx -> tx.containers().put(before.withCreatedNetns(true)));
+            CrashPoint.at(CrashPoint.NETNS_JOURNALLED);
+            try {
+                NetNs.create(c.netns()).close();
+            } catch (RuntimeException e) {
+                if (before != null) putBack(c.name(), before);
+                throw e;
+            }
+            unit.onUndo(errors -> {
+                try {
+                    NetNs.delete(c.netns());
+                } catch (RuntimeException ex) {
+                    errors.add("netns " + c.netns() + ": " + ex.getMessage());
+                }
+                if (before != null) putBack(c.name(), before);
+            });
         });
     }
 
@@ -111,6 +147,13 @@ final class ContainerSteps {
         return Optional.of(Step.call(new Change(exists && !attaching ? Action.UPDATE : Action.CREATE, "files",
                 dir.toString(), detail), unit, () -> {
             DnsSpec dns = dns(f);
+            Map<String, String> old = read(dir);
+            Optional<DnsSpec> oldDns = p.store.read(tx -> tx.names().dns(c.name()));
+            unit.onUndo(errors -> {
+                putBack(c.name(), dir, old, errors);
+                oldDns.ifPresent(d -> p.store.update(tx -> tx.containers().find(c.name())
+                        .ifPresent(r -> tx.names().setDns(c.name(), d))));
+            });
             p.overlay.write(c.name(), overlaySpec(f, endpoints(c), names.get()));
             p.store.update(tx -> tx.containers().find(c.name()).ifPresent(r -> tx.names().setDns(c.name(), dns)));
         }));
@@ -131,6 +174,34 @@ final class ContainerSteps {
     static boolean usesNames(FilesOf f) {
         return f.network() != null && f.container().network() instanceof NetworkMode.Bridge
                 && f.container().attachments().stream().anyMatch(a -> NameTables.userNetwork(a.network()));
+    }
+
+    /** The overlay files there are, by name (null: no directory). */
+    private static Map<String, String> read(Path dir) {
+        if (!Files.isDirectory(dir)) return null;
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                out.put(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the overlay files in " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private void putBack(String container, Path dir, Map<String, String> old, List<String> errors) {
+        try {
+            if (old == null) {
+                p.overlay.remove(container);
+                return;
+            }
+            for (Map.Entry<String, String> f : old.entrySet()) {
+                Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException | RuntimeException e) {
+            errors.add("files in " + dir + ": " + e.getMessage());
+        }
     }
 
     /** A container's endpoints, its first network's first (the addresses its hosts file lists, in that order). */
@@ -202,16 +273,38 @@ final class ContainerSteps {
         return b.build();
     }
 
-    /** A container no longer wanted: its files, its namespace if the engine created it, its record. */
-    List<Step> forget(ContainerRecord r) {
+    /**
+     * A container no longer wanted: its files, its namespace if the engine created it and no container that stays
+     * uses it ({@code inUse}), its record. Comes after everything else of a request: it cannot be undone.
+     */
+    List<Step> forget(ContainerRecord r, Set<String> inUse) {
         Unit unit = Unit.bestEffort("container " + r.name());
         Path dir = p.overlay.directory(r.name());
-        Step files = Files.exists(dir) ? Step.call(new Change(Action.DELETE, "files", dir.toString(), ""), unit,
-                () -> p.overlay.remove(r.name())) : null;
-        Step netns = r.createdNetns() && NetNs.exists(r.netns()) ? Step.call(new Change(Action.DELETE, "netns",
-                r.netns(), "container " + r.name()), unit, () -> NetNs.delete(r.netns())) : null;
+        Step files = Files.exists(dir) ? Step.call(new Change(Action.DELETE, "files", dir.toString(), ""), unit, () -> {
+            p.overlay.remove(r.name());
+            CrashPoint.at(CrashPoint.FORGETTING);
+        }) : null;
+        Step netns = r.createdNetns() && !inUse.contains(r.netns()) ? deleteNetns(r.netns(), r.name(), unit) : null;
         Step record = Step.call(new Change(Action.DELETE, "container", r.name(), "network " + r.mode()), unit,
                 () -> p.store.update(tx -> tx.containers().delete(r.name())));
         return Stream.of(files, netns, record).filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * The namespace the engine created for a container that now lives elsewhere, if no container uses it any more
+     * (at the end of the request, like {@link #forget}).
+     */
+    Optional<Step> leftNetns(ContainerRecord old, ContainerSpec now, Set<String> inUse) {
+        if (!old.createdNetns() || old.netns().equals(ownNetns(now) ? now.netns() : null)
+                || inUse.contains(old.netns())) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(deleteNetns(old.netns(), old.name(), Unit.bestEffort("container " + old.name())));
+    }
+
+    private static Step deleteNetns(String netns, String container, Unit unit) {
+        if (!NetNs.exists(netns)) return null;
+        return Step.call(new Change(Action.DELETE, "netns", netns, "container " + container), unit,
+                () -> NetNs.delete(netns));
     }
 }

@@ -35,7 +35,8 @@ import org.nlbridge.state.PortBinding;
  * The engine's half of endpoints: the journal around what the drivers do. An attach is journalled (ATTACHING, with
  * its addresses and ports) before the driver's first step and marked ATTACHED after its last; a detach is marked
  * DETACHING before the driver's steps and its allocation released after them, so a crash anywhere leaves a record
- * that reconcile finds.
+ * that the repair phase finds. A detach is undone, if its request is, by attaching the endpoint again with the same
+ * addresses, MAC and ports.
  */
 final class EndpointSteps {
     private final Parts p;
@@ -55,6 +56,14 @@ final class EndpointSteps {
             p.driver(n).undoAttach(n, e, errors);
             release(e);
         });
+    }
+
+    /** What the journal step asks of the IPAM for an attachment (also what the request's checks try). */
+    static EndpointRequest request(Attachment a) {
+        ContainerSpec c = a.container();
+        AttachmentSpec s = a.spec();
+        return new EndpointRequest(c.name(), a.network().name(), netnsPath(c), ifName(c, s), a.hostLink(),
+                c.hostname(), s.ip(), s.ip6(), s.mac(), s.aliases(), s.defaultRoute(), s.spoofCheck());
     }
 
     /**
@@ -100,9 +109,7 @@ final class EndpointSteps {
                 + (s.spoofCheck() ? "" : ", spoofCheck off")
                 + (s.aliases().isEmpty() ? "" : ", aliases " + String.join(" ", s.aliases().stream().map(Object::toString).toList()));
         return Step.call(new Change(Action.CREATE, "endpoint", c.name() + " on " + n.name(), detail), a.unit(), () -> {
-            EndpointRequest r = p.driver(n).reserve(n, new EndpointRequest(c.name(), n.name(),
-                    netnsPath(c), ifName(c, s), a.hostLink(), c.hostname(), s.ip(), s.ip6(), s.mac(),
-                    s.aliases(), s.defaultRoute(), s.spoofCheck()));
+            EndpointRequest r = p.driver(n).reserve(n, request(a));
             try {
                 a.journalled(p.store.write(tx -> p.ipam.attach(tx, r)));
             } catch (RuntimeException e) {
@@ -150,17 +157,26 @@ final class EndpointSteps {
 
     /**
      * Endpoints to remove: each journalled as detaching, then each network's driver steps (its link deletions in one
-     * batch), then each allocation released. Best effort: a failure is reported and the rest carries on.
+     * batch), then each allocation released. Best effort: a failure is reported and the rest carries on. If the
+     * request is undone, each endpoint is attached again as it was ({@code ports}: what each published).
      */
-    List<Step> detach(List<Endpoint> endpoints, Map<String, Network> networks) {
+    List<Step> detach(List<Endpoint> endpoints, Map<String, Network> networks, Map<Endpoint, List<PortMapping>> ports) {
         List<Step> out = new ArrayList<>();
         Map<Endpoint, Unit> units = new IdentityHashMap<>();
+        boolean first = true;
         for (Endpoint e : endpoints) {
-            Unit u = Unit.bestEffort("container " + e.container());
+            Network n = networks.get(e.network());
+            List<PortMapping> published = ports.getOrDefault(e, List.of());
+            Unit u = Unit.bestEffort("container " + e.container(), n == null ? Unit.Undo.NOTHING
+                    : errors -> reattach(n, e, published, errors));
             units.put(e, u);
+            boolean crash = first;
             out.add(Step.call(new Change(Action.DELETE, "endpoint", e.container() + " on " + e.network(),
-                    e.hostVeth() + ", " + e.ipv4() + (e.ipv6() != null ? ", " + e.ipv6() : "")), u,
-                    () -> p.store.update(tx -> tx.endpoints().setPhase(e.container(), e.network(), Phase.DETACHING))));
+                    e.hostVeth() + ", " + e.ipv4() + (e.ipv6() != null ? ", " + e.ipv6() : "")), u, () -> {
+                p.store.update(tx -> tx.endpoints().setPhase(e.container(), e.network(), Phase.DETACHING));
+                if (crash) CrashPoint.at(CrashPoint.DETACHING);
+            }));
+            first = false;
         }
         Map<String, List<Endpoint>> byNetwork = new LinkedHashMap<>();
         endpoints.forEach(e -> byNetwork.computeIfAbsent(e.network(), k -> new ArrayList<>()).add(e));
@@ -168,39 +184,72 @@ final class EndpointSteps {
             Network n = networks.get(batch.getKey());
             if (n != null) out.addAll(p.driver(n).detach(n, batch.getValue(), units::get));
         }
+        first = true;
         for (Endpoint e : endpoints) {
+            boolean crash = first;
             out.add(Step.call(new Change(Action.DELETE, "allocation", e.container() + " on " + e.network(),
-                    e.ipv4() + (e.ipv6() != null ? ", " + e.ipv6() : "") + ", mac " + e.mac()), units.get(e),
-                    () -> p.ipam.release(e.container(), e.network())));
+                    e.ipv4() + (e.ipv6() != null ? ", " + e.ipv6() : "") + ", mac " + e.mac()), units.get(e), () -> {
+                if (crash) CrashPoint.at(CrashPoint.DETACHED);
+                p.ipam.release(e.container(), e.network());
+            }));
+            first = false;
         }
         return out;
     }
 
     /**
-     * New published ports for an attached container. The store first (it refuses a host port another container
-     * holds), then the driver; if the driver refuses, the old ports go back into the store and the kernel, so a
-     * failed change never leaves the store saying what the kernel does not do.
+     * Undoes a detach: whatever is left of the endpoint is removed, then it is attached again with the addresses,
+     * MAC, interface, host name and ports it had (the same steps as any attach, run at once).
      */
-    Step updatePorts(ContainerSpec c, AttachmentSpec a, Endpoint e, Network n, List<PortMapping> want) {
+    private void reattach(Network n, Endpoint e, List<PortMapping> ports, List<String> errors) {
+        try {
+            Endpoint left = p.store.read(tx -> tx.endpoints().find(e.container(), e.network())).orElse(null);
+            if (left != null && left.phase() == Phase.ATTACHED) return; // the detach never began
+            if (left != null) {
+                p.driver(n).undoAttach(n, left, errors);
+                release(left);
+            }
+            ContainerSpec.Builder b = ContainerSpec.builder(e.container());
+            if (e.handedOver()) b.handover(e.ifName().toString()); // its peer in the host namespace, as at its attach
+            else b.netns(e.netns().toString()).ifname(e.ifName().toString());
+            b.network(n.name()).hostname(e.hostname().toString())
+                    .mac(e.mac().toString()).ip(e.ipv4().toString()).defaultRoute(e.defaultRoute())
+                    .spoofCheck(e.spoofCheck());
+            if (e.ipv6() != null) b.ip6(e.ipv6().toString());
+            e.aliases().forEach(x -> b.alias(x.toString()));
+            for (PortMapping m : ports) b.publish(m.toString()); // the -p text of the one mapping
+            ContainerSpec c = b.build();
+            Attachment a = new Attachment(c, c.attachments().getFirst(), n, e.hostVeth(), attachUnit(c.name(), n, true));
+            for (ApplyException.Failure f : Executor.run(p.host, p.rtnl, attach(List.of(a)), null, () -> { })) {
+                errors.add("attaching " + e.container() + " again: " + f.message());
+            }
+        } catch (RuntimeException ex) {
+            errors.add("attaching " + e.container() + " again: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * New published ports for an attached container. The store first (it refuses a host port another container
+     * holds), then the driver; if the request is undone (this step failing, or a later one), the old ports go back
+     * into the store and the kernel, so the store never says what the kernel does not do.
+     */
+    Step updatePorts(ContainerSpec c, AttachmentSpec a, Endpoint e, Network n, List<PortMapping> want, Unit unit) {
         NetworkDriver d = p.driver(n);
         boolean first = c.attachments().getFirst().network().equals(a.network());
         return Step.call(new Change(Action.UPDATE, "ports", c.name() + (first ? "" : " on " + n.name()),
-                a.publish().toString()),
-                Unit.bestEffort("container " + c.name()), () -> {
-                    List<PortMapping> old = ports(e);
-                    setPorts(e, want);
-                    try {
-                        d.publish(n, e, want);
-                    } catch (RuntimeException ex) {
-                        try {
-                            setPorts(e, old);
-                            d.publish(n, e, old);
-                        } catch (RuntimeException undo) {
-                            ex.addSuppressed(undo);
-                        }
-                        throw ex;
-                    }
-                });
+                a.publish().toString()), unit, () -> {
+            List<PortMapping> old = ports(e);
+            unit.onUndo(errors -> {
+                try {
+                    setPorts(e, old);
+                    d.publish(n, e, old);
+                } catch (RuntimeException ex) {
+                    errors.add("ports back to " + old + ": " + ex.getMessage());
+                }
+            });
+            setPorts(e, want);
+            d.publish(n, e, want);
+        });
     }
 
     List<PortMapping> ports(Endpoint e) {

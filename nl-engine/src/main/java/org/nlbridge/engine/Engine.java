@@ -12,13 +12,14 @@ import org.nlbridge.spec.Plan;
 
 /**
  * The embedded API: Docker's bridge networking for one host namespace, converging the kernel and the state store
- * to a desired state. Every operation validates first and changes nothing when validation fails; {@code apply}
- * is all or nothing per container and per network (undone in reverse on failure), and a restart reconciles
- * whatever a crash left behind.
+ * to a desired state. Every operation validates first and changes nothing when validation fails; {@code apply} is
+ * all or nothing (a failure that only the kernel reveals undoes everything the request did); what a crash or another
+ * process left behind is repaired by the next {@code apply} or {@code destroy}, whose plans show it. Opening the
+ * engine, {@code plan}, {@code planDestroy}, {@code status} and {@code runtime} change nothing.
  */
 public interface Engine extends AutoCloseable {
 
-    /** Opens the engine on a host namespace and state directory, reconciling what an earlier run left ({@link Engines}). */
+    /** Opens the engine on a host namespace and state directory ({@link Engines}); changes nothing. */
     static Engine open(EngineOptions options) {
         return Engines.open(options);
     }
@@ -64,11 +65,11 @@ public interface Engine extends AutoCloseable {
     ContainerRuntime runtime(String container);
 
     /**
-     * Re-runs what {@link #open} does after a crash, on a running engine: endpoints left half-done are torn down,
-     * links with our marker that nothing owns are deleted, and the firewall is rebuilt from the state store if it
-     * differs from it (someone ran {@code nft flush ruleset}). For a daemon that noticed drift or lost events.
+     * Runs the repair phase that every apply begins with, alone: endpoints a dead process left half-done are torn
+     * down, links with our marker that nothing owns are deleted, and the firewall is rebuilt from the state store if
+     * it differs from it (someone ran {@code nft flush ruleset}). For a daemon that noticed drift or lost events.
      *
-     * @return what was repaired, one line each; empty when everything matched
+     * @return what was repaired, one plan line each; empty when everything matched
      */
     default List<String> reconcile() {
         return List.of();

@@ -60,7 +60,10 @@ public final class Engines {
         });
     }
 
-    /** Opens the engine on its host namespace and state directory, and reconciles what an earlier run left. */
+    /**
+     * Opens the engine on its host namespace and state directory. Opening changes nothing: what an earlier run left
+     * is repaired by the next apply or destroy (their plans show it) or by {@link Engine#reconcile}.
+     */
     public static Engine open(EngineOptions options) {
         return open(options, DRIVERS);
     }
@@ -69,9 +72,7 @@ public final class Engines {
     public static Engine open(EngineOptions options, NetworkDrivers drivers) {
         Parts parts = Parts.open(options, drivers, FIREWALLS);
         try {
-            HostEngine e = new HostEngine(parts);
-            e.reconcile();
-            return e;
+            return new HostEngine(parts);
         } catch (RuntimeException e) {
             parts.close();
             throw e;

@@ -34,10 +34,9 @@ import org.nlbridge.spec.Change;
 final class Executor {
     private final NetNs host;
     private final Rtnl rtnl;
-    /** Units that failed and are rolled back: their later steps are skipped. */
-    private final Set<Unit> failed = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Aborting units begun so far, in order: all are undone if one fails. */
-    private final List<Unit> aborting = new ArrayList<>();
+    /** Units begun so far, in order: all are undone if a step of a unit that undoes the request fails. */
+    private final List<Unit> begun = new ArrayList<>();
+    private final Set<Unit> begunSet = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<ApplyException.Failure> failures = new ArrayList<>();
 
     private Executor(NetNs host, Rtnl rtnl) {
@@ -46,8 +45,10 @@ final class Executor {
     }
 
     /**
-     * Runs {@code steps}; returns the failures of rolled-back and best-effort units (empty: all done). A failure in
-     * an aborting unit undoes the aborting units begun, runs {@code afterAbort} and is thrown as it is.
+     * Runs {@code steps}; returns the failures of best-effort units (empty: all done). A failure in a unit that
+     * undoes the request ({@link Unit#undoesRequest}) undoes every unit begun, last first, runs {@code afterAbort}
+     * and is thrown: as it is if it is a {@link org.nlbridge.net.ValidationException} (a check that only the step
+     * could make), else as an {@link ApplyException} that says the request was rolled back.
      */
     static List<ApplyException.Failure> run(NetNs host, Rtnl rtnl, List<Step> steps, Engine.ProgressListener progress,
                                             Runnable afterAbort) {
@@ -65,7 +66,6 @@ final class Executor {
             RuntimeException[] outcome = x.runGroup(group);
             for (int k = 0; k < group.size(); k++) {
                 Step s = group.get(k);
-                if (outcome[k] == SKIPPED) continue;
                 if (outcome[k] != null && !goneIsDone(s, outcome[k])) {
                     x.fail(s, outcome[k], afterAbort);
                 } else {
@@ -76,9 +76,6 @@ final class Executor {
         }
         return x.failures;
     }
-
-    /** Marks a step skipped because its unit failed before it. */
-    private static final RuntimeException SKIPPED = new RuntimeException("skipped");
 
     private static String netns(Step s) {
         return switch (s) {
@@ -97,8 +94,7 @@ final class Executor {
         RuntimeException[] outcome = new RuntimeException[group.size()];
         for (int k = 0; k < group.size(); k++) {
             Unit u = group.get(k).unit();
-            if (failed.contains(u)) outcome[k] = SKIPPED;
-            else if (u.onFailure() == Unit.OnFailure.ABORT && aborting.stream().noneMatch(a -> a == u)) aborting.add(u);
+            if (begunSet.add(u)) begun.add(u);
         }
         if (group.getFirst() instanceof Step.Call c) {
             if (outcome[0] == null) {
@@ -112,13 +108,22 @@ final class Executor {
         }
         String ns = netns(group.getFirst());
         if (ns == null) {
-            new Visit(rtnl, group, outcome, (key, value) -> host.writeSysctl(key, value)).run();
+            // the engine's socket serves the host from any thread; sysctls are per thread (/proc/sys shows the
+            // namespace of the thread that opens it), so a visit that writes some runs on one thread in the host
+            if (group.stream().noneMatch(x -> x instanceof Step.Sysctl)) {
+                new Visit(rtnl, group, outcome, null).run();
+            } else {
+                host.call(() -> {
+                    new Visit(rtnl, group, outcome, HERE).run();
+                    return null;
+                });
+            }
             return outcome;
         }
         try (NetNs target = NetNs.openRef(ns)) {
             target.call(() -> {
                 try (Rtnl inside = Rtnl.current()) {
-                    new Visit(inside, group, outcome, Executor::writeSysctlHere).run();
+                    new Visit(inside, group, outcome, IN_CONTAINER).run();
                 }
                 return null;
             });
@@ -137,38 +142,86 @@ final class Executor {
         }
     }
 
-    private void fail(Step s, RuntimeException e, Runnable afterAbort) {
-        Unit u = s.unit();
-        switch (u.onFailure()) {
-            case ABORT -> {
-                List<String> errors = new ArrayList<>();
-                for (Unit a : aborting.reversed()) {
-                    List<String> own = new ArrayList<>();
-                    a.undo().undo(own);
-                    own.forEach(x -> errors.add("undoing " + a.name() + ": " + x));
-                }
-                try {
-                    afterAbort.run();
-                } catch (RuntimeException x) {
-                    e.addSuppressed(x);
-                }
-                errors.forEach(x -> e.addSuppressed(new IllegalStateException(x)));
-                throw e;
-            }
-            case ROLLBACK -> {
-                if (!failed.add(u)) return; // reported already (a second refusal in the same batch)
-                failures.add(new ApplyException.Failure(u.name(), s.change(), e));
-                List<String> errors = new ArrayList<>();
-                u.undo().undo(errors);
-                errors.forEach(x -> failures.add(new ApplyException.Failure(u.name(), null, new IllegalStateException(x))));
-            }
-            case CONTINUE -> failures.add(new ApplyException.Failure(u.name(), s.change(), e));
+    /** A sysctl of the calling thread's namespace, or null if it cannot be read (an interface not made yet). */
+    private static String readSysctlHere(String key) {
+        try {
+            return Files.readString(Path.of("/proc/sys", key), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            return null;
         }
     }
 
-    @FunctionalInterface
+    /** The host's sysctls, from a thread inside it: read (what an undo puts back) and written. */
+    private static final SysctlWriter HERE = new SysctlWriter() {
+        @Override
+        public String read(String key) {
+            return readSysctlHere(key);
+        }
+
+        @Override
+        public void write(String key, String value) {
+            writeSysctlHere(key, value);
+        }
+    };
+
+    /** A container's sysctls: written, not kept for an undo (they go with its interface or its namespace). */
+    private static final SysctlWriter IN_CONTAINER = new SysctlWriter() {
+        @Override
+        public String read(String key) {
+            return null;
+        }
+
+        @Override
+        public void write(String key, String value) {
+            writeSysctlHere(key, value);
+        }
+    };
+
+    private void fail(Step s, RuntimeException e, Runnable afterAbort) {
+        Unit u = s.unit();
+        if (u.undoesRequest()) {
+            List<String> errors = new ArrayList<>();
+            for (Unit a : begun.reversed()) {
+                List<String> own = new ArrayList<>();
+                a.undo().undo(own);
+                own.forEach(x -> errors.add("undoing " + a.name() + ": " + x));
+            }
+            try {
+                afterAbort.run();
+            } catch (RuntimeException x) {
+                errors.add("afterwards: " + x.getMessage());
+            }
+            if (e instanceof org.nlbridge.net.ValidationException) {
+                errors.forEach(x -> e.addSuppressed(new IllegalStateException(x)));
+                throw e;
+            }
+            List<ApplyException.Failure> all = new ArrayList<>();
+            all.add(new ApplyException.Failure(u.name(), s.change(), e));
+            all.addAll(failures);
+            errors.forEach(x -> all.add(new ApplyException.Failure(u.name(), null, new IllegalStateException(x))));
+            throw new ApplyException(all, true);
+        }
+        failures.add(new ApplyException.Failure(u.name(), s.change(), e));
+    }
+
+    /** The sysctls of the namespace a visit is in. */
     private interface SysctlWriter {
+        /** The value now, or null where it is not kept for an undo (a container's: it goes with its interface). */
+        String read(String key);
+
         void write(String key, String value);
+    }
+
+    /** Puts a host sysctl back as it was before the request (ip_forward, a bridge's accept_ra...). */
+    private void restore(Step.Sysctl s, String old, List<String> errors) {
+        try {
+            host.writeSysctl(s.key(), old);
+        } catch (RuntimeException gone) {
+            // an interface's key vanishes with the interface, which the unit's undo deleted: nothing to restore
+            if (!s.key().contains("/conf/") || s.key().contains("/conf/all/") || s.key().contains("/conf/default/")) {
+                errors.add("sysctl " + s.key().replace('/', '.') + " back to " + old + ": " + gone.getMessage());
+            }
+        }
     }
 
     /** One namespace's run of steps: one socket, one batch sent whenever a later step needs the earlier ones done. */
@@ -195,12 +248,16 @@ final class Executor {
         void run() {
             try {
                 for (int k = 0; k < steps.size(); k++) {
-                    if (outcome[k] != null || failed.contains(steps.get(k).unit())) continue;
+                    if (outcome[k] != null) continue;
                     switch (steps.get(k)) {
                         case Step.Sysctl s -> {
                             send();
                             try {
+                                String old = sysctls.read(s.key());
                                 sysctls.write(s.key(), s.value());
+                                if (old != null && !old.equals(s.value())) {
+                                    s.unit().onUndo(errors -> restore(s, old, errors));
+                                }
                             } catch (RuntimeException e) {
                                 outcome[k] = e;
                             }

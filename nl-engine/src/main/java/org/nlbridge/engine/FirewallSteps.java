@@ -28,17 +28,18 @@ final class FirewallSteps {
     }
 
     /**
-     * The user hook when a network's rules need it (it runs before them) or the script has user rules, then each
-     * of the script's rules not inserted yet. The hook belongs to the user: each rule is inserted once, when a script
-     * first asks for it (recorded in the store), and never re-added, edited or removed by the engine after that, so
-     * a rule the user deleted stays deleted.
+     * The user hook when a network's rules need it (it runs before them) or the script has user rules, then each of
+     * the script's rules the hook does not hold: declared rules are desired state, so one that went (an {@code nft
+     * flush ruleset}, a user's delete) is missing and comes back. They carry a mark ({@code UserHookRules.marker}); the
+     * engine never touches a rule without it, so rules the user added by hand stay as they are. A request that is
+     * undone takes back the rules it inserted. Rules a script no longer declares stay (the hook is the user's).
      */
     List<Step> userRules(DesiredState desired, Collection<Network> networks) {
         Firewalls fw = p.firewalls;
         UserRulesSpec rules = desired.userRules();
         boolean hooked = networks.stream().anyMatch(n -> n.options().firewall() == fw.userHookBackend());
         if (!hooked && rules.rules().isEmpty()) return List.of();
-        Unit unit = Unit.bestEffort("user rules");
+        Unit unit = Unit.rollback("user rules", Unit.Undo.NOTHING);
         List<Step> out = new ArrayList<>();
         if (!fw.userHookExists()) {
             out.add(Step.call(new Change(Action.CREATE, "user hook", fw.userHookTable(),
@@ -46,11 +47,16 @@ final class FirewallSteps {
                     () -> fw.userHook().ensureUserHook()));
         }
         for (UserRulesSpec.AllowOnlyFrom r : rules.rules()) {
-            String text = r.toString();
-            if (p.store.read(tx -> tx.userRules().inserted(text))) continue;
-            out.add(Step.call(new Change(Action.CREATE, "user rule", text, ""), unit, () -> {
+            if (fw.hasUserRule(r)) continue;
+            out.add(Step.call(new Change(Action.CREATE, "user rule", r.toString(), ""), unit, () -> {
                 fw.userHook().insertUserRule(r);
-                p.store.update(tx -> tx.userRules().add(text));
+                unit.onUndo(errors -> {
+                    try {
+                        fw.userHook().removeUserRule(r);
+                    } catch (RuntimeException e) {
+                        errors.add("user rule " + r + ": " + e.getMessage());
+                    }
+                });
             }));
         }
         return out;

@@ -17,8 +17,10 @@ import org.nlbridge.spec.Plan;
 /**
  * The engine for one host namespace: plans are lists of {@link Step}s computed by the {@link Planner} from the live
  * kernel and the store, printed by {@code plan} and run by the {@link Executor} in {@code apply}, so a plan shows
- * exactly what an apply does and a second apply does nothing. Opened through {@link Engines#open}, which reconciles
- * what an earlier run left.
+ * exactly what an apply does and a second apply does nothing. Opening it changes nothing of the host: what an
+ * earlier run left is repaired by the next apply or destroy (their plans show it) or by {@link #reconcile}; the
+ * drivers adopt their stored networks (only a driver with state outside the host, the overlay's cluster store,
+ * acts on it).
  */
 final class HostEngine implements Engine {
     private final Parts p;
@@ -32,9 +34,10 @@ final class HostEngine implements Engine {
         this.p = p;
         this.planner = new Planner(p);
         this.status = new StatusView(p);
-        this.reconciler = new Reconciler(p, planner.endpoints());
+        this.reconciler = new Reconciler(p, planner);
         this.pools = new RuntimePools(p.store, this::hostRoutes);
         this.checker = new Checker(p);
+        reconciler.adopt();
     }
 
     @Override

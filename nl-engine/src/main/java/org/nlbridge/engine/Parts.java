@@ -13,13 +13,11 @@ import org.nlbridge.driver.dns.DnsOverlay;
 import org.nlbridge.driver.firewall.FirewallState;
 import org.nlbridge.driver.firewall.Firewalls;
 import org.nlbridge.driver.ipam.Ipam;
-import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.rtnl.Rtnl;
 import org.nlbridge.spec.FirewallBackend;
 import org.nlbridge.state.Endpoint;
 import org.nlbridge.state.Network;
-import org.nlbridge.state.PortBinding;
 import org.nlbridge.state.StateStore;
 
 /**
@@ -48,8 +46,11 @@ final class Parts implements AutoCloseable {
         this.registry = registry;
         this.ipam = new Ipam(store);
         this.overlay = new DnsOverlay(options.stateDir());
-        this.firewalls = new Firewalls(host, backends, b -> storedFirewall().getOrDefault(b, FirewallState.EMPTY));
+        this.firewalls = new Firewalls(host, backends,
+                b -> storedFirewall(Stored.read(this).settled()).getOrDefault(b, FirewallState.EMPTY));
         this.context = new DriverContext(host, rtnl, firewalls, ipam, options.stateDir(), options.cluster());
+        // the stored networks' rules were set up when they were made; the repair phase finds it if they went since
+        networks().forEach(n -> firewalls.setUp(n.name(), true));
     }
 
     static Parts open(EngineOptions options, NetworkDrivers registry, List<Firewalls.Backend> backends) {
@@ -91,21 +92,20 @@ final class Parts implements AutoCloseable {
         return store.read(tx -> tx.endpoints().all());
     }
 
-    /** The firewall the store describes, by backend: each network's part as its driver says. */
-    Map<FirewallBackend, FirewallState> storedFirewall() {
-        Map<String, List<PortMapping>> ports = new HashMap<>();
-        for (PortBinding b : store.read(tx -> tx.ports().all())) {
-            ports.computeIfAbsent(b.network() + "/" + b.container(), k -> new ArrayList<>()).add(b.mapping());
-        }
-        List<Endpoint> eps = endpoints();
+    /** The firewall a store view describes, by backend: each network's part as its driver says. */
+    Map<FirewallBackend, FirewallState> storedFirewall(Stored s) {
         Map<FirewallBackend, FirewallState> out = new EnumMap<>(FirewallBackend.class);
-        for (Network n : networks()) {
-            FirewallState part = driver(n).firewall(n, eps.stream().filter(e -> e.network().equals(n.name())).toList(),
-                    e -> ports.getOrDefault(e.network() + "/" + e.container(), List.of()));
-            out.merge(n.options().firewall(), part, (a, b) -> new FirewallState(concat(a.networks(), b.networks()),
-                    concat(a.endpoints(), b.endpoints())));
+        for (Network n : s.networks().values()) {
+            FirewallState part = driver(n).firewall(n, s.endpoints().stream().filter(e -> e.network().equals(n.name()))
+                    .toList(), s::ports);
+            out.merge(n.options().firewall(), part, Parts::merge);
         }
         return out;
+    }
+
+    /** Two parts of one backend's state, networks and endpoints in order. */
+    static FirewallState merge(FirewallState a, FirewallState b) {
+        return new FirewallState(concat(a.networks(), b.networks()), concat(a.endpoints(), b.endpoints()));
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

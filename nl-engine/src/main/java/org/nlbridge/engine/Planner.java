@@ -39,18 +39,29 @@ import org.nlbridge.state.Network;
 
 /**
  * Computes the steps that converge the kernel and the store to a desired state, from the live kernel and the store:
- * the one list that {@code plan} prints and {@code apply} runs. Everything is validated before the first step is
- * made, so a bad network or container stops the whole plan and nothing runs.
+ * the one list that {@code plan} prints and {@code apply} runs. Computing it changes nothing.
  *
- * <p>Apply order: endpoints that go (or are re-made), networks that go, containers that go; then networks (made or
- * repaired), container records and namespaces, attachments, changed ports, {@code lo} of {@code none} containers,
- * files, and the user hook's rules.
+ * <p>Three phases, in this order:
+ * <ol>
+ *   <li><b>checks</b>: the desired state's own (when it was made), the drivers' ({@link NetworkDriver#resolve}) and
+ *       the request's against the store and the kernel ({@link RequestChecks}). A refusal stops the plan before the
+ *       first step exists, so a refused request changes nothing, in {@code plan}, {@code apply} and every API;</li>
+ *   <li><b>repairs</b> ({@link Repairs}): what a crash or another process left, made to match the store;</li>
+ *   <li><b>the request</b>: endpoints that go (or are re-made), networks that go; then networks (made or repaired),
+ *       container records and namespaces, attachments, changed ports, {@code lo} of {@code none} containers,
+ *       repairs inside kept containers, files, the user hook's rules; and last what cannot be undone, the
+ *       records, files and namespaces of containers that go.</li>
+ * </ol>
+ * A request is all or nothing: each step's {@link Unit} knows how to undo it, and a failure that only the kernel
+ * can reveal undoes the whole request ({@link Executor}).
  */
 final class Planner {
     private final Parts p;
     private final EndpointSteps endpoints;
     private final ContainerSteps containers;
     private final FirewallSteps firewall;
+    private final RequestChecks checks;
+    private final Repairs repairs;
     private final HostNamespace hostNamespace;
 
     Planner(Parts p) {
@@ -59,80 +70,101 @@ final class Planner {
         this.endpoints = new EndpointSteps(p);
         this.containers = new ContainerSteps(p);
         this.firewall = new FirewallSteps(p);
+        this.checks = new RequestChecks(p);
+        this.repairs = new Repairs(p, endpoints);
     }
 
     EndpointSteps endpoints() {
         return endpoints;
     }
 
-    /** The store's view, read once per plan. */
-    private record Stored(Map<String, Network> networks, List<Endpoint> endpoints, Map<String, ContainerRecord> containers) {
-        static Stored read(Parts p) {
-            Map<String, Network> nets = new LinkedHashMap<>();
-            p.networks().forEach(n -> nets.put(n.name(), n));
-            Map<String, ContainerRecord> ctrs = new LinkedHashMap<>();
-            p.store.read(tx -> tx.containers().all()).forEach(c -> ctrs.put(c.name(), c));
-            return new Stored(nets, p.endpoints(), ctrs);
-        }
+    /** The repair phase alone (a daemon's reconcile). */
+    List<Step> repairs() {
+        Stored s = Stored.read(p);
+        p.firewalls.adopt(p.storedFirewall(s.settled()));
+        List<Step> out = new ArrayList<>(repairs.steps(s));
+        out.addAll(firewall.hostFirewall(s.networks().values())); // a FORWARD drop set since (in an apply: its own steps)
+        return out;
     }
 
     List<Step> apply(DesiredState asked) {
         hostNamespace.check(asked); // every front end: a container's eth0 and default route never land in the host
         DesiredState desired = asked.withHostBindings(); // every published port with the address it binds
-        Stored s = Stored.read(p);
+        Stored all = Stored.read(p);
+        Stored s = all.settled();
         Map<String, Network> nets = resolve(desired, s);
         Map<String, NetworkSpec> specs = new HashMap<>();
         desired.networks().forEach(n -> specs.put(n.name(), n));
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
+        List<Network> created = nets.values().stream().filter(n -> !s.networks().containsKey(n.name())).toList();
         Map<String, ContainerSpec> named = byName(desired);
         List<Endpoint> detach = toDetach(named, s, nets);
         Set<String> detached = EndpointSteps.keys(detach);
-
-        List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
-        for (Network n : removed) out.addAll(remove(n));
-        for (ContainerRecord r : s.containers().values()) {
-            if (!named.containsKey(r.name())) out.addAll(containers.forget(r));
-        }
-        List<Step> networkSteps = new ArrayList<>();
-        for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
-        out.addAll(withoutRepeatedSysctls(networkSteps));
-
         Map<String, Endpoint> attached = new HashMap<>(); // by container/network
         s.endpoints().stream().filter(e -> !detached.contains(EndpointSteps.key(e.container(), e.network())))
                 .forEach(e -> attached.put(EndpointSteps.key(e.container(), e.network()), e));
         List<Attachment> attach = new ArrayList<>();
-        Map<String, Unit> firstUnits = new HashMap<>(); // a container's first attaching unit: its record, netns, files
-        List<Step> routesOff = new ArrayList<>(); // default routes leaving a network, before any arrives elsewhere
-        List<Step> later = new ArrayList<>(); // ports, routes, loopback, files: after every attach
+        Map<String, List<Attachment>> attaching = new HashMap<>(); // by container, its first network's first
         Set<String> namesChanged = new HashSet<>(); // networks whose containers or aliases change in this apply
         detach.forEach(e -> namesChanged.add(e.network()));
         for (ContainerSpec c : desired.containers()) {
-            Network primary = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
-            checkHostGateway(c, primary);
-            List<Attachment> mine = new ArrayList<>();
+            checkHostGateway(c, c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null);
             List<AttachmentSpec> wanted = c.attachments();
             for (AttachmentSpec a : wanted) {
                 Network net = nets.get(a.network());
-                if (net != null) FirewallSpecs.checkPorts(net, c.name(), a.publish()); // at plan time, before any step
-                Endpoint e = attached.get(EndpointSteps.key(c.name(), a.network()));
-                if (e == null) {
-                    Unit unit = endpoints.attachUnit(c.name(), net, a == wanted.getFirst());
-                    mine.add(new Attachment(c, a, net, p.driver(net).hostLink(net, c.name()), unit));
-                    namesChanged.add(a.network());
-                    continue;
-                }
-                if (!endpoints.samePorts(e, a.mappings())) later.add(endpoints.updatePorts(c, a, e, net, a.mappings()));
-                if (!e.aliases().equals(a.aliases())) namesChanged.add(a.network());
-                endpoints.options(c, a, e, net, routesOff, later);
+                if (net != null) FirewallSpecs.checkPorts(net, c.name(), a.publish());
+                if (attached.containsKey(EndpointSteps.key(c.name(), a.network()))) continue;
+                namesChanged.add(a.network());
+                Attachment x = new Attachment(c, a, net, p.driver(net).hostLink(net, c.name()),
+                        endpoints.attachUnit(c.name(), net, a == wanted.getFirst()));
+                attach.add(x);
+                attaching.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(x);
             }
-            Unit unit = mine.isEmpty() ? Unit.bestEffort("container " + c.name()) : mine.getFirst().unit();
-            if (!mine.isEmpty()) firstUnits.put(c.name(), unit);
+        }
+        List<Endpoint> leaving = new ArrayList<>(detach);
+        leaving.addAll(all.stuck());
+        checks.check(s, nets, created, removed, leaving, attach);
+
+        p.firewalls.adopt(p.storedFirewall(s));
+        List<Step> out = new ArrayList<>(repairs.leftovers(all));
+        Map<Endpoint, List<PortMapping>> oldPorts = new HashMap<>();
+        detach.forEach(e -> oldPorts.put(e, s.ports(e)));
+        out.addAll(endpoints.detach(detach, s.networks(), oldPorts));
+        for (Network n : removed) out.addAll(remove(n, true));
+        List<Step> networkSteps = new ArrayList<>();
+        for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
+        out.addAll(withoutRepeatedSysctls(networkSteps));
+        out.addAll(repairs.firewall(all));
+
+        Set<String> inUse = namespacesInUse(desired);
+        Set<String> handedOver = new HashSet<>();
+        s.containers().values().stream().filter(r -> !named.containsKey(r.name()) && r.createdNetns())
+                .forEach(r -> handedOver.add(r.netns()));
+        List<Step> routesOff = new ArrayList<>(); // default routes leaving a network, before any arrives elsewhere
+        List<Step> later = new ArrayList<>(); // ports, routes, loopback, repairs inside: after every attach
+        List<Step> last = new ArrayList<>(); // what cannot be undone
+        Map<String, Unit> units = new HashMap<>();
+        for (ContainerSpec c : desired.containers()) {
+            List<Attachment> mine = attaching.getOrDefault(c.name(), List.of());
+            Unit unit = mine.isEmpty() ? Unit.rollback("container " + c.name(), Unit.Undo.NOTHING) : mine.getFirst().unit();
+            units.put(c.name(), unit);
+            for (AttachmentSpec a : c.attachments()) {
+                Endpoint kept = attached.get(EndpointSteps.key(c.name(), a.network()));
+                if (kept == null) continue;
+                Network net = nets.get(a.network());
+                if (!endpoints.samePorts(kept, a.mappings())) {
+                    later.add(endpoints.updatePorts(c, a, kept, net, a.mappings(), unit));
+                }
+                if (!kept.aliases().equals(a.aliases())) namesChanged.add(a.network());
+                endpoints.options(c, a, kept, net, routesOff, later);
+                later.addAll(p.driver(net).repair(net, kept, unit));
+            }
             Optional<ContainerRecord> old = Optional.ofNullable(s.containers().get(c.name()));
-            containers.record(c, old, unit).ifPresent(out::add);
+            containers.record(c, old, handedOver, unit).ifPresent(out::add);
+            old.flatMap(r -> containers.leftNetns(r, c, inUse)).ifPresent(last::add);
             // a namespace a runtime gave is never made here: it exists, or the attach fails and says so
             boolean newNetns = ContainerSteps.ownNetns(c) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
-            attach.addAll(mine);
             if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
                 later.add(ContainerSteps.loopback(c, unit));
             }
@@ -146,19 +178,29 @@ final class Planner {
             // sharing another's files; or in a runtime's namespace (by path, or handed over to the runtime): the
             // runtime writes its /etc files itself
             if (c.network() instanceof NetworkMode.Container || c.handover() != null || NetNs.isPath(c.netns())) continue;
-            boolean attaching = firstUnits.containsKey(c.name());
-            Unit unit = attaching ? firstUnits.get(c.name()) : Unit.bestEffort("container " + c.name());
+            boolean attachingNow = attaching.containsKey(c.name());
             Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
             NetworkSpec spec = net == null ? null : specs.get(net.name());
             boolean changed = c.attachments().stream().anyMatch(a -> namesChanged.contains(a.network()));
-            containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attaching, changed,
-                    now, then, unit).ifPresent(out::add);
+            containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attachingNow,
+                    changed, now, then, units.get(c.name())).ifPresent(out::add);
         }
         out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
-        Set<FirewallBackend> inUse = EnumSet.noneOf(FirewallBackend.class); // the last network of a backend takes its tables
-        nets.values().forEach(n -> inUse.add(n.options().firewall()));
-        out.addAll(firewall.teardownUnused(inUse));
+        for (ContainerRecord r : s.containers().values()) {
+            if (!named.containsKey(r.name())) out.addAll(containers.forget(r, inUse));
+        }
+        out.addAll(last);
+        Set<FirewallBackend> backends = EnumSet.noneOf(FirewallBackend.class); // the last network of a backend
+        nets.values().forEach(n -> backends.add(n.options().firewall())); // takes its tables, as in destroy
+        out.addAll(firewall.teardownUnused(backends));
+        return out;
+    }
+
+    /** The namespaces containers of {@code desired} keep as their own: never deleted under them. */
+    private static Set<String> namespacesInUse(DesiredState desired) {
+        Set<String> out = new HashSet<>();
+        for (ContainerSpec c : desired.containers()) if (ContainerSteps.ownNetns(c)) out.add(c.netns());
         return out;
     }
 
@@ -176,20 +218,23 @@ final class Planner {
     }
 
     /**
-     * What destroying {@code desired} takes: its containers' endpoints, the containers, then its networks (one that
-     * still has containers of another script fails and stays), then the tables no remaining network needs.
+     * What destroying {@code desired} takes: the repairs a crash needs, its containers' endpoints, then its networks
+     * (one that still has containers of another script fails and stays), the tables no remaining network needs, and
+     * last the containers' records, files and namespaces.
      */
     List<Step> destroy(DesiredState desired) {
-        Stored s = Stored.read(p);
+        Stored all = Stored.read(p);
+        Stored s = all.settled();
+        p.firewalls.adopt(p.storedFirewall(s));
         Set<String> nets = new HashSet<>();
         desired.networks().forEach(n -> nets.add(n.name()));
         Map<String, ContainerSpec> named = byName(desired);
         List<Endpoint> detach = s.endpoints().stream().filter(e -> named.containsKey(e.container())
                 || nets.contains(e.network())).toList();
-        List<Step> out = new ArrayList<>(endpoints.detach(detach, s.networks()));
-        for (ContainerRecord r : s.containers().values()) {
-            if (named.containsKey(r.name())) out.addAll(containers.forget(r));
-        }
+        List<Step> out = new ArrayList<>(repairs.leftovers(all));
+        Map<Endpoint, List<PortMapping>> oldPorts = new HashMap<>();
+        detach.forEach(e -> oldPorts.put(e, s.ports(e)));
+        out.addAll(endpoints.detach(detach, s.networks(), oldPorts));
         if (!p.options.nameServer()) { // the containers that stay lose the destroyed ones from their /etc/hosts
             Set<String> touched = new HashSet<>();
             detach.forEach(e -> touched.add(e.network()));
@@ -207,7 +252,7 @@ final class Planner {
         for (Network n : s.networks().values()) {
             boolean others = s.endpoints().stream().anyMatch(e -> e.network().equals(n.name()) && !detach.contains(e));
             if (nets.contains(n.name()) && !others) {
-                out.addAll(remove(n));
+                out.addAll(remove(n, false));
                 continue;
             }
             kept.add(n);
@@ -221,6 +266,12 @@ final class Planner {
         }
         out.addAll(firewall.hostFirewall(kept));
         out.addAll(firewall.teardownUnused(inUse));
+        Set<String> staying = new HashSet<>();
+        s.containers().values().stream().filter(r -> !named.containsKey(r.name()) && r.netns() != null)
+                .forEach(r -> staying.add(r.netns()));
+        for (ContainerRecord r : s.containers().values()) {
+            if (named.containsKey(r.name())) out.addAll(containers.forget(r, staying));
+        }
         return out;
     }
 
@@ -280,11 +331,6 @@ final class Planner {
     }
 
     /**
-     * Endpoints that go or are re-made: of networks that go, of containers gone from the script or changed, and
-     * those the kernel no longer has whole (a deleted bridge takes its ports along; a deleted namespace its veth,
-     * asynchronously, so a missing namespace counts even while the veth is still there).
-     */
-    /**
      * The desired containers by name: looked up once per stored container or endpoint, so a plan stays linear in
      * the containers ({@link DesiredState#container} is a scan).
      */
@@ -294,6 +340,11 @@ final class Planner {
         return out;
     }
 
+    /**
+     * Endpoints that go or are re-made: of networks that go, of containers gone from the script or changed, and
+     * those the kernel no longer has whole (a deleted bridge takes its ports along; a deleted namespace its veth,
+     * asynchronously, so a missing namespace counts even while the veth is still there).
+     */
     private List<Endpoint> toDetach(Map<String, ContainerSpec> wanted, Stored s, Map<String, Network> nets) {
         Map<String, Link> links = new HashMap<>();
         p.rtnl.links().list().forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
@@ -323,13 +374,29 @@ final class Planner {
         return out;
     }
 
-    /** A network's kernel objects, then its record. */
-    List<Step> remove(Network n) {
-        Unit unit = Unit.bestEffort("network " + n.name());
+    /**
+     * A network's kernel objects, then its record. Best effort; in an apply ({@code undoable}) a request that is
+     * undone makes the network again as it was stored.
+     */
+    List<Step> remove(Network n, boolean undoable) {
+        Unit unit = Unit.bestEffort("network " + n.name(), !undoable ? Unit.Undo.NOTHING : errors -> remake(n, errors));
         List<Step> out = new ArrayList<>(p.driver(n).remove(n, unit));
         out.add(Step.call(new Change(Action.DELETE, "network", n.name(), "bridge " + n.bridge()), unit,
                 () -> p.store.update(tx -> tx.networks().delete(n.name()))));
         return out;
+    }
+
+    /** Undoes a removal: the network's record and kernel objects made again from what was stored. */
+    private void remake(Network n, List<String> errors) {
+        try {
+            if (p.store.read(tx -> tx.networks().find(n.name())).isEmpty()) p.ipam.createNetwork(n);
+            for (ApplyException.Failure f : Executor.run(p.host, p.rtnl, p.driver(n).ensure(n,
+                    Unit.bestEffort("network " + n.name())), null, () -> { })) {
+                errors.add(f.message());
+            }
+        } catch (RuntimeException e) {
+            errors.add("making network " + n.name() + " again: " + e.getMessage());
+        }
     }
 
     /** Undoes a network this apply created: what its driver made, then its record. */

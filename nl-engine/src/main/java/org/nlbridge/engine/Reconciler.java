@@ -1,86 +1,63 @@
 package org.nlbridge.engine;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.nlbridge.driver.NetworkDriver;
-import org.nlbridge.driver.firewall.ReconcileReport;
-import org.nlbridge.rtnl.Link;
-import org.nlbridge.state.Endpoint;
+import org.nlbridge.driver.Step;
 import org.nlbridge.state.Network;
 
-/** What a crash or another process left, repaired; and what the engine owns, for monitors. */
+/** What a crash or another process left, repaired on request (the repair phase alone); what the engine owns. */
 final class Reconciler {
     private static final System.Logger LOG = System.getLogger("nlbridge");
     private final Parts p;
-    private final EndpointSteps endpoints;
+    private final Planner planner;
 
-    Reconciler(Parts p, EndpointSteps endpoints) {
+    Reconciler(Parts p, Planner planner) {
         this.p = p;
-        this.endpoints = endpoints;
+        this.planner = planner;
     }
 
     /**
-     * Endpoints left mid-attach or mid-detach by a dead process are undone by their driver and their addresses
-     * freed; links carrying our alias that no network or endpoint owns are deleted; each firewall backend is rebuilt
-     * from the store if it differs (someone flushed it, or a crash cut a change short).
+     * Runs the {@link Repairs} steps: endpoints left in flight by a dead process are undone and their addresses
+     * freed, links carrying our alias that nothing owns are deleted, each firewall backend is rebuilt from the
+     * store if it differs, and the host's other firewall gets the accept rules our networks need. Then each driver
+     * adopts its networks ({@link #adopt}). Returns what was repaired, one plan line each.
      */
     List<String> reconcile() {
-        List<Endpoint> stuck = p.store.write(tx -> tx.endpoints().claimStuck());
+        List<Step> steps = planner.repairs();
+        List<ApplyException.Failure> failures = Executor.run(p.host, p.rtnl, steps, null, () -> { });
+        if (!failures.isEmpty()) LOG.log(System.Logger.Level.WARNING, "reconcile: " + new ApplyException(failures).getMessage());
+        List<String> out = new ArrayList<>();
+        steps.forEach(s -> out.add(s.change().toString()));
+        adopt();
+        return out;
+    }
+
+    /**
+     * Tells each network's driver the endpoints the store holds for it (when the engine opens and after a
+     * reconcile): a driver with state outside the host (the overlay's cluster store) follows it from there. Drivers
+     * of this host only do nothing, so opening an engine still changes nothing of the host's own state.
+     */
+    void adopt() {
+        Stored s = Stored.read(p);
         List<String> errors = new ArrayList<>();
-        List<String> repaired = new ArrayList<>();
-        Map<String, Network> nets = new HashMap<>();
-        p.networks().forEach(n -> nets.put(n.name(), n));
-        for (Endpoint e : stuck) {
-            Network n = nets.get(e.network());
-            p.driver(n).undoAttach(n, e, errors);
-            endpoints.release(e);
-            repaired.add("endpoint " + e.container() + " on " + e.network() + ": left " + e.phase() + " by a dead process; removed");
-        }
-        Set<String> owned = links().keySet();
-        for (Link l : p.rtnl.links().list()) {
-            if (l.alias() != null && l.alias().startsWith(NetworkDriver.ALIAS_PREFIX) && !owned.contains(l.name())) {
-                try {
-                    p.rtnl.links().deleteIfExists(l.name());
-                    repaired.add("link " + l.name() + " (" + l.alias() + "): owned by nothing; deleted");
-                } catch (RuntimeException e) {
-                    errors.add("link " + l.name() + ": " + e.getMessage());
-                }
-            }
-        }
-        ReconcileReport fw = p.firewalls.reconcile(p.storedFirewall());
-        nets.keySet().forEach(n -> p.firewalls.setUp(n, true));
-        if (fw.rebuilt()) repaired.add("firewall rebuilt from the state store" + (fw.drift().isEmpty() ? "" : ": " + fw.drift()));
-        fw.drift().stream().filter(l -> l.startsWith("host firewall: ")).forEach(repaired::add); // its FORWARD drop
-        List<Endpoint> eps = p.endpoints();
-        for (Network n : nets.values()) {
+        for (Network n : s.networks().values()) {
             try {
-                p.driver(n).adopt(n, eps.stream().filter(e -> e.network().equals(n.name())).toList());
+                p.driver(n).adopt(n, s.endpoints().stream().filter(e -> e.network().equals(n.name())).toList());
             } catch (RuntimeException e) {
                 errors.add("network " + n.name() + ": " + e.getMessage());
             }
         }
-        if (!errors.isEmpty()) LOG.log(System.Logger.Level.WARNING, "reconcile: " + errors);
-        return repaired;
-    }
-
-    /** The links of every network and endpoint, by name, with what each is for, as their drivers say. */
-    Map<String, String> links() {
-        Map<String, String> out = new HashMap<>();
-        List<Endpoint> eps = p.endpoints();
-        for (Network n : p.networks()) {
-            out.putAll(p.driver(n).links(n, eps.stream().filter(e -> e.network().equals(n.name())).toList()));
-        }
-        return out;
+        if (!errors.isEmpty()) LOG.log(System.Logger.Level.WARNING, "adopt: " + errors);
     }
 
     Ownership ownership() {
         Set<String> bridges = new HashSet<>();
         p.networks().forEach(n -> bridges.add(n.bridge().toString()));
-        return new Ownership(links(), bridges, NetworkDriver.ALIAS_PREFIX, p.firewalls.tables(), p.firewalls.watchedTables());
+        return new Ownership(Repairs.links(p, Stored.read(p)), bridges, NetworkDriver.ALIAS_PREFIX, p.firewalls.tables(),
+                p.firewalls.watchedTables());
     }
 }

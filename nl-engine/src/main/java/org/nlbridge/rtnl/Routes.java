@@ -72,7 +72,8 @@ public final class Routes extends RouteRequests {
     }
 
     /**
-     * The routes of one table ({@code 0} for every table, local included).
+     * The routes of one table ({@code 0} for every table, local included); none for a table that does not exist
+     * (a namespace that never had an IPv4 route has no main table, and the kernel says ENOENT for it).
      * Equivalent to: {@code ip -4 route show table $table}.
      */
     public List<Route> list(int family, int table) {
@@ -85,6 +86,8 @@ public final class Routes extends RouteRequests {
         tableFilter = table;
         try {
             rtnl.dump().run(Rt.RTM_GETROUTE, "routes of table " + Integer.toUnsignedString(table), request, collector);
+        } catch (NoSuchObjectException noTable) {
+            return List.of();
         } finally {
             out = null;
         }

@@ -19,8 +19,9 @@ import org.nlbridge.net.ValidationException;
 /**
  * Everything a script (or an API caller) wants to exist: networks, containers and the user hook's rules. Checks
  * the references between them (a container's network exists, {@code container:<name>} names a container that
- * has its own namespace, names are unique, host ports are not published twice) so that a plan is only ever
- * computed for a consistent whole.
+ * has its own namespace, names are unique, host ports are not published twice) and what containers ask of their
+ * networks and of each other ({@link DesiredStateChecks}: addresses, MACs, namespaces, published ports), so that a
+ * plan is only ever computed for a consistent whole.
  */
 public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> containers, UserRulesSpec userRules) {
 
@@ -74,9 +75,13 @@ public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> conta
                 default -> { }
             }
         }
+        DesiredStateChecks.check(byName, containers);
     }
 
-    /** A host port can be published once per protocol and address; all addresses (no host ip) clash with any. */
+    /**
+     * A host port can be published once per protocol and address; all addresses (no host ip) clash with any, and
+     * 0.0.0.0 or :: with any of its family.
+     */
     private static void checkHostPorts(List<ContainerSpec> containers) {
         record Use(String container, PortMapping mapping) {}
         Map<String, List<Use>> byPort = new HashMap<>();
@@ -86,9 +91,7 @@ public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> conta
                     String key = m.protocol() + "/" + m.hostPort();
                     List<Use> uses = byPort.computeIfAbsent(key, k -> new ArrayList<>());
                     for (Use u : uses) {
-                        IpAddress a = u.mapping().hostIp();
-                        IpAddress b = m.hostIp();
-                        if (a == null || b == null || a.equals(b)) {
+                        if (DesiredStateChecks.clash(u.mapping(), m)) {
                             throw new ValidationException("container " + c.name() + ": publish", p.toString(),
                                     "host port " + m.protocol().toString().toLowerCase(Locale.ROOT) + "/"
                                             + m.hostPort() + " is already published by container " + u.container(),

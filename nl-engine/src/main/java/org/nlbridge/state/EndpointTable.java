@@ -216,6 +216,30 @@ public final class EndpointTable {
 
     private record InFlight(Endpoint endpoint, Owner owner) {}
 
+    /** The endpoints {@link #claimStuck} would claim, read only: what a plan shows as left by a dead process. */
+    public List<Endpoint> stuck() {
+        return tx.query("SELECT " + COLUMNS + ", owner_pid, owner_started FROM endpoints WHERE phase <> 'attached'"
+                        + " ORDER BY network, container",
+                rs -> new InFlight(endpoint(rs), new Owner(rs.getLong("owner_pid"), rs.getLong("owner_started"))))
+                .stream().filter(f -> !f.owner().isAlive()).map(InFlight::endpoint).toList();
+    }
+
+    /**
+     * Claims one endpoint that {@link #stuck} found, if it is still left by a dead process (not claimed meanwhile
+     * by another engine): it comes back in {@link Phase#DETACHING}, owned by this process, for the caller to tear
+     * down and {@link #delete}.
+     */
+    public Optional<Endpoint> claim(String container, String network) {
+        Optional<InFlight> f = tx.queryOne("SELECT " + COLUMNS + ", owner_pid, owner_started FROM endpoints"
+                        + " WHERE container = ? AND network = ? AND phase <> 'attached'",
+                rs -> new InFlight(endpoint(rs), new Owner(rs.getLong("owner_pid"), rs.getLong("owner_started"))),
+                container, network);
+        if (f.isEmpty() || f.get().owner().isAlive() && !f.get().owner().equals(Owner.current())) return Optional.empty();
+        Endpoint e = f.get().endpoint().withPhase(Phase.DETACHING);
+        write(e, Owner.current());
+        return Optional.of(e);
+    }
+
     /**
      * Deletes an endpoint after its teardown, or after the rollback of a failed attach, which releases its
      * addresses and removes its port bindings. Deleting one that is already gone is not an error, so

@@ -59,7 +59,8 @@ public final class StateStore implements AutoCloseable {
 
     /**
      * Opens (creating if needed) {@code <stateDir>/state.db}. A missing state directory is created
-     * accessible to the owner only: whoever can write the store can steer the engine.
+     * accessible to the owner only: whoever can write the store can steer the engine. A directory that someone else
+     * could write (its owner, its files, a directory above it) is refused ({@link StateDirectory}).
      *
      * @throws StateException if the file cannot be opened, cannot use WAL, or was written by a newer nlbridge
      */
@@ -84,6 +85,7 @@ public final class StateStore implements AutoCloseable {
 
     private static StateStore open(Path stateDir, int version, Duration busyTimeout) {
         Path dir = stateDir.toAbsolutePath();
+        StateDirectory.check(dir, StateDirectory.effectiveUid());
         createDirectory(dir);
         Path file = dir.resolve(FILE_NAME);
         Connection connection;
@@ -193,6 +195,14 @@ public final class StateStore implements AutoCloseable {
         return inTransaction("BEGIN IMMEDIATE", true, work);
     }
 
+    /**
+     * Runs {@code work} in a write transaction that is always rolled back: what a change would do or refuse,
+     * without doing it (a request's checks try its allocations this way). The write lock is held meanwhile.
+     */
+    public <T> T trial(Function<Tx, T> work) {
+        return inTransaction("BEGIN IMMEDIATE", true, work, false);
+    }
+
     /** {@link #write} for work without a result. */
     public void update(Consumer<Tx> work) {
         write(tx -> {
@@ -202,6 +212,10 @@ public final class StateStore implements AutoCloseable {
     }
 
     private <T> T inTransaction(String begin, boolean writable, Function<Tx, T> work) {
+        return inTransaction(begin, writable, work, true);
+    }
+
+    private <T> T inTransaction(String begin, boolean writable, Function<Tx, T> work, boolean commit) {
         lock.lock();
         try {
             if (closed) {
@@ -216,7 +230,11 @@ public final class StateStore implements AutoCloseable {
             transactionOpen = true;
             try {
                 T result = work.apply(tx);
-                execute("COMMIT");
+                if (commit) {
+                    execute("COMMIT");
+                } else {
+                    execute("ROLLBACK");
+                }
                 return result;
             } catch (RuntimeException | Error e) {
                 rollback(e);

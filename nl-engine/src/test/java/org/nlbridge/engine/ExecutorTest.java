@@ -36,27 +36,47 @@ class ExecutorTest {
     }
 
     @Test
-    void aRolledBackUnitSkipsItsLaterStepsAndIsUndoneTheOthersCarryOn() {
+    void aFailingContainerUndoesTheWholeRequestEveryUnitBegunLastFirst() {
         List<String> undone = new ArrayList<>();
         Unit web = Unit.rollback("container web", errors -> {
             undone.add("web");
             errors.add("veth already gone");
         });
         Unit db = Unit.rollback("container db", errors -> undone.add("db"));
+        Unit old = Unit.bestEffort("container old", errors -> undone.add("old attached again"));
         RuntimeException boom = new IllegalStateException("boom");
-        List<ApplyException.Failure> f = run(() -> { }, ok("web-1", web), ok("db-1", db), failing("web-2", web, boom),
-                ok("web-3", web), ok("db-2", db));
-        assertEquals(List.of("web-1", "db-1", "web-2", "db-2"), ran);
-        assertEquals(List.of("web"), undone);
-        assertEquals(2, f.size());
-        assertEquals("container web: boom", f.get(0).message());
-        assertEquals("web-2", f.get(0).step().object());
-        assertSame(boom, f.get(0).cause());
-        assertEquals("container web: veth already gone", f.get(1).message());
-        assertEquals(List.of("1/5 web-1", "2/5 db-1", "3/5 db-2"), progress, "only steps done count as progress");
-        ApplyException e = new ApplyException(f);
-        assertEquals("2 failures:\n  container web: boom\n  container web: veth already gone", e.getMessage());
+        ApplyException e = assertThrows(ApplyException.class, () -> run(() -> { }, ok("old-1", old), ok("web-1", web),
+                ok("db-1", db), failing("web-2", web, boom), ok("web-3", web), ok("db-2", db)));
+        assertEquals(List.of("old-1", "web-1", "db-1", "web-2"), ran, "nothing after the failure");
+        assertEquals(List.of("db", "web", "old attached again"), undone, "every unit begun, the last first");
+        assertEquals(true, e.rolledBack());
+        assertEquals(2, e.failures().size());
+        assertEquals("container web: boom", e.failures().get(0).message());
+        assertEquals("web-2", e.failures().get(0).step().object());
+        assertSame(boom, e.failures().get(0).cause());
+        assertEquals("container web: undoing container web: veth already gone", e.failures().get(1).message());
+        assertEquals("container web: boom; the request was undone, except:\n  container web: undoing container web:"
+                + " veth already gone", e.getMessage());
+        assertEquals(List.of("1/6 old-1", "2/6 web-1", "3/6 db-1"), progress, "only steps done count as progress");
         assertEquals(0, e.failures().getFirst().errno(), "not the kernel's refusal");
+    }
+
+    @Test
+    void whatAStepRegistersIsUndoneBeforeItsUnitsOwnUndo() {
+        List<String> undone = new ArrayList<>();
+        Unit web = Unit.rollback("container web", errors -> undone.add("endpoint"));
+        Step record = Step.call(new Change(Action.CREATE, "container", "web", ""), web, () -> {
+            ran.add("record");
+            web.onUndo(errors -> undone.add("record"));
+        });
+        Step files = Step.call(new Change(Action.CREATE, "files", "web", ""), web, () -> {
+            ran.add("files");
+            web.onUndo(errors -> undone.add("files"));
+        });
+        ApplyException e = assertThrows(ApplyException.class, () -> run(() -> { }, record, files,
+                failing("route", web, new IllegalStateException("EEXIST"))));
+        assertEquals(List.of("files", "record", "endpoint"), undone);
+        assertEquals("container web: EEXIST; the request was undone, nothing of it is applied", e.getMessage());
     }
 
     @Test
@@ -66,6 +86,17 @@ class ExecutorTest {
                 ok("link", teardown), ok("record", teardown));
         assertEquals(List.of("fw", "link", "record"), ran);
         assertEquals(List.of("network old: no table"), f.stream().map(ApplyException.Failure::message).toList());
+    }
+
+    @Test
+    void aCheckThatOnlyAStepCouldMakeIsThrownAsItIsAfterTheUndo() {
+        List<String> undone = new ArrayList<>();
+        Unit web = Unit.rollback("container web", errors -> undone.add("web"));
+        org.nlbridge.net.ValidationException taken = new org.nlbridge.net.ValidationException("container web: ip",
+                "10.0.0.2", "is in use by container db", "a free address");
+        assertSame(taken, assertThrows(org.nlbridge.net.ValidationException.class,
+                () -> run(() -> { }, ok("record", web), failing("journal", web, taken))));
+        assertEquals(List.of("web"), undone);
     }
 
     @Test
@@ -79,7 +110,7 @@ class ExecutorTest {
     }
 
     @Test
-    void anAbortUndoesEveryAbortingUnitBegunInReverseAndThrowsTheFailureItself() {
+    void anAbortUndoesEveryUnitBegunInReverseAndSaysWhatTheUndoCouldNotDo() {
         List<String> undone = new ArrayList<>();
         Unit a = Unit.abort("network a", errors -> undone.add("a"));
         Unit b = Unit.abort("network b", errors -> {
@@ -89,12 +120,12 @@ class ExecutorTest {
         Unit c = Unit.abort("network c", errors -> undone.add("c"));
         RuntimeException boom = new IllegalStateException("icc=false needs br_netfilter");
         List<String> after = new ArrayList<>();
-        RuntimeException thrown = assertThrows(RuntimeException.class, () -> run(() -> after.add("tables"),
+        ApplyException thrown = assertThrows(ApplyException.class, () -> run(() -> after.add("tables"),
                 ok("a", a), ok("b", b), failing("b-fw", b, boom), ok("c", c)));
-        assertSame(boom, thrown);
+        assertSame(boom, thrown.failures().getFirst().cause());
         assertEquals(List.of("b", "a"), undone, "c never began");
         assertEquals(List.of("tables"), after);
-        assertEquals("undoing network b: bridge busy", thrown.getSuppressed()[0].getMessage());
+        assertEquals("network b: undoing network b: bridge busy", thrown.failures().get(1).message());
         assertEquals(List.of("a", "b", "b-fw"), ran);
     }
 }

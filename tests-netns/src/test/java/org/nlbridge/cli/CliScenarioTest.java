@@ -102,26 +102,11 @@ class CliScenarioTest {
 
     /** Equal, or fails showing the first piece (link, address, rule line) that differs. */
     static void assertSame(String expected, String actual, String what) {
-        if (expected.equals(actual)) return;
-        List<String> a = List.of(expected.split("\\},\\{|\n"));
-        List<String> b = List.of(actual.split("\\},\\{|\n"));
-        for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
-            String x = i < a.size() ? a.get(i) : "<none>";
-            String y = i < b.size() ? b.get(i) : "<none>";
-            if (!x.equals(y)) throw new AssertionError(what + ": first difference at piece " + i + ":\n  before: " + x + "\n  after:  " + y);
-        }
+        org.nlbridge.testing.KernelText.assertSame(expected, actual, what);
     }
 
-    /**
-     * The kernel state a plan must not touch: links and addresses ({@code ip -j -d}, without counters) and the nft
-     * ruleset with handles (a rebuilt table gets new handles even when its rules read the same).
-     */
+    /** See {@link org.nlbridge.testing.KernelText}. */
     static String kernel(String ns) {
-        String ip = Oracle.ip(ns, "link", "show") + "\n" + Oracle.ip(ns, "addr", "show") + "\n" + Oracle.ip(ns, "route", "show");
-        // the kernel's own moving parts: bridge timers, IPv6 link-local addresses leaving DAD, and carrier state
-        // (a veth's peer coming up sets LOWER_UP asynchronously; a plan never touches it)
-        ip = ip.replaceAll("\"[a-z_]+_timer\":[0-9.]+,?", "").replace("\"tentative\":true,", "")
-                .replace("\"NO-CARRIER\",", "").replace(",\"LOWER_UP\"", "").replaceAll("\"operstate\":\"[A-Z]+\",", "");
-        return ip + "\n" + World.nft(ns, "-a", "list", "ruleset").replaceAll("counter packets \\d+ bytes \\d+", "counter");
+        return org.nlbridge.testing.KernelText.of(ns);
     }
 }

@@ -16,14 +16,14 @@ import org.nlbridge.dsl.ScriptLoader;
  * The command line as users run it ({@code Main.execute}), with the real bridge engine and the standard script
  * loader (root-owned scripts only), on a {@link World}'s host namespace and state directory; output captured.
  */
-final class RealCli {
+public final class RealCli {
     private final World world;
 
-    RealCli(World world) {
+    public RealCli(World world) {
         this.world = world;
     }
 
-    record Result(int code, String out, String err) {
+    public record Result(int code, String out, String err) {
         @Override
         public String toString() {
             return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -31,7 +31,7 @@ final class RealCli {
     }
 
     /** {@code nlbridge --host-netns HOST --state DIR ARGS...} */
-    Result run(String... args) {
+    public Result run(String... args) {
         return run(Cli.Launcher.INHERIT_IO, args);
     }
 
@@ -39,7 +39,7 @@ final class RealCli {
      * {@code nlbridge run CONTAINER CMD...} with the command's stdout as the result's {@code out} (its stderr goes to
      * the result's {@code err}, after nlbridge's own) and its exit status as the code.
      */
-    Result inContainer(String container, String... cmd) {
+    public Result inContainer(String container, String... cmd) {
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
         Cli.Launcher capture = l -> {
@@ -71,7 +71,7 @@ final class RealCli {
     }
 
     /** Writes a script file (root-owned, in a directory only root can write: what the standard loader accepts). */
-    static Path script(Path dir, String name, String text) {
+    public static Path script(Path dir, String name, String text) {
         try {
             return Files.writeString(dir.resolve(name), text);
         } catch (IOException e) {

@@ -47,7 +47,9 @@ public final class DaemonProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "org.nlbridge.cli.Main",
                 "--host-netns", hostNetns, "--state", state.toString(), "daemon", "-H", "unix://" + socket,
                 "--debounce-ms", "50"));
-        cmd.addAll(extra);
+        // -Dname=value extras are the JVM's (a crash point), the others the daemon's
+        extra.stream().filter(a -> a.startsWith("-D")).forEach(a -> cmd.add(1, a));
+        extra.stream().filter(a -> !a.startsWith("-D")).forEach(cmd::add);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -82,6 +84,11 @@ public final class DaemonProcess implements AutoCloseable {
     /** SIGTERM, and wait for it to end; returns its exit code. */
     public int term() {
         process.toHandle().destroy(); // SIGTERM
+        return waitFor();
+    }
+
+    /** Waits for it to end by itself (a crash point halts it); returns its exit code. */
+    public int awaitExit() {
         return waitFor();
     }
 

@@ -119,7 +119,7 @@ class DriftRepairTest {
             ms = within(1000, "our tables rebuilt", () -> firewallBack(net.host));
             repaired = events.await(mark, e -> e.type().equals("drift") && e.action().equals("repaired"), 2000, "drift repaired");
             assertTrue(repaired.object().startsWith("nf_tables ip nlbridge deleted"), repaired.toText());
-            assertTrue(repaired.detail().startsWith("firewall rebuilt from the state store"), repaired.toText());
+            assertTrue(repaired.detail().startsWith("~ firewall tables nftables (rebuilt from the state: "), repaired.toText());
             System.out.println("firewall repaired in " + ms + " ms");
             DaemonProcess.sleep(300); // anything that would wrongly follow has had time to
             String ruleset = Net.nft(net.host, "nft", "list", "ruleset");

@@ -25,7 +25,8 @@ public final class KernelState {
     /** The sysctls per interface whose change must be announced, and the global ones. */
     private static final String SYSCTLS = "/proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding"
             + " /proc/sys/net/ipv4/conf/*/route_localnet /proc/sys/net/ipv4/conf/*/arp_notify"
-            + " /proc/sys/net/ipv6/conf/*/accept_ra /proc/sys/net/ipv6/conf/*/disable_ipv6";
+            + " /proc/sys/net/ipv6/conf/*/accept_ra /proc/sys/net/ipv6/conf/*/disable_ipv6"
+            + " /proc/sys/net/ipv6/conf/*/autoconf /proc/sys/net/ipv6/conf/*/accept_redirects";
 
     public static Map<String, String> of(String ns) {
         Map<String, String> out = new TreeMap<>();

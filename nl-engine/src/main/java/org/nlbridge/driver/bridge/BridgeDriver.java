@@ -89,6 +89,11 @@ public final class BridgeDriver implements NetworkDriver {
     }
 
     @Override
+    public List<Step> repair(Network network, Endpoint endpoint, Unit unit) {
+        return endpoints.repair(network, endpoint, unit);
+    }
+
+    @Override
     public boolean intact(Network network, Endpoint endpoint, Map<String, Link> hostLinks) {
         return BridgeEndpoints.intact(network, endpoint, hostLinks);
     }

@@ -20,10 +20,13 @@ import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netlink.NoSuchObjectException;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.rtnl.Address;
 import org.nlbridge.rtnl.AddressSpec;
 import org.nlbridge.rtnl.BridgePortSpec;
 import org.nlbridge.rtnl.Link;
+import org.nlbridge.rtnl.Route;
 import org.nlbridge.rtnl.RouteSpec;
+import org.nlbridge.rtnl.Rtnl;
 import org.nlbridge.rtnl.VethSpec;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.Change.Action;
@@ -36,12 +39,13 @@ import org.nlbridge.state.SubnetConfig;
  * The kernel side of endpoints: a veth pair whose peer is created directly inside the container's namespace with its
  * final name, then the container side (sysctls, {@code lo} up, address, up, default route), then the firewall.
  *
- * <p>The steps of a batch come grouped by kind: every host-side veth first (consecutive steps of the host namespace:
- * one netlink batch), then each container's side (one visit of its namespace, one batch), then the firewall entries.
+ * <p>The steps of a batch come grouped by kind: every host-side veth first, then their sysctls (consecutive steps of
+ * the host namespace: one visit, one netlink batch), then each container's side (one visit of its namespace, one
+ * batch), then the firewall entries.
  */
 final class BridgeEndpoints {
     /** Whether this kernel has IPv6 at all ({@code ipv6.disable=1} removes the whole sysctl tree). */
-    private static final boolean IPV6 = Files.isDirectory(Path.of("/proc/sys/net/ipv6"));
+    static final boolean IPV6 = Files.isDirectory(Path.of("/proc/sys/net/ipv6"));
 
     private final DriverContext ctx;
 
@@ -52,6 +56,13 @@ final class BridgeEndpoints {
     List<Step> attach(List<Attachment> batch) {
         List<Step> out = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) out.add(hostVeth(batch.get(i), i == 0));
+        if (IPV6) {
+            // the host end takes no router advertisement either (a bridge port's frames go to the bridge, but a
+            // port taken off it would take them): in the same host visit as the veths
+            for (Attachment a : batch) {
+                out.add(Step.sysctl(a.unit(), null, "net/ipv6/conf/" + a.hostLink() + "/accept_ra", "0"));
+            }
+        }
         for (int i = 0; i < batch.size(); i++) {
             // a container end handed over is set up by its runtime, in its runtime's namespace
             if (batch.get(i).container().handover() == null) containerSide(batch.get(i), i == 0, out);
@@ -123,10 +134,72 @@ final class BridgeEndpoints {
                 : new Change(Action.CREATE, "address", where, "next free address in " + net.pool());
         return Step.netlink(change, a.unit(), a.container().netns(), r -> {
             Endpoint e = a.endpoint();
-            IpAddress ip = net.family() == IpAddress.AF_INET ? e.ipv4() : e.ipv6();
-            AddressSpec spec = AddressSpec.of(r.index(e.ifName().toString()), Cidr.of(ip, net.subnet().prefixLength()));
-            r.batch().addresses().add(net.family() == IpAddress.AF_INET ? spec.withBroadcast() : spec.withNoDad());
+            addAddress(r, e.ifName().toString(), Cidr.of(address(e, net), net.subnet().prefixLength()));
         });
+    }
+
+    private static IpAddress address(Endpoint e, SubnetConfig net) {
+        return net.family() == IpAddress.AF_INET ? e.ipv4() : e.ipv6();
+    }
+
+    private static void addAddress(Step.Requests r, String ifname, Cidr cidr) {
+        AddressSpec spec = AddressSpec.of(r.index(ifname), cidr);
+        r.batch().addresses().add(cidr.family() == IpAddress.AF_INET ? spec.withBroadcast() : spec.withNoDad());
+    }
+
+    /** What is inside a container's namespace, as far as its endpoint is concerned. */
+    private record Inside(Link link, boolean loUp, List<Cidr> addresses, List<Route> routes) {}
+
+    /**
+     * The steps that give an attached container back what someone took from inside its namespace: {@code lo} or its
+     * interface up, its addresses, its default routes (the same steps, and plan lines, as its attach). Nothing when
+     * its interface is gone: then the veth is gone too, and the endpoint is re-made. Nothing for an endpoint handed
+     * over to a runtime: its namespace, and what is inside, are the runtime's.
+     */
+    List<Step> repair(Network n, Endpoint e, Unit unit) {
+        if (e.handedOver()) return List.of();
+        String ns = e.netns().getFileName().toString();
+        String ifname = e.ifName().toString();
+        Inside in;
+        try (NetNs target = NetNs.open(ns)) {
+            in = target.call(() -> {
+                try (Rtnl r = Rtnl.current()) {
+                    Link l = r.links().find(ifname).orElse(null);
+                    boolean lo = r.links().find("lo").map(Link::isUp).orElse(false);
+                    if (l == null) return new Inside(null, lo, List.of(), List.of());
+                    List<Cidr> addrs = r.addresses().list(l.index()).stream().map(Address::address).toList();
+                    List<Route> routes = new ArrayList<>(r.routes().list(IpAddress.AF_INET));
+                    if (n.ipv6() != null) routes.addAll(r.routes().list(IpAddress.AF_INET6));
+                    return new Inside(l, lo, addrs, routes);
+                }
+            });
+        } catch (RuntimeException gone) {
+            return List.of(); // the namespace went meanwhile: the next plan re-makes the endpoint
+        }
+        if (in.link() == null) return List.of();
+        List<Step> out = new ArrayList<>();
+        if (!in.loUp()) {
+            out.add(Step.netlink(new Change(Action.UPDATE, "link", ns + ":lo", "up"), unit, ns,
+                    r -> r.batch().links().setUp("lo")));
+        }
+        for (SubnetConfig net : BridgeNetworks.configs(n)) {
+            Cidr want = Cidr.of(address(e, net), net.subnet().prefixLength());
+            if (in.addresses().contains(want)) continue;
+            out.add(Step.netlink(new Change(Action.CREATE, "address", ns + ":" + ifname + " " + want, ""), unit, ns,
+                    r -> addAddress(r, ifname, want)));
+        }
+        if (!in.link().isUp()) {
+            out.add(Step.netlink(new Change(Action.UPDATE, "link", ns + ":" + ifname, "up"), unit, ns,
+                    r -> r.batch().links().setUp(r.index(ifname))));
+        }
+        if (!n.options().internal() && e.defaultRoute()) {
+            for (SubnetConfig net : BridgeNetworks.configs(n)) {
+                boolean has = in.routes().stream().anyMatch(rt -> rt.isDefault() && rt.table() == 254
+                        && rt.family() == net.family() && net.gateway().equals(rt.gateway()));
+                if (!has) out.add(route(ns, ifname, net, true, unit));
+            }
+        }
+        return out;
     }
 
     /** The container's default route via the network's gateway, added or (when {@code on} is false) removed. */
@@ -172,7 +245,10 @@ final class BridgeEndpoints {
                 + " accept the container's addresses on each other's networks";
     }
 
-    /** Firewall entries out, then every veth in one batch (its peer inside goes with it). */
+    /**
+     * Firewall entries out, then every veth in one batch (its peer inside goes with it). A link of the veth's name
+     * without the endpoint's alias is not the engine's and stays (issue 16 item 5).
+     */
     List<Step> detach(Network n, List<Endpoint> endpoints, Function<Endpoint, Unit> units) {
         List<Step> out = new ArrayList<>();
         Map<String, Link> links = new HashMap<>();
@@ -187,7 +263,10 @@ final class BridgeEndpoints {
         }
         for (Endpoint e : endpoints) {
             String veth = e.hostVeth().toString();
-            if (!links.containsKey(veth)) continue; // gone with its namespace, or never made
+            Link l = links.get(veth);
+            if (l == null) continue; // gone with its namespace, or never made
+            // the store alone does not prove the link is ours (a swapped store, a link someone made in its place)
+            if (!Naming.vethAlias(e.network(), e.container()).equals(l.alias())) continue;
             out.add(Step.netlink(new Change(Action.DELETE, "link", veth, "veth"), units.apply(e), null,
                     r -> r.batch().links().delete(veth)));
         }

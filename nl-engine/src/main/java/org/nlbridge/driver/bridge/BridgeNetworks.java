@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.nlbridge.driver.CrashPoint;
 import org.nlbridge.driver.DriverContext;
 import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
@@ -171,7 +172,8 @@ final class BridgeNetworks {
 
     /**
      * What makes the kernel match a stored network: the bridge (down, with its own MAC and our alias), IPv6 router
-     * advertisements off on it, its MTU, addresses, up, the forwarding sysctls, its firewall rules.
+     * advertisements, SLAAC and redirects off on it (on every network), its MTU, addresses, up, the forwarding
+     * sysctls, its firewall rules.
      */
     List<Step> ensure(Network n, Unit unit) {
         List<Step> out = new ArrayList<>();
@@ -189,8 +191,8 @@ final class BridgeNetworks {
             out.add(Step.netlink(new Change(Action.CREATE, "link", br, "bridge, mtu " + n.mtu().value()), unit, null,
                     r -> r.batch().links().add(spec)));
         }
-        if (n.ipv6() != null && (l.isEmpty() || !"0".equals(ctx.host().sysctl(acceptRa(br))))) {
-            out.add(Step.sysctl(unit, null, acceptRa(br), "0")); // no router advertisements from containers
+        for (String key : noRouterAdvertisements(br)) {
+            if (l.isEmpty() || !"0".equals(ctx.host().sysctl(key))) out.add(Step.sysctl(unit, null, key, "0"));
         }
         if (l.isPresent() && n.bridgeOrigin() == BridgeOrigin.CREATED && l.get().mtu() != n.mtu().value()) {
             out.add(Step.netlink(new Change(Action.UPDATE, "link", br, "mtu " + l.get().mtu() + " -> " + n.mtu().value()),
@@ -225,15 +227,26 @@ final class BridgeNetworks {
         return out;
     }
 
-    private static String acceptRa(String bridge) {
-        return "net/ipv6/conf/" + bridge + "/accept_ra";
+    /**
+     * What keeps containers from configuring the host through the bridge (CVE-2020-13401): IPv6 router
+     * advertisements not accepted (no address, route or default router from them, also on an IPv4-only network
+     * whose bridge still has IPv6: the host would take a container's RA there), no SLAAC, no ICMPv6 redirects. Set to
+     * 0 whatever forwarding is (forwarding ignores accept_ra 1, not 2). None when the kernel has no IPv6.
+     */
+    static List<String> noRouterAdvertisements(String link) {
+        if (!BridgeEndpoints.IPV6) return List.of();
+        String conf = "net/ipv6/conf/" + link + "/";
+        return List.of(conf + "accept_ra", conf + "autoconf", conf + "accept_redirects");
     }
 
     private void forward(List<Step> out, Unit unit, String key) {
         if (!"1".equals(ctx.host().sysctl(key))) out.add(Step.sysctl(unit, null, key, "1"));
     }
 
-    /** What removes a network: its firewall rules, and the bridge if nlbridge made it (a {@code -b} bridge stays). */
+    /**
+     * What removes a network: its firewall rules, and the bridge if nlbridge made it (a {@code -b} bridge stays) and
+     * it carries the network's alias (a link of that name without it is someone else's).
+     */
     List<Step> remove(Network n, Unit unit) {
         List<Step> out = new ArrayList<>();
         Firewalls fw = ctx.firewalls();
@@ -241,10 +254,13 @@ final class BridgeNetworks {
             out.add(Step.call(new Change(Action.DELETE, "firewall", "network " + n.name(), ""), unit, () -> {
                 fw.driver(n.options().firewall()).teardownNetwork(n.bridge());
                 fw.setUp(n.name(), false);
+                CrashPoint.at(CrashPoint.NETWORK_REMOVING);
             }));
         }
         String br = n.bridge().toString();
-        if (n.bridgeOrigin() == BridgeOrigin.CREATED && rtnl.links().find(br).isPresent()) {
+        // only a bridge that carries this network's alias is the engine's to delete, whatever the store says
+        if (n.bridgeOrigin() == BridgeOrigin.CREATED
+                && rtnl.links().find(br).filter(l -> Naming.bridgeAlias(n.name()).equals(l.alias())).isPresent()) {
             out.add(Step.netlink(new Change(Action.DELETE, "link", br, "bridge"), unit, null,
                     r -> r.batch().links().delete(br)));
         }

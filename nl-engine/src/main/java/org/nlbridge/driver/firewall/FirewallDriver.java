@@ -35,10 +35,22 @@ public interface FirewallDriver extends AutoCloseable {
     void ensureUserHook();
 
     /**
-     * Inserts a script's user rule at the top of the user hook, on the user's explicit request; the engine inserts
-     * each rule once and never edits or removes it afterwards. A backend without a hook refuses.
+     * Inserts a script's user rule at the top of the user hook, marked as a script's, on the user's explicit
+     * request; the engine never edits or removes a rule without that mark. A backend without a hook refuses.
      */
     void insertUserRule(UserRulesSpec.AllowOnlyFrom rule);
+
+    /**
+     * Whether the user hook holds a script's rule (with the mark, or an identical rule without it, as the user or an
+     * older nlbridge inserted it); reads the kernel only. A backend without a hook answers false.
+     */
+    default boolean hasUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        return false;
+    }
+
+    /** Removes the rules marked as {@code rule}'s from the user hook (a request that inserted it was undone). */
+    default void removeUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+    }
 
     /** Installs one network's rules (masquerade, forward policy, isolation, direct-access drop). Idempotent for an equal spec. */
     void setupNetwork(NetworkFirewallSpec network);
@@ -64,6 +76,23 @@ public interface FirewallDriver extends AutoCloseable {
      * transaction. {@code desired} becomes the driver's state. Never touches the user hook's rules.
      */
     ReconcileReport reconcile(FirewallState desired);
+
+    /**
+     * Takes {@code desired} as the driver's state without touching the kernel: what a process that starts assumes
+     * the kernel holds (the store's state), so that incremental changes can follow; {@link #drift} says whether the
+     * kernel really holds it, and {@link #reconcile} makes it. A driver without a read-only way reconciles.
+     */
+    default void adopt(FirewallState desired) {
+        reconcile(desired);
+    }
+
+    /**
+     * What differs between the kernel and {@code desired}, one line each (empty: nothing); reads the kernel only,
+     * for a {@code plan} that must change nothing. A driver that cannot tell reports nothing.
+     */
+    default List<String> drift(FirewallState desired) {
+        return List.of();
+    }
 
     /** Removes every rule, set and table this driver owns; leaves the user hook and its rules alone. Idempotent. */
     void teardownAll();

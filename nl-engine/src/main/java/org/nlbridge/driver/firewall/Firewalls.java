@@ -16,15 +16,19 @@ import org.nlbridge.net.IpProtocol;
 import org.nlbridge.netns.NetNs;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.FirewallBackend;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * The firewall drivers of one host namespace, one per {@link FirewallBackend}, each opened on first use: a host whose
  * networks all say {@code firewall 'none'} never opens nf_tables. Which class serves a backend is a {@link Backend}
  * entry of the list the engine passes in, so adding a backend is one entry there and nothing here or in a driver.
  *
- * <p>A driver is reconciled once when it opens, to what the state store says for its backend (the {@code stored}
- * function), never to an empty state first: that would delete every network's rules and rebuild them at each
- * engine open, a window without isolation or published ports.
+ * <p>A driver takes the state the store says for its backend when it opens (the {@code stored} function), and again
+ * at the start of every request ({@link #adopt}), without touching the kernel: opening an engine, planning or asking
+ * for its status changes nothing. Whether the kernel holds that state is {@link #drift}'s question (a plan shows the
+ * answer); {@link #reconcile} makes it so, in one transaction per backend (an apply's repair phase, a daemon's drift
+ * repair). Never to an empty state first: that would delete every network's rules and rebuild them, a window
+ * without isolation or published ports.
  */
 public final class Firewalls implements AutoCloseable {
 
@@ -50,7 +54,9 @@ public final class Firewalls implements AutoCloseable {
     private final Map<FirewallBackend, Backend> backends = new EnumMap<>(FirewallBackend.class);
     private final Function<FirewallBackend, FirewallState> stored;
     private final Map<FirewallBackend, FirewallDriver> open = new EnumMap<>(FirewallBackend.class);
-    private final Set<FirewallBackend> reconciled = EnumSet.noneOf(FirewallBackend.class);
+    private final Set<FirewallBackend> loaded = EnumSet.noneOf(FirewallBackend.class);
+    /** The state a backend not opened yet takes when it is, as of the start of the current request. */
+    private final Map<FirewallBackend, FirewallState> pending = new EnumMap<>(FirewallBackend.class);
     private final Set<String> setUp = new HashSet<>();
 
     /**
@@ -71,28 +77,53 @@ public final class Firewalls implements AutoCloseable {
         }
     }
 
-    /** The driver of a backend, opened (and reconciled to the store's state) on first use. */
+    /** The driver of a backend, opened on first use with the store's state as its own (nothing is changed). */
     public synchronized FirewallDriver driver(FirewallBackend id) {
         FirewallDriver d = opened(id);
-        if (reconciled.add(id)) {
-            try {
-                d.reconcile(stored.apply(id).validated());
-            } catch (RuntimeException e) {
-                reconciled.remove(id);
-                throw e;
-            }
+        if (!loaded.contains(id)) {
+            FirewallState start = pending.remove(id);
+            d.adopt((start != null ? start : stored.apply(id)).validated());
+            loaded.add(id);
         }
         return d;
     }
 
-    /** The driver opened but not reconciled: for questions that read the kernel only (plan). */
+    /**
+     * Each backend with networks in {@code desired}, or in use already, takes {@code desired} as its state without
+     * touching the kernel (the start of a request: the store's state is what the kernel should hold); the others
+     * take it when a step of the request first uses them, whatever the store says by then.
+     */
+    public synchronized void adopt(Map<FirewallBackend, FirewallState> desired) {
+        for (FirewallBackend id : FirewallBackend.values()) {
+            FirewallState d = desired.getOrDefault(id, FirewallState.EMPTY).validated();
+            if (d.networks().isEmpty() && !isOpen(id)) {
+                pending.put(id, d);
+                continue;
+            }
+            opened(id).adopt(d);
+            loaded.add(id);
+        }
+    }
+
+    /** What differs from {@code desired} in the kernel, by backend (backends with networks only); reads only. */
+    public synchronized Map<FirewallBackend, List<String>> drift(Map<FirewallBackend, FirewallState> desired) {
+        Map<FirewallBackend, List<String>> out = new EnumMap<>(FirewallBackend.class);
+        for (FirewallBackend id : FirewallBackend.values()) {
+            FirewallState d = desired.getOrDefault(id, FirewallState.EMPTY);
+            if (d.networks().isEmpty()) continue;
+            out.put(id, opened(id).drift(d.validated()));
+        }
+        return out;
+    }
+
+    /** The driver opened but not given a state: for questions that read the kernel only (plan). */
     private FirewallDriver opened(FirewallBackend id) {
         return open.computeIfAbsent(id, b -> backends.get(b).open().apply(host));
     }
 
-    /** Whether the backend's driver is in use (opened and reconciled). */
+    /** Whether the backend's driver is in use (opened, with a state). */
     public synchronized boolean isOpen(FirewallBackend id) {
-        return reconciled.contains(id);
+        return loaded.contains(id);
     }
 
     /** What a network's firewall is on its backend, in words for {@code plan}. */
@@ -113,6 +144,11 @@ public final class Firewalls implements AutoCloseable {
     /** The driver that keeps the user hook (opened on first use). */
     public FirewallDriver userHook() {
         return driver(userHookBackend());
+    }
+
+    /** Whether the user hook holds a script's rule; reads the kernel only. */
+    public synchronized boolean hasUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        return opened(userHookBackend()).hasUserRule(rule);
     }
 
     /** Whether the user hook exists; reads the kernel only. */
@@ -146,8 +182,8 @@ public final class Firewalls implements AutoCloseable {
 
     /**
      * Makes each backend's rules match {@code desired} (after a restart, a crash or an external flush): a backend
-     * with networks is reconciled, an open one without networks keeps no tables ({@link #unused}); the others stay
-     * closed.
+     * with networks is loaded and reconciled, an open one without networks keeps no tables ({@link #unused}); the
+     * others stay closed.
      */
     public synchronized ReconcileReport reconcile(Map<FirewallBackend, FirewallState> desired) {
         List<String> drift = new ArrayList<>();
@@ -159,11 +195,8 @@ public final class Firewalls implements AutoCloseable {
                 if (isOpen(id)) rebuilt |= unused(open.get(id), drift);
                 continue;
             }
-            if (reconciled.add(id)) {
-                opened(id).reconcile(d.validated()); // the first reconcile: to the store's state, which is d
-                continue;
-            }
-            ReconcileReport r = open.get(id).reconcile(d.validated());
+            ReconcileReport r = opened(id).reconcile(d.validated());
+            loaded.add(id);
             rebuilt |= r.rebuilt();
             drift.addAll(r.drift());
             warnings.addAll(r.warnings());
@@ -216,27 +249,28 @@ public final class Firewalls implements AutoCloseable {
     /** What is wrong with the host's other firewalls that no open driver can repair, one line each. */
     public synchronized List<String> hostFirewallWarnings() {
         List<String> out = new ArrayList<>();
-        for (FirewallBackend id : reconciled) out.addAll(open.get(id).hostFirewallWarnings());
+        for (FirewallBackend id : loaded) out.addAll(open.get(id).hostFirewallWarnings());
         return out;
     }
 
-    /** Whether {@link #teardownUnused} would remove tables: an open backend that nothing uses has some. */
+    /** Whether {@link #teardownUnused} would remove tables: a backend that nothing uses has some; reads only. */
     public synchronized boolean wouldTearDown(FirewallBackend id, Set<FirewallBackend> inUse) {
-        return isOpen(id) && !inUse.contains(id) && open.get(id).hasTables();
+        return !inUse.contains(id) && opened(id).hasTables();
     }
 
-    /** Removes the tables of every open backend no network uses any more (never the user hook). */
+    /** Removes the tables of every backend no network uses any more that has some (never the user hook). */
     public synchronized void teardownUnused(Set<FirewallBackend> inUse) {
         for (FirewallBackend id : FirewallBackend.values()) {
-            if (isOpen(id) && !inUse.contains(id)) driver(id).teardownAll();
+            if (wouldTearDown(id, inUse)) driver(id).teardownAll();
         }
     }
 
     /** The kernel's connection counts of the published ports, by {@link #portKey}, where a backend counts them. */
     public synchronized Map<String, Long> connections() {
         Map<String, Long> out = new HashMap<>();
-        for (FirewallBackend id : reconciled) {
-            for (PublishedPort p : open.get(id).listPorts()) {
+        for (FirewallBackend id : FirewallBackend.values()) {
+            if (!isOpen(id) && stored.apply(id).networks().isEmpty()) continue;
+            for (PublishedPort p : driver(id).listPorts()) {
                 out.put(portKey(p.protocol(), p.hostPort(), p.containerIp(), p.containerPort()), p.connections());
             }
         }
@@ -260,7 +294,7 @@ public final class Firewalls implements AutoCloseable {
             }
         }
         open.clear();
-        reconciled.clear();
+        loaded.clear();
         if (first != null) throw first;
     }
 }

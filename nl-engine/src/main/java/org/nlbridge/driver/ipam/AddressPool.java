@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.nlbridge.state.SubnetConfig;
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IpAddress;
-import org.nlbridge.net.ValidationException;
+import org.nlbridge.spec.AddressRequest;
 
 /**
  * The addresses one family of a network can hand out: the range (or the whole subnet) without the
@@ -115,23 +115,7 @@ final class AddressPool {
      * @param owners the addresses in use on the network and the container holding each
      */
     void checkRequest(String field, String network, IpAddress requested, NavigableMap<IpAddress, String> owners) {
-        String reason = null;
-        if (requested.equals(gateway)) {
-            reason = "is the gateway of network " + network;
-        } else if (requested.equals(subnet.network())) {
-            reason = "is the network address of subnet " + subnet;
-        } else if (isIpv4() && requested.equals(subnet.last())) {
-            reason = "is the broadcast address of subnet " + subnet;
-        } else if (!allocatable(requested)) {
-            reason = "is outside the allocatable range " + cidr + " of network " + network;
-        } else if (owners.containsKey(requested)) {
-            reason = "is in use by container " + owners.get(requested);
-        }
-        if (reason != null) {
-            throw new ValidationException(field, requested.toString(), reason, "a free address in " + cidr
-                    + (isIpv4() ? " other than the network, broadcast and gateway addresses"
-                                : " other than the network and gateway addresses"));
-        }
+        AddressRequest.check(field, network, subnet, gateway, cidr.equals(subnet) ? null : cidr, requested, owners);
     }
 
     private boolean isIpv4() {

@@ -58,21 +58,24 @@ public final class Ipam {
      * @throws ValidationException for a bad subnet, gateway or range, an overlap, or a taken name or bridge
      */
     public void createNetwork(Network n) {
+        store.update(tx -> createNetwork(tx, n));
+    }
+
+    /** {@link #createNetwork(Network)} in an open write transaction (a request's checks try it in one). */
+    public void createNetwork(Tx tx, Network n) {
         SubnetRules.checkConfig(n.name(), n.ipv4(), IpAddress.AF_INET);
         if (n.ipv6() != null) {
             SubnetRules.checkConfig(n.name(), n.ipv6(), IpAddress.AF_INET6);
         }
-        store.update(tx -> {
-            tx.networks().requireNew(n); // before the overlap check, which would name the network itself
-            List<Network> others = tx.networks().all();
-            SubnetRules.checkNoOverlap(SubnetRules.field(n.name(), "subnet", IpAddress.AF_INET), n.ipv4().subnet(),
-                    subnets(others, false));
-            if (n.ipv6() != null) {
-                SubnetRules.checkNoOverlap(SubnetRules.field(n.name(), "subnet", IpAddress.AF_INET6),
-                        n.ipv6().subnet(), subnets(others, true));
-            }
-            tx.networks().insert(n);
-        });
+        tx.networks().requireNew(n); // before the overlap check, which would name the network itself
+        List<Network> others = tx.networks().all();
+        SubnetRules.checkNoOverlap(SubnetRules.field(n.name(), "subnet", IpAddress.AF_INET), n.ipv4().subnet(),
+                subnets(others, false));
+        if (n.ipv6() != null) {
+            SubnetRules.checkNoOverlap(SubnetRules.field(n.name(), "subnet", IpAddress.AF_INET6),
+                    n.ipv6().subnet(), subnets(others, true));
+        }
+        tx.networks().insert(n);
     }
 
     private static Map<String, Cidr> subnets(List<Network> networks, boolean v6) {

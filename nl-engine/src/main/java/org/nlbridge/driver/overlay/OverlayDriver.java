@@ -197,7 +197,7 @@ public final class OverlayDriver implements NetworkDriver {
     public List<Step> remove(Network n, Unit unit) {
         List<Step> out = new ArrayList<>();
         String vx = Naming.vxlan(n.name());
-        if (ctx.rtnl().links().find(vx).isPresent()) {
+        if (ctx.rtnl().links().find(vx).filter(l -> Naming.vxlanAlias(n.name()).equals(l.alias())).isPresent()) {
             out.add(Step.netlink(new Change(Action.DELETE, "link", vx, "vxlan"), unit, null, r -> r.batch().links().delete(vx)));
         }
         out.addAll(bridge.remove(n, unit));

@@ -173,14 +173,16 @@ class BridgePacketTest {
     }
 
     /**
-     * Someone flushes the whole ruleset (a firewall reload): direct routing to a container works until the engine
-     * opens again, whose reconcile rebuilds every rule from the store (CVE-2025-54410: isolation must survive).
+     * Someone flushes the whole ruleset (a firewall reload): direct routing to a container works until the next
+     * apply, whose repair phase rebuilds every rule from the store (CVE-2025-54410: isolation must survive); opening
+     * an engine and planning change nothing, the plan shows the rebuild.
      */
     @Test
-    void aFlushedRulesetIsRebuiltWhenTheEngineOpens(Sandbox sb) {
+    void aFlushedRulesetIsRebuiltByTheNextApply(Sandbox sb) {
         Engine e = engine(sb);
-        e.apply(state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.11.1/24"))),
-                List.of(ctr("c1", "pub", "5000:22"))), null);
+        DesiredState d = state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.11.1/24"))),
+                List.of(ctr("c1", "pub", "5000:22")));
+        e.apply(d, null);
         Tcp.serve(sb, "c1", "c1-23", 23);
         Tcp.serve(sb, "c1", "c1-22", 22);
         world.attackerRoutesThroughHost("172.30.11.0/24");
@@ -189,7 +191,11 @@ class BridgePacketTest {
 
         World.nft(world.host, "flush", "ruleset");
         reaches(world.attacker, c1, 23, "c1-23 from " + ATTACKER);             // the protection is gone...
-        world.engine();                                                       // ...until an engine opens
+        Engine next = world.engine();
+        assertTrue(next.plan(d).changes().getFirst().toString().startsWith("~ firewall tables nftables (rebuilt from"),
+                () -> "the plan shows the rebuild: " + next.plan(d));
+        reaches(world.attacker, c1, 23, "c1-23 from " + ATTACKER);             // opening and planning changed nothing
+        next.apply(d, null);                                                  // ...until the next apply
         blocked(world.attacker, c1, 23);
         reaches(world.attacker, HOST_ATK, 5000, "c1-22 from " + ATTACKER);
         blocked(world.attacker, "127.0.0.1", 5000);
@@ -210,11 +216,12 @@ class BridgePacketTest {
     }
 
     /**
-     * 6. The user hook: "only 8.8.8.8 on eup" drops upstream's connection to a published port; deleting the rule by
-     * hand restores it; apply/destroy cycles neither re-add the deleted rule nor touch a rule the user added.
+     * 6. The user hook: "only 8.8.8.8 on eup" drops upstream's connection to a published port; apply/destroy cycles
+     * leave the hook as it was and never touch a rule the user added. The declared rule is desired state (issue 16
+     * item 3): deleted by hand, the plan shows it missing and the next apply puts it back; the user's rule stays.
      */
     @Test
-    void userHookAllowOnlyFromIsTheUsersToKeepOrDelete(Sandbox sb) {
+    void userHookAllowOnlyFromIsDesiredStateAndTheUsersRulesStay(Sandbox sb) {
         Engine e = engine(sb);
         DesiredState d = new DesiredState(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.6.1/24"))),
                 List.of(ctr("c1", "pub", "5000:22")), UserRulesSpec.of(u -> u.allowOnlyFrom("eup", "8.8.8.8")));
@@ -233,12 +240,15 @@ class BridgePacketTest {
         blocked(world.upstream, HOST_UP, 5000);
 
         World.nft(world.host, "delete", "rule", "ip", "nlbridge-user", "forward", "handle", handleOf(before, "8.8.8.8"));
-        reaches(world.upstream, HOST_UP, 5000, "c1-22b from " + UPSTREAM);
+        reaches(world.upstream, HOST_UP, 5000, "c1-22b from " + UPSTREAM);   // the declared rule is gone...
+        assertEquals(List.of("+ user rule allow only from 8.8.8.8/32 on eup"),
+                e.plan(d).changes().stream().map(Object::toString).toList(), "the plan shows it missing");
+        e.apply(d, null);                                                     // ...until the next apply
         String after = userChain(world.host);
-        cycle(e, d);
-        assertEquals(after, userChain(world.host), "the deleted rule stays deleted, the user's own rule stays");
+        assertTrue(after.contains("iifname \"eup\" ip saddr != 8.8.8.8"), after);
+        assertTrue(after.contains("ip saddr 192.0.2.0/24"), "the user's own rule stays: " + after);
         Tcp.serve(sb, "c1", "c1-22c", 22);
-        reaches(world.upstream, HOST_UP, 5000, "c1-22c from " + UPSTREAM);
+        blocked(world.upstream, HOST_UP, 5000);
     }
 
     private static void cycle(Engine e, DesiredState d) {

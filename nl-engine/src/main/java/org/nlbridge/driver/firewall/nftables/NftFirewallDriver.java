@@ -19,7 +19,6 @@ import org.nlbridge.driver.firewall.PublishedPort;
 import org.nlbridge.driver.firewall.ReconcileReport;
 import org.nlbridge.net.IfName;
 import org.nlbridge.netns.NetNs;
-import org.nlbridge.nft.Family;
 import org.nlbridge.nft.Listing;
 import org.nlbridge.nft.Nft;
 import org.nlbridge.nft.Rule;
@@ -87,9 +86,10 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     private final Nftables nft;
     private final NftFeatures features;
-    private final Sysctls sysctls;
     private final HostFirewallSync host;
+    private final BridgeSysctls bridges;
     private final AutoCloseable owned;
+    private final UserHook userHook = new UserHook(this::list, this::commit);
     private FirewallModel model; // null until the first reconcile
 
     /**
@@ -114,9 +114,9 @@ public final class NftFirewallDriver implements FirewallDriver {
     private NftFirewallDriver(Nftables nft, Sysctls sysctls, NftFeatures features, HostFirewallSync.ProcNet proc,
                               AutoCloseable owned) {
         this.nft = Objects.requireNonNull(nft, "nft");
-        this.sysctls = Objects.requireNonNull(sysctls, "sysctls");
         this.features = Objects.requireNonNull(features, "features");
         this.host = new HostFirewallSync(nft, proc);
+        this.bridges = new BridgeSysctls(Objects.requireNonNull(sysctls, "sysctls"));
         this.owned = owned;
     }
 
@@ -132,13 +132,22 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized boolean hasUserHook() {
-        return NftLayout.IP_FAMILIES.stream().allMatch(f -> list(NftLayout.userTable(f))
-                .flatMap(t -> t.chain(NftLayout.USER_CHAIN)).isPresent());
+        return userHook.exists();
     }
 
     @Override
     public void insertUserRule(UserRulesSpec.AllowOnlyFrom rule) {
-        insertUserRules(UserHookRules.onlyFrom(rule.on(), rule.sources()));
+        insertUserRules(UserHookRules.declared(rule));
+    }
+
+    @Override
+    public synchronized boolean hasUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        return userHook.has(rule);
+    }
+
+    @Override
+    public synchronized void removeUserRule(UserRulesSpec.AllowOnlyFrom rule) {
+        userHook.remove(rule);
     }
 
     private FirewallModel model() {
@@ -151,14 +160,7 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized void ensureUserHook() {
-        for (Family f : NftLayout.IP_FAMILIES) {
-            Optional<Listing> t = list(NftLayout.userTable(f));
-            if (t.isPresent() && t.get().chain(NftLayout.USER_CHAIN).isPresent()) continue;
-            Transaction tx = transaction();
-            if (t.isPresent()) tx.addChain(NftLayout.userChain(f)); // the table is there: only the chain is missing
-            else NftLayout.userHook(tx, f);
-            commit("create the user hook " + NftLayout.userTable(f), tx);
-        }
+        userHook.ensure();
     }
 
     @Override
@@ -168,13 +170,13 @@ public final class NftFirewallDriver implements FirewallDriver {
             host.sync(m.state()); // set up already; the host's firewall may have appeared since
             return;
         }
-        String l2 = layer2IccProblem(n);
+        String l2 = bridges.layer2IccProblem(n, features);
         if (l2 != null) {
             throw new FirewallException("set up network " + n.bridge() + ": " + l2);
         }
         boolean localnet = n.subnet4() != null && !n.internal();
         if (localnet) {
-            routeLocalnet(n.bridge(), true); // first: it also proves the bridge exists
+            bridges.routeLocalnet(n.bridge(), true); // first: it also proves the bridge exists
         }
         try {
             Transaction tx = transaction();
@@ -183,7 +185,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         } catch (RuntimeException e) {
             if (localnet) {
                 try {
-                    routeLocalnet(n.bridge(), false);
+                    bridges.routeLocalnet(n.bridge(), false);
                 } catch (RuntimeException undo) {
                     e.addSuppressed(undo);
                 }
@@ -216,7 +218,7 @@ public final class NftFirewallDriver implements FirewallDriver {
         }
         if (n.subnet4() != null && !n.internal()) {
             try {
-                routeLocalnet(bridge, false);
+                bridges.routeLocalnet(bridge, false);
             } catch (UncheckedIOException alreadyGone) {
                 // the bridge is gone already: nothing left to reset
             } catch (RuntimeException e) {
@@ -271,23 +273,41 @@ public final class NftFirewallDriver implements FirewallDriver {
     }
 
     @Override
-    public synchronized ReconcileReport reconcile(FirewallState desired) {
-        FirewallModel next = FirewallModel.of(desired);
-        Transaction rebuild = rebuild(desired);
+    public synchronized void adopt(FirewallState desired) {
+        model = FirewallModel.of(desired);
+    }
+
+    @Override
+    public synchronized List<String> drift(FirewallState desired) {
+        FirewallModel.of(desired);
+        List<String> drift = new ArrayList<>(tableDrift(desired));
+        drift.addAll(bridges.localnetDrift(desired));
+        return drift;
+    }
+
+    /** Our tables against those {@code desired} makes, rule by rule and element by element. */
+    private List<String> tableDrift(FirewallState desired) {
         Map<TableRef, Listing> actual = readOurs();
         List<String> drift = new ArrayList<>();
-        for (Listing expected : Drift.expected(rebuild).values()) {
+        for (Listing expected : Drift.expected(rebuild(desired)).values()) {
             drift.addAll(Drift.between(expected, actual.get(expected.ref())));
         }
-        boolean rebuilt = !drift.isEmpty();
-        if (rebuilt) {
-            commit("reconcile", rebuild);
+        return drift;
+    }
+
+    @Override
+    public synchronized ReconcileReport reconcile(FirewallState desired) {
+        FirewallModel next = FirewallModel.of(desired);
+        List<String> drift = new ArrayList<>(tableDrift(desired));
+        if (!drift.isEmpty()) {
+            commit("reconcile", rebuild(desired));
         }
+        drift.addAll(bridges.localnetDrift(desired));
         if (model != null) {
             for (NetworkFirewallSpec old : model.state().networks()) {
                 if (next.network(old.bridge()) == null && old.subnet4() != null && !old.internal()) {
                     try {
-                        routeLocalnet(old.bridge(), false);
+                        bridges.routeLocalnet(old.bridge(), false);
                     } catch (UncheckedIOException gone) {
                         // bridge already deleted
                     }
@@ -295,14 +315,20 @@ public final class NftFirewallDriver implements FirewallDriver {
             }
         }
         for (NetworkFirewallSpec n : desired.networks()) {
-            if (n.subnet4() != null && !n.internal()) routeLocalnet(n.bridge(), true);
+            if (n.subnet4() == null || n.internal()) continue;
+            try {
+                bridges.routeLocalnet(n.bridge(), true);
+            } catch (RuntimeException gone) {
+                // the bridge is missing: the network's repair makes it again, and the next reconcile this setting
+            }
         }
         List<String> warnings = new ArrayList<>();
         for (NetworkFirewallSpec n : desired.networks()) {
-            String l2 = layer2IccProblem(n);
+            String l2 = bridges.layer2IccProblem(n, features);
             if (l2 != null) warnings.add("network " + n.bridge() + ": " + l2);
         }
         model = next;
+        boolean rebuilt = !drift.isEmpty();
         for (Change c : host.sync(desired)) drift.add("host firewall: " + c);
         warnings.addAll(host.warnings(desired));
         return new ReconcileReport(rebuilt, drift, warnings);
@@ -342,7 +368,7 @@ public final class NftFirewallDriver implements FirewallDriver {
             for (NetworkFirewallSpec n : model.state().networks()) {
                 if (n.subnet4() == null || n.internal()) continue;
                 try {
-                    routeLocalnet(n.bridge(), false);
+                    bridges.routeLocalnet(n.bridge(), false);
                 } catch (UncheckedIOException gone) {
                     // bridge already deleted
                 } catch (RuntimeException e) {
@@ -359,14 +385,7 @@ public final class NftFirewallDriver implements FirewallDriver {
      * a script's {@code userRules}); the engine never calls this on its own. See {@link UserHookRules}.
      */
     public synchronized void insertUserRules(List<Rule> rules) {
-        Transaction tx = transaction();
-        for (Rule r : rules) {
-            boolean hook = r.chain().name().equals(NftLayout.USER_CHAIN)
-                    && NftLayout.IP_FAMILIES.stream().anyMatch(f -> r.chain().table().equals(NftLayout.userTable(f)));
-            if (!hook) throw new IllegalArgumentException("not a user hook rule: " + r.chain() + " " + r);
-            tx.insert(r);
-        }
-        commit("insert user hook rules", tx);
+        userHook.insert(rules);
     }
 
     /** {@link #insertUserRules} for one rule. */
@@ -423,40 +442,6 @@ public final class NftFirewallDriver implements FirewallDriver {
                         second);
             }
         }
-    }
-
-    /**
-     * Without the bridge table, icc=false between containers of one bridge is enforced only if bridged packets
-     * pass the ip/ip6 hooks (br_netfilter): null if they do (or nothing needs them), else what is wrong.
-     */
-    private String layer2IccProblem(NetworkFirewallSpec n) {
-        if (n.icc() || features.bridgeTable()) return null;
-        List<String> keys = new ArrayList<>();
-        if (n.subnet4() != null) keys.add(BRNF4);
-        if (n.subnet6() != null) keys.add(BRNF6);
-        for (String key : keys) {
-            String value;
-            try {
-                value = sysctls.read(key);
-            } catch (UncheckedIOException e) {
-                value = null;
-            }
-            if (!"1".equals(value)) {
-                return "icc=false needs bridged traffic to pass the ip hooks, but " + key.replace('/', '.')
-                        + (value == null ? " does not exist (br_netfilter is not loaded)" : " is " + value)
-                        + "; load br_netfilter and set " + key.replace('/', '.') + "=1 (nlbridge does not change it:"
-                        + " it affects every bridge of the host)";
-            }
-        }
-        return null;
-    }
-
-    private void routeLocalnet(IfName bridge, boolean on) {
-        String name = bridge.toString();
-        if (name.equals("all") || name.equals("default") || name.equals("lo")) {
-            throw new IllegalStateException("refusing route_localnet on " + name + ": it must stay bridge-local");
-        }
-        sysctls.write("net/ipv4/conf/" + name + "/route_localnet", on ? "1" : "0");
     }
 
     /** {@code s} plus one network or endpoint that was checked already. */

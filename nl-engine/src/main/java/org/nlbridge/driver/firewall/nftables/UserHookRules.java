@@ -1,6 +1,10 @@
 package org.nlbridge.driver.firewall.nftables;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,13 +13,16 @@ import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.ValidationException;
 import org.nlbridge.nft.Family;
+import org.nlbridge.nft.NftNames;
 import org.nlbridge.nft.Rule;
 import org.nlbridge.nft.RuleBuilder;
 import org.nlbridge.nft.Selector;
+import org.nlbridge.spec.UserRulesSpec;
 
 /**
  * Rules for the user hook ({@link NftLayout#USER_TABLE}, chain {@link NftLayout#USER_CHAIN}), for users and the
- * CLI: the engine itself never adds, edits or removes anything there.
+ * CLI. The engine adds there only what a script declares ({@link #declared}, marked as such), and never edits or
+ * removes a rule without that mark.
  */
 public final class UserHookRules {
     private UserHookRules() {}
@@ -52,6 +59,28 @@ public final class UserHookRules {
             out.add(r.counter().drop().build());
         }
         return out;
+    }
+
+    /**
+     * The rules of a script's {@code allowOnlyFrom}, each carrying the comment that says a script declared it
+     * ({@link #marker}): how the engine finds its own among the user's rules, to tell whether they are still there
+     * and to take back one it inserted in a request that is undone. The user's own rules carry no such comment.
+     */
+    public static List<Rule> declared(UserRulesSpec.AllowOnlyFrom rule) {
+        String marker = marker(rule);
+        return onlyFrom(rule.on(), rule.sources()).stream().map(r -> new Rule(r.chain(), r.exprs(), marker, 0)).toList();
+    }
+
+    /** {@code nlbridge: allow only from 8.8.8.8/32 on uplink0}, or its SHA-256 prefix when too long for a comment. */
+    public static String marker(UserRulesSpec.AllowOnlyFrom rule) {
+        String text = "nlbridge: " + rule;
+        if (text.getBytes(StandardCharsets.UTF_8).length <= NftNames.MAX_COMMENT_BYTES) return text;
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return "nlbridge: allow only from ... on " + rule.on() + " #" + HexFormat.of().formatHex(h, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
     }
 
     /** The rule for one source. */
