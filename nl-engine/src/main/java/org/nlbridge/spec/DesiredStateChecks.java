@@ -26,6 +26,7 @@ final class DesiredStateChecks {
     /** Runs after the references are checked: every bridge container's network exists. */
     static void check(Map<String, NetworkSpec> networks, Iterable<ContainerSpec> containers) {
         Map<String, String> netnsOwner = new HashMap<>();
+        Map<String, String> handoverOwner = new HashMap<>();
         Map<String, Map<IpAddress, String>> addresses = new HashMap<>();
         Map<String, Map<MacAddress, String>> macs = new HashMap<>();
         for (ContainerSpec c : containers) {
@@ -37,6 +38,12 @@ final class DesiredStateChecks {
                             + "'s namespace already", "a namespace no other container of a bridge network or of"
                             + " network none has (network 'container:" + other + "' shares " + other + "'s)");
                 }
+            }
+            String peer = c.handover() == null ? null : c.handover().toString();
+            String holder = peer == null ? null : handoverOwner.putIfAbsent(peer, c.name());
+            if (holder != null) { // both container ends would be made in the host namespace under that name
+                throw new ValidationException(field(c, "handover"), peer, "is container " + holder + "'s handover"
+                        + " interface already", "a name no other container is handed over as");
             }
             List<AttachmentSpec> all = c.attachments();
             for (int i = 0; i < all.size(); i++) {

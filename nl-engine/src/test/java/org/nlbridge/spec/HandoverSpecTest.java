@@ -32,4 +32,18 @@ class HandoverSpecTest {
                 () -> ContainerSpec.of("d", b -> b.network("web").connect("back").handover("nlc1"))).getMessage());
         assertThrows(ValidationException.class, () -> ContainerSpec.of("d", b -> b.network("none").handover("nlc1")));
     }
+
+    @Test
+    void handedOverContainersShareNoNamespaceButEachNeedsItsOwnHandoverName() {
+        NetworkSpec web = NetworkSpec.of("web", n -> n.bridge("nlbweb").bip("172.30.5.1/24"));
+        ContainerSpec a = ContainerSpec.of("docker-a", b -> b.network("web").handover("nlca"));
+        ContainerSpec b2 = ContainerSpec.of("docker-b", b -> b.network("web").handover("nlcb"));
+        // neither has a namespace of the engine's (null): not "two containers in one namespace"
+        assertEquals(2, DesiredState.of(java.util.List.of(web), java.util.List.of(a, b2)).containers().size());
+        ContainerSpec clash = ContainerSpec.of("docker-c", b -> b.network("web").handover("nlca"));
+        assertEquals("invalid container docker-c: handover \"nlca\": is container docker-a's handover interface"
+                + " already; expected a name no other container is handed over as", assertThrows(
+                ValidationException.class, () -> DesiredState.of(java.util.List.of(web), java.util.List.of(a, clash)))
+                .getMessage());
+    }
 }
