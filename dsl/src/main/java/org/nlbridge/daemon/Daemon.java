@@ -64,20 +64,22 @@ public final class Daemon implements AutoCloseable {
      * @param debounce      how long drift triggers are gathered before one repair
      * @param cluster       Docker's {@code --cluster-store}, {@code --cluster-store-opt} and {@code --cluster-advertise}
      *                      (null: no cluster, so no overlay networks); its event listener is the daemon's
-     * @param limits        the API server's budgets and deadlines
+     * @param limits        the API server's budgets and deadlines (the Docker plugin's sockets share them)
+     * @param dockerPlugins the Unix sockets to serve Docker's plugin protocol on ({@code --docker-plugin})
      */
     public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
-                          int monitorBuffer, Duration debounce, ClusterOptions cluster, Limits limits) {
+                          int monitorBuffer, Duration debounce, ClusterOptions cluster, Limits limits, List<Path> dockerPlugins) {
         public Options {
             hosts = List.copyOf(hosts);
             Objects.requireNonNull(debounce, "debounce");
             Objects.requireNonNull(limits, "limits");
+            dockerPlugins = List.copyOf(dockerPlugins);
         }
 
         /** Without a cluster, with the default budgets and deadlines. */
         public Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
                        int monitorBuffer, Duration debounce) {
-            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null, Limits.DEFAULTS);
+            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null, Limits.DEFAULTS, List.of());
         }
     }
 
@@ -119,16 +121,7 @@ public final class Daemon implements AutoCloseable {
      * run left), adopts the stored desired state, starts watching the host namespace, then listens.
      */
     public static Daemon start(Options o, Function<EngineOptions, Engine> engines) throws IOException {
-        if (o.hosts().isEmpty()) throw new ValidationException("-H", null, "no address", DaemonAddress.DEFAULT);
-        for (DaemonAddress a : o.hosts()) {
-            if (!a.isUnix() && o.tls() == null) {
-                throw new UnixListener.RefusedException("refusing to listen on " + a + " without mutual TLS: give"
-                        + " --tlscacert, --tlscert and --tlskey (the API is root on this host)");
-            }
-        }
-        // refuse before touching anything
-        for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
-        if (o.group() != null) UnixListener.group(o.group());
+        StartChecks.refuseEarly(o); // before touching anything
         ClusterEvents clusterEvents = new ClusterEvents();
         String underlay = null;
         ClusterOptions cluster = null;
@@ -156,6 +149,7 @@ public final class Daemon implements AutoCloseable {
             d.nameServer = NameServer.start(o.hostNetns() == null ? null : host);
             d.adopt();
             for (DaemonAddress a : o.hosts()) d.listen(a, o.group(), o.tls());
+            for (Path p : o.dockerPlugins()) d.serveDockerPlugin(p, o.group());
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
                     "listening on " + String.join(", ", o.hosts().stream().map(Object::toString).toList())
                             + "; host namespace " + (o.hostNetns() == null ? "(own)" : o.hostNetns())
@@ -195,6 +189,11 @@ public final class Daemon implements AutoCloseable {
         int backlog = http.limits().backlog();
         ConnListener l = a.isUnix() ? UnixListener.open(a.socket(), group, backlog) : TlsListener.open(a, tls, backlog);
         http.serve(l);
+    }
+
+    /** Serves Docker's network and IPAM plugin protocol on one more Unix socket ({@link PluginSockets#serve}). */
+    public void serveDockerPlugin(Path socket, String group) throws IOException {
+        PluginSockets.serve(http, new PluginBackend(this), socket, group);
     }
 
     /** The API server (its budgets in use, for tests). */

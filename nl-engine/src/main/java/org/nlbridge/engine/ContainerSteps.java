@@ -53,18 +53,27 @@ final class ContainerSteps {
     }
 
     /**
+     * Whether the engine keeps a namespace for the container: not in host or container:NAME mode, and not for a
+     * container whose runtime brings its own namespace ({@link ContainerSpec#handover()}).
+     */
+    static boolean ownNetns(ContainerSpec c) {
+        return ownNetns(c.network()) && c.handover() == null;
+    }
+
+    /**
      * The container's record, if it is new or changed. Written before anything is made for the container, so destroy
      * finds it even if this process dies next; a namespace the engine created for it before stays the engine's, and
      * so does one it created for a container this request removes ({@code handedOver}: the namespaces of leaving
      * containers that the engine created).
      */
     Optional<Step> record(ContainerSpec c, Optional<ContainerRecord> old, Set<String> handedOver, Unit unit) {
-        String netns = ownNetns(c.network()) ? c.netns() : null;
+        String netns = ownNetns(c) ? c.netns() : null;
         boolean created = netns != null && (old.isPresent() && netns.equals(old.get().netns()) && old.get().createdNetns()
                 || handedOver.contains(netns));
         ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created, c.labels());
         if (old.isPresent() && old.get().equals(want)) return Optional.empty();
-        String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "") + ", hostname " + c.hostname();
+        String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "")
+                + (c.handover() != null ? ", handed over as " + c.handover() : ", hostname " + c.hostname());
         return Optional.of(Step.call(new Change(old.isPresent() ? Action.UPDATE : Action.CREATE, "container", c.name(),
                 detail), unit, () -> {
             unit.onUndo(errors -> putBack(c.name(), old.orElse(null)));
@@ -286,7 +295,7 @@ final class ContainerSteps {
      * (at the end of the request, like {@link #forget}).
      */
     Optional<Step> leftNetns(ContainerRecord old, ContainerSpec now, Set<String> inUse) {
-        if (!old.createdNetns() || old.netns().equals(ownNetns(now.network()) ? now.netns() : null)
+        if (!old.createdNetns() || old.netns().equals(ownNetns(now) ? now.netns() : null)
                 || inUse.contains(old.netns())) {
             return Optional.empty();
         }

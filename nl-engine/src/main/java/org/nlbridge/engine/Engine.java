@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.net.Hostname;
+import org.nlbridge.driver.ipam.AddressPools;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
@@ -98,6 +99,16 @@ public interface Engine extends AutoCloseable {
      */
     default boolean takeFrontEndValue(String key, Consumer<String> keep) {
         return false;
+    }
+
+    /**
+     * The address pools this engine keeps for runtimes with an IPAM protocol of their own (Docker's
+     * {@code --ipam-driver nlbridge}); an engine without a state store of its own has none.
+     *
+     * @throws UnsupportedOperationException if this engine keeps no pools
+     */
+    default AddressPools addressPools() {
+        throw new UnsupportedOperationException("this engine keeps no address pools");
     }
 
     @Override

@@ -87,8 +87,9 @@ final class Planner {
         return out;
     }
 
-    List<Step> apply(DesiredState desired) {
-        hostNamespace.check(desired); // every front end: a container's eth0 and default route never land in the host
+    List<Step> apply(DesiredState asked) {
+        hostNamespace.check(asked); // every front end: a container's eth0 and default route never land in the host
+        DesiredState desired = asked.withHostBindings(); // every published port with the address it binds
         Stored all = Stored.read(p);
         Stored s = all.settled();
         Map<String, Network> nets = resolve(desired, s);
@@ -162,7 +163,7 @@ final class Planner {
             containers.record(c, old, handedOver, unit).ifPresent(out::add);
             old.flatMap(r -> containers.leftNetns(r, c, inUse)).ifPresent(last::add);
             // a namespace a runtime gave is never made here: it exists, or the attach fails and says so
-            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
+            boolean newNetns = ContainerSteps.ownNetns(c) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
             if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
                 later.add(ContainerSteps.loopback(c, unit));
@@ -174,8 +175,9 @@ final class Planner {
         NameTables now = NameTables.read(p);
         Supplier<NameTables> then = memo(() -> NameTables.read(p)); // after every attach: once for all files steps
         for (ContainerSpec c : desired.containers()) {
-            // sharing another's files; or in a runtime's namespace: the runtime writes its /etc files itself
-            if (c.network() instanceof NetworkMode.Container || NetNs.isPath(c.netns())) continue;
+            // sharing another's files; or in a runtime's namespace (by path, or handed over to the runtime): the
+            // runtime writes its /etc files itself
+            if (c.network() instanceof NetworkMode.Container || c.handover() != null || NetNs.isPath(c.netns())) continue;
             boolean attachingNow = attaching.containsKey(c.name());
             Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
             NetworkSpec spec = net == null ? null : specs.get(net.name());
@@ -189,13 +191,16 @@ final class Planner {
             if (!named.containsKey(r.name())) out.addAll(containers.forget(r, inUse));
         }
         out.addAll(last);
+        Set<FirewallBackend> backends = EnumSet.noneOf(FirewallBackend.class); // the last network of a backend
+        nets.values().forEach(n -> backends.add(n.options().firewall())); // takes its tables, as in destroy
+        out.addAll(firewall.teardownUnused(backends));
         return out;
     }
 
     /** The namespaces containers of {@code desired} keep as their own: never deleted under them. */
     private static Set<String> namespacesInUse(DesiredState desired) {
         Set<String> out = new HashSet<>();
-        for (ContainerSpec c : desired.containers()) if (ContainerSteps.ownNetns(c.network())) out.add(c.netns());
+        for (ContainerSpec c : desired.containers()) if (ContainerSteps.ownNetns(c)) out.add(c.netns());
         return out;
     }
 
@@ -349,7 +354,7 @@ final class Planner {
             ContainerSpec c = wanted.get(e.container());
             AttachmentSpec a = c == null ? null : c.attachment(e.network()).orElse(null);
             boolean keep = nets.containsKey(e.network()) && a != null && EndpointSteps.sameEndpoint(e, c, a)
-                    && p.driver(n).intact(n, e, links) && NetNs.existsRef(c.netns());
+                    && p.driver(n).intact(n, e, links) && (c.handover() != null || NetNs.existsRef(c.netns()));
             if (!keep) out.add(e);
         }
         return out;

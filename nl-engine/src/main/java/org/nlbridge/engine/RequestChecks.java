@@ -83,8 +83,23 @@ final class RequestChecks {
                         "exists already in the host namespace" + (l.kind() != null ? " (a " + l.kind() + ")" : "")
                                 + " and is not this container's", "a free name: remove or rename that interface");
             }
-            inside(a, live, detach);
+            if (a.container().handover() != null) handover(a, links, detach);
+            else inside(a, live, detach);
         }
+    }
+
+    /**
+     * A container handed over to a runtime has no namespace of the engine's to look into (the runtime's is made
+     * later, and is the runtime's): its container end is made in the host namespace under the handover name, which
+     * must be free there, unless it is the peer of an endpoint that leaves first.
+     */
+    private static void handover(Attachment a, Map<String, Link> hostLinks, List<Endpoint> detach) {
+        String peer = a.container().handover().toString();
+        Link l = hostLinks.get(peer);
+        if (l == null || detach.stream().anyMatch(e -> e.handedOver() && e.ifName().toString().equals(peer))) return;
+        throw new ValidationException("container " + a.container().name() + ": handover", peer,
+                "exists already in the host namespace" + (l.kind() != null ? " (a " + l.kind() + ")" : ""),
+                "a name free in the host namespace for the container end its runtime takes");
     }
 
     /**
@@ -98,7 +113,7 @@ final class RequestChecks {
         boolean staying = live.endpoints().stream().anyMatch(e -> e.container().equals(c.name())
                 && !leaving.contains(EndpointSteps.key(e.container(), e.network())));
         // the container's own endpoint being re-made: its interface and route leave first
-        boolean remade = detach.stream().anyMatch(e -> e.netns().equals(NetNs.pathOf(c.netns()))
+        boolean remade = detach.stream().anyMatch(e -> NetNs.pathOf(c.netns()).equals(e.netns())
                 && e.ifName().equals(a.spec().ifname()));
         if (remade) return;
         String field = "container " + c.name() + ": netns";

@@ -32,6 +32,7 @@ public final class Tx {
     private final MetaTable meta = new MetaTable(this);
     private final ContainerTable containers = new ContainerTable(this);
     private final UserRuleTable userRules = new UserRuleTable(this);
+    private final PoolTable pools = new PoolTable(this);
     private final NameTable names = new NameTable(this);
 
     Tx(StateStore store, Connection connection, boolean writable) {
@@ -62,6 +63,10 @@ public final class Tx {
 
     public UserRuleTable userRules() {
         return userRules;
+    }
+
+    public PoolTable pools() {
+        return pools;
     }
 
     /** Aliases and DNS settings, for name resolution. */
