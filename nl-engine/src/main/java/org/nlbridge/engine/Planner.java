@@ -173,6 +173,8 @@ final class Planner {
         out.addAll(later);
         NameTables now = NameTables.read(p);
         Supplier<NameTables> then = memo(() -> NameTables.read(p)); // after every attach: once for all files steps
+        Map<String, List<Endpoint>> storedOf = new HashMap<>(); // by container, each in network order (as stored)
+        all.endpoints().forEach(e -> storedOf.computeIfAbsent(e.container(), k -> new ArrayList<>()).add(e));
         for (ContainerSpec c : desired.containers()) {
             // sharing another's files; or in a runtime's namespace: the runtime writes its /etc files itself
             if (c.network() instanceof NetworkMode.Container || NetNs.isPath(c.netns())) continue;
@@ -181,7 +183,8 @@ final class Planner {
             NetworkSpec spec = net == null ? null : specs.get(net.name());
             boolean changed = c.attachments().stream().anyMatch(a -> namesChanged.contains(a.network()));
             containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attachingNow,
-                    changed, now, then, units.get(c.name())).ifPresent(out::add);
+                    changed, now, then, storedOf.getOrDefault(c.name(), List.of()), units.get(c.name()))
+                    .ifPresent(out::add);
         }
         out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
