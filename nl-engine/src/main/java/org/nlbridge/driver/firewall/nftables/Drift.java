@@ -1,6 +1,7 @@
 package org.nlbridge.driver.firewall.nftables;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,8 +206,13 @@ final class Drift {
             out.add(t + " is missing");
             return out;
         }
+        // by name: a table has a chain per endpoint, and Listing.chain(name) is a scan
+        Map<String, Listing.ChainListing> actualChains = new HashMap<>();
+        actual.chains().forEach(c -> actualChains.put(c.chain().name(), c));
+        Map<String, Listing.ChainListing> expectedChains = new HashMap<>();
+        expected.chains().forEach(c -> expectedChains.put(c.chain().name(), c));
         for (Listing.ChainListing c : expected.chains()) {
-            Listing.ChainListing a = actual.chain(c.chain().name()).orElse(null);
+            Listing.ChainListing a = actualChains.get(c.chain().name());
             String chain = t + ": chain " + c.chain().name();
             if (a == null) {
                 out.add(chain + " is missing");
@@ -228,7 +234,7 @@ final class Drift {
             }
         }
         for (Listing.ChainListing a : actual.chains()) {
-            if (expected.chain(a.chain().name()).isEmpty()) out.add(t + ": unexpected chain " + a.chain().name());
+            if (!expectedChains.containsKey(a.chain().name())) out.add(t + ": unexpected chain " + a.chain().name());
         }
         for (Listing.SetListing s : expected.sets()) {
             Listing.SetListing a = actual.set(s.set().name()).orElse(null);
