@@ -111,7 +111,8 @@ final class Planner {
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
         List<Network> created = nets.values().stream().filter(n -> !s.networks().containsKey(n.name())).toList();
         Map<String, ContainerSpec> named = byName(desired);
-        List<Endpoint> detach = toDetach(named, s, nets, planned);
+        List<Link> hostLinks = p.rtnl.links().list(); // one dump for the plan: its repairs, its endpoints, its checks
+        List<Endpoint> detach = toDetach(named, s, nets, planned, hostLinks);
         Set<String> detached = EndpointSteps.keys(detach);
         Map<String, Endpoint> attached = new HashMap<>(); // by container/network
         s.endpoints().stream().filter(e -> !detached.contains(EndpointSteps.key(e.container(), e.network())))
@@ -137,10 +138,10 @@ final class Planner {
         }
         List<Endpoint> leaving = new ArrayList<>(detach);
         leaving.addAll(all.stuck());
-        checks.check(s, nets, created, removed, leaving, attach);
+        checks.check(s, nets, created, removed, leaving, attach, hostLinks);
 
         p.firewalls.adopt(p.storedFirewall(s));
-        List<Step> out = new ArrayList<>(repairs.leftovers(all));
+        List<Step> out = new ArrayList<>(repairs.leftovers(all, hostLinks));
         Map<Endpoint, List<PortMapping>> oldPorts = new HashMap<>();
         detach.forEach(e -> oldPorts.put(e, s.ports(e)));
         out.addAll(endpoints.detach(detach, s.networks(), oldPorts));
@@ -365,9 +366,9 @@ final class Planner {
      * asynchronously, so a missing namespace counts even while the veth is still there).
      */
     private List<Endpoint> toDetach(Map<String, ContainerSpec> wanted, Stored s, Map<String, Network> nets,
-                                    Predicate<String> planned) {
+                                    Predicate<String> planned, List<Link> hostLinks) {
         Map<String, Link> links = new HashMap<>();
-        p.rtnl.links().list().forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
+        hostLinks.forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
         List<Endpoint> out = new ArrayList<>();
         for (Endpoint e : s.endpoints()) {
             if (!planned.test(e.container()) && nets.containsKey(e.network())) continue;
