@@ -55,16 +55,49 @@ public final class Sandbox {
         return f;
     }
 
-    /** Starts a long-running process inside a namespace; it is ended by PID at cleanup. */
+    /**
+     * Starts a long-running process inside a namespace; it is ended by PID at cleanup. Returns once the process is
+     * in that namespace: {@code ip netns exec} enters it after the fork, and until then {@code /proc/PID/ns/net} is
+     * the test's own namespace (the root one), which a test handing that path to the engine must never get.
+     */
     public Process spawn(String ns, String... argv) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name(ns)));
         cmd.addAll(List.of(argv));
+        Process p;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            processes.add(p);
-            return p;
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+        processes.add(p);
+        awaitNamespace(p, name(ns));
+        return p;
+    }
+
+    private static void awaitNamespace(Process p, String ns) {
+        java.nio.file.Path want = java.nio.file.Path.of("/run/netns", ns);
+        java.nio.file.Path have = java.nio.file.Path.of("/proc", Long.toString(p.pid()), "ns", "net");
+        long end = System.nanoTime() + 30_000_000_000L;
+        try {
+            Object inode = java.nio.file.Files.getAttribute(want, "unix:ino");
+            while (true) {
+                try {
+                    if (inode.equals(java.nio.file.Files.getAttribute(have, "unix:ino"))) return;
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // the process ended: reported below
+                }
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("process " + p.pid() + " ended before it entered namespace " + ns
+                            + ": " + new String(p.getInputStream().readAllBytes()));
+                }
+                if (System.nanoTime() > end) throw new IllegalStateException("process " + p.pid() + " not in namespace " + ns + " after 30 s");
+                Thread.sleep(2);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for process " + p.pid() + " to enter " + ns, e);
         }
     }
 
