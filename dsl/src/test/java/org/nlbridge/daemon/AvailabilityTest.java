@@ -292,29 +292,89 @@ class AvailabilityTest {
         inUse(0, 0, 0, 0);
     }
 
-    /** A busy engine: ordinary requests wait their turn, status goes before the queued ones, /_ping needs no engine. */
+    private static final String PLAN = "POST /v1/plan HTTP/1.1\r\nHost: nlbridge\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 2\r\n\r\n{}";
+
+    /** Waits until {@code what} holds; fails after a minute (a bound for a loaded machine, not a pause). */
+    private static void until(java.util.function.BooleanSupplier what, java.util.function.Supplier<String> state)
+            throws InterruptedException {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (!what.getAsBoolean() && System.nanoTime() < end) Thread.sleep(10);
+        assertTrue(what.getAsBoolean(), state.get());
+    }
+
+    /**
+     * A busy engine: ordinary requests wait their turn, status goes before the queued ones, /_ping needs no engine.
+     * With 3 requests per client and 102 connections, 2 more complete requests may wait for room (102 less 3
+     * requests, 64 streams and twice 16 reserved, less one); the next is refused 503 with Retry-After.
+     */
     @Test
     void statusGoesBeforeQueuedChanges() throws Exception {
-        start(limits(1024, 256, 64, 3, 256, 64, 16));
+        start(limits(1024, 102, 64, 3, 256, 64, 16));
         engine.hold = new CountDownLatch(1);
-        String plan = "POST /v1/plan HTTP/1.1\r\nHost: nlbridge\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
         List<SocketChannel> plans = new ArrayList<>();
-        for (int i = 0; i < 3; i++) plans.add(send(plan));
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (daemon.engineQueue() < 2 && System.nanoTime() < end) Thread.sleep(10); // one runs (held), two wait
-        assertEquals(2, daemon.engineQueue());
-        String refused = Raw.exchange(sock, plan);
+        for (int i = 0; i < 5; i++) plans.add(send(PLAN));
+        // one runs (held), two wait in the engine's queue, two wait for room
+        until(() -> daemon.engineQueue() == 2 && daemon.http().queued() == 2,
+                () -> daemon.engineQueue() + " in the engine's queue, " + daemon.http().queued() + " waiting for room");
+        String refused = Raw.exchange(sock, PLAN);
         assertTrue(refused.startsWith("HTTP/1.1 503 ") && refused.contains("Retry-After: 1") && refused.endsWith(
                 "{\"message\":\"too many requests at once from user " + System.getProperty("user.name")
-                        + ": 3 being answered (--max-requests-per-client 3)\"}"), refused);
+                        + ": 3 being answered (--max-requests-per-client 3); 2 more wait from user "
+                        + System.getProperty("user.name") + ", 2 in all (as many as the connection budgets leave room"
+                        + " for)\"}"), refused);
         assertTrue(get("/_ping").startsWith("HTTP/1.1 200 "));
         SocketChannel status = send("GET /v1/status HTTP/1.1\r\nHost: nlbridge\r\n\r\n");
-        while (daemon.engineQueue() < 3 && System.nanoTime() < end) Thread.sleep(10);
+        until(() -> daemon.engineQueue() == 3, () -> daemon.engineQueue() + " in the engine's queue");
         engine.hold.countDown();
         assertTrue(readHead(status, 15_000).startsWith("HTTP/1.1 200 "));
         for (SocketChannel p : plans) assertTrue(readHead(p, 15_000).startsWith("HTTP/1.1 200 "));
-        assertEquals(List.of("plan", "status", "plan", "plan"), engine.calls,
-                "the held plan, then status, then the plans queued before it");
+        assertEquals(List.of("plan", "status", "plan", "plan", "plan", "plan"), engine.calls,
+                "the held plan, then status, then the plans queued before it, then those that waited for room");
+    }
+
+    /**
+     * A runtime's burst (50 parallel CNI ADDs, all of one user) is complete requests that wait for the engine: each is
+     * answered in turn, none refused or closed to make room, although the client's budget is 3.
+     */
+    @Test
+    void aBurstOfCompleteRequestsWaitsForTheEngine() throws Exception {
+        start(limits(1024, 256, 64, 3, 256, 64, 16));
+        engine.hold = new CountDownLatch(1);
+        List<SocketChannel> plans = new ArrayList<>();
+        for (int i = 0; i < 50; i++) plans.add(send(PLAN));
+        until(() -> daemon.engineQueue() == 2 && daemon.http().queued() == 47,
+                () -> daemon.engineQueue() + " in the engine's queue, " + daemon.http().queued() + " waiting for room");
+        engine.hold.countDown();
+        for (SocketChannel p : plans) {
+            String h = readHead(p, 60_000);
+            assertTrue(h.startsWith("HTTP/1.1 200 "), h);
+        }
+        assertEquals(50, engine.calls.size(), engine.calls.toString());
+        // (a request whose admission went to a newer one while its body was read, then waited, closes after its answer)
+        until(() -> daemon.http().inUse()[1] == 0 && daemon.http().queued() == 0,
+                () -> Arrays.toString(daemon.http().inUse()) + ", " + daemon.http().queued() + " waiting");
+    }
+
+    /**
+     * A request still reading its body yields its place to a newer one (a slow body cannot hold the budget), and is
+     * told so: 503 with Retry-After, not a connection closed without an answer.
+     */
+    @Test
+    void aSlowBodyYieldsToANewRequestAndIsTold503() throws Exception {
+        start(limits(1024, 256, 64, 3, 256, 64, 16));
+        List<SocketChannel> slow = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            slow.add(send("POST /v1/plan HTTP/1.1\r\nHost: nlbridge\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{"));
+            inUse(i + 1, i + 1, 0, 0); // admitted in this order: the first is the oldest
+        }
+        String answered = Raw.exchange(sock, PLAN);
+        assertTrue(answered.startsWith("HTTP/1.1 200 "), answered);
+        String yielded = readHead(slow.getFirst(), 15_000) + readHead(slow.getFirst(), 1_000);
+        assertTrue(yielded.startsWith("HTTP/1.1 503 ") && yielded.contains("Retry-After: 1")
+                && yielded.contains("this request's body was still arriving, so its place went to a newer request"), yielded);
+        inUse(2, 2, 0, 0);
     }
 
     /** /_ping waits for nothing, so it has a reserve of its own: status requests stuck behind a busy engine cannot take it. */
@@ -367,18 +427,19 @@ class AvailabilityTest {
             othersAreServed();
             // each of them got a byte every 100 ms, so a deadline that each byte renewed would never pass
             // (300 are more than a client's 256 connections: the longest waiting were closed for the newcomers)
+            // a deadline renewed by each byte would never pass: no 408 would come at all (all 300 within a bound of
+            // two minutes, for a loaded machine; how long it took is not what the test decides)
             long start = System.nanoTime();
+            long end = start + 120_000_000_000L;
             int timedOut = 0;
             for (SocketChannel c : trickling) {
-                String h = readHead(c, 30_000);
+                String h = readHead(c, Math.max(1_000, (end - System.nanoTime()) / 1_000_000));
                 if (h.startsWith("HTTP/1.1 408 ")) {
                     timedOut++;
                 } else {
                     assertEquals("<EOF>", h, "closed for a newcomer, or 408");
                 }
             }
-            long took = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(took < 25_000, "all 300 ended within " + took + " ms of a 2 s header timeout");
             assertTrue(timedOut >= 200, timedOut + " of 300 answered 408");
             othersAreServed();
         } finally {

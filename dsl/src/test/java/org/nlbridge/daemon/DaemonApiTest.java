@@ -184,20 +184,21 @@ class DaemonApiTest {
         CountDownLatch two = new CountDownLatch(2);
         Thread reader = Thread.ofPlatform().start(() -> {
             try (RemoteEngine r = RemoteEngine.connect(addr, null)) {
-                r.events(0, List.of("engine"), e -> {
+                // every kept event: none of type engine before the calls below, so it does not matter when the stream
+                // opens relative to them (with 0, only new events, a slow subscription missed them)
+                r.events(-1, List.of("engine"), e -> {
                     seen.add(e);
                     two.countDown();
                     return two.getCount() > 0;
                 });
             }
         });
-        Thread.sleep(200); // subscribed
         try (HttpClient c = HttpClient.connect(addr, null)) {
             call(c, "POST", "/v1/networks", "{\"name\":\"bridge\"}");
             call(c, "POST", "/v1/containers", "{\"name\":\"web\"}");
         }
-        assertTrue(two.await(5, TimeUnit.SECONDS), seen.toString());
-        reader.join(5_000);
+        assertTrue(two.await(60, TimeUnit.SECONDS), seen.toString());
+        reader.join(60_000);
         assertEquals(List.of("create", "connect"), seen.stream().map(Event::action).toList());
         assertEquals("container web", seen.get(1).object());
         assertTrue(seen.get(1).detail().startsWith("2 created (user "), seen.get(1).detail());
@@ -235,19 +236,28 @@ class DaemonApiTest {
         }
     }
 
+    /** Waits until the event stream a test's reader opened is admitted (a pause of 200 ms decided it before). */
+    private void subscribed() throws InterruptedException {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (daemon.http().inUse()[2] < 1 && System.nanoTime() < end) Thread.sleep(5);
+        assertEquals(1, daemon.http().inUse()[2], "the reader's event stream is open");
+    }
+
     @Test
     void aStoppingDaemonEndsStreamsWithItsStopEvent() throws Exception {
         List<Event> seen = Collections.synchronizedList(new ArrayList<>());
         Thread reader = Thread.ofPlatform().start(() -> {
             try (RemoteEngine r = RemoteEngine.connect(addr, null)) {
-                r.events(0, List.of("daemon"), e -> seen.add(e));
+                r.events(-1, List.of("daemon"), e -> seen.add(e)); // from its start: the stop cannot be missed
             }
         });
-        Thread.sleep(200);
+        subscribed();
         daemon.close();
-        reader.join(5_000);
+        reader.join(60_000);
         assertTrue(!reader.isAlive(), "the stream ended");
-        assertEquals(List.of("stop"), seen.stream().map(Event::action).toList());
+        List<String> actions = seen.stream().map(Event::action).toList();
+        assertEquals("stop", actions.getLast(), actions.toString());
+        assertEquals(1, actions.stream().filter("stop"::equals).count(), actions.toString());
     }
 
     /**

@@ -1,8 +1,6 @@
 package org.nlbridge.monitor;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -66,7 +64,9 @@ public final class HostMonitor implements AutoCloseable {
         /**
          * One committed nf_tables transaction: the tables it touched, and who committed it.
          *
-         * @param own whether a thread of this process committed it
+         * @param own whether this process committed it: the notification names the committing socket's netlink port,
+         *            one of our open sockets' in this namespace (thread ids would not do: the kernel gives them as
+         *            the initial PID namespace sees them, which inside a container's PID namespace are not ours)
          */
         record NftCommitted(long generation, int pid, String process, boolean own, List<TableChange> tables)
                 implements HostEvent {}
@@ -254,7 +254,7 @@ public final class HostMonitor implements AutoCloseable {
                         });
                         pending.clear();
                         deliver(new HostEvent.NftCommitted(notice.gen(), notice.pid(), notice.process(),
-                                isOwnThread(notice.pid()), tables));
+                                netfilter.isOurs(notice.port()), tables));
                         continue;
                     }
                     int[] c = pending.computeIfAbsent(notice.family() + " " + notice.table(), k -> new int[4]);
@@ -266,15 +266,6 @@ public final class HostMonitor implements AutoCloseable {
                 overrun("nftables", "undecodable notification: " + e.getMessage());
             }
         }
-    }
-
-    /**
-     * Whether a thread id (the kernel's {@code NFTA_GEN_PROC_PID}, which is the committing thread's id) belongs to
-     * this process. Asked right after the commit, while the thread still runs; a thread that already ended counts
-     * as foreign, which only costs a needless check.
-     */
-    static boolean isOwnThread(int tid) {
-        return tid > 0 && Files.exists(Path.of("/proc/self/task", Integer.toString(tid)));
     }
 
     /**

@@ -3,6 +3,8 @@ package org.nlbridge.netlink;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.nlbridge.bindings.libc.LibC;
 import org.nlbridge.bindings.libc.iovec;
@@ -33,6 +35,14 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     /** Dump replies are sized up to 32 KiB by the kernel; 64 KiB leaves room and is what libmnl suggests. */
     static final int RECEIVE_DATAGRAM = 64 << 10;
     static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
+    /** {@code SO_NETNS_COOKIE} (Linux 5.14): a 64-bit id of the socket's network namespace, never reused. */
+    private static final int SO_NETNS_COOKIE = 71;
+
+    /** A socket's address as the kernel tells senders apart: port ids are unique per namespace and protocol. */
+    private record Address(int protocol, long netns, int portId) {}
+
+    /** The addresses of this process's open sockets, for {@link #isOurs}. */
+    private static final Set<Address> OURS = ConcurrentHashMap.newKeySet();
 
     private final int protocol;
     private final Arena arena = Arena.ofShared();
@@ -41,6 +51,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     private final MemorySegment iov;
     private final MemorySegment msg;
     private final int portId;
+    private final long netns;
     private int sendLimit;
     private int receiveBudget;
     private int fd;
@@ -70,6 +81,10 @@ public final class NlSocket implements NlTransport, AutoCloseable {
             MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) sockaddr_nl.layout().byteSize());
             Sys.check(Sys.getsockname(fd, local, len), "getsockname(AF_NETLINK)");
             portId = sockaddr_nl.nl_pid(local);
+            MemorySegment cookie = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment cookieLen = arena.allocateFrom(ValueLayout.JAVA_INT, Long.BYTES);
+            netns = Sys.getsockopt(fd, LibC.SOL_SOCKET(), SO_NETNS_COOKIE, cookie, cookieLen) < 0
+                    ? 0 : cookie.get(ValueLayout.JAVA_LONG, 0); // before 5.14: ports are told apart without it
             // netlink_sendmsg refuses datagrams longer than sk_sndbuf - 32
             sendLimit = readSendLimit();
             receiveBudget = (int) Sys.check(Sys.getsockoptInt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVBUF()), "getsockopt(SO_RCVBUF)");
@@ -78,6 +93,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
             arena.close();
             throw e;
         }
+        OURS.add(new Address(protocol, netns, portId));
     }
 
     /**
@@ -265,6 +281,16 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         return protocol;
     }
 
+    /**
+     * Whether {@code portId} is the port of a socket of this process that is open now, in the same network namespace
+     * and protocol as this one: a notification's {@code nlmsg_pid} names the socket whose request caused it. Port ids
+     * come from the kernel (getsockname), so this holds whatever PID namespace and /proc the process sees, unlike a
+     * thread id. A socket closed before its notification is read counts as foreign.
+     */
+    public boolean isOurs(int portId) {
+        return OURS.contains(new Address(protocol, netns, portId));
+    }
+
     /** The file descriptor, for poll(2); stays owned by this socket. */
     public int fd() {
         ensureOpen();
@@ -278,6 +304,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     @Override
     public void close() {
         if (fd >= 0) {
+            OURS.remove(new Address(protocol, netns, portId));
             Sys.close(fd);
             fd = -1;
             arena.close();

@@ -19,8 +19,10 @@ import org.nlbridge.netlink.MsgCursor;
  * @param gen     for a generation: its id; else 0
  * @param pid     for a generation: the committing thread's id ({@code NFTA_GEN_PROC_PID}); else 0
  * @param process for a generation: the committing thread's name ({@code NFTA_GEN_PROC_NAME}); else null
+ * @param port    for a generation: the netlink port id of the socket that committed it ({@code nlmsg_pid}); else 0
  */
-public record NftNotice(Kind kind, boolean deleted, String family, String table, long gen, int pid, String process) {
+public record NftNotice(Kind kind, boolean deleted, String family, String table, long gen, int pid, String process,
+                        int port) {
 
     /** What the notification is about. */
     public enum Kind { TABLE, CHAIN, RULE, SET, ELEMENT, OBJECT, FLOWTABLE, GENERATION }
@@ -46,7 +48,7 @@ public record NftNotice(Kind kind, boolean deleted, String family, String table,
                 else if (a.type() == Uapi.NFTA_GEN_PROC_PID()) pid = a.be32();
                 else if (a.type() == Uapi.NFTA_GEN_PROC_NAME()) process = a.string();
             }
-            return new NftNotice(Kind.GENERATION, false, family, null, gen, pid, process);
+            return new NftNotice(Kind.GENERATION, false, family, null, gen, pid, process, msg.portId());
         }
         Kind kind;
         boolean deleted;
@@ -82,7 +84,7 @@ public record NftNotice(Kind kind, boolean deleted, String family, String table,
                 break;
             }
         }
-        return new NftNotice(kind, deleted, family, table, 0, 0, null);
+        return new NftNotice(kind, deleted, family, table, 0, 0, null, 0);
     }
 
     /** {@code nfgen_family} as nft spells it. */

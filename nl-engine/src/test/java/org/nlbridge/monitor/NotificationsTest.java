@@ -31,7 +31,12 @@ class NotificationsTest {
         final ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.nativeOrder());
 
         Msg(int type, byte[] familyHeader) {
-            b.putInt(0).putShort((short) type).putShort((short) 0).putInt(0).putInt(0);
+            this(type, familyHeader, 0);
+        }
+
+        /** {@code port}: the header's {@code nlmsg_pid}, the socket that caused a notification. */
+        Msg(int type, byte[] familyHeader, int port) {
+            b.putInt(0).putShort((short) type).putShort((short) 0).putInt(0).putInt(port);
             b.put(familyHeader);
             pad();
         }
@@ -119,31 +124,16 @@ class NotificationsTest {
             byte[] ip = {(byte) Uapi.NFPROTO_IPV4(), 0, 0, 0};
             NftNotice t = NftNotice.decode(new Msg(base | Uapi.NFT_MSG_DELTABLE(), ip)
                     .str(Uapi.NFTA_TABLE_NAME(), "nlbridge").cursor(a), attrs);
-            assertEquals(new NftNotice(NftNotice.Kind.TABLE, true, "ip", "nlbridge", 0, 0, null), t);
+            assertEquals(new NftNotice(NftNotice.Kind.TABLE, true, "ip", "nlbridge", 0, 0, null, 0), t);
             NftNotice r = NftNotice.decode(new Msg(base | Uapi.NFT_MSG_NEWRULE(), new byte[]{(byte) Uapi.NFPROTO_INET(), 0, 0, 0})
                     .str(Uapi.NFTA_RULE_TABLE(), "foreign").str(Uapi.NFTA_RULE_CHAIN(), "input").cursor(a), attrs);
             assertEquals("new rule in inet foreign", r.toString());
-            NftNotice g = NftNotice.decode(new Msg(base | Uapi.NFT_MSG_NEWGEN(), new byte[4])
+            NftNotice g = NftNotice.decode(new Msg(base | Uapi.NFT_MSG_NEWGEN(), new byte[4], -4711)
                     .be32(Uapi.NFTA_GEN_ID(), 42).be32(Uapi.NFTA_GEN_PROC_PID(), 1234).str(Uapi.NFTA_GEN_PROC_NAME(), "nft")
                     .cursor(a), attrs);
             assertEquals("generation 42 by nft[1234]", g.toString());
+            assertEquals(-4711, g.port(), "the committing socket's port, from the header");
             assertNull(NftNotice.decode(new Msg(Uapi.RTM_NEWLINK(), new byte[16]).cursor(a), attrs), "not nf_tables");
-        }
-    }
-
-    @Test
-    void ownThreadsAreRecognised() {
-        int tid = Integer.parseInt(readTid()); // /proc/thread-self -> <pid>/task/<tid>
-        assertTrue(HostMonitor.isOwnThread(tid));
-        assertFalse(HostMonitor.isOwnThread(1) && ProcessHandle.current().pid() != 1);
-        assertFalse(HostMonitor.isOwnThread(0));
-    }
-
-    private static String readTid() {
-        try {
-            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).getFileName().toString();
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
         }
     }
 }

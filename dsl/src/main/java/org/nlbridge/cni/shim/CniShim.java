@@ -112,11 +112,14 @@ public final class CniShim {
         Response r;
         try {
             r = exchange(path, body);
-            // the daemon's request budget is full (503 with Retry-After: a runtime's parallel ADDs all come from one
-            // user): ask again shortly, as long as a runtime waits for a plugin; a daemon going down says no Retry-After
+            // the daemon's budgets are full (503 with Retry-After: more of a runtime's parallel ADDs, all of one user,
+            // than may wait for its engine): ask again when it says, as long as a runtime waits for a plugin; a daemon
+            // going down says no Retry-After
             long deadline = System.nanoTime() + BUSY_WAIT_NANOS;
-            for (int attempt = 0; r.status == 503 && r.busy && System.nanoTime() < deadline; attempt++) {
-                sleep(Math.min(25L << Math.min(attempt, 4), 400) + ThreadLocalRandom.current().nextLong(25));
+            while (r.status == 503 && r.busy) {
+                long wait = r.retryAfterMillis + ThreadLocalRandom.current().nextLong(100); // not all at once again
+                if (System.nanoTime() + wait * 1_000_000 - deadline > 0) break;
+                sleep(wait);
                 r = exchange(path, body);
             }
         } catch (IOException e) {
@@ -190,12 +193,15 @@ public final class CniShim {
         final boolean cniError;
         /** A {@code Retry-After} came with it: the daemon is busy, not going away. */
         final boolean busy;
+        /** When to ask again, from {@code Retry-After} in seconds (1 s if it is not a number of 0..60). */
+        final long retryAfterMillis;
         final byte[] body;
 
-        Response(int status, boolean cniError, boolean busy, byte[] body) {
+        Response(int status, boolean cniError, boolean busy, long retryAfterMillis, byte[] body) {
             this.status = status;
             this.cniError = cniError;
             this.busy = busy;
+            this.retryAfterMillis = retryAfterMillis;
             this.body = body;
         }
     }
@@ -252,11 +258,16 @@ public final class CniShim {
         if (code < 100) throw new IOException("the daemon's answer is not HTTP/1.1: ".concat(lines[0]));
         boolean cniError = false;
         boolean busy = false;
+        long retryAfter = 1000;
         int length = -1;
         for (int i = 1; i < lines.length; i++) {
             String l = lines[i].toLowerCase(java.util.Locale.ROOT);
             if (l.startsWith(ERROR_HEADER)) cniError = true;
-            if (l.startsWith("retry-after:")) busy = true;
+            if (l.startsWith("retry-after:")) {
+                busy = true;
+                String v = l.substring("retry-after:".length()).strip();
+                if (v.matches("[0-9]{1,2}") && Integer.parseInt(v) <= 60) retryAfter = Integer.parseInt(v) * 1000L;
+            }
             if (l.startsWith("content-length:")) {
                 try {
                     length = Integer.parseInt(l.substring("content-length:".length()).strip());
@@ -270,6 +281,6 @@ public final class CniShim {
         if (n > r.length - start) throw new IOException("the daemon's answer ended early");
         byte[] body = new byte[n];
         System.arraycopy(r, start, body, 0, n);
-        return new Response(code, cniError, busy, body);
+        return new Response(code, cniError, busy, retryAfter, body);
     }
 }

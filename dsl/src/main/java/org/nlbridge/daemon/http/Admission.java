@@ -35,12 +35,15 @@ final class Admission {
         int streams;
         int reserved;
         int immediate;
+        /** Complete requests waiting for room in the requests budget. */
+        int queued;
     }
 
     private final Limits limits;
     private final Set<Slot> open = new LinkedHashSet<>();
     private final Map<String, Counts> clients = new HashMap<>();
     private final Counts total = new Counts();
+    private boolean closed;
 
     Admission(Limits limits) {
         this.limits = limits;
@@ -78,55 +81,103 @@ final class Admission {
     }
 
     /**
-     * Admits a request of {@code kind} on {@code s}, whose head has been read; {@code s} then reads the body. A full
-     * budget makes room by closing the request of that kind that has been reading its body longest (a request whose
-     * body is still arriving is not being answered yet); only a budget full of requests being answered refuses.
-     * Returns the connections closed to make room (the caller closes them).
+     * Admits a request of {@code kind} on {@code s}, whose head has been read ({@code complete}: and its body, after
+     * its admission was revoked); {@code s} then reads the body. A full budget makes room by revoking the admission
+     * of the request of that kind that has been reading its body longest (returned: the caller stops their reading;
+     * one whose body is already buffered reads it and comes back complete, see {@link Slot#revoked}). A complete
+     * request does not revoke: it waits. So does a request ({@link RequestKind#REQUEST}) when nothing can be
+     * revoked: a burst of requests waits for
+     * the engine, in as many connections as the budgets leave ({@link Limits#queuedPerClient()}); beyond that, and
+     * for the other kinds at once, a full budget refuses.
      */
-    synchronized List<Slot> begin(Slot s, RequestKind kind, long now) throws Refused {
-        if (s.released) throw new Refused("the connection was closed");
+    synchronized List<Slot> begin(Slot s, RequestKind kind, boolean complete, long now) throws Refused {
+        List<Slot> revoked = new ArrayList<>();
         Counts mine = clients.get(s.client());
-        List<Slot> evicted = new ArrayList<>();
-        switch (kind) {
-            case IMMEDIATE -> room(total.immediate, limits.reserved(), kind, null, evicted,
-                    "too many /_ping and version requests at once: " + total.immediate
-                            + " being answered (--reserved-requests " + limits.reserved() + ")");
-            case PRIORITY -> room(total.reserved, limits.reserved(), kind, null, evicted,
-                    "too many status requests at once: " + total.reserved
-                            + " being answered (--reserved-requests " + limits.reserved() + ")");
-            case REQUEST -> {
-                room(total.requests, limits.requests(), kind, null, evicted, "too many requests at once: "
-                        + total.requests + " being answered (--max-requests " + limits.requests() + ")");
-                room(mine.requests, limits.requestsPerClient(), kind, s.client(), evicted,
-                        "too many requests at once from " + s.client() + ": " + mine.requests
-                                + " being answered (--max-requests-per-client " + limits.requestsPerClient() + ")");
+        boolean queued = false;
+        try {
+            while (true) {
+                if (s.released || closed) throw new Refused("the connection was closed");
+                String full = full(kind, mine, s.client());
+                if (full == null) break;
+                if (!complete && revoke(kind, s.client(), full, revoked)) continue;
+                if (kind != RequestKind.REQUEST) throw new Refused(full);
+                if (!queued) {
+                    if (mine.queued >= limits.queuedPerClient() || total.queued >= limits.queued()) {
+                        throw new Refused(full + "; " + mine.queued + " more wait from " + s.client() + ", "
+                                + total.queued + " in all (as many as the connection budgets leave room for)");
+                    }
+                    queued = true;
+                    mine.queued++;
+                    total.queued++;
+                    s.queued();
+                }
+                wait();
             }
-            case STREAM -> {
-                room(total.streams, limits.streams(), kind, null, evicted, "too many event streams: " + total.streams
-                        + " open (--max-streams " + limits.streams() + ")");
-                room(mine.streams, limits.streamsPerClient(), kind, s.client(), evicted,
-                        "too many event streams from " + s.client() + ": " + mine.streams
-                                + " open (--max-streams-per-client " + limits.streamsPerClient() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused("the server is closing");
+        } finally {
+            if (queued) {
+                mine.queued--;
+                total.queued--;
+                if (s.released) dropIfUnused(s.client(), mine);
             }
         }
         add(mine, kind, 1);
         add(total, kind, 1);
         s.kind = kind;
-        s.admitted(now);
-        return evicted;
+        if (complete) s.answering(kind == RequestKind.STREAM);
+        else s.admitted(now);
+        return revoked;
     }
 
-    /** Makes room for one more of {@code kind} when {@code used} is at {@code max}, or refuses with {@code refusal}. */
-    private void room(int used, int max, RequestKind kind, String client, List<Slot> evicted, String refusal)
-            throws Refused {
-        if (used < max) return;
+    /** Why a budget for one more of {@code kind} is full, or null if there is room. */
+    private String full(RequestKind kind, Counts mine, String client) {
+        return switch (kind) {
+            case IMMEDIATE -> total.immediate < limits.reserved() ? null : "too many /_ping and version requests at once: "
+                    + total.immediate + " being answered (--reserved-requests " + limits.reserved() + ")";
+            case PRIORITY -> total.reserved < limits.reserved() ? null : "too many status requests at once: "
+                    + total.reserved + " being answered (--reserved-requests " + limits.reserved() + ")";
+            case REQUEST -> total.requests >= limits.requests() ? "too many requests at once: " + total.requests
+                    + " being answered (--max-requests " + limits.requests() + ")"
+                    : mine.requests >= limits.requestsPerClient() ? "too many requests at once from " + client + ": "
+                    + mine.requests + " being answered (--max-requests-per-client " + limits.requestsPerClient() + ")"
+                    : null;
+            case STREAM -> total.streams >= limits.streams() ? "too many event streams: " + total.streams
+                    + " open (--max-streams " + limits.streams() + ")"
+                    : mine.streams >= limits.streamsPerClient() ? "too many event streams from " + client + ": "
+                    + mine.streams + " open (--max-streams-per-client " + limits.streamsPerClient() + ")"
+                    : null;
+        };
+    }
+
+    /**
+     * Revokes the admission of the request of {@code kind} (of {@code client} when its own budget is the full one)
+     * that has been reading its body longest: its budget is free at once. Returns whether there was one.
+     */
+    private boolean revoke(RequestKind kind, String client, String why, List<Slot> revoked) {
+        boolean own = kind == RequestKind.REQUEST ? total.requests < limits.requests()
+                : kind == RequestKind.STREAM && total.streams < limits.streams();
         Slot oldest = null;
         for (Slot o : open) {
-            if (o.kind != kind || o.state() != Slot.State.BODY || client != null && !client.equals(o.client())) continue;
+            if (o.kind != kind || o.state() != Slot.State.BODY || own && !client.equals(o.client())) continue;
             if (oldest == null || o.admittedAt() - oldest.admittedAt() < 0) oldest = o;
         }
-        if (oldest == null) throw new Refused(refusal);
-        evict(oldest, evicted);
+        if (oldest == null) return false;
+        takeBack(oldest);
+        oldest.revoked(why);
+        revoked.add(oldest);
+        return true;
+    }
+
+    /**
+     * The body of the request on {@code s} is read: it is answered now, unless its admission was revoked meanwhile
+     * (then it returns false and the request asks again, complete).
+     */
+    synchronized boolean answering(Slot s, RequestKind kind) {
+        if (s.kind == null) return false;
+        s.answering(kind == RequestKind.STREAM);
+        return true;
     }
 
     /** The request on {@code s} is answered: its budget is free again and the connection waits for the next one. */
@@ -141,6 +192,7 @@ final class Admission {
         takeBack(s);
         s.released = true;
         open.remove(s);
+        notifyAll(); // a waiting request on s gives up
         Counts mine = clients.get(s.client());
         mine.connections--;
         total.connections--;
@@ -162,6 +214,18 @@ final class Admission {
         add(clients.get(s.client()), s.kind, -1);
         add(total, s.kind, -1);
         s.kind = null;
+        notifyAll(); // room for a request that waits
+    }
+
+    /** Requests waiting for room in the requests budget, for tests and the log. */
+    synchronized int queued() {
+        return total.queued;
+    }
+
+    /** The server closes: requests waiting for room are refused. */
+    synchronized void close() {
+        closed = true;
+        notifyAll();
     }
 
     private static void add(Counts c, RequestKind kind, int n) {
@@ -189,7 +253,8 @@ final class Admission {
     }
 
     private void dropIfUnused(String client, Counts c) {
-        if (c.connections == 0 && c.requests == 0 && c.streams == 0 && c.reserved == 0 && c.immediate == 0) {
+        if (c.connections == 0 && c.requests == 0 && c.streams == 0 && c.reserved == 0 && c.immediate == 0
+                && c.queued == 0) {
             clients.remove(client);
         }
     }

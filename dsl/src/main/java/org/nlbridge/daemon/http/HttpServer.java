@@ -20,8 +20,9 @@ import org.nlbridge.client.HttpWire;
  * <p>Admission ({@link Limits}, {@link Admission}): a connection counts against the connection budgets (in all and
  * per client) and, while it waits, yields to a newcomer when they are full. Once a request's head is read, its
  * route's {@link Classifier} says which budget answers it: the reserve for {@code /_ping} and {@code status}, the
- * requests, or the event streams; a full budget is answered 503 with {@code Retry-After} and a message naming the
- * budget and its flag. Deadlines, enforced by a watchdog: the head within the header timeout of its first byte
+ * requests, or the event streams; a full budget makes room by stopping a request still reading its body, a request
+ * waits for room while the connection budgets leave some ({@link Limits#queuedPerClient()}), and anything else
+ * over a budget is answered 503 with {@code Retry-After} and a message naming the budget and its flag. Deadlines, enforced by a watchdog: the head within the header timeout of its first byte
  * (a new connection's: of its accept), the body within the body timeout, the next request within the idle timeout,
  * and no write blocked for longer than the write timeout. A request that misses its deadline is answered 408; a
  * protocol error with its status and {@code {"message": ...}}; either way the connection is then closed.
@@ -79,6 +80,11 @@ public final class HttpServer implements AutoCloseable {
     /** Connections, requests, streams and reserved requests in use now. */
     public int[] inUse() {
         return admission.inUse();
+    }
+
+    /** Requests waiting for room in the requests budget now. */
+    public int queued() {
+        return admission.queued();
     }
 
     /** Starts accepting on {@code l}; the server closes it when it closes. */
@@ -155,7 +161,8 @@ public final class HttpServer implements AutoCloseable {
                 // waiting for nothing means no body to wait for either
                 if (kind == RequestKind.IMMEDIATE && head.hasBody()) kind = RequestKind.REQUEST;
                 try {
-                    admission.begin(s, kind, System.nanoTime()).forEach(Slot::close); // slow bodies make room
+                    // bodies still being read make room: they stop reading (one that had arrived comes back below)
+                    admission.begin(s, kind, false, System.nanoTime()).forEach(Slot::stopReading);
                 } catch (Admission.Refused refused) {
                     answer(s, 503, refused.getMessage(), refused.retryAfter);
                     drain(s.in(), head);
@@ -168,13 +175,24 @@ public final class HttpServer implements AutoCloseable {
                     answer(s, e.status(), e.getMessage(), 0);
                     return;
                 }
-                s.answering(kind == RequestKind.STREAM);
-                if (!handle(s, r, req)) return;
+                boolean revoked = !admission.answering(s, kind);
+                if (revoked) {
+                    // complete, though its admission went to a newer request while it was read: it waits its turn
+                    try {
+                        admission.begin(s, kind, true, System.nanoTime());
+                    } catch (Admission.Refused refused) {
+                        answer(s, 503, refused.getMessage(), refused.retryAfter);
+                        return;
+                    }
+                }
+                if (!handle(s, r, req, revoked)) return;
                 admission.end(s, System.nanoTime());
             }
         } catch (EOFException e) {
             // the client closed the connection in the middle of a request, or the watchdog ended a slow one
             if (s.timedOut()) answer(s, 408, s.timeoutMessage(), 0);
+            else if (s.revokedFor() != null) answer(s, 503, s.revokedFor() + ": this request's body was still"
+                    + " arriving, so its place went to a newer request", 1);
         } catch (IOException e) {
             if (s.timedOut()) answer(s, 408, s.timeoutMessage(), 0);
             else if (!closed) LOG.log(System.Logger.Level.DEBUG, "connection from " + s.peer() + ": " + e.getMessage());
@@ -184,9 +202,13 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Runs the handler on one request; returns whether the connection stays open for another. */
-    private boolean handle(Slot s, Routes r, HttpRequest req) throws IOException {
+    /**
+     * Runs the handler on one request; returns whether the connection stays open for another ({@code last}: it does
+     * not, its reading was stopped).
+     */
+    private boolean handle(Slot s, Routes r, HttpRequest req, boolean last) throws IOException {
         Exchange ex = new Exchange(req, s, serverName);
+        if (last) ex.closeAfterwards();
         try {
             r.handler().handle(ex);
         } catch (Throwable t) {
@@ -248,6 +270,7 @@ public final class HttpServer implements AutoCloseable {
     public void close(Duration grace) {
         closed = true;
         listeners.forEach(ConnListener::close);
+        admission.close(); // requests waiting for room are refused
         long end = System.nanoTime() + grace.toNanos();
         while (true) {
             List<Slot> open = admission.slots();

@@ -13,7 +13,9 @@ import org.nlbridge.net.ValidationException;
  * <p>A connection that is only waiting (for a request, or idle between requests) gives way: when a budget of
  * connections is full, the connection that has waited longest is closed for the newcomer. Requests, streams and the
  * reserve together stay below the connection budgets (checked here), so a new connection always gets in and
- * {@code /_ping} and {@code status} are always answered, whatever the other clients hold.
+ * {@code /_ping} and {@code status} are always answered, whatever the other clients hold. A request that finds the
+ * requests budget full waits for room, in as many connections as the budgets leave ({@link #queuedPerClient()});
+ * only beyond that is it refused.
  *
  * @param connections          open connections in all ({@code --max-connections})
  * @param connectionsPerClient open connections of one client ({@code --max-connections-per-client})
@@ -68,6 +70,20 @@ public record Limits(int connections, int connectionsPerClient, int requests, in
         duration("--body-timeout", bodyTimeout);
         duration("--idle-timeout", idleTimeout);
         duration("--write-timeout", writeTimeout);
+    }
+
+    /**
+     * How many requests of one client may wait for room in the requests budget (a burst of complete requests, such
+     * as a runtime's parallel CNI ADDs, waits rather than being refused): what the per-client connection budget
+     * leaves beside its busy connections, less one, so a waiting request never keeps the client from {@code /_ping}.
+     */
+    public int queuedPerClient() {
+        return connectionsPerClient - (requestsPerClient + streamsPerClient + 2 * reserved) - 1;
+    }
+
+    /** As {@link #queuedPerClient()}, of all clients together: what the connection budget leaves, less one. */
+    public int queued() {
+        return connections - (requests + streams + 2 * reserved) - 1;
     }
 
     private static void positive(String flag, int n) {

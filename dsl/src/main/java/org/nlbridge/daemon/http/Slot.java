@@ -18,6 +18,8 @@ final class Slot implements Conn {
         IDLE,
         /** Reading a request head: the header deadline. */
         HEAD,
+        /** Waiting for room in the requests budget (its body unread, or read after a revoked admission): no deadline. */
+        QUEUED,
         /** Admitted, reading the body: the body deadline. */
         BODY,
         /** Answering: no read deadline, the write deadline only. */
@@ -43,6 +45,8 @@ final class Slot implements Conn {
     RequestKind kind;
     /** Released from the Admission's counts (closed, or evicted); guarded by the Admission. */
     boolean released;
+    /** Why the admission of the request whose body this connection reads was revoked, or null. */
+    private volatile String revoked;
 
     Slot(Conn conn, Limits limits, long now) {
         this.conn = conn;
@@ -75,6 +79,26 @@ final class Slot implements Conn {
         admittedAt = now;
         deadline = now + limits.bodyTimeout().toNanos();
         state = State.BODY;
+    }
+
+    /** The request waits for room in the requests budget. */
+    void queued() {
+        state = State.QUEUED;
+    }
+
+    /**
+     * The admission of the request whose body is being read was revoked for a newer one ({@code why}: the full
+     * budget): reading stops. A body already buffered (it came with the head, as a CNI plugin sends it) is read all
+     * the same, and the request waits for room again; the rest of a body is not read (the JDK's channel reports the
+     * end of the stream at once), and the request is answered 503.
+     */
+    void revoked(String why) {
+        revoked = why;
+    }
+
+    /** Why this connection's admission was revoked (it is answered 503 if its body never came), or null. */
+    String revokedFor() {
+        return revoked;
     }
 
     /** The request is read: no read deadline while it is answered. */

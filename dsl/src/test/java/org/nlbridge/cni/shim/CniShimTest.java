@@ -132,6 +132,11 @@ class CniShimTest {
                 .getBytes(StandardCharsets.ISO_8859_1)).busy);
         assertFalse(CniShim.parse("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
                 .getBytes(StandardCharsets.ISO_8859_1)).busy);
+        // asked again when the daemon says (seconds), 1 s if it says something else
+        assertEquals(3000, CniShim.parse("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 3\r\nContent-Length: 0\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1)).retryAfterMillis);
+        assertEquals(1000, CniShim.parse(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\n"
+                + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)).retryAfterMillis);
         assertThrows(IOException.class, () -> CniShim.parse("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.ISO_8859_1)));
         assertThrows(IOException.class, () -> CniShim.parse("SSH-2.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
         assertThrows(IOException.class, () -> CniShim.parse("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort"

@@ -26,16 +26,19 @@ class EtcdLeaseTest {
     @Test
     void keepAliveKeepsKeysAndExpiryRemovesThem(Sandbox sb) throws Exception {
         try (EtcdCluster c = EtcdCluster.start(sb, 1); EtcdClient client = Etcd.client(c)) {
-            Lease kept = client.grant(Duration.ofSeconds(2));
-            Lease dropped = client.grant(Duration.ofSeconds(2));
+            // 5 s: a keep-alive every ~1.7 s, which a loaded machine does not miss for a whole time to live
+            Lease kept = client.grant(Duration.ofSeconds(5));
+            Lease dropped = client.grant(Duration.ofSeconds(5));
             client.put("/lease/kept", "k", kept.id());
             client.put("/lease/dropped", "d", dropped.id());
             assertEquals(kept.id(), client.get("/lease/kept").orElseThrow().lease());
             dropped.stopKeepAlive();
-            // three times the time to live: only keep-alives can have kept the first key
-            Thread.sleep(6_000);
+            // the dropped lease expires (etcd checks every 500 ms, later on a loaded machine): by then at least the
+            // time to live has passed, so only keep-alives can have kept the first key
+            long end = System.nanoTime() + 60_000_000_000L;
+            while (client.get("/lease/dropped").isPresent() && System.nanoTime() < end) Thread.sleep(100);
+            assertFalse(client.get("/lease/dropped").isPresent(), "an expired lease's key is still there after a minute");
             assertTrue(client.get("/lease/kept").isPresent(), "a kept-alive lease lost its key");
-            assertFalse(client.get("/lease/dropped").isPresent(), "an expired lease's key is still there");
             assertEquals(-1, client.timeToLive(dropped.id()));
             assertTrue(client.timeToLive(kept.id()) > 0);
             assertTrue(kept.alive());
@@ -53,7 +56,7 @@ class EtcdLeaseTest {
             Lease l = client.grant(Duration.ofSeconds(3));
             client.put("/lease/x", "x", l.id());
             assertEquals(0, c.etcdctl("lease", "revoke", Long.toHexString(l.id())).exit());
-            LeaseLostException e = l.lost().get(10, TimeUnit.SECONDS);
+            LeaseLostException e = l.lost().get(60, TimeUnit.SECONDS);
             assertEquals(l.id(), e.leaseId());
             assertTrue(e.getMessage().contains("expired or revoked"), e.getMessage());
             assertFalse(l.alive());
@@ -67,11 +70,11 @@ class EtcdLeaseTest {
     @Test
     void anotherClientAdoptsALease(Sandbox sb) throws Exception {
         try (EtcdCluster c = EtcdCluster.start(sb, 1); EtcdClient first = Etcd.client(c); EtcdClient second = Etcd.client(c)) {
-            Lease l = first.grant(Duration.ofSeconds(2));
+            Lease l = first.grant(Duration.ofSeconds(5)); // keep-alives every ~1.7 s, whatever the machine's load
             first.put("/lease/host", "h1", l.id());
             first.close(); // the "daemon" stops: keep-alives stop, the lease is left
             Lease adopted = second.keepAlive(l.id());
-            Thread.sleep(5_000);
+            Thread.sleep(7_000); // longer than the time to live: only the adopter's keep-alives can have kept the key
             assertTrue(second.get("/lease/host").isPresent());
             assertTrue(adopted.alive());
             adopted.close();
@@ -85,7 +88,7 @@ class EtcdLeaseTest {
         try (EtcdCluster c = EtcdCluster.start(sb, 1); EtcdClient client = Etcd.client(c, Duration.ofSeconds(1))) {
             Lease l = client.grant(Duration.ofSeconds(2));
             c.kill(1);
-            LeaseLostException e = l.lost().get(15, TimeUnit.SECONDS);
+            LeaseLostException e = l.lost().get(60, TimeUnit.SECONDS);
             assertTrue(e.getMessage().contains("no keep-alive reached the store"), e.getMessage());
             assertTrue(e.getCause() instanceof StoreUnavailableException, String.valueOf(e.getCause()));
         }
