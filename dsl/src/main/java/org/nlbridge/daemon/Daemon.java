@@ -89,6 +89,7 @@ public final class Daemon implements AutoCloseable {
     private final EngineThread engineThread;
     private final HttpServer http;
     private final DriftRepair drift;
+    private final Converged converged = new Converged(); // engine thread only
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
     private NameServer nameServer; // null: names are not served (an embedded daemon without one)
@@ -217,13 +218,14 @@ public final class Daemon implements AutoCloseable {
                 return null;
             }
             Plan plan = engine.plan(all);
+            if (plan.isEmpty()) converged.reached(all);
             String what = all.networks().size() + " network(s), " + all.containers().size() + " container(s)"
                     + (cni.attachments().isEmpty() ? "" : " (" + cni.attachments().size() + " CNI attachment(s))");
             if (plan.isEmpty()) {
                 events.publish("daemon", "adopt", what, false, "the host matches: nothing re-created", List.of());
             } else {
                 try {
-                    Plan done = engine.apply(all, Engine.ProgressListener.NONE);
+                    Plan done = converged.apply(engine, all, Engine.ProgressListener.NONE, false);
                     events.publish("daemon", "adopt", what, false, "converged: " + done.changes().size() + " change(s)",
                             done.changes());
                 } catch (RuntimeException e) {
@@ -349,7 +351,7 @@ public final class Daemon implements AutoCloseable {
         state.saveDesired(next);
         desired = next;
         try {
-            Plan done = engine.apply(all, progress);
+            Plan done = converged.apply(engine, all, progress, onFailure == OnFailure.REVERT);
             events.publish("engine", action, object, false, Summaries.summary(done) + " (" + peer + ")", done.changes());
             return done;
         } catch (RuntimeException e) {
@@ -376,7 +378,7 @@ public final class Daemon implements AutoCloseable {
         state.saveCni(next, true);
         cni = next;
         try {
-            Plan done = engine.apply(all, Engine.ProgressListener.NONE);
+            Plan done = converged.apply(engine, all, Engine.ProgressListener.NONE, true);
             events.publish("engine", action, object, false, Summaries.summary(done) + " (cni)", done.changes());
             return done;
         } catch (RuntimeException e) {
@@ -385,7 +387,7 @@ public final class Daemon implements AutoCloseable {
             if (!(e instanceof ValidationException)) {
                 // nothing half-applied: what this change made (a network, a veth) goes again
                 try {
-                    engine.apply(CniPart.merge(desiredOrEmpty(), old), Engine.ProgressListener.NONE);
+                    converged.apply(engine, CniPart.merge(desiredOrEmpty(), old), Engine.ProgressListener.NONE, false);
                 } catch (RuntimeException undo) {
                     e.addSuppressed(undo);
                 }
@@ -410,6 +412,7 @@ public final class Daemon implements AutoCloseable {
     /** {@code destroy}: what it removes leaves the desired state too, journalled first ({@link DestroyIntent}). */
     Plan destroy(DesiredState what, String peer, Engine.ProgressListener progress) {
         DestroyIntent.journal(state, desiredOrEmpty(), what);
+        converged.forget();
         Plan done;
         RuntimeException failure = null;
         try {

@@ -131,15 +131,16 @@ final class ContainerSteps {
      * The overlay files, if they should be written: the container is being attached, they differ from what it should
      * have now, or ({@code namesChanged}) the other containers of its networks change in this apply and no name server
      * runs, so its /etc/hosts lists them. Written at apply time from the store, then: the addresses, and the other
-     * containers as attached by then ({@code names}, read once for all the files steps of an apply).
+     * containers as attached by then ({@code names}, read once for all the files steps of an apply). {@code stored}:
+     * the container's endpoints in the store's view the plan is made from (what its files should show now).
      */
     Optional<Step> files(FilesOf f, boolean attaching, boolean namesChanged, NameTables now,
-                         Supplier<NameTables> names, Unit unit) {
+                         Supplier<NameTables> names, List<Endpoint> stored, Unit unit) {
         ContainerSpec c = f.container();
         Path dir = p.overlay.directory(c.name());
         boolean exists = Files.isDirectory(dir);
         boolean neighbours = namesChanged && !p.options.nameServer() && usesNames(f);
-        if (!attaching && !neighbours && !filesDiffer(f, now)) return Optional.empty();
+        if (!attaching && !neighbours && !filesDiffer(f, firstNetworkFirst(c, stored), now)) return Optional.empty();
         String detail = "resolv.conf" + (usesNames(f) && p.options.nameServer() ? " (nameserver "
                 + ListenerSpec.DOCKER_ADDRESS + ", the name server)" : "") + ", hosts" + (usesNames(f)
                 && !p.options.nameServer() ? " (with the containers of its networks)" : "")
@@ -206,15 +207,22 @@ final class ContainerSteps {
 
     /** A container's endpoints, its first network's first (the addresses its hosts file lists, in that order). */
     private List<Endpoint> endpoints(ContainerSpec c) {
+        if (!(c.network() instanceof NetworkMode.Bridge)) return List.of();
+        return firstNetworkFirst(c, p.store.read(tx -> tx.endpoints().ofContainer(c.name())));
+    }
+
+    /** {@code stored} (ordered by network) with the container's first network's first. */
+    private static List<Endpoint> firstNetworkFirst(ContainerSpec c, List<Endpoint> stored) {
         if (!(c.network() instanceof NetworkMode.Bridge b)) return List.of();
-        List<Endpoint> all = new java.util.ArrayList<>(p.store.read(tx -> tx.endpoints().ofContainer(c.name())));
+        List<Endpoint> all = new ArrayList<>(stored);
         all.sort(java.util.Comparator.comparing(e -> !e.network().equals(b.network())));
         return all;
     }
 
-    private boolean filesDiffer(FilesOf f, NameTables now) {
+    /** Whether the files differ from what they should hold now (no store transaction: a plan checks every container). */
+    private boolean filesDiffer(FilesOf f, List<Endpoint> endpoints, NameTables now) {
         ContainerSpec c = f.container();
-        Map<String, String> want = p.overlay.render(overlaySpec(f, endpoints(c), now));
+        Map<String, String> want = p.overlay.render(overlaySpec(f, endpoints, now));
         Path dir = p.overlay.directory(c.name());
         for (Map.Entry<String, String> file : want.entrySet()) {
             try {

@@ -257,8 +257,9 @@ final class EndpointSteps {
                 .map(PortBinding::mapping).toList();
     }
 
-    boolean samePorts(Endpoint e, List<PortMapping> want) {
-        return new HashSet<>(ports(e)).equals(new HashSet<>(want));
+    /** Whether an endpoint that publishes {@code stored} (as the store says) publishes {@code want}, in any order. */
+    static boolean samePorts(List<PortMapping> stored, List<PortMapping> want) {
+        return new HashSet<>(stored).equals(new HashSet<>(want));
     }
 
     private void setPorts(Endpoint e, List<PortMapping> ports) {

@@ -3,6 +3,7 @@ package org.nlbridge.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.nlbridge.driver.Step;
@@ -48,6 +49,11 @@ final class HostEngine implements Engine {
     @Override
     public Plan apply(DesiredState desired, ProgressListener progress) {
         return run(planner.apply(desired), progress);
+    }
+
+    @Override
+    public Plan applyContainers(DesiredState desired, Set<String> containers, ProgressListener progress) {
+        return run(planner.apply(desired, Set.copyOf(containers)), progress);
     }
 
     @Override

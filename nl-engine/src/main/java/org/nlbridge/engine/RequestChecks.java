@@ -57,21 +57,22 @@ final class RequestChecks {
      * @param removed   stored networks the request removes
      * @param detach    endpoints the request removes or re-makes, and those a dead process left (the repairs')
      * @param attach    the attachments the request makes
+     * @param hostLinks the host namespace's links, as dumped for the plan
      */
     void check(Stored live, Map<String, Network> nets, List<Network> created, List<Network> removed,
-               List<Endpoint> detach, List<Attachment> attach) {
-        kernel(live, detach, attach);
+               List<Endpoint> detach, List<Attachment> attach, List<Link> hostLinks) {
+        kernel(live, detach, attach, hostLinks);
         List<Endpoint> made = tryStore(created, removed, detach, attach);
         tryFirewall(live, nets, detach, attach, made);
     }
 
 
 
-    private void kernel(Stored live, List<Endpoint> detach, List<Attachment> attach) {
+    private void kernel(Stored live, List<Endpoint> detach, List<Attachment> attach, List<Link> hostLinks) {
         Set<String> leavingLinks = new HashSet<>();
         detach.forEach(e -> leavingLinks.add(e.hostVeth().toString()));
         Map<String, Link> links = new HashMap<>();
-        p.rtnl.links().list().forEach(l -> links.put(l.name(), l));
+        hostLinks.forEach(l -> links.put(l.name(), l));
         Set<String> owned = Repairs.links(p, live).keySet();
         for (Attachment a : attach) {
             String name = a.hostLink().toString();

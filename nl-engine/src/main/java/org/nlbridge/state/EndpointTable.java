@@ -146,7 +146,7 @@ public final class EndpointTable {
 
     /** Every endpoint, by network then container. */
     public List<Endpoint> all() {
-        return tx.query("SELECT " + COLUMNS + " FROM endpoints ORDER BY network, container", EndpointTable::endpoint);
+        return tx.cached("endpoints", () -> tx.query("SELECT " + COLUMNS + " FROM endpoints ORDER BY network, container", EndpointTable::endpoint));
     }
 
     /**

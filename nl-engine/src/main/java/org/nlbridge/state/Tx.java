@@ -87,6 +87,15 @@ public final class Tx {
         }
     }
 
+    /**
+     * {@code read} (a whole table, immutable rows), from the store's cache in a read transaction when nothing committed
+     * since it was made; in a write transaction, read every time (it sees its own changes).
+     */
+    <T> List<T> cached(String key, java.util.function.Supplier<List<T>> read) {
+        checkOpen();
+        return writable ? read.get() : store.cachedRead(key, read);
+    }
+
     <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {
         List<T> rows = query(sql, row, args);
         if (rows.size() > 1) {
