@@ -15,6 +15,7 @@
 #   PB_RESULTS             where raw rows go (default /tmp/pb-results/compare-DATE)
 #   PEERS                  the harness (default /work/shared/peers; read-only is fine)
 #   OUT                    the report (default bench/RESULTS.md; smoke: bench/target/smoke.md)
+#   DOCKER=1, DOCKER_N=50  also run bench/docker.sh (Docker's bridge driver against our plugin on a real dockerd)
 #   CNI=1                  also bench/cni.sh (the CNI plugin against the reference chains; 0: skip it)
 set -uo pipefail
 bench=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -167,6 +168,13 @@ else
     m "run_$((++runs))" "bench/cni.sh $REPS"
     "$bench/cni.sh" "$REPS" > "$PB_RESULTS/cni.log" 2>&1 || { failed=1; log "cni.sh failed (see $PB_RESULTS/cni.log)"; }
   fi
+fi
+
+# ---------------------------------------------------------------- Docker: its bridge driver against our plugin
+if [ $smoke = 0 ] && [ "${DOCKER:-0}" = 1 ]; then
+  log "docker: bench/docker.sh ${DOCKER_N:-50}"
+  m run_docker "bench/docker.sh ${DOCKER_N:-50}"
+  "$bench/docker.sh" "${DOCKER_N:-50}" >&2 || { failed=1; log "docker.sh failed"; }
 fi
 
 # ---------------------------------------------------------------- machine, versions, report

@@ -340,6 +340,7 @@ if not smoke:
 if not smoke:
     for name, title in (('cni.md', 'CNI plugin: ADD and DEL latency against the reference chains (`bench/cni.sh`)'),
                         ('jmh.md', 'JMH'), ('packet-path.md', 'Per-new-connection cost of published ports'),
+                        ('docker.md', "Docker: nlbridge's plugin against Docker's bridge driver (`bench/docker.sh`)"),
                         ('overlay.md', 'Several hosts: overlay convergence on etcd (`bench/overlay.sh`)'),
                         ('daemon-scale.md', 'The daemon as it holds more containers: memory and one more container')):
         p = os.path.join(bench, 'results', name)

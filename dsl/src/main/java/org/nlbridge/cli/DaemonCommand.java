@@ -1,19 +1,20 @@
 package org.nlbridge.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.nlbridge.client.DaemonAddress;
+import org.nlbridge.cluster.ClusterOptions;
+import org.nlbridge.daemon.Daemon;
+import org.nlbridge.daemon.PluginSockets;
+import org.nlbridge.daemon.http.Limits;
+import org.nlbridge.net.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-
-import org.nlbridge.client.DaemonAddress;
-import org.nlbridge.cluster.ClusterOptions;
-import org.nlbridge.net.tls.Tls;
-import org.nlbridge.daemon.Daemon;
-import org.nlbridge.daemon.http.Limits;
 
 /**
  * {@code nlbridge daemon}: the engine as a long-running process, Docker's {@code dockerd -H}. Listens on Unix
@@ -33,6 +34,12 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Option(names = "--group", paramLabel = "NAME", description = "Group of the Unix sockets (default: root's).")
     String group;
+
+    @Option(names = "--docker-plugin", paramLabel = "PATH", arity = "0..1", fallbackValue = PluginSockets.DEFAULT,
+            description = "Also serve Docker's network and IPAM plugin protocol (docker network create -d nlbridge,"
+                    + " --ipam-driver nlbridge) on this Unix socket (0660 like -H's; repeatable). Without PATH:"
+                    + " ${FALLBACK-VALUE}, where dockerd finds it.")
+    List<Path> dockerPlugins = new ArrayList<>();
 
     @Option(names = "--debounce-ms", paramLabel = "MS", defaultValue = "100",
             description = "How long changes in the host namespace are gathered before one drift repair (default 100).")
@@ -135,11 +142,13 @@ final class DaemonCommand implements Callable<Integer> {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL nlbridge: %5$s%6$s%n");
         Limits limits = limits();
         Daemon daemon = Daemon.start(new Daemon.Options(hosts, group, tls, main.hostNetns, main.stateDir, monitorBuffer,
-                Duration.ofMillis(debounceMillis), cluster, limits), main.cli().engines()::open);
+                Duration.ofMillis(debounceMillis), cluster, limits, dockerPlugins), main.cli().engines()::open);
         Thread hook = Thread.ofPlatform().name("nlbridge-shutdown").unstarted(daemon::close);
         Runtime.getRuntime().addShutdownHook(hook);
+        List<String> listening = new ArrayList<>(hosts.stream().map(Object::toString).toList());
+        dockerPlugins.forEach(p -> listening.add("unix://" + p + " (Docker plugin)"));
         main.cli().out().println("nlbridge daemon: pid " + ProcessHandle.current().pid() + ", listening on "
-                + String.join(", ", hosts.stream().map(Object::toString).toList()));
+                + String.join(", ", listening));
         main.cli().out().flush();
         daemon.awaitStop();
         return 0;

@@ -151,13 +151,14 @@ public final class ApiJson {
         if (n.gatewayModeV6() != n.gatewayMode()) o.put("gatewayModeV6", n.gatewayModeV6().label());
         o.set("dns", toJson(n.dns()));
         if (n.vni() != null) o.put("vni", n.vni().intValue()); // only an overlay's: bridge networks' JSON stays format 1
+        if (n.hostBindingIp() != null) o.put("hostBindingIp", n.hostBindingIp().toString()); // absent: every address
         return o;
     }
 
     /** The keys of a network object, in the order the DSL documents them. */
     public static final List<String> NETWORK_KEYS = List.of("name", "driver", "bridge", "useBridge", "bip", "fixedCidr",
             "fixedCidrV6", "mtu", "icc", "ipMasq", "ipForward", "internal", "firewall", "macFromIp", "gatewayMode",
-            "gatewayModeV6", "dns", "subnet", "vni");
+            "gatewayModeV6", "hostBindingIp", "dns", "subnet", "vni");
 
     public static NetworkSpec networkSpec(JsonNode n) {
         String name = nameOf("network", n);
@@ -180,6 +181,7 @@ public final class ApiJson {
         o.bool("macFromIp", b::macFromIp);
         o.text("gatewayMode", b::gatewayMode);
         o.text("gatewayModeV6", b::gatewayModeV6);
+        o.text("hostBindingIp", b::hostBindingIp);
         JsonNode dns = o.get("dns");
         if (dns != null) b.dns(dnsSpec("network " + name + ": dns", dns));
         return b.build();
@@ -190,9 +192,9 @@ public final class ApiJson {
     public static ObjectNode toJson(ContainerSpec c) {
         ObjectNode o = F.objectNode();
         o.put("name", c.name());
-        o.put("netns", c.netns());
+        putText(o, "netns", c.netns());
         o.put("network", c.network().toString());
-        o.put("ifname", c.ifname().toString());
+        if (c.handover() == null) o.put("ifname", c.ifname().toString()); // a handover container's is its runtime's
         o.put("hostname", c.hostname().toString());
         putText(o, "mac", c.mac());
         putText(o, "ip", c.ip());
@@ -233,6 +235,7 @@ public final class ApiJson {
             ObjectNode l = o.putObject("labels");
             new java.util.TreeMap<>(c.labels()).forEach(l::put);
         }
+        if (c.handover() != null) o.put("handover", c.handover().toString());
         return o;
     }
 
@@ -241,7 +244,8 @@ public final class ApiJson {
     }
 
     public static final List<String> CONTAINER_KEYS = List.of("name", "netns", "network", "hostname", "mac", "ip",
-            "ip6", "ifname", "publish", "dns", "spoofCheck", "aliases", "addHost", "defaultRoute", "connects", "labels");
+            "ip6", "ifname", "publish", "dns", "spoofCheck", "aliases", "addHost", "defaultRoute", "connects", "labels",
+            "handover");
 
     static final List<String> CONNECT_KEYS = List.of("network", "ifname", "ip", "ip6", "mac", "publish", "aliases",
             "defaultRoute", "spoofCheck");
@@ -268,14 +272,15 @@ public final class ApiJson {
         String name = nameOf("container", n);
         ContainerSpec.Builder b = ContainerSpec.builder(name);
         Obj o = new Obj("container " + name, n, Set.copyOf(CONTAINER_KEYS));
-        o.text("netns", b::netns);
         o.text("network", b::network);
         o.text("hostname", b::hostname);
         o.text("mac", b::mac);
         o.text("ip", b::ip);
         o.text("ip6", b::ip6);
+        o.text("netns", b::netns);
         o.text("ifname", b::ifname);
         o.bool("spoofCheck", b::spoofCheck);
+        o.text("handover", b::handover);
         for (JsonNode p : o.array("publish")) b.publish(text("container " + name + ": publish", p));
         for (JsonNode h : o.array("addHost")) b.addHost(text("container " + name + ": addHost", h));
         JsonNode dns = o.get("dns");

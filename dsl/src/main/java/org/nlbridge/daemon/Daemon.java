@@ -64,20 +64,22 @@ public final class Daemon implements AutoCloseable {
      * @param debounce      how long drift triggers are gathered before one repair
      * @param cluster       Docker's {@code --cluster-store}, {@code --cluster-store-opt} and {@code --cluster-advertise}
      *                      (null: no cluster, so no overlay networks); its event listener is the daemon's
-     * @param limits        the API server's budgets and deadlines
+     * @param limits        the API server's budgets and deadlines (the Docker plugin's sockets share them)
+     * @param dockerPlugins the Unix sockets to serve Docker's plugin protocol on ({@code --docker-plugin})
      */
     public record Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
-                          int monitorBuffer, Duration debounce, ClusterOptions cluster, Limits limits) {
+                          int monitorBuffer, Duration debounce, ClusterOptions cluster, Limits limits, List<Path> dockerPlugins) {
         public Options {
             hosts = List.copyOf(hosts);
             Objects.requireNonNull(debounce, "debounce");
             Objects.requireNonNull(limits, "limits");
+            dockerPlugins = List.copyOf(dockerPlugins);
         }
 
         /** Without a cluster, with the default budgets and deadlines. */
         public Options(List<DaemonAddress> hosts, String group, Tls tls, String hostNetns, Path stateDir,
                        int monitorBuffer, Duration debounce) {
-            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null, Limits.DEFAULTS);
+            this(hosts, group, tls, hostNetns, stateDir, monitorBuffer, debounce, null, Limits.DEFAULTS, List.of());
         }
     }
 
@@ -87,6 +89,7 @@ public final class Daemon implements AutoCloseable {
     private final EngineThread engineThread;
     private final HttpServer http;
     private final DriftRepair drift;
+    private final Converged converged = new Converged(); // engine thread only
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
     private NameServer nameServer; // null: names are not served (an embedded daemon without one)
@@ -119,16 +122,7 @@ public final class Daemon implements AutoCloseable {
      * run left), adopts the stored desired state, starts watching the host namespace, then listens.
      */
     public static Daemon start(Options o, Function<EngineOptions, Engine> engines) throws IOException {
-        if (o.hosts().isEmpty()) throw new ValidationException("-H", null, "no address", DaemonAddress.DEFAULT);
-        for (DaemonAddress a : o.hosts()) {
-            if (!a.isUnix() && o.tls() == null) {
-                throw new UnixListener.RefusedException("refusing to listen on " + a + " without mutual TLS: give"
-                        + " --tlscacert, --tlscert and --tlskey (the API is root on this host)");
-            }
-        }
-        // refuse before touching anything
-        for (DaemonAddress a : o.hosts()) if (a.isUnix()) UnixListener.check(a.socket());
-        if (o.group() != null) UnixListener.group(o.group());
+        StartChecks.refuseEarly(o); // before touching anything
         ClusterEvents clusterEvents = new ClusterEvents();
         String underlay = null;
         ClusterOptions cluster = null;
@@ -156,6 +150,7 @@ public final class Daemon implements AutoCloseable {
             d.nameServer = NameServer.start(o.hostNetns() == null ? null : host);
             d.adopt();
             for (DaemonAddress a : o.hosts()) d.listen(a, o.group(), o.tls());
+            for (Path p : o.dockerPlugins()) d.serveDockerPlugin(p, o.group());
             d.events.publish("daemon", "start", "pid " + ProcessHandle.current().pid(),
                     "listening on " + String.join(", ", o.hosts().stream().map(Object::toString).toList())
                             + "; host namespace " + (o.hostNetns() == null ? "(own)" : o.hostNetns())
@@ -197,6 +192,11 @@ public final class Daemon implements AutoCloseable {
         http.serve(l);
     }
 
+    /** Serves Docker's network and IPAM plugin protocol on one more Unix socket ({@link PluginSockets#serve}). */
+    public void serveDockerPlugin(Path socket, String group) throws IOException {
+        PluginSockets.serve(http, new PluginBackend(this), socket, group);
+    }
+
     /** The API server (its budgets in use, for tests). */
     HttpServer http() {
         return http;
@@ -218,13 +218,14 @@ public final class Daemon implements AutoCloseable {
                 return null;
             }
             Plan plan = engine.plan(all);
+            if (plan.isEmpty()) converged.reached(all);
             String what = all.networks().size() + " network(s), " + all.containers().size() + " container(s)"
                     + (cni.attachments().isEmpty() ? "" : " (" + cni.attachments().size() + " CNI attachment(s))");
             if (plan.isEmpty()) {
                 events.publish("daemon", "adopt", what, false, "the host matches: nothing re-created", List.of());
             } else {
                 try {
-                    Plan done = engine.apply(all, Engine.ProgressListener.NONE);
+                    Plan done = converged.apply(engine, all, Engine.ProgressListener.NONE, false);
                     events.publish("daemon", "adopt", what, false, "converged: " + done.changes().size() + " change(s)",
                             done.changes());
                 } catch (RuntimeException e) {
@@ -350,7 +351,7 @@ public final class Daemon implements AutoCloseable {
         state.saveDesired(next);
         desired = next;
         try {
-            Plan done = engine.apply(all, progress);
+            Plan done = converged.apply(engine, all, progress, onFailure == OnFailure.REVERT);
             events.publish("engine", action, object, false, Summaries.summary(done) + " (" + peer + ")", done.changes());
             return done;
         } catch (RuntimeException e) {
@@ -377,7 +378,7 @@ public final class Daemon implements AutoCloseable {
         state.saveCni(next, true);
         cni = next;
         try {
-            Plan done = engine.apply(all, Engine.ProgressListener.NONE);
+            Plan done = converged.apply(engine, all, Engine.ProgressListener.NONE, true);
             events.publish("engine", action, object, false, Summaries.summary(done) + " (cni)", done.changes());
             return done;
         } catch (RuntimeException e) {
@@ -386,7 +387,7 @@ public final class Daemon implements AutoCloseable {
             if (!(e instanceof ValidationException)) {
                 // nothing half-applied: what this change made (a network, a veth) goes again
                 try {
-                    engine.apply(CniPart.merge(desiredOrEmpty(), old), Engine.ProgressListener.NONE);
+                    converged.apply(engine, CniPart.merge(desiredOrEmpty(), old), Engine.ProgressListener.NONE, false);
                 } catch (RuntimeException undo) {
                     e.addSuppressed(undo);
                 }
@@ -411,6 +412,7 @@ public final class Daemon implements AutoCloseable {
     /** {@code destroy}: what it removes leaves the desired state too, journalled first ({@link DestroyIntent}). */
     Plan destroy(DesiredState what, String peer, Engine.ProgressListener progress) {
         DestroyIntent.journal(state, desiredOrEmpty(), what);
+        converged.forget();
         Plan done;
         RuntimeException failure = null;
         try {

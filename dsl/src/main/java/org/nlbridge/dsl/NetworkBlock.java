@@ -114,6 +114,11 @@ public final class NetworkBlock {
         builder.gatewayModeV6(mode);
     }
 
+    /** Docker {@code dockerd --ip}: the host address ports published without one are bound to. */
+    public void hostBindingIp(String ip) {
+        builder.hostBindingIp(ip);
+    }
+
     /** Docker {@code dockerd --dns*}: DNS defaults for this network's containers. */
     public void dns(@DelegatesTo(value = DnsBlock.class, strategy = Closure.DELEGATE_ONLY) Closure<?> body) {
         DnsBlock dns = new DnsBlock("network " + name);

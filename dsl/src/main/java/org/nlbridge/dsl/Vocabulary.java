@@ -52,6 +52,7 @@ final class Vocabulary {
             "macFromIp", "macFromIp true", BOOL,
             "gatewayMode", "gatewayMode 'routed'", NAME,
             "gatewayModeV6", "gatewayModeV6 'routed'", NAME,
+            "hostBindingIp", "hostBindingIp '127.0.0.1'", NAME,
             "dns", "dns { nameserver '9.9.9.9' }", "a { } block"));
 
     static final Block CONTAINER = new Block("container", ContainerBlock.class, keys(

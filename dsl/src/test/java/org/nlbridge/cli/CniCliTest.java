@@ -51,7 +51,8 @@ class CniCliTest {
         r = new CliRun().run("cni", "conflist", "pods", "bipp=10.88.0.1/16");
         assertEquals("nlbridge: invalid network key \"bipp=10.88.0.1/16\": unknown key; expected KEY=VALUE with a key of driver,"
                 + " bridge, useBridge, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp,"
-                + " gatewayMode, gatewayModeV6, subnet, vni, defaultRoute or spoofCheck (dns: edit the conflist)\n", r.err());
+                + " gatewayMode, gatewayModeV6, hostBindingIp,"
+                + " subnet, vni, defaultRoute or spoofCheck (dns: edit the conflist)\n", r.err());
         r = new CliRun().run("cni", "conflist", "pods", "vni=x");
         assertEquals("nlbridge: invalid vni \"x\": not a whole number; expected a whole number, like 4097\n", r.err());
         r = new CliRun().run("cni", "conflist", "pods", "icc=no");

@@ -111,7 +111,7 @@ class ApiJsonTest {
         String dsl = assertThrows(ValidationException.class, () -> NetworkSpec.of("bridge", b -> b.mtu(70000))).getMessage();
         assertEquals(dsl, bad("{\"networks\":[{\"name\":\"bridge\",\"mtu\":70000}]}").getMessage());
         assertEquals("invalid network bridge \"mtuu\": unknown key; expected one of bip, bridge, dns, driver, firewall, fixedCidr,"
-                        + " fixedCidrV6, gatewayMode, gatewayModeV6, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, subnet,"
+                        + " fixedCidrV6, gatewayMode, gatewayModeV6, hostBindingIp, icc, internal, ipForward, ipMasq, macFromIp, mtu, name, subnet,"
                         + " useBridge, vni",
                 bad("{\"networks\":[{\"name\":\"bridge\",\"mtuu\":1400}]}").getMessage());
         assertEquals("invalid network bridge: mtu \"\\\"1400\\\"\": not a whole number; expected a whole number, like 1400",

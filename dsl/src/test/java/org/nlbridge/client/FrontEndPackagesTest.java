@@ -69,6 +69,12 @@ class FrontEndPackagesTest {
             assertEquals(List.of(), offending(deps, daemon, GROOVY));
         }
         assertFalse(deps.get("org.nlbridge.daemon.http").contains("org.nlbridge.daemon"), "the server knows no routes");
+        // the Docker plugin is served by the daemon and edits its desired state through an interface of its own
+        assertEquals(List.of(), offending(deps, "org.nlbridge.dockerplugin", List.of("org.nlbridge.cli",
+                "org.nlbridge.dsl", "picocli")));
+        assertFalse(deps.get("org.nlbridge.dockerplugin").contains("org.nlbridge.daemon"), "only the server, not the daemon");
+        assertEquals(List.of(), offending(deps, "org.nlbridge.dockerplugin", GROOVY));
+        assertEquals(List.of(), offending(deps, "org.nlbridge.dockerplugin", KERNEL));
         assertEquals(List.of(), offending(deps, "org.nlbridge.dsl", List.of("org.nlbridge.cli", "org.nlbridge.daemon",
                 "org.nlbridge.client", "picocli")));
         // the CNI front end: its protocol on the client API (the daemon serves it); its executable on java.base alone

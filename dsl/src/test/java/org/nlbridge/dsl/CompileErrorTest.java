@@ -18,7 +18,7 @@ class CompileErrorTest {
     @CsvSource(delimiter = '|', textBlock = """
             mtuu 1500         | net.groovy:2: unknown key 'mtuu' in a network block; did you mean 'mtu'?
             ipmasq true       | net.groovy:2: unknown key 'ipmasq' in a network block; did you mean 'ipMasq'?
-            gateway '10.0.0.1' | net.groovy:2: unknown key 'gateway' in a network block; the keys here are driver, bridge, useBridge, bip, subnet, vni, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp, gatewayMode, gatewayModeV6, dns
+            gateway '10.0.0.1' | net.groovy:2: unknown key 'gateway' in a network block; the keys here are driver, bridge, useBridge, bip, subnet, vni, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp, gatewayMode, gatewayModeV6, hostBindingIp, dns
             mtu 'abc'         | net.groovy:2: mtu in a network block takes a whole number, not a string (like mtu 1400)
             mtu 1500.5        | net.groovy:2: mtu in a network block takes a whole number, not a decimal number (like mtu 1400)
             icc 'false'       | net.groovy:2: icc in a network block takes true or false, not a string (like icc false)
@@ -29,8 +29,8 @@ class CompileErrorTest {
             icc               | net.groovy:2: icc in a network block needs a value (like icc false)
             mtu -1            | net.groovy:2: mtu in a network block needs a value (like mtu 1400)
             bridge docker0    | net.groovy:2: unknown name 'docker0' in a network block (is it text without quotes? write 'docker0')
-            publish '80:80'   | net.groovy:2: unknown key 'publish' in a network block (publish belongs in a container block); the keys here are driver, bridge, useBridge, bip, subnet, vni, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp, gatewayMode, gatewayModeV6, dns
-            container('x')    | net.groovy:2: unknown key 'container' in a network block (container belongs at the top level of the script); the keys here are driver, bridge, useBridge, bip, subnet, vni, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp, gatewayMode, gatewayModeV6, dns
+            publish '80:80'   | net.groovy:2: unknown key 'publish' in a network block (publish belongs in a container block); the keys here are driver, bridge, useBridge, bip, subnet, vni, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp, gatewayMode, gatewayModeV6, hostBindingIp, dns
+            container('x')    | net.groovy:2: unknown key 'container' in a network block (container belongs at the top level of the script); the keys here are driver, bridge, useBridge, bip, subnet, vni, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward, internal, firewall, macFromIp, gatewayMode, gatewayModeV6, hostBindingIp, dns
             dns { nameservr '1.1.1.1' } | net.groovy:2: unknown key 'nameservr' in a dns block; did you mean 'nameserver'?
             [1, 2].each { int i -> mtuu i } | net.groovy:2: unknown key 'mtuu' in a network block; did you mean 'mtu'?
             """)

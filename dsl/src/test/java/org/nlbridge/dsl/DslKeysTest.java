@@ -29,6 +29,7 @@ class DslKeysTest {
                     internal true
                     firewall 'none'
                     macFromIp true
+                    hostBindingIp '127.0.0.1'
                     dns { nameserver '9.9.9.9', '1.1.1.1'; search 'example.com'; option 'ndots:2'; option 'rotate' }
                 }
                 network('old') {
@@ -38,7 +39,7 @@ class DslKeysTest {
                 """);
         NetworkSpec lan = NetworkSpec.of("lan", b -> b.driver("bridge").bridge("br-lan").bip("10.10.0.1/16").fixedCidr("10.10.8.0/24")
                 .fixedCidrV6("fd00:10::/64").mtu(1400).icc(false).ipMasq(false).ipForward(false).internal(true)
-                .firewall("none").macFromIp(true)
+                .firewall("none").macFromIp(true).hostBindingIp("127.0.0.1")
                 .dns(d -> d.nameserver("9.9.9.9").nameserver("1.1.1.1").search("example.com").option("ndots:2")
                         .option("rotate")));
         NetworkSpec old = NetworkSpec.of("old", b -> b.useBridge("bridge0"));

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import org.nlbridge.driver.ipam.AddressPools;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.net.PortSpec;
@@ -58,6 +59,8 @@ public final class MemoryEngine implements Engine {
     public volatile int opened;
     public volatile int closed;
     public volatile int reconciles;
+    /** What {@link #addressPools} answers; null: none (the default's refusal). */
+    public volatile AddressPools pools;
     /** When set, every call waits until it is open (tests keep the engine busy with it). */
     public volatile java.util.concurrent.CountDownLatch hold;
     /** The most calls that were running at the same moment. */
@@ -76,6 +79,11 @@ public final class MemoryEngine implements Engine {
         }
         for (ContainerSpec c : d.containers()) {
             if (c.network() instanceof NetworkMode.Host || c.network() instanceof NetworkMode.Container) continue;
+            if (c.handover() != null) { // the container end waits in the host namespace for its runtime
+                out.add(create("link", c.handover().toString(), "veth, network " + c.network()));
+                for (PortSpec p : c.publish()) out.add(create("nft element", "ip nlbridge ports", p.toString()));
+                continue;
+            }
             out.add(create("netns", c.netns(), ""));
             for (AttachmentSpec a : c.attachments()) {
                 out.add(create("link", c.name() + ":" + a.ifname(), "veth, network " + a.network()));
@@ -224,6 +232,12 @@ public final class MemoryEngine implements Engine {
             }
             return new ContainerRuntime(c.netns(), c.hostname(), List.of());
         });
+    }
+
+    @Override
+    public AddressPools addressPools() {
+        AddressPools p = pools;
+        return p != null ? p : Engine.super.addressPools();
     }
 
     @Override

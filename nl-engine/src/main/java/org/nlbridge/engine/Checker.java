@@ -57,7 +57,7 @@ final class Checker {
             if (!p.driver(n).intact(n, e, hostLinks)) {
                 out.add("host link " + e.hostVeth() + " is not a port of " + n.bridge());
             }
-            out.addAll(inside(e, n));
+            if (!e.handedOver()) out.addAll(inside(e, n)); // else its runtime's namespace, which the engine never sees
             List<PortBinding> bindings = p.store.read(tx -> tx.ports().ofEndpoint(e.container(), e.network()));
             if (!bindings.isEmpty() && n.options().firewall() != FirewallBackend.NONE) {
                 if (ports == null) ports = p.firewalls.connections();

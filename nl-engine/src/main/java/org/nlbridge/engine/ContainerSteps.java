@@ -53,18 +53,27 @@ final class ContainerSteps {
     }
 
     /**
+     * Whether the engine keeps a namespace for the container: not in host or container:NAME mode, and not for a
+     * container whose runtime brings its own namespace ({@link ContainerSpec#handover()}).
+     */
+    static boolean ownNetns(ContainerSpec c) {
+        return ownNetns(c.network()) && c.handover() == null;
+    }
+
+    /**
      * The container's record, if it is new or changed. Written before anything is made for the container, so destroy
      * finds it even if this process dies next; a namespace the engine created for it before stays the engine's, and
      * so does one it created for a container this request removes ({@code handedOver}: the namespaces of leaving
      * containers that the engine created).
      */
     Optional<Step> record(ContainerSpec c, Optional<ContainerRecord> old, Set<String> handedOver, Unit unit) {
-        String netns = ownNetns(c.network()) ? c.netns() : null;
+        String netns = ownNetns(c) ? c.netns() : null;
         boolean created = netns != null && (old.isPresent() && netns.equals(old.get().netns()) && old.get().createdNetns()
                 || handedOver.contains(netns));
         ContainerRecord want = new ContainerRecord(c.name(), c.network(), c.hostname(), netns, created, c.labels());
         if (old.isPresent() && old.get().equals(want)) return Optional.empty();
-        String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "") + ", hostname " + c.hostname();
+        String detail = "network " + c.network() + (netns != null ? ", netns " + netns : "")
+                + (c.handover() != null ? ", handed over as " + c.handover() : ", hostname " + c.hostname());
         return Optional.of(Step.call(new Change(old.isPresent() ? Action.UPDATE : Action.CREATE, "container", c.name(),
                 detail), unit, () -> {
             unit.onUndo(errors -> putBack(c.name(), old.orElse(null)));
@@ -122,15 +131,16 @@ final class ContainerSteps {
      * The overlay files, if they should be written: the container is being attached, they differ from what it should
      * have now, or ({@code namesChanged}) the other containers of its networks change in this apply and no name server
      * runs, so its /etc/hosts lists them. Written at apply time from the store, then: the addresses, and the other
-     * containers as attached by then ({@code names}, read once for all the files steps of an apply).
+     * containers as attached by then ({@code names}, read once for all the files steps of an apply). {@code stored}:
+     * the container's endpoints in the store's view the plan is made from (what its files should show now).
      */
     Optional<Step> files(FilesOf f, boolean attaching, boolean namesChanged, NameTables now,
-                         Supplier<NameTables> names, Unit unit) {
+                         Supplier<NameTables> names, List<Endpoint> stored, Unit unit) {
         ContainerSpec c = f.container();
         Path dir = p.overlay.directory(c.name());
         boolean exists = Files.isDirectory(dir);
         boolean neighbours = namesChanged && !p.options.nameServer() && usesNames(f);
-        if (!attaching && !neighbours && !filesDiffer(f, now)) return Optional.empty();
+        if (!attaching && !neighbours && !filesDiffer(f, firstNetworkFirst(c, stored), now)) return Optional.empty();
         String detail = "resolv.conf" + (usesNames(f) && p.options.nameServer() ? " (nameserver "
                 + ListenerSpec.DOCKER_ADDRESS + ", the name server)" : "") + ", hosts" + (usesNames(f)
                 && !p.options.nameServer() ? " (with the containers of its networks)" : "")
@@ -197,15 +207,22 @@ final class ContainerSteps {
 
     /** A container's endpoints, its first network's first (the addresses its hosts file lists, in that order). */
     private List<Endpoint> endpoints(ContainerSpec c) {
+        if (!(c.network() instanceof NetworkMode.Bridge)) return List.of();
+        return firstNetworkFirst(c, p.store.read(tx -> tx.endpoints().ofContainer(c.name())));
+    }
+
+    /** {@code stored} (ordered by network) with the container's first network's first. */
+    private static List<Endpoint> firstNetworkFirst(ContainerSpec c, List<Endpoint> stored) {
         if (!(c.network() instanceof NetworkMode.Bridge b)) return List.of();
-        List<Endpoint> all = new java.util.ArrayList<>(p.store.read(tx -> tx.endpoints().ofContainer(c.name())));
+        List<Endpoint> all = new ArrayList<>(stored);
         all.sort(java.util.Comparator.comparing(e -> !e.network().equals(b.network())));
         return all;
     }
 
-    private boolean filesDiffer(FilesOf f, NameTables now) {
+    /** Whether the files differ from what they should hold now (no store transaction: a plan checks every container). */
+    private boolean filesDiffer(FilesOf f, List<Endpoint> endpoints, NameTables now) {
         ContainerSpec c = f.container();
-        Map<String, String> want = p.overlay.render(overlaySpec(f, endpoints(c), now));
+        Map<String, String> want = p.overlay.render(overlaySpec(f, endpoints, now));
         Path dir = p.overlay.directory(c.name());
         for (Map.Entry<String, String> file : want.entrySet()) {
             try {
@@ -286,7 +303,7 @@ final class ContainerSteps {
      * (at the end of the request, like {@link #forget}).
      */
     Optional<Step> leftNetns(ContainerRecord old, ContainerSpec now, Set<String> inUse) {
-        if (!old.createdNetns() || old.netns().equals(ownNetns(now.network()) ? now.netns() : null)
+        if (!old.createdNetns() || old.netns().equals(ownNetns(now) ? now.netns() : null)
                 || inUse.contains(old.netns())) {
             return Optional.empty();
         }

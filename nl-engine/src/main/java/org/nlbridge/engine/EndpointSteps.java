@@ -1,5 +1,6 @@
 package org.nlbridge.engine;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.nlbridge.driver.Attachment;
@@ -16,6 +18,7 @@ import org.nlbridge.driver.Step;
 import org.nlbridge.driver.Unit;
 import org.nlbridge.driver.firewall.FirewallSpecs;
 import org.nlbridge.driver.ipam.EndpointRequest;
+import org.nlbridge.net.IfName;
 import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.netns.NetNs;
@@ -59,7 +62,7 @@ final class EndpointSteps {
     static EndpointRequest request(Attachment a) {
         ContainerSpec c = a.container();
         AttachmentSpec s = a.spec();
-        return new EndpointRequest(c.name(), a.network().name(), NetNs.pathOf(c.netns()), s.ifname(), a.hostLink(),
+        return new EndpointRequest(c.name(), a.network().name(), netnsPath(c), ifName(c, s), a.hostLink(),
                 c.hostname(), s.ip(), s.ip6(), s.mac(), s.aliases(), s.defaultRoute(), s.spoofCheck());
     }
 
@@ -98,7 +101,7 @@ final class EndpointSteps {
         ContainerSpec c = a.container();
         AttachmentSpec s = a.spec();
         Network n = a.network();
-        String detail = a.hostLink() + " <-> " + c.netns() + ":" + s.ifname() + ", "
+        String detail = a.hostLink() + " <-> " + containerEnd(c, s) + ", "
                 + (s.ip() != null ? s.ip() : "next free address in " + n.ipv4().pool())
                 + (n.ipv6() != null ? ", " + (s.ip6() != null ? s.ip6() : "IPv6 from " + n.ipv6().pool()) : "")
                 + ", mac " + (s.mac() != null ? s.mac() : n.options().macFromIp() ? "02:42:<ipv4>" : "random")
@@ -118,6 +121,21 @@ final class EndpointSteps {
                 throw e;
             }
         });
+    }
+
+    /** Where the container end goes: {@code web:eth0}, or {@code handover nlc3abc3b7e1122} (host namespace, for a runtime). */
+    static String containerEnd(ContainerSpec c, AttachmentSpec s) {
+        return c.handover() != null ? "handover " + c.handover() : c.netns() + ":" + s.ifname();
+    }
+
+    /** The endpoint's namespace as stored: null for a container end handed over to a runtime. */
+    private static Path netnsPath(ContainerSpec c) {
+        return c.handover() != null ? null : NetNs.pathOf(c.netns());
+    }
+
+    /** The container end's name: inside the container, or as handed over (a handed-over container has one network). */
+    private static IfName ifName(ContainerSpec c, AttachmentSpec s) {
+        return c.handover() != null ? c.handover() : s.ifname();
     }
 
     private Step port(Attachment a, PortMapping m) {
@@ -191,8 +209,10 @@ final class EndpointSteps {
                 p.driver(n).undoAttach(n, left, errors);
                 release(left);
             }
-            ContainerSpec.Builder b = ContainerSpec.builder(e.container()).netns(e.netns().toString())
-                    .network(n.name()).ifname(e.ifName().toString()).hostname(e.hostname().toString())
+            ContainerSpec.Builder b = ContainerSpec.builder(e.container());
+            if (e.handedOver()) b.handover(e.ifName().toString()); // its peer in the host namespace, as at its attach
+            else b.netns(e.netns().toString()).ifname(e.ifName().toString());
+            b.network(n.name()).hostname(e.hostname().toString())
                     .mac(e.mac().toString()).ip(e.ipv4().toString()).defaultRoute(e.defaultRoute())
                     .spoofCheck(e.spoofCheck());
             if (e.ipv6() != null) b.ip6(e.ipv6().toString());
@@ -237,8 +257,9 @@ final class EndpointSteps {
                 .map(PortBinding::mapping).toList();
     }
 
-    boolean samePorts(Endpoint e, List<PortMapping> want) {
-        return new HashSet<>(ports(e)).equals(new HashSet<>(want));
+    /** Whether an endpoint that publishes {@code stored} (as the store says) publishes {@code want}, in any order. */
+    static boolean samePorts(List<PortMapping> stored, List<PortMapping> want) {
+        return new HashSet<>(stored).equals(new HashSet<>(want));
     }
 
     private void setPorts(Endpoint e, List<PortMapping> ports) {
@@ -287,7 +308,7 @@ final class EndpointSteps {
 
     /** Whether a container's stored endpoint still matches what it asks of that network (else it is re-made). */
     static boolean sameEndpoint(Endpoint e, ContainerSpec c, AttachmentSpec a) {
-        return e.netns().equals(NetNs.pathOf(c.netns())) && e.ifName().equals(a.ifname())
+        return Objects.equals(e.netns(), netnsPath(c)) && e.ifName().equals(ifName(c, a))
                 && e.hostname().equals(c.hostname())
                 && (a.ip() == null || a.ip().equals(e.ipv4()))
                 && (a.ip6() == null || a.ip6().equals(e.ipv6()))

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.net.Hostname;
+import org.nlbridge.driver.ipam.AddressPools;
 import org.nlbridge.spec.Change;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
@@ -28,6 +29,18 @@ public interface Engine extends AutoCloseable {
 
     /** Converges to {@code desired}; returns the changes made. */
     Plan apply(DesiredState desired, ProgressListener progress);
+
+    /**
+     * {@link #apply} for a front end that converged to a desired state differing from {@code desired} only in the
+     * containers named in {@code containers} (added, removed or changed), and watches the host for drift itself (the
+     * daemon): plans and applies those containers alone, so a request costs the same with 10 or 1,000 containers.
+     * Every check is made as in {@link #apply} (addresses, ports, names against the whole store); the other
+     * containers are neither read from the kernel nor repaired, nor is the firewall compared whole ({@link #reconcile}
+     * and a full {@link #apply} do that).
+     */
+    default Plan applyContainers(DesiredState desired, java.util.Set<String> containers, ProgressListener progress) {
+        return apply(desired, progress);
+    }
 
     /** What {@link #destroy} would remove. */
     Plan planDestroy(DesiredState desired);
@@ -98,6 +111,16 @@ public interface Engine extends AutoCloseable {
      */
     default boolean takeFrontEndValue(String key, Consumer<String> keep) {
         return false;
+    }
+
+    /**
+     * The address pools this engine keeps for runtimes with an IPAM protocol of their own (Docker's
+     * {@code --ipam-driver nlbridge}); an engine without a state store of its own has none.
+     *
+     * @throws UnsupportedOperationException if this engine keeps no pools
+     */
+    default AddressPools addressPools() {
+        throw new UnsupportedOperationException("this engine keeps no address pools");
     }
 
     @Override

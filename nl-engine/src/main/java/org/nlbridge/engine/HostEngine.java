@@ -1,10 +1,17 @@
 package org.nlbridge.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.nlbridge.driver.Step;
+import org.nlbridge.driver.ipam.AddressPools;
+import org.nlbridge.driver.ipam.RuntimePools;
+import org.nlbridge.net.Cidr;
+import org.nlbridge.rtnl.Route;
+import org.nlbridge.net.IpAddress;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
 
@@ -21,6 +28,7 @@ final class HostEngine implements Engine {
     private final Planner planner;
     private final StatusView status;
     private final Reconciler reconciler;
+    private final AddressPools pools;
     private final Checker checker;
 
     HostEngine(Parts p) {
@@ -28,6 +36,7 @@ final class HostEngine implements Engine {
         this.planner = new Planner(p);
         this.status = new StatusView(p);
         this.reconciler = new Reconciler(p, planner);
+        this.pools = new RuntimePools(p.store, this::hostRoutes);
         this.checker = new Checker(p);
         reconciler.adopt();
     }
@@ -40,6 +49,11 @@ final class HostEngine implements Engine {
     @Override
     public Plan apply(DesiredState desired, ProgressListener progress) {
         return run(planner.apply(desired), progress);
+    }
+
+    @Override
+    public Plan applyContainers(DesiredState desired, Set<String> containers, ProgressListener progress) {
+        return run(planner.apply(desired, Set.copyOf(containers)), progress);
     }
 
     @Override
@@ -115,6 +129,20 @@ final class HostEngine implements Engine {
             });
             return value.isPresent();
         });
+    }
+
+    @Override
+    public AddressPools addressPools() {
+        return pools;
+    }
+
+    /** The destinations of the host namespace's routes but the default: a pool nlbridge picks must miss them all. */
+    private List<Cidr> hostRoutes() {
+        List<Cidr> out = new ArrayList<>();
+        for (int family : new int[] {IpAddress.AF_INET, IpAddress.AF_INET6}) {
+            for (Route r : p.rtnl.routes().list(family)) if (!r.isDefault()) out.add(r.destination());
+        }
+        return out;
     }
 
     @Override

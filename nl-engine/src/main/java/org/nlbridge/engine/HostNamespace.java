@@ -54,6 +54,7 @@ public final class HostNamespace {
     public void check(DesiredState desired) {
         for (ContainerSpec c : desired.containers()) {
             if (c.network() instanceof NetworkMode.Host || c.network() instanceof NetworkMode.Container) continue;
+            if (c.handover() != null) continue; // its runtime moves the interface into a namespace of its own
             String host = name != null ? "the host namespace (--host-netns " + name + ")" : "the namespace nlbridge runs in, the host's";
             if (c.netns().equals(name)) refuse(c, "it is " + host);
             if (identity != null && identity.equals(identity(NetNs.RUN_DIR.resolve(c.netns())))) {

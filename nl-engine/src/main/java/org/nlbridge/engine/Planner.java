@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.nlbridge.driver.Attachment;
@@ -87,8 +88,22 @@ final class Planner {
         return out;
     }
 
-    List<Step> apply(DesiredState desired) {
-        hostNamespace.check(desired); // every front end: a container's eth0 and default route never land in the host
+    List<Step> apply(DesiredState asked) {
+        return apply(asked, null);
+    }
+
+    /**
+     * The steps to {@code asked}; with {@code only}, those of the containers it names alone (their records,
+     * endpoints, ports, files, namespaces; and without a name server the hosts files of their networks' other
+     * containers), for a front end that converged to a desired state differing from {@code asked} in those
+     * containers only and watches the host for drift itself ({@link Engine#applyContainers}): the other containers
+     * are neither read from the kernel nor repaired, and the firewall is not listed and compared whole. The checks
+     * are all made, against the whole store.
+     */
+    List<Step> apply(DesiredState asked, Set<String> only) {
+        hostNamespace.check(asked); // every front end: a container's eth0 and default route never land in the host
+        DesiredState desired = asked.withHostBindings(); // every published port with the address it binds
+        Predicate<String> planned = only == null ? c -> true : only::contains;
         Stored all = Stored.read(p);
         Stored s = all.settled();
         Map<String, Network> nets = resolve(desired, s);
@@ -97,7 +112,8 @@ final class Planner {
         List<Network> removed = s.networks().values().stream().filter(n -> !nets.containsKey(n.name())).toList();
         List<Network> created = nets.values().stream().filter(n -> !s.networks().containsKey(n.name())).toList();
         Map<String, ContainerSpec> named = byName(desired);
-        List<Endpoint> detach = toDetach(named, s, nets);
+        List<Link> hostLinks = p.rtnl.links().list(); // one dump for the plan: its repairs, its endpoints, its checks
+        List<Endpoint> detach = toDetach(named, s, nets, planned, hostLinks);
         Set<String> detached = EndpointSteps.keys(detach);
         Map<String, Endpoint> attached = new HashMap<>(); // by container/network
         s.endpoints().stream().filter(e -> !detached.contains(EndpointSteps.key(e.container(), e.network())))
@@ -107,6 +123,7 @@ final class Planner {
         Set<String> namesChanged = new HashSet<>(); // networks whose containers or aliases change in this apply
         detach.forEach(e -> namesChanged.add(e.network()));
         for (ContainerSpec c : desired.containers()) {
+            if (!planned.test(c.name())) continue;
             checkHostGateway(c, c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null);
             List<AttachmentSpec> wanted = c.attachments();
             for (AttachmentSpec a : wanted) {
@@ -122,10 +139,10 @@ final class Planner {
         }
         List<Endpoint> leaving = new ArrayList<>(detach);
         leaving.addAll(all.stuck());
-        checks.check(s, nets, created, removed, leaving, attach);
+        checks.check(s, nets, created, removed, leaving, attach, hostLinks);
 
         p.firewalls.adopt(p.storedFirewall(s));
-        List<Step> out = new ArrayList<>(repairs.leftovers(all));
+        List<Step> out = new ArrayList<>(repairs.leftovers(all, hostLinks));
         Map<Endpoint, List<PortMapping>> oldPorts = new HashMap<>();
         detach.forEach(e -> oldPorts.put(e, s.ports(e)));
         out.addAll(endpoints.detach(detach, s.networks(), oldPorts));
@@ -133,7 +150,7 @@ final class Planner {
         List<Step> networkSteps = new ArrayList<>();
         for (Network n : nets.values()) networkSteps.addAll(ensure(n, !s.networks().containsKey(n.name())));
         out.addAll(withoutRepeatedSysctls(networkSteps));
-        out.addAll(repairs.firewall(all));
+        if (only == null) out.addAll(repairs.firewall(all));
 
         Set<String> inUse = namespacesInUse(desired);
         Set<String> handedOver = new HashSet<>();
@@ -144,6 +161,7 @@ final class Planner {
         List<Step> last = new ArrayList<>(); // what cannot be undone
         Map<String, Unit> units = new HashMap<>();
         for (ContainerSpec c : desired.containers()) {
+            if (!planned.test(c.name())) continue;
             List<Attachment> mine = attaching.getOrDefault(c.name(), List.of());
             Unit unit = mine.isEmpty() ? Unit.rollback("container " + c.name(), Unit.Undo.NOTHING) : mine.getFirst().unit();
             units.put(c.name(), unit);
@@ -151,7 +169,7 @@ final class Planner {
                 Endpoint kept = attached.get(EndpointSteps.key(c.name(), a.network()));
                 if (kept == null) continue;
                 Network net = nets.get(a.network());
-                if (!endpoints.samePorts(kept, a.mappings())) {
+                if (!EndpointSteps.samePorts(s.ports(kept), a.mappings())) { // the view read: no store read each
                     later.add(endpoints.updatePorts(c, a, kept, net, a.mappings(), unit));
                 }
                 if (!kept.aliases().equals(a.aliases())) namesChanged.add(a.network());
@@ -162,7 +180,7 @@ final class Planner {
             containers.record(c, old, handedOver, unit).ifPresent(out::add);
             old.flatMap(r -> containers.leftNetns(r, c, inUse)).ifPresent(last::add);
             // a namespace a runtime gave is never made here: it exists, or the attach fails and says so
-            boolean newNetns = ContainerSteps.ownNetns(c.network()) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
+            boolean newNetns = ContainerSteps.ownNetns(c) && !NetNs.isPath(c.netns()) && !NetNs.exists(c.netns());
             if (newNetns) out.add(containers.createNetns(c, unit));
             if (c.network() instanceof NetworkMode.None && (old.isEmpty() || newNetns)) {
                 later.add(ContainerSteps.loopback(c, unit));
@@ -173,29 +191,41 @@ final class Planner {
         out.addAll(later);
         NameTables now = NameTables.read(p);
         Supplier<NameTables> then = memo(() -> NameTables.read(p)); // after every attach: once for all files steps
+        Map<String, List<Endpoint>> storedOf = new HashMap<>(); // by container, each in network order (as stored)
+        all.endpoints().forEach(e -> storedOf.computeIfAbsent(e.container(), k -> new ArrayList<>()).add(e));
         for (ContainerSpec c : desired.containers()) {
-            // sharing another's files; or in a runtime's namespace: the runtime writes its /etc files itself
-            if (c.network() instanceof NetworkMode.Container || NetNs.isPath(c.netns())) continue;
+            // sharing another's files; or in a runtime's namespace (by path, or handed over to the runtime): the
+            // runtime writes its /etc files itself
+            if (c.network() instanceof NetworkMode.Container || c.handover() != null || NetNs.isPath(c.netns())) continue;
+            if (!planned.test(c.name()) && (p.options.nameServer()
+                    || c.attachments().stream().noneMatch(a -> namesChanged.contains(a.network())))) {
+                continue;
+            }
             boolean attachingNow = attaching.containsKey(c.name());
             Network net = c.network() instanceof NetworkMode.Bridge b ? nets.get(b.network()) : null;
             NetworkSpec spec = net == null ? null : specs.get(net.name());
             boolean changed = c.attachments().stream().anyMatch(a -> namesChanged.contains(a.network()));
             containers.files(new ContainerSteps.FilesOf(c, net, spec == null ? null : spec.dns()), attachingNow,
-                    changed, now, then, units.get(c.name())).ifPresent(out::add);
+                    changed, now, then, storedOf.getOrDefault(c.name(), List.of()),
+                    units.getOrDefault(c.name(), Unit.rollback("container " + c.name(), Unit.Undo.NOTHING)))
+                    .ifPresent(out::add);
         }
         out.addAll(firewall.hostFirewall(nets.values()));
         out.addAll(firewall.userRules(desired, nets.values()));
         for (ContainerRecord r : s.containers().values()) {
-            if (!named.containsKey(r.name())) out.addAll(containers.forget(r, inUse));
+            if (!named.containsKey(r.name()) && planned.test(r.name())) out.addAll(containers.forget(r, inUse));
         }
         out.addAll(last);
+        Set<FirewallBackend> backends = EnumSet.noneOf(FirewallBackend.class); // the last network of a backend
+        nets.values().forEach(n -> backends.add(n.options().firewall())); // takes its tables, as in destroy
+        out.addAll(firewall.teardownUnused(backends));
         return out;
     }
 
     /** The namespaces containers of {@code desired} keep as their own: never deleted under them. */
     private static Set<String> namespacesInUse(DesiredState desired) {
         Set<String> out = new HashSet<>();
-        for (ContainerSpec c : desired.containers()) if (ContainerSteps.ownNetns(c.network())) out.add(c.netns());
+        for (ContainerSpec c : desired.containers()) if (ContainerSteps.ownNetns(c)) out.add(c.netns());
         return out;
     }
 
@@ -340,16 +370,18 @@ final class Planner {
      * those the kernel no longer has whole (a deleted bridge takes its ports along; a deleted namespace its veth,
      * asynchronously, so a missing namespace counts even while the veth is still there).
      */
-    private List<Endpoint> toDetach(Map<String, ContainerSpec> wanted, Stored s, Map<String, Network> nets) {
+    private List<Endpoint> toDetach(Map<String, ContainerSpec> wanted, Stored s, Map<String, Network> nets,
+                                    Predicate<String> planned, List<Link> hostLinks) {
         Map<String, Link> links = new HashMap<>();
-        p.rtnl.links().list().forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
+        hostLinks.forEach(l -> links.put(l.name(), l)); // one dump, not a lookup per endpoint
         List<Endpoint> out = new ArrayList<>();
         for (Endpoint e : s.endpoints()) {
+            if (!planned.test(e.container()) && nets.containsKey(e.network())) continue;
             Network n = s.networks().get(e.network());
             ContainerSpec c = wanted.get(e.container());
             AttachmentSpec a = c == null ? null : c.attachment(e.network()).orElse(null);
             boolean keep = nets.containsKey(e.network()) && a != null && EndpointSteps.sameEndpoint(e, c, a)
-                    && p.driver(n).intact(n, e, links) && NetNs.existsRef(c.netns());
+                    && p.driver(n).intact(n, e, links) && (c.handover() != null || NetNs.existsRef(c.netns()));
             if (!keep) out.add(e);
         }
         return out;

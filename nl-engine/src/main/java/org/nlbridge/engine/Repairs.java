@@ -46,6 +46,11 @@ final class Repairs {
 
     /** Endpoints left in flight by a dead process, links of ours that nothing owns. */
     List<Step> leftovers(Stored s) {
+        return leftovers(s, p.rtnl.links().list());
+    }
+
+    /** {@link #leftovers(Stored)} with the host's links as dumped for the whole plan. */
+    List<Step> leftovers(Stored s, List<Link> hostLinks) {
         List<Step> out = new ArrayList<>();
         for (Endpoint e : s.stuck()) {
             Network n = s.networks().get(e.network());
@@ -59,7 +64,7 @@ final class Repairs {
             }));
         }
         Map<String, String> owned = links(p, s);
-        for (Link l : p.rtnl.links().list()) {
+        for (Link l : hostLinks) {
             if (l.alias() == null || !l.alias().startsWith(NetworkDriver.ALIAS_PREFIX) || owned.containsKey(l.name())) {
                 continue;
             }

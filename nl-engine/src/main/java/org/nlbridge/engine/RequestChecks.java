@@ -57,21 +57,22 @@ final class RequestChecks {
      * @param removed   stored networks the request removes
      * @param detach    endpoints the request removes or re-makes, and those a dead process left (the repairs')
      * @param attach    the attachments the request makes
+     * @param hostLinks the host namespace's links, as dumped for the plan
      */
     void check(Stored live, Map<String, Network> nets, List<Network> created, List<Network> removed,
-               List<Endpoint> detach, List<Attachment> attach) {
-        kernel(live, detach, attach);
+               List<Endpoint> detach, List<Attachment> attach, List<Link> hostLinks) {
+        kernel(live, detach, attach, hostLinks);
         List<Endpoint> made = tryStore(created, removed, detach, attach);
         tryFirewall(live, nets, detach, attach, made);
     }
 
 
 
-    private void kernel(Stored live, List<Endpoint> detach, List<Attachment> attach) {
+    private void kernel(Stored live, List<Endpoint> detach, List<Attachment> attach, List<Link> hostLinks) {
         Set<String> leavingLinks = new HashSet<>();
         detach.forEach(e -> leavingLinks.add(e.hostVeth().toString()));
         Map<String, Link> links = new HashMap<>();
-        p.rtnl.links().list().forEach(l -> links.put(l.name(), l));
+        hostLinks.forEach(l -> links.put(l.name(), l));
         Set<String> owned = Repairs.links(p, live).keySet();
         for (Attachment a : attach) {
             String name = a.hostLink().toString();
@@ -83,8 +84,23 @@ final class RequestChecks {
                         "exists already in the host namespace" + (l.kind() != null ? " (a " + l.kind() + ")" : "")
                                 + " and is not this container's", "a free name: remove or rename that interface");
             }
-            inside(a, live, detach);
+            if (a.container().handover() != null) handover(a, links, detach);
+            else inside(a, live, detach);
         }
+    }
+
+    /**
+     * A container handed over to a runtime has no namespace of the engine's to look into (the runtime's is made
+     * later, and is the runtime's): its container end is made in the host namespace under the handover name, which
+     * must be free there, unless it is the peer of an endpoint that leaves first.
+     */
+    private static void handover(Attachment a, Map<String, Link> hostLinks, List<Endpoint> detach) {
+        String peer = a.container().handover().toString();
+        Link l = hostLinks.get(peer);
+        if (l == null || detach.stream().anyMatch(e -> e.handedOver() && e.ifName().toString().equals(peer))) return;
+        throw new ValidationException("container " + a.container().name() + ": handover", peer,
+                "exists already in the host namespace" + (l.kind() != null ? " (a " + l.kind() + ")" : ""),
+                "a name free in the host namespace for the container end its runtime takes");
     }
 
     /**
@@ -98,7 +114,7 @@ final class RequestChecks {
         boolean staying = live.endpoints().stream().anyMatch(e -> e.container().equals(c.name())
                 && !leaving.contains(EndpointSteps.key(e.container(), e.network())));
         // the container's own endpoint being re-made: its interface and route leave first
-        boolean remade = detach.stream().anyMatch(e -> e.netns().equals(NetNs.pathOf(c.netns()))
+        boolean remade = detach.stream().anyMatch(e -> NetNs.pathOf(c.netns()).equals(e.netns())
                 && e.ifName().equals(a.spec().ifname()));
         if (remade) return;
         String field = "container " + c.name() + ": netns";

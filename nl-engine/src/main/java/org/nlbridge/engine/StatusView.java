@@ -89,6 +89,8 @@ final class StatusView {
         return out;
     }
 
+    /** The namespace column of a container whose runtime has its namespace (its IFNAME: the name it was handed over as). */
+    static final String HANDED_OVER = "(runtime's)";
     /** One container, read by itself (a CNI ADD's answer, without the whole status). */
     Optional<EngineStatus.ContainerStatus> container(String name) {
         return p.store.read(tx -> tx.containers().find(name).map(r -> container(r, tx.endpoints().ofContainer(name))));
@@ -116,7 +118,7 @@ final class StatusView {
                 ? p.overlay.mounts(r.name(), false).stream().map(Mount::source).toList() : List.of();
         // a bridge container without an endpoint is one whose attach failed: it has only lo, as with none
         String network = e != null ? e.network() : r.mode() instanceof NetworkMode.Bridge ? "none" : r.mode().toString();
-        return new EngineStatus.ContainerStatus(r.name(), network, netnsColumn(r),
+        return new EngineStatus.ContainerStatus(r.name(), network, e != null && e.handedOver() ? HANDED_OVER : netnsColumn(r),
                 e != null ? e.ifName().toString() : null, e != null ? e.hostVeth().toString() : null,
                 e != null ? e.ipv4().toString() : null, e != null && e.ipv6() != null ? e.ipv6().toString() : null,
                 e != null ? e.mac().toString() : null, r.hostname().toString(), files,

@@ -41,17 +41,27 @@ import org.nlbridge.netns.NetNs;
  * @param addHosts     lines for its {@code /etc/hosts} (Docker's {@code --add-host})
  * @param connects     its other networks, each with its own interface ({@code eth1}, {@code eth2}, ...)
  * @param labels       what a runtime says about the container (a pod's namespace and name), shown by status
+ * @param handover     null: the engine puts the container end of the veth into {@code netns} as {@code ifname} and
+ *                     sets it up there (addresses, routes, files). Otherwise the container belongs to a runtime that
+ *                     brings its own namespace: the container end stays in the engine's host namespace under this
+ *                     name, with the MAC and the network's MTU, for the runtime to move and configure (Docker's
+ *                     remote network drivers: the {@code SrcName} of a Join); the engine makes no namespace, files or
+ *                     routes for it, and the host end, the firewall and the published ports are as for any
+ *                     container. Such a container has one network (Docker makes an endpoint per network) and no
+ *                     {@code netns} (null)
  */
 public record ContainerSpec(String name, String netns, NetworkMode network, IfName ifname, Hostname hostname,
                             MacAddress mac, Ipv4Address ip, Ipv6Address ip6, List<PortSpec> publish, DnsSpec dns,
                             List<DnsName> aliases, boolean defaultRoute, boolean spoofCheck,
-                            List<AttachmentSpec> connects, Map<String, String> labels, List<ExtraHost> addHosts) {
+                            List<AttachmentSpec> connects, Map<String, String> labels, List<ExtraHost> addHosts,
+                            IfName handover) {
 
     public static final String DEFAULT_IFNAME = "eth0";
 
     public ContainerSpec {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(netns, "netns");
+        if (handover == null) Objects.requireNonNull(netns, "netns");
+        else if (netns != null) throw new IllegalArgumentException("a handover container has no netns");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(ifname, "ifname");
         Objects.requireNonNull(hostname, "hostname");
@@ -66,25 +76,26 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
     /** This container in another namespace ({@code /run/netns/NAME}, or a path a runtime gave). */
     public ContainerSpec withNetns(String netns) {
         return new ContainerSpec(name, NetNs.validRef("container " + name + ": netns", netns), network, ifname,
-                hostname, mac, ip, ip6, publish, dns, aliases, defaultRoute, spoofCheck, connects, labels, addHosts);
+                hostname, mac, ip, ip6, publish, dns, aliases, defaultRoute, spoofCheck, connects, labels, addHosts,
+                handover);
     }
 
     /** This container publishing other ports (Docker {@code -p}) on its first network. */
     public ContainerSpec withPublish(List<PortSpec> publish) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, spoofCheck, connects, labels, addHosts);
+                defaultRoute, spoofCheck, connects, labels, addHosts, handover);
     }
 
     /** This container with another host name. */
     public ContainerSpec withHostname(Hostname hostname) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, spoofCheck, connects, labels, addHosts);
+                defaultRoute, spoofCheck, connects, labels, addHosts, handover);
     }
 
     /** This container with other DNS settings. */
     public ContainerSpec withDns(DnsSpec dns) {
         return new ContainerSpec(name, netns, network, ifname, hostname, mac, ip, ip6, publish, dns, aliases,
-                defaultRoute, spoofCheck, connects, labels, addHosts);
+                defaultRoute, spoofCheck, connects, labels, addHosts, handover);
     }
 
     /** Every network the container is on, its first network first (none for host, none and container:NAME). */
@@ -112,7 +123,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         Builder b = new Builder(name);
         b.netns = netns;
         b.network = network;
-        b.ifname = ifname;
+        b.ifname = handover == null ? ifname : null; // a handed-over container's is its runtime's
         b.hostname = hostname;
         b.mac = mac;
         b.ip = ip;
@@ -126,6 +137,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         if (network instanceof NetworkMode.Bridge && !defaultRoute && !claimed) b.defaultRoute = false;
         for (AttachmentSpec a : connects) b.connects.add(AttachmentSpec.Builder.from(name, a));
         b.labels.putAll(labels);
+        b.handover = handover;
         return b;
     }
 
@@ -212,6 +224,7 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
         private boolean spoofCheck = true;
         private final List<AttachmentSpec.Builder> connects = new ArrayList<>();
         private final Map<String, String> labels = new TreeMap<>();
+        private IfName handover;
 
         private Builder(String name) {
             this.name = SafeName.check("container", name);
@@ -289,6 +302,15 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             return dns(DnsSpec.of(configure));
         }
 
+        /**
+         * The container end of the veth stays in the host namespace under this name for a runtime to take (see
+         * {@link ContainerSpec#handover()}); excludes {@code netns} and {@code ifname}, needs a bridge network.
+         */
+        public Builder handover(String ifname) {
+            this.handover = IfName.parseNew(f("handover"), ifname);
+            return this;
+        }
+
         /** Another name the container answers to on its first network (Docker {@code --network-alias}). */
         public Builder alias(String alias) {
             aliases.add(DnsName.parse(f("alias"), alias));
@@ -331,6 +353,14 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
 
         public ContainerSpec build() {
             NetworkMode mode = network != null ? network : new NetworkMode.Bridge("bridge");
+            if (handover != null) {
+                if (!(mode instanceof NetworkMode.Bridge)) throw notBridge("handover", handover.toString(), mode);
+                if (netns != null || ifname != null) {
+                    throw new ValidationException(f(netns != null ? "netns" : "ifname"), netns != null ? netns : ifname.toString(),
+                            "a handover container lives in its runtime's namespace, named by the runtime",
+                            "no netns or ifname with handover");
+                }
+            }
             if (!(mode instanceof NetworkMode.Bridge)) {
                 if (ip != null || ip6 != null) throw notBridge("ip", String.valueOf(ip != null ? ip : ip6), mode);
                 if (mac != null) throw notBridge("mac", mac.toString(), mode);
@@ -355,9 +385,14 @@ public record ContainerSpec(String name, String netns, NetworkMode network, IfNa
             Hostname h = hostname != null ? hostname : Hostname.parse(f("hostname"), name);
             IfName first = ifname != null ? ifname : IfName.parseNew(f("ifname"), DEFAULT_IFNAME);
             List<AttachmentSpec> made = connects(mode, first);
-            return new ContainerSpec(name, netns != null ? netns : name, mode, first, h, mac, ip, ip6, publish, dns,
+            if (handover != null && !made.isEmpty()) {
+                throw new ValidationException(f("connect"), made.getFirst().network(), "a container handed over to a"
+                        + " runtime has one network", "a container of its own per network (as Docker's endpoints)");
+            }
+            return new ContainerSpec(name, handover != null ? null : netns != null ? netns : name, mode, first, h, mac,
+                    ip, ip6, publish, dns,
                     aliases, defaultRoute != null ? defaultRoute : made.stream().noneMatch(AttachmentSpec::defaultRoute),
-                    spoofCheck, made, labels, addHosts);
+                    spoofCheck, made, labels, addHosts, handover);
         }
 
         /**

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
+import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.net.PortSpec;
 import org.nlbridge.net.ValidationException;
@@ -145,6 +146,22 @@ public record DesiredState(List<NetworkSpec> networks, List<ContainerSpec> conta
     /** This state with every container changed by {@code edit} (e.g. moved to other namespaces), in order. */
     public DesiredState mapContainers(UnaryOperator<ContainerSpec> edit) {
         return new DesiredState(networks, containers.stream().map(edit).toList(), userRules);
+    }
+
+    /**
+     * This state with every published port that names no host address bound to its network's
+     * {@link NetworkSpec#hostBindingIp()} (Docker's {@code dockerd --ip}), so that what the engine makes names every
+     * address it binds. Ports of networks without one, and ports that name their address, stay as they are.
+     */
+    public DesiredState withHostBindings() {
+        if (networks.stream().allMatch(n -> n.hostBindingIp() == null)) return this;
+        return mapContainers(c -> {
+            if (!(c.network() instanceof NetworkMode.Bridge b)) return c;
+            IpAddress host = network(b.network()).map(NetworkSpec::hostBindingIp).orElse(null);
+            if (host == null || c.publish().stream().allMatch(p -> p.hostIp() != null)) return c;
+            return c.withPublish(c.publish().stream().map(p -> p.hostIp() != null ? p : PortSpec.of(p.protocol(), host,
+                    p.hostPortFirst(), p.hostPortLast(), p.containerPortFirst(), p.containerPortLast())).toList());
+        });
     }
 
     private static <T> List<T> replaceOrAdd(List<T> items, T item, Function<T, String> name) {

@@ -26,16 +26,24 @@ final class DesiredStateChecks {
     /** Runs after the references are checked: every bridge container's network exists. */
     static void check(Map<String, NetworkSpec> networks, Iterable<ContainerSpec> containers) {
         Map<String, String> netnsOwner = new HashMap<>();
+        Map<String, String> handoverOwner = new HashMap<>();
         Map<String, Map<IpAddress, String>> addresses = new HashMap<>();
         Map<String, Map<MacAddress, String>> macs = new HashMap<>();
         for (ContainerSpec c : containers) {
-            if (c.network() instanceof NetworkMode.Bridge || c.network() instanceof NetworkMode.None) {
+            // a container handed over to a runtime lives in the runtime's namespace, not one of the engine's
+            if (c.handover() == null && (c.network() instanceof NetworkMode.Bridge || c.network() instanceof NetworkMode.None)) {
                 String other = netnsOwner.putIfAbsent(c.netns(), c.name());
                 if (other != null) {
                     throw new ValidationException(field(c, "netns"), c.netns(), "is container " + other
                             + "'s namespace already", "a namespace no other container of a bridge network or of"
                             + " network none has (network 'container:" + other + "' shares " + other + "'s)");
                 }
+            }
+            String peer = c.handover() == null ? null : c.handover().toString();
+            String holder = peer == null ? null : handoverOwner.putIfAbsent(peer, c.name());
+            if (holder != null) { // both container ends would be made in the host namespace under that name
+                throw new ValidationException(field(c, "handover"), peer, "is container " + holder + "'s handover"
+                        + " interface already", "a name no other container is handed over as");
             }
             List<AttachmentSpec> all = c.attachments();
             for (int i = 0; i < all.size(); i++) {

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.nlbridge.net.Cidr;
 import org.nlbridge.net.IfName;
+import org.nlbridge.net.IpAddress;
 import org.nlbridge.net.Mtu;
 import org.nlbridge.net.SafeName;
 import org.nlbridge.net.ValidationException;
@@ -33,11 +34,13 @@ import org.nlbridge.net.ValidationException;
  * @param gatewayMode   what the gateway does for IPv4 (Docker's {@code gateway_mode_ipv4}), {@code nat} by default
  * @param gatewayModeV6 the same for IPv6 ({@code gateway_mode_ipv6}), {@code gatewayMode}'s by default
  * @param vni         the VXLAN network identifier of an {@code overlay} network (null: the cluster store picks one)
+ * @param hostBindingIp the host address a port published without one is bound to (Docker's {@code dockerd --ip},
+ *                    {@code com.docker.network.bridge.host_binding_ipv4}); null: every address
  */
 public record NetworkSpec(String name, String driver, IfName bridge, boolean existing, Cidr bip, Cidr fixedCidr, Cidr fixedCidrV6,
                           Mtu mtu, boolean icc, boolean ipMasq, boolean ipForward, boolean internal,
                           FirewallBackend firewall, boolean macFromIp, DnsSpec dns, Integer vni,
-                          GatewayMode gatewayMode, GatewayMode gatewayModeV6) {
+                          GatewayMode gatewayMode, GatewayMode gatewayModeV6, IpAddress hostBindingIp) {
 
     /** The driver of a network whose spec names none: Docker's bridge driver. */
     public static final String DEFAULT_DRIVER = "bridge";
@@ -84,19 +87,19 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
     /** This network made by another driver. */
     public NetworkSpec withDriver(String driver) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6);
+                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6, hostBindingIp);
     }
 
     /** This network with other DNS defaults for its containers. */
     public NetworkSpec withDns(DnsSpec dns) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6);
+                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6, hostBindingIp);
     }
 
     /** This network with the MTU and MAC rule a driver resolved (an overlay's: the underlay's minus 50, MACs from IPs). */
     public NetworkSpec withLink(Mtu mtu, boolean macFromIp) {
         return new NetworkSpec(name, driver, bridge, existing, bip, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6);
+                internal, firewall, macFromIp, dns, vni, gatewayMode, gatewayModeV6, hostBindingIp);
     }
 
     /**
@@ -145,6 +148,7 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
         private GatewayMode gatewayModeV6;
         private Cidr subnet;
         private Integer vni;
+        private IpAddress hostBindingIp;
 
         private Builder(String name) {
             this.name = SafeName.check("network", name);
@@ -273,6 +277,20 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
             return this;
         }
 
+        /**
+         * Docker's {@code dockerd --ip} and {@code com.docker.network.bridge.host_binding_ipv4}: the host address that
+         * ports published without one are bound to ({@code 0.0.0.0} / {@code ::}: every address of that family).
+         */
+        public Builder hostBindingIp(String ip) {
+            IpAddress a = IpAddress.parse(f("hostBindingIp"), ip);
+            if (a.isMulticast() || a.isLinkLocal()) {
+                throw new ValidationException(f("hostBindingIp"), ip, "a " + (a.isMulticast() ? "multicast" : "link-local")
+                        + " address", "a host address, 127.0.0.1, 0.0.0.0 or ::");
+            }
+            hostBindingIp = a;
+            return this;
+        }
+
         public NetworkSpec build() {
             IfName br = bridge != null ? bridge : driver.equals(DEFAULT_DRIVER)
                     ? IfName.parseNew(f("bridge"), DEFAULT_BRIDGE) : defaultBridge(name);
@@ -291,7 +309,7 @@ public record NetworkSpec(String name, String driver, IfName bridge, boolean exi
             checkGatewayModes("gatewayMode", gatewayMode);
             checkGatewayModes(gatewayModeV6 != null ? "gatewayModeV6" : "gatewayMode", v6);
             return new NetworkSpec(name, driver, br, existing, b, fixedCidr, fixedCidrV6, mtu, icc, ipMasq, ipForward,
-                    internal, firewall, macFromIp, dns, vni, gatewayMode, v6);
+                    internal, firewall, macFromIp, dns, vni, gatewayMode, v6, hostBindingIp);
         }
 
         /** Docker's rules: isolated only for an internal network; an internal network routes and NATs nothing. */

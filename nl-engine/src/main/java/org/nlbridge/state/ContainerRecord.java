@@ -12,7 +12,8 @@ import org.nlbridge.spec.NetworkMode;
  *
  * @param mode         Docker's {@code --network}: a network, {@code host}, {@code none} or {@code container:NAME}
  * @param netns        its own namespace's name ({@code /run/netns/NAME}); null in modes without one of its own
- *                     ({@code host}, {@code container:NAME})
+ *                     ({@code host}, {@code container:NAME}), and for a container whose runtime keeps its namespace
+ *                     (its endpoint was handed over to the runtime: Docker's remote drivers)
  * @param createdNetns the engine created that namespace, so removing the container deletes it
  */
 public record ContainerRecord(String name, NetworkMode mode, Hostname hostname, String netns, boolean createdNetns,
@@ -29,9 +30,9 @@ public record ContainerRecord(String name, NetworkMode mode, Hostname hostname, 
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(hostname, "hostname");
         boolean own = !(mode instanceof NetworkMode.Host) && !(mode instanceof NetworkMode.Container);
-        if (own != (netns != null)) {
-            throw new IllegalArgumentException("container " + name + " in mode " + mode
-                    + (own ? " needs a namespace of its own" : " has no namespace of its own, not " + netns));
+        if (!own && netns != null) {
+            throw new IllegalArgumentException("container " + name + " in mode " + mode + " has no namespace of its own, not "
+                    + netns);
         }
         if (createdNetns && netns == null) {
             throw new IllegalArgumentException("container " + name + ": no namespace to have created");

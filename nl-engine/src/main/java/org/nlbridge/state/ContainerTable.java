@@ -51,7 +51,7 @@ public final class ContainerTable {
 
     /** Every container, by name. */
     public List<ContainerRecord> all() {
-        return tx.query("SELECT " + COLUMNS + " FROM containers ORDER BY name", ContainerTable::record);
+        return tx.cached("containers", () -> tx.query("SELECT " + COLUMNS + " FROM containers ORDER BY name", ContainerTable::record));
     }
 
     /** @return false if there was no such container */

@@ -14,8 +14,11 @@ import org.nlbridge.net.MacAddress;
  * One container attached to one network. The row is also the address allocation: an address is taken
  * exactly while an endpoint holds it, so no allocation can outlive its owner.
  *
- * @param netns    the container's network namespace, as the runtime gave it
- * @param ifName   the interface inside the container, e.g. {@code eth0}
+ * @param netns    the container's network namespace, as the runtime gave it; null for an endpoint handed over: its
+ *                 container end was made in the host namespace under {@code ifName} for a runtime to move into a
+ *                 namespace of its own ({@code ContainerSpec.handover}, Docker's remote drivers)
+ * @param ifName   the interface inside the container, e.g. {@code eth0}; for an endpoint handed over, the name it was
+ *                 handed over under (the runtime renames it)
  * @param hostVeth the veth end on the bridge, unique on the host
  * @param ipv6     null on an IPv4-only network
  * @param aliases      more names the container answers to on this network
@@ -29,7 +32,6 @@ public record Endpoint(String container, String network, Path netns, IfName ifNa
     public Endpoint {
         Objects.requireNonNull(container, "container");
         Objects.requireNonNull(network, "network");
-        Objects.requireNonNull(netns, "netns");
         Objects.requireNonNull(ifName, "ifName");
         Objects.requireNonNull(hostVeth, "hostVeth");
         Objects.requireNonNull(hostname, "hostname");
@@ -48,6 +50,11 @@ public record Endpoint(String container, String network, Path netns, IfName ifNa
     public Endpoint(String container, String network, Path netns, IfName ifName, IfName hostVeth, Hostname hostname,
                     Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac, Phase phase) {
         this(container, network, netns, ifName, hostVeth, hostname, ipv4, ipv6, mac, phase, List.of(), true, true);
+    }
+
+    /** Whether the container end was handed over to a runtime in the host namespace (no namespace of ours). */
+    public boolean handedOver() {
+        return netns == null;
     }
 
     public Endpoint withPhase(Phase next) {

@@ -26,6 +26,9 @@ import org.nlbridge.net.ValidationException;
  */
 public final class EndpointTable {
 
+    /** The {@code netns} of an endpoint handed over to a runtime ({@link Endpoint#handedOver}): no path. */
+    static final String HANDED_OVER = "";
+
     static final List<String> DDL = List.of("""
             CREATE TABLE endpoints (
                 container     TEXT NOT NULL,
@@ -109,7 +112,8 @@ public final class EndpointTable {
         }
         tx.update("INSERT INTO endpoints (" + COLUMNS + ", owner_pid, owner_started)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                e.container(), e.network(), e.netns().toString(), e.ifName().toString(), e.hostVeth().toString(),
+                e.container(), e.network(), e.handedOver() ? HANDED_OVER : e.netns().toString(), e.ifName().toString(),
+                e.hostVeth().toString(),
                 e.hostname().toString(), e.ipv4().toString(), e.ipv6() == null ? null : e.ipv6().toString(),
                 e.mac().toString(), e.phase().column(), aliases(e.aliases()), e.defaultRoute(), e.spoofCheck() ? 1 : 0,
                 owner.pid(), owner.started());
@@ -142,7 +146,7 @@ public final class EndpointTable {
 
     /** Every endpoint, by network then container. */
     public List<Endpoint> all() {
-        return tx.query("SELECT " + COLUMNS + " FROM endpoints ORDER BY network, container", EndpointTable::endpoint);
+        return tx.cached("endpoints", () -> tx.query("SELECT " + COLUMNS + " FROM endpoints ORDER BY network, container", EndpointTable::endpoint));
     }
 
     /**
@@ -284,7 +288,7 @@ public final class EndpointTable {
         return new Endpoint(
                 rs.getString("container"),
                 rs.getString("network"),
-                Path.of(rs.getString("netns")),
+                rs.getString("netns").equals(HANDED_OVER) ? null : Path.of(rs.getString("netns")),
                 IfName.parse("endpoints.if_name", rs.getString("if_name")),
                 IfName.parse("endpoints.host_veth", rs.getString("host_veth")),
                 Hostname.parse("endpoints.hostname", rs.getString("hostname")),

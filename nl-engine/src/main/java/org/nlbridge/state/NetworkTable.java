@@ -107,7 +107,7 @@ public final class NetworkTable {
 
     /** Every network, by name. */
     public List<Network> all() {
-        return tx.query("SELECT " + COLUMNS + " FROM networks ORDER BY name", NetworkTable::network);
+        return tx.cached("networks", () -> tx.query("SELECT " + COLUMNS + " FROM networks ORDER BY name", NetworkTable::network));
     }
 
     /**

@@ -82,7 +82,7 @@ public final class PortTable {
 
     /** Every published port. */
     public List<PortBinding> all() {
-        return tx.query("SELECT " + COLUMNS + " FROM port_bindings" + ORDER, PortTable::binding);
+        return tx.cached("port_bindings", () -> tx.query("SELECT " + COLUMNS + " FROM port_bindings" + ORDER, PortTable::binding));
     }
 
     /** Removes the ports published to one endpoint and returns them, so their rules can be removed too. */

@@ -23,6 +23,7 @@ import org.nlbridge.spec.NetworkMode;
  *       endpoint before did: one per container), one interface name per container; a container's labels.</li>
  *   <li>the networks' gateway modes ({@code nat} for every older network); the containers' DNS settings, for name
  *       resolution ({@link NameTable}).</li>
+ *   <li>the address pools of runtimes with an IPAM protocol of their own (Docker's {@code --ipam-driver nlbridge}).</li>
  * </ol>
  */
 final class Schema {
@@ -38,7 +39,8 @@ final class Schema {
             Schema::version2,
             tx -> ddl(tx, EndpointTable.DDL_V3),
             tx -> ddl(tx, EndpointTable.DDL_V4, ContainerTable.DDL_V4),
-            tx -> ddl(tx, NetworkTable.DDL_V5, NameTable.DDL));
+            tx -> ddl(tx, NetworkTable.DDL_V5, NameTable.DDL),
+            tx -> ddl(tx, PoolTable.DDL));
 
     /** The version this code reads and writes. */
     static final int VERSION = STEPS.size();

@@ -11,6 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -52,6 +55,14 @@ public final class StateStore implements AutoCloseable {
     /** Set while work runs; the connection has one transaction at a time. */
     private boolean transactionOpen;
     private boolean closed;
+    /**
+     * Whole-table reads of read transactions ({@link Tx#cached}), kept while nothing commits: a commit of ours clears
+     * them, one of another connection changes SQLite's {@code data_version}. A daemon request reads the same tables
+     * several times (its plan, the names, the ownership of links); at 1,000 containers parsing the rows again was most
+     * of a request's time.
+     */
+    private final Map<String, List<?>> reads = new HashMap<>();
+    private long readsVersion = Long.MIN_VALUE;
 
     private StateStore(Path file, Duration busyTimeout, Connection connection) {
         this.file = file;
@@ -228,17 +239,20 @@ public final class StateStore implements AutoCloseable {
                         + " pass the open Tx down instead");
             }
             execute(begin);
+            if (!writable) checkReads();
             Tx tx = new Tx(this, connection, writable);
             transactionOpen = true;
             try {
                 T result = work.apply(tx);
                 if (commit) {
+                    if (writable) reads.clear();
                     execute("COMMIT");
                 } else {
                     execute("ROLLBACK");
                 }
                 return result;
             } catch (RuntimeException | Error e) {
+                if (writable) reads.clear();
                 rollback(e);
                 throw e;
             } finally {
@@ -248,6 +262,38 @@ public final class StateStore implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * In a read transaction: forgets the cached reads if another connection committed since they were made. The
+     * snapshot is taken first (a read), so {@code data_version} is that of the rows this transaction sees.
+     */
+    private void checkReads() {
+        try (Statement st = connection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM sqlite_master LIMIT 1")) {
+                rs.next();
+            }
+            long v;
+            try (ResultSet rs = st.executeQuery("PRAGMA data_version")) {
+                v = rs.next() ? rs.getLong(1) : Long.MIN_VALUE + 1;
+            }
+            if (v != readsVersion) {
+                reads.clear();
+                readsVersion = v;
+            }
+        } catch (SQLException e) {
+            throw failure("PRAGMA data_version", e);
+        }
+    }
+
+    /** A whole-table read, cached until something commits (read transactions only; see {@link Tx#cached}). */
+    @SuppressWarnings("unchecked")
+    <T> List<T> cachedRead(String key, java.util.function.Supplier<List<T>> read) {
+        List<?> hit = reads.get(key);
+        if (hit != null) return (List<T>) hit;
+        List<T> rows = List.copyOf(read.get());
+        reads.put(key, rows);
+        return rows;
     }
 
     private void rollback(Throwable cause) {

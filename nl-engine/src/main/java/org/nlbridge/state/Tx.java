@@ -32,6 +32,7 @@ public final class Tx {
     private final MetaTable meta = new MetaTable(this);
     private final ContainerTable containers = new ContainerTable(this);
     private final UserRuleTable userRules = new UserRuleTable(this);
+    private final PoolTable pools = new PoolTable(this);
     private final NameTable names = new NameTable(this);
 
     Tx(StateStore store, Connection connection, boolean writable) {
@@ -64,6 +65,10 @@ public final class Tx {
         return userRules;
     }
 
+    public PoolTable pools() {
+        return pools;
+    }
+
     /** Aliases and DNS settings, for name resolution. */
     public NameTable names() {
         return names;
@@ -80,6 +85,15 @@ public final class Tx {
         } catch (SQLException e) {
             throw store.failure(operation(sql), e);
         }
+    }
+
+    /**
+     * {@code read} (a whole table, immutable rows), from the store's cache in a read transaction when nothing committed
+     * since it was made; in a write transaction, read every time (it sees its own changes).
+     */
+    <T> List<T> cached(String key, java.util.function.Supplier<List<T>> read) {
+        checkOpen();
+        return writable ? read.get() : store.cachedRead(key, read);
     }
 
     <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {

@@ -3,8 +3,11 @@ package org.nlbridge.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.nlbridge.net.ValidationException;
@@ -205,6 +208,22 @@ class SpecTest {
                 () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8.8", "8.8.8.8/32")));
         assertMessage("invalid userRules.allowOnlyFrom \"8.8.8\": ", () -> UserRulesSpec.of(b -> b.allowOnlyFrom("uplink0", "8.8.8")));
         assertMessage("invalid userRules.allowOnlyFrom.on \"up/link\": ", () -> UserRulesSpec.of(b -> b.allowOnlyFrom("up/link", "8.8.8.8")));
+    }
+
+    @Test
+    void aNetworksHostBindingAddressGoesToPortsWithoutOne() {
+        DesiredState d = DesiredState.of(List.of(NetworkSpec.of("lo-only", b -> b.bridge("br1").bip("10.1.0.1/24")
+                        .hostBindingIp("127.0.0.1")), NetworkSpec.of("all", b -> b.bridge("br2").bip("10.2.0.1/24"))),
+                List.of(ContainerSpec.of("a", b -> b.network("lo-only").publish("8080:80").publish("0.0.0.0:8081:81")),
+                        ContainerSpec.of("b", b -> b.network("all").publish("9090:80"))));
+        DesiredState bound = d.withHostBindings();
+        assertEquals(List.of("127.0.0.1:8080:80/tcp", "0.0.0.0:8081:81/tcp"),
+                bound.container("a").orElseThrow().publish().stream().map(Object::toString).toList());
+        assertEquals(d.container("b"), bound.container("b"), "a network without one binds every address");
+        DesiredState none = DesiredState.of(List.of(NetworkSpec.of("all", b -> {})), List.of(ContainerSpec.of("c", b -> b.network("all").publish("1:1"))));
+        assertSame(none, none.withHostBindings(), "nothing to bind: the same state");
+        assertMessage("invalid network x: hostBindingIp \"224.0.0.1\": a multicast address",
+                () -> NetworkSpec.of("x", b -> b.hostBindingIp("224.0.0.1")));
     }
 
     private static void assertMessage(String prefix, org.junit.jupiter.api.function.Executable e) {

@@ -46,7 +46,7 @@ class StateMigrationTest {
     }
 
     @ParameterizedTest(name = "from version {0}")
-    @ValueSource(ints = {1, 2, 3})
+    @ValueSource(ints = {1, 2, 3, 4, 5})
     void anOlderStateDirectoryIsUpgradedInPlace(int from) throws IOException, SQLException {
         Path state = oldStateDir();
         sql(state, "INSERT INTO meta (key, value) VALUES ('daemon.desired', '{}')"); // not the engine's to move
@@ -96,10 +96,11 @@ class StateMigrationTest {
                         .stream().map(b -> b.mapping().protocol().toString().toLowerCase() + " "
                                 + (b.mapping().hostIp() == null ? "*" : b.mapping().hostIp()) + ":"
                                 + b.mapping().hostPort() + " -> " + b.mapping().containerPort()).toList());
+                assertEquals(List.of(), store.read(tx -> tx.pools().all()), "version 6: no runtime's address pool yet");
             }
             assertEquals(Integer.toString(Schema.VERSION), StateStoreTest.pragma(state.resolve(StateStore.FILE_NAME),
                     "user_version"));
-            assertEquals(5, Schema.VERSION);
+            assertEquals(6, Schema.VERSION); // 5: gateway modes and DNS settings; 6: the runtimes' address pools
         }
     }
 

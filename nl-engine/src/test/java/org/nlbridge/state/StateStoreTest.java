@@ -42,6 +42,38 @@ class StateStoreTest {
         assertEquals("wal", pragma(stateDir.resolve("state.db"), "journal_mode"));
     }
 
+    /**
+     * Whole-table reads are cached between read transactions (issue 14); every commit shows at once, ours and another
+     * connection's (another process with the same state directory), and a write transaction sees its own changes.
+     */
+    @Test
+    void cachedReadsShowEveryCommit() {
+        Network net = network("web", "br-web", "172.18.0.0/16", "172.18.0.1", null);
+        try (StateStore a = StateStore.open(dir); StateStore b = StateStore.open(dir)) {
+            a.update(tx -> tx.networks().insert(net));
+            assertEquals(List.of(), a.read(tx -> tx.endpoints().all()));
+            assertEquals(List.of(), a.read(tx -> tx.endpoints().all())); // cached
+            b.update(tx -> tx.endpoints().insert(endpoint("app", "web", "172.18.0.2", "02:42:ac:12:00:02")));
+            assertEquals(List.of("app"), a.read(tx -> tx.endpoints().all()).stream().map(Endpoint::container).toList());
+            List<Endpoint> cached = a.read(tx -> tx.endpoints().all());
+            assertTrue(cached == a.read(tx -> tx.endpoints().all()), "the second read is the cached one");
+            a.update(tx -> tx.endpoints().insert(endpoint("db", "web", "172.18.0.3", "02:42:ac:12:00:03")));
+            assertEquals(List.of("app", "db"), a.read(tx -> tx.endpoints().all()).stream().map(Endpoint::container).toList());
+            assertEquals(Integer.valueOf(3), a.write(tx -> {
+                tx.endpoints().insert(endpoint("mq", "web", "172.18.0.4", "02:42:ac:12:00:04"));
+                return tx.endpoints().all().size();
+            }));
+            assertThrows(IllegalStateException.class, () -> a.update(tx -> {
+                tx.endpoints().delete("mq", "web");
+                assertEquals(2, tx.endpoints().all().size());
+                throw new IllegalStateException("rolled back");
+            }));
+            assertEquals(3, a.read(tx -> tx.endpoints().all()).size());
+            b.update(tx -> tx.endpoints().delete("app", "web"));
+            assertEquals(List.of("db", "mq"), a.read(tx -> tx.endpoints().all()).stream().map(Endpoint::container).toList());
+        }
+    }
+
     @Test
     void everythingSurvivesCloseAndReopen() {
         Network net = withIpv6(network("web", "br-web", "172.18.0.0/16", "172.18.0.1", "172.18.5.0/24"),

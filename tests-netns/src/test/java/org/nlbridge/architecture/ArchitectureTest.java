@@ -23,7 +23,7 @@ class ArchitectureTest {
             .importPackages("org.nlbridge");
 
     private static final String[] FRONT_ENDS = {"org.nlbridge.dsl..", "org.nlbridge.cli..", "org.nlbridge.daemon..",
-            "org.nlbridge.client.."};
+            "org.nlbridge.client..", "org.nlbridge.dockerplugin.."};
 
     @Test
     void everyModuleIsImported() {

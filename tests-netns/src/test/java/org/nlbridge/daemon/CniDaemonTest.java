@@ -126,7 +126,11 @@ class CniDaemonTest {
             String mac = Oracle.link(ns, "eth0").path("address").asText();
             Net.ip(w.net.host, "link del " + hostSide(r).getFirst());
             long end = System.currentTimeMillis() + 10_000;
-            while (Oracle.link(ns, "eth0") == null && System.currentTimeMillis() < end) DaemonProcess.sleep(50);
+            // the veth appears before its address (a later request of the same repair): wait for both
+            while ((Oracle.link(ns, "eth0") == null || Oracle.addresses(ns, "eth0").isEmpty())
+                    && System.currentTimeMillis() < end) {
+                DaemonProcess.sleep(50);
+            }
             assertEquals(List.of("10.88.0.3/24"), Oracle.addresses(ns, "eth0"));
             assertEquals(mac, Oracle.link(ns, "eth0").path("address").asText());
             w.runtime.check(v4, a);

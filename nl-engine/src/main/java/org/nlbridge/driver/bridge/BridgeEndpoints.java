@@ -63,7 +63,10 @@ final class BridgeEndpoints {
                 out.add(Step.sysctl(a.unit(), null, "net/ipv6/conf/" + a.hostLink() + "/accept_ra", "0"));
             }
         }
-        for (int i = 0; i < batch.size(); i++) containerSide(batch.get(i), i == 0, out);
+        for (int i = 0; i < batch.size(); i++) {
+            // a container end handed over is set up by its runtime, in its runtime's namespace
+            if (batch.get(i).container().handover() == null) containerSide(batch.get(i), i == 0, out);
+        }
         for (int i = 0; i < batch.size(); i++) out.add(firewall(batch.get(i), i == 0));
         return out;
     }
@@ -79,14 +82,17 @@ final class BridgeEndpoints {
     private static Step hostVeth(Attachment a, boolean first) {
         ContainerSpec c = a.container();
         Network n = a.network();
-        String detail = "veth, peer " + c.netns() + ":" + a.spec().ifname() + ", master " + n.bridge() + ", mtu "
-                + n.mtu().value() + ", hairpin, up";
+        String peer = c.handover() != null ? "peer " + c.handover() + " (handed over, down)"
+                : "peer " + c.netns() + ":" + a.spec().ifname();
+        String detail = "veth, " + peer + ", master " + n.bridge() + ", mtu " + n.mtu().value() + ", hairpin, up";
         return Step.netlink(new Change(Action.CREATE, "link", a.hostLink().toString(), detail), a.unit(), null, r -> {
             if (first) CrashPoint.at(CrashPoint.JOURNALLED);
             Endpoint e = a.endpoint();
-            NetNs peer = r.keep(NetNs.openRef(c.netns()));
-            r.batch().links().add(VethSpec.builder(e.hostVeth().toString(), e.ifName().toString())
-                    .peerNetns(peer).mtu(n.mtu()).peerMac(e.mac()).master(r.index(n.bridge().toString()))
+            VethSpec.Builder v = VethSpec.builder(e.hostVeth().toString(), e.ifName().toString());
+            // handed over: the peer stays here, down, with the endpoint's MAC and the network's MTU, until the runtime
+            // moves it into its namespace, renames it and sets it up (Docker's Join); else it is made in place
+            if (!e.handedOver()) v.peerNetns(r.keep(NetNs.openRef(c.netns())));
+            r.batch().links().add(v.mtu(n.mtu()).peerMac(e.mac()).master(r.index(n.bridge().toString()))
                     .port(BridgePortSpec.HAIRPIN).alias(Naming.vethAlias(n.name(), c.name()))
                     .queues(1) // the one queue Docker's veths use too, without an RCU grace period per end
                     .up().build());
@@ -147,9 +153,11 @@ final class BridgeEndpoints {
     /**
      * The steps that give an attached container back what someone took from inside its namespace: {@code lo} or its
      * interface up, its addresses, its default routes (the same steps, and plan lines, as its attach). Nothing when
-     * its interface is gone: then the veth is gone too, and the endpoint is re-made.
+     * its interface is gone: then the veth is gone too, and the endpoint is re-made. Nothing for an endpoint handed
+     * over to a runtime: its namespace, and what is inside, are the runtime's.
      */
     List<Step> repair(Network n, Endpoint e, Unit unit) {
+        if (e.handedOver()) return List.of();
         String ns = e.netns().getFileName().toString();
         String ifname = e.ifName().toString();
         Inside in;

@@ -23,6 +23,11 @@ public final class FirewallModel {
     private final LinkedHashMap<String, EndpointFirewallSpec> endpoints = new LinkedHashMap<>();
     /** family/protocol/hostPort to the ports published on it, for O(1) conflict checks. */
     private final Map<String, List<PublishedPort>> portIndex = new HashMap<>();
+    /**
+     * What must be unique among endpoints, to the endpoint that holds it: its host veth, its MAC on its bridge, each
+     * address. A model of N endpoints is built in O(N), not O(N^2) (a daemon's request builds one from the store).
+     */
+    private final Map<Object, String> held = new HashMap<>();
 
     public FirewallModel() {}
 
@@ -95,11 +100,10 @@ public final class FirewallModel {
                 }
             }
         }
-        for (EndpointFirewallSpec e : endpoints.values()) {
-            if (e.hostVeth().equals(n.bridge())) {
-                throw new ValidationException("network " + n.bridge() + " bridge", n.bridge().toString(),
-                        "is the veth of endpoint " + e.id(), "a bridge interface");
-            }
+        String veth = held.get(n.bridge());
+        if (veth != null) {
+            throw new ValidationException("network " + n.bridge() + " bridge", n.bridge().toString(),
+                    "is the veth of endpoint " + veth, "a bridge interface");
         }
         return true;
     }
@@ -156,22 +160,23 @@ public final class FirewallModel {
                     "the network on " + n.bridge() + " is internal, and an internal network cannot publish ports",
                     "no published ports on an internal network");
         }
-        for (EndpointFirewallSpec o : endpoints.values()) {
-            if (o.hostVeth().equals(e.hostVeth())) {
-                throw new ValidationException("endpoint " + e.id() + " hostVeth", e.hostVeth().toString(),
-                        "already the veth of endpoint " + o.id(), "the endpoint's own veth");
-            }
-            if (e.mac() != null && e.mac().equals(o.mac()) && e.bridge().equals(o.bridge())) {
-                throw new ValidationException("endpoint " + e.id() + " mac", e.mac().toString(),
-                        "already the MAC of endpoint " + o.id() + " on bridge " + e.bridge(), "a MAC no other endpoint of"
-                        + " the bridge has");
-            }
-            for (int family : new int[] {IpAddress.AF_INET, IpAddress.AF_INET6}) {
-                IpAddress a = e.address(family);
-                if (a != null && a.equals(o.address(family))) {
-                    throw new ValidationException("endpoint " + e.id() + " address", a.toString(),
-                            "already the address of endpoint " + o.id(), "an address no other endpoint has");
-                }
+        String veth = held.get(e.hostVeth());
+        if (veth != null) {
+            throw new ValidationException("endpoint " + e.id() + " hostVeth", e.hostVeth().toString(),
+                    "already the veth of endpoint " + veth, "the endpoint's own veth");
+        }
+        String mac = e.mac() == null ? null : held.get(macKey(e));
+        if (mac != null) {
+            throw new ValidationException("endpoint " + e.id() + " mac", e.mac().toString(),
+                    "already the MAC of endpoint " + mac + " on bridge " + e.bridge(), "a MAC no other endpoint of"
+                    + " the bridge has");
+        }
+        for (int family : new int[] {IpAddress.AF_INET, IpAddress.AF_INET6}) {
+            IpAddress a = e.address(family);
+            String other = a == null ? null : held.get(a);
+            if (other != null) {
+                throw new ValidationException("endpoint " + e.id() + " address", a.toString(),
+                        "already the address of endpoint " + other, "an address no other endpoint has");
             }
         }
         for (PublishedPort p : e.publications()) {
@@ -191,6 +196,7 @@ public final class FirewallModel {
 
     public void putEndpoint(EndpointFirewallSpec e) {
         endpoints.put(e.id(), e);
+        for (Object k : uniques(e)) held.put(k, e.id());
         for (PublishedPort p : e.publications()) {
             portIndex.computeIfAbsent(portKey(p), k -> new ArrayList<>(1)).add(p);
         }
@@ -200,6 +206,7 @@ public final class FirewallModel {
     public EndpointFirewallSpec removeEndpoint(String id) {
         EndpointFirewallSpec e = endpoints.remove(id);
         if (e != null) {
+            for (Object k : uniques(e)) held.remove(k, id);
             for (PublishedPort p : e.publications()) {
                 List<PublishedPort> l = portIndex.get(portKey(p));
                 if (l != null) {
@@ -216,8 +223,23 @@ public final class FirewallModel {
         networks.clear();
         endpoints.clear();
         portIndex.clear();
+        held.clear();
         other.networks.values().forEach(this::putNetwork);
         other.endpoints.values().forEach(this::putEndpoint);
+    }
+
+    /** The keys of {@link #held} that {@code e} takes. */
+    private static List<Object> uniques(EndpointFirewallSpec e) {
+        List<Object> out = new ArrayList<>(4);
+        out.add(e.hostVeth());
+        if (e.mac() != null) out.add(macKey(e));
+        if (e.ipv4() != null) out.add(e.ipv4());
+        if (e.ipv6() != null) out.add(e.ipv6());
+        return out;
+    }
+
+    private static String macKey(EndpointFirewallSpec e) {
+        return "mac " + e.bridge() + " " + e.mac();
     }
 
     private static String portKey(PublishedPort p) {

@@ -182,7 +182,8 @@ public final class Firewalls implements AutoCloseable {
 
     /**
      * Makes each backend's rules match {@code desired} (after a restart, a crash or an external flush): a backend
-     * with networks, or one open already, is loaded; the others stay closed.
+     * with networks is loaded and reconciled, an open one without networks keeps no tables ({@link #unused}); the
+     * others stay closed.
      */
     public synchronized ReconcileReport reconcile(Map<FirewallBackend, FirewallState> desired) {
         List<String> drift = new ArrayList<>();
@@ -190,7 +191,10 @@ public final class Firewalls implements AutoCloseable {
         boolean rebuilt = false;
         for (FirewallBackend id : FirewallBackend.values()) {
             FirewallState d = desired.getOrDefault(id, FirewallState.EMPTY);
-            if (d.networks().isEmpty() && !isOpen(id)) continue;
+            if (d.networks().isEmpty()) {
+                if (isOpen(id)) rebuilt |= unused(open.get(id), drift);
+                continue;
+            }
             ReconcileReport r = opened(id).reconcile(d.validated());
             loaded.add(id);
             rebuilt |= r.rebuilt();
@@ -198,6 +202,22 @@ public final class Firewalls implements AutoCloseable {
             warnings.addAll(r.warnings());
         }
         return new ReconcileReport(rebuilt, drift, warnings);
+    }
+
+    /**
+     * Reconciles an open backend no network uses: its tables are not rebuilt empty, they go as with the last network
+     * ({@link #teardownUnused}); rebuilt, the next plan would take them away again, and a daemon that sees that
+     * commit as someone else's (its monitor in another PID namespace) would repair it again, for ever. Returns
+     * whether tables were removed.
+     */
+    private static boolean unused(FirewallDriver d, List<String> drift) {
+        if (d.hasTables()) {
+            d.teardownAll();
+            drift.add("tables no network uses removed");
+            return true;
+        }
+        for (Change c : d.syncHostFirewall(FirewallState.EMPTY)) drift.add("host firewall: " + c);
+        return false;
     }
 
     /**

@@ -105,7 +105,7 @@ final class AddressPool {
     }
 
     private boolean inBounds(IpAddress a) {
-        return a.family() == first.family() && first.compareTo(a) <= 0 && a.compareTo(last) <= 0;
+        return a != null && a.family() == first.family() && first.compareTo(a) <= 0 && a.compareTo(last) <= 0;
     }
 
     /**

@@ -13,6 +13,7 @@ import org.nlbridge.net.MacAddress;
 /**
  * What the driver knows about an endpoint before its addresses are picked.
  *
+ * @param netns null for an endpoint handed over to a runtime in the host namespace ({@code Endpoint.handedOver})
  * @param ipv4 a requested address ({@code --ip}), or null to allocate one
  * @param ipv6 a requested address ({@code --ip6}), or null to allocate one on a network with IPv6
  * @param mac  a requested MAC ({@code --mac-address}, already checked to be unicast), or null to derive
@@ -28,7 +29,6 @@ public record EndpointRequest(String container, String network, Path netns, IfNa
     public EndpointRequest {
         Objects.requireNonNull(container, "container");
         Objects.requireNonNull(network, "network");
-        Objects.requireNonNull(netns, "netns");
         Objects.requireNonNull(ifName, "ifName");
         Objects.requireNonNull(hostVeth, "hostVeth");
         Objects.requireNonNull(hostname, "hostname");

@@ -111,6 +111,24 @@ class FirewallModelTest {
         assertTrue(model.state().endpoints().isEmpty());
     }
 
+    /** The uniqueness checks are indexed: a removed endpoint's veth, address and MAC are free again, and only then. */
+    @Test
+    void removingFreesTheVethAddressAndMac() {
+        add(Specs.guarded(endpoint("c2", "nlb0", "veth2", "172.18.0.3"), "02:42:ac:12:00:03"));
+        rejected("invalid endpoint c3 mac \"02:42:ac:12:00:03\": already the MAC of endpoint c2 on bridge nlb0;"
+                        + " expected a MAC no other endpoint of the bridge has",
+                () -> model.checkEndpoint(Specs.guarded(endpoint("c3", "nlb0", "veth3", "172.18.0.4"), "02:42:ac:12:00:03")));
+        rejected("invalid network veth2 bridge \"veth2\": is the veth of endpoint c2; expected a bridge interface",
+                () -> model.checkNetwork(network("veth2", "172.30.0.0/16").build()));
+        model.removeEndpoint("c2");
+        assertTrue(model.checkEndpoint(Specs.guarded(endpoint("c3", "nlb0", "veth2", "172.18.0.3"), "02:42:ac:12:00:03")));
+        assertTrue(model.checkNetwork(network("veth2", "172.30.0.0/16").build()));
+        model.replaceWith(FirewallModel.of(model.state()));
+        rejected("invalid endpoint c3 hostVeth \"veth1\": already the veth of endpoint c1;"
+                        + " expected the endpoint's own veth",
+                () -> model.checkEndpoint(endpoint("c3", "nlb0", "veth1", "172.18.0.9")));
+    }
+
     @Test
     void stateRoundTripsAndDuplicatesAreRejected() {
         FirewallState s = model.state();

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.nlbridge.driver.firewall.EndpointFirewallSpec;
 import org.nlbridge.driver.firewall.FirewallState;
@@ -25,15 +26,21 @@ final class DriverStatus {
 
     /** The published ports of {@code state}, each with its map element's connection counter (-1 without one). */
     static List<PublishedPort> ports(FirewallState state, Collection<Listing> ours, NftFeatures features) {
-        // every element of our sets by set and key, so each port is one lookup however many there are
-        Map<SetRef, Map<List<Object>, Element>> elements = new HashMap<>();
+        Map<SetRef, List<Element>> sets = new HashMap<>();
         for (Listing t : ours) {
-            for (Listing.SetListing s : t.sets()) {
-                Map<List<Object>, Element> byKey = new HashMap<>();
-                for (Element e : s.elements()) byKey.put(e.key(), e);
-                elements.put(s.set().ref(), byKey);
-            }
+            for (Listing.SetListing s : t.sets()) sets.put(s.set().ref(), s.elements());
         }
+        return ports(state, set -> sets.getOrDefault(set.ref(), List.of()), features);
+    }
+
+    /**
+     * The published ports of {@code state} with their counters, reading only the port maps they are in
+     * ({@code elementsOf}, asked once per map): what a status costs is the ports, not the table's chain per endpoint.
+     */
+    static List<PublishedPort> ports(FirewallState state, Function<NamedSet, List<Element>> elementsOf,
+                                     NftFeatures features) {
+        // every element of the maps by map and key, so each port is one lookup however many there are
+        Map<SetRef, Map<List<Object>, Element>> elements = new HashMap<>();
         List<PublishedPort> out = new ArrayList<>();
         for (EndpointFirewallSpec e : state.endpoints()) {
             for (PublishedPort p : e.publications()) {
@@ -41,7 +48,11 @@ final class DriverStatus {
                 NamedSet map = p.hostIp() == null ? NftLayout.portsAny(f, features) : NftLayout.ports(f, features);
                 List<Object> key = p.hostIp() == null ? List.of(p.protocol(), p.hostPort())
                         : List.of(p.protocol(), p.hostIp(), p.hostPort());
-                Element el = elements.getOrDefault(map.ref(), Map.of()).get(key);
+                Element el = elements.computeIfAbsent(map.ref(), r -> {
+                    Map<List<Object>, Element> byKey = new HashMap<>();
+                    for (Element x : elementsOf.apply(map)) byKey.put(x.key(), x);
+                    return byKey;
+                }).get(key);
                 out.add(p.withConnections(el == null || el.counter() == null ? -1 : el.counter().packets()));
             }
         }

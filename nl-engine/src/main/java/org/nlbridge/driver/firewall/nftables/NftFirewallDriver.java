@@ -19,7 +19,10 @@ import org.nlbridge.driver.firewall.PublishedPort;
 import org.nlbridge.driver.firewall.ReconcileReport;
 import org.nlbridge.net.IfName;
 import org.nlbridge.netns.NetNs;
+import org.nlbridge.netlink.NoSuchObjectException;
+import org.nlbridge.nft.Element;
 import org.nlbridge.nft.Listing;
+import org.nlbridge.nft.NamedSet;
 import org.nlbridge.nft.Nft;
 import org.nlbridge.nft.Rule;
 import org.nlbridge.nft.TableRef;
@@ -51,11 +54,25 @@ public final class NftFirewallDriver implements FirewallDriver {
         /** The table with its sets, elements, chains and rules, or empty if it does not exist. */
         Optional<Listing> list(TableRef table);
 
+        /** The elements of one set or map with their counters, or none if it or its table does not exist. */
+        default List<Element> elements(NamedSet set) {
+            return list(set.table()).flatMap(l -> l.set(set.name())).map(Listing.SetListing::elements).orElse(List.of());
+        }
+
         /** The engine: transactions over netlink, listings decoded from the kernel. */
         static Nftables of(Nft nft) {
             record Engine(Nft nft) implements Nftables {
                 @Override public void commit(Transaction tx) { nft.commit(tx); }
                 @Override public Optional<Listing> list(TableRef table) { return nft.list(table); }
+
+                @Override
+                public List<Element> elements(NamedSet set) {
+                    try {
+                        return nft.elements(set); // one dump of the map, not of the table with a chain per endpoint
+                    } catch (NoSuchObjectException gone) {
+                        return List.of();
+                    }
+                }
             }
             return new Engine(nft);
         }
@@ -252,7 +269,13 @@ public final class NftFirewallDriver implements FirewallDriver {
 
     @Override
     public synchronized List<PublishedPort> listPorts() {
-        return DriverStatus.ports(model().state(), readOurs().values(), features);
+        return DriverStatus.ports(model().state(), set -> {
+            try {
+                return nft.elements(set);
+            } catch (RuntimeException e) {
+                throw new FirewallException("read " + set.ref() + ": " + e.getMessage(), e);
+            }
+        }, features);
     }
 
     @Override

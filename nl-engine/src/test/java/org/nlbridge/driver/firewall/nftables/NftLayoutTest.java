@@ -333,6 +333,43 @@ class NftLayoutTest {
         assertMatchesRebuild(nft, nets, eps);
     }
 
+    /**
+     * {@link Drift#expected} folds a transaction into mutable tables (linear in its operations); it must leave what
+     * folding it operation by operation with {@link Drift#apply} leaves: here a rebuild with several endpoints, then
+     * endpoints removed and added, a chain and a set flushed, the table flushed.
+     */
+    @Test
+    void expectedFoldsLikeApplyingEachOperation() {
+        NetworkFirewallSpec n = network("nlb0", "172.18.0.0/16").ipv6(subnet("fd00:db8:6::/64")).build();
+        List<EndpointFirewallSpec> eps = new ArrayList<>();
+        for (int i = 2; i < 7; i++) {
+            eps.add(guarded(endpoint("c" + i, "nlb0", "veth" + i, "172.18.0." + i + ",fd00:db8:6::" + i,
+                    (5000 + i) + ":80"), "02:42:ac:12:00:0" + i));
+        }
+        Consumer<Transaction> layout = t -> {
+            NftLayout.rebuild(t, new FirewallState(List.of(n), eps).validated(), NftFeatures.FULL);
+            NftLayout.removeEndpoint(t, eps.get(1), n, NftFeatures.FULL, List.of());
+            NftLayout.removeEndpoint(t, eps.get(3), n, NftFeatures.FULL, List.of());
+            NftLayout.endpoint(t, eps.get(1), n, NftFeatures.FULL, List.of());
+        };
+        Transaction tx = tx(layout);
+        List<Listing> tables = List.copyOf(Drift.expected(tx).values());
+        Transaction flushed = tx(t -> {
+            layout.accept(t);
+            for (Listing l : tables) {
+                t.flushChain(l.chains().getLast().chain().ref());
+                if (!l.sets().isEmpty()) t.flushSet(l.sets().getLast().set().ref());
+            }
+            t.flushTable(tables.getFirst().ref());
+        });
+        for (Transaction t : List.of(tx, flushed)) {
+            java.util.Map<org.nlbridge.nft.TableRef, Listing> oneByOne = new java.util.LinkedHashMap<>();
+            for (Transaction.Op op : t.ops()) oneByOne = Drift.apply(oneByOne, op);
+            assertEquals(oneByOne, Drift.expected(t));
+        }
+        assertTrue(Drift.expected(tx).values().stream().anyMatch(l -> l.chains().size() > 5));
+    }
+
     private static void assertMatchesRebuild(FakeNft nft, List<NetworkFirewallSpec> nets, List<EndpointFirewallSpec> eps) {
         FirewallState s = new FirewallState(nets, eps).validated();
         for (Listing t : Drift.expected(tx(tx -> NftLayout.rebuild(tx, s, NftFeatures.FULL))).values()) {
