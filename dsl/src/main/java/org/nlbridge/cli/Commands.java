@@ -8,6 +8,7 @@ import org.nlbridge.driver.run.NetnsLauncher;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.spec.DesiredState;
 import org.nlbridge.spec.Plan;
+import org.nlbridge.dsl.LoadedScript;
 import org.nlbridge.dsl.ScriptLoader;
 import org.nlbridge.engine.HostNamespace;
 import picocli.CommandLine.Command;
@@ -39,9 +40,14 @@ final class Commands {
          * here when the engine runs in this process (a daemon checks against its own host namespace).
          */
         DesiredState load() {
+            return script().desired();
+        }
+
+        /** The same, with where the script declares what: the engine's refusals are reported at its lines. */
+        LoadedScript script() {
             ScriptLoader loader = main.cli().scripts().withBudget(scriptOptions.budget(main.cli().env()));
             if (main.daemon() == null) loader = loader.withCheck(HostNamespace.of(main.hostNetns)::check);
-            return loader.load(file);
+            return loader.script(file);
         }
 
         void print(String text) {
@@ -74,13 +80,14 @@ final class Commands {
 
         @Override
         public Integer call() {
-            DesiredState desired = load();
-            try (Engine engine = main.openEngine()) {
-                Plan plan = destroy ? engine.planDestroy(desired) : engine.plan(desired);
-                print(Output.plan(destroy ? Output.Verb.PLAN_DESTROY : Output.Verb.PLAN, file.toString(), plan,
-                        main.output));
-                return plan.isEmpty() ? 0 : CHANGES;
-            }
+            return script().run(desired -> {
+                try (Engine engine = main.openEngine()) {
+                    Plan plan = destroy ? engine.planDestroy(desired) : engine.plan(desired);
+                    print(Output.plan(destroy ? Output.Verb.PLAN_DESTROY : Output.Verb.PLAN, file.toString(), plan,
+                            main.output));
+                    return plan.isEmpty() ? 0 : CHANGES;
+                }
+            });
         }
     }
 
@@ -88,13 +95,14 @@ final class Commands {
     static final class ApplyCommand extends ScriptCommand {
         @Override
         public Integer call() {
-            DesiredState desired = load();
-            try (Engine engine = main.openEngine(); Progress progress = Progress.forTerminal(main.cli())) {
-                Plan done = engine.apply(desired, progress != null ? progress : Engine.ProgressListener.NONE);
-                if (progress != null) progress.close();
-                print(Output.plan(Output.Verb.APPLY, file.toString(), done, main.output));
-                return 0;
-            }
+            return script().run(desired -> {
+                try (Engine engine = main.openEngine(); Progress progress = Progress.forTerminal(main.cli())) {
+                    Plan done = engine.apply(desired, progress != null ? progress : Engine.ProgressListener.NONE);
+                    if (progress != null) progress.close();
+                    print(Output.plan(Output.Verb.APPLY, file.toString(), done, main.output));
+                    return 0;
+                }
+            });
         }
     }
 
@@ -103,13 +111,14 @@ final class Commands {
     static final class DestroyCommand extends ScriptCommand {
         @Override
         public Integer call() {
-            DesiredState desired = load();
-            try (Engine engine = main.openEngine(); Progress progress = Progress.forTerminal(main.cli())) {
-                Plan done = engine.destroy(desired, progress != null ? progress : Engine.ProgressListener.NONE);
-                if (progress != null) progress.close();
-                print(Output.plan(Output.Verb.DESTROY, file.toString(), done, main.output));
-                return 0;
-            }
+            return script().run(desired -> {
+                try (Engine engine = main.openEngine(); Progress progress = Progress.forTerminal(main.cli())) {
+                    Plan done = engine.destroy(desired, progress != null ? progress : Engine.ProgressListener.NONE);
+                    if (progress != null) progress.close();
+                    print(Output.plan(Output.Verb.DESTROY, file.toString(), done, main.output));
+                    return 0;
+                }
+            });
         }
     }
 

@@ -147,6 +147,14 @@ public final class Main implements Runnable {
             for (String l : VersionCommand.lines()) System.out.println(l);
             System.exit(0);
         }
+        Module module = Main.class.getModule();
+        if (!module.isNativeAccessEnabled()) {
+            // now or never: the first restricted call (the generated bindings' layouts) would enable it with a
+            // warning (the JVM's default) or fail with a bare IllegalCallerException (--illegal-native-access=deny)
+            System.err.println("nlbridge: nlbridge needs native access: start the JVM with --enable-native-access="
+                    + (module.isNamed() ? module.getName() : "ALL-UNNAMED") + " (the ./nlbridge launcher passes it)");
+            System.exit(1);
+        }
         System.exit(execute(Cli.system(), args));
     }
 

@@ -327,10 +327,23 @@ public final class ApiJson {
     static DnsSpec dnsSpec(String what, JsonNode n) {
         Obj o = new Obj(what, n, Set.of("nameservers", "search", "options"));
         DnsSpec.Builder b = DnsSpec.builder();
-        for (JsonNode x : o.array("nameservers")) b.nameserver(text(what + ".nameservers", x));
-        for (JsonNode x : o.array("search")) b.search(text(what + ".search", x));
-        for (JsonNode x : o.array("options")) b.option(text(what + ".options", x));
+        for (JsonNode x : o.array("nameservers")) named(what + ".nameservers", () -> b.nameserver(text(what + ".nameservers", x)));
+        for (JsonNode x : o.array("search")) named(what + ".search", () -> b.search(text(what + ".search", x)));
+        for (JsonNode x : o.array("options")) named(what + ".options", () -> b.option(text(what + ".options", x)));
         return b.build();
+    }
+
+    /**
+     * Runs a builder's setter whose own message names its field alone ({@code dns}): the error names the object and
+     * key of the document instead ({@code container web: dns.nameservers}), as every other key's does.
+     */
+    private static void named(String field, Runnable setter) {
+        try {
+            setter.run();
+        } catch (ValidationException e) {
+            if (e.field().startsWith(field)) throw e;
+            throw new ValidationException(field, e.value(), e.reason(), e.accepted());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- plan

@@ -92,6 +92,29 @@ final class Recorder {
         return 0;
     }
 
+    /**
+     * The declaration a failed step's unit names ({@code network bridge}, {@code container web}, {@code container web
+     * on other}), 0 for the others ({@code firewall}, {@code user rules}).
+     */
+    int lineOfUnit(String unit) {
+        String name = unit.contains(" ") ? unit.substring(unit.indexOf(' ') + 1) : "";
+        if (name.contains(" ")) name = name.substring(0, name.indexOf(' '));
+        if (unit.startsWith("network ")) return first(networks, name, true);
+        if (unit.startsWith("container ")) return first(containers, name, false);
+        return 0;
+    }
+
+    /**
+     * The declaration an engine's message names when only the message came through (a daemon's answer): {@code invalid
+     * network bridge "x": ...}, {@code invalid container "web": ...}, {@code container web: RTM_NEWLINK ...}; 0 for
+     * any other message.
+     */
+    int lineOfMessage(String message) {
+        String m = message.startsWith("invalid ") ? message.substring("invalid ".length()) : message;
+        String[] words = m.split("[ :]+", 3);
+        return words.length < 2 ? 0 : lineOfUnit(words[0] + " " + words[1].replace("\"", ""));
+    }
+
     private static String owner(String field, String prefix) {
         String rest = field.substring(prefix.length());
         int colon = rest.indexOf(':');

@@ -70,6 +70,14 @@ public final class ScriptLoader {
 
     /** Loads the script file; the file name in messages is {@code file} as given. */
     public DesiredState load(Path file) {
+        return script(file).desired();
+    }
+
+    /**
+     * Loads the script file, keeping where it declares what: {@link LoadedScript#run} reports the engine's refusals
+     * at the script's lines too.
+     */
+    public LoadedScript script(Path file) {
         String shown = file.toString();
         String text;
         try {
@@ -81,12 +89,12 @@ public final class ScriptLoader {
         } catch (IOException e) {
             throw new DslException(shown, 0, "cannot read the script: " + describe(e), e);
         }
-        return evaluate(text, shown);
+        return ScriptRunner.evaluate(text, shown, budget, check);
     }
 
     /** Compiles and runs script text; {@code file} is the name used in messages and stack traces. */
     public DesiredState evaluate(String text, String file) {
-        return ScriptRunner.evaluate(text, file, budget, check);
+        return ScriptRunner.evaluate(text, file, budget, check).desired();
     }
 
     private static String describe(IOException e) {

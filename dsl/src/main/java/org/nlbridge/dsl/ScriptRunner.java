@@ -56,7 +56,7 @@ final class ScriptRunner {
      * Compiles and runs script text within {@code budget}, then applies {@code check} to the result;
      * {@code file} is the name used in messages and stack traces.
      */
-    static DesiredState evaluate(String text, String file, ScriptBudget budget, Consumer<DesiredState> check) {
+    static LoadedScript evaluate(String text, String file, ScriptBudget budget, Consumer<DesiredState> check) {
         Recorder recorder = new Recorder(baseName(file));
         try {
             if (budget.unlimited()) return compileAndRun(text, file, recorder, CONFIG, () -> { }, check);
@@ -80,7 +80,7 @@ final class ScriptRunner {
         return line > 0 ? ":" + line : "";
     }
 
-    private static DesiredState compileAndRun(String text, String file, Recorder recorder, CompilerConfiguration config,
+    private static LoadedScript compileAndRun(String text, String file, Recorder recorder, CompilerConfiguration config,
                                               Runnable meter, Consumer<DesiredState> check) {
         Class<?> type = compile(text, file, recorder.sourceFile(), config);
         try {
@@ -98,7 +98,7 @@ final class ScriptRunner {
         try {
             DesiredState desired = recorder.desiredState();
             check.accept(desired);
-            return desired;
+            return new LoadedScript(file, desired, recorder);
         } catch (ValidationException e) {
             throw new DslException(file, recorder.lineOf(e), e.getMessage(), e);
         }

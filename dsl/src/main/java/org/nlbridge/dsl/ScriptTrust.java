@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntSupplier;
 
+import org.nlbridge.os.ProcessIdentity;
+
 /**
  * Who may have written a script that is about to run. Scripts are Groovy code and run with nlbridge's privileges,
  * which are root's; Groovy offers no sandbox (its {@code SecureASTCustomizer} is not a security boundary). So when
@@ -42,7 +44,7 @@ public final class ScriptTrust {
 
     /** Checks when this process's effective uid is 0. */
     public static ScriptTrust system() {
-        return new ScriptTrust(ScriptTrust::processEffectiveUid, 0);
+        return new ScriptTrust(ProcessIdentity::effectiveUid, 0);
     }
 
     /** Checks as if the process ran with this effective uid (tests). */
@@ -117,20 +119,5 @@ public final class ScriptTrust {
     private static UntrustedScriptException refuse(Path file, String why, String fix) {
         return new UntrustedScriptException("refusing to run this script as root: " + why + " (scripts run as root,"
                 + " so only root may be able to change them; " + fix + ")");
-    }
-
-    /** The effective uid from /proc/self/status; when that cannot be read, assume root (and check). */
-    static int processEffectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    String[] f = line.substring(4).trim().split("\\s+");
-                    return Integer.parseInt(f[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return 0;
     }
 }

@@ -5,6 +5,6 @@ public final class ScriptTraits {
     private ScriptTraits() {}
 
     public static boolean root() {
-        return ScriptTrust.processEffectiveUid() == 0;
+        return org.nlbridge.os.ProcessIdentity.effectiveUid() == 0;
     }
 }

@@ -25,7 +25,7 @@ class ScriptTrustTest {
     Path dir;
     Path script;
     final ScriptLoader asRoot = ScriptLoader.withTrust(root() ? ScriptTrust.asUid(0)
-            : ScriptTrust.asRootOwning(ScriptTrust.processEffectiveUid()));
+            : ScriptTrust.asRootOwning(org.nlbridge.os.ProcessIdentity.effectiveUid()));
 
     @BeforeEach
     void setUp() throws IOException {
@@ -37,7 +37,7 @@ class ScriptTrustTest {
     }
 
     private static boolean root() {
-        return ScriptTrust.processEffectiveUid() == 0;
+        return org.nlbridge.os.ProcessIdentity.effectiveUid() == 0;
     }
 
     private String refusal(ScriptLoader loader) {

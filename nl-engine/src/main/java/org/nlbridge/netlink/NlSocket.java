@@ -3,6 +3,8 @@ package org.nlbridge.netlink;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -213,6 +215,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     @Override
     public long send(MemorySegment buffer, long length) {
         ensureOpen();
+        usable(buffer, length);
         msghdr.msg_name(msg, kernelAddr);
         msghdr.msg_namelen(msg, (int) sockaddr_nl.layout().byteSize());
         iovec.iov_base(iov, buffer);
@@ -221,7 +224,22 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         do {
             r = Sys.sendmsg(fd, msg, 0);
         } while (r == -LibC.EINTR());
+        Reference.reachabilityFence(buffer);
         return r;
+    }
+
+    /**
+     * The kernel gets {@code buffer}'s raw address: it must cover {@code length} bytes and be usable here and now. A
+     * read of its last byte has the JDK check all three: bounds ({@link IndexOutOfBoundsException}), its arena still
+     * open ({@link IllegalStateException}) and this thread allowed ({@link WrongThreadException}).
+     */
+    private static void usable(MemorySegment buffer, long length) {
+        Objects.checkFromIndexSize(0, length, buffer.byteSize());
+        if (length > 0) {
+            buffer.get(ValueLayout.JAVA_BYTE, length - 1);
+        } else if (!buffer.scope().isAlive()) {
+            throw new IllegalStateException("Already closed");
+        }
     }
 
     @Override
@@ -236,6 +254,15 @@ public final class NlSocket implements NlTransport, AutoCloseable {
 
     private long receive(MemorySegment buffer, int flags) {
         ensureOpen();
+        usable(buffer, buffer.byteSize());
+        try {
+            return receiveInto(buffer, flags);
+        } finally {
+            Reference.reachabilityFence(buffer);
+        }
+    }
+
+    private long receiveInto(MemorySegment buffer, int flags) {
         while (true) {
             msghdr.msg_name(msg, fromAddr);
             msghdr.msg_namelen(msg, (int) sockaddr_nl.layout().byteSize());

@@ -73,19 +73,4 @@ public final class StateDirectory {
         return new StateException("state directory " + dir + ": refusing it: " + why + " (whoever can write the state"
                 + " steers the engine, which deletes what the state names; " + fix + ")");
     }
-
-    /**
-     * The effective uid from /proc/self/status; when that cannot be read, root (so the checks apply). The DSL's
-     * ScriptTrust reads it the same way: front ends may not use the state layer (ArchitectureTest).
-     */
-    public static int effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        return 0;
-    }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.nlbridge.os.ProcessIdentity;
+
 /**
  * The engine's durable state: networks, endpoints (which are also the address allocations), published ports,
  * containers and the user-hook rules inserted, in SQLite at {@code <stateDir>/state.db}.
@@ -96,7 +98,7 @@ public final class StateStore implements AutoCloseable {
 
     private static StateStore open(Path stateDir, int version, Duration busyTimeout) {
         Path dir = stateDir.toAbsolutePath();
-        StateDirectory.check(dir, StateDirectory.effectiveUid());
+        StateDirectory.check(dir, ProcessIdentity.effectiveUid());
         createDirectory(dir);
         Path file = dir.resolve(FILE_NAME);
         Connection connection;

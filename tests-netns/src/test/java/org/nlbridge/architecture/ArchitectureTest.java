@@ -37,7 +37,7 @@ class ArchitectureTest {
     void layersPointDownOnly() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Bindings").definedBy("org.nlbridge.bindings..")
-                .layer("Values").definedBy("org.nlbridge.net..")
+                .layer("Values").definedBy("org.nlbridge.net..", "org.nlbridge.os")
                 .layer("Netlink").definedBy("org.nlbridge.netlink")
                 .layer("Netns").definedBy("org.nlbridge.netns")
                 .layer("Kernel").definedBy("org.nlbridge.rtnl", "org.nlbridge.nft", "org.nlbridge.monitor")

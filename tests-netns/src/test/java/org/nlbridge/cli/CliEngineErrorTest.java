@@ -47,12 +47,15 @@ class CliEngineErrorTest {
         cli = new RealCli(world);
     }
 
-    /** plan and apply both fail with exactly {@code error}, and change nothing. */
+    /** plan and apply both fail with exactly {@code error}, and change nothing (an error that names no declaration). */
     private void refused(String script, String error) {
         refusedAt(script, 0, error);
     }
 
-    /** {@link #refused}, the error reported at the script's line {@code line} (a check the script's loading runs). */
+    /**
+     * {@link #refused}, the error reported at the script's line {@code line}: a check the script's loading runs, or one
+     * only the engine makes (it reads the kernel) about a network or container the script declares there.
+     */
     private void refusedAt(String script, int line, String error) {
         String file = RealCli.script(tmp, "bad.groovy", script).toString();
         if (line > 0) error = file + ":" + line + ": " + error;
@@ -111,13 +114,13 @@ class CliEngineErrorTest {
     @Test
     void anExistingLinkThatIsNotABridge(Sandbox sb) {
         world(sb);
-        refused("""
+        refusedAt("""
                 network('bridge') {
                     bridge 'eup'
                     bip '172.17.0.1/16'
                 }
                 container('web') { netns '%s' }
-                """.formatted(world.ctr("web")),
+                """.formatted(world.ctr("web")), 1,
                 "invalid network bridge: bridge \"eup\": exists but is a veth interface; expected a bridge, or a name"
                         + " that is not taken");
     }
@@ -130,13 +133,13 @@ class CliEngineErrorTest {
     void anExistingBridgeNlbridgeDidNotCreate(Sandbox sb) {
         world(sb);
         World.ip(world.host, "link add br-admin type bridge", "addr add 172.17.0.1/16 dev br-admin", "link set br-admin up");
-        refused("""
+        refusedAt("""
                 network('bridge') {
                     bridge 'br-admin'
                     bip '172.17.0.1/16'
                 }
                 container('web') { netns '%s' }
-                """.formatted(world.ctr("web")),
+                """.formatted(world.ctr("web")), 1,
                 "invalid network bridge: bridge \"br-admin\": exists but was not created by nlbridge for this network"
                         + " (it has no nlbridge:network:bridge alias), and destroy would delete it; expected a name that"
                         + " is not taken, or useBridge br-admin to attach to it without owning it (Docker -b)");
@@ -147,13 +150,13 @@ class CliEngineErrorTest {
     void useBridgeWithABipTheBridgeDoesNotHave(Sandbox sb) {
         world(sb);
         World.ip(world.host, "link add bridge0 type bridge", "addr add 192.168.5.1/24 dev bridge0", "link set bridge0 up");
-        refused("""
+        refusedAt("""
                 network('bridge') {
                     useBridge 'bridge0'
                     bip '192.168.6.1/24'
                 }
                 container('web') { netns '%s' }
-                """.formatted(world.ctr("web")),
+                """.formatted(world.ctr("web")), 1,
                 "invalid network bridge: bip \"192.168.6.1/24\": bridge bridge0 (useBridge) does not have this address"
                         + " (it has 192.168.5.1/24), and nlbridge never changes a useBridge bridge; expected no bip (the"
                         + " bridge's own address is used), or an address the bridge has");
@@ -246,14 +249,14 @@ class CliEngineErrorTest {
     @Test
     void aPortOnTheIpv6Loopback(Sandbox sb) {
         world(sb);
-        refused("""
+        refusedAt("""
                 network('v6') {
                     bridge 'br-v6'
                     bip '172.23.0.1/24'
                     fixedCidrV6 'fd00:23::/64'
                 }
                 container('web') { netns '%s'; network 'v6'; publish '[::1]:8080:80' }
-                """.formatted(world.ctr("web")),
+                """.formatted(world.ctr("web")), 6,
                 "invalid container web: publish \"[::1]:8080:80/tcp\": IPv6 routes ::1 only on lo, so the container's"
                         + " replies to the host would be dropped (Docker needs its userland proxy for this, and nlbridge"
                         + " has none); expected 127.0.0.1 as the host address for a port only the host can reach (like"

@@ -138,7 +138,7 @@ class HostsWithoutDaemonTest {
                 """.formatted(c)).toString();
         RealCli.Result plan = cli.run("plan", file);
         assertEquals(1, plan.code(), plan.toString());
-        assertEquals("nlbridge: invalid container c: addHost \"host.docker.internal:host-gateway\": network iso has no"
+        assertEquals("nlbridge: " + file + ":7: invalid container c: addHost \"host.docker.internal:host-gateway\": network iso has no"
                 + " gateway address (gatewayMode isolated); expected an IP address, or a network whose bridge has an"
                 + " address\n", plan.err());
         assertEquals(1, cli.run("apply", file).code());

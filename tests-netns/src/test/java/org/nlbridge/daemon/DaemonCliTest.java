@@ -78,7 +78,9 @@ class DaemonCliTest {
             List<List<String>> launchedHere = new ArrayList<>();
             List<Run> embedded = scenario(List.of("--host-netns", host, "--state", state.toString()), script, changed, launchedHere);
             assertEquals(0, embedded.get(1).code(), embedded.get(1).toString());
-            assertTrue(embedded.get(6).err().startsWith("nlbridge: invalid network bridge"), embedded.get(6).toString());
+            // at the line that declares the network (issue 16 item 4), as through the daemon
+            assertTrue(embedded.get(6).err().startsWith("nlbridge: " + changed + ":1: invalid network bridge"),
+                    embedded.get(6).toString());
             Inside.run(host, "sysctl", "-qw", "net.ipv4.ip_forward=0"); // as it was before
             // and without the user hook, which destroy leaves to the user (plan would not announce it again)
             Inside.run(host, "nft", "delete table ip nlbridge-user; delete table ip6 nlbridge-user");

@@ -31,7 +31,8 @@ import org.nlbridge.testing.Untouched;
  * container), and {@code POST /v1/apply} with 400 naming the container and the key; the kernel (host and container namespaces: {@code ip -j}, {@code nft -j}, {@code /proc/sys}) and the state
  * directory (every row of the store, every file) are identical before and after. Before: they exited 1 but left a
  * bridge, an address, nft objects, ip_forward=1, a namespace and store rows; the API detached an existing container.
- * The last kind (the container's namespace has an eth0 already) needs the kernel, so {@code check} cannot see it.
+ * The last kind (the container's namespace has an eth0 already) needs the kernel, so {@code check} cannot see it;
+ * {@code plan} and {@code apply} report it at the script's line all the same.
  */
 @ExtendWith(SandboxExtension.class)
 class BadRequestsTest {
@@ -89,8 +90,8 @@ class BadRequestsTest {
             Untouched before = Untouched.of(world.state, namespaces);
             for (String command : c.kernelOnly() ? List.of("plan", "apply") : List.of("check", "plan", "apply")) {
                 RealCli.Result r = cli.run(command, file);
-                // what only the kernel reveals is refused by the engine, which names the container, not the line
-                String where = c.kernelOnly() ? "invalid container bad: " : file + ":" + BAD_LINE;
+                // what only the kernel reveals is refused by the engine, at the line too (before: the container only)
+                String where = file + ":" + BAD_LINE + (c.kernelOnly() ? ": invalid container bad: " : "");
                 if (r.code() != 1 || !r.err().contains(where) || !r.err().contains(c.message())) {
                     problems.add(c.why() + ": " + command + " did not refuse at " + where + " naming " + c.message() + ": " + r);
                 }
@@ -162,6 +163,34 @@ class BadRequestsTest {
                     + " iso has no gateway address"), command + ": " + r);
             before.assertSameAs(Untouched.of(world.state, namespaces), "host-gateway: " + command);
         }
+    }
+
+    /**
+     * A refusal the kernel alone makes, past every check: the host end of container bad's veth (its name derives from
+     * network and container) is taken by a link made behind the engine's back, so creating the veth fails with
+     * EEXIST. {@code apply} exits 1 at the line that declares the container (before: the container's name and the
+     * errno, no line), and the request is undone: kernel and state directory as they were, the other link untouched.
+     */
+    @Test
+    void aRefusalOnlyTheKernelMakesIsReportedAtTheDeclaringLine(Sandbox sb) throws Exception {
+        world = new World(sb, tmp.resolve("state"));
+        String web = world.ctr("web");
+        String bad = world.ctr("bad");
+        RealCli cli = new RealCli(world);
+        assertEquals(0, cli.run("apply", script(web, null, null)).code());
+        byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                .digest("bridge/bad".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String veth = "veth" + java.util.HexFormat.of().formatHex(h).substring(0, 7);
+        World.ip(world.host, "link add " + veth + " type bridge"); // any kind: the name is what is taken
+        String file = script(web, bad, null);
+        List<String> namespaces = List.of(world.host, web);
+        Untouched before = Untouched.of(world.state, namespaces);
+        RealCli.Result r = cli.run("apply", file);
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains(file + ":" + BAD_LINE + ": ") && r.err().contains("container bad")
+                && r.err().contains(veth), r.toString());
+        before.assertSameAs(Untouched.of(world.state, namespaces), "the request the kernel refused");
+        assertTrue(!java.nio.file.Files.exists(Path.of("/run/netns", bad)), "the namespace the request created went with it");
     }
 
     /** The applied script, plus one bad container on line {@value #BAD_LINE} in {@code netns} if {@code bad} is given. */

@@ -95,6 +95,41 @@ class NftTransactionsTest {
         }
     }
 
+    /**
+     * Reference section 2c, EBUSY verified: deleting a chain a rule still jumps to is refused by the kernel with EBUSY,
+     * the error names the chain, and nothing of the transaction is applied (the element added with it neither); the
+     * fixed order (the rule first, then the chain) in one transaction goes through.
+     */
+    @Test
+    void aChainStillJumpedToIsBusyNamedAndNothingOfItsTransactionApplies(Sandbox sb) {
+        String ns = sb.netns("ebusy");
+        Chain fwd = Chain.base(T.chain("fwd"), ChainType.FILTER, Hook.FORWARD, Priority.FILTER, Policy.ACCEPT);
+        Chain target = Chain.regular(T.chain("target"));
+        NamedSet ports = NamedSet.set(T.set("ports"), KeyType.of(FieldType.INET_SERVICE));
+        try (NetNs n = NetNs.open(ns); Nft nft = Nft.open(n, T)) {
+            nft.apply(tx -> {
+                tx.addTable(Table.of(T)).addChain(fwd).addChain(target).addSet(ports);
+                tx.add(Rule.in(fwd).jump("target"));
+            });
+            int before = objects(ns);
+            NetlinkException e = assertThrows(NetlinkException.class, () -> nft.apply(tx -> {
+                tx.addElements(ports).add(80);
+                tx.destroyChain(T.chain("target"));
+            }));
+            assertEquals(LibC.EBUSY(), e.errno(), e.getMessage());
+            assertTrue(e.getMessage().contains("target") && e.getMessage().contains("EBUSY"), e.getMessage());
+            assertEquals(before, objects(ns), "nothing of the refused transaction");
+            assertEquals("[]", nft.elements(ports).toString());
+            long handle = nft.rules(T.chain("fwd")).getFirst().handle();
+            nft.apply(tx -> {
+                tx.deleteRule(T.chain("fwd"), handle);
+                tx.destroyChain(T.chain("target"));
+            });
+            assertEquals(before - 2, objects(ns), "the rule, then the chain");
+            assertFalse(nft(ns, "nft", "list", "table", "ip", "nlbridge").contains("chain target"));
+        }
+    }
+
     @Test
     void aStaleGenerationIsReReadAndRetried(Sandbox sb) {
         String ns = sb.netns("genid");

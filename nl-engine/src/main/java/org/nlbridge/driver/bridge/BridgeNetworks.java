@@ -173,7 +173,7 @@ final class BridgeNetworks {
     /**
      * What makes the kernel match a stored network: the bridge (down, with its own MAC and our alias), IPv6 router
      * advertisements, SLAAC and redirects off on it (on every network), its MTU, addresses, up, the forwarding
-     * sysctls, its firewall rules.
+     * sysctls (not for an internal network), its firewall rules.
      */
     List<Step> ensure(Network n, Unit unit) {
         List<Step> out = new ArrayList<>();
@@ -211,7 +211,9 @@ final class BridgeNetworks {
             out.add(Step.netlink(new Change(Action.UPDATE, "link", br, "up"), unit, null,
                     r -> r.batch().links().setUp(r.index(br))));
         }
-        if (n.options().ipForward()) {
+        // an internal network needs no forwarding (its containers reach each other over the bridge and the gateway
+        // address locally): it turns none on, a global switch that would let the host route for anyone
+        if (n.options().ipForward() && !n.options().internal()) {
             forward(out, unit, "net/ipv4/ip_forward");
             if (n.ipv6() != null) forward(out, unit, "net/ipv6/conf/all/forwarding");
         }

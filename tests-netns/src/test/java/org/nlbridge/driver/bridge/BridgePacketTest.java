@@ -175,16 +175,18 @@ class BridgePacketTest {
     /**
      * Someone flushes the whole ruleset (a firewall reload): direct routing to a container works until the next
      * apply, whose repair phase rebuilds every rule from the store (CVE-2025-54410: isolation must survive); opening
-     * an engine and planning change nothing, the plan shows the rebuild.
+     * an engine and planning change nothing, the plan shows the rebuild. After it a port published on 127.0.0.1
+     * answers the host and not a neighbour routing 127.0.0.1 to it (CVE-2025-54388: lost after a reload).
      */
     @Test
     void aFlushedRulesetIsRebuiltByTheNextApply(Sandbox sb) {
         Engine e = engine(sb);
         DesiredState d = state(List.of(NetworkSpec.of("pub", b -> b.bridge("br-pub").bip("172.30.11.1/24"))),
-                List.of(ctr("c1", "pub", "5000:22")));
+                List.of(ctr("c1", "pub", "5000:22", "127.0.0.1:8080:80")));
         e.apply(d, null);
         Tcp.serve(sb, "c1", "c1-23", 23);
         Tcp.serve(sb, "c1", "c1-22", 22);
+        Tcp.serve(sb, "c1", "c1-80", 80);
         world.attackerRoutesThroughHost("172.30.11.0/24");
         String c1 = ipOf(e, "c1");
         blocked(world.attacker, c1, 23);
@@ -199,20 +201,36 @@ class BridgePacketTest {
         blocked(world.attacker, c1, 23);
         reaches(world.attacker, HOST_ATK, 5000, "c1-22 from " + ATTACKER);
         blocked(world.attacker, "127.0.0.1", 5000);
+        // the port published on 127.0.0.1 after the rebuild (reference section 3.1: "again after an external flush")
+        reaches(world.host, "127.0.0.1", 8080, "c1-80 from 172.30.11.1");
+        blocked(world.attacker, "127.0.0.1", 8080);
+        blocked(world.attacker, HOST_ATK, 8080);
     }
 
-    /** internal: no default route inside, and a container that adds one by hand still gets nowhere. */
+    /**
+     * internal: no default route inside, and a container that adds one by hand still gets nowhere; the host's
+     * forwarding stays off (reference section 3.14: an internal network needs none, and ip_forward is global), so
+     * even with the ruleset flushed nothing is routed out. A non-internal network turns it on.
+     */
     @Test
     void anInternalNetworkHasNoWayOut(Sandbox sb) {
         Engine e = engine(sb);
-        e.apply(state(List.of(NetworkSpec.of("int", b -> b.bridge("br-int").bip("172.30.10.1/24").internal(true))),
-                List.of(ctr("c1", "int"), ctr("c2", "int"))), null);
+        World.sysctl(world.host, "net.ipv4.ip_forward", "0");
+        NetworkSpec internal = NetworkSpec.of("int", b -> b.bridge("br-int").bip("172.30.10.1/24").internal(true));
+        List<ContainerSpec> ctrs = List.of(ctr("c1", "int"), ctr("c2", "int"));
+        e.apply(state(List.of(internal), ctrs), null);
+        assertEquals("0", World.sysctl(world.host, "net.ipv4.ip_forward"), "an internal network turns no forwarding on");
         String c1 = sb.name("c1");
         assertEquals(0, org.nlbridge.testing.Oracle.ip(c1, "route", "show", "default").size(), "no default route");
         pings(c1, ipOf(e, "c2"));                                             // inside the network: fine
+        pings(c1, "172.30.10.1");                                             // and the gateway address
         World.ip(c1, "route add default via 172.30.10.1");
         Tcp.serve(sb, "upstream", "up-7000", 7000);
         blocked(c1, UPSTREAM, 7000);
+        World.nft(world.host, "flush", "ruleset");                            // no firewall at all: still no way out
+        blocked(c1, UPSTREAM, 7000);
+        e.apply(state(List.of(internal, NetworkSpec.of("out", b -> b.bridge("br-out").bip("172.30.12.1/24"))), ctrs), null);
+        assertEquals("1", World.sysctl(world.host, "net.ipv4.ip_forward"), "a network with a way out turns it on");
     }
 
     /**
