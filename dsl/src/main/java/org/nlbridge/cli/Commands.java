@@ -96,7 +96,7 @@ final class Commands {
         @Override
         public Integer call() {
             return script().run(desired -> {
-                try (Engine engine = main.openEngine(); Progress progress = Progress.forTerminal(main.cli())) {
+                try (Engine engine = main.openEngine(true); Progress progress = Progress.forTerminal(main.cli())) {
                     Plan done = engine.apply(desired, progress != null ? progress : Engine.ProgressListener.NONE);
                     if (progress != null) progress.close();
                     print(Output.plan(Output.Verb.APPLY, file.toString(), done, main.output));
@@ -112,7 +112,7 @@ final class Commands {
         @Override
         public Integer call() {
             return script().run(desired -> {
-                try (Engine engine = main.openEngine(); Progress progress = Progress.forTerminal(main.cli())) {
+                try (Engine engine = main.openEngine(true); Progress progress = Progress.forTerminal(main.cli())) {
                     Plan done = engine.destroy(desired, progress != null ? progress : Engine.ProgressListener.NONE);
                     if (progress != null) progress.close();
                     print(Output.plan(Output.Verb.DESTROY, file.toString(), done, main.output));

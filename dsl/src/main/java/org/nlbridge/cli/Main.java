@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.nlbridge.client.DaemonAddress;
 import org.nlbridge.client.RemoteEngine;
@@ -89,6 +90,14 @@ public final class Main implements Runnable {
      * {@code NLBRIDGE_HOST} names one; otherwise one in this process, unless a daemon manages that state.
      */
     Engine openEngine() {
+        return openEngine(false);
+    }
+
+    /**
+     * As {@link #openEngine()}; an engine in this process waits for the other commands using its state
+     * ({@link StateLock}: {@code changes}, alone; else beside other readers).
+     */
+    Engine openEngine(boolean changes) {
         DaemonAddress remote = daemon();
         if (remote != null) {
             if (hostNetns != null || stateDir != null) {
@@ -99,11 +108,25 @@ public final class Main implements Runnable {
         }
         EngineOptions options = new EngineOptions(hostNetns, stateDir);
         DaemonLock.heldBy(options.stateDir()).ifPresent(pid -> {
-            throw new CliException("the state in " + options.stateDir() + " is managed by an nlbridge daemon (pid " + pid
-                    + "): send the command to it with -H (e.g. -H " + DaemonAddress.DEFAULT + "), or stop it first;"
-                    + " it would undo changes made behind its back");
+            throw managedByDaemon(options, pid);
         });
-        return cli.engines().open(options);
+        if (cli.engines() != EngineFactory.BRIDGE) return cli.engines().open(options); // a test's: no state of its own
+        Optional<StateLock> lock = StateLock.acquire(options.stateDir(), changes, cli.err(),
+                () -> DaemonLock.heldBy(options.stateDir()), () -> managedByDaemon(options,
+                        DaemonLock.heldBy(options.stateDir()).orElse("?")));
+        if (lock.isEmpty()) return cli.engines().open(options);
+        try {
+            return new LockedEngine(cli.engines().open(options), lock.get());
+        } catch (RuntimeException | Error e) {
+            lock.get().close();
+            throw e;
+        }
+    }
+
+    private static CliException managedByDaemon(EngineOptions options, String pid) {
+        return new CliException("the state in " + options.stateDir() + " is managed by an nlbridge daemon (pid " + pid
+                + "): send the command to it with -H (e.g. -H " + DaemonAddress.DEFAULT + "), or stop it first;"
+                + " it would undo changes made behind its back");
     }
 
     /** The daemon a command goes to: {@code -H} (once), else {@code NLBRIDGE_HOST}; null for the embedded engine. */

@@ -1,0 +1,121 @@
+package org.nlbridge.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One embedded engine at a time per state directory, across processes: a {@code flock}-style lock on
+ * {@code <state>/engine.lock}, exclusive for the commands that change the host ({@code apply}, {@code destroy}),
+ * shared for those that read it ({@code plan}, {@code status}, {@code run}). It is taken before the engine opens, so
+ * a command that waited for another reads the state that one left (two {@code apply} started together: the second
+ * finds nothing to do); the kernel drops it with the process, kill -9 included. A reader never creates the file (a
+ * read-only command changes nothing): without it, no command has changed this state yet and there is nothing to
+ * wait for. While it waits, the command says for whom once, and gives up if a daemon takes the state meanwhile.
+ */
+final class StateLock implements AutoCloseable {
+    static final String FILE = "engine.lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private StateLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Waits for the lock of {@code stateDir} ({@code changes}: exclusive, making the directory and the file when
+     * missing) and returns it; empty for a reader of a state no command has changed. {@code daemon} names the pid
+     * of a daemon that manages this state, if one does: then the wait ends with {@code refused}'s exception.
+     */
+    static Optional<StateLock> acquire(Path stateDir, boolean changes, PrintWriter err,
+                                       Supplier<Optional<String>> daemon, Supplier<RuntimeException> refused) {
+        Path f = stateDir.resolve(FILE);
+        FileChannel ch;
+        try {
+            if (changes) {
+                makeDirectory(stateDir);
+                ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
+            } else {
+                ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (NoSuchFileException none) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the state's lock " + f + ": " + e.getMessage(), e);
+        }
+        boolean told = false;
+        try {
+            while (true) {
+                FileLock l;
+                try {
+                    l = ch.tryLock(0, Long.MAX_VALUE, !changes);
+                } catch (OverlappingFileLockException sameProcess) {
+                    l = null; // another engine of this process holds it: wait as for any other
+                }
+                if (l != null) return Optional.of(new StateLock(ch, l));
+                if (daemon.get().isPresent()) throw refused.get();
+                if (!told) {
+                    err.println("nlbridge: waiting for another nlbridge command using the state in " + stateDir);
+                    err.flush();
+                    told = true;
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException("cannot lock " + f + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            closeQuietly(ch);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the lock of " + stateDir, e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    /** As the state store makes it: whoever can write the state can steer the engine. */
+    private static void makeDirectory(Path stateDir) throws IOException {
+        if (Files.isDirectory(stateDir)) return;
+        Path parent = stateDir.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try {
+            Files.createDirectory(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException raced) {
+            // another command made it
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // released with the channel anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // released with the channel below
+        }
+        closeQuietly(channel);
+    }
+}
