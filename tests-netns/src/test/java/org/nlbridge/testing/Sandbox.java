@@ -87,8 +87,8 @@ public final class Sandbox {
                     // the process ended: reported below
                 }
                 if (!p.isAlive()) {
-                    throw new IllegalStateException("process " + p.pid() + " ended before it entered namespace " + ns
-                            + ": " + new String(p.getInputStream().readAllBytes()));
+                    throw new IllegalStateException("process " + p.pid() + " in namespace " + ns
+                            + " ended at once (a server that could not listen?): " + new String(p.getInputStream().readAllBytes()));
                 }
                 if (System.nanoTime() > end) throw new IllegalStateException("process " + p.pid() + " not in namespace " + ns + " after 30 s");
                 Thread.sleep(2);
