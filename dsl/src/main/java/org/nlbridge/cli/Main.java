@@ -112,8 +112,7 @@ public final class Main implements Runnable {
         });
         if (cli.engines() != EngineFactory.BRIDGE) return cli.engines().open(options); // a test's: no state of its own
         Optional<StateLock> lock = StateLock.acquire(options.stateDir(), changes, cli.err(),
-                () -> DaemonLock.heldBy(options.stateDir()), () -> managedByDaemon(options,
-                        DaemonLock.heldBy(options.stateDir()).orElse("?")));
+                pid -> managedByDaemon(options, pid));
         if (lock.isEmpty()) return cli.engines().open(options);
         try {
             return new LockedEngine(cli.engines().open(options), lock.get());

@@ -6,15 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
+
+import org.nlbridge.daemon.DaemonLock;
+import org.nlbridge.os.PrivateDirectory;
 
 /**
  * One embedded engine at a time per state directory, across processes: a {@code flock}-style lock on
@@ -38,16 +38,16 @@ final class StateLock implements AutoCloseable {
 
     /**
      * Waits for the lock of {@code stateDir} ({@code changes}: exclusive, making the directory and the file when
-     * missing) and returns it; empty for a reader of a state no command has changed. {@code daemon} names the pid
-     * of a daemon that manages this state, if one does: then the wait ends with {@code refused}'s exception.
+     * missing) and returns it; empty for a reader of a state no command has changed. A daemon that takes the state
+     * meanwhile ends the wait with {@code managedByDaemon}'s exception for its pid.
      */
     static Optional<StateLock> acquire(Path stateDir, boolean changes, PrintWriter err,
-                                       Supplier<Optional<String>> daemon, Supplier<RuntimeException> refused) {
+                                       Function<String, RuntimeException> managedByDaemon) {
         Path f = stateDir.resolve(FILE);
         FileChannel ch;
         try {
             if (changes) {
-                makeDirectory(stateDir);
+                PrivateDirectory.ensure(stateDir); // as the state store makes it
                 ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                         LinkOption.NOFOLLOW_LINKS);
             } else {
@@ -68,7 +68,8 @@ final class StateLock implements AutoCloseable {
                     l = null; // another engine of this process holds it: wait as for any other
                 }
                 if (l != null) return Optional.of(new StateLock(ch, l));
-                if (daemon.get().isPresent()) throw refused.get();
+                Optional<String> daemon = DaemonLock.heldBy(stateDir);
+                if (daemon.isPresent()) throw managedByDaemon.apply(daemon.get());
                 if (!told) {
                     err.println("nlbridge: waiting for another nlbridge command using the state in " + stateDir);
                     err.flush();
@@ -86,18 +87,6 @@ final class StateLock implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;
-        }
-    }
-
-    /** As the state store makes it: whoever can write the state can steer the engine. */
-    private static void makeDirectory(Path stateDir) throws IOException {
-        if (Files.isDirectory(stateDir)) return;
-        Path parent = stateDir.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        try {
-            Files.createDirectory(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException raced) {
-            // another command made it
         }
     }
 

@@ -6,13 +6,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+
+import org.nlbridge.os.PrivateDirectory;
 
 /**
  * One daemon per state directory: an exclusive {@code flock}-style lock on {@code <state>/daemon.lock}, which the
@@ -31,16 +31,7 @@ public final class DaemonLock implements AutoCloseable {
     }
 
     static DaemonLock acquire(Path stateDir) throws IOException {
-        if (!Files.isDirectory(stateDir)) {
-            // as the state store makes it: whoever can write the state can steer the engine
-            Files.createDirectories(stateDir.toAbsolutePath().getParent());
-            try {
-                Files.createDirectory(stateDir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            } catch (FileAlreadyExistsException raced) {
-                // fine
-            }
-        }
+        PrivateDirectory.ensure(stateDir); // as the state store makes it
         Path f = stateDir.resolve(FILE);
         FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);

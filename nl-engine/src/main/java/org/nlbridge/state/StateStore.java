@@ -1,10 +1,7 @@
 package org.nlbridge.state;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.nlbridge.os.PrivateDirectory;
 import org.nlbridge.os.ProcessIdentity;
 
 /**
@@ -120,15 +118,8 @@ public final class StateStore implements AutoCloseable {
     }
 
     private static void createDirectory(Path dir) {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
         try {
-            Files.createDirectories(dir.getParent());
-            Files.createDirectory(dir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException raced) {
-            // another engine created it in the meantime, which is fine
+            PrivateDirectory.ensure(dir);
         } catch (IOException e) {
             throw new StateException("state directory " + dir + ": cannot create it: " + e, e);
         }
