@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 import org.nlbridge.bindings.sys.Sys;
 
@@ -32,8 +31,19 @@ final class Phases {
         this.mainStart = mainStart;
     }
 
+    /**
+     * {@code PB_PHASE name seconds}, six decimals, formatted by hand: the first {@code printf} of a float costs the
+     * command 10-20 ms (Formatter's parsing and float conversion run interpreted), more than some phases it reports.
+     */
     void print(String name, double seconds) {
-        out.printf(Locale.ROOT, "PB_PHASE %s %.6f%n", name, seconds);
+        out.print("PB_PHASE " + name + " " + decimal6(seconds) + "\n");
+    }
+
+    /** {@code seconds} rounded to six decimals, e.g. {@code 0.000120}, {@code -1.000000}. */
+    static String decimal6(double seconds) {
+        long micros = Math.round(Math.abs(seconds) * 1e6);
+        String frac = Long.toString(1_000_000 + micros % 1_000_000).substring(1);
+        return (seconds < 0 && micros != 0 ? "-" : "") + micros / 1_000_000 + "." + frac;
     }
 
     void since(String name, long startNanos) {

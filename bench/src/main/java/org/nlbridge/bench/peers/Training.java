@@ -68,8 +68,14 @@ final class Training {
         return ns;
     }
 
-    /** A fresh handle on one of ours each time, as the named source opens /run/netns/NAME afresh. */
+    /**
+     * A fresh handle on one of ours each time, as the named source opens /run/netns/NAME afresh, after the same name
+     * check (so that the cache holds the classes it loads: one class read from its jar costs opening the jar).
+     */
     private static NsSource reopen(Map<String, NetNs> byName) {
-        return name -> NetNs.openPath(Path.of("/proc/self/fd/" + byName.get(name).fd()));
+        return name -> {
+            NetNs.validName("netns", name);
+            return NetNs.openPath(Path.of("/proc/self/fd/" + byName.get(name).fd()));
+        };
     }
 }
