@@ -243,9 +243,8 @@ final class Encoder {
             w.putString(NFTA_SET_ELEM_LIST_SET(), setName);
             if (setId != 0) w.putBe32(NFTA_SET_ELEM_LIST_SET_ID(), setId);
             long list = w.nestStart(NFTA_SET_ELEM_LIST_ELEMENTS());
-            for (int k = from; k < to; k++) {
-                w.putBytes(ElementWriter.LIST_ELEM, buf, el.start(k), el.length(k));
-            }
+            // the elements are framed as sent: the run from..to-1 is one copy
+            w.putEncoded(buf, el.frameStart(from), el.frameStart(to) - el.frameStart(from));
             w.nestEnd(list);
             tx.end();
             i = to;
