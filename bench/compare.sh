@@ -134,6 +134,9 @@ if [ $smoke = 1 ]; then
   log "smoke start-up: the one-shot commands through ./nlbridge (bench/startup.sh --smoke)"
   OUT_TSV=$PB_RESULTS/startup.tsv "$bench/startup.sh" --smoke > "$PB_RESULTS/startup.log" 2>&1 \
     || { failed=1; log "startup smoke failed (see $PB_RESULTS/startup.log)"; cat "$PB_RESULTS/startup.log" >&2; }
+  log "smoke daemon scale: a daemon at 0 and 3 containers (bench/daemon-scale.sh --smoke)"
+  "$bench/daemon-scale.sh" --smoke > "$PB_RESULTS/smoke-daemon-scale.log" 2>&1 \
+    || { failed=1; tail -20 "$PB_RESULTS/smoke-daemon-scale.log" >&2; }
   if [ "${CNI:-1}" = 1 ]; then
     log "smoke cni: the CNI plugin and the reference chains, N=3 and 2"
     "$bench/cni.sh" --smoke > "$PB_RESULTS/smoke-cni.log" 2>&1 || { failed=1; tail -20 "$PB_RESULTS/smoke-cni.log" >&2; }
