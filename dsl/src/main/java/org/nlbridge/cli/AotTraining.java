@@ -110,8 +110,9 @@ public final class AotTraining {
         try {
             Path socket = dir.resolve("nlbridge.sock");
             Process daemon = DaemonProcess.start(dir, tag, socket);
+            boolean served = Files.exists(socket);
             try {
-                if (!Files.exists(socket)) {
+                if (!served) {
                     log.println("training: no daemon to be a client of (not root?): see " + dir.resolve("daemon.log")
                             + ": " + Files.readString(dir.resolve("daemon.log")).strip());
                     return;
@@ -120,7 +121,7 @@ public final class AotTraining {
                 step(0, at, "status");
                 step(0, at, "status");
             } finally {
-                if (!DaemonProcess.stop(daemon)) failed.add("the daemon's clean-up");
+                if (!DaemonProcess.stop(daemon) && served) failed.add("the daemon's clean-up");
             }
         } finally {
             deleteTree(dir);
@@ -233,17 +234,20 @@ public final class AotTraining {
             AotTraining t = new AotTraining(System.out, args[1]);
             Path socket = Path.of(args[2]);
             try {
-                if (!t.hostNamespace()) System.exit(1);
-                Daemon daemon = Daemon.start(new Daemon.Options(List.of(DaemonAddress.parse("-H", "unix://" + socket)),
-                        null, null, t.tag + "-host", Path.of(args[3]).resolve("daemon-state"), 0, Duration.ofMillis(100)),
-                        t.cli.engines()::open);
-                try {
-                    System.in.transferTo(OutputStream.nullOutputStream()); // until the training closes it
-                } finally {
-                    daemon.close();
+                if (t.hostNamespace()) {
+                    Daemon daemon = Daemon.start(new Daemon.Options(List.of(DaemonAddress.parse("-H", "unix://" + socket)),
+                            null, null, t.tag + "-host", Path.of(args[3]).resolve("daemon-state"), 0,
+                            Duration.ofMillis(100)), t.cli.engines()::open);
+                    try {
+                        System.in.transferTo(OutputStream.nullOutputStream()); // until the training closes it
+                    } finally {
+                        daemon.close();
+                    }
+                } else {
+                    t.failed.add("host namespace");
                 }
             } finally {
-                t.deleteNamespaces();
+                t.deleteNamespaces(); // also what a half-made host namespace left
             }
             System.exit(t.failed.isEmpty() ? 0 : 1);
         }
