@@ -42,7 +42,15 @@ public final class Ipam {
     private final RandomGenerator random;
 
     public Ipam(StateStore store) {
-        this(store, new SecureRandom());
+        this(store, (RandomGenerator) () -> Strong.RANDOM.nextLong());
+    }
+
+    /**
+     * The process's SecureRandom, made when the first random MAC is drawn: making one sets up the JDK's security
+     * providers (≈ 8 ms of a {@code status}, which never draws one).
+     */
+    private static final class Strong {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     /** {@code random} draws the MACs of networks without {@code macFromIp}. */
