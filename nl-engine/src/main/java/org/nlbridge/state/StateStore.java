@@ -151,12 +151,11 @@ public final class StateStore implements AutoCloseable {
      * first opens do not race.
      */
     private void migrate(int target) {
+        // read first: a store at the version (every open but the first) takes no write lock, so an open neither
+        // waits for nor blocks a writer
+        if (schemaVersion() >= target) return;
         update(tx -> {
-            int version = Integer.parseInt(pragma("user_version"));
-            if (version > Schema.VERSION) {
-                throw new StateException("state store " + file + " has schema version " + version
-                        + ", newer than this nlbridge understands (" + Schema.VERSION + "); refusing to touch it");
-            }
+            int version = schemaVersion();
             for (int step = version; step < target; step++) {
                 Schema.STEPS.get(step).apply(tx);
             }
@@ -164,6 +163,16 @@ public final class StateStore implements AutoCloseable {
                 pragma("user_version = " + target);
             }
         });
+    }
+
+    /** The schema version the file is at; a newer one than this nlbridge knows is refused. */
+    private int schemaVersion() {
+        int version = Integer.parseInt(pragma("user_version"));
+        if (version > Schema.VERSION) {
+            throw new StateException("state store " + file + " has schema version " + version
+                    + ", newer than this nlbridge understands (" + Schema.VERSION + "); refusing to touch it");
+        }
+        return version;
     }
 
     private String pragma(String text) {
