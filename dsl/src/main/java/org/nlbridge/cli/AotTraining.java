@@ -34,8 +34,9 @@ import org.nlbridge.rtnl.VethSpec;
  * <p>Four caches, because a JVM started from a cache loads every class in it before {@code main}, so a cache
  * holding more than a command needs slows it down: {@code version} (that alone), {@code client} ({@code status}
  * sent to a daemon, {@code -H}: the thin client alone, the daemon runs in a JVM of its own so that none of its
- * classes enter the cache), {@code light} ({@code status} with the engine in this process, text output: no script
- * compiled, no daemon, no Jackson) and {@code full} (everything else: check, plan, apply, destroy, JSON output, the
+ * classes enter the cache), {@code light} ({@code status} with the engine in this process, text output, on an empty
+ * state and on the training script's, which another JVM applies and destroys: no script compiled, no daemon, no
+ * Jackson) and {@code full} (everything else: check, plan, apply, destroy, JSON output, the
  * daemon, doctor; Groovy, picocli, Jackson). The launcher picks one by the command's name and {@code -H}.
  *
  * <p>Everything that touches the kernel happens in namespaces of its own ({@code nlbaot-XXXX-*}, a "host" and the
@@ -169,7 +170,15 @@ public final class AotTraining {
     private void embedded(boolean full, String script, Path state) {
         String[] at = {"--host-netns", tag + "-host", "--state", state.toString()};
         step(0, at, "status");
-        if (!full) return; // JSON is Jackson's hundreds of classes: the light cache is for text status alone
+        if (!full) {
+            // JSON is Jackson's hundreds of classes, a script's compilation Groovy's: the light cache is for text
+            // status alone, so the script is applied and destroyed by another JVM, and this one reads the state
+            // it leaves (a network, two containers, a published port: what status reads and counts then)
+            if (!inChild(at, "apply", script)) return;
+            step(0, at, "status");
+            inChild(at, "destroy", script);
+            return;
+        }
         step(0, at, "status", "-o", "json");
         step(2, at, "plan", script);
         step(0, at, "apply", script);
@@ -178,6 +187,40 @@ public final class AotTraining {
         step(0, at, "plan", script);
         step(2, at, "plan", "--destroy", script);
         step(0, at, "destroy", script);
+    }
+
+    /** Runs a command line in another JVM (so that none of its classes enter this cache); false if it failed. */
+    private boolean inChild(String[] global, String... args) {
+        List<String> argv = new ArrayList<>(List.of(global));
+        argv.addAll(List.of(args));
+        String line = String.join(" ", args) + " (in another JVM)";
+        try {
+            Process p = new ProcessBuilder(childJava(Main.class, argv)).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() == 0) {
+                log.println("training: " + line + " exit 0");
+                return true;
+            }
+            log.println("training: " + line + " exit " + p.exitValue() + ": " + out.strip());
+        } catch (IOException e) {
+            log.println("training: " + line + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failed.add(line);
+        return false;
+    }
+
+    /** The command line of a JVM like this one (its JDK, class path, SQLite and nlbridge properties) running {@code main}. */
+    private static List<String> childJava(Class<?> main, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        for (String p : System.getProperties().stringPropertyNames()) {
+            if (p.startsWith("org.sqlite.") || p.startsWith("nlbridge.")) cmd.add("-D" + p + "=" + System.getProperty(p));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(args);
+        return cmd;
     }
 
     /** A daemon in this process on a private socket, and the command line as its client ({@code -H}). */
@@ -205,13 +248,7 @@ public final class AotTraining {
     private static final class DaemonProcess {
         /** Starts it and waits for its socket; returns it also when it ended without one (not root). */
         static Process start(Path dir, String tag, Path socket) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-            for (String p : System.getProperties().stringPropertyNames()) {
-                if (p.startsWith("org.sqlite.") || p.startsWith("nlbridge.")) cmd.add("-D" + p + "=" + System.getProperty(p));
-            }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AotTraining.class.getName(),
-                    "client-daemon", tag, socket.toString(), dir.toString()));
+            List<String> cmd = childJava(AotTraining.class, List.of("client-daemon", tag, socket.toString(), dir.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("daemon.log").toFile()).start();
             for (int i = 0; i < 1200 && p.isAlive() && !Files.exists(socket); i++) Thread.sleep(100); // 2 min: slow JVMs
