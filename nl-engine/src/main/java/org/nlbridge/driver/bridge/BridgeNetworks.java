@@ -1,6 +1,5 @@
 package org.nlbridge.driver.bridge;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +40,6 @@ import org.nlbridge.state.SubnetConfig;
  * after a crash, doing only what is missing.
  */
 final class BridgeNetworks {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final DriverContext ctx;
     private final Rtnl rtnl;
 
@@ -186,7 +184,7 @@ final class BridgeNetworks {
         if (l.isEmpty()) {
             // a MAC of its own, as Docker gives docker0: otherwise the bridge takes the lowest MAC of its ports and
             // changes it whenever a container comes or goes, which upsets every neighbour's ARP cache
-            BridgeSpec spec = BridgeSpec.builder(br).mtu(n.mtu()).mac(MacAddress.random(RANDOM))
+            BridgeSpec spec = BridgeSpec.builder(br).mtu(n.mtu()).mac(MacAddress.random(MacAddress.secureRandom()))
                     .alias(Naming.bridgeAlias(n.name())).build();
             out.add(Step.netlink(new Change(Action.CREATE, "link", br, "bridge, mtu " + n.mtu().value()), unit, null,
                     r -> r.batch().links().add(spec)));

@@ -1,6 +1,5 @@
 package org.nlbridge.driver.ipam;
 
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -42,15 +41,7 @@ public final class Ipam {
     private final RandomGenerator random;
 
     public Ipam(StateStore store) {
-        this(store, (RandomGenerator) () -> Strong.RANDOM.nextLong());
-    }
-
-    /**
-     * The process's SecureRandom, made when the first random MAC is drawn: making one sets up the JDK's security
-     * providers (≈ 8 ms of a {@code status}, which never draws one).
-     */
-    private static final class Strong {
-        static final SecureRandom RANDOM = new SecureRandom();
+        this(store, MacAddress.secureRandom()); // made on first use: a status draws no MAC
     }
 
     /** {@code random} draws the MACs of networks without {@code macFromIp}. */
