@@ -90,6 +90,7 @@ public final class Daemon implements AutoCloseable {
     private final HttpServer http;
     private final DriftRepair drift;
     private final Converged converged = new Converged(); // engine thread only
+    private final StatusRows statusRows = new StatusRows(); // written on the engine thread only
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
     private NameServer nameServer; // null: names are not served (an embedded daemon without one)
@@ -234,9 +235,34 @@ public final class Daemon implements AutoCloseable {
                     drift.trigger(new DriftRepair.Trigger("adopting the stored desired state failed", null, false, true));
                 }
             }
-            syncNames();
+            afterChange();
             return null;
         });
+    }
+
+    /**
+     * Engine thread, after everything that may have changed the engine's state (a request, a failed one, a drift
+     * repair): which links are ours, the names served, the status kept in memory (the containers of a scoped
+     * request, else everything).
+     */
+    void afterChange() {
+        drift.refreshOwned();
+        statusRows.refresh(engine, converged.takeScope());
+    }
+
+    /**
+     * {@code status} (engine thread): the store's part from memory, what the kernel says read now. Reads the store
+     * only when nothing is in memory yet (or it could not be refreshed).
+     */
+    org.nlbridge.engine.EngineStatus status() {
+        return engine.status(statusRows());
+    }
+
+    /** The networks, containers and ports as last committed (engine thread), without counters or warnings. */
+    org.nlbridge.engine.EngineStatus statusRows() {
+        if (statusRows.rows() == null) statusRows.refresh(engine, null);
+        org.nlbridge.engine.EngineStatus rows = statusRows.rows();
+        return rows != null ? rows : engine.statusRows(null);
     }
 
     /** Engine thread, after every change: the name server (127.0.0.11, so the resolv.conf files say) answers anew. */
@@ -364,7 +390,7 @@ public final class Daemon implements AutoCloseable {
             events.publish("engine", action + "-failed", object, false, Api.message(e) + " (" + peer + ")", List.of());
             throw e;
         } finally {
-            drift.refreshOwned();
+            afterChange();
         }
     }
 
@@ -395,7 +421,7 @@ public final class Daemon implements AutoCloseable {
             events.publish("engine", action + "-failed", object, false, Api.message(e) + " (cni)", List.of());
             throw e;
         } finally {
-            drift.refreshOwned();
+            afterChange();
         }
     }
 
@@ -423,7 +449,9 @@ public final class Daemon implements AutoCloseable {
         }
         // what it removed leaves the desired state: its containers, and its networks the engine no longer has
         Set<String> networksGone = DestroyIntent.networks(what);
-        engine.status().networks().forEach(n -> networksGone.remove(n.name()));
+        converged.takeScope(); // a destroy changes what it names: everything is read again
+        statusRows.refresh(engine, null);
+        statusRows().networks().forEach(n -> networksGone.remove(n.name()));
         try {
             DesiredState next = DestroyIntent.without(desiredOrEmpty(), DestroyIntent.containers(what), networksGone);
             if (!next.equals(desired)) {
@@ -434,7 +462,7 @@ public final class Daemon implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "after destroy the desired state is inconsistent (" + inconsistent.getMessage()
                     + "); keeping the old one");
         }
-        drift.refreshOwned();
+        drift.refreshOwned(); // the status in memory was read again above
         if (failure != null) {
             events.publish("engine", "destroy-failed", Summaries.names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
             throw failure;

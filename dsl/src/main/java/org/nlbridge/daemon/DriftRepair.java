@@ -234,7 +234,7 @@ final class DriftRepair implements AutoCloseable {
                 Plan plan = engine.plan(desired);
                 if (!plan.isEmpty()) changes = engine.apply(desired, Engine.ProgressListener.NONE).changes();
             }
-            refreshOwned();
+            daemon.afterChange();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (repaired.isEmpty() && changes.isEmpty()) {
                 bus.publish("drift", "checked", reasons, true, "nothing to repair (" + ms + " ms)", List.of());
@@ -248,6 +248,7 @@ final class DriftRepair implements AutoCloseable {
             }
             return new Report(repaired, changes);
         } catch (RuntimeException e) {
+            daemon.afterChange(); // a repair that failed half-way may have changed some
             long backoff;
             synchronized (this) {
                 failures++;
