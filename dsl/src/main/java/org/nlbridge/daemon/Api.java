@@ -133,7 +133,7 @@ final class Api {
             case "status" -> {
                 only(p, 1);
                 allow(m, "GET");
-                ok(ex, ApiJson.toJson(daemon.onEngineFirst("status", daemon::status)));
+                ok(ex, ApiJson.toJson(daemon.onEngineFirst("status", () -> daemon.engine().status(daemon.statusRows()))));
             }
             case "plan" -> {
                 only(p, 1);

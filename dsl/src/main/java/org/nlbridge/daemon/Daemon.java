@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -26,6 +25,7 @@ import org.nlbridge.daemon.http.HttpServer;
 import org.nlbridge.daemon.http.Limits;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.engine.HostNamespace;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
@@ -240,29 +240,15 @@ public final class Daemon implements AutoCloseable {
         });
     }
 
-    /**
-     * Engine thread, after everything that may have changed the engine's state (a request, a failed one, a drift
-     * repair): which links are ours, the names served, the status kept in memory (the containers of a scoped
-     * request, else everything).
-     */
+    /** Engine thread, after anything that may have changed the engine's state: ownership, names, status rows. */
     void afterChange() {
         drift.refreshOwned();
         statusRows.refresh(engine, converged.takeScope());
     }
 
-    /**
-     * {@code status} (engine thread): the store's part from memory, what the kernel says read now. Reads the store
-     * only when nothing is in memory yet (or it could not be refreshed).
-     */
-    org.nlbridge.engine.EngineStatus status() {
-        return engine.status(statusRows());
-    }
-
-    /** The networks, containers and ports as last committed (engine thread), without counters or warnings. */
-    org.nlbridge.engine.EngineStatus statusRows() {
-        if (statusRows.rows() == null) statusRows.refresh(engine, null);
-        org.nlbridge.engine.EngineStatus rows = statusRows.rows();
-        return rows != null ? rows : engine.statusRows(null);
+    /** The store's part of {@code status} as last committed, from memory (engine thread; {@link StatusRows}). */
+    EngineStatus statusRows() {
+        return statusRows.current(engine);
     }
 
     /** Engine thread, after every change: the name server (127.0.0.11, so the resolv.conf files say) answers anew. */
@@ -286,23 +272,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private <T> T onEngine(String what, Callable<T> work, boolean first) {
-        Future<T> f;
-        try {
-            f = engineThread.submit(EngineTime.timed(work), first);
-        } catch (RejectedExecutionException e) {
-            throw new Api.ApiError(503, "the daemon is shutting down");
-        }
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Api.ApiError(503, "interrupted while waiting for " + what);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
-            throw new IllegalStateException(c);
-        }
+        return engineThread.call(what, EngineTime.timed(work), first);
     }
 
     /** Like {@link #onEngine} without waiting (drift repair). */

@@ -37,11 +37,19 @@ final class StatusRows {
         return rows;
     }
 
+    /** What was last committed (engine thread), read in full first when nothing is known yet. */
+    EngineStatus current(Engine engine) {
+        if (rows == null) refresh(engine, null);
+        EngineStatus r = rows;
+        return r != null ? r : engine.statusRows(null);
+    }
+
     /**
      * After a change (engine thread): re-reads the containers in {@code changed}, or everything when it is null. A
      * store that cannot be read (closing) leaves nothing known, so that the next status reads it all.
      */
-    void refresh(Engine engine, Set<String> changed) {
+    void refresh(Engine engine, Set<String> scope) {
+        Set<String> changed = rows == null ? null : scope; // nothing to bring up to date: read it all
         try {
             EngineStatus read = engine.statusRows(changed);
             if (changed == null) {
