@@ -17,6 +17,7 @@
 #   OUT                    the report (default bench/RESULTS.md; smoke: bench/target/smoke.md)
 #   DOCKER=1, DOCKER_N=50  also run bench/docker.sh (Docker's bridge driver against our plugin on a real dockerd)
 #   CNI=1                  also bench/cni.sh (the CNI plugin against the reference chains; 0: skip it)
+#   DAEMON_SCALE=1         also bench/daemon-scale.sh (the daemon at 0..1,000 containers; 0: keep the last run's rows)
 set -uo pipefail
 bench=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 repo=${bench%/*}
@@ -133,6 +134,9 @@ if [ $smoke = 1 ]; then
   log "smoke start-up: the one-shot commands through ./nlbridge (bench/startup.sh --smoke)"
   OUT_TSV=$PB_RESULTS/startup.tsv "$bench/startup.sh" --smoke > "$PB_RESULTS/startup.log" 2>&1 \
     || { failed=1; log "startup smoke failed (see $PB_RESULTS/startup.log)"; cat "$PB_RESULTS/startup.log" >&2; }
+  log "smoke daemon scale: a daemon at 0 and 3 containers (bench/daemon-scale.sh --smoke)"
+  "$bench/daemon-scale.sh" --smoke > "$PB_RESULTS/smoke-daemon-scale.log" 2>&1 \
+    || { failed=1; tail -20 "$PB_RESULTS/smoke-daemon-scale.log" >&2; }
   if [ "${CNI:-1}" = 1 ]; then
     log "smoke cni: the CNI plugin and the reference chains, N=3 and 2"
     "$bench/cni.sh" --smoke > "$PB_RESULTS/smoke-cni.log" 2>&1 || { failed=1; tail -20 "$PB_RESULTS/smoke-cni.log" >&2; }
@@ -162,6 +166,13 @@ else
   m "run_$((++runs))" "REPS=${STARTUP_REPS:-20} bench/startup.sh"
   REPS=${STARTUP_REPS:-20} OUT_TSV=$PB_RESULTS/startup.tsv "$bench/startup.sh" > "$PB_RESULTS/startup.log" 2>&1 \
     || { failed=1; log "start-up: some runs failed (see $PB_RESULTS/startup.log)"; }
+  if [ "${DAEMON_SCALE:-1}" = 1 ]; then
+    # one more container through the daemon at 10/500/1,000 and its memory: bench/results/daemon-scale.{tsv,md}
+    log "daemon scale: bench/daemon-scale.sh (0 to 1,000 containers)"
+    m "run_$((++runs))" "bench/daemon-scale.sh"
+    if "$bench/daemon-scale.sh" > "$PB_RESULTS/daemon-scale.log" 2>&1; then m daemon_scale "this run"
+    else failed=1; log "daemon-scale.sh failed (see $PB_RESULTS/daemon-scale.log)"; fi
+  fi
   if [ "${CNI:-1}" = 1 ]; then
     # the CNI plugin against the reference chains: its own driver (bench/cni_bench.py), bench/results/cni.md
     log "cni: ADD/DEL latency, $REPS rounds"

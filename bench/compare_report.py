@@ -274,11 +274,12 @@ if not smoke and any(k[0] == 'startup' for k in groups):
     if os.path.exists(scale):
         import csv
         by_n = {int(r['containers']): r for r in csv.DictReader(open(scale), delimiter='\t')}
+        scale_run = 'in this run' if meta.get('daemon_scale') == 'this run' else 'a separate run'
         for n, limit in ((500, 2), (1000, 3)):
             if 10 in by_n and n in by_n:
                 a, b = float(by_n[n]['add_s']), float(by_n[10]['add_s'])
                 w(f"| one more container through the daemon at {n:,} at most {limit}× what it costs at 10 "
-                  f"(`daemon-scale.sh`, a separate run) | {a:.3f} s vs {b:.3f} s: {a / b:.1f}× | "
+                  f"(`daemon-scale.sh`, {scale_run}) | {a:.3f} s vs {b:.3f} s: {a / b:.1f}× | "
                   f"{'yes' if a / b <= limit else 'no'} |")
         rss = ', '.join(f"{n:,}: {int(by_n[n]['rss_kb']) / 1024:.0f} MiB" for n in (0, 100, 1000) if n in by_n)
         if rss:
