@@ -31,10 +31,12 @@ import org.nlbridge.rtnl.VethSpec;
  * the classes they load, linked, and later commands start from it. Run by {@code ./nlbridge} after a build
  * ({@code -XX:AOTCacheOutput}), once per cache; prints one line per step and exits non-zero if a step failed.
  *
- * <p>Three caches, because a JVM started from a cache loads every class in it before {@code main}, so a cache
- * holding more than a command needs slows it down: {@code version} (that alone), {@code light} (status, the API
- * client, events: no script compiled) and {@code full} (also check, plan, apply, destroy, the daemon, doctor: Groovy,
- * picocli). The launcher picks one by the command's name.
+ * <p>Four caches, because a JVM started from a cache loads every class in it before {@code main}, so a cache
+ * holding more than a command needs slows it down: {@code version} (that alone), {@code client} ({@code status}
+ * sent to a daemon, {@code -H}: the thin client alone, the daemon runs in a JVM of its own so that none of its
+ * classes enter the cache), {@code light} ({@code status} with the engine in this process, text output: no script
+ * compiled, no daemon, no Jackson) and {@code full} (everything else: check, plan, apply, destroy, JSON output, the
+ * daemon, doctor; Groovy, picocli, Jackson). The launcher picks one by the command's name and {@code -H}.
  *
  * <p>Everything that touches the kernel happens in namespaces of its own ({@code nlbaot-XXXX-*}, a "host" and the
  * containers of a small script) with temporary state directories, all removed at the end, also after a failure;
@@ -62,30 +64,68 @@ public final class AotTraining {
     /** Expected exit code of a step whose code depends on the machine. */
     private static final int ANY = Integer.MIN_VALUE;
 
-    private final String tag = "nlbaot-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(), 4);
+    private final String tag;
     private final PrintStream log;
     private final Cli cli;
     private final List<String> failed = new ArrayList<>();
 
     private AotTraining(PrintStream log) {
+        this(log, "nlbaot-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(), 4));
+    }
+
+    private AotTraining(PrintStream log, String tag) {
+        this.tag = tag;
         this.log = log;
         PrintWriter quiet = new PrintWriter(OutputStream.nullOutputStream());
         Cli system = Cli.system();
         this.cli = new Cli(system.engines(), ScriptLoader.standard(), quiet, quiet, false, system.launcher(), Map.of());
     }
 
-    /** {@code version}, {@code light} or {@code full}: which cache this run trains. */
-    public static void main(String[] args) throws IOException {
-        String kind = args.length == 1 ? args[0] : "";
+    /** {@code version}, {@code client}, {@code light} or {@code full}: which cache this run trains. */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        String kind = args.length >= 1 ? args[0] : "";
         if (kind.equals("version")) {
-            Main.main(new String[] {"version"}); // exactly the command's path, which exits
+            Main.main(new String[] {"version"}); // exactly the command's path
+            return;
         }
-        if (!kind.equals("light") && !kind.equals("full")) {
-            throw new IllegalArgumentException("usage: AotTraining version|light|full");
+        if (kind.equals("client-daemon")) {
+            DaemonProcess.serve(args);
+            return;
         }
         AotTraining t = new AotTraining(System.out);
-        t.run(kind.equals("full"));
+        switch (kind) {
+            case "client" -> t.client();
+            case "light", "full" -> t.run(kind.equals("full"));
+            default -> throw new IllegalArgumentException("usage: AotTraining version|client|light|full");
+        }
         System.exit(t.failed.isEmpty() ? 0 : 1);
+    }
+
+    /**
+     * The thin client: {@code status} through a daemon in another JVM, which also makes and removes its host
+     * namespace, so that neither the daemon's classes nor the engine's enter this cache.
+     */
+    private void client() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("nlbridge-aot-");
+        try {
+            Path socket = dir.resolve("nlbridge.sock");
+            Process daemon = DaemonProcess.start(dir, tag, socket);
+            boolean served = Files.exists(socket);
+            try {
+                if (!served) {
+                    log.println("training: no daemon to be a client of (not root?): see " + dir.resolve("daemon.log")
+                            + ": " + Files.readString(dir.resolve("daemon.log")).strip());
+                    return;
+                }
+                String[] at = {"-H", "unix://" + socket};
+                step(0, at, "status");
+                step(0, at, "status");
+            } finally {
+                if (!DaemonProcess.stop(daemon) && served) failed.add("the daemon's clean-up");
+            }
+        } finally {
+            deleteTree(dir);
+        }
     }
 
     private void run(boolean full) throws IOException {
@@ -103,21 +143,25 @@ public final class AotTraining {
                 return;
             }
             embedded(full, script, dir.resolve("state"));
-            daemon(full, script, dir.resolve("daemon-state"), dir.resolve("nlbridge.sock"));
+            if (full) daemon(script, dir.resolve("daemon-state"), dir.resolve("nlbridge.sock"));
             if (full) {
                 cniPlugin();
                 step(ANY, "doctor"); // 1 on a kernel without some feature: still what doctor loads
             }
         } finally {
-            for (String ns : List.of(tag + "-host", tag + "-web", tag + "-db")) {
-                try {
-                    NetNs.delete(ns);
-                } catch (RuntimeException e) {
-                    failed.add("delete namespace " + ns);
-                    log.println("training: cannot delete namespace " + ns + ": " + e.getMessage());
-                }
-            }
+            deleteNamespaces();
             deleteTree(dir);
+        }
+    }
+
+    private void deleteNamespaces() {
+        for (String ns : List.of(tag + "-host", tag + "-web", tag + "-db")) {
+            try {
+                if (NetNs.exists(ns)) NetNs.delete(ns);
+            } catch (RuntimeException e) {
+                failed.add("delete namespace " + ns);
+                log.println("training: cannot delete namespace " + ns + ": " + e.getMessage());
+            }
         }
     }
 
@@ -125,8 +169,8 @@ public final class AotTraining {
     private void embedded(boolean full, String script, Path state) {
         String[] at = {"--host-netns", tag + "-host", "--state", state.toString()};
         step(0, at, "status");
+        if (!full) return; // JSON is Jackson's hundreds of classes: the light cache is for text status alone
         step(0, at, "status", "-o", "json");
-        if (!full) return;
         step(2, at, "plan", script);
         step(0, at, "apply", script);
         step(0, at, "status");
@@ -137,7 +181,7 @@ public final class AotTraining {
     }
 
     /** A daemon in this process on a private socket, and the command line as its client ({@code -H}). */
-    private void daemon(boolean full, String script, Path state, Path socket) throws IOException {
+    private void daemon(String script, Path state, Path socket) throws IOException {
         DaemonAddress address = DaemonAddress.parse("-H", "unix://" + socket);
         Daemon daemon = Daemon.start(new Daemon.Options(List.of(address), null, null, tag + "-host", state, 0,
                 Duration.ofMillis(100)), cli.engines()::open);
@@ -145,13 +189,67 @@ public final class AotTraining {
             String[] at = {"-H", address.toString()};
             step(0, at, "status");
             step(0, at, "status", "-o", "json");
-            if (!full) return;
             step(2, at, "plan", script);
             step(0, at, "apply", script);
             step(0, at, "status", "-o", "json");
             step(0, at, "destroy", script);
         } finally {
             daemon.close();
+        }
+    }
+
+    /**
+     * The daemon of the client training, in a JVM of its own ({@code AotTraining client-daemon TAG SOCKET DIR}): it
+     * makes the host namespace, serves on the socket until its stdin ends, then removes what it made.
+     */
+    private static final class DaemonProcess {
+        /** Starts it and waits for its socket; returns it also when it ended without one (not root). */
+        static Process start(Path dir, String tag, Path socket) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            for (String p : System.getProperties().stringPropertyNames()) {
+                if (p.startsWith("org.sqlite.") || p.startsWith("nlbridge.")) cmd.add("-D" + p + "=" + System.getProperty(p));
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AotTraining.class.getName(),
+                    "client-daemon", tag, socket.toString(), dir.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("daemon.log").toFile()).start();
+            for (int i = 0; i < 1200 && p.isAlive() && !Files.exists(socket); i++) Thread.sleep(100); // 2 min: slow JVMs
+            return p;
+        }
+
+        /** Ends it (its stdin); true if it removed what it made. */
+        static boolean stop(Process p) throws InterruptedException {
+            try {
+                p.getOutputStream().close();
+            } catch (IOException ignored) {
+                // it has ended already
+            }
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+            return p.exitValue() == 0;
+        }
+
+        /** The child's side. */
+        static void serve(String[] args) throws IOException {
+            AotTraining t = new AotTraining(System.out, args[1]);
+            Path socket = Path.of(args[2]);
+            try {
+                if (t.hostNamespace()) {
+                    Daemon daemon = Daemon.start(new Daemon.Options(List.of(DaemonAddress.parse("-H", "unix://" + socket)),
+                            null, null, t.tag + "-host", Path.of(args[3]).resolve("daemon-state"), 0,
+                            Duration.ofMillis(100)), t.cli.engines()::open);
+                    try {
+                        System.in.transferTo(OutputStream.nullOutputStream()); // until the training closes it
+                    } finally {
+                        daemon.close();
+                    }
+                } else {
+                    t.failed.add("host namespace");
+                }
+            } finally {
+                t.deleteNamespaces(); // also what a half-made host namespace left
+            }
+            System.exit(t.failed.isEmpty() ? 0 : 1);
         }
     }
 
@@ -176,7 +274,10 @@ public final class AotTraining {
             code = -1;
         }
         String line = String.join(" ", args);
-        log.printf("training: %-40s exit %d (%.0f ms)%n", line, code, (System.nanoTime() - t) / 1e6);
+        // no printf: its Formatter and locale data would enter the cache, and every command start would load them
+        StringBuilder b = new StringBuilder("training: ").append(line);
+        while (b.length() < 50) b.append(' ');
+        log.println(b.append(" exit ").append(code).append(" (").append((System.nanoTime() - t) / 1_000_000).append(" ms)"));
         if (code != expected && !(expected == ANY && code >= 0)) failed.add(line);
     }
 

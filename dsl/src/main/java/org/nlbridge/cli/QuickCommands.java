@@ -30,7 +30,11 @@ final class QuickCommands {
             return 0;
         }
         Parsed p = parse(cli, args);
-        if (p == null) return null;
+        return p == null ? null : run(cli, p);
+    }
+
+    /** Runs a parsed hot command; returns the exit code. */
+    static int run(Cli cli, Parsed p) {
         if (cli.engines() == EngineFactory.BRIDGE && !p.name.equals("check") && p.main.hosts.isEmpty()
                 && cli.env().get("NLBRIDGE_HOST") == null) {
             // the engine runs in this process: overlap its first-use costs with what comes first

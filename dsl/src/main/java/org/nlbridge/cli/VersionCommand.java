@@ -12,11 +12,18 @@ public final class VersionCommand implements Runnable {
         return v != null ? v : "dev";
     }
 
+    /**
+     * The lines, built without lambdas or string concatenation's bootstrap (both spin classes at run time, more
+     * than the rest of {@code version} loads): {@code java.runtime.version} is the text {@code Runtime.version()}
+     * parses and prints back.
+     */
     static String[] lines() {
         return new String[] {
-            "nlbridge " + version(),
-            "java " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")",
-            "kernel " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+            "nlbridge ".concat(version()),
+            new StringBuilder("java ").append(System.getProperty("java.runtime.version")).append(" (")
+                    .append(System.getProperty("java.vm.vendor")).append(')').toString(),
+            new StringBuilder("kernel ").append(System.getProperty("os.name")).append(' ')
+                    .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch")).toString(),
         };
     }
 

@@ -53,16 +53,23 @@ public final class RemoteEngine implements Engine {
         return new RemoteEngine(c);
     }
 
-    private JsonNode call(String method, String target, JsonNode body) {
-        HttpClient.Response resp;
+    /**
+     * One request with a JSON body (or none) and its parsed answer. The body comes as bytes, so that verifying this
+     * class needs none of Jackson's node types (a thin {@code status} loads no Jackson, see {@link #status}).
+     */
+    private JsonNode call(String method, String target, byte[] json) {
+        HttpClient.Response resp = request(method, target, json);
+        return parse(resp.status(), resp.body(), target);
+    }
+
+    /** One request; an answer that is an error is the caller's to check. */
+    private HttpClient.Response request(String method, String target, byte[] json) {
         try {
-            resp = http.send(method, target, body == null ? null : "application/json",
-                    body == null ? null : ApiJson.bytes(body));
+            return http.send(method, target, json == null ? null : "application/json", json);
         } catch (IOException e) {
             throw new DaemonException(0, "the nlbridge daemon at " + http.where() + " did not answer " + method + " "
                     + target + ": " + e.getMessage());
         }
-        return parse(resp.status(), resp.body(), target);
     }
 
     private JsonNode parse(int status, byte[] body, String target) {
@@ -71,24 +78,20 @@ public final class RemoteEngine implements Engine {
         return ApiJson.parse("answer to " + target, body);
     }
 
+    /** The daemon's message ({@code {"message": "..."}}), read without Jackson: {@code status} needs it too. */
     private static String errorMessage(int status, byte[] body) {
-        try {
-            JsonNode n = ApiJson.parse("error", body);
-            if (n.hasNonNull("message")) return n.get("message").asText();
-        } catch (RuntimeException notJson) {
-            // fall through
-        }
-        return "the daemon answered HTTP " + status;
+        String m = JsonText.member(body, "message");
+        return m != null ? m : "the daemon answered HTTP " + status;
     }
 
     @Override
     public Plan plan(DesiredState desired) {
-        return ApiJson.plan(call("POST", "/v1/plan", ApiJson.toJson(desired)));
+        return ApiJson.plan(call("POST", "/v1/plan", ApiJson.bytes(ApiJson.toJson(desired))));
     }
 
     @Override
     public Plan planDestroy(DesiredState desired) {
-        return ApiJson.plan(call("POST", "/v1/plan?destroy=true", ApiJson.toJson(desired)));
+        return ApiJson.plan(call("POST", "/v1/plan?destroy=true", ApiJson.bytes(ApiJson.toJson(desired))));
     }
 
     @Override
@@ -103,7 +106,7 @@ public final class RemoteEngine implements Engine {
 
     /** Without a listener, one request and its plan; with one, the streamed progress lines, then the plan. */
     private Plan withProgress(String path, DesiredState desired, ProgressListener progress) {
-        if (progress == null || progress == ProgressListener.NONE) return ApiJson.plan(call("POST", path, ApiJson.toJson(desired)));
+        if (progress == null || progress == ProgressListener.NONE) return ApiJson.plan(call("POST", path, ApiJson.bytes(ApiJson.toJson(desired))));
         try {
             HttpClient.Streamed s = http.open("POST", path + "?progress=true", "application/json",
                     ApiJson.bytes(ApiJson.toJson(desired)));
@@ -136,7 +139,10 @@ public final class RemoteEngine implements Engine {
 
     @Override
     public EngineStatus status() {
-        return ApiJson.status(call("GET", "/v1/status", null));
+        // read by StatusJson, not ApiJson: a thin status loads no Jackson (see ClassLoadingTest)
+        HttpClient.Response resp = request("GET", "/v1/status", null);
+        if (resp.status() >= 400) throw new DaemonException(resp.status(), errorMessage(resp.status(), resp.body()));
+        return StatusJson.status(resp.body());
     }
 
     @Override

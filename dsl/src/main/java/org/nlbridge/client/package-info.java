@@ -13,7 +13,9 @@
  *       {@code Engine} interface; {@link org.nlbridge.client.HttpWire} is the strict message framing it shares
  *       with the daemon's server.</li>
  *   <li>{@link org.nlbridge.client.ApiJson} and {@link org.nlbridge.client.Event}: the API's JSON both ways
- *       (specs through their builders, so the API accepts exactly what the DSL accepts).</li>
+ *       (specs through their builders, so the API accepts exactly what the DSL accepts). {@code StatusJson} (over
+ *       the small strict reader {@code JsonText}) reads the status answer and error bodies without Jackson, so that
+ *       {@code nlbridge -H ... status} starts as a thin client.</li>
  * </ul>
  *
  * <p>It depends on the engine's API types ({@code org.nlbridge.spec}, {@code org.nlbridge.engine},

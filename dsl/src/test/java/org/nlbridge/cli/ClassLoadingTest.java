@@ -87,6 +87,32 @@ class ClassLoadingTest {
         noGroovy(loaded("version"));
     }
 
+    /** The names in {@code classes} that start with one of {@code prefixes} (or contain {@code $$Lambda}/{@code $$StringConcat} for those two). */
+    private static List<String> matching(List<String> classes, List<String> prefixes) {
+        return classes.stream().filter(c -> prefixes.stream().anyMatch(p -> p.startsWith("$$") ? c.contains(p)
+                : c.startsWith(p))).toList();
+    }
+
+    /** Libraries a one-shot command that compiles nothing has no use for (each is hundreds of classes). */
+    private static final List<String> LIBRARIES = List.of("com.fasterxml.jackson.", "picocli.", "groovy.",
+            "org.codehaus.groovy.", "org.sqlite.", "org.xbill.");
+
+    /**
+     * {@code version} is the JVM and a handful of classes of ours: no library, no engine or client class, no class
+     * spun at run time (lambdas, string concatenation), no logging started by {@code System.exit}. Start-up
+     * ({@code bench/startup.sh}) counts every class: the AOT cache loads all it holds before {@code main}.
+     */
+    @Test
+    void versionLoadsOnlyItself() throws Exception {
+        List<String> classes = loaded("version");
+        assertTrue(classes.contains(VersionCommand.class.getName()), "the log lists the classes loaded");
+        List<String> forbidden = new ArrayList<>(LIBRARIES);
+        forbidden.addAll(ENGINE_ONLY);
+        forbidden.addAll(List.of("org.nlbridge.client.", "org.nlbridge.daemon.", "org.nlbridge.dsl.", "$$Lambda",
+                "$$StringConcat", "jdk.internal.logger.", "java.lang.classfile."));
+        assertEquals(List.of(), matching(classes, forbidden), "classes version does not need");
+    }
+
     /** The address of a daemon over a fake engine, listening while this test runs. */
     @BeforeEach
     void daemon() throws IOException {
@@ -105,6 +131,20 @@ class ClassLoadingTest {
         List<String> classes = loaded("-H", host, "status");
         noGroovy(classes);
         thinClient(classes);
+    }
+
+    /**
+     * {@code status -H} is the thin client and nothing more: no Jackson (its answer is read by {@code StatusJson}),
+     * no picocli (the plain form is parsed by {@code QuickCommands}), no daemon class, and it ends without
+     * {@code System.exit}'s logging.
+     */
+    @Test
+    void statusThroughADaemonLoadsNoLibrary() throws Exception {
+        List<String> classes = loaded("-H", host, "status");
+        assertTrue(classes.contains("org.nlbridge.client.StatusJson"), "the answer was read by the thin reader");
+        List<String> forbidden = new ArrayList<>(LIBRARIES);
+        forbidden.addAll(List.of("org.nlbridge.daemon.", "jdk.internal.logger."));
+        assertEquals(List.of(), matching(classes, forbidden), "classes a thin status does not need");
     }
 
     /** plan, apply and destroy compile the script in the client, and send the desired state, nothing more. */

@@ -234,6 +234,23 @@ public final class MsgWriter {
         return this;
     }
 
+    /**
+     * Copies attributes already encoded elsewhere ({@code length} bytes of whole attributes, each 4-aligned, as
+     * {@code nlattr} frames) into the open message in one copy, e.g. a run of set elements framed by the nftables
+     * element writer.
+     */
+    public MsgWriter putEncoded(byte[] source, int offset, int length) {
+        requireOpen();
+        Objects.checkFromIndexSize(offset, length, source.length);
+        if ((length & 3) != 0) {
+            throw new IllegalArgumentException("encoded attributes come in 4-byte units, not " + length + " bytes");
+        }
+        ensure(length);
+        MemorySegment.copy(source, offset, buf, ValueLayout.JAVA_BYTE, pos, length);
+        pos += length;
+        return this;
+    }
+
     /** Copies {@code length} bytes of {@code source} from {@code offset} as the payload. */
     public MsgWriter putBytes(int type, MemorySegment source, long offset, int length) {
         Objects.checkFromIndexSize(offset, length, source.byteSize());

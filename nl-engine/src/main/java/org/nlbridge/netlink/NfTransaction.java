@@ -36,6 +36,8 @@ public final class NfTransaction implements AutoCloseable {
     private static final int FRAME_SIZE = Wire.NLMSG_HDRLEN + Wire.NFGENMSG_SIZE;
     /** Room past the send limit, so that the request crossing it still encodes and end() can name the exact size. */
     private static final long SLACK = 64 * 1024;
+    /** The buffer a transaction starts with; it doubles as needed. */
+    private static final long INITIAL_BYTES = 64 * 1024;
     /** The largest transaction: 64 MiB (some 140,000 linear rules; the engine's maps need a few bytes per port). */
     public static final long MAX_BYTES = 64L << 20;
     private static final String OPERATION = "nftables transaction";
@@ -58,7 +60,10 @@ public final class NfTransaction implements AutoCloseable {
         this.transport = transport;
         this.sendLimit = transport.sendLimit();
         this.ackBudget = Math.max(1, transport.receiveBudget() / Batch.ACK_COST);
-        this.writer = MsgWriter.growing(arena, sendLimit + SLACK, MAX_BYTES + SLACK).nestedFlag(true);
+        // grows as the transaction does: a native buffer is zeroed when allocated, and the send limit's 2 MiB
+        // (plus SLACK) cost every open a few ms of zeroing and page faults, most transactions being a few KiB
+        this.writer = MsgWriter.growing(arena, Math.min(INITIAL_BYTES, sendLimit + SLACK), MAX_BYTES + SLACK)
+                .nestedFlag(true);
         this.acks = new AckTracker(transport, arena);
     }
 

@@ -40,8 +40,39 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     /** {@code SO_NETNS_COOKIE} (Linux 5.14): a 64-bit id of the socket's network namespace, never reused. */
     private static final int SO_NETNS_COOKIE = 71;
 
-    /** A socket's address as the kernel tells senders apart: port ids are unique per namespace and protocol. */
-    private record Address(int protocol, long netns, int portId) {}
+    /**
+     * A socket's address as the kernel tells senders apart: port ids are unique per namespace and protocol. Its
+     * equals and hashCode are written out: a record's are linked at their first call ({@code ObjectMethods}), which
+     * a JDK 25 AOT cache does not keep, and every socket opened calls them.
+     */
+    private record Address(int protocol, long netns, int portId) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Address a && a.protocol == protocol && a.netns == netns && a.portId == portId;
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * protocol + Long.hashCode(netns)) * 31 + portId;
+        }
+    }
+
+    /*
+     * The fields of msghdr, iovec and sockaddr_nl this socket fills, at the offsets of jextract's layouts, written as
+     * plain values: jextract's accessors of pointer fields (msg_name, msg_iov, iov_base) build a VarHandle with
+     * adapter classes at their first use, a cost every one-shot command paid on opening its first socket. Pointers
+     * are 64-bit, as everywhere in Sys.
+     */
+    private static final long MSG_NAME = msghdr.msg_name$offset();
+    private static final long MSG_NAMELEN = msghdr.msg_namelen$offset();
+    private static final long MSG_IOV = msghdr.msg_iov$offset();
+    private static final long MSG_IOVLEN = msghdr.msg_iovlen$offset();
+    private static final long MSG_FLAGS = msghdr.msg_flags$offset();
+    private static final long IOV_BASE = iovec.iov_base$offset();
+    private static final long IOV_LEN = iovec.iov_len$offset();
+    private static final long NL_FAMILY = sockaddr_nl.nl_family$offset();
+    private static final long NL_PID = sockaddr_nl.nl_pid$offset();
+    private static final int SOCKADDR_NL_SIZE = (int) sockaddr_nl.layout().byteSize();
 
     /** The addresses of this process's open sockets, for {@link #isOurs}. */
     private static final Set<Address> OURS = ConcurrentHashMap.newKeySet();
@@ -63,12 +94,12 @@ public final class NlSocket implements NlTransport, AutoCloseable {
         this.fd = fd;
         try {
             kernelAddr = arena.allocate(sockaddr_nl.layout());
-            sockaddr_nl.nl_family(kernelAddr, (short) LibC.AF_NETLINK()); // pid 0, groups 0: the kernel
+            kernelAddr.set(ValueLayout.JAVA_SHORT, NL_FAMILY, (short) LibC.AF_NETLINK()); // pid 0, groups 0: the kernel
             fromAddr = arena.allocate(sockaddr_nl.layout());
             iov = arena.allocate(iovec.layout());
             msg = arena.allocate(msghdr.layout());
-            msghdr.msg_iov(msg, iov);
-            msghdr.msg_iovlen(msg, 1);
+            msg.set(ValueLayout.JAVA_LONG, MSG_IOV, iov.address());
+            msg.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, 1);
 
             optional(LibC.SOL_NETLINK(), Uapi.NETLINK_EXT_ACK(), 1);
             optional(LibC.SOL_NETLINK(), Uapi.NETLINK_CAP_ACK(), 1);
@@ -78,11 +109,11 @@ public final class NlSocket implements NlTransport, AutoCloseable {
             receiveTimeout(DEFAULT_TIMEOUT_MILLIS);
 
             MemorySegment local = arena.allocate(sockaddr_nl.layout());
-            sockaddr_nl.nl_family(local, (short) LibC.AF_NETLINK());
-            Sys.check(Sys.bind(fd, local, (int) sockaddr_nl.layout().byteSize()), "bind(AF_NETLINK)");
-            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, (int) sockaddr_nl.layout().byteSize());
+            local.set(ValueLayout.JAVA_SHORT, NL_FAMILY, (short) LibC.AF_NETLINK());
+            Sys.check(Sys.bind(fd, local, SOCKADDR_NL_SIZE), "bind(AF_NETLINK)");
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, SOCKADDR_NL_SIZE);
             Sys.check(Sys.getsockname(fd, local, len), "getsockname(AF_NETLINK)");
-            portId = sockaddr_nl.nl_pid(local);
+            portId = local.get(ValueLayout.JAVA_INT, NL_PID);
             MemorySegment cookie = arena.allocate(ValueLayout.JAVA_LONG);
             MemorySegment cookieLen = arena.allocateFrom(ValueLayout.JAVA_INT, Long.BYTES);
             netns = Sys.getsockopt(fd, LibC.SOL_SOCKET(), SO_NETNS_COOKIE, cookie, cookieLen) < 0
@@ -216,10 +247,7 @@ public final class NlSocket implements NlTransport, AutoCloseable {
     public long send(MemorySegment buffer, long length) {
         ensureOpen();
         usable(buffer, length);
-        msghdr.msg_name(msg, kernelAddr);
-        msghdr.msg_namelen(msg, (int) sockaddr_nl.layout().byteSize());
-        iovec.iov_base(iov, buffer);
-        iovec.iov_len(iov, length);
+        message(kernelAddr, buffer, length);
         long r;
         do {
             r = Sys.sendmsg(fd, msg, 0);
@@ -264,19 +292,26 @@ public final class NlSocket implements NlTransport, AutoCloseable {
 
     private long receiveInto(MemorySegment buffer, int flags) {
         while (true) {
-            msghdr.msg_name(msg, fromAddr);
-            msghdr.msg_namelen(msg, (int) sockaddr_nl.layout().byteSize());
-            iovec.iov_base(iov, buffer);
-            iovec.iov_len(iov, buffer.byteSize());
+            message(fromAddr, buffer, buffer.byteSize());
             // MSG_TRUNC makes recvmsg return the datagram's real length, so truncation is detectable
             long r = Sys.recvmsg(fd, msg, LibC.MSG_TRUNC() | flags);
             if (r == -LibC.EINTR()) continue;
             if (r < 0) return r;
-            if (r > buffer.byteSize() || (msghdr.msg_flags(msg) & LibC.MSG_TRUNC()) != 0) return -LibC.EMSGSIZE();
+            if (r > buffer.byteSize() || (msg.get(ValueLayout.JAVA_INT, MSG_FLAGS) & LibC.MSG_TRUNC()) != 0) {
+                return -LibC.EMSGSIZE();
+            }
             // only the kernel (port 0) speaks to us; anything else is dropped, as libmnl does
-            if (sockaddr_nl.nl_pid(fromAddr) != 0) continue;
+            if (fromAddr.get(ValueLayout.JAVA_INT, NL_PID) != 0) continue;
             return r;
         }
+    }
+
+    /** The message header for one send or receive: the peer's address and one buffer of {@code length} bytes. */
+    private void message(MemorySegment name, MemorySegment buffer, long length) {
+        msg.set(ValueLayout.JAVA_LONG, MSG_NAME, name.address());
+        msg.set(ValueLayout.JAVA_INT, MSG_NAMELEN, SOCKADDR_NL_SIZE);
+        iov.set(ValueLayout.JAVA_LONG, IOV_BASE, buffer.address());
+        iov.set(ValueLayout.JAVA_LONG, IOV_LEN, length);
     }
 
     /** A native buffer of this socket's arena, for callers that want one with the socket's lifetime. */

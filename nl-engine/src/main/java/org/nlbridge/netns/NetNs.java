@@ -31,7 +31,10 @@ public final class NetNs implements AutoCloseable {
 
     /** Where {@code ip netns add} bind-mounts named namespaces. */
     public static final Path RUN_DIR = Path.of("/run/netns");
-    private static final Pattern SYSCTL = Pattern.compile("net(/[A-Za-z0-9_.@-]+)+");
+    /** Compiled at the first sysctl key checked, not when the first namespace is opened. */
+    private static final class Sysctl {
+        static final Pattern KEY = Pattern.compile("net(/[A-Za-z0-9_.@-]+)+");
+    }
 
     private final String name; // null for one opened by path or pid
     private final Path path;
@@ -295,7 +298,7 @@ public final class NetNs implements AutoCloseable {
     }
 
     private static Path sysctlPath(String key) {
-        if (key == null || !SYSCTL.matcher(key).matches() || key.contains("/../") || key.endsWith("/..") || key.contains("/./")) {
+        if (key == null || !Sysctl.KEY.matcher(key).matches() || key.contains("/../") || key.endsWith("/..") || key.contains("/./")) {
             throw new ValidationException("sysctl", key, "not a network sysctl path", "net/<path>, e.g. net/ipv4/ip_forward");
         }
         return Path.of("/proc/sys").resolve(key);

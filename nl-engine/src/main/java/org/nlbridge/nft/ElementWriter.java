@@ -52,10 +52,10 @@ public final class ElementWriter {
     private Verdict verdict;
     private String comment;
 
-    /** Element payloads (the attributes inside each NFTA_LIST_ELEM), back to back. */
+    /** Elements as sent, back to back: each an NFTA_LIST_ELEM header and its attributes (see {@link #frameStart}). */
     private byte[] buf = new byte[256];
     private int len;
-    /** Start offset of each element's payload in {@link #buf}; one more entry marks the end. */
+    /** Start offset of each element's frame in {@link #buf}; one more entry marks the end. */
     private int[] starts = new int[16];
     private int count;
     /** Elements the caller added (an interval counts once though it is sent as two). */
@@ -250,7 +250,7 @@ public final class ElementWriter {
         MemorySegment seg = MemorySegment.ofArray(buf);
         List<Decoder.RawElement> raw = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            Decoder.RawElement r = Decoder.element(new AttrCursor().reset(seg, starts[i], length(i)));
+            Decoder.RawElement r = Decoder.element(new AttrCursor().reset(seg, start(i), length(i)));
             if (r != null) raw.add(r);
         }
         return Decoder.elements(set, raw);
@@ -259,7 +259,9 @@ public final class ElementWriter {
     // ---------------------------------------------------------------- encoding
 
     private void appendElement(byte[] k, int flags, boolean withValue) {
-        int start = len;
+        // each element framed as sent (its NFTA_LIST_ELEM header first), so that a message's run of elements is
+        // one copy (Encoder); start(i) and length(i) name the payload inside the frame
+        int frame = nestStart(LIST_ELEM);
         if (flags != 0) {
             attrBe32(Uapi.NFTA_SET_ELEM_FLAGS(), flags);
         }
@@ -287,8 +289,9 @@ public final class ElementWriter {
             byte[] c = Userdata.comment(Userdata.ELEM_COMMENT, comment);
             attr(Uapi.NFTA_SET_ELEM_USERDATA(), c, c.length);
         }
+        nestEnd(frame);
         if (count + 2 > starts.length) starts = Arrays.copyOf(starts, starts.length * 2);
-        starts[count++] = start;
+        starts[count++] = frame;
         starts[count] = len;
     }
 
@@ -350,18 +353,28 @@ public final class ElementWriter {
         return buf;
     }
 
+    /** Where encoded element {@code i}'s payload (the attributes inside its {@code NFTA_LIST_ELEM}) begins. */
     int start(int i) {
-        return starts[i];
+        return starts[i] + 4;
     }
 
+    /** Encoded element {@code i}'s payload length. */
     int length(int i) {
-        return starts[i + 1] - starts[i];
+        return starts[i + 1] - starts[i] - 4;
+    }
+
+    /**
+     * Where encoded element {@code i}'s frame ({@code NFTA_LIST_ELEM} header and payload) begins; frames are back to
+     * back, and {@code frameStart(encodedCount())} is where the last one ends.
+     */
+    int frameStart(int i) {
+        return starts[i];
     }
 
     /** A short description of encoded element {@code i}'s key, for error messages. */
     String describe(int i) {
         // the key's DATA_VALUE sits after the optional flags attribute and the KEY nest header
-        int p = starts[i];
+        int p = start(i);
         int type = u16(p + 2) & 0x7fff;
         if (type == Uapi.NFTA_SET_ELEM_FLAGS()) p += 8;
         int vlen = u16(p + 4) - 4;

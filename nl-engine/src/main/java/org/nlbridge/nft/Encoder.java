@@ -46,19 +46,19 @@ final class Encoder {
         }
     }
 
+    /** An {@code instanceof} chain, as {@link Transaction.Op#table()} says why. */
     static void encode(NfTransaction tx, Transaction t) {
         for (Transaction.Op op : t.ops()) {
-            switch (op.object()) {
-                case Table table -> table(tx, op.verb(), table);
-                case TableRef ref -> tableRef(tx, op.verb(), ref);
-                case Chain chain -> chain(tx, op.verb(), chain);
-                case ChainRef ref -> chainRef(tx, op, ref);
-                case NamedSet set -> set(tx, op.verb(), set);
-                case SetRef ref -> setRef(tx, op.verb(), ref);
-                case Rule rule -> rule(tx, op, rule);
-                case ElementWriter w -> elements(tx, op.verb(), w);
-                default -> throw new IllegalStateException("unknown operation " + op);
-            }
+            Object o = op.object();
+            if (o instanceof Table table) table(tx, op.verb(), table);
+            else if (o instanceof TableRef ref) tableRef(tx, op.verb(), ref);
+            else if (o instanceof Chain chain) chain(tx, op.verb(), chain);
+            else if (o instanceof ChainRef ref) chainRef(tx, op, ref);
+            else if (o instanceof NamedSet set) set(tx, op.verb(), set);
+            else if (o instanceof SetRef ref) setRef(tx, op.verb(), ref);
+            else if (o instanceof Rule rule) rule(tx, op, rule);
+            else if (o instanceof ElementWriter w) elements(tx, op.verb(), w);
+            else throw new IllegalStateException("unknown operation " + op);
         }
     }
 
@@ -243,9 +243,8 @@ final class Encoder {
             w.putString(NFTA_SET_ELEM_LIST_SET(), setName);
             if (setId != 0) w.putBe32(NFTA_SET_ELEM_LIST_SET_ID(), setId);
             long list = w.nestStart(NFTA_SET_ELEM_LIST_ELEMENTS());
-            for (int k = from; k < to; k++) {
-                w.putBytes(ElementWriter.LIST_ELEM, buf, el.start(k), el.length(k));
-            }
+            // the elements are framed as sent: the run from..to-1 is one copy
+            w.putEncoded(buf, el.frameStart(from), el.frameStart(to) - el.frameStart(from));
             w.nestEnd(list);
             tx.end();
             i = to;

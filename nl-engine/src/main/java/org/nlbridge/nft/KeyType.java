@@ -27,6 +27,20 @@ public record KeyType(List<FieldType> fields) {
         }
     }
 
+    /*
+     * equals and hashCode written out: a record's are linked at their first call (ObjectMethods bootstrap), which a
+     * JDK 25 AOT cache does not keep, and a transaction compares the key types of every set it writes.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KeyType k && k.fields.equals(fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode();
+    }
+
     public static KeyType of(FieldType... fields) {
         return new KeyType(List.of(fields));
     }

@@ -21,6 +21,20 @@ public record TableRef(Family family, String name) {
         return new SetRef(this, set);
     }
 
+    /*
+     * equals and hashCode written out: a record's are linked at their first call (ObjectMethods bootstrap), which a
+     * JDK 25 AOT cache does not keep, and opening the nftables engine hashes its tables.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TableRef r && r.family.equals(family) && r.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * family.hashCode() + name.hashCode();
+    }
+
     /** {@code ip nlbridge}, as nft names a table. */
     @Override
     public String toString() {

@@ -38,19 +38,21 @@ public final class Transaction {
      * {@link ElementWriter} (add, delete, destroy elements).
      */
     public record Op(Verb verb, Object object, long handle) {
-        /** The table the operation writes. */
+        /**
+         * The table the operation writes. An {@code instanceof} chain rather than a pattern switch: the switch's
+         * class is generated at run time (SwitchBootstraps, not kept by a JDK 25 AOT cache), in every command that
+         * writes the firewall; {@code object} is Object, so a switch had a default and no exhaustiveness to lose.
+         */
         public TableRef table() {
-            return switch (object) {
-                case Table t -> t.ref();
-                case TableRef t -> t;
-                case Chain c -> c.table();
-                case ChainRef c -> c.table();
-                case NamedSet n -> n.table();
-                case SetRef r -> r.table();
-                case Rule r -> r.chain().table();
-                case ElementWriter w -> w.set().table();
-                default -> throw new IllegalStateException("unknown operation object " + object);
-            };
+            if (object instanceof ElementWriter w) return w.set().table();
+            if (object instanceof Rule r) return r.chain().table();
+            if (object instanceof Table t) return t.ref();
+            if (object instanceof TableRef t) return t;
+            if (object instanceof Chain c) return c.table();
+            if (object instanceof ChainRef c) return c.table();
+            if (object instanceof NamedSet n) return n.table();
+            if (object instanceof SetRef r) return r.table();
+            throw new IllegalStateException("unknown operation object " + object);
         }
 
         /** The operation as an {@code nft -f} command: {@code add rule ip nlbridge forward oifname "br0" accept}. */

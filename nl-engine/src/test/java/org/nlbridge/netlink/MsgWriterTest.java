@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -29,6 +30,34 @@ class MsgWriterTest {
 
     private static byte[] bytes(MsgWriter w) {
         return w.segment().asSlice(0, w.position()).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Attributes encoded elsewhere go in as they are, in one copy; a length that is not whole 4-byte units is refused. */
+    @Test
+    void putEncodedCopiesWholeAttributes() {
+        MsgWriter w = new MsgWriter(arena.allocate(256, 8));
+        w.begin(1, 0, 7);
+        MsgWriter other = new MsgWriter(arena.allocate(256, 8));
+        other.begin(1, 0, 8);
+        other.putU32(5, 0x01020304).putString(6, "ab");
+        other.end();
+        byte[] encoded = Arrays.copyOfRange(bytes(other), Wire.NLMSG_HDRLEN, (int) other.position());
+        byte[] framed = new byte[encoded.length + 4];
+        System.arraycopy(encoded, 0, framed, 2, encoded.length);
+        w.putEncoded(framed, 2, encoded.length);
+        w.end();
+        AttrCursor a = firstMessageAttributes(w);
+        assertTrue(a.next());
+        assertEquals(5, a.type());
+        assertEquals(0x01020304, a.u32());
+        assertTrue(a.next());
+        assertEquals(6, a.type());
+        assertEquals("ab", a.string());
+        assertFalse(a.next());
+        MsgWriter x = new MsgWriter(arena.allocate(64, 8));
+        x.begin(1, 0, 9);
+        assertThrows(IllegalArgumentException.class, () -> x.putEncoded(new byte[8], 0, 6));
+        assertThrows(IndexOutOfBoundsException.class, () -> x.putEncoded(new byte[8], 4, 8));
     }
 
     /** The attributes of the first message, which has no family header. */

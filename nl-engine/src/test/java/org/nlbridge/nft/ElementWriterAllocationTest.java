@@ -44,7 +44,8 @@ class ElementWriterAllocationTest {
         long bytes = w.buffer().length + 4L * n; // encoded elements and their offsets
         assertTrue(used < 3 * bytes, "adding " + n + " elements allocated " + used + " bytes for " + bytes
                 + " bytes of encoded elements and offsets");
-        // 36 bytes per element: nothing else per element rides along
-        assertEquals(36L * n, (long) w.start(w.encodedCount() - 1) + w.length(w.encodedCount() - 1));
+        // 40 bytes per element, its NFTA_LIST_ELEM header and 36 bytes of attributes: nothing else rides along
+        assertEquals(40L * n, (long) w.frameStart(w.encodedCount()));
+        assertEquals(36, w.length(w.encodedCount() - 1));
     }
 }

@@ -3,14 +3,12 @@ package org.nlbridge.bench.peers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+
+import org.nlbridge.bindings.sys.Sys;
 
 /**
  * The {@code PB_PHASE name seconds} lines the harness collects, and the calling thread's own user and system CPU
@@ -23,13 +21,6 @@ final class Phases {
     private static final long RUSAGE_SIZE = 144;
     private static final Path SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
 
-    /** Linked on first use, not when the first phase line is printed. */
-    private static final class Getrusage {
-        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(
-                Linker.nativeLinker().defaultLookup().find("getrusage").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    }
-
     private final PrintStream out;
     /** {@code System.nanoTime()} when {@code main} began: {@code engine_open} is measured from there. */
     final long mainStart;
@@ -40,8 +31,19 @@ final class Phases {
         this.mainStart = mainStart;
     }
 
+    /**
+     * {@code PB_PHASE name seconds}, six decimals, formatted by hand: the first {@code printf} of a float costs the
+     * command 10-20 ms (Formatter's parsing and float conversion run interpreted), more than some phases it reports.
+     */
     void print(String name, double seconds) {
-        out.printf(Locale.ROOT, "PB_PHASE %s %.6f%n", name, seconds);
+        out.print("PB_PHASE " + name + " " + decimal6(seconds) + "\n");
+    }
+
+    /** {@code seconds} rounded to six decimals, e.g. {@code 0.000120}, {@code -1.000000}. */
+    static String decimal6(double seconds) {
+        long micros = Math.round(Math.abs(seconds) * 1e6);
+        String frac = Long.toString(1_000_000 + micros % 1_000_000).substring(1);
+        return (seconds < 0 && micros != 0 ? "-" : "") + micros / 1_000_000 + "." + frac;
     }
 
     void since(String name, long startNanos) {
@@ -51,12 +53,8 @@ final class Phases {
     /** The calling thread's CPU time so far: {user micros, system micros}. */
     long[] threadCpu() {
         if (usage == null) usage = Arena.ofAuto().allocate(RUSAGE_SIZE, 8);
-        try {
-            int r = (int) Getrusage.HANDLE.invokeExact(RUSAGE_THREAD, usage);
-            if (r != 0) return new long[] {-1, -1};
-        } catch (Throwable t) {
-            return new long[] {-1, -1};
-        }
+        // through Sys: the call shape the engine links anyway, not a stub of its own for the measurement
+        if (Sys.getrusage(RUSAGE_THREAD, usage) != 0) return new long[] {-1, -1};
         long user = usage.get(ValueLayout.JAVA_LONG, 0) * 1_000_000 + usage.get(ValueLayout.JAVA_LONG, 8);
         long sys = usage.get(ValueLayout.JAVA_LONG, 16) * 1_000_000 + usage.get(ValueLayout.JAVA_LONG, 24);
         return new long[] {user, sys};

@@ -26,8 +26,9 @@ final class Training {
         attach(phases, Map.of("PB_ENGINE_FULL", "1"), false, true, Attach.Order.UP_IN_CREATE);
         attach(phases, Map.of(), false, true, Attach.Order.LATE_UP);
         attach(phases, Map.of(), true, false, Attach.Order.UP_IN_CREATE);
-        firewall(phases, PublishedPorts.Mode.MAP);
-        firewall(phases, PublishedPorts.Mode.RULES);
+        // enough ports for the transaction to outgrow its first buffer, so the growth path's classes are cached too
+        firewall(phases, PublishedPorts.Mode.MAP, 3_000);
+        firewall(phases, PublishedPorts.Mode.RULES, N);
     }
 
     private static void attach(Phases phases, Map<String, String> extra, boolean viaRtnl, boolean rawHost,
@@ -51,9 +52,9 @@ final class Training {
         }
     }
 
-    private static void firewall(Phases phases, PublishedPorts.Mode mode) throws Exception {
+    private static void firewall(Phases phases, PublishedPorts.Mode mode, int n) throws Exception {
         try (NetNs fw = NetNs.createAnonymous()) {
-            Map<String, String> env = Map.of("PB_N", Integer.toString(N), "PB_FW_NS", "train-fw");
+            Map<String, String> env = Map.of("PB_N", Integer.toString(n), "PB_FW_NS", "train-fw");
             Firewall f = new Firewall(PeersEnv.read("firewall", env), phases, mode, reopen(Map.of("train-fw", fw)));
             NsHopper.run(h -> {
                 f.run(h);
@@ -68,8 +69,14 @@ final class Training {
         return ns;
     }
 
-    /** A fresh handle on one of ours each time, as the named source opens /run/netns/NAME afresh. */
+    /**
+     * A fresh handle on one of ours each time, as the named source opens /run/netns/NAME afresh, after the same name
+     * check (so that the cache holds the classes it loads: one class read from its jar costs opening the jar).
+     */
     private static NsSource reopen(Map<String, NetNs> byName) {
-        return name -> NetNs.openPath(Path.of("/proc/self/fd/" + byName.get(name).fd()));
+        return name -> {
+            NetNs.validName("netns", name);
+            return NetNs.openPath(Path.of("/proc/self/fd/" + byName.get(name).fd()));
+        };
     }
 }

@@ -1,6 +1,5 @@
 package org.nlbridge.bindings.sys;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -10,7 +9,9 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
-import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.nlbridge.bindings.libc.LibC;
 
@@ -34,7 +35,11 @@ public final class Sys {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /**
+     * errno's offset in the capture segment, read as a plain int: a layout VarHandle, or a layout path, would build
+     * method-handle classes at class initialisation.
+     */
+    private static final long ERRNO_OFFSET = offsetOf(CAPTURE_LAYOUT, "errno");
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
     /** One capture segment per thread, from an automatic arena: lives as long as the thread references it. */
@@ -42,110 +47,128 @@ public final class Sys {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    private static final AddressLayout PTR = ValueLayout.ADDRESS;
 
     /*
-     * Linking a downcall costs milliseconds for each distinct descriptor (the JVM generates a stub class and a dozen
-     * method-handle classes per shape; handles of one shape share them), so:
+     * Linking a downcall costs milliseconds for each distinct call shape (the JVM generates a stub class and a dozen
+     * method-handle classes per shape; handles of one shape share them, and a JDK 25 AOT cache keeps none of them), so:
      *
      * - each handle is linked the first time its call is made, in a holder class of its own (initialized once, under
      *   the JVM's class-init lock): a command pays only for the calls it makes;
-     * - calls share a few shapes, with every integer argument and result passed as a 64-bit long. The C ABIs of
-     *   64-bit Linux (x86-64, AArch64, ppc64le, s390x, RISC-V) pass each integer argument in a 64-bit register and
-     *   an int-taking callee reads the low 32 bits of the sign-extended value we pass; an extra trailing argument
-     *   is an unused register; an int result is the low 32 bits of the long read back, so it is cast to int before
-     *   its sign is looked at. Pointers stay ADDRESS (the segment is kept alive for the call), except the length
-     *   pointer of getsockname/getsockopt, passed as its address so that those calls share a shape with others.
-     *   The engine opens a namespace and a netlink socket with four stubs instead of nine;
+     * - every call has one and the same shape, {@link #CALL}: five 64-bit integer arguments and a 64-bit result. The C
+     *   ABIs of 64-bit Linux (x86-64, AArch64, ppc64le, s390x, RISC-V) pass each integer or pointer argument in a
+     *   64-bit register; an int-taking callee reads the low 32 bits of the sign-extended value we pass, unused
+     *   trailing arguments are registers nobody reads, and an int result is the low 32 bits of the long read back, so
+     *   it is cast to int before its sign is looked at. Pointers are passed as their address (see {@link #ptr}), the
+     *   segment kept reachable until the call returns. The engine links one stub however many calls it makes;
      * - symbols come from the default lookup and descriptors are written here rather than taken from jextract's
      *   LibC, whose per-function holder classes would link a second, plain handle that nothing calls.
      */
-    private static MethodHandle link(String symbol, FunctionDescriptor fd, Linker.Option... extra) {
+    private static final FunctionDescriptor CALL = FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG);
+
+    /** The symbols linked so far in this JVM (each holder links its own once): what a command paid for. */
+    private static final Set<String> LINKED = ConcurrentHashMap.newKeySet();
+
+    private static MethodHandle link(String symbol, Linker.Option... extra) {
+        LINKED.add(symbol);
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(extra, 0, options, 1, extra.length);
-        MemorySegment address = LINKER.defaultLookup().find(symbol)
-                .orElseThrow(() -> new LinkageError("libc symbol " + symbol + " not found"));
-        return LINKER.downcallHandle(address, fd, options);
+        return LINKER.downcallHandle(symbol(symbol), CALL, options);
     }
 
-    /** (long, long, long) -> long: socket, close, setns, unshare. */
-    private static final FunctionDescriptor INTS = FunctionDescriptor.of(LONG, LONG, LONG, LONG);
+    /** The libc functions this JVM has linked so far, by name. */
+    static Set<String> linked() {
+        return Set.copyOf(LINKED);
+    }
+
+    /** The address of a libc function; a missing one is a {@link LinkageError} naming it. */
+    static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new LinkageError("libc symbol " + name + " not found"));
+    }
+
     /**
-     * (long, pointer, long, long) -> long: bind, sendmsg, recvmsg, read, write, getsockname. With
-     * _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
-     * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value; the C ABI passes a plain pointer.
+     * Whether this platform's C ABI passes variadic integer arguments exactly as named ones, so that a variadic
+     * function links with the common shape: x86-64 (every downcall sets {@code %al}, the vector-register count a
+     * variadic callee reads, to 0 here) and AArch64 Linux. Elsewhere (ppc64le wants a parameter save area for a
+     * variadic callee) it links as variadic: the same method type, a stub of its own.
      */
-    private static final FunctionDescriptor FD_BUFFER = FunctionDescriptor.of(LONG, LONG, PTR, LONG, LONG);
-    /** (long, long, long, pointer, long) -> long: setsockopt, getsockopt. */
-    private static final FunctionDescriptor SOCKOPT = FunctionDescriptor.of(LONG, LONG, LONG, LONG, PTR, LONG);
-    /** (pointer, long, long) -> long: umount2, poll. */
-    private static final FunctionDescriptor PATH_INTS = FunctionDescriptor.of(LONG, PTR, LONG, LONG);
+    static final boolean VARIADIC_AS_NAMED = switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64", "aarch64" -> true;
+        default -> false;
+    };
 
     private static final class Socket {
-        static final MethodHandle H = link("socket", INTS);
+        static final MethodHandle H = link("socket");
     }
 
     private static final class Close {
-        static final MethodHandle H = link("close", INTS);
+        static final MethodHandle H = link("close");
     }
 
     private static final class SetNs {
-        static final MethodHandle H = link("setns", INTS);
+        static final MethodHandle H = link("setns");
     }
 
     private static final class Unshare {
-        static final MethodHandle H = link("unshare", INTS);
+        static final MethodHandle H = link("unshare");
     }
 
+    /*
+     * With _GNU_SOURCE, glibc declares the sockaddr parameters of bind/getsockname as transparent unions
+     * (__CONST_SOCKADDR_ARG), which jextract models as a union passed by value; the C ABI passes a plain pointer.
+     */
     private static final class Bind {
-        static final MethodHandle H = link("bind", FD_BUFFER);
+        static final MethodHandle H = link("bind");
     }
 
     private static final class GetSockName {
-        static final MethodHandle H = link("getsockname", FD_BUFFER);
+        static final MethodHandle H = link("getsockname");
     }
 
     private static final class SendMsg {
-        static final MethodHandle H = link("sendmsg", FD_BUFFER);
+        static final MethodHandle H = link("sendmsg");
     }
 
     private static final class RecvMsg {
-        static final MethodHandle H = link("recvmsg", FD_BUFFER);
+        static final MethodHandle H = link("recvmsg");
     }
 
     private static final class Read {
-        static final MethodHandle H = link("read", FD_BUFFER);
+        static final MethodHandle H = link("read");
     }
 
     private static final class Write {
-        static final MethodHandle H = link("write", FD_BUFFER);
+        static final MethodHandle H = link("write");
     }
 
     private static final class SetSockOpt {
-        static final MethodHandle H = link("setsockopt", SOCKOPT);
+        static final MethodHandle H = link("setsockopt");
     }
 
     private static final class GetSockOpt {
-        static final MethodHandle H = link("getsockopt", SOCKOPT);
+        static final MethodHandle H = link("getsockopt");
     }
 
     private static final class Umount2 {
-        static final MethodHandle H = link("umount2", PATH_INTS);
+        static final MethodHandle H = link("umount2");
     }
 
     private static final class Poll {
-        static final MethodHandle H = link("poll", PATH_INTS);
+        static final MethodHandle H = link("poll");
     }
 
     private static final class Mount {
-        static final MethodHandle H = link("mount", FunctionDescriptor.of(LONG, PTR, PTR, PTR, LONG, PTR));
+        static final MethodHandle H = link("mount");
     }
 
-    /** open(2) is variadic (the mode is the first variadic argument), so it keeps a shape of its own. */
+    private static final class GetRusage {
+        static final MethodHandle H = link("getrusage");
+    }
+
+    /** open(2) is variadic (the mode is the first variadic argument): see {@link #VARIADIC_AS_NAMED}. */
     private static final class Open {
-        static final MethodHandle H = link("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, PTR,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), Linker.Option.firstVariadicArg(2));
+        static final MethodHandle H = VARIADIC_AS_NAMED ? link("open") : link("open", Linker.Option.firstVariadicArg(2));
     }
 
     /**
@@ -161,18 +184,45 @@ public final class Sys {
         }
     }
 
+    /**
+     * {@code s} as a NUL-terminated UTF-8 string in {@code arena}, byte by byte: {@code Arena.allocateFrom(String)}
+     * builds method-handle classes on its first use, paid by every command's first path. A NUL inside is refused, as
+     * the C side would silently cut the string there.
+     */
+    static MemorySegment cString(Arena arena, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        MemorySegment out = arena.allocate(bytes.length + 1L);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) throw new IllegalArgumentException("a NUL byte inside " + s);
+            out.set(ValueLayout.JAVA_BYTE, i, bytes[i]);
+        }
+        out.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        return out;
+    }
+
+    /** The offset of member {@code name} of a struct layout. */
+    static long offsetOf(StructLayout layout, String name) {
+        long offset = 0;
+        for (MemoryLayout m : layout.memberLayouts()) {
+            if (name.equals(m.name().orElse(null))) return offset;
+            offset += m.byteSize();
+        }
+        throw new IllegalArgumentException("no member " + name + " in " + layout);
+    }
+
     private static int errno(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
+        return capture.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
     }
 
-    /** A pointer passed as its address must be to native memory (a heap segment has no stable address). */
-    private static MemorySegment nativeOnly(MemorySegment s) {
+    /**
+     * The address of {@code s}, passed to C as a 64-bit integer: {@code s} must be native (a heap segment has no
+     * stable address) and alive, as the linker itself would check for a pointer argument. The caller keeps {@code s}
+     * reachable until the call returns ({@link Reference#reachabilityFence}).
+     */
+    static long ptr(MemorySegment s) {
         if (!s.isNative()) throw new IllegalArgumentException("a native segment is needed, not " + s);
-        return s;
-    }
-
-    private static long ret(long r, MemorySegment capture) {
-        return r < 0 ? -errno(capture) : r;
+        if (!s.scope().isAlive()) throw new IllegalStateException("already closed: " + s);
+        return s.address();
     }
 
     private static RuntimeException bug(Throwable t) {
@@ -188,44 +238,52 @@ public final class Sys {
         return result;
     }
 
-    public static int socket(int domain, int type, int protocol) {
-        MemorySegment c = CAPTURE.get();
+    /** One call of the common shape; its result, or {@code -errno}. */
+    private static long call(MethodHandle h, long a, long b, long c, long d, long e) {
+        MemorySegment capture = CAPTURE.get();
+        long r;
         try {
-            return (int) ret((int) (long) Socket.H.invokeExact(c, (long) domain, (long) type, (long) protocol), c);
+            r = (long) h.invokeExact(capture, a, b, c, d, e);
         } catch (Throwable t) {
             throw bug(t);
         }
+        return r < 0 ? -errno(capture) : r;
+    }
+
+    /** A call whose C result is an {@code int}: its low 32 bits, or {@code -errno}. */
+    private static int callInt(MethodHandle h, long a, long b, long c, long d, long e) {
+        MemorySegment capture = CAPTURE.get();
+        int r;
+        try {
+            r = (int) (long) h.invokeExact(capture, a, b, c, d, e);
+        } catch (Throwable t) {
+            throw bug(t);
+        }
+        return r < 0 ? -errno(capture) : r;
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        return callInt(Socket.H, domain, type, protocol, 0, 0);
     }
 
     public static int bind(int fd, MemorySegment addr, int len) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) ret((int) (long) Bind.H.invokeExact(c, (long) fd, addr, (long) len, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        int r = callInt(Bind.H, fd, ptr(addr), len, 0, 0);
+        Reference.reachabilityFence(addr);
+        return r;
     }
 
     /** {@code len} is an in/out {@code socklen_t*}. */
     public static int getsockname(int fd, MemorySegment addr, MemorySegment len) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            int r = (int) (long) GetSockName.H.invokeExact(c, (long) fd, addr, nativeOnly(len).address(), 0L);
-            Reference.reachabilityFence(len);
-            return (int) ret(r, c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        int r = callInt(GetSockName.H, fd, ptr(addr), ptr(len), 0, 0);
+        Reference.reachabilityFence(addr);
+        Reference.reachabilityFence(len);
+        return r;
     }
 
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) ret((int) (long) SetSockOpt.H.invokeExact(c, (long) fd, (long) level, (long) name, value,
-                    (long) len), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        int r = callInt(SetSockOpt.H, fd, level, name, ptr(value), len);
+        Reference.reachabilityFence(value);
+        return r;
     }
 
     /** setsockopt with an {@code int} value (the common case). */
@@ -237,15 +295,10 @@ public final class Sys {
     }
 
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            int r = (int) (long) GetSockOpt.H.invokeExact(c, (long) fd, (long) level, (long) name, value,
-                    nativeOnly(len).address());
-            Reference.reachabilityFence(len);
-            return (int) ret(r, c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        int r = callInt(GetSockOpt.H, fd, level, name, ptr(value), ptr(len));
+        Reference.reachabilityFence(value);
+        Reference.reachabilityFence(len);
+        return r;
     }
 
     /** getsockopt of an {@code int} value; returns the value, or {@code -errno} as a negative {@code long}. */
@@ -259,107 +312,75 @@ public final class Sys {
     }
 
     public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return ret((long) SendMsg.H.invokeExact(c, (long) fd, msghdr, (long) flags, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        long r = call(SendMsg.H, fd, ptr(msghdr), flags, 0, 0);
+        Reference.reachabilityFence(msghdr);
+        return r;
     }
 
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return ret((long) RecvMsg.H.invokeExact(c, (long) fd, msghdr, (long) flags, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        long r = call(RecvMsg.H, fd, ptr(msghdr), flags, 0, 0);
+        Reference.reachabilityFence(msghdr);
+        return r;
     }
 
     public static int close(int fd) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) ret((int) (long) Close.H.invokeExact(c, (long) fd, 0L, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        return callInt(Close.H, fd, 0, 0, 0, 0);
     }
 
     /** setns(2): changes the namespace of the calling OS thread only. */
     public static int setns(int fd, int nstype) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) ret((int) (long) SetNs.H.invokeExact(c, (long) fd, (long) nstype, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        return callInt(SetNs.H, fd, nstype, 0, 0, 0);
     }
 
     /** unshare(2): affects the calling OS thread only (for CLONE_NEWNET). */
     public static int unshare(int flags) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) ret((int) (long) Unshare.H.invokeExact(c, (long) flags, 0L, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        return callInt(Unshare.H, flags, 0, 0, 0, 0);
     }
 
     public static int mount(String source, String target, String fstype, long flags) {
-        MemorySegment c = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment src = source == null ? MemorySegment.NULL : a.allocateFrom(source);
-            MemorySegment dst = a.allocateFrom(target);
-            MemorySegment fs = fstype == null ? MemorySegment.NULL : a.allocateFrom(fstype);
-            return (int) ret((int) (long) Mount.H.invokeExact(c, src, dst, fs, flags, MemorySegment.NULL), c);
-        } catch (Throwable t) {
-            throw bug(t);
+            MemorySegment src = source == null ? MemorySegment.NULL : cString(a, source);
+            MemorySegment dst = cString(a, target);
+            MemorySegment fs = fstype == null ? MemorySegment.NULL : cString(a, fstype);
+            return callInt(Mount.H, ptr(src), ptr(dst), ptr(fs), flags, 0);
         }
     }
 
     public static int umount2(String target, int flags) {
-        MemorySegment c = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            return (int) ret((int) (long) Umount2.H.invokeExact(c, a.allocateFrom(target), (long) flags, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
+            return callInt(Umount2.H, ptr(cString(a, target)), flags, 0, 0, 0);
         }
     }
 
     /** open(2); {@code O_CLOEXEC} is always added, so no fd of ours leaks into a child process. */
     public static int open(String path, int flags, int mode) {
-        MemorySegment c = CAPTURE.get();
         try (Arena a = Arena.ofConfined()) {
-            return (int) ret((int) Open.H.invokeExact(c, a.allocateFrom(path), flags | LibC.O_CLOEXEC(), mode), c);
-        } catch (Throwable t) {
-            throw bug(t);
+            return callInt(Open.H, ptr(cString(a, path)), flags | LibC.O_CLOEXEC(), mode, 0, 0);
         }
     }
 
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return (int) ret((int) (long) Poll.H.invokeExact(c, fds, nfds, (long) timeoutMillis), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        int r = callInt(Poll.H, ptr(fds), nfds, timeoutMillis, 0, 0);
+        Reference.reachabilityFence(fds);
+        return r;
     }
 
     public static long read(int fd, MemorySegment buf, long count) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return ret((long) Read.H.invokeExact(c, (long) fd, buf, count, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        long r = call(Read.H, fd, ptr(buf), count, 0, 0);
+        Reference.reachabilityFence(buf);
+        return r;
     }
 
     public static long write(int fd, MemorySegment buf, long count) {
-        MemorySegment c = CAPTURE.get();
-        try {
-            return ret((long) Write.H.invokeExact(c, (long) fd, buf, count, 0L), c);
-        } catch (Throwable t) {
-            throw bug(t);
-        }
+        long r = call(Write.H, fd, ptr(buf), count, 0, 0);
+        Reference.reachabilityFence(buf);
+        return r;
+    }
+
+    /** {@code getrusage(2)} into {@code usage} (a {@code struct rusage}, 144 bytes on 64-bit Linux). */
+    public static int getrusage(int who, MemorySegment usage) {
+        int r = callInt(GetRusage.H, who, ptr(usage), 0, 0, 0);
+        Reference.reachabilityFence(usage);
+        return r;
     }
 }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -65,6 +68,51 @@ class SysTest {
             assertThrows(IllegalArgumentException.class,
                     () -> Sys.getsockname(-1, a.allocate(16), MemorySegment.ofArray(new int[] {16})));
         }
+    }
+
+    /** Linking is lazy: a JVM that only opens and closes a socket links socket and close, and nothing else. */
+    @Test
+    void linksOnlyTheCallsMade() throws Exception {
+        // a JVM of its own: in this one, other tests have made other calls
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), LinkProbe.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe JVM did not end");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(List.of("close", "socket"), out.lines().toList());
+    }
+
+    @Test
+    void cStringsAreNulTerminatedUtf8AndRefuseInnerNul() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = Sys.cString(a, "/run/netns/é");
+            assertEquals(14, s.byteSize());
+            assertEquals("/run/netns/é", s.getString(0));
+            assertEquals(0, s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 13));
+            assertEquals(1, Sys.cString(a, "").byteSize());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sys.cString(a, "a\0b"));
+            assertTrue(e.getMessage().contains("NUL"), e.getMessage());
+        }
+    }
+
+    @Test
+    void memberOffsetsMatchTheLayoutPath() {
+        var layout = java.lang.foreign.Linker.Option.captureStateLayout();
+        assertEquals(layout.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")),
+                Sys.offsetOf(layout, "errno"));
+        assertThrows(IllegalArgumentException.class, () -> Sys.offsetOf(layout, "nonesuch"));
+    }
+
+    @Test
+    void closedOrHeapSegmentsAreRefusedBeforeTheCall() {
+        MemorySegment closed;
+        try (Arena a = Arena.ofConfined()) {
+            closed = a.allocate(64);
+        }
+        assertThrows(IllegalStateException.class, () -> Sys.sendmsg(-1, closed, 0));
+        assertThrows(IllegalArgumentException.class, () -> Sys.sendmsg(-1, MemorySegment.ofArray(new byte[64]), 0));
     }
 
     @Test
