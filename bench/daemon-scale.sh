@@ -9,6 +9,9 @@
 #                      live objects keep (the rest of the RSS is the JVM itself, code, metaspace, the heap's slack)
 #   add_s, del_s       REPS x: POST /v1/containers (one more container with a published port), DELETE it: medians
 #   status_s           REPS x GET /v1/status: median
+#   cpu_ms             the daemon's CPU time (user + system, all its threads, /proc/PID/stat) per round of the three
+#                      requests above, averaged over the REPS rounds: a count that the machine's load moves less than
+#                      wall time
 # Wall times are curl's time_total (connect, request, the engine's work, the reply).
 #
 #   bench/daemon-scale.sh                 LEVELS="0 10 100 500 1000" REPS=7 -> results/daemon-scale.{tsv,md}
@@ -76,7 +79,8 @@ median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR 
 
 printf '{"name": "probe", "netns": "%s-probe", "publish": ["20000:80"]}\n' "$tag" > "$work/probe.json"
 tsv=$work/daemon-scale.tsv
-printf 'containers\trss_kb\thwm_kb\tlive_kb\tadd_s\tdel_s\tstatus_s\tapply_s\treps\n' > "$tsv"
+printf 'containers\trss_kb\thwm_kb\tlive_kb\tadd_s\tdel_s\tstatus_s\tapply_s\treps\tcpu_ms\n' > "$tsv"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$daemon_pid/stat"; } # utime + stime, in clock ticks
 for n in $LEVELS; do
   desired "$n" > "$work/desired.json"
   apply_s=$(req POST /v1/apply "$work/desired.json")
@@ -85,11 +89,13 @@ for n in $LEVELS; do
   rss=$(status_kb VmRSS) hwm=$(status_kb VmHWM)
   adds=() dels=() stats=()
   [ "${PROFILE_AT:-}" = "$n" ] && "$jdk/bin/jcmd" "$daemon_pid" JFR.start name=scale settings=profile 'jdk.ExecutionSample#period=2ms' >/dev/null
+  ticks0=$(cpu_ticks)
   for ((r = 0; r < REPS; r++)); do
     adds+=("$(req POST /v1/containers "$work/probe.json")")
     dels+=("$(req DELETE /v1/containers/probe)")
     stats+=("$(req GET /v1/status)")
   done
+  cpu_ms=$(awk -v a="$ticks0" -v b="$(cpu_ticks)" -v hz="$(getconf CLK_TCK)" -v n="$REPS" 'BEGIN {printf "%.1f", (b - a) * 1000 / hz / n}')
   if [ "${PROFILE_AT:-}" = "$n" ]; then
     "$jdk/bin/jcmd" "$daemon_pid" JFR.stop name=scale filename="$work/scale.jfr" >/dev/null
     "$jdk/bin/jfr" print --json --stack-depth 96 --events jdk.ExecutionSample,jdk.NativeMethodSample "$work/scale.jfr" \
@@ -101,9 +107,9 @@ for n in $LEVELS; do
     live=$("$jdk/bin/jcmd" "$daemon_pid" GC.heap_info | awk '/^ *(DefNew|Tenured) .* used [0-9]+K/ {
       for (i = 1; i <= NF; i++) if ($i == "used") {sub(/K,?$/, "", $(i + 1)); s += $(i + 1)}} END {print s + 0}')
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rss" "$hwm" "$live" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rss" "$hwm" "$live" \
     "$(printf '%s\n' "${adds[@]}" | median)" "$(printf '%s\n' "${dels[@]}" | median)" \
-    "$(printf '%s\n' "${stats[@]}" | median)" "$apply_s" "$REPS" >> "$tsv"
+    "$(printf '%s\n' "${stats[@]}" | median)" "$apply_s" "$REPS" "$cpu_ms" >> "$tsv"
   log "$n containers: $(tail -1 "$tsv")"
 done
 column -t "$tsv" >&2
@@ -124,11 +130,12 @@ w.append(f'`bench/daemon-scale.sh` on {date} ({commit}; load average {load} at t
          '`./nlbridge`, each level reached by one `POST /v1/apply` (network `bridge`, N containers with a namespace '
          f'and a published port each); medians of {reps} requests, wall seconds (curl\'s `time_total`).\n')
 w.append('| containers | RSS | peak RSS | live heap after a full GC | one more container (POST) | its removal (DELETE) | '
-         '`GET /v1/status` | the apply that got there |')
-w.append('|---:|---:|---:|---:|---:|---:|---:|---:|')
+         '`GET /v1/status` | the apply that got there | daemon CPU per POST + DELETE + status |')
+w.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for r in rows:
     w.append(f"| {r['containers']} | {mib(r['rss_kb'])} | {mib(r['hwm_kb'])} | {mib(r['live_kb'])} | "
-             f"{f(r['add_s'])} s | {f(r['del_s'])} s | {f(r['status_s'])} s | {f(r['apply_s'], 2)} s |")
+             f"{f(r['add_s'])} s | {f(r['del_s'])} s | {f(r['status_s'])} s | {f(r['apply_s'], 2)} s | "
+             f"{r.get('cpu_ms') or '—'} ms |")
 base = next((r for r in rows if r['containers'] == '10'), None)
 if base:
     w.append('\n**One more container at N / at 10** (issue 14: at most 2 at 500, at most 3 at 1,000):\n')

@@ -133,7 +133,7 @@ final class Api {
             case "status" -> {
                 only(p, 1);
                 allow(m, "GET");
-                ok(ex, ApiJson.toJson(daemon.onEngineFirst("status", () -> daemon.engine().status())));
+                ok(ex, ApiJson.toJson(daemon.onEngineFirst("status", () -> daemon.engine().status(daemon.statusRows()))));
             }
             case "plan" -> {
                 only(p, 1);
@@ -193,7 +193,7 @@ final class Api {
             allow(m, "GET", "POST");
             if (m.equals("GET")) {
                 ArrayNode a = F.arrayNode();
-                daemon.onEngine("networks", () -> daemon.engine().status()).networks().forEach(n -> a.add(ApiJson.toJson(n)));
+                daemon.onEngine("networks", daemon::statusRows).networks().forEach(n -> a.add(ApiJson.toJson(n)));
                 ok(ex, a);
                 return;
             }
@@ -219,7 +219,7 @@ final class Api {
         allow(m, "GET", "DELETE");
         if (m.equals("GET")) {
             ok(ex, daemon.onEngine("inspect network", () -> {
-                EngineStatus st = daemon.engine().status();
+                EngineStatus st = daemon.statusRows();
                 EngineStatus.NetworkStatus ns = st.networks().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
                 NetworkSpec spec = daemon.desiredOrEmpty().network(name).orElse(null);
                 if (ns == null && spec == null) throw new ApiError(404, "no such network: " + name);
@@ -294,7 +294,7 @@ final class Api {
             allow(m, "GET", "POST");
             if (m.equals("GET")) {
                 ArrayNode a = F.arrayNode();
-                daemon.onEngine("containers", () -> daemon.engine().status()).containers().forEach(c -> a.add(ApiJson.toJson(c)));
+                daemon.onEngine("containers", daemon::statusRows).containers().forEach(c -> a.add(ApiJson.toJson(c)));
                 ok(ex, a);
                 return;
             }
@@ -347,7 +347,7 @@ final class Api {
         allow(m, "GET", "PUT", "DELETE");
         switch (m) {
             case "GET" -> ok(ex, daemon.onEngine("inspect container", () -> {
-                EngineStatus st = daemon.engine().status();
+                EngineStatus st = daemon.statusRows();
                 EngineStatus.ContainerStatus cs = st.containers().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
                 ContainerSpec spec = daemon.desiredOrEmpty().container(name).orElse(null);
                 if (cs == null && spec == null) throw new ApiError(404, "no such container: " + name);

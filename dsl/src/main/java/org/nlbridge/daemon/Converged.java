@@ -20,6 +20,9 @@ import org.nlbridge.spec.Plan;
  */
 final class Converged {
     private DesiredState last;
+    /** What the last apply changed, until {@link #takeScope}: its containers when scoped, null when everything. */
+    private Set<String> scope;
+    private boolean scopeKnown;
 
     /**
      * Converges to {@code all}: only its changed containers when {@code mayScope} and it differs from the last state
@@ -28,9 +31,23 @@ final class Converged {
     Plan apply(Engine engine, DesiredState all, Engine.ProgressListener progress, boolean mayScope) {
         Set<String> changed = mayScope && last != null ? changedContainers(last, all) : null;
         last = null;
+        scopeKnown = false;
         Plan done = changed == null ? engine.apply(all, progress) : engine.applyContainers(all, changed, progress);
         last = all;
+        scope = changed;
+        scopeKnown = true;
         return done;
+    }
+
+    /**
+     * The containers the last {@link #apply} alone changed, once: null (everything may have changed) after a full
+     * apply, a failure, or when it was taken already (a drift repair or a destroy changes what it likes).
+     */
+    Set<String> takeScope() {
+        Set<String> s = scopeKnown ? scope : null;
+        scopeKnown = false;
+        scope = null;
+        return s;
     }
 
     /** The engine has converged to {@code all} by other means (the daemon's start). */

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -26,6 +25,7 @@ import org.nlbridge.daemon.http.HttpServer;
 import org.nlbridge.daemon.http.Limits;
 import org.nlbridge.engine.Engine;
 import org.nlbridge.engine.EngineOptions;
+import org.nlbridge.engine.EngineStatus;
 import org.nlbridge.engine.HostNamespace;
 import org.nlbridge.monitor.HostMonitor;
 import org.nlbridge.net.ValidationException;
@@ -90,6 +90,7 @@ public final class Daemon implements AutoCloseable {
     private final HttpServer http;
     private final DriftRepair drift;
     private final Converged converged = new Converged(); // engine thread only
+    private final StatusRows statusRows = new StatusRows(); // written on the engine thread only
     private final List<AutoCloseable> resources = new ArrayList<>();
     private HostMonitor monitor;
     private NameServer nameServer; // null: names are not served (an embedded daemon without one)
@@ -234,9 +235,20 @@ public final class Daemon implements AutoCloseable {
                     drift.trigger(new DriftRepair.Trigger("adopting the stored desired state failed", null, false, true));
                 }
             }
-            syncNames();
+            afterChange();
             return null;
         });
+    }
+
+    /** Engine thread, after anything that may have changed the engine's state: ownership, names, status rows. */
+    void afterChange() {
+        drift.refreshOwned();
+        statusRows.refresh(engine, converged.takeScope());
+    }
+
+    /** The store's part of {@code status} as last committed, from memory (engine thread; {@link StatusRows}). */
+    EngineStatus statusRows() {
+        return statusRows.current(engine);
     }
 
     /** Engine thread, after every change: the name server (127.0.0.11, so the resolv.conf files say) answers anew. */
@@ -260,23 +272,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private <T> T onEngine(String what, Callable<T> work, boolean first) {
-        Future<T> f;
-        try {
-            f = engineThread.submit(EngineTime.timed(work), first);
-        } catch (RejectedExecutionException e) {
-            throw new Api.ApiError(503, "the daemon is shutting down");
-        }
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Api.ApiError(503, "interrupted while waiting for " + what);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
-            throw new IllegalStateException(c);
-        }
+        return engineThread.call(what, EngineTime.timed(work), first);
     }
 
     /** Like {@link #onEngine} without waiting (drift repair). */
@@ -364,7 +360,7 @@ public final class Daemon implements AutoCloseable {
             events.publish("engine", action + "-failed", object, false, Api.message(e) + " (" + peer + ")", List.of());
             throw e;
         } finally {
-            drift.refreshOwned();
+            afterChange();
         }
     }
 
@@ -395,7 +391,7 @@ public final class Daemon implements AutoCloseable {
             events.publish("engine", action + "-failed", object, false, Api.message(e) + " (cni)", List.of());
             throw e;
         } finally {
-            drift.refreshOwned();
+            afterChange();
         }
     }
 
@@ -423,7 +419,9 @@ public final class Daemon implements AutoCloseable {
         }
         // what it removed leaves the desired state: its containers, and its networks the engine no longer has
         Set<String> networksGone = DestroyIntent.networks(what);
-        engine.status().networks().forEach(n -> networksGone.remove(n.name()));
+        converged.takeScope(); // a destroy changes what it names: everything is read again
+        statusRows.refresh(engine, null);
+        statusRows().networks().forEach(n -> networksGone.remove(n.name()));
         try {
             DesiredState next = DestroyIntent.without(desiredOrEmpty(), DestroyIntent.containers(what), networksGone);
             if (!next.equals(desired)) {
@@ -434,7 +432,7 @@ public final class Daemon implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "after destroy the desired state is inconsistent (" + inconsistent.getMessage()
                     + "); keeping the old one");
         }
-        drift.refreshOwned();
+        drift.refreshOwned(); // the status in memory was read again above
         if (failure != null) {
             events.publish("engine", "destroy-failed", Summaries.names(what), false, Api.message(failure) + " (" + peer + ")", List.of());
             throw failure;

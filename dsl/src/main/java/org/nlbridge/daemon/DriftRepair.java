@@ -51,8 +51,23 @@ final class DriftRepair implements AutoCloseable {
     private long notBefore;
     private volatile Ownership owned = Ownership.NONE;
 
-    /** Why a check is needed; {@code link} names the link it is about (re-checked against the store), if any. */
-    record Trigger(String reason, String link, boolean bridgeOnly, boolean always) {}
+    /**
+     * The links of ours in the host namespace by name, with their index, as the link events since the start say (the
+     * monitor's thread writes, the engine thread reads): a deleted link that stands again under the same name (a
+     * container removed and added again at once, by the daemon's own requests) is no drift, although the store
+     * names it as before. Links that were there at the start are not in it: their deletion is checked as ever.
+     */
+    private final java.util.Map<String, Integer> standing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Why a check is needed; {@code link} names the link it is about (re-checked against the store), if any, and
+     * {@code index} is its interface index (two deletions of links of the same name are two triggers).
+     */
+    record Trigger(String reason, String link, boolean bridgeOnly, boolean always, int index) {
+        Trigger(String reason, String link, boolean bridgeOnly, boolean always) {
+            this(reason, link, bridgeOnly, always, 0);
+        }
+    }
 
     DriftRepair(Daemon daemon, Duration debounce) {
         this.daemon = daemon;
@@ -92,13 +107,15 @@ final class DriftRepair implements AutoCloseable {
                 String detail = (link.kind() != null ? link.kind() : "link") + ", index " + link.index()
                         + (link.isUp() ? ", up" : ", down") + (link.alias() != null ? ", alias " + link.alias() : "")
                         + (ours != null ? ", " + ours : "");
+                if (l.action() == HostMonitor.Action.DELETE) standing.remove(link.name(), link.index());
+                else if (link.alias() != null && link.alias().startsWith(owned.aliasPrefix())) standing.put(link.name(), link.index());
                 bus.publish("link", switch (l.action()) {
                     case NEW -> "create";
                     case CHANGE -> "change";
                     case DELETE -> "delete";
                 }, link.name(), mine, detail, List.of());
                 if (mine && l.action() == HostMonitor.Action.DELETE) {
-                    trigger(new Trigger("link " + link.name() + " deleted", link.name(), false, false));
+                    trigger(new Trigger("link " + link.name() + " deleted", link.name(), false, false, link.index()));
                 } else if (owned.bridges().contains(link.name()) && !link.isUp()) {
                     trigger(new Trigger("bridge " + link.name() + " is down", link.name(), true, false));
                 }
@@ -204,6 +221,8 @@ final class DriftRepair implements AutoCloseable {
         refreshOwned();
         List<String> real = new ArrayList<>();
         for (Trigger t : triggers) {
+            Integer now = t.index() == 0 ? null : standing.get(t.link());
+            if (now != null && now != t.index()) continue; // deleted, then made again: it stands
             // a link a request removed on purpose is no longer in the store: not drift
             if (t.always() || (t.bridgeOnly() ? owned.bridges().contains(t.link()) : owned.links().containsKey(t.link()))) real.add(t.reason());
         }
@@ -234,7 +253,7 @@ final class DriftRepair implements AutoCloseable {
                 Plan plan = engine.plan(desired);
                 if (!plan.isEmpty()) changes = engine.apply(desired, Engine.ProgressListener.NONE).changes();
             }
-            refreshOwned();
+            daemon.afterChange();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (repaired.isEmpty() && changes.isEmpty()) {
                 bus.publish("drift", "checked", reasons, true, "nothing to repair (" + ms + " ms)", List.of());
@@ -248,6 +267,7 @@ final class DriftRepair implements AutoCloseable {
             }
             return new Report(repaired, changes);
         } catch (RuntimeException e) {
+            daemon.afterChange(); // a repair that failed half-way may have changed some
             long backoff;
             synchronized (this) {
                 failures++;

@@ -53,6 +53,30 @@ final class EngineThread {
     }
 
     /** Queues {@code work}; {@code first}: before every queued task that is not. */
+    /**
+     * Runs {@code work} and waits for it; its exception is rethrown as it was. 503 when the daemon is shutting down
+     * or the wait for {@code what} is interrupted.
+     */
+    <T> T call(String what, Callable<T> work, boolean first) {
+        java.util.concurrent.Future<T> f;
+        try {
+            f = submit(work, first);
+        } catch (RejectedExecutionException e) {
+            throw new Api.ApiError(503, "the daemon is shutting down");
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Api.ApiError(503, "interrupted while waiting for " + what);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new IllegalStateException(c);
+        }
+    }
+
     synchronized <T> FutureTask<T> submit(Callable<T> work, boolean first) {
         if (shutdown) throw new RejectedExecutionException("the engine thread is stopping");
         Task<T> t = new Task<>(work, first ? 0 : 1);

@@ -90,6 +90,51 @@ class DaemonApiTest {
         }
     }
 
+    /** The containers in a {@code GET /v1/status}, in its order. */
+    private static List<String> statusNames(HttpClient c) throws IOException {
+        List<String> out = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.send("GET", "/v1/status", null, null).text())
+                .path("containers").forEach(x -> out.add(x.path("name").asText()));
+        return out;
+    }
+
+    /**
+     * Issue 14: {@code status} is served from what the daemon committed, not read from the engine's store per request:
+     * a request on one container re-reads that container's rows alone, anything else all of them, and status
+     * requests read none ({@link MemoryEngine#rowReads}), yet always show what was last committed.
+     */
+    @Test
+    void statusIsServedFromMemoryAndKeptUpToDate() throws IOException {
+        try (HttpClient c = HttpClient.connect(addr, null)) {
+            assertEquals(201, call(c, "POST", "/v1/networks", "{\"name\":\"bridge\",\"bridge\":\"nlb0\",\"bip\":\"10.9.0.1/16\"}").status());
+            assertEquals(201, call(c, "POST", "/v1/containers", "{\"name\":\"web\"}").status());
+            assertEquals(201, call(c, "POST", "/v1/containers", "{\"name\":\"db\"}").status());
+            engine.rowReads.clear();
+            engine.calls.clear();
+            for (int i = 0; i < 3; i++) assertEquals(List.of("db", "web"), statusNames(c));
+            assertEquals(List.of(), engine.rowReads, "status requests read no rows");
+            assertEquals(List.of("status", "status", "status"), engine.calls);
+
+            assertEquals(201, call(c, "POST", "/v1/containers", "{\"name\":\"app\"}").status());
+            assertEquals(List.of("app"), engine.rowReads, "one more container: its rows alone");
+            assertEquals(List.of("app", "db", "web"), statusNames(c));
+            assertEquals(200, call(c, "DELETE", "/v1/containers/web", null).status());
+            assertEquals(List.of("app", "db"), statusNames(c));
+            var r = call(c, "GET", "/v1/containers", null);
+            assertTrue(r.text().contains("\"app\"") && !r.text().contains("\"web\""), r.text());
+            assertEquals(List.of("app", "web"), engine.rowReads);
+
+            // a failed request, then a network: everything is read again
+            engine.failNext = new IllegalStateException("boom");
+            assertEquals(500, call(c, "POST", "/v1/containers", "{\"name\":\"late\"}").status());
+            assertEquals("*", engine.rowReads.getLast());
+            assertEquals(List.of("app", "db"), statusNames(c));
+            assertEquals(201, call(c, "POST", "/v1/networks", "{\"name\":\"other\",\"bridge\":\"nlb1\",\"bip\":\"10.8.0.1/16\"}").status());
+            assertEquals("*", engine.rowReads.getLast());
+            assertTrue(call(c, "GET", "/v1/status", null).text().contains("\"nlb1\""));
+        }
+    }
+
     @Test
     void networksAndContainersLikeDocker() throws IOException {
         try (HttpClient c = HttpClient.connect(addr, null)) {

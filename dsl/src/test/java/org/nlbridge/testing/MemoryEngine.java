@@ -204,6 +204,25 @@ public final class MemoryEngine implements Engine {
         return call("status", () -> status != null ? status : applied());
     }
 
+    /** Each {@link #statusRows} read: the containers named, sorted and comma-separated, or {@code *} for all. */
+    public final List<String> rowReads = Collections.synchronizedList(new ArrayList<>());
+
+    /** Not one of {@link #calls} (a daemon reads rows after each change): recorded in {@link #rowReads}. */
+    @Override
+    public EngineStatus statusRows(Set<String> names) {
+        rowReads.add(names == null ? "*" : String.join(",", new java.util.TreeSet<>(names)));
+        EngineStatus all = status != null ? status : applied();
+        if (names == null) return new EngineStatus(all.networks(), all.containers(), all.ports());
+        return new EngineStatus(List.of(), all.containers().stream().filter(c -> names.contains(c.name())).toList(),
+                all.ports().stream().filter(p -> names.contains(p.container())).toList());
+    }
+
+    /** A {@code status} call that answers {@code rows} as they are (or {@link #status} when a test set it). */
+    @Override
+    public EngineStatus status(EngineStatus rows) {
+        return call("status", () -> status != null ? status : rows);
+    }
+
     private EngineStatus applied() {
         List<EngineStatus.NetworkStatus> ns = new ArrayList<>();
         List<EngineStatus.ContainerStatus> cs = new ArrayList<>();

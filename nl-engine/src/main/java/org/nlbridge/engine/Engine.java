@@ -52,6 +52,26 @@ public interface Engine extends AutoCloseable {
     EngineStatus status();
 
     /**
+     * The state store's part of {@link #status} for these containers (null: every container, and the networks): their
+     * rows and published ports, with no counters (-1) and no warnings. For a front end that keeps a status of its own
+     * up to date as it changes containers (the daemon), then shows it with {@link #status(EngineStatus)}.
+     */
+    default EngineStatus statusRows(java.util.Set<String> containers) {
+        EngineStatus all = status();
+        if (containers == null) return new EngineStatus(all.networks(), all.containers(), all.ports());
+        return new EngineStatus(List.of(), all.containers().stream().filter(c -> containers.contains(c.name())).toList(),
+                all.ports().stream().filter(p -> containers.contains(p.container())).toList());
+    }
+
+    /**
+     * {@link #status} with the store's part taken from {@code rows} (kept up to date from {@link #statusRows}) and
+     * only what the kernel says read now: the published ports' counters, the warnings, the overlays' peers.
+     */
+    default EngineStatus status(EngineStatus rows) {
+        return status();
+    }
+
+    /**
      * What the kernel lacks of a container's networking on {@code network} (null: every network it is on): its
      * host link on the bridge, its interface inside (up, with its addresses), its default route where it has it,
      * its published ports in the firewall. Empty when all is there; changes nothing (the next apply repairs).

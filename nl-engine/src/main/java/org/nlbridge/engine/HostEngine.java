@@ -84,6 +84,16 @@ final class HostEngine implements Engine {
     }
 
     @Override
+    public EngineStatus statusRows(Set<String> containers) {
+        return status.rows(containers);
+    }
+
+    @Override
+    public EngineStatus status(EngineStatus rows) {
+        return status.live(rows);
+    }
+
+    @Override
     public java.util.Optional<EngineStatus.ContainerStatus> containerStatus(String container) {
         return status.container(container);
     }

@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.nlbridge.driver.Peers;
 import org.nlbridge.driver.dns.Mount;
 import org.nlbridge.driver.firewall.Firewalls;
+import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.IpProtocol;
 import org.nlbridge.net.PortMapping;
 import org.nlbridge.spec.NetworkMode;
 import org.nlbridge.spec.NotFoundException;
@@ -30,17 +32,56 @@ final class StatusView {
     }
 
     EngineStatus status() {
-        List<EngineStatus.NetworkStatus> nets = new ArrayList<>();
-        for (Network n : p.networks()) nets.add(network(n));
-        Map<String, List<Endpoint>> eps = new HashMap<>();
-        p.endpoints().forEach(e -> eps.computeIfAbsent(e.container(), k -> new ArrayList<>()).add(e));
-        List<EngineStatus.ContainerStatus> ctrs = new ArrayList<>();
-        for (ContainerRecord r : p.store.read(tx -> tx.containers().all())) {
-            ctrs.add(container(r, eps.getOrDefault(r.name(), List.of())));
+        return live(rows(null));
+    }
+
+    /**
+     * The store's part of {@link #status} for {@code names} (null: every container, with the networks): their rows
+     * and published ports, without the kernel's counters (-1) or warnings. One store read per container named.
+     */
+    EngineStatus rows(java.util.Set<String> names) {
+        if (names == null) {
+            List<EngineStatus.NetworkStatus> nets = p.networks().stream().map(StatusView::network).toList();
+            Map<String, List<Endpoint>> eps = new HashMap<>();
+            p.endpoints().forEach(e -> eps.computeIfAbsent(e.container(), k -> new ArrayList<>()).add(e));
+            List<EngineStatus.ContainerStatus> ctrs = new ArrayList<>();
+            for (ContainerRecord r : p.store.read(tx -> tx.containers().all())) {
+                ctrs.add(container(r, eps.getOrDefault(r.name(), List.of())));
+            }
+            return new EngineStatus(nets, ctrs, uncounted(p.store.read(tx -> tx.ports().all())));
         }
-        List<String> warnings = new ArrayList<>(forwardingWarnings());
+        List<EngineStatus.ContainerStatus> ctrs = new ArrayList<>();
+        List<PortBinding> bindings = new ArrayList<>();
+        p.store.read(tx -> {
+            for (String name : new java.util.TreeSet<>(names)) {
+                List<Endpoint> eps = tx.endpoints().ofContainer(name);
+                tx.containers().find(name).ifPresent(r -> ctrs.add(container(r, eps)));
+                for (Endpoint e : eps) bindings.addAll(tx.ports().ofEndpoint(name, e.network()));
+            }
+            return null;
+        });
+        return new EngineStatus(List.of(), ctrs, uncounted(bindings));
+    }
+
+    /**
+     * {@link #status} with the store's rows taken from {@code kept} (what {@link #rows} gave, kept up to date by its
+     * caller) and what the kernel says read now: the ports' counters (one dump of the port maps), the warnings and
+     * the overlays' peers. Reads no container, endpoint or port from the store.
+     */
+    EngineStatus live(EngineStatus kept) {
+        List<EngineStatus.PortStatus> ports = kept.ports();
+        if (!ports.isEmpty()) {
+            Map<String, Long> counters = p.firewalls.connections();
+            ports = ports.stream().map(s -> new EngineStatus.PortStatus(s.container(), s.protocol(), s.hostIp(),
+                    s.hostPort(), s.containerIp(), s.containerPort(), counters.getOrDefault(Firewalls.portKey(
+                    IpProtocol.valueOf(s.protocol().toUpperCase(Locale.ROOT)), s.hostPort(),
+                    IpAddress.parse("containerIp", s.containerIp()), s.containerPort()), -1L), s.bytes())).toList();
+        }
+        List<String> warnings = new ArrayList<>(forwardingWarnings(kept.networks()));
         warnings.addAll(p.firewalls.hostFirewallWarnings());
-        return new EngineStatus(nets, ctrs, ports(p.store.read(tx -> tx.ports().all())), overlays(), warnings);
+        // only a host in a cluster has overlay networks with peers: no store read for the others
+        List<EngineStatus.OverlayStatus> overlays = p.options.cluster() == null ? List.of() : overlays();
+        return new EngineStatus(kept.networks(), kept.containers(), ports, overlays, warnings);
     }
 
     /**
@@ -49,12 +90,12 @@ final class StatusView {
      * {@code --ip-forward=false}), and someone may turn it off afterwards: either way it says so here, as dockerd
      * warns "IPv4 forwarding is disabled".
      */
-    private List<String> forwardingWarnings() {
+    private List<String> forwardingWarnings(List<EngineStatus.NetworkStatus> networks) {
         Map<String, List<String>> off = new TreeMap<>();
-        for (Network n : p.networks()) {
-            if (n.options().internal()) continue; // goes nowhere in any case
+        for (EngineStatus.NetworkStatus n : networks) {
+            if (n.internal()) continue; // goes nowhere in any case
             forwarding(off, "net/ipv4/ip_forward", n.name());
-            if (n.ipv6() != null) forwarding(off, "net/ipv6/conf/all/forwarding", n.name());
+            if (n.subnetV6() != null) forwarding(off, "net/ipv6/conf/all/forwarding", n.name());
         }
         List<String> out = new ArrayList<>();
         off.forEach((key, nets) -> {
@@ -136,17 +177,14 @@ final class StatusView {
         return r.netns() != null ? r.netns() : r.mode() instanceof NetworkMode.Container o ? o.toString() : "-";
     }
 
-    /** Published ports from the store, with the kernel's connection counters where the backend has them. */
-    private List<EngineStatus.PortStatus> ports(List<PortBinding> bindings) {
-        Map<String, Long> counters = p.firewalls.connections();
+    /** Published ports from the store, without the kernel's counters (-1: {@link #live} adds them). */
+    private static List<EngineStatus.PortStatus> uncounted(List<PortBinding> bindings) {
         List<EngineStatus.PortStatus> out = new ArrayList<>();
         for (PortBinding b : bindings) {
             PortMapping m = b.mapping();
-            long c = counters.getOrDefault(Firewalls.portKey(m.protocol(), m.hostPort(), b.containerIp(),
-                    m.containerPort()), -1L);
             out.add(new EngineStatus.PortStatus(b.container(), m.protocol().toString().toLowerCase(Locale.ROOT),
                     m.hostIp() == null ? null : m.hostIp().toString(), m.hostPort(), b.containerIp().toString(),
-                    m.containerPort(), c, -1)); // the firewall counts connections, not bytes
+                    m.containerPort(), -1, -1)); // the firewall counts connections, not bytes
         }
         return out;
     }

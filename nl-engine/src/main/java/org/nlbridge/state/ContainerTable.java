@@ -39,7 +39,7 @@ public final class ContainerTable {
     public void put(ContainerRecord c) {
         StringBuilder labels = new StringBuilder();
         new java.util.TreeMap<>(c.labels()).forEach((k, v) -> labels.append(k).append('=').append(v).append('\n'));
-        tx.update("INSERT INTO containers (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+        tx.updateRow(c.name(), "INSERT INTO containers (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
                         + " mode = excluded.mode, hostname = excluded.hostname, netns = excluded.netns,"
                         + " created_netns = excluded.created_netns, labels = excluded.labels",
                 c.name(), c.mode().toString(), c.hostname().toString(), c.netns(), c.createdNetns(), labels.toString());
@@ -51,12 +51,13 @@ public final class ContainerTable {
 
     /** Every container, by name. */
     public List<ContainerRecord> all() {
-        return tx.cached("containers", () -> tx.query("SELECT " + COLUMNS + " FROM containers ORDER BY name", ContainerTable::record));
+        return tx.cached("containers", () -> tx.query("SELECT " + COLUMNS + " FROM containers ORDER BY name", ContainerTable::record),
+                ContainerRecord::name, name -> find(name).stream().toList(), java.util.Comparator.comparing(ContainerRecord::name));
     }
 
     /** @return false if there was no such container */
     public boolean delete(String name) {
-        return tx.update("DELETE FROM containers WHERE name = ?", name) == 1;
+        return tx.updateRow(name, "DELETE FROM containers WHERE name = ?", name) == 1;
     }
 
     private static ContainerRecord record(ResultSet rs) throws SQLException {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -65,6 +66,21 @@ public final class EndpointTable {
             "ALTER TABLE endpoints ADD COLUMN default_route INTEGER NOT NULL DEFAULT 1 CHECK (default_route IN (0, 1))",
             "CREATE UNIQUE INDEX endpoints_if_name ON endpoints (container, if_name)");
 
+    /** The order of {@link #all}: by network, then container. */
+    private static final Comparator<Endpoint> ORDER = Comparator.comparing(Endpoint::network).thenComparing(Endpoint::container);
+    private static final char KEY_SEPARATOR = '\n'; // in no name
+
+    /** An endpoint's key in the store's cache of {@link #all} (and the key of its port bindings, {@link PortTable}). */
+    static String key(String container, String network) {
+        return container + KEY_SEPARATOR + network;
+    }
+
+    /** {@code read(container, network)} of the endpoint a {@link #key} names. */
+    static <T> List<T> ofKey(String key, java.util.function.BiFunction<String, String, List<T>> read) {
+        int cut = key.indexOf(KEY_SEPARATOR);
+        return read.apply(key.substring(0, cut), key.substring(cut + 1));
+    }
+
     private static final String COLUMNS =
             "container, network, netns, if_name, host_veth, hostname, ipv4, ipv6, mac, phase, aliases, default_route,"
                     + " spoof_check";
@@ -110,7 +126,7 @@ public final class EndpointTable {
             throw new ValidationException("container " + e.container() + ": ifname", e.ifName().toString(),
                     "already its interface on network " + ifUser.get(), "an interface name of its own per network");
         }
-        tx.update("INSERT INTO endpoints (" + COLUMNS + ", owner_pid, owner_started)"
+        tx.updateRow(key(e.container(), e.network()), "INSERT INTO endpoints (" + COLUMNS + ", owner_pid, owner_started)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.container(), e.network(), e.handedOver() ? HANDED_OVER : e.netns().toString(), e.ifName().toString(),
                 e.hostVeth().toString(),
@@ -146,7 +162,9 @@ public final class EndpointTable {
 
     /** Every endpoint, by network then container. */
     public List<Endpoint> all() {
-        return tx.cached("endpoints", () -> tx.query("SELECT " + COLUMNS + " FROM endpoints ORDER BY network, container", EndpointTable::endpoint));
+        return tx.cached("endpoints", () -> tx.query("SELECT " + COLUMNS + " FROM endpoints ORDER BY network, container",
+                EndpointTable::endpoint), e -> key(e.container(), e.network()),
+                k -> ofKey(k, (c, n) -> find(c, n).stream().toList()), ORDER);
     }
 
     /**
@@ -256,7 +274,7 @@ public final class EndpointTable {
                 throw new IllegalStateException("endpoint of " + e.describe() + " is ATTACHED;"
                         + " mark it DETACHING before tearing it down");
             }
-            tx.update("DELETE FROM endpoints WHERE container = ? AND network = ?", container, network);
+            tx.updateRow(key(container, network), "DELETE FROM endpoints WHERE container = ? AND network = ?", container, network);
         });
         return found;
     }
@@ -266,7 +284,7 @@ public final class EndpointTable {
      * re-making it).
      */
     public void setOptions(String container, String network, List<DnsName> aliases, boolean defaultRoute) {
-        if (tx.update("UPDATE endpoints SET aliases = ?, default_route = ? WHERE container = ? AND network = ?",
+        if (tx.updateRow(key(container, network), "UPDATE endpoints SET aliases = ?, default_route = ? WHERE container = ? AND network = ?",
                 aliases(aliases), defaultRoute, container, network) != 1) {
             throw new IllegalStateException("no endpoint of container " + container + " on network " + network);
         }
@@ -277,7 +295,7 @@ public final class EndpointTable {
     }
 
     private void write(Endpoint e, Owner owner) {
-        tx.update("UPDATE endpoints SET phase = ?, owner_pid = ?, owner_started = ?"
+        tx.updateRow(key(e.container(), e.network()), "UPDATE endpoints SET phase = ?, owner_pid = ?, owner_started = ?"
                         + " WHERE container = ? AND network = ?",
                 e.phase().column(), owner == null ? null : owner.pid(), owner == null ? null : owner.started(),
                 e.container(), e.network());

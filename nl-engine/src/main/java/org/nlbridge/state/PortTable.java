@@ -35,6 +35,11 @@ public final class PortTable {
     private static final String COLUMNS =
             "protocol, host_ip, host_port, container, network, container_ip, container_port";
     private static final String ORDER = " ORDER BY protocol, host_port, ifnull(host_ip, '')";
+    /** {@link #ORDER} in Java, for the store's cache of {@link #all}. */
+    private static final java.util.Comparator<PortBinding> BY_ORDER = java.util.Comparator
+            .comparing((PortBinding b) -> b.mapping().protocol().toString())
+            .thenComparingInt(b -> b.mapping().hostPort())
+            .thenComparing(b -> b.mapping().hostIp() == null ? "" : b.mapping().hostIp().toString());
 
     private final Tx tx;
 
@@ -69,7 +74,7 @@ public final class PortTable {
                         "a host port that no other published port uses on the same host address");
             }
         }
-        tx.update("INSERT INTO port_bindings (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        tx.updateRow(EndpointTable.key(b.container(), b.network()), "INSERT INTO port_bindings (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                 protocol, m.hostIp() == null ? null : m.hostIp().toString(), m.hostPort(), b.container(), b.network(),
                 b.containerIp().toString(), m.containerPort());
     }
@@ -82,13 +87,14 @@ public final class PortTable {
 
     /** Every published port. */
     public List<PortBinding> all() {
-        return tx.cached("port_bindings", () -> tx.query("SELECT " + COLUMNS + " FROM port_bindings" + ORDER, PortTable::binding));
+        return tx.cached("port_bindings", () -> tx.query("SELECT " + COLUMNS + " FROM port_bindings" + ORDER, PortTable::binding),
+                b -> EndpointTable.key(b.container(), b.network()), k -> EndpointTable.ofKey(k, this::ofEndpoint), BY_ORDER);
     }
 
     /** Removes the ports published to one endpoint and returns them, so their rules can be removed too. */
     public List<PortBinding> unpublish(String container, String network) {
         List<PortBinding> removed = ofEndpoint(container, network);
-        tx.update("DELETE FROM port_bindings WHERE container = ? AND network = ?", container, network);
+        tx.updateRow(EndpointTable.key(container, network), "DELETE FROM port_bindings WHERE container = ? AND network = ?", container, network);
         return removed;
     }
 

@@ -8,9 +8,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -60,7 +63,15 @@ public final class StateStore implements AutoCloseable {
      * of a request's time.
      */
     private final Map<String, List<?>> reads = new HashMap<>();
+    /**
+     * The rows of cached tables our own commits changed since they were read, by key ({@link Tx#updateRow}): the
+     * next read of the table reads those rows again and keeps the rest, so one more container does not cost a parse
+     * of every row (issue 14).
+     */
+    private final Map<String, Set<String>> stale = new HashMap<>();
     private long readsVersion = Long.MIN_VALUE;
+    /** {@link Tx}'s name for a write whose table it cannot tell: every cached read is dropped. */
+    static final String EVERY_TABLE = "*";
 
     private StateStore(Path file, Duration busyTimeout, Connection connection) {
         this.file = file;
@@ -245,14 +256,14 @@ public final class StateStore implements AutoCloseable {
             try {
                 T result = work.apply(tx);
                 if (commit) {
-                    if (writable) reads.clear();
+                    if (writable) committed(tx.changed());
                     execute("COMMIT");
                 } else {
                     execute("ROLLBACK");
                 }
                 return result;
             } catch (RuntimeException | Error e) {
-                if (writable) reads.clear();
+                if (writable) forgetReads();
                 rollback(e);
                 throw e;
             } finally {
@@ -278,7 +289,7 @@ public final class StateStore implements AutoCloseable {
                 v = rs.next() ? rs.getLong(1) : Long.MIN_VALUE + 1;
             }
             if (v != readsVersion) {
-                reads.clear();
+                forgetReads();
                 readsVersion = v;
             }
         } catch (SQLException e) {
@@ -286,9 +297,61 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    private void forgetReads() {
+        reads.clear();
+        stale.clear();
+    }
+
+    /**
+     * A write transaction of ours is about to commit what it {@code changed} (by table, row keys or null for all):
+     * the cached reads of those tables are dropped, or told which rows to read again.
+     */
+    private void committed(Map<String, Set<String>> changed) {
+        if (changed.containsKey(EVERY_TABLE)) {
+            forgetReads();
+            return;
+        }
+        changed.forEach((table, keys) -> {
+            if (keys == null) {
+                reads.remove(table);
+                stale.remove(table);
+            } else if (reads.containsKey(table)) {
+                stale.computeIfAbsent(table, k -> new HashSet<>()).addAll(keys);
+            }
+        });
+    }
+
+    /** How a cached table is brought up to date row by row (see {@link Tx#cached(String, java.util.function.Supplier,
+     * Function, Function, java.util.Comparator)}). */
+    record Rows<T>(Function<T, String> key, Function<String, List<T>> reread, java.util.Comparator<T> order) {}
+
+    /**
+     * {@link #cachedRead(String, java.util.function.Supplier)} for a table whose changed rows can be read again
+     * alone: after a commit of ours, the rows of the keys it changed are read again and merged in order; the rest
+     * are kept. Many changed keys (a quarter of the rows or more) read the whole table again.
+     */
+    @SuppressWarnings("unchecked")
+    <T> List<T> cachedRead(String table, java.util.function.Supplier<List<T>> read, Rows<T> rows) {
+        Set<String> keys = stale.remove(table);
+        List<T> hit = (List<T>) reads.get(table);
+        if (hit == null || keys == null) return cachedRead(table, read);
+        if (keys.size() * 4 >= hit.size()) {
+            reads.remove(table);
+            return cachedRead(table, read);
+        }
+        List<T> merged = new ArrayList<>(hit.size() + keys.size());
+        for (T row : hit) if (!keys.contains(rows.key().apply(row))) merged.add(row);
+        for (String k : keys) merged.addAll(rows.reread().apply(k));
+        merged.sort(rows.order());
+        List<T> out = List.copyOf(merged);
+        reads.put(table, out);
+        return out;
+    }
+
     /** A whole-table read, cached until something commits (read transactions only; see {@link Tx#cached}). */
     @SuppressWarnings("unchecked")
     <T> List<T> cachedRead(String key, java.util.function.Supplier<List<T>> read) {
+        if (stale.remove(key) != null) reads.remove(key);
         List<?> hit = reads.get(key);
         if (hit != null) return (List<T>) hit;
         List<T> rows = List.copyOf(read.get());

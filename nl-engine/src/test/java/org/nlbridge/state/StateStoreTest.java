@@ -24,7 +24,9 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nlbridge.net.IpAddress;
+import org.nlbridge.net.Hostname;
 import org.nlbridge.net.PortSpec;
+import org.nlbridge.spec.NetworkMode;
 
 class StateStoreTest {
 
@@ -71,6 +73,62 @@ class StateStoreTest {
             assertEquals(3, a.read(tx -> tx.endpoints().all()).size());
             b.update(tx -> tx.endpoints().delete("app", "web"));
             assertEquals(List.of("db", "mq"), a.read(tx -> tx.endpoints().all()).stream().map(Endpoint::container).toList());
+        }
+    }
+
+    /**
+     * Issue 14: after a commit of ours, a cached table reads again only the rows it changed (by key) and keeps the
+     * others, the very same objects, in the table's order; what it shows equals a fresh read of another connection.
+     */
+    @Test
+    void aCommitOfOursReadsAgainOnlyTheRowsItChanged() {
+        Network net = network("net", "br-net", "172.19.0.0/16", "172.19.0.1", null);
+        try (StateStore a = StateStore.open(dir); StateStore b = StateStore.open(dir)) {
+            a.update(tx -> {
+                tx.networks().insert(net);
+                for (int i = 2; i < 12; i++) {
+                    String name = "c" + (char) ('a' + i);
+                    tx.containers().put(new ContainerRecord(name, new NetworkMode.Bridge("net"),
+                            Hostname.parse("h", name), "ns-" + name, true));
+                    tx.endpoints().insert(endpoint(name, "net", "172.19.0." + i, String.format("02:42:ac:13:00:%02x", i)));
+                    tx.endpoints().setPhase(name, "net", Phase.ATTACHED);
+                    tx.ports().publish(new PortBinding(PortSpec.parse("p", (7000 + i) + ":80").mappings().getFirst(), name, "net",
+                            IpAddress.parse("ip", "172.19.0." + i)));
+                }
+            });
+            List<Endpoint> eps = a.read(tx -> tx.endpoints().all());
+            List<ContainerRecord> ctrs = a.read(tx -> tx.containers().all());
+            List<PortBinding> ports = a.read(tx -> tx.ports().all());
+            // one container more (named to sort in the middle), one less
+            a.update(tx -> {
+                tx.containers().put(new ContainerRecord("cf2", new NetworkMode.Bridge("net"), Hostname.parse("h", "cf2"), "ns-x", true));
+                tx.endpoints().insert(endpoint("cf2", "net", "172.19.0.99", "02:42:ac:13:00:99"));
+                tx.ports().publish(new PortBinding(PortSpec.parse("p", "7050:81").mappings().getFirst(), "cf2", "net",
+                        IpAddress.parse("ip", "172.19.0.99")));
+                tx.endpoints().setPhase("cd", "net", Phase.DETACHING);
+                tx.endpoints().delete("cd", "net"); // its port binding goes with it (ON DELETE CASCADE)
+                tx.containers().delete("cd");
+            });
+            List<Endpoint> eps2 = a.read(tx -> tx.endpoints().all());
+            List<ContainerRecord> ctrs2 = a.read(tx -> tx.containers().all());
+            List<PortBinding> ports2 = a.read(tx -> tx.ports().all());
+            assertEquals(b.read(tx -> tx.endpoints().all()), eps2);
+            assertEquals(b.read(tx -> tx.containers().all()), ctrs2);
+            assertEquals(b.read(tx -> tx.ports().all()), ports2);
+            assertEquals(10, eps2.size());
+            assertEquals(10, ports2.size());
+            for (Endpoint e : eps2) {
+                if (!e.container().equals("cf2")) assertTrue(eps.stream().anyMatch(old -> old == e), e + " kept, not parsed again");
+            }
+            for (ContainerRecord c : ctrs2) {
+                if (!c.name().equals("cf2")) assertTrue(ctrs.stream().anyMatch(old -> old == c), c + " kept");
+            }
+            for (PortBinding p : ports2) {
+                if (!p.container().equals("cf2")) assertTrue(ports.stream().anyMatch(old -> old == p), p + " kept");
+            }
+            // a change of the whole table (not by key) reads it all again
+            a.update(tx -> tx.networks().delete("nope"));
+            assertTrue(a.read(tx -> tx.endpoints().all()) == eps2, "a write to another table keeps this one");
         }
     }
 

@@ -89,6 +89,32 @@ class ApplyContainersTest {
         assertEquals(3, e.status().ports().size());
     }
 
+    /**
+     * A request on one container looks up the host links its plan needs by name, without a dump of every link: a
+     * link of ours under another name that nothing owns (a crash's leftover) is left to the full apply, which
+     * removes it; the container's own endpoint is made as ever. Oracle: {@code ip -j}.
+     */
+    @Test
+    void aLeftoverLinkElsewhereIsTheFullApplysToRemove(Sandbox sb) {
+        World.assumeTools();
+        world = new World(sb, state);
+        Engine e = world.engine();
+        NetworkSpec net = NetworkSpec.of("bridge", b -> b.bridge("nlbs1").bip("10.79.0.1/24"));
+        DesiredState before = DesiredState.of(List.of(net), List.of());
+        e.apply(before, Engine.ProgressListener.NONE);
+        World.ip(world.host, "link add nlbghost0 type veth peer name nlbghost1");
+        World.ip(world.host, "link set nlbghost0 alias nlbridge:endpoint:bridge/ghost");
+        String ns = world.ctr("one");
+        DesiredState after = before.withContainer(ContainerSpec.of("one", b -> b.netns(ns).network("bridge")));
+        List<Change> added = e.applyContainers(after, Set.of("one"), Engine.ProgressListener.NONE).changes();
+        assertTrue(added.stream().noneMatch(c -> c.toString().contains("nlbghost0")), added.toString());
+        assertTrue(address(ns).startsWith("10.79.0."), "one is attached");
+        assertTrue(Oracle.link(world.host, "nlbghost0") != null, "the leftover is still there");
+        List<Change> full = e.apply(after, Engine.ProgressListener.NONE).changes();
+        assertTrue(full.stream().anyMatch(c -> c.toString().startsWith("- link nlbghost0")), full.toString());
+        assertTrue(Oracle.link(world.host, "nlbghost0") == null, "the full apply removed it");
+    }
+
     /** The IPv4 address of eth0 in a namespace ({@code ip -j}), empty if it has none. */
     private static String address(String ns) {
         for (JsonNode l : Oracle.ip(ns, "-4", "addr", "show", "dev", "eth0")) {
