@@ -71,6 +71,8 @@ ENGINE_FULL=$bench/peers-engine-full
 meta=$PB_RESULTS/meta.env
 : > "$meta"
 m() { printf '%s=%s\n' "$1" "$2" >> "$meta"; }
+# the commit measured, stamped before any run (daemon-scale.sh rewrites files of its own under bench/results)
+commit_stamp="$(git -C "$repo" rev-parse --abbrev-ref HEAD 2>/dev/null) $(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
 runs=0
 failed=0
 group() { # group NAME N REPS ENV... -- : one harness run, its rows in $PB_RESULTS/NAME-N.tsv
@@ -190,7 +192,7 @@ fi
 
 # ---------------------------------------------------------------- machine, versions, report
 m date "$(date -u '+%Y-%m-%d %H:%M UTC')"
-m commit "$(git -C "$repo" rev-parse --abbrev-ref HEAD 2>/dev/null) $(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
+m commit "$commit_stamp"
 m raw_dir "$PB_RESULTS"
 m machine "$(nproc) vCPU VM (systemd-detect-virt: $(systemd-detect-virt 2>/dev/null || echo unknown)), $(grep -q "^flags.* hypervisor" /proc/cpuinfo && echo "hypervisor flag set" || echo "no hypervisor flag")"
 m cpu "$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
