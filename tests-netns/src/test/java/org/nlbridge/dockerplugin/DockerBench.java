@@ -113,6 +113,11 @@ class DockerBench {
         row("range", d, 0, "proxies", proxies.size());
         row("range", d, 0, "proxy_pss_mib", proxies.stream().mapToLong(DockerBench::pssKib).sum() / 1024.0);
         if (Files.isRegularFile(Path.of(PEERS, "lib", "connect_rate.py"))) {
+            // 3 x 5 batches of k connects per port from one address: on a quiet machine they come faster than TIME_WAIT
+            // (60 s) frees the default 28,232 ephemeral ports (connect: EADDRNOTAVAIL), so the upstream namespace (ours)
+            // gets the whole range and reuses TIME_WAIT ports for new connections (RFC 7323 timestamps keep it safe)
+            Cmd.run(null, "ip", "netns", "exec", host.upstreamNs(), "sh", "-c",
+                    "echo '1024 65535' > /proc/sys/net/ipv4/ip_local_port_range && echo 1 > /proc/sys/net/ipv4/tcp_tw_reuse");
             for (int rep = 0; rep < 3; rep++) { // first and last port alternately: drift in the machine's load hits both
                 for (int port : new int[] {20000, 20999}) {
                     String us = Cmd.run(null, "ip", "netns", "exec", host.upstreamNs(), "python3",
